@@ -1,0 +1,55 @@
+import { isOperatorName } from '../../domain/names.ts';
+import type { AccountOutcome, OperatorAccounts } from '../../domain/operator-accounts.ts';
+
+export interface OperatorIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readPassword(confirm: boolean): Promise<string>;
+}
+
+const REASONS: Readonly<Record<Exclude<AccountOutcome, { ok: true }>['code'], (name: string) => string>> = {
+  invalid_name: (name) => `invalid operator name ${JSON.stringify(name)}: use 1 to 32 of a-z 0-9 . _ - starting with a letter or digit`,
+  invalid_password: () => 'invalid password: it must be 1 to 1024 bytes',
+  weak_password: () => 'weak password: use at least 10 characters',
+  name_taken: (name) => `operator ${name} already exists`,
+  no_such_operator: (name) => `no operator named ${name}`,
+};
+
+/** `operator add|passwd|remove|list`: exit 0 on success, 1 with a one-line reason, 2 on bad usage. */
+export async function runOperatorCommand(args: readonly string[], accounts: OperatorAccounts, io: OperatorIo): Promise<number> {
+  const [action, name, ...extra] = args;
+  const usage = (text: string) => {
+    io.stderr.write(`litsxg operator: ${text}\n`);
+    return 2;
+  };
+  if (action === 'list') {
+    if (name !== undefined) return usage(`unexpected argument ${JSON.stringify(name)}`);
+    for (const operator of await accounts.list()) io.stdout.write(`${operator}\n`);
+    return 0;
+  }
+  if (action !== 'add' && action !== 'passwd' && action !== 'remove') return usage('expected add NAME, passwd NAME, remove NAME or list');
+  if (name === undefined) return usage(`${action} needs a NAME`);
+  if (extra.length > 0) return usage(`unexpected argument ${JSON.stringify(extra[0])}`);
+  let outcome: AccountOutcome;
+  try {
+    outcome = await apply(action, name, accounts, io);
+  } catch (error) {
+    io.stderr.write(`litsxg operator: ${(error as Error).message}\n`);
+    return 1;
+  }
+  if (!outcome.ok) {
+    io.stderr.write(`litsxg operator: ${REASONS[outcome.code](name)}\n`);
+    return 1;
+  }
+  const done = { add: 'added', passwd: 'password changed for', remove: 'removed' }[action];
+  io.stdout.write(`${done} ${name}\n`);
+  return 0;
+}
+
+async function apply(action: 'add' | 'passwd' | 'remove', name: string, accounts: OperatorAccounts, io: OperatorIo): Promise<AccountOutcome> {
+  // A bad name is refused before the password is asked for.
+  if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
+  if (action === 'remove') return accounts.remove(name);
+  const password = await io.readPassword(true);
+  return action === 'add' ? accounts.add(name, password) : accounts.changePassword(name, password);
+}

@@ -1,0 +1,63 @@
+import { injectable } from 'inversify';
+import type { BufferLimits, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
+import type { OperatorName } from '../../domain/names.ts';
+import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
+import { RecipientQueue } from './recipient-queue.ts';
+
+/** Queues in this process's memory: gone when it stops, as the operator manual says. */
+@injectable()
+export class InMemoryMessageBuffer implements MessageBuffer {
+  private readonly queues = new Map<OperatorName, RecipientQueue>();
+  private totalBytes = 0;
+  // One counter for every queue, so a queue dropped when empty and made again never reuses a number.
+  private lastSeq = 0;
+
+  async enqueue(to: OperatorName, message: StoredMessage, limits: BufferLimits): Promise<EnqueueResult> {
+    const queue = this.queues.get(to) ?? new RecipientQueue();
+    this.expireQueue(to, queue, message.ts);
+    const full =
+      queue.count + 1 > limits.maxMessagesPerRecipient ||
+      queue.bytes + message.bytes > limits.maxBytesPerRecipient ||
+      this.totalBytes + message.bytes > limits.maxBytesTotal;
+    if (full) return { ok: false, code: 'queue_full' };
+    this.queues.set(to, queue);
+    this.totalBytes += message.bytes;
+    const seq = ++this.lastSeq;
+    queue.append(message, seq, message.ts + limits.ttlMs);
+    return { ok: true, seq };
+  }
+
+  async take(to: OperatorName, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]> {
+    const queue = this.queues.get(to);
+    if (queue === undefined) return [];
+    this.expireQueue(to, queue, now);
+    return queue.take(afterSeq, max);
+  }
+
+  async acknowledge(to: OperatorName, ids: readonly string[]): Promise<StoredMessage[]> {
+    const queue = this.queues.get(to);
+    if (queue === undefined) return [];
+    const removed: StoredMessage[] = [];
+    for (const id of ids) {
+      const message = queue.remove(id);
+      if (message === undefined) continue;
+      this.totalBytes -= message.bytes;
+      removed.push(message);
+    }
+    if (queue.count === 0) this.queues.delete(to);
+    return removed;
+  }
+
+  async expire(now: number): Promise<number> {
+    let dropped = 0;
+    for (const [name, queue] of this.queues) dropped += this.expireQueue(name, queue, now);
+    return dropped;
+  }
+
+  private expireQueue(name: OperatorName, queue: RecipientQueue, now: number): number {
+    const { count, bytes } = queue.expire(now);
+    this.totalBytes -= bytes;
+    if (queue.count === 0) this.queues.delete(name);
+    return count;
+  }
+}

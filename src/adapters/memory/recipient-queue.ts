@@ -1,0 +1,95 @@
+import type { QueuedMessage, StoredMessage } from '../../domain/messages.ts';
+
+interface Entry {
+  readonly message: StoredMessage;
+  readonly seq: number;
+  readonly expiresAt: number;
+  pushed: boolean;
+  removed: boolean;
+}
+
+/**
+ * One recipient's FIFO. Entries are appended in sequence order and removed in place (an ack may
+ * hit any of them), the array being compacted as removed entries reach its head.
+ */
+export class RecipientQueue {
+  private entries: Entry[] = [];
+  private head = 0;
+  private readonly byId = new Map<string, Entry>();
+  bytes = 0;
+
+  get count(): number {
+    return this.byId.size;
+  }
+
+  /** `seq` must be greater than every sequence number appended before. */
+  append(message: StoredMessage, seq: number, expiresAt: number): void {
+    const entry: Entry = { message, seq, expiresAt, pushed: false, removed: false };
+    this.entries.push(entry);
+    this.byId.set(message.id, entry);
+    this.bytes += message.bytes;
+  }
+
+  take(afterSeq: number, max: number): QueuedMessage[] {
+    const taken: QueuedMessage[] = [];
+    for (let i = this.firstAfter(afterSeq); i < this.entries.length && taken.length < max; i++) {
+      const entry = this.entries[i]!;
+      if (entry.removed) continue;
+      taken.push({ ...entry.message, seq: entry.seq, redelivered: entry.pushed });
+      entry.pushed = true;
+    }
+    return taken;
+  }
+
+  remove(id: string): StoredMessage | undefined {
+    const entry = this.byId.get(id);
+    if (entry === undefined) return undefined;
+    this.drop(entry);
+    this.compact();
+    return entry.message;
+  }
+
+  /** Drops expired entries from the head (they expire in the order they were accepted); returns their bytes. */
+  expire(now: number): { count: number; bytes: number } {
+    let count = 0;
+    let bytes = 0;
+    for (let i = this.head; i < this.entries.length; i++) {
+      const entry = this.entries[i]!;
+      if (entry.removed) continue;
+      if (entry.expiresAt > now) break;
+      this.drop(entry);
+      count++;
+      bytes += entry.message.bytes;
+    }
+    this.compact();
+    return { count, bytes };
+  }
+
+  private drop(entry: Entry): void {
+    entry.removed = true;
+    this.byId.delete(entry.message.id);
+    this.bytes -= entry.message.bytes;
+  }
+
+  private firstAfter(seq: number): number {
+    let low = this.head;
+    let high = this.entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.entries[middle]!.seq <= seq) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private compact(): void {
+    while (this.head < this.entries.length && this.entries[this.head]!.removed) this.head++;
+    if (this.head === this.entries.length) {
+      this.entries = [];
+      this.head = 0;
+    } else if (this.head > 64 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

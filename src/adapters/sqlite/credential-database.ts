@@ -1,0 +1,2 @@
+/** Injection token of the migrated Kysely instance behind the credential repository. */
+export const CredentialDatabase = Symbol('CredentialDatabase');

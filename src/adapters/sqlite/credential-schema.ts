@@ -1,0 +1,11 @@
+/** The credential database's tables, as Kysely sees them (dialect-neutral). */
+export interface OperatorsTable {
+  name: string;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CredentialSchema {
+  operators: OperatorsTable;
+}

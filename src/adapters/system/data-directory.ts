@@ -1,0 +1,68 @@
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The data directory cannot be used: not creatable, or held by a running server. */
+export class DataDirectoryError extends Error {
+  override readonly name = 'DataDirectoryError';
+}
+
+const LOCK_FILE = 'litsxg.lock';
+export const CREDENTIALS_FILE = 'credentials.sqlite';
+
+/** Creates the data directory (0700) when missing and tightens it when it exists. */
+export function prepareDataDirectory(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    chmodSync(path, 0o700);
+  } catch (error) {
+    throw new DataDirectoryError(`cannot use data directory ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Takes the data directory's lock for this process: one server per data directory. A lock
+ * left by a process that no longer runs (after kill -9) is taken over. Returns the release.
+ */
+export function lockDataDirectory(path: string): () => void {
+  const lockPath = join(path, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => releaseLock(lockPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new DataDirectoryError(`cannot lock data directory ${path}: ${(error as Error).message}`);
+      }
+      const holder = lockHolder(lockPath);
+      if (holder !== undefined && isRunning(holder)) {
+        throw new DataDirectoryError(`data directory ${path} is in use by another Litsxg server (pid ${holder})`);
+      }
+      unlinkSync(lockPath);
+    }
+  }
+  throw new DataDirectoryError(`cannot lock data directory ${path}: another server is starting`);
+}
+
+function releaseLock(lockPath: string): void {
+  if (lockHolder(lockPath) === process.pid) unlinkSync(lockPath);
+}
+
+function lockHolder(lockPath: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

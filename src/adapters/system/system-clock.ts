@@ -1,0 +1,9 @@
+import { injectable } from 'inversify';
+import type { Clock } from '../../ports/clock.ts';
+
+@injectable()
+export class SystemClock implements Clock {
+  now(): number {
+    return Date.now();
+  }
+}

@@ -1,0 +1,26 @@
+import { inject, injectable } from 'inversify';
+import type { ConnectionId } from '../../domain/connection.ts';
+import type { OutboundFrame } from '../../domain/frames.ts';
+import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
+import { TcpConnectionRegistry } from './tcp-connection-registry.ts';
+
+/** Frames become JSON lines here, at the edge, once each. */
+@injectable()
+export class TcpConnectionGateway implements ConnectionGateway {
+  constructor(@inject(TcpConnectionRegistry) private readonly connections: TcpConnectionRegistry) {}
+
+  send(connection: ConnectionId, frame: OutboundFrame): void {
+    this.connections.get(connection)?.send(`${JSON.stringify(frame)}\n`);
+  }
+
+  close(connection: ConnectionId): void {
+    this.connections.get(connection)?.close();
+  }
+
+  canTakeMore(connection: ConnectionId): boolean {
+    return this.connections.get(connection)?.canTakeMore() ?? false;
+  }
+
+  /** Only connections of this process exist here; the core pushes to them directly. */
+  wake(): void {}
+}

@@ -1,0 +1,66 @@
+import { createServer } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import { inject, injectable } from 'inversify';
+import { Relay } from '../../domain/relay.ts';
+import { IdGenerator } from '../../ports/id-generator.ts';
+import { TcpConnection } from './tcp-connection.ts';
+import { TcpConnectionRegistry } from './tcp-connection-registry.ts';
+import { TransportOptions } from './transport-options.ts';
+
+/** How often idle connections are looked for: a fraction of the idle timeout, at most a second. */
+const IDLE_SWEEP_MAX_MS = 1_000;
+
+/** The TCP face of the relay: accepts sockets and feeds their events to the handler core. */
+@injectable()
+export class TcpRelayServer {
+  private readonly server: Server;
+  private idleSweep: NodeJS.Timeout | undefined;
+
+  constructor(
+    @inject(Relay) private readonly relay: Relay,
+    @inject(TcpConnectionRegistry) private readonly connections: TcpConnectionRegistry,
+    @inject(IdGenerator) private readonly ids: IdGenerator,
+    @inject(TransportOptions) private readonly options: TransportOptions,
+  ) {
+    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  /** Resolves with the address actually bound (port 0 picks a free one). */
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: this.options.host, port: this.options.port }, () => {
+        this.server.off('error', reject);
+        const sweepEvery = Math.min(IDLE_SWEEP_MAX_MS, Math.max(10, this.options.idleTimeoutMs / 4));
+        this.idleSweep = setInterval(() => this.sweepIdle(), sweepEvery);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** Stops accepting, says bye to everyone, and resolves once every socket is closed (or `graceMs` passed). */
+  async close(graceMs: number): Promise<void> {
+    clearInterval(this.idleSweep);
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.relay.shutdown();
+    const deadline = Date.now() + graceMs;
+    while (this.connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const connection of this.connections.all()) connection.destroy();
+    await stopped;
+  }
+
+  private accept(socket: Socket): void {
+    const id = this.ids.connectionId();
+    const connection = new TcpConnection(id, socket, this.relay, this.options, (c) => this.connections.scheduleFlush(c));
+    this.connections.add(connection);
+    socket.once('close', () => this.connections.delete(id));
+    this.relay.onOpen(id);
+  }
+
+  private sweepIdle(): void {
+    const cutoff = Date.now() - this.options.idleTimeoutMs;
+    for (const connection of this.connections.all()) {
+      if (connection.lastActivity < cutoff) this.relay.onIdle(connection.id);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { ContainerModule } from 'inversify';
+import { Authenticator } from '../domain/authenticator.ts';
+import { OperatorAccounts } from '../domain/operator-accounts.ts';
+import { Relay } from '../domain/relay.ts';
+import type { RelayConfig as RelayConfigShape } from '../domain/relay-config.ts';
+import { Router } from '../domain/router.ts';
+import { Clock } from '../ports/clock.ts';
+import { ConnectionGateway } from '../ports/connection-gateway.ts';
+import { CredentialRepository } from '../ports/credential-repository.ts';
+import { IdGenerator } from '../ports/id-generator.ts';
+import { Logger } from '../ports/logger.ts';
+import { MessageBuffer } from '../ports/message-buffer.ts';
+import { PasswordHasher } from '../ports/password-hasher.ts';
+import { Presence } from '../ports/presence.ts';
+import { SessionStore } from '../ports/session-store.ts';
+import { ThrottleStore } from '../ports/throttle-store.ts';
+import { RelayConfig } from './relay-config-token.ts';
+
+/** Operator accounts and authentication: all the `operator` command needs of the domain. */
+export function accountsModule(): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(OperatorAccounts)
+      .toResolvedValue((credentials: CredentialRepository, hasher: PasswordHasher) => new OperatorAccounts(credentials, hasher), [CredentialRepository, PasswordHasher])
+      .inSingletonScope();
+    bind(Authenticator)
+      .toResolvedValue(
+        (credentials: CredentialRepository, hasher: PasswordHasher, throttle: ThrottleStore, clock: Clock) =>
+          new Authenticator(credentials, hasher, throttle, clock),
+        [CredentialRepository, PasswordHasher, ThrottleStore, Clock],
+      )
+      .inSingletonScope();
+  });
+}
+
+/** The routing services and the handler core, built from whatever adapters the other modules bound. */
+export function relayModule(config: RelayConfigShape): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<RelayConfigShape>(RelayConfig).toConstantValue(config);
+    bind(Router)
+      .toResolvedValue(
+        (
+          buffer: MessageBuffer, presence: Presence, gateway: ConnectionGateway, sessions: SessionStore,
+          credentials: CredentialRepository, ids: IdGenerator, clock: Clock, relayConfig: RelayConfigShape,
+        ) =>
+          new Router(buffer, presence, gateway, sessions, credentials, ids, clock, relayConfig),
+        [MessageBuffer, Presence, ConnectionGateway, SessionStore, CredentialRepository, IdGenerator, Clock, RelayConfig],
+      )
+      .inSingletonScope();
+    bind(Relay)
+      .toResolvedValue(
+        (
+          sessions: SessionStore, gateway: ConnectionGateway, presence: Presence, router: Router,
+          authenticator: Authenticator, accounts: OperatorAccounts, clock: Clock, logger: Logger, relayConfig: RelayConfigShape,
+        ) =>
+          new Relay({ sessions, gateway, presence, router, authenticator, accounts, clock, logger, config: relayConfig }),
+        [SessionStore, ConnectionGateway, Presence, Router, Authenticator, OperatorAccounts, Clock, Logger, RelayConfig],
+      )
+      .inSingletonScope();
+  });
+}

@@ -1,0 +1,19 @@
+import { ContainerModule } from 'inversify';
+import { InMemoryMessageBuffer } from '../adapters/memory/in-memory-message-buffer.ts';
+import { InMemoryPresence } from '../adapters/memory/in-memory-presence.ts';
+import { InMemorySessionStore } from '../adapters/memory/in-memory-session-store.ts';
+import { InMemoryThrottleStore } from '../adapters/memory/in-memory-throttle-store.ts';
+import { MessageBuffer } from '../ports/message-buffer.ts';
+import { Presence } from '../ports/presence.ts';
+import { SessionStore } from '../ports/session-store.ts';
+import { ThrottleStore } from '../ports/throttle-store.ts';
+
+/** This process's memory: sessions and throttles always; buffer and presence unless Redis holds them. */
+export function memoryModule(select: { buffer: boolean; presence: boolean }): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(SessionStore).to(InMemorySessionStore).inSingletonScope();
+    bind(ThrottleStore).to(InMemoryThrottleStore).inSingletonScope();
+    if (select.buffer) bind(MessageBuffer).to(InMemoryMessageBuffer).inSingletonScope();
+    if (select.presence) bind(Presence).to(InMemoryPresence).inSingletonScope();
+  });
+}

@@ -1,0 +1,2 @@
+/** Injection token of the domain's `RelayConfig`. */
+export const RelayConfig = Symbol('RelayConfig');

@@ -1,0 +1,54 @@
+import type { Clock } from '../ports/clock.ts';
+import type { CredentialRepository } from '../ports/credential-repository.ts';
+import type { PasswordHasher } from '../ports/password-hasher.ts';
+import type { ThrottleStore } from '../ports/throttle-store.ts';
+import type { OperatorName } from './names.ts';
+import { IN_FLIGHT_RETRY_MS, THROTTLE_MEMORY_MS, delayAfterFailures } from './throttle.ts';
+
+export type AuthOutcome =
+  | { ok: true }
+  | { ok: false; code: 'auth_failed' }
+  | { ok: false; code: 'rate_limited'; retryAfterMs: number };
+
+/** While a password is being verified, other attempts on the name wait (bounded, in case of a crash). */
+const VERIFYING_GUARD_MS = 10_000;
+
+export class Authenticator {
+  constructor(
+    private readonly credentials: CredentialRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: ThrottleStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(name: OperatorName, password: string): Promise<AuthOutcome> {
+    const started = this.clock.now();
+    const record = await this.throttle.get(name);
+    if (record !== undefined && started < record.blockedUntil) {
+      const retryAfterMs = record.verifying ? IN_FLIGHT_RETRY_MS : record.blockedUntil - started;
+      return { ok: false, code: 'rate_limited', retryAfterMs };
+    }
+    // The attempt counts as a failure until proven otherwise, so guesses made in parallel from
+    // many connections queue behind it instead of all being verified at once.
+    const failures = (record?.failures ?? 0) + 1;
+    const verifying = { failures, blockedUntil: started + VERIFYING_GUARD_MS, verifying: true };
+    await this.throttle.set(name, verifying, started + THROTTLE_MEMORY_MS);
+    try {
+      // PROTOCOL "Session" 4: an unknown name costs one hash too, so names cannot be probed by timing.
+      const stored = await this.credentials.findHash(name);
+      const matches = await this.hasher.verify(password, stored);
+      if (matches && stored !== undefined) {
+        await this.throttle.delete(name);
+        return { ok: true };
+      }
+    } catch (error) {
+      if (record === undefined) await this.throttle.delete(name);
+      else await this.throttle.set(name, record, started + THROTTLE_MEMORY_MS);
+      throw error;
+    }
+    const now = this.clock.now();
+    const failed = { failures, blockedUntil: now + delayAfterFailures(failures), verifying: false };
+    await this.throttle.set(name, failed, now + THROTTLE_MEMORY_MS);
+    return { ok: false, code: 'auth_failed' };
+  }
+}

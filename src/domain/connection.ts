@@ -1,0 +1,32 @@
+import type { OperatorName } from './names.ts';
+
+/** Unique across instances, so presence can point at a connection held anywhere. */
+export type ConnectionId = string;
+
+/** Everything the core remembers about one connection, held by the SessionStore port. */
+export interface Session {
+  readonly id: ConnectionId;
+  /** Set once authenticated. */
+  name: OperatorName | undefined;
+  /** Welcome and pending messages sent: live pushes may follow. */
+  ready: boolean;
+  /** Sequence number of the last message pushed on this connection. */
+  pushedThrough: number;
+  /** A push loop is running for this connection; `pushAgain` asks it for one more round. */
+  pushing: boolean;
+  pushAgain: boolean;
+  authFailures: number;
+  protocolErrors: number;
+  /** Token bucket of the send rate limit. */
+  sendTokens: number;
+  sendTokensAt: number;
+  /** Closed by the core (replaced, quit, fatal error): frames still arriving are ignored. */
+  closing: boolean;
+}
+
+export function newSession(id: ConnectionId): Session {
+  return {
+    id, name: undefined, ready: false, pushedThrough: 0, pushing: false, pushAgain: false,
+    authFailures: 0, protocolErrors: 0, sendTokens: Number.NaN, sendTokensAt: 0, closing: false,
+  };
+}

@@ -1,0 +1,31 @@
+/** PROTOCOL "Errors". */
+export type ErrorCode =
+  | 'frame_too_large' | 'too_many_errors' | 'auth_timeout' | 'idle_timeout' | 'server_busy'
+  | 'bad_frame' | 'unknown_op' | 'invalid' | 'not_authenticated' | 'already_authenticated'
+  | 'auth_failed' | 'rate_limited' | 'registration_closed' | 'name_taken' | 'weak_password'
+  | 'no_such_recipient' | 'body_too_large' | 'queue_full' | 'internal';
+
+export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
+  frame_too_large: 'frame longer than the frame limit',
+  too_many_errors: 'too many malformed frames on this connection',
+  auth_timeout: 'not authenticated in time',
+  idle_timeout: 'idle for too long',
+  server_busy: 'connection limit reached, try again later',
+  bad_frame: 'not a JSON object with a string op',
+  unknown_op: 'unknown op',
+  invalid: 'missing or wrongly typed fields',
+  not_authenticated: 'authenticate first',
+  already_authenticated: 'already authenticated',
+  auth_failed: 'wrong name or password',
+  rate_limited: 'too many attempts, retry later',
+  registration_closed: 'registration is closed',
+  name_taken: 'that name is taken',
+  weak_password: 'password must have at least 10 characters',
+  no_such_recipient: 'no such operator',
+  body_too_large: 'body longer than the body limit',
+  queue_full: "the recipient's queue is full",
+  internal: 'internal error',
+};
+
+/** The three errors that count towards `too_many_errors` (PROTOCOL "Framing"). */
+export const PROTOCOL_ERRORS: ReadonlySet<ErrorCode> = new Set(['bad_frame', 'unknown_op', 'invalid']);

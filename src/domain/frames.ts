@@ -1,0 +1,45 @@
+import type { ErrorCode } from './errors.ts';
+import { ERROR_MESSAGES } from './errors.ts';
+
+/** Frames a client sends, once validated (PROTOCOL "Session", "Messages", "Other frames"). */
+export type InboundFrame =
+  | { op: 'auth'; name: string; password: string; ref?: string }
+  | { op: 'register'; name: string; password: string; ref?: string }
+  | { op: 'send'; to: string; body: string; ref?: string }
+  | { op: 'ack'; ids: string[]; ref?: string }
+  | { op: 'who'; ref?: string }
+  | { op: 'ping'; ref?: string }
+  | { op: 'quit'; ref?: string };
+
+export type InboundOp = InboundFrame['op'];
+
+export type OutboundFrame =
+  | { op: 'hello'; server: 'litsxg'; protocol: 1; registration: 'open' | 'closed' }
+  | { op: 'welcome'; name: string; pending: number }
+  | { op: 'sent'; ref?: string; id: string; status: 'delivered' | 'queued' }
+  | { op: 'msg'; id: string; from: string; body: string; ts: number; redelivered?: true }
+  | { op: 'receipt'; id: string; to: string }
+  | { op: 'online'; names: string[] }
+  | { op: 'pong'; ref?: string }
+  | { op: 'bye'; reason: 'replaced' | 'quit' | 'shutdown' }
+  | ErrorFrame;
+
+export interface ErrorFrame {
+  op: 'error';
+  code: ErrorCode;
+  message: string;
+  ref?: string;
+  retry_after_ms?: number;
+}
+
+/** Copies a client's `ref` onto the frame that answers it, when it had one. */
+export function withRef<T extends object>(frame: T, ref: string | undefined): T {
+  if (ref !== undefined) (frame as { ref?: string }).ref = ref;
+  return frame;
+}
+
+export function errorFrame(code: ErrorCode, ref?: string, retryAfterMs?: number): ErrorFrame {
+  const frame = withRef<ErrorFrame>({ op: 'error', code, message: ERROR_MESSAGES[code] }, ref);
+  if (retryAfterMs !== undefined) frame.retry_after_ms = Math.max(1, Math.ceil(retryAfterMs));
+  return frame;
+}

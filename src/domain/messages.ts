@@ -1,0 +1,25 @@
+import type { OperatorName } from './names.ts';
+
+/** A message as the buffer keeps it; `ts` is when the server accepted it. */
+export interface StoredMessage {
+  readonly id: string;
+  readonly from: OperatorName;
+  readonly body: string;
+  readonly ts: number;
+  /** UTF-8 bytes of the body: what the byte limits count. */
+  readonly bytes: number;
+}
+
+/** A message handed out for pushing. */
+export interface QueuedMessage extends StoredMessage {
+  readonly seq: number;
+  /** Pushed to a connection before this time. */
+  readonly redelivered: boolean;
+}
+
+export interface BufferLimits {
+  readonly maxMessagesPerRecipient: number;
+  readonly maxBytesPerRecipient: number;
+  readonly maxBytesTotal: number;
+  readonly ttlMs: number;
+}

@@ -1,0 +1,50 @@
+import type { CredentialRepository } from '../ports/credential-repository.ts';
+import type { PasswordHasher } from '../ports/password-hasher.ts';
+import type { OperatorName } from './names.ts';
+import { isOperatorName } from './names.ts';
+import { codePointLength, utf8ByteLength } from './text.ts';
+
+export type AccountOutcome =
+  | { ok: true }
+  | { ok: false; code: 'invalid_name' | 'invalid_password' | 'weak_password' | 'name_taken' | 'no_such_operator' };
+
+/** PROTOCOL "Names and passwords": a password set by anyone has at least 10 code points. */
+export const MIN_PASSWORD_CHARS = 10;
+export const MAX_PASSWORD_BYTES = 1024;
+
+/** Creating, re-keying and removing operators: shared by `register` and the `operator` command. */
+export class OperatorAccounts {
+  constructor(private readonly credentials: CredentialRepository, private readonly hasher: PasswordHasher) {}
+
+  async add(name: string, password: string): Promise<AccountOutcome> {
+    const refused = this.check(name, password);
+    if (refused !== undefined) return refused;
+    if (await this.credentials.exists(name)) return { ok: false, code: 'name_taken' };
+    const added = await this.credentials.add(name, await this.hasher.hash(password));
+    return added ? { ok: true } : { ok: false, code: 'name_taken' };
+  }
+
+  async changePassword(name: string, password: string): Promise<AccountOutcome> {
+    const refused = this.check(name, password);
+    if (refused !== undefined) return refused;
+    if (!(await this.credentials.exists(name))) return { ok: false, code: 'no_such_operator' };
+    const changed = await this.credentials.changeHash(name, await this.hasher.hash(password));
+    return changed ? { ok: true } : { ok: false, code: 'no_such_operator' };
+  }
+
+  async remove(name: string): Promise<AccountOutcome> {
+    if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
+    return (await this.credentials.remove(name)) ? { ok: true } : { ok: false, code: 'no_such_operator' };
+  }
+
+  list(): Promise<OperatorName[]> {
+    return this.credentials.list();
+  }
+
+  private check(name: string, password: string): AccountOutcome | undefined {
+    if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
+    if (password.length === 0 || utf8ByteLength(password) > MAX_PASSWORD_BYTES) return { ok: false, code: 'invalid_password' };
+    if (codePointLength(password) < MIN_PASSWORD_CHARS) return { ok: false, code: 'weak_password' };
+    return undefined;
+  }
+}

@@ -1,0 +1,208 @@
+import type { Clock } from '../ports/clock.ts';
+import type { ConnectionGateway } from '../ports/connection-gateway.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Presence } from '../ports/presence.ts';
+import type { SessionStore } from '../ports/session-store.ts';
+import type { Authenticator } from './authenticator.ts';
+import type { ConnectionId, Session } from './connection.ts';
+import type { ErrorCode } from './errors.ts';
+import { PROTOCOL_ERRORS } from './errors.ts';
+import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
+import type { InboundFrame, OutboundFrame } from './frames.ts';
+import { errorFrame, withRef } from './frames.ts';
+import type { OperatorAccounts } from './operator-accounts.ts';
+import type { RelayConfig } from './relay-config.ts';
+import type { Router } from './router.ts';
+import { takeSendToken } from './send-rate.ts';
+
+/** PROTOCOL "Framing": the 16th malformed frame on a connection closes it. */
+const MAX_PROTOCOL_ERRORS = 16;
+/** PROTOCOL "Session" 4: the third failed authentication on a connection closes it. */
+const MAX_AUTH_FAILURES = 3;
+
+export interface RelayDependencies {
+  readonly sessions: SessionStore;
+  readonly gateway: ConnectionGateway;
+  readonly presence: Presence;
+  readonly router: Router;
+  readonly authenticator: Authenticator;
+  readonly accounts: OperatorAccounts;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly config: RelayConfig;
+}
+
+/**
+ * The handler core: one entry per event of a connection's life. It keeps nothing between
+ * events; what it needs to remember lives behind the ports. The transport delivers one
+ * connection's frames one at a time, in order.
+ */
+export class Relay {
+  constructor(private readonly deps: RelayDependencies) {}
+
+  onOpen(connection: ConnectionId): void {
+    const { sessions, gateway, config, logger } = this.deps;
+    if (sessions.count() >= config.maxConnections) {
+      logger.log('warn', 'connection_refused', { conn: connection, reason: 'server_busy' });
+      this.fail(connection, 'server_busy');
+      return;
+    }
+    sessions.open(connection);
+    logger.log('debug', 'connection_opened', { conn: connection });
+    gateway.send(connection, { op: 'hello', server: 'litsxg', protocol: 1, registration: config.registration });
+  }
+
+  async onFrame(connection: ConnectionId, line: string | null): Promise<void> {
+    const session = this.deps.sessions.get(connection);
+    if (session === undefined || session.closing) return;
+    const decoded = decodeFrame(line);
+    if (decoded.ok && (session.name !== undefined || PRE_AUTH_OPS.has(decoded.frame.op))) {
+      await this.handleSafely(session, decoded.frame);
+    } else if (!decoded.ok && decoded.op === undefined) {
+      this.protocolError(session, decoded.code, decoded.ref);
+    } else if (session.name === undefined) {
+      this.reply(session, 'not_authenticated', decoded.ok ? decoded.frame.ref : decoded.ref);
+    } else if (!decoded.ok) {
+      this.protocolError(session, decoded.code, decoded.ref);
+    }
+  }
+
+  /** The transport's write buffer fell below its high-water mark: resume pushing. */
+  async onDrain(connection: ConnectionId): Promise<void> {
+    const session = this.deps.sessions.get(connection);
+    if (session !== undefined) await this.deps.router.push(session);
+  }
+
+  async onClose(connection: ConnectionId): Promise<void> {
+    const session = this.deps.sessions.get(connection);
+    if (session === undefined) return;
+    this.deps.sessions.delete(connection);
+    session.closing = true;
+    this.deps.logger.log('debug', 'connection_closed', { conn: connection });
+    await this.deps.router.close(session);
+  }
+
+  /** PROTOCOL "Session" 5. */
+  onAuthDeadline(connection: ConnectionId): void {
+    const session = this.deps.sessions.get(connection);
+    if (session !== undefined && session.name === undefined && !session.closing) this.fatal(session, 'auth_timeout');
+  }
+
+  /** PROTOCOL "Other frames", ping: idle past the idle timeout. */
+  onIdle(connection: ConnectionId): void {
+    const session = this.deps.sessions.get(connection);
+    if (session !== undefined && session.name !== undefined && !session.closing) this.fatal(session, 'idle_timeout');
+  }
+
+  /** PROTOCOL "Framing": a line longer than the frame limit. */
+  onOversizedFrame(connection: ConnectionId): void {
+    const session = this.deps.sessions.get(connection);
+    if (session !== undefined && !session.closing) this.fatal(session, 'frame_too_large');
+  }
+
+  /** PROTOCOL "Other frames": on shutdown every connection gets bye. */
+  shutdown(): void {
+    const { sessions, gateway } = this.deps;
+    for (const connection of [...sessions.connections()]) {
+      const session = sessions.get(connection);
+      if (session !== undefined) session.closing = true;
+      gateway.send(connection, { op: 'bye', reason: 'shutdown' });
+      gateway.close(connection);
+    }
+  }
+
+  private async handleSafely(session: Session, frame: InboundFrame): Promise<void> {
+    try {
+      await this.handle(session, frame);
+    } catch (error) {
+      // PROTOCOL "Errors" and STYLE 7: a bug or a broken dependency costs this frame, not the connection.
+      this.deps.logger.log('error', 'handler_failed', { conn: session.id, op: frame.op, ...describe(error) });
+      this.reply(session, 'internal', frame.ref);
+    }
+  }
+
+  private async handle(session: Session, frame: InboundFrame): Promise<void> {
+    const { gateway, router, presence, config, clock } = this.deps;
+    switch (frame.op) {
+      case 'auth':
+      case 'register':
+        return this.authenticate(session, frame);
+      case 'send': {
+        const wait = takeSendToken(session, config.sendRatePerSecond, clock.now());
+        if (wait > 0) return this.reply(session, 'rate_limited', frame.ref, wait);
+        const outcome = await router.route(session.name!, frame.to, frame.body);
+        if (!outcome.ok) return this.reply(session, outcome.code, frame.ref);
+        gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, frame.ref));
+        return;
+      }
+      case 'ack':
+        return router.acknowledge(session.name!, frame.ids);
+      case 'who':
+        gateway.send(session.id, { op: 'online', names: await presence.online() });
+        return;
+      case 'ping':
+        gateway.send(session.id, withRef<OutboundFrame>({ op: 'pong' }, frame.ref));
+        return;
+      case 'quit':
+        session.closing = true;
+        gateway.send(session.id, { op: 'bye', reason: 'quit' });
+        gateway.close(session.id);
+        return;
+    }
+  }
+
+  /** PROTOCOL "Session" 2–4. */
+  private async authenticate(session: Session, frame: InboundFrame & { op: 'auth' | 'register' }): Promise<void> {
+    const { authenticator, accounts, router, config, logger } = this.deps;
+    if (session.name !== undefined) return this.reply(session, 'already_authenticated', frame.ref);
+    if (frame.op === 'register') {
+      if (config.registration !== 'open') return this.reply(session, 'registration_closed', frame.ref);
+      const added = await accounts.add(frame.name, frame.password);
+      if (!added.ok) return this.reply(session, added.code === 'name_taken' ? 'name_taken' : 'weak_password', frame.ref);
+      logger.log('info', 'operator_registered', { conn: session.id, name: frame.name });
+    } else {
+      const outcome = await authenticator.authenticate(frame.name, frame.password);
+      if (!outcome.ok && outcome.code === 'rate_limited') {
+        return this.reply(session, 'rate_limited', frame.ref, outcome.retryAfterMs);
+      }
+      if (!outcome.ok) {
+        session.authFailures++;
+        logger.log('info', 'auth_failed', { conn: session.id, failures: session.authFailures });
+        if (session.authFailures >= MAX_AUTH_FAILURES) return this.fatal(session, 'auth_failed');
+        return this.reply(session, 'auth_failed', frame.ref);
+      }
+    }
+    if (session.closing) return;
+    logger.log('info', 'authenticated', { conn: session.id, name: frame.name });
+    await router.open(session, frame.name);
+  }
+
+  private protocolError(session: Session, code: ErrorCode, ref: string | undefined): void {
+    if (PROTOCOL_ERRORS.has(code) && ++session.protocolErrors >= MAX_PROTOCOL_ERRORS) {
+      return this.fatal(session, 'too_many_errors');
+    }
+    this.reply(session, code, ref);
+  }
+
+  private reply(session: Session, code: ErrorCode, ref?: string, retryAfterMs?: number): void {
+    this.deps.gateway.send(session.id, errorFrame(code, ref, retryAfterMs));
+  }
+
+  private fatal(session: Session, code: ErrorCode): void {
+    session.closing = true;
+    this.deps.logger.log('info', 'connection_closed_on_error', { conn: session.id, code });
+    this.fail(session.id, code);
+  }
+
+  private fail(connection: ConnectionId, code: ErrorCode): void {
+    this.deps.gateway.send(connection, errorFrame(code));
+    this.deps.gateway.close(connection);
+  }
+}
+
+/** Where it failed, never what it carried: the error's class and the first frame of its stack. */
+function describe(error: unknown): Record<string, string> {
+  if (!(error instanceof Error)) return { error: typeof error };
+  const where = error.stack?.split('\n').find((line) => line.trim().startsWith('at '))?.trim() ?? 'unknown';
+  return { error: error.name, where };
+}

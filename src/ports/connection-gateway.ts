@@ -1,0 +1,14 @@
+import type { ConnectionId } from '../domain/connection.ts';
+import type { OutboundFrame } from '../domain/frames.ts';
+
+/** How the core reaches a connection, wherever the transport holds it. */
+export interface ConnectionGateway {
+  send(connection: ConnectionId, frame: OutboundFrame): void;
+  /** Closes after everything sent so far has been flushed. */
+  close(connection: ConnectionId): void;
+  /** False past the connection's high-water mark: stop pushing until it drains. */
+  canTakeMore(connection: ConnectionId): boolean;
+  /** Asks whoever holds the connection (another instance, say) to push what is queued for it. */
+  wake(connection: ConnectionId): void;
+}
+export const ConnectionGateway = Symbol('ConnectionGateway');

@@ -1,0 +1,18 @@
+import type { OperatorName } from '../domain/names.ts';
+
+export interface CredentialRepository {
+  /** The stored password hash, read afresh so changes apply at the next authentication. */
+  findHash(name: OperatorName): Promise<string | undefined>;
+  /** Whether an operator exists; cheap enough for the per-message path. */
+  exists(name: OperatorName): Promise<boolean>;
+  /** False when the name is taken. */
+  add(name: OperatorName, hash: string): Promise<boolean>;
+  /** False when there is no such operator. */
+  changeHash(name: OperatorName, hash: string): Promise<boolean>;
+  /** False when there is no such operator. */
+  remove(name: OperatorName): Promise<boolean>;
+  /** Every operator name, sorted. */
+  list(): Promise<OperatorName[]>;
+  close(): Promise<void>;
+}
+export const CredentialRepository = Symbol('CredentialRepository');

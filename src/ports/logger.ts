@@ -1,0 +1,9 @@
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** Field values are never message bodies, passwords or network addresses. */
+export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export interface Logger {
+  log(level: LogLevel, event: string, fields?: LogFields): void;
+}
+export const Logger = Symbol('Logger');

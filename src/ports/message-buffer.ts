@@ -1,0 +1,23 @@
+import type { BufferLimits, QueuedMessage, StoredMessage } from '../domain/messages.ts';
+import type { OperatorName } from '../domain/names.ts';
+
+export type EnqueueResult = { ok: true; seq: number } | { ok: false; code: 'queue_full' };
+
+/**
+ * Per-recipient FIFO queues kept until acknowledged. Each message gets a sequence number,
+ * increasing per recipient, so a session can resume pushing after the last one it pushed.
+ */
+export interface MessageBuffer {
+  /** Appends, or refuses when the recipient's queue or the whole buffer is at a limit. */
+  enqueue(to: OperatorName, message: StoredMessage, limits: BufferLimits): Promise<EnqueueResult>;
+  /**
+   * Up to `max` unexpired messages after `afterSeq`, oldest first, each marked as pushed;
+   * `redelivered` tells whether it had been pushed before. Expired ones are dropped.
+   */
+  take(to: OperatorName, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]>;
+  /** Removes the acknowledged messages and returns them; unknown ids are ignored. */
+  acknowledge(to: OperatorName, ids: readonly string[]): Promise<StoredMessage[]>;
+  /** Drops every message older than its time-to-live; returns how many. */
+  expire(now: number): Promise<number>;
+}
+export const MessageBuffer = Symbol('MessageBuffer');

@@ -1,0 +1,8 @@
+/** Publishes the listening server as a Tor onion service for as long as the process runs. */
+export interface OnionService {
+  /** Maps `virtualPort` of the onion to `target`; resolves to the `xxx.onion` address. */
+  publish(target: { host: string; port: number }, virtualPort: number): Promise<string>;
+  /** Removes the onion service again; safe to call when nothing is published. */
+  unpublish(): Promise<void>;
+}
+export const OnionService = Symbol('OnionService');

@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const SRC = resolve('src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+function imports(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  return [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|require\(\s*)['"]([^'"]+)['"]/g)].map((match) => match[1]!);
+}
+
+/** Which folders of src/ a file in `layer` may import: the hexagon's rule, checked rather than hoped. */
+function violations(layer: string, allowed: RegExp): string[] {
+  return sourceFiles(join(SRC, layer)).flatMap((file) =>
+    imports(file)
+      .filter((spec) => !spec.startsWith('.') || !allowed.test(relative(SRC, resolve(dirname(file), spec))))
+      .map((spec) => `${relative(SRC, file)} imports ${spec}`),
+  );
+}
+
+test('the domain imports only the domain and the ports: no package, no node: module', () => {
+  assert.equal(violations('domain', /^(domain|ports)\//), []);
+});
+
+test('the ports import only the domain and other ports', () => {
+  assert.equal(violations('ports', /^(domain|ports)\//), []);
+});
+
+test('the domain carries no decorators', () => {
+  const decorated = sourceFiles(join(SRC, 'domain')).filter((file) => /^\s*@\w+\(/m.test(readFileSync(file, 'utf8')));
+  assert.equal(decorated, []);
+});
+
+test.run();

@@ -1,0 +1,28 @@
+// Runs every test/**/*.test.ts with uvu under tsx, fails when no test ran, and ends with the
+// line `N passed, N failed` (uvu prints no failed count and exits 0 on zero tests).
+// Usage: node test/support/run-tests.mjs [FILE_PATTERN]
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const pattern = process.argv[2] ?? '\\.test\\.ts$';
+const child = spawn(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', pattern], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+});
+let tail = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString().replace(/\x1b\[[0-9;]*m/g, '')).slice(-4096);
+});
+child.on('close', (code, signal) => {
+  const count = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(tail)?.[1] ?? 0);
+  const total = count('Total');
+  const passed = count('Passed');
+  const skipped = count('Skipped');
+  const failed = Math.max(total - passed - skipped, code === 0 ? 0 : 1);
+  if (total === 0) console.log('no test ran');
+  console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  process.exit(code === 0 && total > 0 && failed === 0 && signal === null ? 0 : 1);
+});
