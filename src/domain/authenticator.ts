@@ -23,16 +23,15 @@ export class Authenticator {
 
   async authenticate(name: OperatorName, password: string): Promise<AuthOutcome> {
     const started = this.clock.now();
-    const record = await this.throttle.get(name);
-    if (record !== undefined && started < record.blockedUntil) {
-      const retryAfterMs = record.verifying ? IN_FLIGHT_RETRY_MS : record.blockedUntil - started;
-      return { ok: false, code: 'rate_limited', retryAfterMs };
-    }
     // The attempt counts as a failure until proven otherwise, so guesses made in parallel from
     // many connections queue behind it instead of all being verified at once.
-    const failures = (record?.failures ?? 0) + 1;
-    const verifying = { failures, blockedUntil: started + VERIFYING_GUARD_MS, verifying: true };
-    await this.throttle.set(name, verifying, started + THROTTLE_MEMORY_MS);
+    const attempt = await this.throttle.startAttempt(name, started, VERIFYING_GUARD_MS, started + THROTTLE_MEMORY_MS);
+    if (!attempt.started) {
+      const { record } = attempt;
+      return { ok: false, code: 'rate_limited', retryAfterMs: record.verifying ? IN_FLIGHT_RETRY_MS : record.blockedUntil - started };
+    }
+    const previous = attempt.previous;
+    const failures = (previous?.failures ?? 0) + 1;
     try {
       // PROTOCOL "Session" 4: an unknown name costs one hash too, so names cannot be probed by timing.
       const stored = await this.credentials.findHash(name);
@@ -42,8 +41,8 @@ export class Authenticator {
         return { ok: true };
       }
     } catch (error) {
-      if (record === undefined) await this.throttle.delete(name);
-      else await this.throttle.set(name, record, started + THROTTLE_MEMORY_MS);
+      if (previous === undefined) await this.throttle.delete(name);
+      else await this.throttle.set(name, previous, started + THROTTLE_MEMORY_MS);
       throw error;
     }
     const now = this.clock.now();

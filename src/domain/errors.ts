@@ -27,5 +27,3 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   internal: 'internal error',
 };
 
-/** The three errors that count towards `too_many_errors` (PROTOCOL "Framing"). */
-export const PROTOCOL_ERRORS: ReadonlySet<ErrorCode> = new Set(['bad_frame', 'unknown_op', 'invalid']);

@@ -6,7 +6,6 @@ import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { ConnectionId, Session } from './connection.ts';
 import type { ErrorCode } from './errors.ts';
-import { PROTOCOL_ERRORS } from './errors.ts';
 import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
 import type { InboundFrame, OutboundFrame } from './frames.ts';
 import { errorFrame, withRef } from './frames.ts';
@@ -56,13 +55,13 @@ export class Relay {
     const session = this.deps.sessions.get(connection);
     if (session === undefined || session.closing) return;
     const decoded = decodeFrame(line);
-    if (decoded.ok && (session.name !== undefined || PRE_AUTH_OPS.has(decoded.frame.op))) {
-      await this.handleSafely(session, decoded.frame);
-    } else if (!decoded.ok && decoded.op === undefined) {
-      this.protocolError(session, decoded.code, decoded.ref);
-    } else if (session.name === undefined) {
+    const op = decoded.ok ? decoded.frame.op : decoded.op;
+    // PROTOCOL "Session" 5: a known op refused before authentication is not looked at further.
+    if (op !== undefined && session.name === undefined && !PRE_AUTH_OPS.has(op)) {
       this.reply(session, 'not_authenticated', decoded.ok ? decoded.frame.ref : decoded.ref);
-    } else if (!decoded.ok) {
+    } else if (decoded.ok) {
+      await this.handleSafely(session, decoded.frame);
+    } else {
       this.protocolError(session, decoded.code, decoded.ref);
     }
   }
@@ -177,8 +176,8 @@ export class Relay {
     await router.open(session, frame.name);
   }
 
-  private protocolError(session: Session, code: ErrorCode, ref: string | undefined): void {
-    if (PROTOCOL_ERRORS.has(code) && ++session.protocolErrors >= MAX_PROTOCOL_ERRORS) {
+  private protocolError(session: Session, code: 'bad_frame' | 'unknown_op' | 'invalid', ref: string | undefined): void {
+    if (++session.protocolErrors >= MAX_PROTOCOL_ERRORS) {
       return this.fatal(session, 'too_many_errors');
     }
     this.reply(session, code, ref);

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { ThrottleRecord } from '../../domain/throttle.ts';
 import { Clock } from '../../ports/clock.ts';
-import type { ThrottleStore } from '../../ports/throttle-store.ts';
+import type { AttemptStart, ThrottleStore } from '../../ports/throttle-store.ts';
 
 /** Most records kept at once: a flood of made-up names cannot grow memory without end. */
 const MAX_RECORDS = 100_000;
@@ -13,12 +13,12 @@ export class InMemoryThrottleStore implements ThrottleStore {
 
   constructor(@inject(Clock) private readonly clock: Clock) {}
 
-  async get(key: string): Promise<ThrottleRecord | undefined> {
-    const held = this.records.get(key);
-    if (held === undefined) return undefined;
-    if (held.expiresAt > this.clock.now()) return held.record;
-    this.records.delete(key);
-    return undefined;
+  async startAttempt(key: string, now: number, guardMs: number, expiresAt: number): Promise<AttemptStart> {
+    const previous = this.current(key);
+    if (previous !== undefined && now < previous.blockedUntil) return { started: false, record: previous };
+    const failures = (previous?.failures ?? 0) + 1;
+    await this.set(key, { failures, blockedUntil: now + guardMs, verifying: true }, expiresAt);
+    return { started: true, previous };
   }
 
   async set(key: string, record: ThrottleRecord, expiresAt: number): Promise<void> {
@@ -29,5 +29,13 @@ export class InMemoryThrottleStore implements ThrottleStore {
 
   async delete(key: string): Promise<void> {
     this.records.delete(key);
+  }
+
+  private current(key: string): ThrottleRecord | undefined {
+    const held = this.records.get(key);
+    if (held === undefined) return undefined;
+    if (held.expiresAt > this.clock.now()) return held.record;
+    this.records.delete(key);
+    return undefined;
   }
 }

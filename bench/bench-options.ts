@@ -1,0 +1,116 @@
+import { parseProxyUrl } from '../src/adapters/tor/connect-through.ts';
+import { parseHostPort } from './endpoint.ts';
+
+export const WORKLOADS = ['pairs', 'offline', 'conns', 'logins'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+export type Target = 'real' | 'bare' | 'server';
+
+export interface BenchOptions {
+  workloads: Workload[];
+  /** In the order of each run; `server` alone with `--server`. */
+  targets: Target[];
+  server: { host: string; port: number } | undefined;
+  proxy: string | undefined;
+  runs: number;
+  seconds: number;
+  warmup: number;
+  pairs: number;
+  window: number;
+  bodyBytes: number;
+  recipients: number;
+  perRecipient: number;
+  offlineSenders: number;
+  conns: number;
+  logins: number;
+  stormAfter: number;
+  passwordFile: string | undefined;
+  dataDir: string | undefined;
+  profileDir: string | undefined;
+  json: boolean;
+  help: boolean;
+}
+
+export const USAGE = `usage: litsxg bench [pairs|offline|conns|logins ...] [options]
+  --server HOST:PORT      measure a running server (its bench-* operators must exist, or registration be open)
+  --proxy socks5://H:P    reach --server through Tor's SOCKS port
+  --target both|real|bare servers to start when there is no --server (default both, alternating)
+  --runs N (3)  --seconds S (5)  --warmup S (1)
+  --pairs P (50)  --window W (64)  --body-bytes B (100)
+  --recipients R (100)  --per-recipient K (1000)  --offline-senders S (10)
+  --conns C (1000)  --logins L (200)  --storm-after S (2)
+  --password-file FILE    the bench operators' password (first line), with --server
+  --data-dir DIR          keep the started server's data here (default: a temporary dir)
+  --profile-dir DIR       run the started real server with node --cpu-prof into DIR
+  --json                  one JSON report on stdout`;
+
+const INTEGERS = {
+  '--runs': ['runs', 1, 99], '--pairs': ['pairs', 1, 5000], '--window': ['window', 1, 100_000],
+  '--body-bytes': ['bodyBytes', 40, 16_384], '--recipients': ['recipients', 1, 100_000],
+  '--per-recipient': ['perRecipient', 1, 1_000_000], '--offline-senders': ['offlineSenders', 1, 5000],
+  '--conns': ['conns', 1, 100_000], '--logins': ['logins', 1, 10_000],
+} as const;
+const SECONDS = { '--seconds': 'seconds', '--warmup': 'warmup', '--storm-after': 'stormAfter' } as const;
+
+/** The bench's command line; a string is the one-line error. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions | string {
+  const o: BenchOptions = {
+    workloads: [], targets: ['real', 'bare'], server: undefined, proxy: undefined, runs: 3, seconds: 5, warmup: 1,
+    pairs: 50, window: 64, bodyBytes: 100, recipients: 100, perRecipient: 1000, offlineSenders: 10, conns: 1000,
+    logins: 200, stormAfter: 2, passwordFile: undefined, dataDir: undefined, profileDir: undefined, json: false, help: false,
+  };
+  let target: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      if (!(WORKLOADS as readonly string[]).includes(arg)) return `unknown workload "${arg}" (pairs, offline, conns, logins)`;
+      if (!o.workloads.includes(arg as Workload)) o.workloads.push(arg as Workload);
+      continue;
+    }
+    if (arg === '--json') o.json = true;
+    else if (arg === '--help') o.help = true;
+    else {
+      const value = argv[++i];
+      if (value === undefined) return `${arg} needs a value`;
+      const error = setOption(o, arg, value, (t) => { target = t; });
+      if (error !== undefined) return error;
+    }
+  }
+  if (o.workloads.length === 0) o.workloads = [...WORKLOADS];
+  if (o.server !== undefined) {
+    if (target !== undefined) return '--target starts servers; it cannot go with --server';
+    o.targets = ['server'];
+  } else if (o.proxy !== undefined) return '--proxy needs --server';
+  else if (target !== undefined) o.targets = target === 'both' ? ['real', 'bare'] : [target as Target];
+  if (o.offlineSenders > o.pairs) o.offlineSenders = o.pairs;
+  return o;
+}
+
+function setOption(o: BenchOptions, flag: string, value: string, setTarget: (t: string) => void): string | undefined {
+  if (flag in INTEGERS) {
+    const [key, min, max] = INTEGERS[flag as keyof typeof INTEGERS];
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) return `${flag} must be an integer from ${min} to ${max}, not "${value}"`;
+    o[key] = n;
+  } else if (flag in SECONDS) {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || n > 3600) return `${flag} must be a number of seconds up to 3600, not "${value}"`;
+    o[SECONDS[flag as keyof typeof SECONDS]] = n;
+  } else if (flag === '--server') {
+    o.server = parseHostPort(value);
+    if (o.server === undefined) return `--server must be HOST:PORT, not "${value}"`;
+  } else if (flag === '--proxy') {
+    try {
+      parseProxyUrl(value);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    o.proxy = value;
+  } else if (flag === '--target') {
+    if (!['both', 'real', 'bare'].includes(value)) return `--target must be both, real or bare, not "${value}"`;
+    setTarget(value);
+  } else if (flag === '--password-file') o.passwordFile = value;
+  else if (flag === '--data-dir') o.dataDir = value;
+  else if (flag === '--profile-dir') o.profileDir = value;
+  else return `unknown option ${flag}`;
+  return undefined;
+}

@@ -1,0 +1,82 @@
+import type { Target, Workload } from './bench-options.ts';
+import type { Figures } from './pairs-workload.ts';
+import { median } from './stats.ts';
+
+export interface TargetResult {
+  runs: Figures[];
+  median: Figures;
+}
+
+export interface WorkloadReport {
+  workload: Workload;
+  targets: Partial<Record<Target, TargetResult>>;
+  /** real ÷ bare, per figure, when both ran. */
+  ratio?: Figures;
+}
+
+export interface BenchReport {
+  machine: { cpus: number; node: string; platform: string };
+  options: Record<string, unknown>;
+  workloads: WorkloadReport[];
+  errors: string[];
+}
+
+/** Figures that count faults: any non-zero one fails the bench. */
+export const FAULTS = ['lost', 'duplicated', 'reordered', 'other_errors', 'logins_failed'] as const;
+
+export function summarise(workload: Workload, runs: Partial<Record<Target, Figures[]>>): WorkloadReport {
+  const targets: Partial<Record<Target, TargetResult>> = {};
+  for (const [target, figures] of Object.entries(runs) as [Target, Figures[]][]) {
+    if (figures.length === 0) continue;
+    const keys = [...new Set(figures.flatMap((f) => Object.keys(f)))];
+    // Faults add up over the runs; everything else is the median run.
+    const summary = Object.fromEntries(keys.map((k) => [k, (FAULTS as readonly string[]).includes(k)
+      ? figures.reduce((sum, f) => sum + (f[k] ?? 0), 0)
+      : median(figures.map((f) => f[k] ?? Number.NaN))]));
+    targets[target] = { runs: figures, median: summary };
+  }
+  const report: WorkloadReport = { workload, targets };
+  const real = targets.real?.median;
+  const bare = targets.bare?.median;
+  if (real !== undefined && bare !== undefined) {
+    report.ratio = Object.fromEntries(Object.keys(real).filter((k) => k in bare && !(FAULTS as readonly string[]).includes(k))
+      .map((k) => [k, real[k]! / bare[k]!]));
+  }
+  return report;
+}
+
+export function renderTable(report: BenchReport): string {
+  const targets = [...new Set(report.workloads.flatMap((w) => Object.keys(w.targets)))] as Target[];
+  const withRatio = targets.includes('real') && targets.includes('bare');
+  const rows: string[][] = [['workload', 'figure', ...targets, ...(withRatio ? ['real/bare'] : [])]];
+  for (const w of report.workloads) {
+    const keys = [...new Set(targets.flatMap((t) => Object.keys(w.targets[t]?.median ?? {})))];
+    for (const key of keys) {
+      rows.push([w.workload, key, ...targets.map((t) => format(w.targets[t]?.median[key])),
+        ...(withRatio ? [ratio(w.ratio?.[key])] : [])]);
+    }
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const lines = rows.map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  const runs = String(report.options.runs);
+  const notes = [`medians of ${runs} run(s) per target${withRatio ? ', alternating' : ''}; faults are totals`,
+    ...report.errors.map((e) => `error: ${e}`)];
+  return `${lines.join('\n')}\n${notes.join('\n')}\n`;
+}
+
+function format(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '-';
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (Number.isInteger(value)) return String(value);
+  return value.toPrecision(3);
+}
+
+function ratio(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '-' : `${value.toFixed(2)}x`;
+}
+
+/** JSON with NaN and Infinity as null. */
+export function toJson(report: BenchReport): string {
+  return `${JSON.stringify(report, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+}

@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { type ProcSample, sampleProcess } from './proc-stats.ts';
+
+export type TargetKind = 'real' | 'bare';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LISTEN_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 6_000;
+const running = new Set<ChildProcess>();
+
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export interface ServerOptions {
+  /** Data dir of the real server. */
+  dataDir?: string;
+  /** Extra `serve` options. */
+  args?: string[];
+  /** Extra node options (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+}
+
+/**
+ * A server the bench started itself, on 127.0.0.1 and a free port: the real one as
+ * `node --import tsx src/main.ts serve` (so the pid is the server's own, for /proc), or the
+ * bare reference relay.
+ */
+export class ServerProcess {
+  private constructor(
+    readonly kind: TargetKind,
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  static async start(kind: TargetKind, options: ServerOptions = {}): Promise<ServerProcess> {
+    const script = kind === 'real'
+      ? ['src/main.ts', 'serve', '--data-dir', options.dataDir ?? '', '--log-level', 'warn']
+      : ['bench/bare-relay.ts'];
+    const args = [...(options.nodeArgs ?? []), '--import', 'tsx', ...script, '--host', '127.0.0.1', '--port', '0',
+      ...(options.args ?? [])];
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    try {
+      return new ServerProcess(kind, child, await listeningPort(child));
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  sample(): ProcSample {
+    return sampleProcess(this.pid);
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited in time. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+function listeningPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const tail: string[] = [];
+    let partial = '';
+    const fail = (why: string): void => reject(new Error(`${why}; stderr: ${tail.join(' | ').slice(-600)}`));
+    const timer = setTimeout(() => fail('server did not report listening in time'), LISTEN_TIMEOUT_MS);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        tail.push(line);
+        if (tail.length > 10) tail.shift();
+        const port = listeningLine(line);
+        if (port !== undefined) {
+          clearTimeout(timer);
+          resolve(port);
+        }
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      fail(`server exited (${code ?? signal}) before listening`);
+    });
+  });
+}
+
+function listeningLine(line: string): number | undefined {
+  try {
+    const event = JSON.parse(line) as { event?: unknown; port?: unknown };
+    return event.event === 'listening' && typeof event.port === 'number' ? event.port : undefined;
+  } catch {
+    return undefined;
+  }
+}

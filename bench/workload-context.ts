@@ -1,0 +1,78 @@
+import { BenchConnection } from './bench-connection.ts';
+import type { Endpoint } from './endpoint.ts';
+import type { ServerProcess } from './server-process.ts';
+
+/** What a workload needs to reach a server and name its operators. */
+export interface WorkloadContext {
+  endpoint: Endpoint;
+  password: string;
+  /** Present when the bench started the server, for /proc figures. */
+  server: ServerProcess | undefined;
+  /** Per network round trip or login, generous for Tor. */
+  timeoutMs: number;
+  progress(text: string): void;
+}
+
+/** The operators a bench uses; they must exist with the bench password. */
+export const benchNames = {
+  sender: (i: number): string => `bench-s${i}`,
+  receiver: (i: number): string => `bench-r${i}`,
+  pool: (i: number): string => `bench-c${i}`,
+  storm: (i: number): string => `bench-l${i}`,
+};
+
+/** The names of P pairs and of a login storm, then the pool (idle connections, offline recipients). */
+export function benchNameSets(pairs: number, storm: number, pool: number): { timed: string[]; pool: string[] } {
+  const timed: string[] = [];
+  for (let i = 0; i < pairs; i++) timed.push(benchNames.sender(i), benchNames.receiver(i));
+  for (let i = 0; i < storm; i++) timed.push(benchNames.storm(i));
+  return { timed, pool: Array.from({ length: pool }, (_, i) => benchNames.pool(i)) };
+}
+
+export interface LoginHooks {
+  /** Before `auth`: install frame handlers here, the pending messages follow the welcome at once. */
+  beforeLogin?: (conn: BenchConnection, index: number) => void;
+  afterLogin?: (conn: BenchConnection, index: number) => void;
+}
+
+/** Connects and authenticates every name, `concurrency` at a time. */
+export async function loginAll(ctx: WorkloadContext, names: readonly string[], concurrency: number,
+  hooks: LoginHooks = {}): Promise<BenchConnection[]> {
+  const conns: BenchConnection[] = new Array(names.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < names.length) {
+      const index = next++;
+      const { conn } = await BenchConnection.open(ctx.endpoint, ctx.timeoutMs);
+      conns[index] = conn;
+      hooks.beforeLogin?.(conn, index);
+      await conn.login('auth', names[index]!, ctx.password, ctx.timeoutMs);
+      hooks.afterLogin?.(conn, index);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
+  } catch (error) {
+    closeAll(conns);
+    throw error;
+  }
+  return conns;
+}
+
+export function closeAll(conns: readonly (BenchConnection | undefined)[]): void {
+  for (const conn of conns) conn?.destroy();
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `done()` or the deadline; returns whether it finished. */
+export async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}

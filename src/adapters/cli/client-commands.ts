@@ -1,0 +1,44 @@
+export type ClientCommand =
+  | { readonly kind: 'send'; readonly to: string; readonly body: string }
+  | { readonly kind: 'who' }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'quit' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'mistake'; readonly message: string };
+
+export const CLIENT_HELP = [
+  'commands:',
+  '  @NAME TEXT        send TEXT to NAME',
+  '  /msg NAME TEXT    the same',
+  '  /who              who is online',
+  '  /help             this help',
+  '  /quit             leave (Ctrl-D too)',
+].join('\n');
+
+/** Turns one typed line into what the person meant. */
+export function parseClientCommand(line: string): ClientCommand {
+  const text = line.trim();
+  if (text === '') return { kind: 'none' };
+  if (text.startsWith('@')) return send(text.slice(1), '@NAME TEXT');
+  const [word = '', ...rest] = text.split(/\s+/);
+  switch (word.toLowerCase()) {
+    case '/msg':
+      return send(text.slice(word.length).trimStart(), '/msg NAME TEXT');
+    case '/who':
+      return rest.length === 0 ? { kind: 'who' } : { kind: 'mistake', message: '/who takes nothing after it' };
+    case '/help':
+    case '/?':
+      return { kind: 'help' };
+    case '/quit':
+    case '/exit':
+      return { kind: 'quit' };
+  }
+  if (word.startsWith('/')) return { kind: 'mistake', message: `unknown command ${word}; /help lists them` };
+  return { kind: 'mistake', message: 'to send, write @NAME TEXT (/help lists the commands)' };
+}
+
+function send(rest: string, usage: string): ClientCommand {
+  const match = /^(\S+)\s+([\s\S]*\S)\s*$/.exec(rest);
+  if (!match) return { kind: 'mistake', message: `usage: ${usage}` };
+  return { kind: 'send', to: (match[1] ?? '').toLowerCase(), body: match[2] ?? '' };
+}

@@ -1,0 +1,255 @@
+import { connectThrough, type ServerAddress } from '../tor/connect-through.ts';
+import { CLIENT_HELP, type ClientCommand } from './client-commands.ts';
+import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts';
+import { incomingLine, statusLine } from './client-view.ts';
+
+export interface ClientSessionOptions {
+  readonly name: string;
+  readonly password: string;
+  readonly server: ServerAddress;
+  readonly proxy?: string;
+  readonly print: (line: string) => void;
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  readonly pingEveryMs?: number;
+}
+
+interface Outgoing {
+  readonly number: number;
+  readonly to: string;
+}
+
+const SEEN_LIMIT = 10_000;
+const HELD_LIMIT = 100;
+
+/** One person's connection to the relay: authenticates, shows, acknowledges, reconnects. */
+export class ClientSession {
+  private channel: ClientFrameChannel | undefined;
+  private ready = false;
+  private everReady = false;
+  private stopping: number | undefined;
+  private attempt = 0;
+  private sentCount = 0;
+  private readonly awaitingSent = new Map<string, Outgoing>();
+  private readonly awaitingReceipt = new Map<string, Outgoing>();
+  private readonly seen = new Set<string>();
+  private readonly held: ClientCommand[] = [];
+  private pingTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private unansweredPing = false;
+  private finish: (status: number) => void = () => undefined;
+
+  constructor(private readonly options: ClientSessionOptions) {}
+
+  /** Resolves with the exit status once the person quits or the session cannot go on. */
+  run(): Promise<number> {
+    const done = new Promise<number>((resolve) => { this.finish = resolve; });
+    void this.connect();
+    return done;
+  }
+
+  handle(command: ClientCommand): void {
+    switch (command.kind) {
+      case 'none':
+        return;
+      case 'help':
+        return this.options.print(CLIENT_HELP);
+      case 'mistake':
+        return this.say(command.message);
+      case 'quit':
+        return this.quit(false);
+      case 'who':
+        if (this.holdUnlessReady(command)) this.channel?.send({ op: 'who' });
+        return;
+      case 'send': {
+        if (!this.holdUnlessReady(command)) return;
+        const outgoing = { number: ++this.sentCount, to: command.to };
+        const ref = `c-${outgoing.number}`;
+        this.awaitingSent.set(ref, outgoing);
+        this.channel?.send({ op: 'send', to: command.to, body: command.body, ref });
+        return;
+      }
+    }
+  }
+
+  /** Leaves; unless `now`, what was typed while disconnected is sent first. */
+  quit(now: boolean): void {
+    if (this.stopping !== undefined) return;
+    if (!now && !this.ready && this.held.length > 0) {
+      this.held.push({ kind: 'quit' });
+      return;
+    }
+    this.stopping = 0;
+    clearTimeout(this.retryTimer);
+    if (!this.channel) return this.end();
+    if (this.ready) this.channel.send({ op: 'quit' });
+    else this.channel.close();
+    // The server answers `bye` and closes; don't wait for ever if it doesn't.
+    setTimeout(() => this.channel?.close(), 2000).unref();
+  }
+
+  private async connect(): Promise<void> {
+    const { server, proxy } = this.options;
+    try {
+      const socket = await connectThrough(server, proxy, proxy ? 60_000 : 10_000);
+      if (this.stopping !== undefined) {
+        socket.destroy();
+        return this.end();
+      }
+      this.channel = new ClientFrameChannel(socket, (frame) => this.onFrame(frame), (reason) => this.onClose(reason));
+    } catch (error) {
+      if (this.stopping !== undefined) return this.end();
+      this.retry((error as Error).message);
+    }
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.op) {
+      case 'hello':
+        this.channel?.send({ op: 'auth', name: this.options.name, password: this.options.password });
+        return;
+      case 'welcome':
+        return this.onWelcome(Number(frame.pending ?? 0));
+      case 'msg':
+        return this.onMessage(frame);
+      case 'sent':
+        return this.onSent(String(frame.ref), String(frame.id), String(frame.status));
+      case 'receipt': {
+        const outgoing = this.awaitingReceipt.get(String(frame.id));
+        if (!outgoing) return;
+        this.awaitingReceipt.delete(String(frame.id));
+        return this.say(`#${outgoing.number} to ${outgoing.to}: ✓ received`);
+      }
+      case 'online':
+        return this.say(`online: ${(Array.isArray(frame.names) ? frame.names : []).join(', ')}`);
+      case 'pong':
+        this.unansweredPing = false;
+        return;
+      case 'error':
+        return this.onError(frame);
+      case 'bye':
+        return this.onBye(String(frame.reason));
+    }
+  }
+
+  private onWelcome(pending: number): void {
+    this.ready = true;
+    this.attempt = 0;
+    const where = `${this.options.server.host}:${this.options.server.port}`;
+    const waiting = pending === 1 ? ', 1 message waiting' : pending > 1 ? `, ${pending} messages waiting` : '';
+    this.say(`${this.everReady ? 'reconnected' : 'connected'} to ${where} as ${this.options.name}${waiting}`);
+    if (!this.everReady) this.say('type /help for the commands');
+    this.everReady = true;
+    this.unansweredPing = false;
+    this.pingTimer = setInterval(() => this.keepAlive(), this.options.pingEveryMs ?? 60_000);
+    for (const command of this.held.splice(0)) this.handle(command);
+  }
+
+  private onMessage(frame: ServerFrame): void {
+    const id = String(frame.id);
+    // PROTOCOL "Messages": a redelivery of something already shown is acknowledged, not shown again.
+    if (!this.seen.has(id)) {
+      this.remember(id);
+      this.options.print(incomingLine(Number(frame.ts), String(frame.from), String(frame.body)));
+    }
+    this.channel?.send({ op: 'ack', id });
+  }
+
+  private onSent(ref: string, id: string, status: string): void {
+    const outgoing = this.awaitingSent.get(ref);
+    if (!outgoing) return;
+    this.awaitingSent.delete(ref);
+    this.awaitingReceipt.set(id, outgoing);
+    this.say(`#${outgoing.number} to ${outgoing.to}: ${status}`);
+  }
+
+  private onError(frame: ServerFrame): void {
+    const code = String(frame.code);
+    const ref = typeof frame.ref === 'string' ? frame.ref : undefined;
+    const outgoing = ref === undefined ? undefined : this.awaitingSent.get(ref);
+    const wait = typeof frame.retry_after_ms === 'number' ? `, retry in ${Math.ceil(frame.retry_after_ms / 1000)} s` : '';
+    if (outgoing && ref !== undefined) {
+      this.awaitingSent.delete(ref);
+      return this.say(`#${outgoing.number} to ${outgoing.to}: not sent (${code.replaceAll('_', ' ')}${wait})`);
+    }
+    if (!this.ready && code === 'auth_failed') {
+      this.say('authentication failed: wrong name or password');
+      return this.stop(1);
+    }
+    if (!this.ready && code === 'rate_limited') {
+      this.say(`too many failed logins for ${this.options.name}${wait}`);
+      return this.stop(1);
+    }
+    this.say(`server: ${code}${typeof frame.message === 'string' ? ` (${frame.message})` : ''}`);
+  }
+
+  private onBye(reason: string): void {
+    if (reason === 'quit') return;
+    if (reason === 'replaced') {
+      this.say(`another login as ${this.options.name} took over this session`);
+      return this.stop(1);
+    }
+    this.say(reason === 'shutdown' ? 'the server is shutting down' : `the server closed the session (${reason})`);
+  }
+
+  private onClose(reason: string): void {
+    this.ready = false;
+    this.channel = undefined;
+    clearInterval(this.pingTimer);
+    for (const outgoing of this.awaitingSent.values()) {
+      this.say(`#${outgoing.number} to ${outgoing.to}: connection lost before the server confirmed it; it may not have arrived`);
+    }
+    this.awaitingSent.clear();
+    if (this.stopping !== undefined) return this.end();
+    this.retry(reason);
+  }
+
+  private retry(reason: string): void {
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
+    const base = Math.min(maxMs, initialMs * 2 ** this.attempt);
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.attempt += 1;
+    const what = this.everReady ? 'connection lost' : 'cannot connect';
+    this.say(`${what} (${reason}); reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private keepAlive(): void {
+    // A ping unanswered for a whole interval means the path (often a Tor circuit) is dead.
+    if (this.unansweredPing) return this.channel?.close();
+    this.unansweredPing = true;
+    this.channel?.send({ op: 'ping' });
+  }
+
+  /** While (re)connecting, commands wait (a bounded number) and go out once the session is back. */
+  private holdUnlessReady(command: ClientCommand): boolean {
+    if (this.ready) return true;
+    if (this.held.length >= HELD_LIMIT) {
+      this.say('not connected, and too much is waiting already; this was not sent');
+    } else {
+      this.held.push(command);
+      if (command.kind === 'send') this.say(`not connected yet; sending to ${command.to} once connected`);
+    }
+    return false;
+  }
+
+  private remember(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value as string);
+  }
+
+  private stop(status: number): void {
+    this.stopping = status;
+    clearTimeout(this.retryTimer);
+    if (this.channel) this.channel.close();
+    else this.end();
+  }
+
+  private end(): void {
+    clearInterval(this.pingTimer);
+    this.finish(this.stopping ?? 0);
+  }
+
+  private say(text: string): void {
+    this.options.print(statusLine(text));
+  }
+}

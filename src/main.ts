@@ -1,0 +1,213 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { runBench } from '../bench/bench.ts';
+import { runClient } from './adapters/cli/client.ts';
+import { ExitStatus } from './adapters/cli/exit-status.ts';
+import { checkHealth } from './adapters/cli/health-check.ts';
+import { runOperatorCommand } from './adapters/cli/operator-command.ts';
+import { endpointOption, parseOptions, textOption } from './adapters/cli/option-parser.ts';
+import { readPassword } from './adapters/cli/read-password.ts';
+import { DATA_DIR_OPTION, parseServeOptions } from './adapters/cli/serve-options.ts';
+import { CredentialStoreError } from './adapters/sqlite/credential-store-error.ts';
+import { CREDENTIALS_FILE, DataDirectoryError, lockDataDirectory, prepareDataDirectory } from './adapters/system/data-directory.ts';
+import { JsonLinesLogger } from './adapters/system/json-lines-logger.ts';
+import { connectThrough } from './adapters/tor/connect-through.ts';
+import { TcpRelayServer } from './adapters/tcp/tcp-relay-server.ts';
+import { TorControlError } from './adapters/tor/tor-control-error.ts';
+import { TorControlOnionService } from './adapters/tor/tor-control-onion-service.ts';
+import { operatorContainer } from './composition/operator-container.ts';
+import { serveContainer } from './composition/serve-container.ts';
+import { MessageBuffer } from './ports/message-buffer.ts';
+import { OperatorAccounts } from './domain/operator-accounts.ts';
+import { CredentialRepository } from './ports/credential-repository.ts';
+
+const USAGE = `usage: litsxg serve [options] | operator add|passwd|remove NAME | operator list | client NAME | health | bench
+see README.md for every option`;
+
+/** The one place that reads the environment and the arguments, and starts things listening. */
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serveCommand(rest, env);
+    case 'operator':
+      return operatorCommand(rest, env);
+    case 'health':
+      return healthCommand(rest, env);
+    case 'client':
+      return clientCommand(rest, env);
+    case 'bench':
+      return runBench([...rest], { stdout: process.stdout, stderr: process.stderr });
+    case 'help':
+    case '--help':
+      process.stdout.write(`${USAGE}\n`);
+      return ExitStatus.ok;
+    default:
+      return usageError(command === undefined ? 'a command is needed' : `unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`litsxg: ${message}\n${USAGE}\n`);
+  return ExitStatus.usage;
+}
+
+async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = parseServeOptions(argv, env);
+  if (!parsed.ok) {
+    process.stderr.write(`litsxg serve: ${parsed.error}\n`);
+    return ExitStatus.usage;
+  }
+  const options = parsed.options;
+  const logger = new JsonLinesLogger(options.logLevel, (line) => process.stderr.write(line));
+  const fail = (status: number, event: string, error: Error) => {
+    logger.log('error', event, { reason: error.message });
+    return status;
+  };
+  process.umask(0o077);
+  let releaseLock: () => void;
+  try {
+    prepareDataDirectory(options.dataDir);
+    releaseLock = lockDataDirectory(options.dataDir);
+  } catch (error) {
+    if (error instanceof DataDirectoryError) return fail(ExitStatus.dataDirectory, 'data_dir_unusable', error);
+    throw error;
+  }
+  const container = serveContainer(options, join(options.dataDir, CREDENTIALS_FILE), logger);
+  const stopped: (() => Promise<void>)[] = [async () => releaseLock()];
+  const stop = async () => {
+    for (const step of stopped.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const credentials = await container.getAsync<CredentialRepository>(CredentialRepository);
+    stopped.push(() => credentials.close());
+    const server = container.get(TcpRelayServer);
+    const address = await server.listen().catch((error: Error) => {
+      throw new ListenError(`cannot listen on ${options.host}:${options.port}: ${error.message}`);
+    });
+    // PROTOCOL "Command line": the first line says where it listens, with the real port.
+    logger.announce('info', 'listening', { host: address.address, port: address.port, registration: options.registration });
+    stopped.push(() => server.close(SHUTDOWN_GRACE_MS));
+    const expiry = startExpiry(container.get<MessageBuffer>(MessageBuffer), options.messageTtlMs, logger);
+    stopped.push(async () => clearInterval(expiry));
+    if (options.onion) {
+      const onion = new TorControlOnionService({
+        control: options.torControl!,
+        password: options.torPassword,
+        keyFile: join(options.dataDir, ONION_KEY_FILE),
+        onLost: (error) => logger.log('error', 'onion_lost', { reason: error.message }),
+      });
+      const onionAddress = await onion.publish({ host: address.address, port: address.port }, options.onionPort);
+      logger.announce('info', 'onion_published', { address: onionAddress, port: options.onionPort });
+      stopped.push(() => onion.unpublish());
+    }
+  } catch (error) {
+    await stop();
+    if (error instanceof CredentialStoreError) return fail(ExitStatus.credentials, 'credentials_unusable', error);
+    if (error instanceof ListenError) return fail(ExitStatus.listen, 'listen_failed', error);
+    if (error instanceof TorControlError) return fail(ExitStatus.tor, 'onion_failed', error);
+    throw error;
+  }
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.log('info', 'shutting_down', { signal });
+      // PROTOCOL "Other frames": exit 0 within 5 s, whatever is still in flight.
+      setTimeout(() => resolve(ExitStatus.ok), SHUTDOWN_DEADLINE_MS).unref();
+      void stop().then(() => {
+        logger.log('info', 'stopped');
+        resolve(ExitStatus.ok);
+      });
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}
+
+/** Time connections get to receive their bye; the process exits within SHUTDOWN_DEADLINE_MS. */
+const SHUTDOWN_GRACE_MS = 2_000;
+const SHUTDOWN_DEADLINE_MS = 4_500;
+const ONION_KEY_FILE = 'onion-key';
+
+class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+/** Queues of operators who never come back are emptied as their messages outlive the TTL. */
+function startExpiry(buffer: MessageBuffer, ttlMs: number, logger: JsonLinesLogger): NodeJS.Timeout {
+  const every = Math.min(60_000, Math.max(1_000, ttlMs / 10));
+  return setInterval(() => {
+    buffer.expire(Date.now()).then(
+      (dropped) => dropped > 0 && logger.log('info', 'messages_expired', { count: dropped }),
+      (error: Error) => logger.log('error', 'expiry_failed', { reason: error.message }),
+    );
+  }, every).unref();
+}
+
+async function operatorCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = parseOptions(argv, env, [DATA_DIR_OPTION]);
+  if (!parsed.ok) return usageError(parsed.error);
+  const dataDir = parsed.values.get('data-dir') as string;
+  const logger = new JsonLinesLogger('warn', (line) => process.stderr.write(line));
+  try {
+    prepareDataDirectory(dataDir);
+    const container = operatorContainer(join(dataDir, CREDENTIALS_FILE), logger);
+    const credentials = await container.getAsync<CredentialRepository>(CredentialRepository);
+    try {
+      return await runOperatorCommand(parsed.positionals, container.get(OperatorAccounts), {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        readPassword: (confirm) => readPassword(process.stdin, process.stderr, confirm),
+      });
+    } finally {
+      await credentials.close();
+    }
+  } catch (error) {
+    if (!(error instanceof DataDirectoryError || error instanceof CredentialStoreError)) throw error;
+    process.stderr.write(`litsxg operator: ${error.message}\n`);
+    return ExitStatus.failed;
+  }
+}
+
+const SERVER_OPTION = endpointOption('server', '127.0.0.1:7770');
+const PROXY_OPTION = textOption('proxy', undefined, 'socks5://HOST:PORT', (raw) => /^socks5h?:\/\//.test(raw));
+
+async function healthCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = parseOptions(argv, env, [SERVER_OPTION, PROXY_OPTION]);
+  if (!parsed.ok) return usageError(parsed.error);
+  if (parsed.positionals.length > 0) return usageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
+  const server = parsed.values.get('server') as { host: string; port: number };
+  const proxy = parsed.values.get('proxy') as string | undefined;
+  // PROTOCOL "Command line", health: 5 s, or 20 s through a proxy (a Tor circuit takes a while).
+  const timeoutMs = proxy === undefined ? 5_000 : 20_000;
+  const verdict = await checkHealth(() => connectThrough(server, proxy, timeoutMs), timeoutMs);
+  (verdict.healthy ? process.stdout : process.stderr).write(`${verdict.healthy ? 'healthy' : 'unhealthy'}: ${verdict.detail}\n`);
+  return verdict.healthy ? ExitStatus.ok : ExitStatus.failed;
+}
+
+async function clientCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = parseOptions(argv, env, [SERVER_OPTION, PROXY_OPTION]);
+  if (!parsed.ok) return usageError(parsed.error);
+  const [name, ...extra] = parsed.positionals;
+  if (name === undefined) return usageError('client needs the NAME to log in as');
+  if (extra.length > 0) return usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  return runClient({
+    name,
+    server: parsed.values.get('server') as { host: string; port: number },
+    proxy: parsed.values.get('proxy') as string | undefined,
+    password: env.LITSXG_PASSWORD,
+    input: process.stdin,
+    output: process.stdout,
+  });
+}
+
+main(process.argv.slice(2), process.env).then(
+  (status) => {
+    process.exitCode = status;
+    // Exits even if some handle (a socket being torn down) would keep the loop alive.
+    setTimeout(() => process.exit(status), 1_000).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(`litsxg: unexpected failure: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(ExitStatus.internal);
+  },
+);

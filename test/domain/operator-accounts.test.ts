@@ -1,0 +1,41 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
+import { InMemoryCredentialRepository, PlainPasswordHasher } from '../support/fakes.ts';
+
+function accounts() {
+  const credentials = new InMemoryCredentialRepository();
+  return { credentials, accounts: new OperatorAccounts(credentials, new PlainPasswordHasher()) };
+}
+
+test('add stores a hash, never the password, and refuses a taken name', async () => {
+  const { credentials, accounts: a } = accounts();
+  assert.equal(await a.add('alice', 'correct horse'), { ok: true });
+  assert.is(credentials.hashes.get('alice'), 'plain:correct horse');
+  assert.equal(await a.add('alice', 'another password'), { ok: false, code: 'name_taken' });
+});
+
+test('names and passwords are checked: pattern, 1–1024 bytes, at least 10 code points', async () => {
+  const { accounts: a } = accounts();
+  assert.equal(await a.add('Alice', 'correct horse'), { ok: false, code: 'invalid_name' });
+  assert.equal(await a.add('alice', ''), { ok: false, code: 'invalid_password' });
+  assert.equal(await a.add('alice', 'x'.repeat(1025)), { ok: false, code: 'invalid_password' });
+  assert.equal(await a.add('alice', 'short'), { ok: false, code: 'weak_password' });
+  assert.equal(await a.add('alice', '😀'.repeat(9)), { ok: false, code: 'weak_password' }, '18 UTF-16 units, 9 code points');
+  assert.equal(await a.add('alice', '😀'.repeat(10)), { ok: true });
+});
+
+test('changePassword and remove need an existing operator', async () => {
+  const { credentials, accounts: a } = accounts();
+  assert.equal(await a.changePassword('bob', 'new password!'), { ok: false, code: 'no_such_operator' });
+  assert.equal(await a.remove('bob'), { ok: false, code: 'no_such_operator' });
+  await a.add('bob', 'old password!');
+  assert.equal(await a.changePassword('bob', 'short'), { ok: false, code: 'weak_password' });
+  assert.equal(await a.changePassword('bob', 'new password!'), { ok: true });
+  assert.is(credentials.hashes.get('bob'), 'plain:new password!');
+  assert.equal(await a.list(), ['bob']);
+  assert.equal(await a.remove('bob'), { ok: true });
+  assert.equal(await a.list(), []);
+});
+
+test.run();

@@ -1,0 +1,93 @@
+import type { ConnectionId } from '../../src/domain/connection.ts';
+import type { OutboundFrame } from '../../src/domain/frames.ts';
+import type { OperatorName } from '../../src/domain/names.ts';
+import type { Clock } from '../../src/ports/clock.ts';
+import type { ConnectionGateway } from '../../src/ports/connection-gateway.ts';
+import type { CredentialRepository } from '../../src/ports/credential-repository.ts';
+import type { LogFields, LogLevel, Logger } from '../../src/ports/logger.ts';
+import type { PasswordHasher } from '../../src/ports/password-hasher.ts';
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(public time = 1_764_115_200_000) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+/** Records every frame and close; `blocked` connections report being past their high-water mark. */
+export class RecordingGateway implements ConnectionGateway {
+  readonly frames = new Map<ConnectionId, OutboundFrame[]>();
+  readonly closed = new Set<ConnectionId>();
+  readonly blocked = new Set<ConnectionId>();
+  readonly woken: ConnectionId[] = [];
+
+  send(connection: ConnectionId, frame: OutboundFrame): void {
+    if (this.closed.has(connection)) return;
+    const frames = this.frames.get(connection) ?? [];
+    frames.push(structuredClone(frame));
+    this.frames.set(connection, frames);
+  }
+  close(connection: ConnectionId): void {
+    this.closed.add(connection);
+  }
+  canTakeMore(connection: ConnectionId): boolean {
+    return !this.blocked.has(connection) && !this.closed.has(connection);
+  }
+  wake(connection: ConnectionId): void {
+    this.woken.push(connection);
+  }
+  sentTo(connection: ConnectionId): OutboundFrame[] {
+    return this.frames.get(connection) ?? [];
+  }
+}
+
+/** Credentials in a Map. */
+export class InMemoryCredentialRepository implements CredentialRepository {
+  readonly hashes = new Map<OperatorName, string>();
+  async findHash(name: OperatorName) {
+    return this.hashes.get(name);
+  }
+  async exists(name: OperatorName) {
+    return this.hashes.has(name);
+  }
+  async add(name: OperatorName, hash: string) {
+    if (this.hashes.has(name)) return false;
+    this.hashes.set(name, hash);
+    return true;
+  }
+  async changeHash(name: OperatorName, hash: string) {
+    if (!this.hashes.has(name)) return false;
+    this.hashes.set(name, hash);
+    return true;
+  }
+  async remove(name: OperatorName) {
+    return this.hashes.delete(name);
+  }
+  async list() {
+    return [...this.hashes.keys()].sort();
+  }
+  async close() {}
+}
+
+/** Not a real hash: `plain:` + password, and counts its calls (unknown names must cost one too). */
+export class PlainPasswordHasher implements PasswordHasher {
+  verifications = 0;
+  async hash(password: string) {
+    return `plain:${password}`;
+  }
+  async verify(password: string, storedHash: string | undefined) {
+    this.verifications++;
+    return storedHash === `plain:${password}`;
+  }
+}
+
+export class RecordingLogger implements Logger {
+  readonly entries: { level: LogLevel; event: string; fields: LogFields }[] = [];
+  log(level: LogLevel, event: string, fields: LogFields = {}): void {
+    this.entries.push({ level, event, fields });
+  }
+}

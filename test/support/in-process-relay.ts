@@ -1,0 +1,71 @@
+import { InMemoryMessageBuffer } from '../../src/adapters/memory/in-memory-message-buffer.ts';
+import { InMemoryPresence } from '../../src/adapters/memory/in-memory-presence.ts';
+import { InMemorySessionStore } from '../../src/adapters/memory/in-memory-session-store.ts';
+import { InMemoryThrottleStore } from '../../src/adapters/memory/in-memory-throttle-store.ts';
+import { RandomIdGenerator } from '../../src/adapters/system/random-id-generator.ts';
+import { Authenticator } from '../../src/domain/authenticator.ts';
+import type { OutboundFrame } from '../../src/domain/frames.ts';
+import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
+import { Relay } from '../../src/domain/relay.ts';
+import type { RelayConfig } from '../../src/domain/relay-config.ts';
+import { Router } from '../../src/domain/router.ts';
+import type { MessageBuffer } from '../../src/ports/message-buffer.ts';
+import { InMemoryCredentialRepository, ManualClock, PlainPasswordHasher, RecordingGateway, RecordingLogger } from './fakes.ts';
+import { PASSWORD } from './seed-operators.ts';
+
+export const TEST_CONFIG: RelayConfig = {
+  registration: 'closed',
+  maxConnections: 100,
+  maxBodyBytes: 16384,
+  sendRatePerSecond: 0,
+  buffer: { maxMessagesPerRecipient: 1000, maxBytesPerRecipient: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, ttlMs: 7 * 86_400_000 },
+};
+
+/**
+ * The handler core on memory adapters and fakes, with no I/O at all (STYLE 4): events go in
+ * through `relay`, frames come out in `gateway`.
+ */
+export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffer?: MessageBuffer } = {}) {
+  const config = { ...TEST_CONFIG, ...overrides.config };
+  const clock = new ManualClock();
+  const gateway = new RecordingGateway();
+  const credentials = new InMemoryCredentialRepository();
+  const hasher = new PlainPasswordHasher();
+  const logger = new RecordingLogger();
+  const sessions = new InMemorySessionStore();
+  const presence = new InMemoryPresence();
+  const buffer = overrides.buffer ?? new InMemoryMessageBuffer();
+  const accounts = new OperatorAccounts(credentials, hasher);
+  const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
+  const router = new Router(buffer, presence, gateway, sessions, credentials, new RandomIdGenerator(), clock, config);
+  const relay = new Relay({ sessions, gateway, presence, router, authenticator, accounts, clock, logger, config });
+  let next = 0;
+  const harness = {
+    relay, router, gateway, credentials, hasher, logger, sessions, presence, buffer, clock, config,
+    /** Adds operators with PASSWORD. */
+    async addOperators(...names: string[]) {
+      for (const name of names) await accounts.add(name, PASSWORD);
+    },
+    /** Opens a connection and returns its id. */
+    open(): string {
+      const id = `c-${++next}`;
+      relay.onOpen(id);
+      return id;
+    },
+    async frame(connection: string, frame: object | string): Promise<OutboundFrame[]> {
+      const before = gateway.sentTo(connection).length;
+      await relay.onFrame(connection, typeof frame === 'string' ? frame : JSON.stringify(frame));
+      return gateway.sentTo(connection).slice(before);
+    },
+    /** Opens a connection and authenticates it. */
+    async login(name: string): Promise<string> {
+      const connection = harness.open();
+      await harness.frame(connection, { op: 'auth', name, password: PASSWORD });
+      return connection;
+    },
+    last(connection: string): OutboundFrame | undefined {
+      return gateway.sentTo(connection).at(-1);
+    },
+  };
+  return harness;
+}

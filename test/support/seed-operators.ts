@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { ScryptPasswordHasher } from '../../src/adapters/crypto/scrypt-password-hasher.ts';
+import { openSqliteCredentials } from '../../src/adapters/sqlite/open-sqlite-credentials.ts';
+import { SqliteCredentialRepository } from '../../src/adapters/sqlite/sqlite-credential-repository.ts';
+import { CREDENTIALS_FILE, prepareDataDirectory } from '../../src/adapters/system/data-directory.ts';
+import { SystemClock } from '../../src/adapters/system/system-clock.ts';
+import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
+
+/** Cheap scrypt for tests: stored hashes carry their parameters, so the server verifies these fast. */
+export const FAST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
+export const PASSWORD = 'correct horse battery';
+
+/** Adds operators straight into a data dir's credential database (much faster than `operator add`). */
+export async function seedOperators(dataDir: string, names: readonly string[], password = PASSWORD): Promise<void> {
+  prepareDataDirectory(dataDir);
+  const db = await openSqliteCredentials(join(dataDir, CREDENTIALS_FILE));
+  const repository = new SqliteCredentialRepository(db, new SystemClock());
+  const accounts = new OperatorAccounts(repository, new ScryptPasswordHasher(FAST_SCRYPT));
+  try {
+    for (const name of names) {
+      const outcome = await accounts.add(name, password);
+      if (!outcome.ok) throw new Error(`seeding ${name}: ${outcome.code}`);
+    }
+  } finally {
+    await repository.close();
+  }
+}
