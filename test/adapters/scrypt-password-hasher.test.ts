@@ -1,0 +1,43 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SCRYPT_DEFAULTS, ScryptPasswordHasher } from '../../src/adapters/crypto/scrypt-password-hasher.ts';
+import { FAST_SCRYPT } from '../support/seed-operators.ts';
+
+test('hashes are salted scrypt carrying their parameters, never the password', async () => {
+  const hasher = new ScryptPasswordHasher(FAST_SCRYPT);
+  const first = await hasher.hash('correct horse battery');
+  const second = await hasher.hash('correct horse battery');
+  assert.match(first, /^scrypt\$1024\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+  assert.is.not(first, second, 'a fresh salt each time');
+  assert.not.ok(first.includes('correct'));
+});
+
+test('verify accepts the password, refuses others and an unknown (undefined) hash', async () => {
+  const hasher = new ScryptPasswordHasher(FAST_SCRYPT);
+  const stored = await hasher.hash('correct horse battery');
+  assert.ok(await hasher.verify('correct horse battery', stored));
+  assert.not.ok(await hasher.verify('correct horse batterY', stored));
+  assert.not.ok(await hasher.verify('correct horse battery', undefined));
+  assert.not.ok(await hasher.verify('x', 'bcrypt$nonsense'));
+});
+
+test('a hash made with other parameters still verifies after the defaults change', async () => {
+  const old = await new ScryptPasswordHasher(FAST_SCRYPT).hash('correct horse battery');
+  assert.ok(await new ScryptPasswordHasher(SCRYPT_DEFAULTS).verify('correct horse battery', old));
+});
+
+test('an unknown name costs about as much as a wrong password', async () => {
+  const hasher = new ScryptPasswordHasher(SCRYPT_DEFAULTS);
+  const stored = await hasher.hash('correct horse battery');
+  await hasher.verify('warm up the decoy', undefined);
+  const time = async (hash: string | undefined) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 3; i++) await hasher.verify('wrong guess', hash);
+    return Number(process.hrtime.bigint() - start) / 3e6;
+  };
+  const wrong = await time(stored);
+  const unknown = await time(undefined);
+  assert.ok(unknown > wrong * 0.6 && unknown < wrong * 1.6, `wrong ${wrong.toFixed(0)} ms, unknown ${unknown.toFixed(0)} ms`);
+});
+
+test.run();

@@ -1,0 +1,58 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseEndpoint } from '../../src/adapters/cli/option-parser.ts';
+import { parseServeOptions } from '../../src/adapters/cli/serve-options.ts';
+
+const parse = (argv: string[], env: Record<string, string> = {}) => parseServeOptions(argv, env);
+
+test('defaults are those of PROTOCOL.md, durations in milliseconds', () => {
+  const result = parse([]);
+  assert.ok(result.ok);
+  assert.equal(result.ok && result.options, {
+    host: '127.0.0.1', port: 7770, dataDir: './data', registration: 'closed', credentials: 'sqlite', buffer: 'memory',
+    redisUrl: 'redis://127.0.0.1:6379', presence: 'memory', onion: false, torControl: undefined, torPassword: undefined,
+    onionPort: 7770, maxFrameBytes: 65536, maxBodyBytes: 16384, queueMaxMessages: 1000, queueMaxBytes: 4194304,
+    bufferMaxBytes: 268435456, messageTtlMs: 604800000, authTimeoutMs: 10000, idleTimeoutMs: 300000,
+    maxConnections: 10000, sendRate: 100, logLevel: 'info',
+  });
+});
+
+test('the environment sets options and a flag wins over it', () => {
+  const env = { LITSXG_PORT: '9000', LITSXG_DATA_DIR: '/srv/litsxg', LITSXG_IDLE_TIMEOUT: '2.5', LITSXG_ONION: 'false' };
+  const fromEnv = parse([], env);
+  assert.equal(fromEnv.ok && [fromEnv.options.port, fromEnv.options.dataDir, fromEnv.options.idleTimeoutMs, fromEnv.options.onion], [9000, '/srv/litsxg', 2500, false]);
+  const flagWins = parse(['--port', '0', '--data-dir=/tmp/x'], env);
+  assert.equal(flagWins.ok && [flagWins.options.port, flagWins.options.dataDir], [0, '/tmp/x']);
+});
+
+test('unknown options and bad values are one clear line', () => {
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [['--prot', '1'], {}, /^unknown option --prot$/],
+    [['--port', '70000'], {}, /^--port: expected an integer from 0 to 65535, got "70000"$/],
+    [['--port'], {}, /^--port needs a value/],
+    [['--registration', 'maybe'], {}, /one of closed, open/],
+    [['--auth-timeout', '-1'], {}, /positive number of seconds/],
+    [['--log-level', 'loud'], {}, /one of error, warn, info, debug/],
+    [['--onion'], {}, /--onion needs --tor-control/],
+    [['--max-body-bytes', '100000'], {}, /must not exceed --max-frame-bytes/],
+    [['--presence', 'redis'], {}, /needs --buffer redis/],
+    [['--credentials', 'mysql://x'], {}, /sqlite or a postgres/],
+    [[], { LITSXG_SEND_RATE: 'fast' }, /^LITSXG_SEND_RATE: expected an integer/],
+    [['extra'], {}, /unexpected argument "extra"/],
+  ];
+  for (const [argv, env, pattern] of cases) {
+    const result = parse(argv, env);
+    assert.not.ok(result.ok, argv.join(' '));
+    assert.match(!result.ok ? result.error : '', pattern);
+    assert.not.ok(!result.ok && result.error.includes('\n'));
+  }
+});
+
+test('endpoints are HOST:PORT, IPv6 in brackets', () => {
+  assert.equal(parseEndpoint('127.0.0.1:7770'), { host: '127.0.0.1', port: 7770 });
+  assert.equal(parseEndpoint('[::1]:80'), { host: '::1', port: 80 });
+  assert.equal(parseEndpoint('abc.onion:7770'), { host: 'abc.onion', port: 7770 });
+  for (const bad of ['host', 'host:0', 'host:99999', ':80', '::1:80']) assert.is(parseEndpoint(bad), undefined, bad);
+});
+
+test.run();

@@ -1,0 +1,50 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as assert from 'uvu/assert';
+import { test } from 'uvu';
+import { openSqliteCredentials } from '../../src/adapters/sqlite/open-sqlite-credentials.ts';
+import { SqliteCredentialRepository } from '../../src/adapters/sqlite/sqlite-credential-repository.ts';
+import { SystemClock } from '../../src/adapters/system/system-clock.ts';
+import { credentialRepositoryContract } from '../contracts/credential-repository-contract.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+async function repositoryAt(path: string) {
+  return new SqliteCredentialRepository(await openSqliteCredentials(path), new SystemClock());
+}
+
+credentialRepositoryContract('SQLite in memory', async () => {
+  const repository = await repositoryAt(':memory:');
+  return { repository, dispose: () => repository.close() };
+});
+
+credentialRepositoryContract('SQLite on disk', async () => {
+  const dir = tempDir();
+  const path = join(dir.path, 'credentials.sqlite');
+  const repository = await repositoryAt(path);
+  return {
+    repository,
+    other: () => repositoryAt(path),
+    async dispose() {
+      await repository.close();
+      dir.remove();
+    },
+  };
+});
+
+test('the database file and its WAL are created 0600 and migrations run once', async () => {
+  const dir = tempDir();
+  try {
+    const path = join(dir.path, 'credentials.sqlite');
+    const first = await repositoryAt(path);
+    await first.add('alice', 'hash');
+    const second = await repositoryAt(path);
+    assert.ok(await second.exists('alice'), 'reopening keeps the data');
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) assert.is(statSync(file).mode & 0o777, 0o600, file);
+    await second.close();
+    await first.close();
+  } finally {
+    dir.remove();
+  }
+});
+
+test.run();
