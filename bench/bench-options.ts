@@ -26,6 +26,8 @@ export interface BenchOptions {
   passwordFile: string | undefined;
   dataDir: string | undefined;
   profileDir: string | undefined;
+  /** Extra node options for the started real server, to try runtime tuning. */
+  nodeArgs: string[];
   json: boolean;
   help: boolean;
 }
@@ -41,6 +43,7 @@ export const USAGE = `usage: litsxg bench [pairs|offline|conns|logins ...] [opti
   --password-file FILE    the bench operators' password (first line), with --server
   --data-dir DIR          keep the started server's data here (default: a temporary dir)
   --profile-dir DIR       run the started real server with node --cpu-prof into DIR
+  --node-arg ARG          a node option for the started real server (repeatable), e.g. --max-semi-space-size=32
   --json                  one JSON report on stdout`;
 
 const INTEGERS = {
@@ -56,7 +59,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | strin
   const o: BenchOptions = {
     workloads: [], targets: ['real', 'bare'], server: undefined, proxy: undefined, runs: 3, seconds: 5, warmup: 1,
     pairs: 50, window: 64, bodyBytes: 100, recipients: 100, perRecipient: 1000, offlineSenders: 10, conns: 1000,
-    logins: 200, stormAfter: 2, passwordFile: undefined, dataDir: undefined, profileDir: undefined, json: false, help: false,
+    logins: 200, stormAfter: 2, passwordFile: undefined, dataDir: undefined, profileDir: undefined, nodeArgs: [], json: false, help: false,
   };
   let target: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -111,6 +114,10 @@ function setOption(o: BenchOptions, flag: string, value: string, setTarget: (t: 
   } else if (flag === '--password-file') o.passwordFile = value;
   else if (flag === '--data-dir') o.dataDir = value;
   else if (flag === '--profile-dir') o.profileDir = value;
+  else if (flag === '--node-arg') {
+    if (!value.startsWith('--')) return `--node-arg takes a node option such as --max-semi-space-size=32, not "${value}"`;
+    o.nodeArgs.push(value);
+  }
   else return `unknown option ${flag}`;
   return undefined;
 }

@@ -15,7 +15,8 @@ export interface WorkloadReport {
 }
 
 export interface BenchReport {
-  machine: { cpus: number; node: string; platform: string };
+  /** `loadavg`: the 1-minute load average before and after, to see how busy the machine was. */
+  machine: { cpus: number; node: string; platform: string; loadavg: number[] };
   options: Record<string, unknown>;
   workloads: WorkloadReport[];
   errors: string[];
@@ -60,7 +61,9 @@ export function renderTable(report: BenchReport): string {
   const lines = rows.map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const runs = String(report.options.runs);
-  const notes = [`medians of ${runs} run(s) per target${withRatio ? ', alternating' : ''}; faults are totals`,
+  const { cpus, node, loadavg } = report.machine;
+  const notes = [`${cpus} CPUs, node ${node}, 1-minute load average ${loadavg.map((l) => l.toFixed(1)).join(' then ')}`,
+    `medians of ${runs} run(s) per target${withRatio ? ', alternating' : ''}; faults are totals`,
     ...report.errors.map((e) => `error: ${e}`)];
   return `${lines.join('\n')}\n${notes.join('\n')}\n`;
 }

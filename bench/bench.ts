@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchConnection } from './bench-connection.ts';
 import { type BenchOptions, parseBenchOptions, type Target, USAGE, type Workload } from './bench-options.ts';
@@ -40,7 +40,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     ? DEFAULT_PASSWORD
     : (readFileSync(options.passwordFile, 'utf8').split(/\r?\n/)[0] ?? '');
   const report: BenchReport = {
-    machine: { cpus: cpus().length, node: process.version, platform: process.platform },
+    machine: { cpus: cpus().length, node: process.version, platform: process.platform, loadavg: [loadavg()[0]!] },
     options: { ...options, passwordFile: options.passwordFile === undefined ? undefined : '(given)' },
     workloads: [],
     errors: [],
@@ -68,6 +68,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
       report.workloads.push(summarise(workload, runs));
     }
   } finally {
+    report.machine.loadavg.push(loadavg()[0]!);
     if (tty) io.stdout.write('\r\x1b[K');
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   }
@@ -111,7 +112,8 @@ async function runOne(options: BenchOptions, workload: Workload, target: Target,
   const server = target === 'server' ? undefined : await ServerProcess.start(target, {
     dataDir,
     args: target === 'real' ? realServerArgs(options) : [],
-    nodeArgs: target === 'real' && options.profileDir !== undefined ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [],
+    nodeArgs: target !== 'real' ? [] : [...options.nodeArgs,
+      ...(options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir])],
   });
   const ctx: WorkloadContext = {
     endpoint: server === undefined ? endpointOf(options) : { host: '127.0.0.1', port: server.port },

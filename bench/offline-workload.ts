@@ -1,6 +1,6 @@
 import { CheckingReceiver } from './checking-receiver.ts';
 import { MessageBody, runTag } from './message-body.ts';
-import { type Figures, integrity, serverFigures } from './pairs-workload.ts';
+import { type Figures, integrity, LOGIN_CONCURRENCY, serverFigures } from './pairs-workload.ts';
 import { StreamCheck } from './stream-check.ts';
 import { type OutboundStream, WindowedSender } from './windowed-sender.ts';
 import { benchNames, closeAll, loginAll, sleep, until, type WorkloadContext } from './workload-context.ts';
@@ -22,7 +22,7 @@ const PHASE_TIMEOUT_MS = 120_000;
  */
 export async function runOffline(ctx: WorkloadContext, options: OfflineOptions): Promise<Figures> {
   const senderNames = Array.from({ length: options.senders }, (_, i) => benchNames.sender(i));
-  const senderConns = await loginAll(ctx, senderNames, 16);
+  const senderConns = await loginAll(ctx, senderNames, LOGIN_CONCURRENCY);
   const body = new MessageBody(runTag(), options.bodyBytes);
   const checks = Array.from({ length: options.recipients }, () => new StreamCheck());
   const senders = senderConns.map((conn, s) => {

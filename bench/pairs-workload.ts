@@ -19,6 +19,8 @@ export interface PairsOptions {
 export type Figures = Record<string, number>;
 
 const DRAIN_TIMEOUT_MS = 15_000;
+/** Node hashes on its 4 thread-pool threads. */
+export const LOGIN_CONCURRENCY = 4;
 
 /**
  * P sender→receiver pairs, each sender keeping W sends unanswered, each receiver acknowledging
@@ -27,7 +29,7 @@ const DRAIN_TIMEOUT_MS = 15_000;
 export async function runPairs(ctx: WorkloadContext, options: PairsOptions): Promise<Figures> {
   const names: string[] = [];
   for (let i = 0; i < options.pairs; i++) names.push(benchNames.sender(i), benchNames.receiver(i));
-  const conns = await loginAll(ctx, names, 16);
+  const conns = await loginAll(ctx, names, LOGIN_CONCURRENCY);
   try {
     return await measure(ctx, options, conns);
   } finally {

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
-import { runBench } from '../bench/bench.ts';
 import { runClient } from './adapters/cli/client.ts';
 import { ExitStatus } from './adapters/cli/exit-status.ts';
 import { checkHealth } from './adapters/cli/health-check.ts';
 import { runOperatorCommand } from './adapters/cli/operator-command.ts';
 import { endpointOption, parseOptions, textOption } from './adapters/cli/option-parser.ts';
 import { readPassword } from './adapters/cli/read-password.ts';
-import { DATA_DIR_OPTION, parseServeOptions } from './adapters/cli/serve-options.ts';
+import { CREDENTIALS_OPTION, DATA_DIR_OPTION, parseServeOptions } from './adapters/cli/serve-options.ts';
+import { RedisUnavailableError } from './adapters/redis/redis-connections.ts';
+import { RedisScaleOut } from './adapters/redis/redis-scale-out.ts';
 import { CredentialStoreError } from './adapters/sqlite/credential-store-error.ts';
 import { CREDENTIALS_FILE, DataDirectoryError, lockDataDirectory, prepareDataDirectory } from './adapters/system/data-directory.ts';
 import { JsonLinesLogger } from './adapters/system/json-lines-logger.ts';
@@ -18,6 +19,7 @@ import { TorControlOnionService } from './adapters/tor/tor-control-onion-service
 import { operatorContainer } from './composition/operator-container.ts';
 import { serveContainer } from './composition/serve-container.ts';
 import { MessageBuffer } from './ports/message-buffer.ts';
+import { describeError } from './domain/describe-error.ts';
 import { OperatorAccounts } from './domain/operator-accounts.ts';
 import { CredentialRepository } from './ports/credential-repository.ts';
 
@@ -36,8 +38,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       return healthCommand(rest, env);
     case 'client':
       return clientCommand(rest, env);
-    case 'bench':
+    case 'bench': {
+      // Loaded only when asked for: a server never carries the load generator.
+      const { runBench } = await import('../bench/bench.ts');
       return runBench([...rest], { stdout: process.stdout, stderr: process.stderr });
+    }
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);
@@ -60,6 +65,13 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
   }
   const options = parsed.options;
   const logger = new JsonLinesLogger(options.logLevel, (line) => process.stderr.write(line));
+  // The manual: on failure the process terminates, to be restarted. Say where, never what.
+  const crash = (error: unknown) => {
+    logger.log('error', 'fatal', describeError(error));
+    process.exit(ExitStatus.internal);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const fail = (status: number, event: string, error: Error) => {
     logger.log('error', event, { reason: error.message });
     return status;
@@ -81,6 +93,12 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
   try {
     const credentials = await container.getAsync<CredentialRepository>(CredentialRepository);
     stopped.push(() => credentials.close());
+    const redis = options.buffer === 'redis' ? container.get(RedisScaleOut) : undefined;
+    if (redis !== undefined) {
+      // Closed after the server, so the last byes can still release presence.
+      stopped.push(() => redis.close());
+      await redis.open();
+    }
     const server = container.get(TcpRelayServer);
     const address = await server.listen().catch((error: Error) => {
       throw new ListenError(`cannot listen on ${options.host}:${options.port}: ${error.message}`);
@@ -88,6 +106,7 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     // PROTOCOL "Command line": the first line says where it listens, with the real port.
     logger.announce('info', 'listening', { host: address.address, port: address.port, registration: options.registration });
     stopped.push(() => server.close(SHUTDOWN_GRACE_MS));
+    await redis?.checkPersistence();
     const expiry = startExpiry(container.get<MessageBuffer>(MessageBuffer), options.messageTtlMs, logger);
     stopped.push(async () => clearInterval(expiry));
     if (options.onion) {
@@ -104,6 +123,7 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
   } catch (error) {
     await stop();
     if (error instanceof CredentialStoreError) return fail(ExitStatus.credentials, 'credentials_unusable', error);
+    if (error instanceof RedisUnavailableError) return fail(ExitStatus.redis, 'redis_unusable', error);
     if (error instanceof ListenError) return fail(ExitStatus.listen, 'listen_failed', error);
     if (error instanceof TorControlError) return fail(ExitStatus.tor, 'onion_failed', error);
     throw error;
@@ -144,13 +164,14 @@ function startExpiry(buffer: MessageBuffer, ttlMs: number, logger: JsonLinesLogg
 }
 
 async function operatorCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = parseOptions(argv, env, [DATA_DIR_OPTION]);
+  const parsed = parseOptions(argv, env, [DATA_DIR_OPTION, CREDENTIALS_OPTION]);
   if (!parsed.ok) return usageError(parsed.error);
   const dataDir = parsed.values.get('data-dir') as string;
+  const credentialStore = parsed.values.get('credentials') as string;
   const logger = new JsonLinesLogger('warn', (line) => process.stderr.write(line));
   try {
-    prepareDataDirectory(dataDir);
-    const container = operatorContainer(join(dataDir, CREDENTIALS_FILE), logger);
+    if (credentialStore === 'sqlite') prepareDataDirectory(dataDir);
+    const container = operatorContainer(credentialStore, join(dataDir, CREDENTIALS_FILE), logger);
     const credentials = await container.getAsync<CredentialRepository>(CredentialRepository);
     try {
       return await runOperatorCommand(parsed.positionals, container.get(OperatorAccounts), {

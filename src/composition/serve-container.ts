@@ -3,9 +3,10 @@ import type { ServeOptions } from '../adapters/cli/serve-options.ts';
 import { DEFAULT_HIGH_WATER_BYTES } from '../adapters/tcp/transport-options.ts';
 import type { RelayConfig } from '../domain/relay-config.ts';
 import type { Logger } from '../ports/logger.ts';
+import { credentialsModule } from './credentials-module.ts';
 import { accountsModule, relayModule } from './domain-modules.ts';
 import { memoryModule } from './memory-module.ts';
-import { sqliteModule } from './sqlite-module.ts';
+import { redisModule } from './redis-module.ts';
 import { systemModule } from './system-module.ts';
 import { tcpModule } from './tcp-module.ts';
 
@@ -17,7 +18,7 @@ export function serveContainer(options: ServeOptions, credentialsPath: string, l
     accountsModule(),
     relayModule(relayConfig(options)),
     memoryModule({ buffer: options.buffer === 'memory', presence: options.presence === 'memory' }),
-    sqliteModule(credentialsPath),
+    credentialsModule(options.credentials, credentialsPath),
     tcpModule({
       host: options.host,
       port: options.port,
@@ -27,6 +28,7 @@ export function serveContainer(options: ServeOptions, credentialsPath: string, l
       highWaterBytes: DEFAULT_HIGH_WATER_BYTES,
     }),
   );
+  if (options.buffer === 'redis') container.load(redisModule({ url: options.redisUrl, presence: options.presence === 'redis' }));
   return container;
 }
 

@@ -5,6 +5,7 @@ import type { Presence } from '../ports/presence.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { ConnectionId, Session } from './connection.ts';
+import { describeError } from './describe-error.ts';
 import type { ErrorCode } from './errors.ts';
 import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
 import type { InboundFrame, OutboundFrame } from './frames.ts';
@@ -69,7 +70,7 @@ export class Relay {
   /** The transport's write buffer fell below its high-water mark: resume pushing. */
   async onDrain(connection: ConnectionId): Promise<void> {
     const session = this.deps.sessions.get(connection);
-    if (session !== undefined) await this.deps.router.push(session);
+    if (session !== undefined) await this.guarded(connection, 'drain', () => this.deps.router.push(session));
   }
 
   async onClose(connection: ConnectionId): Promise<void> {
@@ -78,7 +79,7 @@ export class Relay {
     this.deps.sessions.delete(connection);
     session.closing = true;
     this.deps.logger.log('debug', 'connection_closed', { conn: connection });
-    await this.deps.router.close(session);
+    await this.guarded(connection, 'close', () => this.deps.router.close(session));
   }
 
   /** PROTOCOL "Session" 5. */
@@ -115,9 +116,23 @@ export class Relay {
       await this.handle(session, frame);
     } catch (error) {
       // PROTOCOL "Errors" and STYLE 7: a bug or a broken dependency costs this frame, not the connection.
-      this.deps.logger.log('error', 'handler_failed', { conn: session.id, op: frame.op, ...describe(error) });
+      this.logFailure(session.id, frame.op, error);
       this.reply(session, 'internal', frame.ref);
     }
+  }
+
+  /** Runs work that no frame answers for (a drain, a close): a failure is only logged. */
+  private async guarded(connection: ConnectionId, op: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logFailure(connection, op, error);
+    }
+  }
+
+  /** Where it failed, never what it carried. */
+  private logFailure(connection: ConnectionId, op: string, error: unknown): void {
+    this.deps.logger.log('error', 'handler_failed', { conn: connection, op, ...describeError(error) });
   }
 
   private async handle(session: Session, frame: InboundFrame): Promise<void> {
@@ -167,7 +182,7 @@ export class Relay {
       if (!outcome.ok) {
         session.authFailures++;
         logger.log('info', 'auth_failed', { conn: session.id, failures: session.authFailures });
-        if (session.authFailures >= MAX_AUTH_FAILURES) return this.fatal(session, 'auth_failed');
+        if (session.authFailures >= MAX_AUTH_FAILURES) return this.fatal(session, 'auth_failed', frame.ref);
         return this.reply(session, 'auth_failed', frame.ref);
       }
     }
@@ -187,21 +202,14 @@ export class Relay {
     this.deps.gateway.send(session.id, errorFrame(code, ref, retryAfterMs));
   }
 
-  private fatal(session: Session, code: ErrorCode): void {
+  private fatal(session: Session, code: ErrorCode, ref?: string): void {
     session.closing = true;
     this.deps.logger.log('info', 'connection_closed_on_error', { conn: session.id, code });
-    this.fail(session.id, code);
+    this.fail(session.id, code, ref);
   }
 
-  private fail(connection: ConnectionId, code: ErrorCode): void {
-    this.deps.gateway.send(connection, errorFrame(code));
+  private fail(connection: ConnectionId, code: ErrorCode, ref?: string): void {
+    this.deps.gateway.send(connection, errorFrame(code, ref));
     this.deps.gateway.close(connection);
   }
-}
-
-/** Where it failed, never what it carried: the error's class and the first frame of its stack. */
-function describe(error: unknown): Record<string, string> {
-  if (!(error instanceof Error)) return { error: typeof error };
-  const where = error.stack?.split('\n').find((line) => line.trim().startsWith('at '))?.trim() ?? 'unknown';
-  return { error: error.name, where };
 }

@@ -172,6 +172,22 @@ test('an exception in a handler costs that frame an internal error, not the conn
   assert.ok(String(entry?.fields.where).includes('relay-session.test.ts'));
 });
 
+test('a failing port on close or drain is logged, never thrown at the transport', async () => {
+  const h = inProcessRelay();
+  await h.addOperators('alice');
+  const alice = await h.login('alice');
+  h.buffer.take = async () => {
+    throw new Error('buffer down');
+  };
+  h.presence.release = async () => {
+    throw new Error('presence down');
+  };
+  await h.relay.onDrain(alice);
+  await h.relay.onClose(alice);
+  assert.equal(h.logger.entries.filter((e) => e.event === 'handler_failed').map((e) => e.fields.op), ['drain', 'close']);
+  assert.is(h.sessions.get(alice), undefined);
+});
+
 test('closing a connection forgets its session and its presence', async () => {
   const h = inProcessRelay();
   await h.addOperators('alice', 'bob');

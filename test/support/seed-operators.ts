@@ -25,3 +25,14 @@ export async function seedOperators(dataDir: string, names: readonly string[], p
     await repository.close();
   }
 }
+
+/** Stores `hash` as is for a new operator (a damaged or foreign record, say). */
+export async function seedHash(dataDir: string, name: string, hash: string): Promise<void> {
+  prepareDataDirectory(dataDir);
+  const repository = new SqliteCredentialRepository(await openSqliteCredentials(join(dataDir, CREDENTIALS_FILE)), new SystemClock());
+  try {
+    if (!(await repository.add(name, hash))) throw new Error(`seeding ${name}: name taken`);
+  } finally {
+    await repository.close();
+  }
+}

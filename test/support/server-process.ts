@@ -51,7 +51,7 @@ export async function startServer(setup: ServerSetup = {}): Promise<RunningServe
       }
     });
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening: ${JSON.stringify(logs)}`)));
-    setTimeout(() => reject(new Error('server did not listen within 15 s')), 15_000).unref();
+    setTimeout(() => reject(new Error('server did not listen within 30 s')), 30_000).unref();
   });
   const { host, port } = await listening;
   let stopping: Promise<number | null> | undefined;

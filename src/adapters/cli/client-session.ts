@@ -1,6 +1,7 @@
 import { connectThrough, type ServerAddress } from '../tor/connect-through.ts';
 import { CLIENT_HELP, type ClientCommand } from './client-commands.ts';
 import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts';
+import { ClientOutbox } from './client-outbox.ts';
 import { incomingLine, statusLine } from './client-view.ts';
 
 export interface ClientSessionOptions {
@@ -13,11 +14,6 @@ export interface ClientSessionOptions {
   readonly pingEveryMs?: number;
 }
 
-interface Outgoing {
-  readonly number: number;
-  readonly to: string;
-}
-
 const SEEN_LIMIT = 10_000;
 const HELD_LIMIT = 100;
 
@@ -28,9 +24,7 @@ export class ClientSession {
   private everReady = false;
   private stopping: number | undefined;
   private attempt = 0;
-  private sentCount = 0;
-  private readonly awaitingSent = new Map<string, Outgoing>();
-  private readonly awaitingReceipt = new Map<string, Outgoing>();
+  private readonly outbox = new ClientOutbox();
   private readonly seen = new Set<string>();
   private readonly held: ClientCommand[] = [];
   private pingTimer: NodeJS.Timeout | undefined;
@@ -62,9 +56,7 @@ export class ClientSession {
         return;
       case 'send': {
         if (!this.holdUnlessReady(command)) return;
-        const outgoing = { number: ++this.sentCount, to: command.to };
-        const ref = `c-${outgoing.number}`;
-        this.awaitingSent.set(ref, outgoing);
+        const ref = this.outbox.add(command.to);
         this.channel?.send({ op: 'send', to: command.to, body: command.body, ref });
         return;
       }
@@ -112,13 +104,9 @@ export class ClientSession {
       case 'msg':
         return this.onMessage(frame);
       case 'sent':
-        return this.onSent(String(frame.ref), String(frame.id), String(frame.status));
-      case 'receipt': {
-        const outgoing = this.awaitingReceipt.get(String(frame.id));
-        if (!outgoing) return;
-        this.awaitingReceipt.delete(String(frame.id));
-        return this.say(`#${outgoing.number} to ${outgoing.to}: ✓ received`);
-      }
+        return this.sayIf(this.outbox.accepted(String(frame.ref), String(frame.id), String(frame.status)));
+      case 'receipt':
+        return this.sayIf(this.outbox.receipt(String(frame.id)));
       case 'online':
         return this.say(`online: ${(Array.isArray(frame.names) ? frame.names : []).join(', ')}`);
       case 'pong':
@@ -154,23 +142,12 @@ export class ClientSession {
     this.channel?.send({ op: 'ack', id });
   }
 
-  private onSent(ref: string, id: string, status: string): void {
-    const outgoing = this.awaitingSent.get(ref);
-    if (!outgoing) return;
-    this.awaitingSent.delete(ref);
-    this.awaitingReceipt.set(id, outgoing);
-    this.say(`#${outgoing.number} to ${outgoing.to}: ${status}`);
-  }
-
   private onError(frame: ServerFrame): void {
     const code = String(frame.code);
     const ref = typeof frame.ref === 'string' ? frame.ref : undefined;
-    const outgoing = ref === undefined ? undefined : this.awaitingSent.get(ref);
     const wait = typeof frame.retry_after_ms === 'number' ? `, retry in ${Math.ceil(frame.retry_after_ms / 1000)} s` : '';
-    if (outgoing && ref !== undefined) {
-      this.awaitingSent.delete(ref);
-      return this.say(`#${outgoing.number} to ${outgoing.to}: not sent (${code.replaceAll('_', ' ')}${wait})`);
-    }
+    const refusal = ref === undefined ? undefined : this.outbox.refused(ref, `${code.replaceAll('_', ' ')}${wait}`);
+    if (refusal !== undefined) return this.say(refusal);
     if (!this.ready && code === 'auth_failed') {
       this.say('authentication failed: wrong name or password');
       return this.stop(1);
@@ -195,10 +172,7 @@ export class ClientSession {
     this.ready = false;
     this.channel = undefined;
     clearInterval(this.pingTimer);
-    for (const outgoing of this.awaitingSent.values()) {
-      this.say(`#${outgoing.number} to ${outgoing.to}: connection lost before the server confirmed it; it may not have arrived`);
-    }
-    this.awaitingSent.clear();
+    for (const line of this.outbox.connectionLost()) this.say(line);
     if (this.stopping !== undefined) return this.end();
     this.retry(reason);
   }
@@ -247,6 +221,10 @@ export class ClientSession {
   private end(): void {
     clearInterval(this.pingTimer);
     this.finish(this.stopping ?? 0);
+  }
+
+  private sayIf(text: string | undefined): void {
+    if (text !== undefined) this.say(text);
   }
 
   private say(text: string): void {

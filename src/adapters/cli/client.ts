@@ -49,8 +49,9 @@ export async function runClient(options: ClientOptions): Promise<number> {
   };
   const session = new ClientSession({ name: options.name, password, server: options.server, print, ...(options.proxy ? { proxy: options.proxy } : {}) });
   onLine = (line) => {
-    session.handle(parseClientCommand(line));
-    if (terminal) rl.prompt();
+    const command = parseClientCommand(line);
+    session.handle(command);
+    if (terminal && command.kind !== 'quit') rl.prompt();
   };
   const run = session.run();
   for (const line of early.splice(0)) onLine(line);

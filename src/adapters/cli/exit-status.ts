@@ -13,6 +13,8 @@ export const ExitStatus = {
   listen: 5,
   /** Tor's control port is unreachable or refuses the onion service. */
   tor: 6,
+  /** `--buffer redis`: Redis cannot be reached at start. */
+  redis: 7,
   /** A bug: an exception nothing else caught. */
   internal: 70,
 } as const;

@@ -1,6 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { PasswordHasher } from '../../ports/password-hasher.ts';
+import { ConcurrencyLimit } from './concurrency-limit.ts';
 
 /** scrypt parameters for new hashes: 32 MiB and about 150 ms on a small server core. */
 export const SCRYPT_DEFAULTS = { N: 2 ** 15, r: 8, p: 1 } as const;
@@ -10,17 +12,19 @@ const PREFIX = 'scrypt';
 
 /**
  * Hashes as `scrypt$N$r$p$salt$key` (base64url), so stored hashes keep their own parameters
- * when the defaults change. Node runs scrypt on its thread pool: routing never waits for it.
+ * when the defaults change. Node runs scrypt on its thread pool, and at most one hash fewer than
+ * the cores at a time: a storm of logins leaves a core to routing.
  */
 export class ScryptPasswordHasher implements PasswordHasher {
   private decoy: Promise<string> | undefined;
+  private readonly hashing = new ConcurrencyLimit(Math.max(1, availableParallelism() - 1));
 
   constructor(private readonly parameters: { N: number; r: number; p: number } = SCRYPT_DEFAULTS) {}
 
   async hash(password: string): Promise<string> {
     const { N, r, p } = this.parameters;
     const salt = randomBytes(SALT_BYTES);
-    const key = await derive(password, salt, KEY_BYTES, { N, r, p });
+    const key = await this.hashing.run(() => derive(password, salt, KEY_BYTES, { N, r, p }));
     return [PREFIX, N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
   }
 
@@ -28,7 +32,7 @@ export class ScryptPasswordHasher implements PasswordHasher {
     // An unknown name is checked against a decoy hash of the same cost, and always fails.
     const stored = parse(storedHash ?? (await (this.decoy ??= this.hash(randomBytes(16).toString('hex')))));
     if (stored === undefined) return false;
-    const key = await derive(password, stored.salt, stored.key.length, stored.options);
+    const key = await this.hashing.run(() => derive(password, stored.salt, stored.key.length, stored.options));
     return timingSafeEqual(key, stored.key) && storedHash !== undefined;
   }
 }

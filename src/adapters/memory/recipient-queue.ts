@@ -1,9 +1,9 @@
 import type { QueuedMessage, StoredMessage } from '../../domain/messages.ts';
 
-interface Entry {
-  readonly message: StoredMessage;
-  readonly seq: number;
+/** One flat object per message, handed out as it is: nothing is copied per push. */
+interface Entry extends QueuedMessage {
   readonly expiresAt: number;
+  redelivered: boolean;
   pushed: boolean;
   removed: boolean;
 }
@@ -24,10 +24,11 @@ export class RecipientQueue {
 
   /** `seq` must be greater than every sequence number appended before. */
   append(message: StoredMessage, seq: number, expiresAt: number): void {
-    const entry: Entry = { message, seq, expiresAt, pushed: false, removed: false };
+    const { id, from, body, ts, bytes } = message;
+    const entry: Entry = { id, from, body, ts, bytes, seq, expiresAt, redelivered: false, pushed: false, removed: false };
     this.entries.push(entry);
-    this.byId.set(message.id, entry);
-    this.bytes += message.bytes;
+    this.byId.set(id, entry);
+    this.bytes += bytes;
   }
 
   take(afterSeq: number, max: number): QueuedMessage[] {
@@ -35,8 +36,9 @@ export class RecipientQueue {
     for (let i = this.firstAfter(afterSeq); i < this.entries.length && taken.length < max; i++) {
       const entry = this.entries[i]!;
       if (entry.removed) continue;
-      taken.push({ ...entry.message, seq: entry.seq, redelivered: entry.pushed });
+      entry.redelivered = entry.pushed;
       entry.pushed = true;
+      taken.push(entry);
     }
     return taken;
   }
@@ -46,7 +48,7 @@ export class RecipientQueue {
     if (entry === undefined) return undefined;
     this.drop(entry);
     this.compact();
-    return entry.message;
+    return entry;
   }
 
   /** Drops expired entries from the head (they expire in the order they were accepted); returns their bytes. */
@@ -59,7 +61,7 @@ export class RecipientQueue {
       if (entry.expiresAt > now) break;
       this.drop(entry);
       count++;
-      bytes += entry.message.bytes;
+      bytes += entry.bytes;
     }
     this.compact();
     return { count, bytes };
@@ -67,8 +69,8 @@ export class RecipientQueue {
 
   private drop(entry: Entry): void {
     entry.removed = true;
-    this.byId.delete(entry.message.id);
-    this.bytes -= entry.message.bytes;
+    this.byId.delete(entry.id);
+    this.bytes -= entry.bytes;
   }
 
   private firstAfter(seq: number): number {

@@ -32,6 +32,9 @@ export async function openSqliteCredentials(path: string): Promise<Kysely<Creden
     if (error instanceof CredentialStoreError) throw error;
     throw new CredentialStoreError(`cannot read the credential database ${path}: ${reason(error)}`);
   }
+  // From here on a busy database is waited for by retryWhileBusy, off the event loop's back:
+  // SQLite's own busy handler would sleep on the one thread and stall every connection.
+  database.pragma('busy_timeout = 0');
   return db;
 }
 

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /** A line too long for the frame limit (PROTOCOL "Framing"); nothing after it is read. */
 export const OVERSIZED = Symbol('oversized');
 
@@ -13,7 +15,6 @@ const CARRIAGE_RETURN = 0x0d;
 export class LineSplitter {
   private partial: Buffer[] = [];
   private partialBytes = 0;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
 
   constructor(private readonly maxFrameBytes: number) {}
 
@@ -43,11 +44,8 @@ export class LineSplitter {
 
   private decode(line: Buffer): string | null {
     const end = line.length > 0 && line[line.length - 1] === CARRIAGE_RETURN ? line.length - 1 : line.length;
-    try {
-      return this.decoder.decode(line.subarray(0, end));
-    } catch {
-      return null;
-    }
+    // isUtf8 and toString, not a TextDecoder: as strict, faster, and no decoder held per connection.
+    return isUtf8(line.subarray(0, end)) ? line.toString('utf8', 0, end) : null;
   }
 
   private overflow(out: (line: typeof OVERSIZED) => void): void {

@@ -20,6 +20,9 @@ export class TcpConnection {
   private processing = false;
   private closing = false;
   private peerGone = false;
+  private paused = false;
+  /** Characters of received lines not handled yet: reading pauses past one frame limit. */
+  private queuedChars = 0;
   private output: string[] = [];
   private outputBytes = 0;
   private readonly authDeadline: NodeJS.Timeout;
@@ -49,10 +52,14 @@ export class TcpConnection {
 
   flush(): void {
     if (this.output.length === 0 || this.socket.destroyed) return;
+    const wasFull = !this.canTakeMore();
     const text = this.output.length === 1 ? this.output[0]! : this.output.join('');
     this.output = [];
     this.outputBytes = 0;
     this.socket.write(text);
+    // A write the kernel takes whole emits no 'drain': when only this unflushed output held
+    // pushing and reading back, resume them now, or they would wait forever.
+    if (wasFull && this.canTakeMore()) this.drained();
   }
 
   canTakeMore(): boolean {
@@ -75,33 +82,55 @@ export class TcpConnection {
 
   private receive(chunk: Buffer): void {
     if (this.closing) return;
-    this.splitter.push(chunk, (line) => this.events.push(line));
+    this.splitter.push(chunk, this.enqueue);
     this.lastActivity = Date.now();
+    // Reading goes on only while what waits is under one frame limit and the peer keeps up with
+    // its output: pausing costs system calls, so it is done under pressure only.
+    if (this.queuedChars >= this.options.maxFrameBytes || !this.canTakeMore()) this.pause();
     if (!this.processing) void this.process();
   }
+
+  private readonly enqueue = (line: Event): void => {
+    this.events.push(line);
+    if (typeof line === 'string') this.queuedChars += line.length;
+  };
 
   /** PROTOCOL "Slow consumers": past the high-water mark, stop reading too until the peer drains. */
   private async process(): Promise<void> {
     this.processing = true;
-    this.socket.pause();
     try {
       // Once the peer is gone nothing more is written, so what it sent before leaving is handled.
       while (this.events.length > 0 && (this.peerGone || this.canTakeMore())) {
         const event = this.events.shift()!;
         if (event === CLOSED) return this.relay.onClose(this.id);
         if (event === OVERSIZED) this.relay.onOversizedFrame(this.id);
-        else await this.relay.onFrame(this.id, event);
+        else {
+          if (event !== null) this.queuedChars -= event.length;
+          await this.relay.onFrame(this.id, event);
+        }
       }
     } finally {
       this.processing = false;
-      if (!this.closing && this.canTakeMore()) this.socket.resume();
+      this.resumeWhenReady();
     }
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  private resumeWhenReady(): void {
+    if (!this.paused || this.closing || !this.canTakeMore() || this.queuedChars >= this.options.maxFrameBytes) return;
+    this.paused = false;
+    this.socket.resume();
   }
 
   private drained(): void {
     void this.relay.onDrain(this.id);
     if (!this.processing && this.events.length > 0) void this.process();
-    else if (!this.closing) this.socket.resume();
+    else this.resumeWhenReady();
   }
 
   /** The close goes through the same queue, so it is handled after the frames before it. */

@@ -64,13 +64,14 @@ function direct(server: ServerAddress, timeoutMs: number): Promise<Socket> {
       socket.destroy();
       reject(new Error(`cannot reach ${server.host}:${server.port}: no connection within ${timeoutMs} ms`));
     }, timeoutMs);
-    socket.once('error', (error: NodeJS.ErrnoException) => {
+    const onError = (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(new Error(`cannot reach ${server.host}:${server.port}: ${error.code ?? error.message}`));
-    });
+    };
+    socket.once('error', onError);
     socket.once('connect', () => {
       clearTimeout(timer);
-      socket.removeAllListeners('error');
+      socket.off('error', onError);
       resolve(socket);
     });
   });

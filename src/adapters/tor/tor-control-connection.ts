@@ -38,13 +38,14 @@ export class TorControlConnection {
         socket.destroy();
         reject(new TorControlError('unreachable', `tor control port ${label} unreachable: no connection within ${timeoutMs} ms`));
       }, timeoutMs);
-      socket.once('error', (error: NodeJS.ErrnoException) => {
+      const onError = (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         reject(new TorControlError('unreachable', `tor control port ${label} unreachable: ${error.code ?? error.message}`));
-      });
+      };
+      socket.once('error', onError);
       socket.once('connect', () => {
         clearTimeout(timer);
-        socket.removeAllListeners('error');
+        socket.off('error', onError);
         resolve(new TorControlConnection(socket, label));
       });
     });

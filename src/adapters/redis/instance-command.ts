@@ -1,0 +1,30 @@
+import type { ConnectionId } from '../../domain/connection.ts';
+import type { OutboundFrame } from '../../domain/frames.ts';
+
+/**
+ * What one instance asks another to do to a connection it holds, over that instance's Redis
+ * channel. Only `bye` and `receipt` frames cross today, never a message body; pub/sub keeps
+ * nothing, in any case.
+ */
+export type InstanceCommand =
+  | { readonly do: 'send'; readonly connection: ConnectionId; readonly frame: OutboundFrame }
+  | { readonly do: 'close'; readonly connection: ConnectionId }
+  | { readonly do: 'wake'; readonly connection: ConnectionId };
+
+export function instanceChannel(prefix: string, instance: string): string {
+  return `${prefix}instance:${instance}`;
+}
+
+export function parseInstanceCommand(text: string): InstanceCommand | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<Record<string, unknown>>;
+    if (typeof value.connection !== 'string') return undefined;
+    if (value.do === 'close' || value.do === 'wake') return { do: value.do, connection: value.connection };
+    if (value.do === 'send' && typeof value.frame === 'object' && value.frame !== null) {
+      return { do: 'send', connection: value.connection, frame: value.frame as OutboundFrame };
+    }
+  } catch {
+    // Not ours: ignored like any other malformed command.
+  }
+  return undefined;
+}

@@ -1,0 +1,93 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '../../ports/logger.ts';
+
+/** Redis cannot be reached (or refuses us) when the server starts. */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+/** How long one command may take before its frame gets `internal`: Redis answers in well under a millisecond. */
+const COMMAND_TIMEOUT_MS = 2_000;
+const MAX_RECONNECT_DELAY_MS = 1_000;
+
+/**
+ * The two connections a server keeps to Redis: one for commands, one subscribed to this
+ * instance's channel. While Redis is away, commands fail at once (no offline queue) so a
+ * sender learns it; both reconnect by themselves, and the subscription is renewed.
+ */
+export class RedisConnections {
+  readonly commands: Redis;
+  readonly subscriber: Redis;
+  private closing = false;
+
+  constructor(url: string, private readonly logger: Logger) {
+    const options = {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      connectTimeout: 5_000,
+      retryStrategy: (attempt: number) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
+    };
+    this.commands = new Redis(url, { ...options, connectionName: 'litsxg' });
+    this.subscriber = new Redis(url, { ...options, commandTimeout: undefined, connectionName: 'litsxg-subscriber' });
+    this.watch(this.commands);
+  }
+
+  /** Connects both, or throws RedisUnavailableError. */
+  async open(): Promise<void> {
+    try {
+      await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+    } catch (error) {
+      this.disconnect();
+      throw new RedisUnavailableError(`cannot use Redis: ${(error as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
+    this.disconnect();
+  }
+
+  /**
+   * The operator manual promises that message content is not stored persistently: a Redis that
+   * snapshots (`save`) or logs (`appendonly`) to disk would write queued bodies there.
+   */
+  async checkPersistence(): Promise<void> {
+    try {
+      const [, save] = (await this.commands.config('GET', 'save')) as string[];
+      const [, appendonly] = (await this.commands.config('GET', 'appendonly')) as string[];
+      if ((save ?? '') !== '' || appendonly === 'yes') {
+        this.logger.log('warn', 'redis_persists', { save: save ?? '', appendonly: appendonly ?? 'unknown', advice: "run redis-server --save '' --appendonly no" });
+      }
+    } catch (error) {
+      this.logger.log('warn', 'redis_persistence_unknown', { reason: (error as Error).message });
+    }
+  }
+
+  /** Logs losing Redis and getting it back, once each (ioredis retries quietly in between). */
+  private watch(redis: Redis): void {
+    let up = false;
+    let lost = false;
+    redis.on('ready', () => {
+      up = true;
+      if (lost) this.logger.log('info', 'redis_back');
+      lost = false;
+    });
+    redis.on('close', () => {
+      if (up && !this.closing) this.logger.log('warn', 'redis_unavailable');
+      lost ||= up;
+      up = false;
+    });
+    // ioredis reports every failed reconnection here; `redis_unavailable` said it once.
+    redis.on('error', () => undefined);
+    this.subscriber.on('error', () => undefined);
+  }
+
+  private disconnect(): void {
+    this.commands.disconnect();
+    this.subscriber.disconnect();
+  }
+}

@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
+import type { Logger } from '../../ports/logger.ts';
+import { instanceChannel, parseInstanceCommand } from './instance-command.ts';
+import type { InstanceIdentity } from './instance-identity.ts';
+
+/** Pushes what is queued for one of this process's connections (the relay's `onDrain`). */
+export type PushQueued = (connection: string) => Promise<void>;
+
+/**
+ * Applies, to this process's connections, what other instances published on its channel. It
+ * needs a Redis connection of its own: a subscribed one can do nothing else.
+ */
+export class RedisInstanceListener {
+  constructor(
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+    private readonly identity: InstanceIdentity,
+    private readonly local: ConnectionGateway,
+    private readonly push: PushQueued,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const channel = instanceChannel(this.prefix, this.identity.instance);
+    this.subscriber.on('message', (from: string, text: string) => {
+      if (from === channel) this.apply(text);
+    });
+    await this.subscriber.subscribe(channel);
+  }
+
+  private apply(text: string): void {
+    const command = parseInstanceCommand(text);
+    if (command === undefined || !this.identity.holds(command.connection)) return;
+    switch (command.do) {
+      case 'send':
+        return this.local.send(command.connection, command.frame);
+      case 'close':
+        return this.local.close(command.connection);
+      case 'wake':
+        this.push(command.connection).catch((error: Error) => {
+          this.logger.log('error', 'push_failed', { conn: command.connection, reason: error.message });
+        });
+    }
+  }
+}

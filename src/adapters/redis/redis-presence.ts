@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+import { inject, injectable } from 'inversify';
+import type { ConnectionId } from '../../domain/connection.ts';
+import type { OperatorName } from '../../domain/names.ts';
+import { Logger } from '../../ports/logger.ts';
+import type { Presence } from '../../ports/presence.ts';
+import { CLAIM, ONLINE, RELEASE, RENEW } from './presence-scripts.ts';
+import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
+
+export interface RedisPresenceOptions {
+  /** How long a session outlives its instance's last renewal: a dead server leaves no ghost. */
+  readonly ttlMs: number;
+}
+export const RedisPresenceOptions = Symbol('RedisPresenceOptions');
+export const DEFAULT_PRESENCE_TTL_MS = 9_000;
+
+/**
+ * Who is online, shared by every instance on one Redis. Each session key expires; the instance
+ * holding the connection renews it every third of the time-to-live while it runs.
+ */
+@injectable()
+export class RedisPresence implements Presence {
+  /** The sessions this instance claimed and has not released. */
+  private readonly held = new Map<OperatorName, ConnectionId>();
+  private renewal: NodeJS.Timeout | undefined;
+  private readonly claimScript;
+  private readonly releaseScript;
+  private readonly renewScript;
+  private readonly onlineScript;
+
+  constructor(
+    @inject(RedisClient) private readonly redis: Redis,
+    @inject(RedisKeyPrefix) private readonly prefix: string,
+    @inject(RedisPresenceOptions) private readonly options: RedisPresenceOptions,
+    @inject(Logger) private readonly logger: Logger,
+  ) {
+    this.claimScript = luaCommand(redis, 'litsxgClaim', CLAIM);
+    this.releaseScript = luaCommand(redis, 'litsxgRelease', RELEASE);
+    this.renewScript = luaCommand(redis, 'litsxgRenew', RENEW);
+    this.onlineScript = luaCommand(redis, 'litsxgOnline', ONLINE);
+  }
+
+  async claim(name: OperatorName, connection: ConnectionId): Promise<ConnectionId | undefined> {
+    const previous = await this.claimScript(this.prefix, name, connection, String(this.options.ttlMs));
+    // Only a claim that took is renewed: a failed login must not come back as a ghost.
+    this.held.set(name, connection);
+    return typeof previous === 'string' ? previous : undefined;
+  }
+
+  async release(name: OperatorName, connection: ConnectionId): Promise<void> {
+    if (this.held.get(name) === connection) this.held.delete(name);
+    await this.releaseScript(this.prefix, name, connection);
+  }
+
+  async lookup(name: OperatorName): Promise<ConnectionId | undefined> {
+    return (await this.redis.get(`${this.prefix}presence:${name}`)) ?? undefined;
+  }
+
+  async online(): Promise<OperatorName[]> {
+    return ((await this.onlineScript(this.prefix)) as unknown[]).map(text).sort();
+  }
+
+  /** Starts renewing this instance's sessions. */
+  start(): void {
+    this.renewal ??= setInterval(() => void this.renew(), this.options.ttlMs / 3);
+    this.renewal.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.renewal);
+    this.renewal = undefined;
+  }
+
+  async renew(): Promise<void> {
+    if (this.held.size === 0) return;
+    const pairs = [...this.held].flat();
+    try {
+      await this.renewScript(this.prefix, String(this.options.ttlMs), ...pairs);
+    } catch (error) {
+      this.logger.log('warn', 'presence_renewal_failed', { reason: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { BufferLimits, StoredMessage } from '../../src/domain/messages.ts';
+import type { MessageBuffer } from '../../src/ports/message-buffer.ts';
+
+export interface MessageBufferHarness {
+  readonly buffer: MessageBuffer;
+  dispose(): Promise<void>;
+}
+
+const T0 = 1_764_115_200_000;
+const TTL = 60_000;
+const ROOMY: BufferLimits = { maxMessagesPerRecipient: 1000, maxBytesPerRecipient: 1 << 20, maxBytesTotal: 1 << 24, ttlMs: TTL };
+
+let counter = 0;
+function message(body: string, ts = T0, from = 'alice'): StoredMessage {
+  return { id: `m-${++counter}`, from, body, ts, bytes: Buffer.byteLength(body) };
+}
+
+/** The StoredMessage fields of what a buffer hands back (an adapter may carry more). */
+function stored({ id, from, body, ts, bytes }: StoredMessage): StoredMessage {
+  return { id, from, body, ts, bytes };
+}
+
+/** PROTOCOL "Messages" as a MessageBuffer must keep it, for every adapter (STYLE 5). */
+export function messageBufferContract(name: string, make: () => Promise<MessageBufferHarness>): void {
+  const it = suite<{ h: MessageBufferHarness }>(`MessageBuffer: ${name}`);
+  it.before.each(async (context) => {
+    context.h = await make();
+  });
+  it.after.each(async ({ h }) => {
+    await h.dispose();
+  });
+
+  const enqueueAll = async (buffer: MessageBuffer, to: string, messages: readonly StoredMessage[], limits = ROOMY) => {
+    const seqs: number[] = [];
+    for (const m of messages) {
+      const result = await buffer.enqueue(to, m, limits);
+      if (!result.ok) throw new Error(`enqueue refused: ${result.code}`);
+      seqs.push(result.seq);
+    }
+    return seqs;
+  };
+
+  it('keeps each recipient\'s messages in the order accepted, with every field intact', async ({ h }) => {
+    const forBob = [message('one'), message('two: "quoted" ünïcödé ✉'), message('three\nlines\twith:colons')];
+    const forCarol = [message('c1', T0, 'bob')];
+    await enqueueAll(h.buffer, 'bob', forBob.slice(0, 2));
+    await enqueueAll(h.buffer, 'carol', forCarol);
+    await enqueueAll(h.buffer, 'bob', forBob.slice(2));
+    const taken = await h.buffer.take('bob', 0, 100, T0);
+    assert.equal(taken.map(stored), forBob);
+    assert.equal((await h.buffer.take('carol', 0, 100, T0)).map((m) => m.body), ['c1']);
+    assert.equal(await h.buffer.take('dave', 0, 100, T0), []);
+  });
+
+  it('numbers messages increasingly per recipient, even after the queue emptied', async ({ h }) => {
+    const first = await enqueueAll(h.buffer, 'bob', [message('a'), message('b')]);
+    assert.ok(first[1]! > first[0]!);
+    const taken = await h.buffer.take('bob', 0, 10, T0);
+    assert.equal(taken.map((m) => m.seq), first);
+    await h.buffer.acknowledge('bob', taken.map((m) => m.id));
+    const [again] = await enqueueAll(h.buffer, 'bob', [message('c')]);
+    assert.ok(again! > first[1]!, `seq ${again} after ${first[1]}`);
+  });
+
+  it('takes only messages after a sequence number, at most the number asked', async ({ h }) => {
+    const seqs = await enqueueAll(h.buffer, 'bob', ['a', 'b', 'c', 'd', 'e'].map((body) => message(body)));
+    assert.equal((await h.buffer.take('bob', seqs[1]!, 2, T0)).map((m) => m.body), ['c', 'd']);
+    assert.equal((await h.buffer.take('bob', seqs[3]!, 10, T0)).map((m) => m.body), ['e']);
+    assert.equal(await h.buffer.take('bob', seqs[4]!, 10, T0), []);
+  });
+
+  it('marks messages pushed before as redelivered, and only those', async ({ h }) => {
+    await enqueueAll(h.buffer, 'bob', [message('a'), message('b')]);
+    const first = await h.buffer.take('bob', 0, 1, T0);
+    assert.equal(first.map((m) => m.redelivered), [false]);
+    await enqueueAll(h.buffer, 'bob', [message('c')]);
+    const again = await h.buffer.take('bob', 0, 10, T0);
+    assert.equal(again.map((m) => [m.body, m.redelivered]), [['a', true], ['b', false], ['c', false]]);
+  });
+
+  it('acknowledges: returns the removed messages, ignores unknown and repeated ids', async ({ h }) => {
+    const sent = [message('a'), message('b'), message('c')];
+    await enqueueAll(h.buffer, 'bob', sent);
+    const removed = await h.buffer.acknowledge('bob', [sent[2]!.id, 'm-unknown', sent[0]!.id, sent[0]!.id]);
+    assert.equal(removed.map(stored), [sent[2], sent[0]]);
+    assert.equal(await h.buffer.acknowledge('bob', [sent[0]!.id]), []);
+    assert.equal(await h.buffer.acknowledge('carol', [sent[1]!.id]), [], 'an id acts only on its recipient\'s queue');
+    assert.equal(await h.buffer.acknowledge('bob', []), []);
+    assert.equal((await h.buffer.take('bob', 0, 10, T0)).map((m) => m.body), ['b']);
+  });
+
+  it('refuses past the per-recipient message limit without dropping older messages', async ({ h }) => {
+    const limits = { ...ROOMY, maxMessagesPerRecipient: 2 };
+    await enqueueAll(h.buffer, 'bob', [message('a'), message('b')], limits);
+    assert.equal(await h.buffer.enqueue('bob', message('c'), limits), { ok: false, code: 'queue_full' });
+    assert.ok((await h.buffer.enqueue('carol', message('other'), limits)).ok, 'another recipient has room');
+    assert.equal((await h.buffer.take('bob', 0, 10, T0)).map((m) => m.body), ['a', 'b']);
+  });
+
+  it('refuses past the per-recipient byte limit, and frees bytes on acknowledgement', async ({ h }) => {
+    const limits = { ...ROOMY, maxBytesPerRecipient: 10 };
+    const first = message('12345678');
+    await enqueueAll(h.buffer, 'bob', [first], limits);
+    assert.equal(await h.buffer.enqueue('bob', message('123'), limits), { ok: false, code: 'queue_full' });
+    assert.ok((await h.buffer.enqueue('bob', message('12'), limits)).ok, 'exactly at the limit fits');
+    await h.buffer.acknowledge('bob', [first.id]);
+    assert.ok((await h.buffer.enqueue('bob', message('1234567'), limits)).ok);
+    assert.equal((await h.buffer.take('bob', 0, 10, T0)).map((m) => m.body), ['12', '1234567']);
+  });
+
+  it('refuses past the whole buffer\'s byte limit, across recipients', async ({ h }) => {
+    const limits = { ...ROOMY, maxBytesTotal: 10 };
+    const held = message('123456');
+    await enqueueAll(h.buffer, 'bob', [held], limits);
+    assert.equal(await h.buffer.enqueue('carol', message('12345'), limits), { ok: false, code: 'queue_full' });
+    assert.ok((await h.buffer.enqueue('carol', message('1234'), limits)).ok);
+    assert.equal(await h.buffer.enqueue('dave', message('1'), limits), { ok: false, code: 'queue_full' });
+    await h.buffer.acknowledge('bob', [held.id]);
+    assert.ok((await h.buffer.enqueue('dave', message('123456'), limits)).ok);
+    assert.equal((await h.buffer.take('bob', 0, 10, T0)), []);
+  });
+
+  it('drops messages past their time-to-live when taking, oldest first', async ({ h }) => {
+    await enqueueAll(h.buffer, 'bob', [message('old', T0), message('new', T0 + 10_000)]);
+    assert.equal((await h.buffer.take('bob', 0, 10, T0 + TTL - 1)).map((m) => m.body), ['old', 'new']);
+    assert.equal((await h.buffer.take('bob', 0, 10, T0 + TTL)).map((m) => m.body), ['new']);
+    assert.equal(await h.buffer.take('bob', 0, 10, T0 + TTL + 10_000), []);
+  });
+
+  it('expire() drops what outlived its time-to-live everywhere, counts it, and frees its bytes', async ({ h }) => {
+    const limits = { ...ROOMY, maxBytesTotal: 12 };
+    await enqueueAll(h.buffer, 'bob', [message('aaaa', T0), message('bbbb', T0 + 5_000)], limits);
+    await enqueueAll(h.buffer, 'carol', [message('cccc', T0)], limits);
+    assert.equal(await h.buffer.enqueue('dave', message('d', T0 + 1), limits), { ok: false, code: 'queue_full' });
+    assert.equal(await h.buffer.expire(T0 + TTL), 2);
+    assert.equal(await h.buffer.expire(T0 + TTL), 0);
+    assert.equal((await h.buffer.take('bob', 0, 10, T0 + TTL)).map((m) => m.body), ['bbbb']);
+    assert.equal(await h.buffer.take('carol', 0, 10, T0 + TTL), []);
+    assert.ok((await h.buffer.enqueue('dave', message('12345678', T0 + TTL), limits)).ok, 'expired bytes were freed');
+  });
+
+  it('frees an expired message\'s room when a new one arrives', async ({ h }) => {
+    const limits = { ...ROOMY, maxMessagesPerRecipient: 1 };
+    await enqueueAll(h.buffer, 'bob', [message('stale', T0)], limits);
+    assert.equal(await h.buffer.enqueue('bob', message('early', T0 + 1), limits), { ok: false, code: 'queue_full' });
+    assert.ok((await h.buffer.enqueue('bob', message('fresh', T0 + TTL), limits)).ok);
+    assert.equal((await h.buffer.take('bob', 0, 10, T0 + TTL)).map((m) => m.body), ['fresh']);
+  });
+
+  it('hands out a long queue in order (adapters fetch it in batches)', async ({ h }) => {
+    const bodies = Array.from({ length: 130 }, (_, i) => `n${i}`);
+    await enqueueAll(h.buffer, 'bob', bodies.map((body) => message(body)));
+    const all = await h.buffer.take('bob', 0, Number.MAX_SAFE_INTEGER, T0);
+    assert.equal(all.map((m) => m.body), bodies);
+    const seqs = all.map((m) => m.seq);
+    assert.ok(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!));
+  });
+
+  it.run();
+}

@@ -1,0 +1,73 @@
+import { PassThrough } from 'node:stream';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runBench } from '../../bench/bench.ts';
+import { ServerProcess } from '../../bench/server-process.ts';
+
+async function bench(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
+  const status = await runBench(argv, { stdout, stderr });
+  return { status, stdout: out.join(''), stderr: err.join('') };
+}
+
+const TINY_PAIRS = ['pairs', '--runs', '1', '--seconds', '1', '--warmup', '0.2', '--pairs', '2', '--window', '8', '--json'];
+
+test('a tiny pairs run against the real server and the bare relay: figures, ratios, nothing lost', async () => {
+  const { status, stdout } = await bench(TINY_PAIRS);
+  assert.is(status, 0, stdout);
+  const report = JSON.parse(stdout);
+  assert.equal(report.errors, []);
+  assert.is(report.workloads.length, 1);
+  const pairs = report.workloads[0];
+  assert.is(pairs.workload, 'pairs');
+  for (const target of ['real', 'bare']) {
+    const figures = pairs.targets[target].median;
+    assert.ok(figures.messages_per_s > 0, `${target} routed messages`);
+    assert.ok(figures.latency_p50_ms > 0 && figures.latency_p50_ms <= figures.latency_p99_ms, `${target} latency`);
+    assert.ok(figures.latency_p99_ms <= figures.latency_max_ms, `${target} max`);
+    assert.ok(figures.cpu_us_per_message > 0, `${target} server CPU from /proc`);
+    assert.ok(figures.peak_rss_mb > 10, `${target} peak RSS from /proc`);
+    assert.equal([figures.lost, figures.duplicated, figures.reordered, figures.other_errors], [0, 0, 0, 0]);
+    assert.is(pairs.targets[target].runs.length, 1);
+  }
+  assert.ok(Number.isFinite(pairs.ratio.messages_per_s) && pairs.ratio.messages_per_s > 0);
+  assert.ok(Number.isFinite(pairs.ratio.cpu_us_per_message));
+});
+
+test('the table names every figure and the ratio column', async () => {
+  const { status, stdout } = await bench(TINY_PAIRS.filter((a) => a !== '--json').concat(['--target', 'bare']));
+  assert.is(status, 0, stdout);
+  assert.match(stdout, /^workload\s+figure\s+bare\n/);
+  assert.match(stdout, /\npairs\s+messages_per_s\s+[\d,]+\n/);
+  assert.match(stdout, /\npairs\s+lost\s+0\n/);
+});
+
+test('--server measures a running server (registering its operators) with no /proc figures', async () => {
+  const relay = await ServerProcess.start('bare');
+  try {
+    const { status, stdout } = await bench([...TINY_PAIRS, '--server', `127.0.0.1:${relay.port}`]);
+    assert.is(status, 0, stdout);
+    const figures = JSON.parse(stdout).workloads[0].targets.server.median;
+    assert.ok(figures.messages_per_s > 0);
+    assert.is(figures.cpu_us_per_message, undefined);
+    assert.is(figures.lost, 0);
+  } finally {
+    await relay.stop();
+  }
+});
+
+test('a bad option is one line and exit status 2', async () => {
+  for (const argv of [['--runs', 'x'], ['flood'], ['--proxy', 'socks5://127.0.0.1:9050'], ['--server', 'nohost']]) {
+    const { status, stdout, stderr } = await bench(argv);
+    assert.is(status, 2, argv.join(' '));
+    assert.is(stdout, '');
+    assert.match(stderr, /^litsxg bench: [^\n]+\n$/);
+  }
+});
+
+test.run();

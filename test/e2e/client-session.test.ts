@@ -1,0 +1,108 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PASSWORD, seedOperators } from '../support/seed-operators.ts';
+import { LITSXG, startServer, type RunningServer } from '../support/server-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { TmuxTerminal } from '../support/tmux-terminal.ts';
+
+interface Context {
+  server: RunningServer;
+  terminals: TmuxTerminal[];
+}
+const it = suite<Context>('bin/litsxg client in a pseudo-terminal, against bin/litsxg serve');
+
+it.before.each((ctx) => { ctx.terminals = []; });
+it.after.each(async (ctx) => {
+  await Promise.all(ctx.terminals.map((t) => t.stop()));
+  await ctx.server?.stop();
+});
+
+async function client(ctx: Context, name: string, port: number, withPassword = true): Promise<TmuxTerminal> {
+  const env: Record<string, string> = { TZ: 'UTC', ...(withPassword ? { LITSXG_PASSWORD: PASSWORD } : {}) };
+  const terminal = await TmuxTerminal.start([LITSXG, 'client', name, '--server', `127.0.0.1:${port}`], env);
+  ctx.terminals.push(terminal);
+  return terminal;
+}
+
+const TIME = '\\[\\d\\d:\\d\\d:\\d\\d\\]';
+
+it('two people talk: prompt without echo, sent → delivered → receipt mark, /who, /help, /quit', async (ctx) => {
+  ctx.server = await startServer({ operators: ['alice', 'bob'] });
+  const bob = await client(ctx, 'bob', ctx.server.port, false);
+  await bob.waitFor('password for bob:');
+  await bob.line(PASSWORD);
+  await bob.waitFor(/connected to 127\.0\.0\.1:\d+ as bob/);
+  assert.not.ok((await bob.screen()).includes(PASSWORD), 'the typed password is not echoed');
+
+  const alice = await client(ctx, 'alice', ctx.server.port);
+  await alice.waitFor('as alice');
+  await alice.line('@bob hello bob, it is alice');
+  await bob.waitFor(new RegExp(`${TIME} alice: hello bob, it is alice`));
+  await alice.waitFor(new RegExp(`${TIME} #1 to bob: delivered`));
+  await alice.waitFor(new RegExp(`${TIME} #1 to bob: ✓ received`));
+
+  await bob.line('/msg alice and back');
+  await alice.waitFor(new RegExp(`${TIME} bob: and back`));
+  await bob.waitFor('#1 to alice: ✓ received');
+
+  await bob.line('/who');
+  await bob.waitFor('online: alice, bob');
+  await bob.line('/help');
+  await bob.waitFor('/msg NAME TEXT');
+  await bob.line('just words');
+  await bob.waitFor('to send, write @NAME TEXT');
+  await alice.line('@nobody hi');
+  await alice.waitFor('#2 to nobody: not sent (no such recipient)');
+
+  await bob.line('/quit');
+  assert.is(await bob.exitStatus(), 0);
+  await alice.press('C-d');
+  assert.is(await alice.exitStatus(), 0);
+  assert.is(ctx.server.logs.filter((l) => JSON.stringify(l).includes('hello bob')).length, 0, 'no body in the server log');
+});
+
+it('a message to someone offline is queued, shown when they log in, and the receipt comes back', async (ctx) => {
+  ctx.server = await startServer({ operators: ['alice', 'carol'] });
+  const alice = await client(ctx, 'alice', ctx.server.port);
+  await alice.waitFor('as alice');
+  await alice.line('@carol are you there?');
+  await alice.waitFor('#1 to carol: queued');
+  const carol = await client(ctx, 'carol', ctx.server.port);
+  await carol.waitFor('as carol, 1 message waiting');
+  await carol.waitFor(new RegExp(`${TIME} alice: are you there\\?`));
+  await alice.waitFor('#1 to carol: ✓ received');
+});
+
+it('reconnects with backoff when the server goes away, says so, and works again', async (ctx) => {
+  const data = tempDir();
+  try {
+    await seedOperators(data.path, ['alice', 'bob']);
+    ctx.server = await startServer({ dataDir: data.path });
+    const port = ctx.server.port;
+    const alice = await client(ctx, 'alice', port);
+    await alice.waitFor('connected to');
+    await ctx.server.stop();
+    await alice.waitFor('the server is shutting down');
+    await alice.waitFor(/connection lost \(.*\); reconnecting in \d+\.\d s \(attempt 1\)/);
+    await alice.waitFor(/cannot connect|attempt 2/, 30_000);
+    ctx.server = await startServer({ dataDir: data.path, args: ['--port', String(port)] });
+    await alice.waitFor(`reconnected to 127.0.0.1:${port} as alice`, 45_000);
+    const bob = await client(ctx, 'bob', port);
+    await bob.waitFor('as bob');
+    await alice.line('@bob after the restart');
+    await bob.waitFor('alice: after the restart');
+  } finally {
+    await ctx.server.stop();
+    data.remove();
+  }
+});
+
+it('a wrong password ends the client with status 1 and a clear line', async (ctx) => {
+  ctx.server = await startServer({ operators: ['alice'] });
+  const terminal = await TmuxTerminal.start([LITSXG, 'client', 'alice', '--server', `127.0.0.1:${ctx.server.port}`], { LITSXG_PASSWORD: 'not the password at all' });
+  ctx.terminals.push(terminal);
+  await terminal.waitFor('authentication failed: wrong name or password');
+  assert.is(await terminal.exitStatus(), 1);
+});
+
+it.run();

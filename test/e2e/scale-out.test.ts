@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ProtocolClient } from '../support/protocol-client.ts';
+import { PASSWORD } from '../support/seed-operators.ts';
+import { backendsMissing, startSharedBackends } from '../support/scale-out.ts';
+import type { SharedBackends } from '../support/scale-out.ts';
+import { LITSXG } from '../support/server-process.ts';
+import type { RunningServer } from '../support/server-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+interface Context {
+  backends: SharedBackends;
+  credentials: string;
+  a: RunningServer;
+  b: RunningServer;
+  clients: ProtocolClient[];
+}
+
+const it = suite<Context>('scale-out: two servers on one Redis and one PostgreSQL');
+const missing = backendsMissing();
+
+// Servers take seconds to start, so A and B serve every test; each test has operators of its own.
+it.before(async (context) => {
+  context.backends = await startSharedBackends();
+  context.credentials = await context.backends.credentials(['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivan', 'judy']);
+  [context.a, context.b] = await Promise.all([context.backends.server(context.credentials), context.backends.server(context.credentials)]);
+});
+it.after(async ({ backends, a, b }) => {
+  await Promise.all([a.stop(), b.stop()]);
+  await backends.stop();
+});
+it.before.each((context) => {
+  context.clients = [];
+});
+it.after.each(({ clients }) => {
+  for (const client of clients) client.close();
+});
+
+async function login(context: Context, server: RunningServer, name: string): Promise<ProtocolClient> {
+  const client = await ProtocolClient.login(server.port, name);
+  context.clients.push(client);
+  return client;
+}
+
+it('alice on A and bob on B exchange messages, acknowledgements and receipts; who lists both', async (context) => {
+  const alice = await login(context, context.a, 'alice');
+  const bob = await login(context, context.b, 'bob');
+  alice.send({ op: 'send', to: 'bob', body: 'hello from A', ref: 'r1' });
+  const sent = await alice.next('sent');
+  assert.equal([sent.ref, sent.status], ['r1', 'delivered']);
+  const msg = await bob.next('msg');
+  assert.equal([msg.id, msg.from, msg.body, msg.redelivered], [sent.id, 'alice', 'hello from A', undefined]);
+  bob.send({ op: 'ack', id: msg.id });
+  assert.equal(await alice.next('receipt'), { op: 'receipt', id: sent.id, to: 'bob' });
+
+  bob.send({ op: 'send', to: 'alice', body: 'and back from B' });
+  const reply = await alice.next('msg');
+  assert.equal([reply.from, reply.body], ['bob', 'and back from B']);
+  alice.send({ op: 'ack', ids: [reply.id] });
+  assert.is((await bob.next('receipt')).id, reply.id);
+
+  for (const client of [alice, bob]) {
+    client.send({ op: 'who' });
+    assert.equal((await client.next('online')).names, ['alice', 'bob']);
+  }
+});
+
+it('keeps order across instances for many messages', async (context) => {
+  const carol = await login(context, context.a, 'carol');
+  const dave = await login(context, context.b, 'dave');
+  const bodies = Array.from({ length: 200 }, (_, i) => `n${i}`);
+  for (const body of bodies) carol.send({ op: 'send', to: 'dave', body });
+  const got: string[] = [];
+  while (got.length < bodies.length) got.push(String((await dave.next('msg')).body));
+  assert.equal(got, bodies);
+});
+
+it('a second login on B takes over alice\'s session on A, and redelivers what she had not acknowledged', async (context) => {
+  const first = await login(context, context.a, 'erin');
+  const frank = await login(context, context.b, 'frank');
+  frank.send({ op: 'send', to: 'erin', body: 'unacknowledged' });
+  const pushed = await first.next('msg');
+  const second = await ProtocolClient.connect(context.b.port);
+  context.clients.push(second);
+  await second.next('hello');
+  second.send({ op: 'auth', name: 'erin', password: PASSWORD });
+  assert.equal((await second.next('welcome')).pending, 1);
+  const again = await second.next('msg');
+  assert.equal([again.id, again.body, again.redelivered], [pushed.id, 'unacknowledged', true]);
+  assert.equal(await first.next('bye'), { op: 'bye', reason: 'replaced' });
+  assert.ok(await first.waitClosed(), 'the replaced connection is closed');
+  frank.send({ op: 'who' });
+  const names = (await frank.next('online')).names as string[];
+  assert.equal(names.filter((name) => name === 'erin' || name === 'frank'), ['erin', 'frank']);
+  frank.send({ op: 'send', to: 'erin', body: 'to the new session' });
+  assert.is((await second.next('msg')).body, 'to the new session');
+});
+
+it('queued messages survive a restart of the server that accepted them', async (context) => {
+  const dir = tempDir();
+  try {
+    const a = await context.backends.server(context.credentials, { dataDir: dir.path });
+    const gina = await ProtocolClient.login(a.port, 'gina');
+    gina.send({ op: 'send', to: 'hank', body: 'while you were away' });
+    assert.is((await gina.next('sent')).status, 'queued');
+    gina.close();
+    assert.is(await a.stop(), 0);
+    const restarted = await context.backends.server(context.credentials, { dataDir: dir.path });
+    try {
+      const hank = await ProtocolClient.login(restarted.port, 'hank');
+      const msg = await hank.next('msg');
+      assert.equal([msg.from, msg.body], ['gina', 'while you were away']);
+      hank.close();
+    } finally {
+      await restarted.stop();
+    }
+  } finally {
+    dir.remove();
+  }
+});
+
+it('the operator command works against PostgreSQL while both servers run', async (context) => {
+  const add = await operator(['add', 'kim', '--credentials', context.credentials], `${PASSWORD}\n`);
+  assert.equal([add.status, add.stdout], [0, 'added kim\n']);
+  const list = await operator(['list', '--credentials', context.credentials], '');
+  assert.ok(list.stdout.split('\n').includes('kim'), list.stdout);
+  await login(context, context.a, 'kim');
+  await login(context, context.b, 'kim');
+});
+
+function operator(args: readonly string[], stdin: string): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(LITSXG, ['operator', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.once('error', reject);
+    child.once('exit', (status) => resolve({ status, stdout }));
+    child.stdin.end(stdin);
+  });
+}
+
+// Last: it kills A.
+it('a killed server leaves no ghost presence once its sessions expire', async (context) => {
+  const ivan = await login(context, context.a, 'ivan');
+  const judy = await login(context, context.b, 'judy');
+  ivan.send({ op: 'who' });
+  assert.equal((await ivan.next('online')).names, ['ivan', 'judy']);
+  await context.a.kill();
+  const deadline = Date.now() + 15_000;
+  let names: unknown;
+  do {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    judy.send({ op: 'who' });
+    names = (await judy.next('online')).names;
+  } while (JSON.stringify(names) !== '["judy"]' && Date.now() < deadline);
+  assert.equal(names, ['judy']);
+  judy.send({ op: 'send', to: 'ivan', body: 'are you there?' });
+  assert.is((await judy.next('sent')).status, 'queued');
+  const back = await login(context, context.b, 'ivan');
+  assert.is((await back.next('msg')).body, 'are you there?');
+});
+
+if (missing === undefined) it.run();
+else console.warn(missing);

@@ -1,0 +1,60 @@
+import { ScryptPasswordHasher } from '../../src/adapters/crypto/scrypt-password-hasher.ts';
+import { openPostgresCredentials } from '../../src/adapters/postgres/open-postgres-credentials.ts';
+import { PostgresCredentialRepository } from '../../src/adapters/postgres/postgres-credential-repository.ts';
+import { SystemClock } from '../../src/adapters/system/system-clock.ts';
+import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
+import { postgresMissing, startPostgresCluster } from './postgres-cluster.ts';
+import type { PostgresCluster } from './postgres-cluster.ts';
+import { redisServerMissing, startRedisServer } from './redis-server.ts';
+import type { RedisServer } from './redis-server.ts';
+import { FAST_SCRYPT, PASSWORD } from './seed-operators.ts';
+import { startServer } from './server-process.ts';
+import type { RunningServer, ServerSetup } from './server-process.ts';
+
+/** One redis-server and one PostgreSQL, for servers that act as one. */
+export interface SharedBackends {
+  readonly redis: RedisServer;
+  readonly postgres: PostgresCluster;
+  /** A fresh credential database with these operators (password PASSWORD); its URL. */
+  credentials(operators: readonly string[]): Promise<string>;
+  /** `bin/litsxg serve` on these backends with Redis buffer and presence. */
+  server(credentialsUrl: string, setup?: ServerSetup): Promise<RunningServer>;
+  stop(): Promise<void>;
+}
+
+/** Why the scale-out end-to-end tests cannot run here, or undefined. */
+export function backendsMissing(): string | undefined {
+  return redisServerMissing() ?? postgresMissing();
+}
+
+export async function startSharedBackends(): Promise<SharedBackends> {
+  const [redis, postgres] = await Promise.all([startRedisServer(), startPostgresCluster()]);
+  return {
+    redis,
+    postgres,
+    async credentials(operators) {
+      const url = await postgres.createDatabase();
+      const repository = new PostgresCredentialRepository(await openPostgresCredentials(url), new SystemClock());
+      const accounts = new OperatorAccounts(repository, new ScryptPasswordHasher(FAST_SCRYPT));
+      try {
+        for (const name of operators) {
+          const outcome = await accounts.add(name, PASSWORD);
+          if (!outcome.ok) throw new Error(`seeding ${name}: ${outcome.code}`);
+        }
+      } finally {
+        await repository.close();
+      }
+      return url;
+    },
+    server(credentialsUrl, setup = {}) {
+      return startServer({
+        ...setup,
+        args: ['--credentials', credentialsUrl, '--buffer', 'redis', '--redis-url', redis.url, '--presence', 'redis', '--send-rate', '0', ...(setup.args ?? [])],
+      });
+    },
+    async stop() {
+      await redis.stop();
+      postgres.stop();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * A program running in a real pseudo-terminal (a tmux pane on a private tmux server), driven
+ * as a person would: type, press keys, read the screen.
+ */
+export class TmuxTerminal {
+  private constructor(
+    private readonly socket: string,
+    private readonly config: string,
+    private readonly socketPath: string,
+  ) {}
+
+  static async start(command: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<TmuxTerminal> {
+    const socket = `litsxg-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const config = join(tmpdir(), `${socket}.conf`);
+    // The pane stays after the program exits, so its exit status can be read.
+    writeFileSync(config, 'set -g remain-on-exit on\nset -g history-limit 5000\n');
+    const environment = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+    await run('tmux', ['-L', socket, '-f', config, 'new-session', '-d', '-x', '160', '-y', '50', ...environment, '--', ...command], {
+      env: { ...process.env, TERM: 'xterm-256color' },
+    });
+    const { stdout } = await run('tmux', ['-L', socket, 'display-message', '-p', '#{socket_path}']);
+    return new TmuxTerminal(socket, config, stdout.trim());
+  }
+
+  async type(text: string): Promise<void> {
+    await this.tmux('send-keys', '-l', text);
+  }
+
+  /** tmux key names: Enter, C-d, C-c… */
+  async press(key: string): Promise<void> {
+    await this.tmux('send-keys', key);
+  }
+
+  async line(text: string): Promise<void> {
+    await this.type(text);
+    await this.press('Enter');
+  }
+
+  /** The whole screen and its scrollback, wrapped lines joined. */
+  async screen(): Promise<string> {
+    return this.tmux('capture-pane', '-p', '-J', '-S', '-5000');
+  }
+
+  async waitFor(pattern: RegExp | string, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = await this.screen();
+      if (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`the terminal never showed ${String(pattern)}; it shows:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** The program's exit status once it has ended. */
+  async exitStatus(timeoutMs = 20_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [dead = '', status = ''] = (await this.tmux('display-message', '-p', '#{pane_dead} #{pane_dead_status}')).trim().split(' ');
+      if (dead === '1') return Number(status);
+      if (Date.now() > deadline) throw new Error(`the program did not exit; the screen:\n${await this.screen()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Ends this terminal's private tmux server, and with it the program. */
+  async stop(): Promise<void> {
+    await this.tmux('kill-server').catch(() => undefined);
+    rmSync(this.config, { force: true });
+    rmSync(this.socketPath, { force: true });
+  }
+
+  private async tmux(...args: string[]): Promise<string> {
+    const { stdout } = await run('tmux', ['-L', this.socket, ...args]);
+    return stdout;
+  }
+}
