@@ -68,10 +68,18 @@ export class BenchConnection {
 
   /** Authenticates (or registers) and resolves with the `welcome`, or rejects with the error code. */
   async login(op: 'auth' | 'register', name: string, password: string, timeoutMs: number): Promise<Frame> {
-    this.send(JSON.stringify({ op, name, password }));
-    const answer = await this.waitFor((f) => f.op === 'welcome' || f.op === 'error', timeoutMs);
-    if (answer.op === 'error') throw new LoginRefused(String(answer.code));
-    return answer;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      this.send(JSON.stringify({ op, name, password }));
+      const answer = await this.waitFor((f) => f.op === 'welcome' || f.op === 'error', Math.max(1, deadline - Date.now()));
+      if (answer.op !== 'error') return answer;
+      // A busy server asks for patience: a well-behaved client waits as told, then tries again.
+      const wait = typeof answer.retry_after_ms === 'number' ? answer.retry_after_ms : undefined;
+      if (answer.code !== 'rate_limited' || wait === undefined || Date.now() + wait >= deadline) {
+        throw new LoginRefused(String(answer.code));
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   waitFor(until: (frame: Frame) => boolean, timeoutMs: number): Promise<Frame> {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { SCRYPT_DEFAULTS, ScryptPasswordHasher } from '../src/adapters/crypto/scrypt-password-hasher.ts';
+import { KyselyCredentialRepository } from '../src/adapters/kysely/kysely-credential-repository.ts';
 import { openSqliteCredentials } from '../src/adapters/sqlite/open-sqlite-credentials.ts';
-import { SqliteCredentialRepository } from '../src/adapters/sqlite/sqlite-credential-repository.ts';
+import { SqliteCredentialDialect } from '../src/adapters/sqlite/sqlite-credential-dialect.ts';
 import { CREDENTIALS_FILE, prepareDataDirectory } from '../src/adapters/system/data-directory.ts';
 import { SystemClock } from '../src/adapters/system/system-clock.ts';
 import { BenchConnection } from './bench-connection.ts';
@@ -22,8 +23,8 @@ const POOL_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
  */
 export async function seedDataDir(dataDir: string, password: string, names: { timed: string[]; pool: string[] }): Promise<void> {
   prepareDataDirectory(dataDir);
-  const repository = new SqliteCredentialRepository(await openSqliteCredentials(join(dataDir, CREDENTIALS_FILE)),
-    new SystemClock());
+  const db = await openSqliteCredentials(join(dataDir, CREDENTIALS_FILE));
+  const repository = new KyselyCredentialRepository(db, new SystemClock(), new SqliteCredentialDialect(db));
   try {
     const timedHash = await new ScryptPasswordHasher(SCRYPT_DEFAULTS).hash(password);
     const poolHash = await new ScryptPasswordHasher(POOL_SCRYPT).hash(password);

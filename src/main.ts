@@ -9,7 +9,7 @@ import { readPassword } from './adapters/cli/read-password.ts';
 import { CREDENTIALS_OPTION, DATA_DIR_OPTION, parseServeOptions } from './adapters/cli/serve-options.ts';
 import { RedisUnavailableError } from './adapters/redis/redis-connections.ts';
 import { RedisScaleOut } from './adapters/redis/redis-scale-out.ts';
-import { CredentialStoreError } from './adapters/sqlite/credential-store-error.ts';
+import { CredentialStoreError } from './adapters/kysely/credential-store-error.ts';
 import { CREDENTIALS_FILE, DataDirectoryError, lockDataDirectory, prepareDataDirectory } from './adapters/system/data-directory.ts';
 import { JsonLinesLogger } from './adapters/system/json-lines-logger.ts';
 import { connectThrough } from './adapters/tor/connect-through.ts';
@@ -53,7 +53,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
 }
 
 function usageError(message: string): number {
-  process.stderr.write(`litsxg: ${message}\n${USAGE}\n`);
+  // PROTOCOL "Command line": a usage error is exactly one line.
+  process.stderr.write(`litsxg: ${message} (bin/litsxg help lists the commands)\n`);
   return ExitStatus.usage;
 }
 
@@ -86,29 +87,31 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     throw error;
   }
   const container = serveContainer(options, join(options.dataDir, CREDENTIALS_FILE), logger);
-  const stopped: (() => Promise<void>)[] = [async () => releaseLock()];
-  const stop = async () => {
-    for (const step of stopped.reverse()) await step().catch(() => undefined);
-  };
+  const running: Running = { releaseLock };
   try {
-    const credentials = await container.getAsync<CredentialRepository>(CredentialRepository);
-    stopped.push(() => credentials.close());
-    const redis = options.buffer === 'redis' ? container.get(RedisScaleOut) : undefined;
-    if (redis !== undefined) {
-      // Closed after the server, so the last byes can still release presence.
-      stopped.push(() => redis.close());
-      await redis.open();
+    running.credentials = await container.getAsync<CredentialRepository>(CredentialRepository);
+    if (options.buffer === 'redis') {
+      running.redis = container.get(RedisScaleOut);
+      await running.redis.open();
     }
     const server = container.get(TcpRelayServer);
     const address = await server.listen().catch((error: Error) => {
       throw new ListenError(`cannot listen on ${options.host}:${options.port}: ${error.message}`);
     });
+    running.server = server;
     // PROTOCOL "Command line": the first line says where it listens, with the real port.
     logger.announce('info', 'listening', { host: address.address, port: address.port, registration: options.registration });
-    stopped.push(() => server.close(SHUTDOWN_GRACE_MS));
-    await redis?.checkPersistence();
-    const expiry = startExpiry(container.get<MessageBuffer>(MessageBuffer), options.messageTtlMs, logger);
-    stopped.push(async () => clearInterval(expiry));
+    onShutdownSignal((signal) => {
+      logger.log('info', 'shutting_down', { signal });
+      // PROTOCOL "Other frames": exit 0 within 5 s, whatever is still in flight.
+      setTimeout(() => process.exit(ExitStatus.ok), SHUTDOWN_DEADLINE_MS).unref();
+      void stop(running).then(() => {
+        logger.log('info', 'stopped');
+        process.exit(ExitStatus.ok);
+      });
+    });
+    await running.redis?.checkPersistence();
+    running.expiry = startExpiry(container.get<MessageBuffer>(MessageBuffer), options.messageTtlMs, logger);
     if (options.onion) {
       const onion = new TorControlOnionService({
         control: options.torControl!,
@@ -117,30 +120,48 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
         onLost: (error) => logger.log('error', 'onion_lost', { reason: error.message }),
       });
       const onionAddress = await onion.publish({ host: address.address, port: address.port }, options.onionPort);
+      running.onion = onion;
       logger.announce('info', 'onion_published', { address: onionAddress, port: options.onionPort });
-      stopped.push(() => onion.unpublish());
     }
   } catch (error) {
-    await stop();
+    await stop(running);
     if (error instanceof CredentialStoreError) return fail(ExitStatus.credentials, 'credentials_unusable', error);
     if (error instanceof RedisUnavailableError) return fail(ExitStatus.redis, 'redis_unusable', error);
     if (error instanceof ListenError) return fail(ExitStatus.listen, 'listen_failed', error);
     if (error instanceof TorControlError) return fail(ExitStatus.tor, 'onion_failed', error);
     throw error;
   }
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.log('info', 'shutting_down', { signal });
-      // PROTOCOL "Other frames": exit 0 within 5 s, whatever is still in flight.
-      setTimeout(() => resolve(ExitStatus.ok), SHUTDOWN_DEADLINE_MS).unref();
-      void stop().then(() => {
-        logger.log('info', 'stopped');
-        resolve(ExitStatus.ok);
-      });
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-  });
+  // Runs until a signal: the shutdown handler exits the process.
+  return new Promise<number>(() => undefined);
+}
+
+/** What a started server holds, released by `stop` in the one order that works. */
+interface Running {
+  releaseLock: () => void;
+  credentials?: CredentialRepository;
+  redis?: RedisScaleOut;
+  server?: TcpRelayServer;
+  expiry?: NodeJS.Timeout;
+  onion?: TorControlOnionService;
+}
+
+/**
+ * Byes first, while the onion still carries them to Tor clients; then the onion (tor is given
+ * a second, no more); then Redis, after the byes released presence; the database; the lock.
+ */
+async function stop(running: Running): Promise<void> {
+  const quietly = (step: Promise<void> | undefined) => step?.catch(() => undefined);
+  await quietly(running.server?.close(SHUTDOWN_GRACE_MS));
+  clearInterval(running.expiry);
+  await quietly(running.onion && Promise.race([running.onion.unpublish(), new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]));
+  await quietly(running.redis?.close());
+  await quietly(running.credentials?.close());
+  running.releaseLock();
+}
+
+function onShutdownSignal(handler: (signal: string) => void): void {
+  process.once('SIGTERM', () => handler('SIGTERM'));
+  process.once('SIGINT', () => handler('SIGINT'));
 }
 
 /** Time connections get to receive their bye; the process exits within SHUTDOWN_DEADLINE_MS. */

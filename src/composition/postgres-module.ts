@@ -1,13 +1,16 @@
 import { ContainerModule } from 'inversify';
+import { CredentialDatabase } from '../adapters/kysely/credential-database.ts';
+import { CredentialDialect } from '../adapters/kysely/credential-dialect.ts';
+import { KyselyCredentialRepository } from '../adapters/kysely/kysely-credential-repository.ts';
 import { openPostgresCredentials } from '../adapters/postgres/open-postgres-credentials.ts';
-import { PostgresCredentialRepository } from '../adapters/postgres/postgres-credential-repository.ts';
-import { CredentialDatabase } from '../adapters/sqlite/credential-database.ts';
+import { PostgresCredentialDialect } from '../adapters/postgres/postgres-credential-dialect.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
 
 /** Credentials in PostgreSQL at `url` (`--credentials postgres://…`); resolve with `getAsync`. */
 export function postgresModule(url: string): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(CredentialDatabase).toDynamicValue(() => openPostgresCredentials(url)).inSingletonScope();
-    bind(CredentialRepository).to(PostgresCredentialRepository).inSingletonScope();
+    bind(CredentialDialect).to(PostgresCredentialDialect).inSingletonScope();
+    bind(CredentialRepository).to(KyselyCredentialRepository).inSingletonScope();
   });
 }

@@ -1,13 +1,16 @@
 import { ContainerModule } from 'inversify';
-import { CredentialDatabase } from '../adapters/sqlite/credential-database.ts';
+import { CredentialDatabase } from '../adapters/kysely/credential-database.ts';
+import { CredentialDialect } from '../adapters/kysely/credential-dialect.ts';
+import { KyselyCredentialRepository } from '../adapters/kysely/kysely-credential-repository.ts';
 import { openSqliteCredentials } from '../adapters/sqlite/open-sqlite-credentials.ts';
-import { SqliteCredentialRepository } from '../adapters/sqlite/sqlite-credential-repository.ts';
+import { SqliteCredentialDialect } from '../adapters/sqlite/sqlite-credential-dialect.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
 
 /** Credentials in the SQLite file at `path` (`:memory:` for tests); resolve with `getAsync`. */
 export function sqliteModule(path: string): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(CredentialDatabase).toDynamicValue(() => openSqliteCredentials(path)).inSingletonScope();
-    bind(CredentialRepository).to(SqliteCredentialRepository).inSingletonScope();
+    bind(CredentialDialect).to(SqliteCredentialDialect).inSingletonScope();
+    bind(CredentialRepository).to(KyselyCredentialRepository).inSingletonScope();
   });
 }

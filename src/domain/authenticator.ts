@@ -3,6 +3,7 @@ import type { CredentialRepository } from '../ports/credential-repository.ts';
 import type { PasswordHasher } from '../ports/password-hasher.ts';
 import type { ThrottleStore } from '../ports/throttle-store.ts';
 import type { OperatorName } from './names.ts';
+import type { ThrottleRecord } from './throttle.ts';
 import { IN_FLIGHT_RETRY_MS, THROTTLE_MEMORY_MS, delayAfterFailures } from './throttle.ts';
 
 export type AuthOutcome =
@@ -11,6 +12,8 @@ export type AuthOutcome =
   | { ok: false; code: 'rate_limited'; retryAfterMs: number };
 
 /** While a password is being verified, other attempts on the name wait (bounded, in case of a crash). */
+/** How long to wait when the password hasher has too many verifications queued. */
+const HASHING_BUSY_RETRY_MS = 1_000;
 const VERIFYING_GUARD_MS = 10_000;
 
 export class Authenticator {
@@ -36,18 +39,27 @@ export class Authenticator {
       // PROTOCOL "Session" 4: an unknown name costs one hash too, so names cannot be probed by timing.
       const stored = await this.credentials.findHash(name);
       const matches = await this.hasher.verify(password, stored);
+      if (matches === 'busy') {
+        // Not an attempt at all: the name's record goes back to what it was.
+        await this.restore(name, previous, started);
+        return { ok: false, code: 'rate_limited', retryAfterMs: HASHING_BUSY_RETRY_MS };
+      }
       if (matches && stored !== undefined) {
         await this.throttle.delete(name);
         return { ok: true };
       }
     } catch (error) {
-      if (previous === undefined) await this.throttle.delete(name);
-      else await this.throttle.set(name, previous, started + THROTTLE_MEMORY_MS);
+      await this.restore(name, previous, started);
       throw error;
     }
     const now = this.clock.now();
     const failed = { failures, blockedUntil: now + delayAfterFailures(failures), verifying: false };
     await this.throttle.set(name, failed, now + THROTTLE_MEMORY_MS);
     return { ok: false, code: 'auth_failed' };
+  }
+
+  private async restore(name: OperatorName, previous: ThrottleRecord | undefined, now: number): Promise<void> {
+    if (previous === undefined) await this.throttle.delete(name);
+    else await this.throttle.set(name, previous, now + THROTTLE_MEMORY_MS);
   }
 }

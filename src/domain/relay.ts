@@ -61,7 +61,13 @@ export class Relay {
     if (op !== undefined && session.name === undefined && !PRE_AUTH_OPS.has(op)) {
       this.reply(session, 'not_authenticated', decoded.ok ? decoded.frame.ref : decoded.ref);
     } else if (decoded.ok) {
-      await this.handleSafely(session, decoded.frame);
+      try {
+        await this.handle(session, decoded.frame);
+      } catch (error) {
+        // PROTOCOL "Errors" and STYLE 7: a bug or a broken dependency costs this frame, not the connection.
+        this.logFailure(session.id, decoded.frame.op, error);
+        this.reply(session, 'internal', decoded.frame.ref);
+      }
     } else {
       this.protocolError(session, decoded.code, decoded.ref);
     }
@@ -108,16 +114,6 @@ export class Relay {
       if (session !== undefined) session.closing = true;
       gateway.send(connection, { op: 'bye', reason: 'shutdown' });
       gateway.close(connection);
-    }
-  }
-
-  private async handleSafely(session: Session, frame: InboundFrame): Promise<void> {
-    try {
-      await this.handle(session, frame);
-    } catch (error) {
-      // PROTOCOL "Errors" and STYLE 7: a bug or a broken dependency costs this frame, not the connection.
-      this.logFailure(session.id, frame.op, error);
-      this.reply(session, 'internal', frame.ref);
     }
   }
 
@@ -193,7 +189,7 @@ export class Relay {
 
   private protocolError(session: Session, code: 'bad_frame' | 'unknown_op' | 'invalid', ref: string | undefined): void {
     if (++session.protocolErrors >= MAX_PROTOCOL_ERRORS) {
-      return this.fatal(session, 'too_many_errors');
+      return this.fatal(session, 'too_many_errors', ref);
     }
     this.reply(session, code, ref);
   }

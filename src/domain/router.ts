@@ -59,6 +59,11 @@ export class Router {
   async open(session: Session, name: OperatorName): Promise<void> {
     const previous = await this.presence.claim(name, session.id);
     if (previous !== undefined && previous !== session.id) this.replace(previous);
+    if (session.closing) {
+      // Closed while claiming: its close found no name to release, so release it here.
+      await this.presence.release(name, session.id);
+      return;
+    }
     session.name = name;
     const pending = await this.buffer.take(name, 0, Number.MAX_SAFE_INTEGER, this.clock.now());
     this.gateway.send(session.id, { op: 'welcome', name, pending: pending.length });
@@ -80,7 +85,11 @@ export class Router {
     for (const message of acknowledged) {
       if (!senders.has(message.from)) senders.set(message.from, await this.presence.lookup(message.from));
       const sender = senders.get(message.from);
-      if (sender !== undefined) this.gateway.send(sender, { op: 'receipt', id: message.id, to: recipient });
+      // Nothing may come between a welcome and its pending messages: a sender still logging in
+      // here goes without (receipts are not queued). One on another instance is ready by then.
+      if (sender !== undefined && this.sessions.get(sender)?.ready !== false) {
+        this.gateway.send(sender, { op: 'receipt', id: message.id, to: recipient });
+      }
     }
   }
 

@@ -1,15 +1,16 @@
 import { sql } from 'kysely';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CredentialStoreError } from '../../src/adapters/kysely/credential-store-error.ts';
+import { KyselyCredentialRepository } from '../../src/adapters/kysely/kysely-credential-repository.ts';
 import { openPostgresCredentials } from '../../src/adapters/postgres/open-postgres-credentials.ts';
-import { PostgresCredentialRepository } from '../../src/adapters/postgres/postgres-credential-repository.ts';
-import { CredentialStoreError } from '../../src/adapters/sqlite/credential-store-error.ts';
+import { PostgresCredentialDialect } from '../../src/adapters/postgres/postgres-credential-dialect.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { credentialRepositoryContract } from '../contracts/credential-repository-contract.ts';
 import { postgresMissing, startPostgresCluster } from '../support/postgres-cluster.ts';
 
 async function repositoryAt(url: string) {
-  return new PostgresCredentialRepository(await openPostgresCredentials(url), new SystemClock());
+  return new KyselyCredentialRepository(await openPostgresCredentials(url), new SystemClock(), new PostgresCredentialDialect());
 }
 
 const missing = postgresMissing();

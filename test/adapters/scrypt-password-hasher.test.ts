@@ -40,4 +40,13 @@ test('an unknown name costs about as much as a wrong password', async () => {
   assert.ok(unknown > wrong * 0.6 && unknown < wrong * 1.6, `wrong ${wrong.toFixed(0)} ms, unknown ${unknown.toFixed(0)} ms`);
 });
 
+test('past 32 verifications waiting for a hashing thread, more are answered busy at once', async () => {
+  const hasher = new ScryptPasswordHasher(FAST_SCRYPT);
+  const stored = await hasher.hash('correct horse battery');
+  const verdicts = await Promise.all(Array.from({ length: 60 }, () => hasher.verify('guess', stored)));
+  const busy = verdicts.filter((v) => v === 'busy').length;
+  assert.ok(busy >= 60 - 32 - 2 && busy <= 60 - 32, `${busy} answered busy`);
+  assert.ok(verdicts.filter((v) => v === false).length >= 32);
+});
+
 test.run();

@@ -48,6 +48,19 @@ test('unknown options and bad values are one clear line', () => {
   }
 });
 
+test('values that may hold a password are never repeated in an error', () => {
+  for (const argv of [['--credentials', 'mysql://admin:hunter2@db'], ['--redis-url', 'http://:hunter2@cache']]) {
+    const result = parse(argv);
+    assert.not.ok(result.ok);
+    assert.not.ok(!result.ok && result.error.includes('hunter2'), !result.ok ? result.error : '');
+  }
+});
+
+test('a duration a timer cannot hold is refused', () => {
+  assert.not.ok(parse(['--auth-timeout', '3000000']).ok);
+  assert.ok(parse(['--message-ttl', '2000000']).ok);
+});
+
 test('endpoints are HOST:PORT, IPv6 in brackets', () => {
   assert.equal(parseEndpoint('127.0.0.1:7770'), { host: '127.0.0.1', port: 7770 });
   assert.equal(parseEndpoint('[::1]:80'), { host: '::1', port: 80 });

@@ -1,15 +1,17 @@
-import { statSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { test } from 'uvu';
+import { KyselyCredentialRepository } from '../../src/adapters/kysely/kysely-credential-repository.ts';
 import { openSqliteCredentials } from '../../src/adapters/sqlite/open-sqlite-credentials.ts';
-import { SqliteCredentialRepository } from '../../src/adapters/sqlite/sqlite-credential-repository.ts';
+import { SqliteCredentialDialect } from '../../src/adapters/sqlite/sqlite-credential-dialect.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { credentialRepositoryContract } from '../contracts/credential-repository-contract.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 async function repositoryAt(path: string) {
-  return new SqliteCredentialRepository(await openSqliteCredentials(path), new SystemClock());
+  const db = await openSqliteCredentials(path);
+  return new KyselyCredentialRepository(db, new SystemClock(), new SqliteCredentialDialect(db));
 }
 
 credentialRepositoryContract('SQLite in memory', async () => {
@@ -42,6 +44,20 @@ test('the database file and its WAL are created 0600 and migrations run once', a
     for (const file of [path, `${path}-wal`, `${path}-shm`]) assert.is(statSync(file).mode & 0o777, 0o600, file);
     await second.close();
     await first.close();
+  } finally {
+    dir.remove();
+  }
+});
+
+test('an existing database with looser permissions is tightened to 0600', async () => {
+  const dir = tempDir();
+  try {
+    const path = join(dir.path, 'credentials.sqlite');
+    await (await repositoryAt(path)).close();
+    chmodSync(path, 0o644);
+    const repository = await repositoryAt(path);
+    assert.is(statSync(path).mode & 0o777, 0o600);
+    await repository.close();
   } finally {
     dir.remove();
   }

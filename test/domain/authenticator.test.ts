@@ -61,4 +61,12 @@ test('a failing credential store rethrows and leaves the count as it was', async
   assert.equal(await authenticator.authenticate('alice', 'right password'), { ok: true }, 'not blocked by the failed attempt');
 });
 
+test('a hasher too busy to verify answers rate_limited and costs the name nothing', async () => {
+  const { authenticator, hasher } = setup();
+  hasher.verify = async () => 'busy' as const;
+  for (let i = 0; i < 6; i++) assert.equal(await authenticator.authenticate('alice', 'right password'), { ok: false, code: 'rate_limited', retryAfterMs: 1000 });
+  hasher.verify = PlainPasswordHasher.prototype.verify;
+  assert.equal(await authenticator.authenticate('alice', 'right password'), { ok: true }, 'no failure was counted');
+});
+
 test.run();

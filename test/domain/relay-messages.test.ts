@@ -167,4 +167,44 @@ test('a recipient held by another instance is woken and the send reported delive
   assert.equal(h.gateway.woken, ['c-elsewhere']);
 });
 
+test('a connection that closes while its login claims presence leaves no one online behind', async () => {
+  const { h, alice } = await pair();
+  const claim = h.presence.claim.bind(h.presence);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  h.presence.claim = async (name, connection) => {
+    await gate;
+    return claim(name, connection);
+  };
+  const bob = h.open();
+  const login = h.frame(bob, { op: 'auth', name: 'bob', password: 'correct horse battery' });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await h.relay.onClose(bob);
+  release();
+  await login;
+  assert.equal(await h.frame(alice, { op: 'who' }), [{ op: 'online', names: ['alice'] }]);
+});
+
+test('nothing comes between a welcome and its pending messages: no receipt to a sender still logging in', async () => {
+  const { h, alice } = await pair();
+  const bob = await h.login('bob');
+  await h.frame(alice, { op: 'send', to: 'bob', body: 'one' });
+  await h.frame(bob, { op: 'send', to: 'alice', body: 'waiting for alice' });
+  const [msg] = msgs(h.gateway.sentTo(bob));
+  const take = h.buffer.take.bind(h.buffer);
+  let acked = false;
+  // Bob acknowledges just while alice's new connection is between claiming presence and its welcome.
+  h.buffer.take = async (to, after, max, now) => {
+    if (to === 'alice' && !acked) {
+      acked = true;
+      await h.frame(bob, { op: 'ack', id: msg!.id });
+    }
+    return take(to, after, max, now);
+  };
+  const again = await h.login('alice');
+  const frames = h.gateway.sentTo(again);
+  assert.equal(frames.slice(1, 3).map((f) => f.op), ['welcome', 'msg']);
+  assert.not.ok(frames.some((f) => f.op === 'receipt'));
+});
+
 test.run();

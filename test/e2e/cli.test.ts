@@ -40,7 +40,7 @@ test.before(async () => {
 
 test.after(async () => {
   await server?.stop();
-  blocker.close();
+  blocker?.close();
   temp.remove();
 });
 

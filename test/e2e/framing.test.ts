@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import type { RunningServer } from '../support/server-process.ts';
-import { startServer } from '../support/server-process.ts';
+import { startServer, stopServers } from '../support/server-process.ts';
 
 // PROTOCOL "Framing", against the real server over TCP (default frame limit: 65536 bytes).
 const FRAME_LIMIT = 65536;
@@ -13,7 +13,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  assert.is(await server?.stop(), 0);
+  for (const status of await stopServers([server])) assert.is(status, 0);
 });
 
 async function greeted(): Promise<ProtocolClient> {

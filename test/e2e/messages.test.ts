@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { Frame } from '../support/protocol-client.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import type { RunningServer } from '../support/server-process.ts';
-import { startServer } from '../support/server-process.ts';
+import { startServers, stopServers } from '../support/server-process.ts';
 
 // PROTOCOL "Messages", against the real server over TCP.
 let main: RunningServer;
@@ -13,21 +13,21 @@ let tight: RunningServer;
 let brief: RunningServer;
 
 test.before(async () => {
-  [main, tight, brief] = await Promise.all([
-    startServer({
+  [main, tight, brief] = await startServers([
+    {
       operators: ['alice', 'bob', 'carol', 'dave', 'erin', 'slow', 'fast'],
       args: ['--send-rate', '0', '--queue-max-messages', '100000', '--queue-max-bytes', '100000000', '--buffer-max-bytes', '100000000'],
-    }),
-    startServer({
+    },
+    {
       operators: ['sender', 'rcount', 'rbytes', 'rbig1', 'rbig2', 'rbig3', 'rate1', 'rate2', 'rate3', 'rate4', 'rate5'],
       args: ['--queue-max-messages', '3', '--queue-max-bytes', '1000', '--buffer-max-bytes', '2500', '--send-rate', '2'],
-    }),
-    startServer({ operators: ['alice', 'bob'], args: ['--message-ttl', '1'] }),
-  ]);
+    },
+    { operators: ['alice', 'bob'], args: ['--message-ttl', '1'] },
+  ]) as [RunningServer, RunningServer, RunningServer];
 });
 
 test.after(async () => {
-  assert.equal(await Promise.all([main?.stop(), tight?.stop(), brief?.stop()]), [0, 0, 0]);
+  for (const status of await stopServers([main, tight, brief])) assert.is(status, 0);
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

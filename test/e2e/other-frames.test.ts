@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
 import type { RunningServer } from '../support/server-process.ts';
-import { startServer } from '../support/server-process.ts';
+import { startServers, stopServers } from '../support/server-process.ts';
 
 // PROTOCOL "Other frames" (who, ping, quit, idle timeout, shutdown) and the connection limit.
 /** Idle timeout of one second. */
@@ -12,14 +12,14 @@ let lively: RunningServer;
 let small: RunningServer;
 
 test.before(async () => {
-  [lively, small] = await Promise.all([
-    startServer({ operators: ['amy', 'mia', 'zed', 'quinn', 'idler'], args: ['--idle-timeout', '1'] }),
-    startServer({ operators: ['amy'], args: ['--max-connections', '2'] }),
-  ]);
+  [lively, small] = await startServers([
+    { operators: ['amy', 'mia', 'zed', 'quinn', 'idler'], args: ['--idle-timeout', '1'] },
+    { operators: ['amy'], args: ['--max-connections', '2'] },
+  ]) as [RunningServer, RunningServer];
 });
 
 test.after(async () => {
-  assert.equal(await Promise.all([lively?.stop(), small?.stop()]), [0, 0]);
+  for (const status of await stopServers([lively, small])) assert.is(status, 0);
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -141,11 +141,13 @@ test('SIGTERM: every connection, authenticated or not, gets bye shutdown; the pr
 test('SIGINT: the same shutdown', async () => {
   const mia = await ProtocolClient.login(lively.port, 'mia');
   const started = Date.now();
+  const exited = new Promise<number | null>((resolve) => lively.process.once('exit', resolve));
   lively.process.kill('SIGINT');
   assert.equal(await mia.next(), { op: 'bye', reason: 'shutdown' });
   assert.ok(await mia.waitClosed());
-  assert.is(await lively.stop(), 0);
+  assert.is(await exited, 0);
   assert.ok(Date.now() - started < 5_000);
+  assert.ok(lively.logs.some((entry) => entry.event === 'shutting_down' && entry.signal === 'SIGINT'));
 });
 
 test.run();

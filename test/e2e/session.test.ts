@@ -4,7 +4,7 @@ import type { Frame } from '../support/protocol-client.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import { PASSWORD, seedHash } from '../support/seed-operators.ts';
 import type { RunningServer } from '../support/server-process.ts';
-import { startServer } from '../support/server-process.ts';
+import { startServers, stopServers } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 // PROTOCOL "Session" and "Names and passwords", against the real server over TCP.
@@ -16,15 +16,16 @@ const closedDir = tempDir();
 test.before(async () => {
   // A stored hash scrypt refuses (N must be a power of two): verifying it throws inside the server.
   await seedHash(closedDir.path, 'broken', 'scrypt$3$8$1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U');
-  [open, closed] = await Promise.all([
-    startServer({ operators: ['alice', 'bob', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivan'], args: ['--registration', 'open'] }),
-    startServer({ operators: ['alice'], args: ['--auth-timeout', '1'], dataDir: closedDir.path }),
-  ]);
+  [open, closed] = await startServers([
+    { operators: ['alice', 'bob', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivan'], args: ['--registration', 'open'] },
+    { operators: ['alice'], args: ['--auth-timeout', '1'], dataDir: closedDir.path },
+  ]) as [RunningServer, RunningServer];
 });
 
 test.after(async () => {
-  assert.equal(await Promise.all([open?.stop(), closed?.stop()]), [0, 0]);
+  const statuses = await stopServers([open, closed]);
   closedDir.remove();
+  for (const status of statuses) assert.is(status, 0);
 });
 
 async function greeted(server: RunningServer): Promise<ProtocolClient> {
@@ -243,6 +244,8 @@ test('4. failures per name are throttled across connections with a growing delay
   const longer = await attempt('erin', PASSWORD);
   assert.is(longer.frame.code, 'rate_limited');
   assert.ok((longer.frame.retry_after_ms as number) > 1_000 && (longer.frame.retry_after_ms as number) <= 2_000, `grows: ${longer.frame.retry_after_ms}`);
+  blocked.client.close();
+  longer.client.close();
 });
 
 test('5. before authentication only auth, register, ping and quit: anything else is not_authenticated', async () => {

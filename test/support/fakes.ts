@@ -79,7 +79,7 @@ export class PlainPasswordHasher implements PasswordHasher {
   async hash(password: string) {
     return `plain:${password}`;
   }
-  async verify(password: string, storedHash: string | undefined) {
+  async verify(password: string, storedHash: string | undefined): Promise<boolean | 'busy'> {
     this.verifications++;
     return storedHash === `plain:${password}`;
   }

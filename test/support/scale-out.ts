@@ -1,13 +1,12 @@
-import { ScryptPasswordHasher } from '../../src/adapters/crypto/scrypt-password-hasher.ts';
+import { KyselyCredentialRepository } from '../../src/adapters/kysely/kysely-credential-repository.ts';
 import { openPostgresCredentials } from '../../src/adapters/postgres/open-postgres-credentials.ts';
-import { PostgresCredentialRepository } from '../../src/adapters/postgres/postgres-credential-repository.ts';
+import { PostgresCredentialDialect } from '../../src/adapters/postgres/postgres-credential-dialect.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
-import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
 import { postgresMissing, startPostgresCluster } from './postgres-cluster.ts';
 import type { PostgresCluster } from './postgres-cluster.ts';
 import { redisServerMissing, startRedisServer } from './redis-server.ts';
 import type { RedisServer } from './redis-server.ts';
-import { FAST_SCRYPT, PASSWORD } from './seed-operators.ts';
+import { addOperators } from './seed-operators.ts';
 import { startServer } from './server-process.ts';
 import type { RunningServer, ServerSetup } from './server-process.ts';
 
@@ -34,16 +33,7 @@ export async function startSharedBackends(): Promise<SharedBackends> {
     postgres,
     async credentials(operators) {
       const url = await postgres.createDatabase();
-      const repository = new PostgresCredentialRepository(await openPostgresCredentials(url), new SystemClock());
-      const accounts = new OperatorAccounts(repository, new ScryptPasswordHasher(FAST_SCRYPT));
-      try {
-        for (const name of operators) {
-          const outcome = await accounts.add(name, PASSWORD);
-          if (!outcome.ok) throw new Error(`seeding ${name}: ${outcome.code}`);
-        }
-      } finally {
-        await repository.close();
-      }
+      await addOperators(new KyselyCredentialRepository(await openPostgresCredentials(url), new SystemClock(), new PostgresCredentialDialect()), operators);
       return url;
     },
     server(credentialsUrl, setup = {}) {

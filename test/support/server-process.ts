@@ -74,3 +74,17 @@ export async function startServer(setup: ServerSetup = {}): Promise<RunningServe
     },
   };
 }
+
+/** Starts several servers at once; if one fails to start, stops the others and rethrows. */
+export async function startServers(setups: readonly ServerSetup[]): Promise<RunningServer[]> {
+  const settled = await Promise.allSettled(setups.map((setup) => startServer(setup)));
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure === undefined) return settled.map((result) => (result as PromiseFulfilledResult<RunningServer>).value);
+  await Promise.all(settled.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+  throw failure.reason;
+}
+
+/** Stops servers a `before` hook started (none if it failed) and returns their exit statuses. */
+export function stopServers(servers: readonly (RunningServer | undefined)[]): Promise<(number | null)[]> {
+  return Promise.all(servers.filter((server) => server !== undefined).map((server) => server.stop()));
+}

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ export class TmuxTerminal {
     private readonly socket: string,
     private readonly config: string,
     private readonly socketPath: string,
+    private readonly statusFile: string,
   ) {}
 
   static async start(command: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<TmuxTerminal> {
@@ -24,11 +25,14 @@ export class TmuxTerminal {
     // The pane stays after the program exits, so its exit status can be read.
     writeFileSync(config, 'set -g remain-on-exit on\nset -g history-limit 5000\n');
     const environment = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-    await run('tmux', ['-L', socket, '-f', config, 'new-session', '-d', '-x', '160', '-y', '50', ...environment, '--', ...command], {
+    // tmux 3.3 does not always record a dead pane's status: the wrapper writes it to a file.
+    const statusFile = join(tmpdir(), `${socket}.status`);
+    const wrapped = ['sh', '-c', '"$@"; echo $? > "$STATUS_FILE.tmp" && mv "$STATUS_FILE.tmp" "$STATUS_FILE"', 'sh', ...command];
+    await run('tmux', ['-L', socket, '-f', config, 'new-session', '-d', '-x', '160', '-y', '50', ...environment, '-e', `STATUS_FILE=${statusFile}`, '--', ...wrapped], {
       env: { ...process.env, TERM: 'xterm-256color' },
     });
     const { stdout } = await run('tmux', ['-L', socket, 'display-message', '-p', '#{socket_path}']);
-    return new TmuxTerminal(socket, config, stdout.trim());
+    return new TmuxTerminal(socket, config, stdout.trim(), statusFile);
   }
 
   async type(text: string): Promise<void> {
@@ -64,8 +68,7 @@ export class TmuxTerminal {
   async exitStatus(timeoutMs = 20_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [dead = '', status = ''] = (await this.tmux('display-message', '-p', '#{pane_dead} #{pane_dead_status}')).trim().split(' ');
-      if (dead === '1') return Number(status);
+      if (existsSync(this.statusFile)) return Number(readFileSync(this.statusFile, 'utf8').trim());
       if (Date.now() > deadline) throw new Error(`the program did not exit; the screen:\n${await this.screen()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -75,6 +78,7 @@ export class TmuxTerminal {
   async stop(): Promise<void> {
     await this.tmux('kill-server').catch(() => undefined);
     rmSync(this.config, { force: true });
+    rmSync(this.statusFile, { force: true });
     rmSync(this.socketPath, { force: true });
   }
 

@@ -6,6 +6,8 @@ export interface OptionSpec<T = unknown> {
   readonly defaultValue: T;
   /** A flag takes no value: present means true. */
   readonly flag?: boolean;
+  /** Its value may hold a password (a URL with credentials): never repeated in an error. */
+  readonly secret?: boolean;
   parse(raw: string): T | undefined;
 }
 
@@ -20,7 +22,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     const raw = env[envName(spec.name)];
     if (raw === undefined || raw === '') continue;
     const value = spec.flag ? parseFlagValue(raw) : spec.parse(raw);
-    if (value === undefined) return { ok: false, error: `${envName(spec.name)}: expected ${spec.flag ? 'true or false' : spec.expects}, got ${JSON.stringify(raw)}` };
+    if (value === undefined) return { ok: false, error: `${envName(spec.name)}: expected ${spec.flag ? 'true or false' : spec.expects}, got ${shown(spec, raw)}` };
     values.set(spec.name, value);
   }
   for (let i = 0; i < argv.length; i++) {
@@ -41,11 +43,15 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     const raw = equals === -1 ? argv[++i] : arg.slice(equals + 1);
     if (raw === undefined) return { ok: false, error: `--${name} needs a value: ${spec.expects}` };
     const value = spec.parse(raw);
-    if (value === undefined) return { ok: false, error: `--${name}: expected ${spec.expects}, got ${JSON.stringify(raw)}` };
+    if (value === undefined) return { ok: false, error: `--${name}: expected ${spec.expects}, got ${shown(spec, raw)}` };
     values.set(name, value);
   }
   for (const spec of specs) if (!values.has(spec.name)) values.set(spec.name, spec.defaultValue);
   return { ok: true, values, positionals };
+}
+
+function shown(spec: OptionSpec, raw: string): string {
+  return spec.secret ? 'something else (not shown: it may hold a password)' : JSON.stringify(raw);
 }
 
 export function envName(option: string): string {
@@ -65,11 +71,14 @@ export function integerOption(name: string, defaultValue: number, min: number, m
   };
 }
 
+/** The longest duration a timer can hold (2^31 − 1 ms), in seconds. */
+const MAX_SECONDS = 2_147_483;
+
 /** Durations are plain seconds (PROTOCOL "Command line"); fractions are allowed. */
 export function secondsOption(name: string, defaultValue: number): OptionSpec<number> {
   return {
-    name, defaultValue, expects: 'a positive number of seconds',
-    parse: (raw) => (/^\d+(\.\d+)?$/.test(raw) && Number(raw) > 0 ? Number(raw) : undefined),
+    name, defaultValue, expects: `a positive number of seconds, at most ${MAX_SECONDS}`,
+    parse: (raw) => (/^\d+(\.\d+)?$/.test(raw) && Number(raw) > 0 && Number(raw) <= MAX_SECONDS ? Number(raw) : undefined),
   };
 }
 
@@ -80,8 +89,8 @@ export function choiceOption<T extends string>(name: string, choices: readonly T
   };
 }
 
-export function textOption<T extends string | undefined>(name: string, defaultValue: T, expects = 'a non-empty value', valid: (raw: string) => boolean = () => true): OptionSpec<string | T> {
-  return { name, defaultValue, expects, parse: (raw) => (raw.length > 0 && valid(raw) ? raw : undefined) };
+export function textOption<T extends string | undefined>(name: string, defaultValue: T, expects = 'a non-empty value', valid: (raw: string) => boolean = () => true, secret = false): OptionSpec<string | T> {
+  return { name, defaultValue, expects, secret, parse: (raw) => (raw.length > 0 && valid(raw) ? raw : undefined) };
 }
 
 export function flagOption(name: string): OptionSpec<boolean> {

@@ -31,7 +31,7 @@ export interface ServeOptions {
 }
 
 export const DATA_DIR_OPTION = textOption('data-dir', './data');
-export const CREDENTIALS_OPTION = textOption('credentials', 'sqlite', 'sqlite or a postgres:// URL', (raw) => raw === 'sqlite' || /^postgres(ql)?:\/\//.test(raw));
+export const CREDENTIALS_OPTION = textOption('credentials', 'sqlite', 'sqlite or a postgres:// URL', (raw) => raw === 'sqlite' || /^postgres(ql)?:\/\//.test(raw), true);
 
 const SPECS: readonly OptionSpec[] = [
   textOption('host', '127.0.0.1'),
@@ -40,11 +40,11 @@ const SPECS: readonly OptionSpec[] = [
   choiceOption('registration', ['closed', 'open'] as const, 'closed'),
   CREDENTIALS_OPTION,
   choiceOption('buffer', ['memory', 'redis'] as const, 'memory'),
-  textOption('redis-url', 'redis://127.0.0.1:6379', 'a redis:// URL', (raw) => /^rediss?:\/\//.test(raw)),
+  textOption('redis-url', 'redis://127.0.0.1:6379', 'a redis:// URL', (raw) => /^rediss?:\/\//.test(raw), true),
   choiceOption('presence', ['memory', 'redis'] as const, 'memory'),
   flagOption('onion'),
   textOption('tor-control', undefined, 'HOST:PORT or a socket path'),
-  textOption('tor-password', undefined),
+  textOption('tor-password', undefined, 'a non-empty value', undefined, true),
   integerOption('onion-port', 7770, 1, 65535),
   integerOption('max-frame-bytes', 65536, 256, 64 * 1024 * 1024),
   integerOption('max-body-bytes', 16384, 1),

@@ -22,14 +22,14 @@ export class RememberingPasswordHasher implements PasswordHasher {
     return this.inner.hash(password);
   }
 
-  async verify(password: string, storedHash: string | undefined): Promise<boolean> {
+  async verify(password: string, storedHash: string | undefined): Promise<boolean | 'busy'> {
     if (storedHash === undefined) return this.inner.verify(password, storedHash);
     const tag = createHmac('sha256', this.key).update(storedHash).update('\0').update(password).digest('base64');
     const until = this.verified.get(tag);
     if (until !== undefined && until > this.now()) return true;
     const matches = await this.inner.verify(password, storedHash);
     this.verified.delete(tag);
-    if (matches) {
+    if (matches === true) {
       this.verified.set(tag, this.now() + REMEMBER_MS);
       if (this.verified.size > MAX_REMEMBERED) this.verified.delete(this.verified.keys().next().value!);
     }

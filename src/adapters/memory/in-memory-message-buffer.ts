@@ -4,17 +4,21 @@ import type { OperatorName } from '../../domain/names.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { RecipientQueue } from './recipient-queue.ts';
 
-/** Queues in this process's memory: gone when it stops, as the operator manual says. */
+/**
+ * Queues in this process's memory: gone when it stops, as the operator manual says. An emptied
+ * queue is kept for its recipient's next message (there is at most one per operator), so a
+ * recipient who keeps up costs no queue allocation per message.
+ */
 @injectable()
 export class InMemoryMessageBuffer implements MessageBuffer {
   private readonly queues = new Map<OperatorName, RecipientQueue>();
   private totalBytes = 0;
-  // One counter for every queue, so a queue dropped when empty and made again never reuses a number.
+  // One counter for every queue: a sequence number is never reused, whatever happens to a queue.
   private lastSeq = 0;
 
   async enqueue(to: OperatorName, message: StoredMessage, limits: BufferLimits): Promise<EnqueueResult> {
     const queue = this.queues.get(to) ?? new RecipientQueue();
-    this.expireQueue(to, queue, message.ts);
+    this.expireQueue(queue, message.ts);
     const full =
       queue.count + 1 > limits.maxMessagesPerRecipient ||
       queue.bytes + message.bytes > limits.maxBytesPerRecipient ||
@@ -30,7 +34,7 @@ export class InMemoryMessageBuffer implements MessageBuffer {
   async take(to: OperatorName, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]> {
     const queue = this.queues.get(to);
     if (queue === undefined) return [];
-    this.expireQueue(to, queue, now);
+    this.expireQueue(queue, now);
     return queue.take(afterSeq, max);
   }
 
@@ -44,20 +48,18 @@ export class InMemoryMessageBuffer implements MessageBuffer {
       this.totalBytes -= message.bytes;
       removed.push(message);
     }
-    if (queue.count === 0) this.queues.delete(to);
     return removed;
   }
 
   async expire(now: number): Promise<number> {
     let dropped = 0;
-    for (const [name, queue] of this.queues) dropped += this.expireQueue(name, queue, now);
+    for (const queue of this.queues.values()) dropped += this.expireQueue(queue, now);
     return dropped;
   }
 
-  private expireQueue(name: OperatorName, queue: RecipientQueue, now: number): number {
+  private expireQueue(queue: RecipientQueue, now: number): number {
     const { count, bytes } = queue.expire(now);
     this.totalBytes -= bytes;
-    if (queue.count === 0) this.queues.delete(name);
     return count;
   }
 }

@@ -84,13 +84,18 @@ export class RecipientQueue {
     return low;
   }
 
+  /**
+   * Drops removed entries from the head, and rebuilds the array once removed ones make up half
+   * of it: acknowledging all but the oldest message must not keep the others' bodies alive.
+   */
   private compact(): void {
     while (this.head < this.entries.length && this.entries[this.head]!.removed) this.head++;
-    if (this.head === this.entries.length) {
-      this.entries = [];
+    const live = this.byId.size;
+    if (live === 0) {
+      this.entries.length = 0;
       this.head = 0;
-    } else if (this.head > 64 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
+    } else if (this.entries.length > 64 && live * 2 < this.entries.length) {
+      this.entries = this.entries.filter((entry) => !entry.removed);
       this.head = 0;
     }
   }

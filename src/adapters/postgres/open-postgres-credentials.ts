@@ -1,8 +1,8 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { PostgresDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
-import type { CredentialSchema } from '../sqlite/credential-schema.ts';
-import { CredentialStoreError } from '../sqlite/credential-store-error.ts';
-import { migrateCredentialSchema } from '../sqlite/migrate-credential-schema.ts';
+import type { CredentialSchema } from '../kysely/credential-schema.ts';
+import { openMigratedCredentials } from '../kysely/open-migrated-credentials.ts';
 
 /** Connections one process keeps to PostgreSQL: authentication and the per-message name check. */
 const POOL_SIZE = 4;
@@ -16,13 +16,5 @@ export async function openPostgresCredentials(url: string): Promise<Kysely<Crede
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: 5_000 });
   // An idle connection dropped by the server: the pool replaces it at the next query.
   pool.on('error', () => undefined);
-  const db = new Kysely<CredentialSchema>({ dialect: new PostgresDialect({ pool }) });
-  try {
-    await migrateCredentialSchema(db as Kysely<unknown>);
-  } catch (error) {
-    await db.destroy();
-    if (error instanceof CredentialStoreError) throw error;
-    throw new CredentialStoreError(`cannot use the PostgreSQL credential database: ${(error as Error).message}`);
-  }
-  return db;
+  return openMigratedCredentials(new PostgresDialect({ pool }), 'cannot use the PostgreSQL credential database');
 }

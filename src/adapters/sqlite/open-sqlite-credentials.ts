@@ -1,43 +1,45 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import type { CredentialSchema } from './credential-schema.ts';
-import { CredentialStoreError } from './credential-store-error.ts';
-import { migrateCredentialSchema } from './migrate-credential-schema.ts';
+import { SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { CredentialSchema } from '../kysely/credential-schema.ts';
+import { CredentialStoreError } from '../kysely/credential-store-error.ts';
+import { openMigratedCredentials } from '../kysely/open-migrated-credentials.ts';
 
 /** How long a writer waits for another process (the `operator` command, say) to let go. */
 export const BUSY_TIMEOUT_MS = 5_000;
 
 /**
- * Opens (creating it 0600 when missing) and migrates the credential database. WAL lets the
- * `operator` command write while a server reads; SQLite gives the WAL and shared-memory files
- * the database file's mode.
+ * Opens (creating it 0600 when missing, tightening it to 0600 when not) and migrates the
+ * credential database. WAL lets the `operator` command write while a server reads; SQLite gives
+ * WAL and shared-memory files it creates the database file's mode.
  */
 export async function openSqliteCredentials(path: string): Promise<Kysely<CredentialSchema>> {
   let database: Database.Database;
   try {
-    if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
+    if (path !== ':memory:') {
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) if (file === path || existsSync(file)) restrictToOwner(file);
+    }
     database = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
   } catch (error) {
-    throw new CredentialStoreError(`cannot open the credential database ${path}: ${reason(error)}`);
+    throw new CredentialStoreError(`cannot open the credential database ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const db = new Kysely<CredentialSchema>({ dialect: new SqliteDialect({ database }) });
-  try {
-    await migrateCredentialSchema(db as Kysely<unknown>);
-  } catch (error) {
-    await db.destroy();
-    if (error instanceof CredentialStoreError) throw error;
-    throw new CredentialStoreError(`cannot read the credential database ${path}: ${reason(error)}`);
-  }
+  const db = await openMigratedCredentials(new SqliteDialect({ database }), `cannot read the credential database ${path}`);
   // From here on a busy database is waited for by retryWhileBusy, off the event loop's back:
   // SQLite's own busy handler would sleep on the one thread and stall every connection.
   database.pragma('busy_timeout = 0');
   return db;
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Creates the file if missing and makes it 0600; a directory in its place fails here. */
+function restrictToOwner(file: string): void {
+  const fd = openSync(file, 'a', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -14,15 +14,18 @@ const CLOSE_GRACE_MS = 2_000;
  * batches what the relay sends into one write per event-loop turn.
  */
 export class TcpConnection {
+  /** When the last complete line arrived (PROTOCOL "Other frames": any frame resets the idle timer). */
   lastActivity = Date.now();
   private readonly splitter: LineSplitter;
-  private readonly events: Event[] = [];
+  private events: Event[] = [];
+  private head = 0;
   private processing = false;
-  private closing = false;
+  /** The relay closed this connection: what the peer still sends is not read. */
+  private closeRequested = false;
   private peerGone = false;
   private paused = false;
-  /** Characters of received lines not handled yet: reading pauses past one frame limit. */
-  private queuedChars = 0;
+  /** Bytes of received lines not handled yet (a newline each at least): reading pauses past one frame limit. */
+  private queuedBytes = 0;
   private output: string[] = [];
   private outputBytes = 0;
   private readonly authDeadline: NodeJS.Timeout;
@@ -33,6 +36,8 @@ export class TcpConnection {
     private readonly relay: Relay,
     private readonly options: TransportOptions,
     private readonly scheduleFlush: (connection: TcpConnection) => void,
+    /** Called once the relay has handled the close. */
+    private readonly finished: (connection: TcpConnection) => void,
   ) {
     this.splitter = new LineSplitter(options.maxFrameBytes);
     this.authDeadline = setTimeout(() => relay.onAuthDeadline(id), options.authTimeoutMs);
@@ -44,7 +49,7 @@ export class TcpConnection {
   }
 
   send(line: string): void {
-    if (this.closing) return;
+    if (this.closeRequested || this.peerGone) return;
     if (this.output.length === 0) this.scheduleFlush(this);
     this.output.push(line);
     this.outputBytes += line.length;
@@ -52,26 +57,33 @@ export class TcpConnection {
 
   flush(): void {
     if (this.output.length === 0 || this.socket.destroyed) return;
-    const wasFull = !this.canTakeMore();
+    const wasFull = !this.hasRoom();
     const text = this.output.length === 1 ? this.output[0]! : this.output.join('');
     this.output = [];
     this.outputBytes = 0;
     this.socket.write(text);
     // A write the kernel takes whole emits no 'drain': when only this unflushed output held
     // pushing and reading back, resume them now, or they would wait forever.
-    if (wasFull && this.canTakeMore()) this.drained();
+    if (wasFull && this.hasRoom()) this.drained();
   }
 
   canTakeMore(): boolean {
-    return !this.closing && this.socket.writableLength + this.outputBytes < this.options.highWaterBytes;
+    return !this.closeRequested && !this.peerGone && this.hasRoom();
   }
 
-  /** Flushes what was sent, then closes; a peer that will not read is cut after a grace period. */
+  /**
+   * Flushes what was sent, then closes; a peer that will not read is cut after a grace period.
+   * Frames still queued from this peer are dropped: the relay is done with it.
+   */
   close(): void {
-    if (this.closing) return;
+    if (this.closeRequested) return;
     this.flush();
-    this.closing = true;
-    this.events.length = 0;
+    this.closeRequested = true;
+    const closedAlready = this.events.includes(CLOSED);
+    this.events = closedAlready ? [CLOSED] : [];
+    this.head = 0;
+    this.queuedBytes = 0;
+    if (this.peerGone) return;
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
@@ -81,18 +93,19 @@ export class TcpConnection {
   }
 
   private receive(chunk: Buffer): void {
-    if (this.closing) return;
+    if (this.closeRequested) return;
+    const queuedBefore = this.events.length;
     this.splitter.push(chunk, this.enqueue);
-    this.lastActivity = Date.now();
+    if (this.events.length > queuedBefore) this.lastActivity = Date.now();
     // Reading goes on only while what waits is under one frame limit and the peer keeps up with
     // its output: pausing costs system calls, so it is done under pressure only.
-    if (this.queuedChars >= this.options.maxFrameBytes || !this.canTakeMore()) this.pause();
+    if (this.queuedBytes >= this.options.maxFrameBytes || !this.hasRoom()) this.pause();
     if (!this.processing) void this.process();
   }
 
   private readonly enqueue = (line: Event): void => {
     this.events.push(line);
-    if (typeof line === 'string') this.queuedChars += line.length;
+    this.queuedBytes += weight(line);
   };
 
   /** PROTOCOL "Slow consumers": past the high-water mark, stop reading too until the peer drains. */
@@ -100,19 +113,28 @@ export class TcpConnection {
     this.processing = true;
     try {
       // Once the peer is gone nothing more is written, so what it sent before leaving is handled.
-      while (this.events.length > 0 && (this.peerGone || this.canTakeMore())) {
-        const event = this.events.shift()!;
-        if (event === CLOSED) return this.relay.onClose(this.id);
-        if (event === OVERSIZED) this.relay.onOversizedFrame(this.id);
-        else {
-          if (event !== null) this.queuedChars -= event.length;
-          await this.relay.onFrame(this.id, event);
+      while (this.head < this.events.length && (this.peerGone || this.canTakeMore())) {
+        const event = this.events[this.head++]!;
+        this.queuedBytes -= weight(event);
+        if (event === CLOSED) {
+          await this.relay.onClose(this.id);
+          return this.finished(this);
         }
+        if (event === OVERSIZED) this.relay.onOversizedFrame(this.id);
+        else await this.relay.onFrame(this.id, event);
       }
     } finally {
       this.processing = false;
+      if (this.head === this.events.length) {
+        this.events.length = 0;
+        this.head = 0;
+      }
       this.resumeWhenReady();
     }
+  }
+
+  private hasRoom(): boolean {
+    return this.socket.writableLength + this.outputBytes < this.options.highWaterBytes;
   }
 
   private pause(): void {
@@ -122,14 +144,14 @@ export class TcpConnection {
   }
 
   private resumeWhenReady(): void {
-    if (!this.paused || this.closing || !this.canTakeMore() || this.queuedChars >= this.options.maxFrameBytes) return;
+    if (!this.paused || !this.canTakeMore() || this.queuedBytes >= this.options.maxFrameBytes) return;
     this.paused = false;
     this.socket.resume();
   }
 
   private drained(): void {
     void this.relay.onDrain(this.id);
-    if (!this.processing && this.events.length > 0) void this.process();
+    if (!this.processing && this.head < this.events.length) void this.process();
     else this.resumeWhenReady();
   }
 
@@ -137,9 +159,13 @@ export class TcpConnection {
   private closed(): void {
     clearTimeout(this.authDeadline);
     this.peerGone = true;
-    this.closing = true;
     this.output = [];
     this.events.push(CLOSED);
     if (!this.processing) void this.process();
   }
+}
+
+/** What a queued event counts towards the frame limit: its characters and its newline. */
+function weight(event: Event): number {
+  return typeof event === 'string' ? event.length + 1 : 1;
 }

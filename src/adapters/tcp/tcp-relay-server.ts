@@ -51,9 +51,12 @@ export class TcpRelayServer {
 
   private accept(socket: Socket): void {
     const id = this.ids.connectionId();
-    const connection = new TcpConnection(id, socket, this.relay, this.options, (c) => this.connections.scheduleFlush(c));
+    const connection = new TcpConnection(
+      id, socket, this.relay, this.options,
+      (c) => this.connections.scheduleFlush(c),
+      (c) => this.connections.delete(c.id),
+    );
     this.connections.add(connection);
-    socket.once('close', () => this.connections.delete(id));
     this.relay.onOpen(id);
   }
 

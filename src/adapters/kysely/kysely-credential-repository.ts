@@ -1,35 +1,34 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { inject, injectable } from 'inversify';
 import type { OperatorName } from '../../domain/names.ts';
 import { Clock } from '../../ports/clock.ts';
 import type { CredentialRepository } from '../../ports/credential-repository.ts';
 import { CredentialDatabase } from './credential-database.ts';
+import { CredentialDialect } from './credential-dialect.ts';
 import type { CredentialSchema } from './credential-schema.ts';
-import { BUSY_TIMEOUT_MS } from './open-sqlite-credentials.ts';
-import { retryWhileBusy } from './retry-while-busy.ts';
 
-/** How stale the name cache behind `exists` may be when another process changed the file. */
+/** How stale the name cache behind `exists` may be when another process changed the store. */
 const NAMES_RECHECK_MS = 1_000;
 
 /**
- * Credentials in SQLite through Kysely. Hashes are read afresh at every authentication; the
- * per-message `exists` answers from a set of names, reloaded when `PRAGMA data_version` says
- * another connection (the `operator` command) committed.
+ * Credentials through Kysely, the same queries on SQLite and PostgreSQL. Hashes are read afresh
+ * at every authentication; the per-message `exists` answers from a set of names, reloaded when
+ * the dialect says another connection (another instance, the `operator` command) may have
+ * changed them.
  */
 @injectable()
-export class SqliteCredentialRepository implements CredentialRepository {
+export class KyselyCredentialRepository implements CredentialRepository {
   private names: Set<OperatorName> | undefined;
-  private dataVersion = -1;
   private checkedAt = 0;
 
   constructor(
     @inject(CredentialDatabase) private readonly db: Kysely<CredentialSchema>,
     @inject(Clock) private readonly clock: Clock,
+    @inject(CredentialDialect) private readonly dialect: CredentialDialect,
   ) {}
 
   async findHash(name: OperatorName): Promise<string | undefined> {
-    const row = await busy(() => this.db.selectFrom('operators').select('password_hash').where('name', '=', name).executeTakeFirst());
+    const row = await this.dialect.run(() => this.db.selectFrom('operators').select('password_hash').where('name', '=', name).executeTakeFirst());
     return row?.password_hash;
   }
 
@@ -39,7 +38,7 @@ export class SqliteCredentialRepository implements CredentialRepository {
 
   async add(name: OperatorName, hash: string): Promise<boolean> {
     const now = this.clock.now();
-    const result = await busy(() => this.db
+    const result = await this.dialect.run(() => this.db
       .insertInto('operators')
       .values({ name, password_hash: hash, created_at: now, updated_at: now })
       .onConflict((conflict) => conflict.column('name').doNothing())
@@ -50,7 +49,7 @@ export class SqliteCredentialRepository implements CredentialRepository {
   }
 
   async changeHash(name: OperatorName, hash: string): Promise<boolean> {
-    const result = await busy(() => this.db
+    const result = await this.dialect.run(() => this.db
       .updateTable('operators')
       .set({ password_hash: hash, updated_at: this.clock.now() })
       .where('name', '=', name)
@@ -59,13 +58,13 @@ export class SqliteCredentialRepository implements CredentialRepository {
   }
 
   async remove(name: OperatorName): Promise<boolean> {
-    const result = await busy(() => this.db.deleteFrom('operators').where('name', '=', name).executeTakeFirst());
+    const result = await this.dialect.run(() => this.db.deleteFrom('operators').where('name', '=', name).executeTakeFirst());
     this.names?.delete(name);
     return Number(result.numDeletedRows) === 1;
   }
 
   async list(): Promise<OperatorName[]> {
-    const rows = await busy(() => this.db.selectFrom('operators').select('name').orderBy('name').execute());
+    const rows = await this.dialect.run(() => this.db.selectFrom('operators').select('name').orderBy('name').execute());
     return rows.map((row) => row.name);
   }
 
@@ -77,16 +76,9 @@ export class SqliteCredentialRepository implements CredentialRepository {
     const now = this.clock.now();
     if (this.names !== undefined && now - this.checkedAt < NAMES_RECHECK_MS) return this.names;
     this.checkedAt = now;
-    const { rows } = await busy(() => sql<{ data_version: number }>`pragma data_version`.execute(this.db));
-    const version = rows[0]?.data_version ?? -1;
-    if (this.names === undefined || version !== this.dataVersion) {
-      this.dataVersion = version;
-      this.names = new Set(await this.list());
-    }
+    // Asked even for the first load, so that the dialect's next answer compares with this moment.
+    const changed = await this.dialect.namesChanged();
+    if (this.names === undefined || changed) this.names = new Set(await this.list());
     return this.names;
   }
-}
-
-function busy<T>(statement: () => Promise<T>): Promise<T> {
-  return retryWhileBusy(statement, BUSY_TIMEOUT_MS);
 }
