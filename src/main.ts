@@ -1,27 +1,14 @@
-import 'reflect-metadata';
 import { join } from 'node:path';
-import { runClient } from './adapters/cli/client.ts';
 import { ExitStatus } from './adapters/cli/exit-status.ts';
-import { checkHealth } from './adapters/cli/health-check.ts';
-import { runOperatorCommand } from './adapters/cli/operator-command.ts';
-import { endpointOption, parseOptions, textOption } from './adapters/cli/option-parser.ts';
-import { readPassword } from './adapters/cli/read-password.ts';
-import { CREDENTIALS_OPTION, DATA_DIR_OPTION, parseServeOptions } from './adapters/cli/serve-options.ts';
-import { RedisUnavailableError } from './adapters/redis/redis-connections.ts';
-import { RedisScaleOut } from './adapters/redis/redis-scale-out.ts';
-import { CredentialStoreError } from './adapters/kysely/credential-store-error.ts';
-import { CREDENTIALS_FILE, DataDirectoryError, lockDataDirectory, prepareDataDirectory } from './adapters/system/data-directory.ts';
+import { parseServeOptions } from './adapters/cli/serve-options.ts';
+import { usageError } from './adapters/cli/usage-error.ts';
 import { JsonLinesLogger } from './adapters/system/json-lines-logger.ts';
-import { connectThrough } from './adapters/tor/connect-through.ts';
-import { TcpRelayServer } from './adapters/tcp/tcp-relay-server.ts';
-import { TorControlError } from './adapters/tor/tor-control-error.ts';
-import { TorControlOnionService } from './adapters/tor/tor-control-onion-service.ts';
-import { operatorContainer } from './composition/operator-container.ts';
-import { serveContainer } from './composition/serve-container.ts';
-import { MessageBuffer } from './ports/message-buffer.ts';
+import type { RedisScaleOut } from './adapters/redis/redis-scale-out.ts';
+import type { TcpRelayServer } from './adapters/tcp/tcp-relay-server.ts';
+import type { TorControlOnionService } from './adapters/tor/tor-control-onion-service.ts';
 import { describeError } from './domain/describe-error.ts';
-import { OperatorAccounts } from './domain/operator-accounts.ts';
-import { CredentialRepository } from './ports/credential-repository.ts';
+import type { CredentialRepository } from './ports/credential-repository.ts';
+import type { MessageBuffer } from './ports/message-buffer.ts';
 
 const USAGE = `usage: litsxg serve [options] | operator add|passwd|remove NAME | operator list | client NAME | health | bench
 see README.md for every option`;
@@ -32,17 +19,15 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   switch (command) {
     case 'serve':
       return serveCommand(rest, env);
+    // Each command loads only what it uses: a quick start, and a server never carries the bench.
     case 'operator':
-      return operatorCommand(rest, env);
+      return (await import('./composition/run-operator.ts')).runOperator(rest, env);
     case 'health':
-      return healthCommand(rest, env);
+      return (await import('./adapters/cli/health-command.ts')).runHealthCommand(rest, env);
     case 'client':
-      return clientCommand(rest, env);
-    case 'bench': {
-      // Loaded only when asked for: a server never carries the load generator.
-      const { runBench } = await import('../bench/bench.ts');
-      return runBench([...rest], { stdout: process.stdout, stderr: process.stderr });
-    }
+      return (await import('./adapters/cli/client-command.ts')).runClientCommand(rest, env);
+    case 'bench':
+      return (await import('../bench/bench.ts')).runBench([...rest], { stdout: process.stdout, stderr: process.stderr });
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);
@@ -50,12 +35,6 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     default:
       return usageError(command === undefined ? 'a command is needed' : `unknown command ${JSON.stringify(command)}`);
   }
-}
-
-function usageError(message: string): number {
-  // PROTOCOL "Command line": a usage error is exactly one line.
-  process.stderr.write(`litsxg: ${message} (bin/litsxg help lists the commands)\n`);
-  return ExitStatus.usage;
 }
 
 async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -78,6 +57,8 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     return status;
   };
   process.umask(0o077);
+  const deps = await import('./composition/serve-dependencies.ts');
+  const { CREDENTIALS_FILE, DataDirectoryError, lockDataDirectory, prepareDataDirectory } = deps;
   let releaseLock: () => void;
   try {
     prepareDataDirectory(options.dataDir);
@@ -86,15 +67,15 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     if (error instanceof DataDirectoryError) return fail(ExitStatus.dataDirectory, 'data_dir_unusable', error);
     throw error;
   }
-  const container = serveContainer(options, join(options.dataDir, CREDENTIALS_FILE), logger);
+  const container = deps.serveContainer(options, join(options.dataDir, CREDENTIALS_FILE), logger);
   const running: Running = { releaseLock };
   try {
-    running.credentials = await container.getAsync<CredentialRepository>(CredentialRepository);
+    running.credentials = await container.getAsync<CredentialRepository>(deps.CredentialRepository);
     if (options.buffer === 'redis') {
-      running.redis = container.get(RedisScaleOut);
+      running.redis = container.get(deps.RedisScaleOut);
       await running.redis.open();
     }
-    const server = container.get(TcpRelayServer);
+    const server = container.get(deps.TcpRelayServer);
     const address = await server.listen().catch((error: Error) => {
       throw new ListenError(`cannot listen on ${options.host}:${options.port}: ${error.message}`);
     });
@@ -111,9 +92,9 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
       });
     });
     await running.redis?.checkPersistence();
-    running.expiry = startExpiry(container.get<MessageBuffer>(MessageBuffer), options.messageTtlMs, logger);
+    running.expiry = startExpiry(container.get<MessageBuffer>(deps.MessageBuffer), options.messageTtlMs, logger);
     if (options.onion) {
-      const onion = new TorControlOnionService({
+      const onion = new deps.TorControlOnionService({
         control: options.torControl!,
         password: options.torPassword,
         keyFile: join(options.dataDir, ONION_KEY_FILE),
@@ -125,10 +106,10 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     }
   } catch (error) {
     await stop(running);
-    if (error instanceof CredentialStoreError) return fail(ExitStatus.credentials, 'credentials_unusable', error);
-    if (error instanceof RedisUnavailableError) return fail(ExitStatus.redis, 'redis_unusable', error);
+    if (error instanceof deps.CredentialStoreError) return fail(ExitStatus.credentials, 'credentials_unusable', error);
+    if (error instanceof deps.RedisUnavailableError) return fail(ExitStatus.redis, 'redis_unusable', error);
     if (error instanceof ListenError) return fail(ExitStatus.listen, 'listen_failed', error);
-    if (error instanceof TorControlError) return fail(ExitStatus.tor, 'onion_failed', error);
+    if (error instanceof deps.TorControlError) return fail(ExitStatus.tor, 'onion_failed', error);
     throw error;
   }
   // Runs until a signal: the shutdown handler exits the process.
@@ -182,64 +163,6 @@ function startExpiry(buffer: MessageBuffer, ttlMs: number, logger: JsonLinesLogg
       (error: Error) => logger.log('error', 'expiry_failed', { reason: error.message }),
     );
   }, every).unref();
-}
-
-async function operatorCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = parseOptions(argv, env, [DATA_DIR_OPTION, CREDENTIALS_OPTION]);
-  if (!parsed.ok) return usageError(parsed.error);
-  const dataDir = parsed.values.get('data-dir') as string;
-  const credentialStore = parsed.values.get('credentials') as string;
-  const logger = new JsonLinesLogger('warn', (line) => process.stderr.write(line));
-  try {
-    if (credentialStore === 'sqlite') prepareDataDirectory(dataDir);
-    const container = operatorContainer(credentialStore, join(dataDir, CREDENTIALS_FILE), logger);
-    const credentials = await container.getAsync<CredentialRepository>(CredentialRepository);
-    try {
-      return await runOperatorCommand(parsed.positionals, container.get(OperatorAccounts), {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        readPassword: (confirm) => readPassword(process.stdin, process.stderr, confirm),
-      });
-    } finally {
-      await credentials.close();
-    }
-  } catch (error) {
-    if (!(error instanceof DataDirectoryError || error instanceof CredentialStoreError)) throw error;
-    process.stderr.write(`litsxg operator: ${error.message}\n`);
-    return ExitStatus.failed;
-  }
-}
-
-const SERVER_OPTION = endpointOption('server', '127.0.0.1:7770');
-const PROXY_OPTION = textOption('proxy', undefined, 'socks5://HOST:PORT', (raw) => /^socks5h?:\/\//.test(raw));
-
-async function healthCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = parseOptions(argv, env, [SERVER_OPTION, PROXY_OPTION]);
-  if (!parsed.ok) return usageError(parsed.error);
-  if (parsed.positionals.length > 0) return usageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
-  const server = parsed.values.get('server') as { host: string; port: number };
-  const proxy = parsed.values.get('proxy') as string | undefined;
-  // PROTOCOL "Command line", health: 5 s, or 20 s through a proxy (a Tor circuit takes a while).
-  const timeoutMs = proxy === undefined ? 5_000 : 20_000;
-  const verdict = await checkHealth(() => connectThrough(server, proxy, timeoutMs), timeoutMs);
-  (verdict.healthy ? process.stdout : process.stderr).write(`${verdict.healthy ? 'healthy' : 'unhealthy'}: ${verdict.detail}\n`);
-  return verdict.healthy ? ExitStatus.ok : ExitStatus.failed;
-}
-
-async function clientCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = parseOptions(argv, env, [SERVER_OPTION, PROXY_OPTION]);
-  if (!parsed.ok) return usageError(parsed.error);
-  const [name, ...extra] = parsed.positionals;
-  if (name === undefined) return usageError('client needs the NAME to log in as');
-  if (extra.length > 0) return usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-  return runClient({
-    name,
-    server: parsed.values.get('server') as { host: string; port: number },
-    proxy: parsed.values.get('proxy') as string | undefined,
-    password: env.LITSXG_PASSWORD,
-    input: process.stdin,
-    output: process.stdout,
-  });
 }
 
 main(process.argv.slice(2), process.env).then(

@@ -1,0 +1,21 @@
+import { runClient } from './client.ts';
+import { parseOptions } from './option-parser.ts';
+import { PROXY_OPTION, SERVER_OPTION } from './remote-options.ts';
+import { usageError } from './usage-error.ts';
+
+/** `client NAME [--server HOST:PORT] [--proxy socks5://HOST:PORT]`, the password from LITSXG_PASSWORD or a prompt. */
+export async function runClientCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  const parsed = parseOptions(argv, env, [SERVER_OPTION, PROXY_OPTION]);
+  if (!parsed.ok) return usageError(parsed.error);
+  const [name, ...extra] = parsed.positionals;
+  if (name === undefined) return usageError('client needs the NAME to log in as');
+  if (extra.length > 0) return usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  return runClient({
+    name,
+    server: parsed.values.get('server') as { host: string; port: number },
+    proxy: parsed.values.get('proxy') as string | undefined,
+    password: env.LITSXG_PASSWORD,
+    input: process.stdin,
+    output: process.stdout,
+  });
+}

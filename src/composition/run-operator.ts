@@ -1,0 +1,42 @@
+// Inversify's decorators need the Reflect metadata API before any decorated class is defined.
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { ExitStatus } from '../adapters/cli/exit-status.ts';
+import { runOperatorCommand } from '../adapters/cli/operator-command.ts';
+import { parseOptions } from '../adapters/cli/option-parser.ts';
+import { readPassword } from '../adapters/cli/read-password.ts';
+import { CREDENTIALS_OPTION, DATA_DIR_OPTION } from '../adapters/cli/serve-options.ts';
+import { usageError } from '../adapters/cli/usage-error.ts';
+import { CredentialStoreError } from '../adapters/kysely/credential-store-error.ts';
+import { CREDENTIALS_FILE, DataDirectoryError, prepareDataDirectory } from '../adapters/system/data-directory.ts';
+import { JsonLinesLogger } from '../adapters/system/json-lines-logger.ts';
+import { OperatorAccounts } from '../domain/operator-accounts.ts';
+import { CredentialRepository } from '../ports/credential-repository.ts';
+import { operatorContainer } from './operator-container.ts';
+
+/** `operator add|passwd|remove NAME | list [--data-dir DIR] [--credentials …]`, beside a running server. */
+export async function runOperator(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  const parsed = parseOptions(argv, env, [DATA_DIR_OPTION, CREDENTIALS_OPTION]);
+  if (!parsed.ok) return usageError(parsed.error);
+  const dataDir = parsed.values.get('data-dir') as string;
+  const credentialStore = parsed.values.get('credentials') as string;
+  const logger = new JsonLinesLogger('warn', (line) => process.stderr.write(line));
+  try {
+    if (credentialStore === 'sqlite') prepareDataDirectory(dataDir);
+    const container = operatorContainer(credentialStore, join(dataDir, CREDENTIALS_FILE), logger);
+    const credentials = await container.getAsync<CredentialRepository>(CredentialRepository);
+    try {
+      return await runOperatorCommand(parsed.positionals, container.get(OperatorAccounts), {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        readPassword: (confirm) => readPassword(process.stdin, process.stderr, confirm),
+      });
+    } finally {
+      await credentials.close();
+    }
+  } catch (error) {
+    if (!(error instanceof DataDirectoryError || error instanceof CredentialStoreError)) throw error;
+    process.stderr.write(`litsxg operator: ${error.message}\n`);
+    return ExitStatus.failed;
+  }
+}
