@@ -1,5 +1,5 @@
 import { parseProxyUrl } from '../src/adapters/tor/connect-through.ts';
-import { parseHostPort } from './endpoint.ts';
+import { parseEndpoint } from '../src/adapters/cli/option-parser.ts';
 
 export const WORKLOADS = ['pairs', 'offline', 'conns', 'logins'] as const;
 export type Workload = (typeof WORKLOADS)[number];
@@ -99,7 +99,7 @@ function setOption(o: BenchOptions, flag: string, value: string, setTarget: (t: 
     if (!/^\d+(\.\d+)?$/.test(value) || n > 3600) return `${flag} must be a number of seconds up to 3600, not "${value}"`;
     o[SECONDS[flag as keyof typeof SECONDS]] = n;
   } else if (flag === '--server') {
-    o.server = parseHostPort(value);
+    o.server = parseEndpoint(value);
     if (o.server === undefined) return `--server must be HOST:PORT, not "${value}"`;
   } else if (flag === '--proxy') {
     try {
