@@ -28,7 +28,8 @@ export function decodeFrame(line: string | null): DecodeResult {
   const op = fields.op;
   if (typeof op !== 'string') return { ok: false, code: 'bad_frame' };
   const ref = fields.ref;
-  const validRef = ref === undefined || (typeof ref === 'string' && codePointLength(ref) <= MAX_REF_CHARS);
+  // A string never has more code points than UTF-16 units: only a long one needs counting.
+  const validRef = ref === undefined || (typeof ref === 'string' && (ref.length <= MAX_REF_CHARS || codePointLength(ref) <= MAX_REF_CHARS));
   const echoedRef = validRef ? (ref as string | undefined) : undefined;
   // A Map, not an object lookup: an op such as "constructor" must not reach Object.prototype.
   const validate = VALIDATORS.get(op);
@@ -55,9 +56,9 @@ function ackIds({ id, ids }: Fields): string[] | undefined {
   if (ids !== undefined && !(Array.isArray(ids) && ids.length <= MAX_ACK_IDS && ids.every((i) => typeof i === 'string'))) {
     return undefined;
   }
-  const all: string[] = ids === undefined ? [] : [...(ids as string[])];
-  if (id !== undefined) all.push(id);
-  return all;
+  // The parsed array is this frame's own: it is kept as it is unless `id` joins it.
+  if (id === undefined) return ids as string[];
+  return ids === undefined ? [id] : [...(ids as string[]), id];
 }
 
 const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([

@@ -62,7 +62,9 @@ export class Relay {
       this.reply(session, 'not_authenticated', decoded.ok ? decoded.frame.ref : decoded.ref);
     } else if (decoded.ok) {
       try {
-        await this.handle(session, decoded.frame);
+        // Frames answered on the spot return nothing: no promise to wait for.
+        const pending = this.handle(session, decoded.frame);
+        if (pending !== undefined) await pending;
       } catch (error) {
         // PROTOCOL "Errors" and STYLE 7: a bug or a broken dependency costs this frame, not the connection.
         this.logFailure(session.id, decoded.frame.op, error);
@@ -131,25 +133,24 @@ export class Relay {
     this.deps.logger.log('error', 'handler_failed', { conn: connection, op, ...describeError(error) });
   }
 
-  private async handle(session: Session, frame: InboundFrame): Promise<void> {
-    const { gateway, router, presence, config, clock } = this.deps;
+  private handle(session: Session, frame: InboundFrame): Promise<void> | undefined {
+    const { gateway, router, config, clock } = this.deps;
     switch (frame.op) {
       case 'auth':
       case 'register':
         return this.authenticate(session, frame);
       case 'send': {
         const wait = takeSendToken(session, config.sendRatePerSecond, clock.now());
-        if (wait > 0) return this.reply(session, 'rate_limited', frame.ref, wait);
-        const outcome = await router.route(session.name!, frame.to, frame.body);
-        if (!outcome.ok) return this.reply(session, outcome.code, frame.ref);
-        gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, frame.ref));
-        return;
+        if (wait > 0) {
+          this.reply(session, 'rate_limited', frame.ref, wait);
+          return;
+        }
+        return this.send(session, frame);
       }
       case 'ack':
         return router.acknowledge(session.name!, frame.ids);
       case 'who':
-        gateway.send(session.id, { op: 'online', names: await presence.online() });
-        return;
+        return this.who(session);
       case 'ping':
         gateway.send(session.id, withRef<OutboundFrame>({ op: 'pong' }, frame.ref));
         return;
@@ -159,6 +160,16 @@ export class Relay {
         gateway.close(session.id);
         return;
     }
+  }
+
+  private async send(session: Session, frame: InboundFrame & { op: 'send' }): Promise<void> {
+    const outcome = await this.deps.router.route(session.name!, frame.to, frame.body);
+    if (!outcome.ok) return this.reply(session, outcome.code, frame.ref);
+    this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, frame.ref));
+  }
+
+  private async who(session: Session): Promise<void> {
+    this.deps.gateway.send(session.id, { op: 'online', names: await this.deps.presence.online() });
   }
 
   /** PROTOCOL "Session" 2–4. */

@@ -81,10 +81,14 @@ export class Router {
   async acknowledge(recipient: OperatorName, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const acknowledged = await this.buffer.acknowledge(recipient, ids);
-    const senders = new Map<OperatorName, ConnectionId | undefined>();
+    // Acks usually name messages of one sender: their connection is looked up once in a row.
+    let from: OperatorName | undefined;
+    let sender: ConnectionId | undefined;
     for (const message of acknowledged) {
-      if (!senders.has(message.from)) senders.set(message.from, await this.presence.lookup(message.from));
-      const sender = senders.get(message.from);
+      if (message.from !== from) {
+        from = message.from;
+        sender = await this.presence.lookup(from);
+      }
       // Nothing may come between a welcome and its pending messages: a sender still logging in
       // here goes without (receipts are not queued). One on another instance is ready by then.
       if (sender !== undefined && this.sessions.get(sender)?.ready !== false) {

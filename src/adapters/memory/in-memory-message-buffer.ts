@@ -58,8 +58,9 @@ export class InMemoryMessageBuffer implements MessageBuffer {
   }
 
   private expireQueue(queue: RecipientQueue, now: number): number {
-    const { count, bytes } = queue.expire(now);
-    this.totalBytes -= bytes;
+    const bytesBefore = queue.bytes;
+    const count = queue.expire(now);
+    this.totalBytes -= bytesBefore - queue.bytes;
     return count;
   }
 }

@@ -51,20 +51,18 @@ export class RecipientQueue {
     return entry;
   }
 
-  /** Drops expired entries from the head (they expire in the order they were accepted); returns their bytes. */
-  expire(now: number): { count: number; bytes: number } {
+  /** Drops expired entries from the head (they expire in the order they were accepted); returns how many. */
+  expire(now: number): number {
     let count = 0;
-    let bytes = 0;
     for (let i = this.head; i < this.entries.length; i++) {
       const entry = this.entries[i]!;
       if (entry.removed) continue;
       if (entry.expiresAt > now) break;
       this.drop(entry);
       count++;
-      bytes += entry.bytes;
     }
-    this.compact();
-    return { count, bytes };
+    if (count > 0) this.compact();
+    return count;
   }
 
   private drop(entry: Entry): void {

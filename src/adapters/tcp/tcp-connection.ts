@@ -28,7 +28,8 @@ export class TcpConnection {
   private queuedBytes = 0;
   private output: string[] = [];
   private outputBytes = 0;
-  private readonly authDeadline: NodeJS.Timeout;
+  /** When the relay is told that authentication is overdue (it ignores this once logged in); 0 once told. */
+  private authDeadline: number;
 
   constructor(
     readonly id: ConnectionId,
@@ -40,7 +41,7 @@ export class TcpConnection {
     private readonly finished: (connection: TcpConnection) => void,
   ) {
     this.splitter = new LineSplitter(options.maxFrameBytes);
-    this.authDeadline = setTimeout(() => relay.onAuthDeadline(id), options.authTimeoutMs);
+    this.authDeadline = this.lastActivity + options.authTimeoutMs;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('drain', () => this.drained());
@@ -86,6 +87,13 @@ export class TcpConnection {
     if (this.peerGone) return;
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Called by the server's periodic sweep: one timer for every connection, not one each. */
+  checkAuthDeadline(now: number): void {
+    if (this.authDeadline === 0 || now < this.authDeadline) return;
+    this.authDeadline = 0;
+    this.relay.onAuthDeadline(this.id);
   }
 
   destroy(): void {
@@ -157,7 +165,7 @@ export class TcpConnection {
 
   /** The close goes through the same queue, so it is handled after the frames before it. */
   private closed(): void {
-    clearTimeout(this.authDeadline);
+    this.authDeadline = 0;
     this.peerGone = true;
     this.output = [];
     this.events.push(CLOSED);

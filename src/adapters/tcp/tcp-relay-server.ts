@@ -7,14 +7,14 @@ import { TcpConnection } from './tcp-connection.ts';
 import { TcpConnectionRegistry } from './tcp-connection-registry.ts';
 import { TransportOptions } from './transport-options.ts';
 
-/** How often idle connections are looked for: a fraction of the idle timeout, at most a second. */
-const IDLE_SWEEP_MAX_MS = 1_000;
+/** How often idle and unauthenticated connections are looked for: a fraction of their timeouts, at most a second. */
+const SWEEP_MAX_MS = 1_000;
 
 /** The TCP face of the relay: accepts sockets and feeds their events to the handler core. */
 @injectable()
 export class TcpRelayServer {
   private readonly server: Server;
-  private idleSweep: NodeJS.Timeout | undefined;
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(
     @inject(Relay) private readonly relay: Relay,
@@ -31,8 +31,9 @@ export class TcpRelayServer {
       this.server.once('error', reject);
       this.server.listen({ host: this.options.host, port: this.options.port }, () => {
         this.server.off('error', reject);
-        const sweepEvery = Math.min(IDLE_SWEEP_MAX_MS, Math.max(10, this.options.idleTimeoutMs / 4));
-        this.idleSweep = setInterval(() => this.sweepIdle(), sweepEvery);
+        const { idleTimeoutMs, authTimeoutMs } = this.options;
+        const sweepEvery = Math.min(SWEEP_MAX_MS, Math.max(10, Math.min(idleTimeoutMs, authTimeoutMs) / 4));
+        this.sweep = setInterval(() => this.sweepTimeouts(), sweepEvery);
         resolve(this.server.address() as AddressInfo);
       });
     });
@@ -40,7 +41,7 @@ export class TcpRelayServer {
 
   /** Stops accepting, says bye to everyone, and resolves once every socket is closed (or `graceMs` passed). */
   async close(graceMs: number): Promise<void> {
-    clearInterval(this.idleSweep);
+    clearInterval(this.sweep);
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.relay.shutdown();
     const deadline = Date.now() + graceMs;
@@ -60,9 +61,11 @@ export class TcpRelayServer {
     this.relay.onOpen(id);
   }
 
-  private sweepIdle(): void {
-    const cutoff = Date.now() - this.options.idleTimeoutMs;
+  private sweepTimeouts(): void {
+    const now = Date.now();
+    const cutoff = now - this.options.idleTimeoutMs;
     for (const connection of this.connections.all()) {
+      connection.checkAuthDeadline(now);
       if (connection.lastActivity < cutoff) this.relay.onIdle(connection.id);
     }
   }
