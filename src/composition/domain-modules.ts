@@ -12,6 +12,7 @@ import { Logger } from '../ports/logger.ts';
 import { MessageBuffer } from '../ports/message-buffer.ts';
 import { PasswordHasher } from '../ports/password-hasher.ts';
 import { Presence } from '../ports/presence.ts';
+import { SenderBuckets } from '../ports/sender-buckets.ts';
 import { SessionStore } from '../ports/session-store.ts';
 import { ThrottleStore } from '../ports/throttle-store.ts';
 import { RelayConfig } from './relay-config-token.ts';
@@ -49,11 +50,11 @@ export function relayModule(config: RelayConfigShape): ContainerModule {
     bind(Relay)
       .toResolvedValue(
         (
-          sessions: SessionStore, gateway: ConnectionGateway, presence: Presence, router: Router,
+          sessions: SessionStore, senders: SenderBuckets, gateway: ConnectionGateway, presence: Presence, router: Router,
           authenticator: Authenticator, accounts: OperatorAccounts, clock: Clock, logger: Logger, relayConfig: RelayConfigShape,
         ) =>
-          new Relay({ sessions, gateway, presence, router, authenticator, accounts, clock, logger, config: relayConfig }),
-        [SessionStore, ConnectionGateway, Presence, Router, Authenticator, OperatorAccounts, Clock, Logger, RelayConfig],
+          new Relay({ sessions, senders, gateway, presence, router, authenticator, accounts, clock, logger, config: relayConfig }),
+        [SessionStore, SenderBuckets, ConnectionGateway, Presence, Router, Authenticator, OperatorAccounts, Clock, Logger, RelayConfig],
       )
       .inSingletonScope();
   });

@@ -17,9 +17,6 @@ export interface Session {
   pushAgain: boolean;
   authFailures: number;
   protocolErrors: number;
-  /** Token bucket of the send rate limit. */
-  sendTokens: number;
-  sendTokensAt: number;
   /** Closed by the core (replaced, quit, fatal error): frames still arriving are ignored. */
   closing: boolean;
 }
@@ -27,6 +24,6 @@ export interface Session {
 export function newSession(id: ConnectionId): Session {
   return {
     id, name: undefined, ready: false, pushedThrough: 0, pushing: false, pushAgain: false,
-    authFailures: 0, protocolErrors: 0, sendTokens: Number.NaN, sendTokensAt: 0, closing: false,
+    authFailures: 0, protocolErrors: 0, closing: false,
   };
 }

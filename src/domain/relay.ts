@@ -2,6 +2,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Presence } from '../ports/presence.ts';
+import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { ConnectionId, Session } from './connection.ts';
@@ -22,6 +23,7 @@ const MAX_AUTH_FAILURES = 3;
 
 export interface RelayDependencies {
   readonly sessions: SessionStore;
+  readonly senders: SenderBuckets;
   readonly gateway: ConnectionGateway;
   readonly presence: Presence;
   readonly router: Router;
@@ -134,13 +136,13 @@ export class Relay {
   }
 
   private handle(session: Session, frame: InboundFrame): Promise<void> | undefined {
-    const { gateway, router, config, clock } = this.deps;
+    const { gateway, router, clock } = this.deps;
     switch (frame.op) {
       case 'auth':
       case 'register':
         return this.authenticate(session, frame);
       case 'send': {
-        const wait = takeSendToken(session, config.sendRatePerSecond, clock.now());
+        const wait = this.takeSendToken(session.name!, clock.now());
         if (wait > 0) {
           this.reply(session, 'rate_limited', frame.ref, wait);
           return;
@@ -160,6 +162,15 @@ export class Relay {
         gateway.close(session.id);
         return;
     }
+  }
+
+  /** PROTOCOL option `--send-rate`, per sender: the bucket outlives the session. */
+  private takeSendToken(name: string, now: number): number {
+    const rate = this.deps.config.sendRatePerSecond;
+    if (rate <= 0) return 0;
+    const { wait, bucket } = takeSendToken(this.deps.senders.get(name), rate, now);
+    this.deps.senders.set(name, bucket);
+    return wait;
   }
 
   private async send(session: Session, frame: InboundFrame & { op: 'send' }): Promise<void> {

@@ -1,20 +1,24 @@
-import type { Session } from './connection.ts';
+/** One sender's token bucket, kept by the SenderBuckets port across its sessions. */
+export interface TokenBucket {
+  tokens: number;
+  /** When `tokens` was last brought up to date (ms since the epoch). */
+  at: number;
+}
 
 /**
- * Token bucket per sender: `rate` tokens a second, holding at most twice that (PROTOCOL option
- * `--send-rate`). Returns 0 when the send may go, else the milliseconds until it could.
+ * PROTOCOL option `--send-rate`: `rate` messages a second per sender, bursts up to twice that.
+ * Takes a token from the bucket (a full one when there is none yet) and returns 0 when the
+ * send may go, else the milliseconds until it could.
  */
-export function takeSendToken(session: Session, rate: number, now: number): number {
-  if (rate <= 0) return 0;
+export function takeSendToken(bucket: TokenBucket | undefined, rate: number, now: number): { wait: number; bucket: TokenBucket } {
   const capacity = rate * 2;
-  const tokens = Number.isNaN(session.sendTokens)
-    ? capacity
-    : Math.min(capacity, session.sendTokens + ((now - session.sendTokensAt) * rate) / 1000);
-  session.sendTokensAt = now;
+  const tokens = bucket === undefined ? capacity : Math.min(capacity, bucket.tokens + ((now - bucket.at) * rate) / 1000);
+  const updated = bucket ?? { tokens, at: now };
+  updated.at = now;
   if (tokens >= 1) {
-    session.sendTokens = tokens - 1;
-    return 0;
+    updated.tokens = tokens - 1;
+    return { wait: 0, bucket: updated };
   }
-  session.sendTokens = tokens;
-  return ((1 - tokens) * 1000) / rate;
+  updated.tokens = tokens;
+  return { wait: ((1 - tokens) * 1000) / rate, bucket: updated };
 }

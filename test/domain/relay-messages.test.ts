@@ -134,6 +134,15 @@ test('a sender past its rate gets rate_limited with retry_after_ms', async () =>
   assert.equal(errorCode(await h.frame(alice, { op: 'send', to: 'bob', body: 'later' })), 'sent');
 });
 
+test('the send rate is per sender: logging in again does not refill the bucket', async () => {
+  const { h, alice } = await pair({ sendRatePerSecond: 2 });
+  for (let i = 0; i < 4; i++) assert.equal(errorCode(await h.frame(alice, { op: 'send', to: 'bob', body: `${i}` })), 'sent');
+  await h.relay.onClose(alice);
+  const again = await h.login('alice');
+  assert.equal(errorCode(await h.frame(again, { op: 'send', to: 'bob', body: 'one more' })), 'rate_limited');
+  assert.equal(errorCode(await h.frame(await h.login('carol'), { op: 'send', to: 'bob', body: 'x' })), 'sent', 'other senders have their own');
+});
+
 test('a slow consumer: pushing stops at the high-water mark, messages wait, and resume in order on drain', async () => {
   const { h, alice } = await pair();
   const bob = await h.login('bob');

@@ -19,7 +19,7 @@ test.before(async () => {
       args: ['--send-rate', '0', '--queue-max-messages', '100000', '--queue-max-bytes', '100000000', '--buffer-max-bytes', '100000000'],
     },
     {
-      operators: ['sender', 'rcount', 'rbytes', 'rbig1', 'rbig2', 'rbig3', 'rate1', 'rate2', 'rate3', 'rate4', 'rate5'],
+      operators: ['sender', 'scount', 'sbytes', 'sbig', 'sbig2', 'rcount', 'rbytes', 'rbig1', 'rbig2', 'rbig3', 'rate1', 'rate2', 'rate3', 'rate4', 'rate5'],
       args: ['--queue-max-messages', '3', '--queue-max-bytes', '1000', '--buffer-max-bytes', '2500', '--send-rate', '2'],
     },
     { operators: ['alice', 'bob'], args: ['--message-ttl', '1'] },
@@ -239,8 +239,9 @@ test('slow consumers: a recipient that does not read stops being pushed to, and 
   for (const client of [slow, fast, alice, bob]) client.close();
 });
 
+// Each test sends as an operator of its own: the send rate (2/s, bursts of 4) is per sender.
 test('queue_full: a recipient at its message limit refuses the new message and keeps the older ones', async () => {
-  const sender = await ProtocolClient.login(tight.port, 'sender');
+  const sender = await ProtocolClient.login(tight.port, 'scount');
   for (const body of ['a', 'b', 'c']) assert.is((await send(sender, 'rcount', body)).status, 'queued');
   assert.equal(await send(sender, 'rcount', 'd', 'q'), { op: 'error', code: 'queue_full', message: "the recipient's queue is full", ref: 'q' });
   assert.equal((await drain(tight, 'rcount', 3)).map((m) => m.body), ['a', 'b', 'c']);
@@ -248,7 +249,7 @@ test('queue_full: a recipient at its message limit refuses the new message and k
 });
 
 test('queue_full: a recipient at its byte limit (body bytes) refuses what does not fit, takes what does', async () => {
-  const sender = await ProtocolClient.login(tight.port, 'sender');
+  const sender = await ProtocolClient.login(tight.port, 'sbytes');
   assert.is((await send(sender, 'rbytes', 'x'.repeat(600))).status, 'queued');
   assert.is((await send(sender, 'rbytes', 'y'.repeat(401))).code, 'queue_full');
   assert.is((await send(sender, 'rbytes', 'y'.repeat(400))).status, 'queued', 'exactly at the limit fits');
@@ -257,16 +258,17 @@ test('queue_full: a recipient at its byte limit (body bytes) refuses what does n
 });
 
 test('queue_full: the whole server at --buffer-max-bytes refuses even an empty queue, until space is acknowledged', async () => {
-  const sender = await ProtocolClient.login(tight.port, 'sender');
+  const sender = await ProtocolClient.login(tight.port, 'sbig');
   assert.is((await send(sender, 'rbig1', 'a'.repeat(1000))).status, 'queued');
   assert.is((await send(sender, 'rbig2', 'b'.repeat(1000))).status, 'queued');
   assert.is((await send(sender, 'rbig3', 'c'.repeat(501), 'all')).code, 'queue_full');
   assert.is((await send(sender, 'rbig3', 'c'.repeat(500))).status, 'queued', 'exactly the server limit fits');
   assert.equal((await drain(tight, 'rbig1', 1)).map((m) => m.body), ['a'.repeat(1000)]);
-  const again = await ProtocolClient.login(tight.port, 'sender'); // a fresh send-rate bucket
+  const again = await ProtocolClient.login(tight.port, 'sbig2'); // the first sender has spent its burst
   assert.is((await send(again, 'rbig3', 'd'.repeat(400))).status, 'queued', 'acknowledging freed the space');
   assert.equal((await drain(tight, 'rbig2', 1)).map((m) => m.body), ['b'.repeat(1000)]);
   assert.equal((await drain(tight, 'rbig3', 2)).map((m) => m.body), ['c'.repeat(500), 'd'.repeat(400)]);
+  sender.close();
   again.close();
 });
 

@@ -1,5 +1,6 @@
 import { InMemoryMessageBuffer } from '../../src/adapters/memory/in-memory-message-buffer.ts';
 import { InMemoryPresence } from '../../src/adapters/memory/in-memory-presence.ts';
+import { InMemorySenderBuckets } from '../../src/adapters/memory/in-memory-sender-buckets.ts';
 import { InMemorySessionStore } from '../../src/adapters/memory/in-memory-session-store.ts';
 import { InMemoryThrottleStore } from '../../src/adapters/memory/in-memory-throttle-store.ts';
 import { RandomIdGenerator } from '../../src/adapters/system/random-id-generator.ts';
@@ -38,7 +39,7 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const accounts = new OperatorAccounts(credentials, hasher);
   const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
   const router = new Router(buffer, presence, gateway, sessions, credentials, new RandomIdGenerator(), clock, config);
-  const relay = new Relay({ sessions, gateway, presence, router, authenticator, accounts, clock, logger, config });
+  const relay = new Relay({ sessions, senders: new InMemorySenderBuckets(), gateway, presence, router, authenticator, accounts, clock, logger, config });
   let next = 0;
   const harness = {
     relay, router, gateway, credentials, hasher, logger, sessions, presence, buffer, clock, config,
