@@ -24,7 +24,8 @@ export class Authenticator {
     private readonly clock: Clock,
   ) {}
 
-  async authenticate(name: OperatorName, password: string): Promise<AuthOutcome> {
+  /** `stillWanted` turns false when the asking connection is gone: a queued hash is then skipped. */
+  async authenticate(name: OperatorName, password: string, stillWanted?: () => boolean): Promise<AuthOutcome> {
     const started = this.clock.now();
     // The attempt counts as a failure until proven otherwise, so guesses made in parallel from
     // many connections queue behind it instead of all being verified at once.
@@ -38,7 +39,7 @@ export class Authenticator {
     try {
       // PROTOCOL "Session" 4: an unknown name costs one hash too, so names cannot be probed by timing.
       const stored = await this.credentials.findHash(name);
-      const matches = await this.hasher.verify(password, stored);
+      const matches = await this.hasher.verify(password, stored, stillWanted);
       if (matches === 'busy') {
         // Not an attempt at all: the name's record goes back to what it was.
         await this.restore(name, previous, started);

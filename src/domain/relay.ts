@@ -193,7 +193,7 @@ export class Relay {
       if (!added.ok) return this.reply(session, added.code === 'name_taken' ? 'name_taken' : 'weak_password', frame.ref);
       logger.log('info', 'operator_registered', { conn: session.id, name: frame.name });
     } else {
-      const outcome = await authenticator.authenticate(frame.name, frame.password);
+      const outcome = await authenticator.authenticate(frame.name, frame.password, () => !session.closing);
       if (!outcome.ok && outcome.code === 'rate_limited') {
         return this.reply(session, 'rate_limited', frame.ref, outcome.retryAfterMs);
       }

@@ -3,8 +3,9 @@ export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /**
    * Whether the password matches a stored hash; `undefined` costs the same and is false.
-   * `busy` when so many verifications already wait that this one would not be answered in time.
+   * `busy` when it was not checked: too many already wait, or `stillWanted` turned false
+   * while it waited (its connection closed or timed out).
    */
-  verify(password: string, storedHash: string | undefined): Promise<boolean | 'busy'>;
+  verify(password: string, storedHash: string | undefined, stillWanted?: () => boolean): Promise<boolean | 'busy'>;
 }
 export const PasswordHasher = Symbol('PasswordHasher');

@@ -40,13 +40,28 @@ test('an unknown name costs about as much as a wrong password', async () => {
   assert.ok(unknown > wrong * 0.6 && unknown < wrong * 1.6, `wrong ${wrong.toFixed(0)} ms, unknown ${unknown.toFixed(0)} ms`);
 });
 
-test('past 32 verifications waiting for a hashing thread, more are answered busy at once', async () => {
+test('logins wait their turn, first come first served: none is refused for being late in line', async () => {
   const hasher = new ScryptPasswordHasher(FAST_SCRYPT);
   const stored = await hasher.hash('correct horse battery');
-  const verdicts = await Promise.all(Array.from({ length: 60 }, () => hasher.verify('guess', stored)));
-  const busy = verdicts.filter((v) => v === 'busy').length;
-  assert.ok(busy >= 60 - 32 - 2 && busy <= 60 - 32, `${busy} answered busy`);
-  assert.ok(verdicts.filter((v) => v === false).length >= 32);
+  const verdicts = await Promise.all(Array.from({ length: 60 }, (_, i) => hasher.verify(i === 59 ? 'correct horse battery' : 'guess', stored)));
+  assert.is(verdicts.filter((v) => v === 'busy').length, 0);
+  assert.is(verdicts[59], true, 'the last in line gets its answer');
+});
+
+test('a waiting task no longer wanted is skipped when its turn comes', async () => {
+  const { ABANDONED, ConcurrencyLimit } = await import('../../src/adapters/crypto/concurrency-limit.ts');
+  const limit = new ConcurrencyLimit(1);
+  let wanted = true;
+  const ran: number[] = [];
+  const first = limit.run(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    ran.push(1);
+  });
+  const second = limit.run(async () => void ran.push(2), () => wanted);
+  const third = limit.run(async () => void ran.push(3), () => true);
+  wanted = false;
+  assert.equal(await Promise.all([first, second, third]), [undefined, ABANDONED, undefined]);
+  assert.equal(ran, [1, 3]);
 });
 
 test.run();

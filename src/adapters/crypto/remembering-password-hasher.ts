@@ -22,12 +22,12 @@ export class RememberingPasswordHasher implements PasswordHasher {
     return this.inner.hash(password);
   }
 
-  async verify(password: string, storedHash: string | undefined): Promise<boolean | 'busy'> {
-    if (storedHash === undefined) return this.inner.verify(password, storedHash);
+  async verify(password: string, storedHash: string | undefined, stillWanted?: () => boolean): Promise<boolean | 'busy'> {
+    if (storedHash === undefined) return this.inner.verify(password, storedHash, stillWanted);
     const tag = createHmac('sha256', this.key).update(storedHash).update('\0').update(password).digest('base64');
     const until = this.verified.get(tag);
     if (until !== undefined && until > this.now()) return true;
-    const matches = await this.inner.verify(password, storedHash);
+    const matches = await this.inner.verify(password, storedHash, stillWanted);
     this.verified.delete(tag);
     if (matches === true) {
       this.verified.set(tag, this.now() + REMEMBER_MS);

@@ -2,13 +2,13 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { PasswordHasher } from '../../ports/password-hasher.ts';
-import { ConcurrencyLimit } from './concurrency-limit.ts';
+import { ABANDONED, ConcurrencyLimit } from './concurrency-limit.ts';
 
 /** scrypt parameters for new hashes: 32 MiB and about 150 ms on a small server core. */
 export const SCRYPT_DEFAULTS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_BYTES = 32;
-/** Verifications allowed to wait for a hashing thread: about 5 s of hashing on a small server. */
-const MAX_WAITING_VERIFICATIONS = 32;
+/** Verifications allowed to wait for a hashing thread at once. */
+const MAX_WAITING_VERIFICATIONS = 4096;
 const SALT_BYTES = 16;
 const PREFIX = 'scrypt';
 
@@ -30,13 +30,14 @@ export class ScryptPasswordHasher implements PasswordHasher {
     return [PREFIX, N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
   }
 
-  async verify(password: string, storedHash: string | undefined): Promise<boolean | 'busy'> {
-    // A flood of logins must not queue hashes past the auth timeout for everyone else.
+  async verify(password: string, storedHash: string | undefined, stillWanted?: () => boolean): Promise<boolean | 'busy'> {
+    // Memory's bound only: each connection has at most one login waiting, first come first served.
     if (this.hashing.waiting >= MAX_WAITING_VERIFICATIONS) return 'busy';
     // An unknown name is checked against a decoy hash of the same cost, and always fails.
     const stored = parse(storedHash ?? (await (this.decoy ??= this.hash(randomBytes(16).toString('hex')))));
     if (stored === undefined) return false;
-    const key = await this.hashing.run(() => derive(password, stored.salt, stored.key.length, stored.options));
+    const key = await this.hashing.run(() => derive(password, stored.salt, stored.key.length, stored.options), stillWanted ?? (() => true));
+    if (key === ABANDONED) return 'busy';
     return timingSafeEqual(key, stored.key) && storedHash !== undefined;
   }
 }

@@ -78,9 +78,10 @@ export class TcpConnection {
    */
   close(): void {
     if (this.closeRequested) return;
-    this.flush();
+    // Requested before the last flush, so a drain it causes pushes nothing more.
     this.closeRequested = true;
-    const closedAlready = this.events.includes(CLOSED);
+    this.flush();
+    const closedAlready = this.events.indexOf(CLOSED, this.head) !== -1;
     this.events = closedAlready ? [CLOSED] : [];
     this.head = 0;
     this.queuedBytes = 0;
