@@ -27,3 +27,12 @@ export function newSession(id: ConnectionId): Session {
     authFailures: 0, protocolErrors: 0, closing: false,
   };
 }
+
+/**
+ * The core is done with this connection (quit, fatal error, takeover, shutdown, close): nothing
+ * more is pushed to it and its further frames are ignored. The one way a session ends.
+ */
+export function endSession(session: Session): void {
+  session.closing = true;
+  session.ready = false;
+}

@@ -6,6 +6,7 @@ import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { ConnectionId, Session } from './connection.ts';
+import { endSession } from './connection.ts';
 import { describeError } from './describe-error.ts';
 import type { ErrorCode } from './errors.ts';
 import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
@@ -87,7 +88,7 @@ export class Relay {
     const session = this.deps.sessions.get(connection);
     if (session === undefined) return;
     this.deps.sessions.delete(connection);
-    session.closing = true;
+    endSession(session);
     this.deps.logger.log('debug', 'connection_closed', { conn: connection });
     await this.guarded(connection, 'close', () => this.deps.router.close(session));
   }
@@ -115,7 +116,7 @@ export class Relay {
     const { sessions, gateway } = this.deps;
     for (const connection of [...sessions.connections()]) {
       const session = sessions.get(connection);
-      if (session !== undefined) session.closing = true;
+      if (session !== undefined) endSession(session);
       gateway.send(connection, { op: 'bye', reason: 'shutdown' });
       gateway.close(connection);
     }
@@ -157,7 +158,7 @@ export class Relay {
         gateway.send(session.id, withRef<OutboundFrame>({ op: 'pong' }, frame.ref));
         return;
       case 'quit':
-        session.closing = true;
+        endSession(session);
         gateway.send(session.id, { op: 'bye', reason: 'quit' });
         gateway.close(session.id);
         return;
@@ -221,7 +222,7 @@ export class Relay {
   }
 
   private fatal(session: Session, code: ErrorCode, ref?: string): void {
-    session.closing = true;
+    endSession(session);
     this.deps.logger.log('info', 'connection_closed_on_error', { conn: session.id, code });
     this.fail(session.id, code, ref);
   }

@@ -6,6 +6,7 @@ import type { MessageBuffer } from '../ports/message-buffer.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { ConnectionId, Session } from './connection.ts';
+import { endSession } from './connection.ts';
 import type { OutboundFrame } from './frames.ts';
 import type { QueuedMessage } from './messages.ts';
 import type { OperatorName } from './names.ts';
@@ -72,8 +73,8 @@ export class Router {
     await this.push(session);
   }
 
+  /** Called once the session has ended: it no longer holds its operator's presence. */
   async close(session: Session): Promise<void> {
-    session.ready = false;
     if (session.name !== undefined) await this.presence.release(session.name, session.id);
   }
 
@@ -132,10 +133,7 @@ export class Router {
 
   private replace(previous: ConnectionId): void {
     const older = this.sessions.get(previous);
-    if (older !== undefined) {
-      older.ready = false;
-      older.closing = true;
-    }
+    if (older !== undefined) endSession(older);
     this.gateway.send(previous, { op: 'bye', reason: 'replaced' });
     this.gateway.close(previous);
   }

@@ -1,44 +1,49 @@
 import type { Socket } from 'node:net';
-import { createInterface } from 'node:readline';
+import { ClientFrameChannel } from './client-frame-channel.ts';
+import type { ServerFrame } from './client-frame-channel.ts';
+
+type Verdict = { healthy: boolean; detail: string };
 
 /**
  * PROTOCOL "Command line", health: healthy when the server says hello and answers a ping
- * within `timeoutMs`. Resolves with a one-line verdict.
+ * within `timeoutMs`. Resolves with a one-line verdict. Speaks through the client's framing.
  */
-export async function checkHealth(connect: () => Promise<Socket>, timeoutMs: number): Promise<{ healthy: boolean; detail: string }> {
-  let socket: Socket | undefined;
-  const deadline = new Promise<{ healthy: false; detail: string }>((resolve) => {
-    setTimeout(() => resolve({ healthy: false, detail: `no answer within ${timeoutMs / 1000} s` }), timeoutMs).unref();
-  });
-  const exchange = (async () => {
-    socket = await connect();
-    const lines = createInterface({ input: socket, crlfDelay: Infinity });
-    let greeted = false;
-    for await (const line of lines) {
-      const frame = parse(line);
-      if (!greeted) {
-        if (frame?.op !== 'hello' || frame.server !== 'litsxg') return { healthy: false, detail: `unexpected greeting: ${frame?.op === 'error' ? String(frame.code) : 'not a Litsxg server'}` };
-        greeted = true;
-        socket.write('{"op":"ping","ref":"health"}\n');
-      } else if (frame?.op === 'pong' && frame.ref === 'health') {
-        socket.write('{"op":"quit"}\n');
-        return { healthy: true, detail: 'hello and pong received' };
-      }
-    }
-    return { healthy: false, detail: 'connection closed before pong' };
-  })().catch((error: Error) => ({ healthy: false, detail: error.message }));
+export async function checkHealth(connect: () => Promise<Socket>, timeoutMs: number): Promise<Verdict> {
+  let channel: ClientFrameChannel | undefined;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([exchange, deadline]);
+    return await new Promise<Verdict>((settle) => {
+      let settled = false;
+      const resolve = (verdict: Verdict) => {
+        settled = true;
+        settle(verdict);
+      };
+      timer = setTimeout(() => resolve({ healthy: false, detail: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+      let greeted = false;
+      const onFrame = (frame: ServerFrame) => {
+        if (!greeted) {
+          if (frame.op !== 'hello' || frame.server !== 'litsxg') {
+            resolve({ healthy: false, detail: `unexpected greeting: ${frame.op === 'error' ? String(frame.code) : 'not a Litsxg server'}` });
+            return;
+          }
+          greeted = true;
+          channel?.send({ op: 'ping', ref: 'health' });
+        } else if (frame.op === 'pong' && frame.ref === 'health') {
+          channel?.send({ op: 'quit' });
+          resolve({ healthy: true, detail: 'hello and pong received' });
+        }
+      };
+      connect().then(
+        (socket) => {
+          // Too late: the verdict is in.
+          if (settled) return void socket.destroy();
+          channel = new ClientFrameChannel(socket, onFrame, () => resolve({ healthy: false, detail: 'connection closed before pong' }));
+        },
+        (error: Error) => resolve({ healthy: false, detail: error.message }),
+      );
+    });
   } finally {
-    socket?.destroy();
-  }
-}
-
-function parse(line: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
+    clearTimeout(timer);
+    channel?.close();
   }
 }
