@@ -157,11 +157,13 @@ class ListenError extends Error {
 /** Queues of operators who never come back are emptied as their messages outlive the TTL. */
 function startExpiry(buffer: MessageBuffer, ttlMs: number, logger: JsonLinesLogger): NodeJS.Timeout {
   const every = Math.min(60_000, Math.max(1_000, ttlMs / 10));
-  return setInterval(() => {
-    buffer.expire(Date.now()).then(
-      (dropped) => dropped > 0 && logger.log('info', 'messages_expired', { count: dropped }),
-      (error: Error) => logger.log('error', 'expiry_failed', { reason: error.message }),
-    );
+  return setInterval(async () => {
+    try {
+      const dropped = await buffer.expire(Date.now());
+      if (dropped > 0) logger.log('info', 'messages_expired', { count: dropped });
+    } catch (error) {
+      logger.log('error', 'expiry_failed', { reason: (error as Error).message });
+    }
   }, every).unref();
 }
 

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../ports/awaitable.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -5,6 +6,7 @@ import type { Presence } from '../ports/presence.ts';
 import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
+import { andThen } from './awaitable.ts';
 import type { ConnectionId, Session } from './connection.ts';
 import { endSession } from './connection.ts';
 import { describeError } from './describe-error.ts';
@@ -55,7 +57,8 @@ export class Relay {
     gateway.send(connection, { op: 'hello', server: 'litsxg', protocol: 1, registration: config.registration });
   }
 
-  async onFrame(connection: ConnectionId, line: string | null): Promise<void> {
+  /** Handles the frame at once, without a promise, whenever the ports answer at once. */
+  onFrame(connection: ConnectionId, line: string | null): Awaitable<void> {
     const session = this.deps.sessions.get(connection);
     if (session === undefined || session.closing) return;
     const decoded = decodeFrame(line);
@@ -64,14 +67,12 @@ export class Relay {
     if (op !== undefined && session.name === undefined && !PRE_AUTH_OPS.has(op)) {
       this.reply(session, 'not_authenticated', decoded.ok ? decoded.frame.ref : decoded.ref);
     } else if (decoded.ok) {
+      const frame = decoded.frame;
       try {
-        // Frames answered on the spot return nothing: no promise to wait for.
-        const pending = this.handle(session, decoded.frame);
-        if (pending !== undefined) await pending;
+        const pending = this.handle(session, frame);
+        if (pending instanceof Promise) return pending.catch((error: unknown) => this.frameFailed(session, frame, error));
       } catch (error) {
-        // PROTOCOL "Errors" and STYLE 7: a bug or a broken dependency costs this frame, not the connection.
-        this.logFailure(session.id, decoded.frame.op, error);
-        this.reply(session, 'internal', decoded.frame.ref);
+        this.frameFailed(session, frame, error);
       }
     } else {
       this.protocolError(session, decoded.code, decoded.ref);
@@ -123,7 +124,7 @@ export class Relay {
   }
 
   /** Runs work that no frame answers for (a drain, a close): a failure is only logged. */
-  private async guarded(connection: ConnectionId, op: string, work: () => Promise<void>): Promise<void> {
+  private async guarded(connection: ConnectionId, op: string, work: () => Awaitable<void>): Promise<void> {
     try {
       await work();
     } catch (error) {
@@ -131,12 +132,18 @@ export class Relay {
     }
   }
 
+  /** PROTOCOL "Errors" and STYLE 7: a bug or a broken dependency costs this frame, not the connection. */
+  private frameFailed(session: Session, frame: InboundFrame, error: unknown): void {
+    this.logFailure(session.id, frame.op, error);
+    this.reply(session, 'internal', frame.ref);
+  }
+
   /** Where it failed, never what it carried. */
   private logFailure(connection: ConnectionId, op: string, error: unknown): void {
     this.deps.logger.log('error', 'handler_failed', { conn: connection, op, ...describeError(error) });
   }
 
-  private handle(session: Session, frame: InboundFrame): Promise<void> | undefined {
+  private handle(session: Session, frame: InboundFrame): Awaitable<void> {
     const { gateway, router, clock } = this.deps;
     switch (frame.op) {
       case 'auth':
@@ -174,10 +181,11 @@ export class Relay {
     return wait;
   }
 
-  private async send(session: Session, frame: InboundFrame & { op: 'send' }): Promise<void> {
-    const outcome = await this.deps.router.route(session.name!, frame.to, frame.body);
-    if (!outcome.ok) return this.reply(session, outcome.code, frame.ref);
-    this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, frame.ref));
+  private send(session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<void> {
+    return andThen(this.deps.router.route(session.name!, frame.to, frame.body), (outcome) => {
+      if (!outcome.ok) return this.reply(session, outcome.code, frame.ref);
+      this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, frame.ref));
+    });
   }
 
   private async who(session: Session): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../ports/awaitable.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { CredentialRepository } from '../ports/credential-repository.ts';
@@ -5,10 +6,11 @@ import type { IdGenerator } from '../ports/id-generator.ts';
 import type { MessageBuffer } from '../ports/message-buffer.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SessionStore } from '../ports/session-store.ts';
+import { andThen } from './awaitable.ts';
 import type { ConnectionId, Session } from './connection.ts';
 import { endSession } from './connection.ts';
 import type { OutboundFrame } from './frames.ts';
-import type { QueuedMessage } from './messages.ts';
+import type { QueuedMessage, StoredMessage } from './messages.ts';
 import type { OperatorName } from './names.ts';
 import type { RelayConfig } from './relay-config.ts';
 import { utf8ByteLength } from './text.ts';
@@ -19,6 +21,8 @@ export type RouteOutcome =
 
 /** Messages fetched from the buffer per round of pushing to one connection. */
 const PUSH_BATCH = 64;
+const BODY_TOO_LARGE: RouteOutcome = { ok: false, code: 'body_too_large' };
+const NO_SUCH_RECIPIENT: RouteOutcome = { ok: false, code: 'no_such_recipient' };
 
 /** Routing and buffering: queue every message, push it while the recipient keeps up, receipts. */
 export class Router {
@@ -34,23 +38,29 @@ export class Router {
   ) {}
 
   /** PROTOCOL "Messages": every message is queued first and stays there until acknowledged. */
-  async route(from: OperatorName, to: OperatorName, body: string): Promise<RouteOutcome> {
+  route(from: OperatorName, to: OperatorName, body: string): Awaitable<RouteOutcome> {
     const bytes = utf8ByteLength(body);
-    if (bytes > this.config.maxBodyBytes) return { ok: false, code: 'body_too_large' };
-    if (!(await this.credentials.exists(to))) return { ok: false, code: 'no_such_recipient' };
-    const message = { id: this.ids.messageId(), from, body, ts: this.clock.now(), bytes };
-    const queued = await this.buffer.enqueue(to, message, this.config.buffer);
-    if (!queued.ok) return queued;
-    const recipient = await this.presence.lookup(to);
-    if (recipient === undefined) return { ok: true, id: message.id, status: 'queued' };
+    if (bytes > this.config.maxBodyBytes) return BODY_TOO_LARGE;
+    return andThen(this.credentials.exists(to), (known) => {
+      if (!known) return NO_SUCH_RECIPIENT;
+      const message = { id: this.ids.messageId(), from, body, ts: this.clock.now(), bytes };
+      return andThen(this.buffer.enqueue(to, message, this.config.buffer), (queued) => {
+        if (!queued.ok) return queued;
+        return andThen(this.presence.lookup(to), (recipient) => this.pushTo(recipient, message.id, queued.seq));
+      });
+    });
+  }
+
+  /** Pushes a message just queued (sequence number `seq`) to its recipient's connection, if any. */
+  private pushTo(recipient: ConnectionId | undefined, id: string, seq: number): Awaitable<RouteOutcome> {
+    if (recipient === undefined) return { ok: true, id, status: 'queued' };
     const local = this.sessions.get(recipient);
     if (local === undefined) {
       // Held by another instance: it pushes from the shared buffer when woken.
       this.gateway.wake(recipient);
-      return { ok: true, id: message.id, status: 'delivered' };
+      return { ok: true, id, status: 'delivered' };
     }
-    await this.push(local);
-    return { ok: true, id: message.id, status: local.pushedThrough >= queued.seq ? 'delivered' : 'queued' };
+    return andThen(this.push(local), () => ({ ok: true, id, status: local.pushedThrough >= seq ? 'delivered' : 'queued' }));
   }
 
   /**
@@ -79,23 +89,9 @@ export class Router {
   }
 
   /** PROTOCOL "Messages", acknowledgement and receipt: receipts go to senders still connected. */
-  async acknowledge(recipient: OperatorName, ids: readonly string[]): Promise<void> {
+  acknowledge(recipient: OperatorName, ids: readonly string[]): Awaitable<void> {
     if (ids.length === 0) return;
-    const acknowledged = await this.buffer.acknowledge(recipient, ids);
-    // Acks usually name messages of one sender: their connection is looked up once in a row.
-    let from: OperatorName | undefined;
-    let sender: ConnectionId | undefined;
-    for (const message of acknowledged) {
-      if (message.from !== from) {
-        from = message.from;
-        sender = await this.presence.lookup(from);
-      }
-      // Nothing may come between a welcome and its pending messages: a sender still logging in
-      // here goes without (receipts are not queued). One on another instance is ready by then.
-      if (sender !== undefined && this.sessions.get(sender)?.ready !== false) {
-        this.gateway.send(sender, { op: 'receipt', id: message.id, to: recipient });
-      }
-    }
+    return andThen(this.buffer.acknowledge(recipient, ids), (acknowledged) => this.sendReceipts(recipient, acknowledged, 0));
   }
 
   /**
@@ -103,32 +99,80 @@ export class Router {
    * high-water mark; the transport calls again once it drains. One loop per connection at a
    * time, so nothing is pushed twice or out of order.
    */
-  async push(session: Session): Promise<void> {
+  push(session: Session): Awaitable<void> {
     if (!session.ready || session.name === undefined) return;
     if (session.pushing) {
       session.pushAgain = true;
       return;
     }
     session.pushing = true;
-    try {
-      do {
-        session.pushAgain = false;
-        while (session.ready && this.gateway.canTakeMore(session.id)) {
-          const batch = await this.buffer.take(session.name, session.pushedThrough, PUSH_BATCH, this.clock.now());
-          this.deliver(session, batch);
-          if (batch.length < PUSH_BATCH) break;
-        }
-      } while (session.pushAgain && session.ready);
-    } finally {
-      session.pushing = false;
+    return this.pushRounds(session, session.name, true);
+  }
+
+  /** Receipts for `acknowledged` from `start` on; acks usually name one sender's messages in a row. */
+  private sendReceipts(recipient: OperatorName, acknowledged: readonly StoredMessage[], start: number): Awaitable<void> {
+    while (start < acknowledged.length) {
+      const first = start;
+      const from = acknowledged[first]!.from;
+      while (start < acknowledged.length && acknowledged[start]!.from === from) start++;
+      const end = start;
+      const sender = this.presence.lookup(from);
+      if (sender instanceof Promise) {
+        return sender.then((connection) => {
+          this.sendReceiptsTo(connection, recipient, acknowledged, first, end);
+          return this.sendReceipts(recipient, acknowledged, end);
+        });
+      }
+      this.sendReceiptsTo(sender, recipient, acknowledged, first, end);
     }
   }
 
-  private deliver(session: Session, messages: readonly QueuedMessage[]): void {
+  private sendReceiptsTo(
+    sender: ConnectionId | undefined, recipient: OperatorName, acknowledged: readonly StoredMessage[], first: number, end: number,
+  ): void {
+    // Nothing may come between a welcome and its pending messages: a sender still logging in
+    // here goes without (receipts are not queued). One on another instance is ready by then.
+    if (sender === undefined || this.sessions.get(sender)?.ready === false) return;
+    for (let i = first; i < end; i++) this.gateway.send(sender, { op: 'receipt', id: acknowledged[i]!.id, to: recipient });
+  }
+
+  /**
+   * Takes and delivers batches while the connection has room and there may be more (`more`: the
+   * last batch was full) or a push was asked for meanwhile. Ends the loop it runs for.
+   */
+  private pushRounds(session: Session, name: OperatorName, more: boolean): Awaitable<void> {
+    try {
+      while (session.ready && (more || session.pushAgain) && this.gateway.canTakeMore(session.id)) {
+        session.pushAgain = false;
+        const batch = this.buffer.take(name, session.pushedThrough, PUSH_BATCH, this.clock.now());
+        if (batch instanceof Promise) return this.pushAfter(session, name, batch);
+        more = this.deliver(session, batch);
+      }
+    } catch (error) {
+      session.pushing = false;
+      throw error;
+    }
+    session.pushing = false;
+  }
+
+  private async pushAfter(session: Session, name: OperatorName, batch: Promise<QueuedMessage[]>): Promise<void> {
+    let more: boolean;
+    try {
+      more = this.deliver(session, await batch);
+    } catch (error) {
+      session.pushing = false;
+      throw error;
+    }
+    return this.pushRounds(session, name, more);
+  }
+
+  /** Sends the messages in order; true when the batch was full, so more may wait. */
+  private deliver(session: Session, messages: readonly QueuedMessage[]): boolean {
     for (const message of messages) {
       this.gateway.send(session.id, messageFrame(message));
       session.pushedThrough = message.seq;
     }
+    return messages.length === PUSH_BATCH;
   }
 
   private replace(previous: ConnectionId): void {

@@ -1,10 +1,11 @@
 import type { OperatorName } from '../domain/names.ts';
+import type { Awaitable } from './awaitable.ts';
 
 export interface CredentialRepository {
   /** The stored password hash, read afresh so changes apply at the next authentication. */
   findHash(name: OperatorName): Promise<string | undefined>;
   /** Whether an operator exists; cheap enough for the per-message path. */
-  exists(name: OperatorName): Promise<boolean>;
+  exists(name: OperatorName): Awaitable<boolean>;
   /** False when the name is taken. */
   add(name: OperatorName, hash: string): Promise<boolean>;
   /** False when there is no such operator. */

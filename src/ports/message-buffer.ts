@@ -1,5 +1,6 @@
 import type { BufferLimits, QueuedMessage, StoredMessage } from '../domain/messages.ts';
 import type { OperatorName } from '../domain/names.ts';
+import type { Awaitable } from './awaitable.ts';
 
 export type EnqueueResult = { ok: true; seq: number } | { ok: false; code: 'queue_full' };
 
@@ -9,15 +10,15 @@ export type EnqueueResult = { ok: true; seq: number } | { ok: false; code: 'queu
  */
 export interface MessageBuffer {
   /** Appends, or refuses when the recipient's queue or the whole buffer is at a limit. */
-  enqueue(to: OperatorName, message: StoredMessage, limits: BufferLimits): Promise<EnqueueResult>;
+  enqueue(to: OperatorName, message: StoredMessage, limits: BufferLimits): Awaitable<EnqueueResult>;
   /**
    * Up to `max` unexpired messages after `afterSeq`, oldest first, each marked as pushed;
    * `redelivered` tells whether it had been pushed before. Expired ones are dropped.
    */
-  take(to: OperatorName, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]>;
+  take(to: OperatorName, afterSeq: number, max: number, now: number): Awaitable<QueuedMessage[]>;
   /** Removes the acknowledged messages and returns them; unknown ids are ignored. */
-  acknowledge(to: OperatorName, ids: readonly string[]): Promise<StoredMessage[]>;
+  acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<StoredMessage[]>;
   /** Drops every message older than its time-to-live; returns how many. */
-  expire(now: number): Promise<number>;
+  expire(now: number): Awaitable<number>;
 }
 export const MessageBuffer = Symbol('MessageBuffer');

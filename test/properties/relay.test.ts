@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { InMemoryMessageBuffer } from '../../src/adapters/memory/in-memory-message-buffer.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import type { BufferLimits, QueuedMessage, StoredMessage } from '../../src/domain/messages.ts';
+import type { Awaitable } from '../../src/ports/awaitable.ts';
 import type { EnqueueResult, MessageBuffer } from '../../src/ports/message-buffer.ts';
 import { inProcessRelay } from '../support/in-process-relay.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
@@ -17,13 +18,13 @@ class SequenceRecordingBuffer implements MessageBuffer {
     if (result.ok) this.seqById.set(message.id, result.seq);
     return result;
   }
-  take(to: string, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]> {
+  take(to: string, afterSeq: number, max: number, now: number): Awaitable<QueuedMessage[]> {
     return this.inner.take(to, afterSeq, max, now);
   }
-  acknowledge(to: string, ids: readonly string[]): Promise<StoredMessage[]> {
+  acknowledge(to: string, ids: readonly string[]): Awaitable<StoredMessage[]> {
     return this.inner.acknowledge(to, ids);
   }
-  expire(now: number): Promise<number> {
+  expire(now: number): Awaitable<number> {
     return this.inner.expire(now);
   }
 }

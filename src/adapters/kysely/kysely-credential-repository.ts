@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { inject, injectable } from 'inversify';
 import type { OperatorName } from '../../domain/names.ts';
 import { Clock } from '../../ports/clock.ts';
+import type { Awaitable } from '../../ports/awaitable.ts';
 import type { CredentialRepository } from '../../ports/credential-repository.ts';
 import { CredentialDatabase } from './credential-database.ts';
 import { CredentialDialect } from './credential-dialect.ts';
@@ -32,8 +33,10 @@ export class KyselyCredentialRepository implements CredentialRepository {
     return row?.password_hash;
   }
 
-  async exists(name: OperatorName): Promise<boolean> {
-    return (await this.currentNames()).has(name);
+  /** Answered from the set while it is fresh: the per-message path waits for no database. */
+  exists(name: OperatorName): Awaitable<boolean> {
+    if (this.names !== undefined && this.clock.now() - this.checkedAt < NAMES_RECHECK_MS) return this.names.has(name);
+    return this.reloadNames().then((names) => names.has(name));
   }
 
   async add(name: OperatorName, hash: string): Promise<boolean> {
@@ -72,10 +75,9 @@ export class KyselyCredentialRepository implements CredentialRepository {
     await this.db.destroy();
   }
 
-  private async currentNames(): Promise<Set<OperatorName>> {
-    const now = this.clock.now();
-    if (this.names !== undefined && now - this.checkedAt < NAMES_RECHECK_MS) return this.names;
-    this.checkedAt = now;
+  private async reloadNames(): Promise<Set<OperatorName>> {
+    // Set first: lookups meanwhile answer from the names already known.
+    this.checkedAt = this.clock.now();
     // Asked even for the first load, so that the dialect's next answer compares with this moment.
     const changed = await this.dialect.namesChanged();
     if (this.names === undefined || changed) this.names = new Set(await this.list());

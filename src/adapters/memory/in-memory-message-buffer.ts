@@ -1,4 +1,5 @@
 import { injectable } from 'inversify';
+import type { Awaitable } from '../../ports/awaitable.ts';
 import type { BufferLimits, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
 import type { OperatorName } from '../../domain/names.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
@@ -16,7 +17,7 @@ export class InMemoryMessageBuffer implements MessageBuffer {
   // One counter for every queue: a sequence number is never reused, whatever happens to a queue.
   private lastSeq = 0;
 
-  async enqueue(to: OperatorName, message: StoredMessage, limits: BufferLimits): Promise<EnqueueResult> {
+  enqueue(to: OperatorName, message: StoredMessage, limits: BufferLimits): Awaitable<EnqueueResult> {
     const queue = this.queues.get(to) ?? new RecipientQueue();
     this.expireQueue(queue, message.ts);
     const full =
@@ -31,14 +32,14 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     return { ok: true, seq };
   }
 
-  async take(to: OperatorName, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]> {
+  take(to: OperatorName, afterSeq: number, max: number, now: number): Awaitable<QueuedMessage[]> {
     const queue = this.queues.get(to);
     if (queue === undefined) return [];
     this.expireQueue(queue, now);
     return queue.take(afterSeq, max);
   }
 
-  async acknowledge(to: OperatorName, ids: readonly string[]): Promise<StoredMessage[]> {
+  acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<StoredMessage[]> {
     const queue = this.queues.get(to);
     if (queue === undefined) return [];
     const removed: StoredMessage[] = [];
@@ -51,7 +52,7 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     return removed;
   }
 
-  async expire(now: number): Promise<number> {
+  expire(now: number): Awaitable<number> {
     let dropped = 0;
     for (const queue of this.queues.values()) dropped += this.expireQueue(queue, now);
     return dropped;

@@ -1,4 +1,5 @@
 import { injectable } from 'inversify';
+import type { Awaitable } from '../../ports/awaitable.ts';
 import type { ConnectionId } from '../../domain/connection.ts';
 import type { OperatorName } from '../../domain/names.ts';
 import type { Presence } from '../../ports/presence.ts';
@@ -7,21 +8,21 @@ import type { Presence } from '../../ports/presence.ts';
 export class InMemoryPresence implements Presence {
   private readonly sessions = new Map<OperatorName, ConnectionId>();
 
-  async claim(name: OperatorName, connection: ConnectionId): Promise<ConnectionId | undefined> {
+  claim(name: OperatorName, connection: ConnectionId): Awaitable<ConnectionId | undefined> {
     const previous = this.sessions.get(name);
     this.sessions.set(name, connection);
     return previous;
   }
 
-  async release(name: OperatorName, connection: ConnectionId): Promise<void> {
+  release(name: OperatorName, connection: ConnectionId): Awaitable<void> {
     if (this.sessions.get(name) === connection) this.sessions.delete(name);
   }
 
-  async lookup(name: OperatorName): Promise<ConnectionId | undefined> {
+  lookup(name: OperatorName): Awaitable<ConnectionId | undefined> {
     return this.sessions.get(name);
   }
 
-  async online(): Promise<OperatorName[]> {
+  online(): Awaitable<OperatorName[]> {
     return [...this.sessions.keys()].sort();
   }
 }

@@ -109,7 +109,7 @@ export class TcpConnection {
     // Reading goes on only while what waits is under one frame limit and the peer keeps up with
     // its output: pausing costs system calls, so it is done under pressure only.
     if (this.queuedBytes >= this.options.maxFrameBytes || !this.hasRoom()) this.pause();
-    if (!this.processing) void this.process();
+    if (!this.processing) this.process();
   }
 
   private readonly enqueue = (line: Event): void => {
@@ -117,29 +117,37 @@ export class TcpConnection {
     this.queuedBytes += weight(line);
   };
 
-  /** PROTOCOL "Slow consumers": past the high-water mark, stop reading too until the peer drains. */
-  private async process(): Promise<void> {
+  /**
+   * PROTOCOL "Slow consumers": past the high-water mark, stop reading too until the peer drains.
+   * Events the relay handles at once are taken in one synchronous loop; one it must wait for
+   * holds the rest back until it is done.
+   */
+  private process(): void {
     this.processing = true;
-    try {
-      // Once the peer is gone nothing more is written, so what it sent before leaving is handled.
-      while (this.head < this.events.length && (this.peerGone || this.canTakeMore())) {
-        const event = this.events[this.head++]!;
-        this.queuedBytes -= weight(event);
-        if (event === CLOSED) {
-          await this.relay.onClose(this.id);
-          return this.finished(this);
-        }
-        if (event === OVERSIZED) this.relay.onOversizedFrame(this.id);
-        else await this.relay.onFrame(this.id, event);
+    // Once the peer is gone nothing more is written, so what it sent before leaving is handled.
+    while (this.head < this.events.length && (this.peerGone || this.canTakeMore())) {
+      const event = this.events[this.head++]!;
+      this.queuedBytes -= weight(event);
+      if (event === CLOSED) {
+        void this.relay.onClose(this.id).then(() => this.finished(this));
+        return;
       }
-    } finally {
-      this.processing = false;
-      if (this.head === this.events.length) {
-        this.events.length = 0;
-        this.head = 0;
+      if (event === OVERSIZED) {
+        this.relay.onOversizedFrame(this.id);
+        continue;
       }
-      this.resumeWhenReady();
+      const pending = this.relay.onFrame(this.id, event);
+      if (pending instanceof Promise) {
+        void pending.then(() => this.process());
+        return;
+      }
     }
+    this.processing = false;
+    if (this.head === this.events.length) {
+      this.events.length = 0;
+      this.head = 0;
+    }
+    this.resumeWhenReady();
   }
 
   private hasRoom(): boolean {
@@ -160,7 +168,7 @@ export class TcpConnection {
 
   private drained(): void {
     void this.relay.onDrain(this.id);
-    if (!this.processing && this.head < this.events.length) void this.process();
+    if (!this.processing && this.head < this.events.length) this.process();
     else this.resumeWhenReady();
   }
 
@@ -170,7 +178,7 @@ export class TcpConnection {
     this.peerGone = true;
     this.output = [];
     this.events.push(CLOSED);
-    if (!this.processing) void this.process();
+    if (!this.processing) this.process();
   }
 }
 
