@@ -7,7 +7,6 @@ import { Router } from '../domain/router.ts';
 import { Clock } from '../ports/clock.ts';
 import { ConnectionGateway } from '../ports/connection-gateway.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
-import { IdGenerator } from '../ports/id-generator.ts';
 import { Logger } from '../ports/logger.ts';
 import { MessageBuffer } from '../ports/message-buffer.ts';
 import { PasswordHasher } from '../ports/password-hasher.ts';
@@ -41,10 +40,10 @@ export function relayModule(config: RelayConfigShape): ContainerModule {
       .toResolvedValue(
         (
           buffer: MessageBuffer, presence: Presence, gateway: ConnectionGateway, sessions: SessionStore,
-          credentials: CredentialRepository, ids: IdGenerator, clock: Clock, relayConfig: RelayConfigShape,
+          credentials: CredentialRepository, clock: Clock, relayConfig: RelayConfigShape,
         ) =>
-          new Router(buffer, presence, gateway, sessions, credentials, ids, clock, relayConfig),
-        [MessageBuffer, Presence, ConnectionGateway, SessionStore, CredentialRepository, IdGenerator, Clock, RelayConfig],
+          new Router(buffer, presence, gateway, sessions, credentials, clock, relayConfig),
+        [MessageBuffer, Presence, ConnectionGateway, SessionStore, CredentialRepository, Clock, RelayConfig],
       )
       .inSingletonScope();
     bind(Relay)

@@ -1,13 +1,18 @@
 import type { OperatorName } from './names.ts';
 
-/** A message as the buffer keeps it; `ts` is when the server accepted it. */
-export interface StoredMessage {
-  readonly id: string;
+/** A message accepted for queueing; the buffer gives it its id. `ts` is when the server accepted it. */
+export interface NewMessage {
   readonly from: OperatorName;
   readonly body: string;
   readonly ts: number;
   /** UTF-8 bytes of the body: what the byte limits count. */
   readonly bytes: number;
+}
+
+/** A message as the buffer keeps it. */
+export interface StoredMessage extends NewMessage {
+  /** Opaque to clients, unique across instances and restarts. */
+  readonly id: string;
 }
 
 /** A message handed out for pushing. */

@@ -2,7 +2,6 @@ import type { Awaitable } from '../ports/awaitable.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { CredentialRepository } from '../ports/credential-repository.ts';
-import type { IdGenerator } from '../ports/id-generator.ts';
 import type { MessageBuffer } from '../ports/message-buffer.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SessionStore } from '../ports/session-store.ts';
@@ -32,7 +31,6 @@ export class Router {
     private readonly gateway: ConnectionGateway,
     private readonly sessions: SessionStore,
     private readonly credentials: CredentialRepository,
-    private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly config: RelayConfig,
   ) {}
@@ -43,10 +41,9 @@ export class Router {
     if (bytes > this.config.maxBodyBytes) return BODY_TOO_LARGE;
     return andThen(this.credentials.exists(to), (known) => {
       if (!known) return NO_SUCH_RECIPIENT;
-      const message = { id: this.ids.messageId(), from, body, ts: this.clock.now(), bytes };
-      return andThen(this.buffer.enqueue(to, message, this.config.buffer), (queued) => {
+      return andThen(this.buffer.enqueue(to, { from, body, ts: this.clock.now(), bytes }, this.config.buffer), (queued) => {
         if (!queued.ok) return queued;
-        return andThen(this.presence.lookup(to), (recipient) => this.pushTo(recipient, message.id, queued.seq));
+        return andThen(this.presence.lookup(to), (recipient) => this.pushTo(recipient, queued.id, queued.seq));
       });
     });
   }

@@ -1,16 +1,19 @@
-import type { BufferLimits, QueuedMessage, StoredMessage } from '../domain/messages.ts';
+import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../domain/messages.ts';
 import type { OperatorName } from '../domain/names.ts';
 import type { Awaitable } from './awaitable.ts';
 
-export type EnqueueResult = { ok: true; seq: number } | { ok: false; code: 'queue_full' };
+export type EnqueueResult = { ok: true; id: string; seq: number } | { ok: false; code: 'queue_full' };
 
 /**
  * Per-recipient FIFO queues kept until acknowledged. Each message gets a sequence number,
  * increasing per recipient, so a session can resume pushing after the last one it pushed.
  */
 export interface MessageBuffer {
-  /** Appends, or refuses when the recipient's queue or the whole buffer is at a limit. */
-  enqueue(to: OperatorName, message: StoredMessage, limits: BufferLimits): Awaitable<EnqueueResult>;
+  /**
+   * Appends under a new message id, or refuses when the recipient's queue or the whole buffer is
+   * at a limit. The buffer names the message so that it can find it again cheaply on ack.
+   */
+  enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Awaitable<EnqueueResult>;
   /**
    * Up to `max` unexpired messages after `afterSeq`, oldest first, each marked as pushed;
    * `redelivered` tells whether it had been pushed before. Expired ones are dropped.

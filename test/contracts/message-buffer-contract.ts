@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BufferLimits, StoredMessage } from '../../src/domain/messages.ts';
+import type { BufferLimits, NewMessage, StoredMessage } from '../../src/domain/messages.ts';
 import type { MessageBuffer } from '../../src/ports/message-buffer.ts';
 
 export interface MessageBufferHarness {
@@ -12,9 +12,8 @@ const T0 = 1_764_115_200_000;
 const TTL = 60_000;
 const ROOMY: BufferLimits = { maxMessagesPerRecipient: 1000, maxBytesPerRecipient: 1 << 20, maxBytesTotal: 1 << 24, ttlMs: TTL };
 
-let counter = 0;
-function message(body: string, ts = T0, from = 'alice'): StoredMessage {
-  return { id: `m-${++counter}`, from, body, ts, bytes: Buffer.byteLength(body) };
+function message(body: string, ts = T0, from = 'alice'): NewMessage {
+  return { from, body, ts, bytes: Buffer.byteLength(body) };
 }
 
 /** The StoredMessage fields of what a buffer hands back (an adapter may carry more). */
@@ -32,40 +31,41 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
     await h.dispose();
   });
 
-  const enqueueAll = async (buffer: MessageBuffer, to: string, messages: readonly StoredMessage[], limits = ROOMY) => {
-    const seqs: number[] = [];
+  /** The messages as queued: with the id and sequence number the buffer gave each. */
+  const enqueueAll = async (buffer: MessageBuffer, to: string, messages: readonly NewMessage[], limits = ROOMY) => {
+    const queued: (StoredMessage & { seq: number })[] = [];
     for (const m of messages) {
       const result = await buffer.enqueue(to, m, limits);
       if (!result.ok) throw new Error(`enqueue refused: ${result.code}`);
-      seqs.push(result.seq);
+      queued.push({ ...m, id: result.id, seq: result.seq });
     }
-    return seqs;
+    return queued;
   };
 
   it('keeps each recipient\'s messages in the order accepted, with every field intact', async ({ h }) => {
     const forBob = [message('one'), message('two: "quoted" ünïcödé ✉'), message('three\nlines\twith:colons')];
     const forCarol = [message('c1', T0, 'bob')];
-    await enqueueAll(h.buffer, 'bob', forBob.slice(0, 2));
+    const queued = await enqueueAll(h.buffer, 'bob', forBob.slice(0, 2));
     await enqueueAll(h.buffer, 'carol', forCarol);
-    await enqueueAll(h.buffer, 'bob', forBob.slice(2));
+    queued.push(...(await enqueueAll(h.buffer, 'bob', forBob.slice(2))));
     const taken = await h.buffer.take('bob', 0, 100, T0);
-    assert.equal(taken.map(stored), forBob);
+    assert.equal(taken.map(stored), queued.map(stored));
     assert.equal((await h.buffer.take('carol', 0, 100, T0)).map((m) => m.body), ['c1']);
     assert.equal(await h.buffer.take('dave', 0, 100, T0), []);
   });
 
   it('numbers messages increasingly per recipient, even after the queue emptied', async ({ h }) => {
-    const first = await enqueueAll(h.buffer, 'bob', [message('a'), message('b')]);
+    const first = (await enqueueAll(h.buffer, 'bob', [message('a'), message('b')])).map((m) => m.seq);
     assert.ok(first[1]! > first[0]!);
     const taken = await h.buffer.take('bob', 0, 10, T0);
     assert.equal(taken.map((m) => m.seq), first);
     await h.buffer.acknowledge('bob', taken.map((m) => m.id));
     const [again] = await enqueueAll(h.buffer, 'bob', [message('c')]);
-    assert.ok(again! > first[1]!, `seq ${again} after ${first[1]}`);
+    assert.ok(again!.seq > first[1]!, `seq ${again!.seq} after ${first[1]}`);
   });
 
   it('takes only messages after a sequence number, at most the number asked', async ({ h }) => {
-    const seqs = await enqueueAll(h.buffer, 'bob', ['a', 'b', 'c', 'd', 'e'].map((body) => message(body)));
+    const seqs = (await enqueueAll(h.buffer, 'bob', ['a', 'b', 'c', 'd', 'e'].map((body) => message(body)))).map((m) => m.seq);
     assert.equal((await h.buffer.take('bob', seqs[1]!, 2, T0)).map((m) => m.body), ['c', 'd']);
     assert.equal((await h.buffer.take('bob', seqs[3]!, 10, T0)).map((m) => m.body), ['e']);
     assert.equal(await h.buffer.take('bob', seqs[4]!, 10, T0), []);
@@ -81,14 +81,22 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
   });
 
   it('acknowledges: returns the removed messages, ignores unknown and repeated ids', async ({ h }) => {
-    const sent = [message('a'), message('b'), message('c')];
-    await enqueueAll(h.buffer, 'bob', sent);
+    const sent = await enqueueAll(h.buffer, 'bob', [message('a'), message('b'), message('c')]);
     const removed = await h.buffer.acknowledge('bob', [sent[2]!.id, 'm-unknown', sent[0]!.id, sent[0]!.id]);
-    assert.equal(removed.map(stored), [sent[2], sent[0]]);
+    assert.equal(removed.map(stored), [sent[2]!, sent[0]!].map(stored));
     assert.equal(await h.buffer.acknowledge('bob', [sent[0]!.id]), []);
     assert.equal(await h.buffer.acknowledge('carol', [sent[1]!.id]), [], 'an id acts only on its recipient\'s queue');
     assert.equal(await h.buffer.acknowledge('bob', []), []);
     assert.equal((await h.buffer.take('bob', 0, 10, T0)).map((m) => m.body), ['b']);
+  });
+
+  it('gives every message its own id, and only that exact id acknowledges it', async ({ h }) => {
+    const sent = await enqueueAll(h.buffer, 'bob', [message('a'), message('b')]);
+    assert.is(new Set(sent.map((m) => m.id)).size, 2);
+    const [id] = sent.map((m) => m.id);
+    const lookalikes = [id!.toUpperCase(), `${id}0`, `${id} `, id!.slice(0, -1), `${id!.slice(0, -1)}0${id!.slice(-1)}`, ''];
+    assert.equal(await h.buffer.acknowledge('bob', lookalikes), []);
+    assert.equal((await h.buffer.acknowledge('bob', [id!])).map((m) => m.body), ['a']);
   });
 
   it('refuses past the per-recipient message limit without dropping older messages', async ({ h }) => {
@@ -101,23 +109,21 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
 
   it('refuses past the per-recipient byte limit, and frees bytes on acknowledgement', async ({ h }) => {
     const limits = { ...ROOMY, maxBytesPerRecipient: 10 };
-    const first = message('12345678');
-    await enqueueAll(h.buffer, 'bob', [first], limits);
+    const [first] = await enqueueAll(h.buffer, 'bob', [message('12345678')], limits);
     assert.equal(await h.buffer.enqueue('bob', message('123'), limits), { ok: false, code: 'queue_full' });
     assert.ok((await h.buffer.enqueue('bob', message('12'), limits)).ok, 'exactly at the limit fits');
-    await h.buffer.acknowledge('bob', [first.id]);
+    await h.buffer.acknowledge('bob', [first!.id]);
     assert.ok((await h.buffer.enqueue('bob', message('1234567'), limits)).ok);
     assert.equal((await h.buffer.take('bob', 0, 10, T0)).map((m) => m.body), ['12', '1234567']);
   });
 
   it('refuses past the whole buffer\'s byte limit, across recipients', async ({ h }) => {
     const limits = { ...ROOMY, maxBytesTotal: 10 };
-    const held = message('123456');
-    await enqueueAll(h.buffer, 'bob', [held], limits);
+    const [held] = await enqueueAll(h.buffer, 'bob', [message('123456')], limits);
     assert.equal(await h.buffer.enqueue('carol', message('12345'), limits), { ok: false, code: 'queue_full' });
     assert.ok((await h.buffer.enqueue('carol', message('1234'), limits)).ok);
     assert.equal(await h.buffer.enqueue('dave', message('1'), limits), { ok: false, code: 'queue_full' });
-    await h.buffer.acknowledge('bob', [held.id]);
+    await h.buffer.acknowledge('bob', [held!.id]);
     assert.ok((await h.buffer.enqueue('dave', message('123456'), limits)).ok);
     assert.equal((await h.buffer.take('bob', 0, 10, T0)), []);
   });

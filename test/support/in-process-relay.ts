@@ -3,7 +3,6 @@ import { InMemoryPresence } from '../../src/adapters/memory/in-memory-presence.t
 import { InMemorySenderBuckets } from '../../src/adapters/memory/in-memory-sender-buckets.ts';
 import { InMemorySessionStore } from '../../src/adapters/memory/in-memory-session-store.ts';
 import { InMemoryThrottleStore } from '../../src/adapters/memory/in-memory-throttle-store.ts';
-import { RandomIdGenerator } from '../../src/adapters/system/random-id-generator.ts';
 import { Authenticator } from '../../src/domain/authenticator.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
@@ -38,7 +37,7 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const buffer = overrides.buffer ?? new InMemoryMessageBuffer();
   const accounts = new OperatorAccounts(credentials, hasher);
   const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
-  const router = new Router(buffer, presence, gateway, sessions, credentials, new RandomIdGenerator(), clock, config);
+  const router = new Router(buffer, presence, gateway, sessions, credentials, clock, config);
   const relay = new Relay({ sessions, senders: new InMemorySenderBuckets(), gateway, presence, router, authenticator, accounts, clock, logger, config });
   let next = 0;
   const harness = {

@@ -1,14 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { injectable } from 'inversify';
-import type { Awaitable } from '../../ports/awaitable.ts';
-import type { BufferLimits, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
+import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
 import type { OperatorName } from '../../domain/names.ts';
+import type { Awaitable } from '../../ports/awaitable.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { RecipientQueue } from './recipient-queue.ts';
+
+/** Base-36 digits of the largest safe integer: a longer id names no message of ours. */
+const MAX_SEQ_DIGITS = Number.MAX_SAFE_INTEGER.toString(36).length;
 
 /**
  * Queues in this process's memory: gone when it stops, as the operator manual says. An emptied
  * queue is kept for its recipient's next message (there is at most one per operator), so a
  * recipient who keeps up costs no queue allocation per message.
+ *
+ * A message id is a random per-process prefix and the message's sequence number, so it is
+ * unique across restarts and an ack finds its message without an index. That a neighbour's id
+ * can be guessed gives nothing away: an id only ever acts on its recipient's own queue.
  */
 @injectable()
 export class InMemoryMessageBuffer implements MessageBuffer {
@@ -16,8 +24,9 @@ export class InMemoryMessageBuffer implements MessageBuffer {
   private totalBytes = 0;
   // One counter for every queue: a sequence number is never reused, whatever happens to a queue.
   private lastSeq = 0;
+  private readonly idPrefix = `m-${randomBytes(9).toString('base64url')}`;
 
-  enqueue(to: OperatorName, message: StoredMessage, limits: BufferLimits): Awaitable<EnqueueResult> {
+  enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Awaitable<EnqueueResult> {
     const queue = this.queues.get(to) ?? new RecipientQueue();
     this.expireQueue(queue, message.ts);
     const full =
@@ -28,8 +37,9 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     this.queues.set(to, queue);
     this.totalBytes += message.bytes;
     const seq = ++this.lastSeq;
-    queue.append(message, seq, message.ts + limits.ttlMs);
-    return { ok: true, seq };
+    const id = this.idPrefix + seq.toString(36);
+    queue.append(message, id, seq, message.ts + limits.ttlMs);
+    return { ok: true, id, seq };
   }
 
   take(to: OperatorName, afterSeq: number, max: number, now: number): Awaitable<QueuedMessage[]> {
@@ -44,7 +54,8 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     if (queue === undefined) return [];
     const removed: StoredMessage[] = [];
     for (const id of ids) {
-      const message = queue.remove(id);
+      const seq = this.seqOf(id);
+      const message = seq === undefined ? undefined : queue.remove(seq);
       if (message === undefined) continue;
       this.totalBytes -= message.bytes;
       removed.push(message);
@@ -56,6 +67,16 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     let dropped = 0;
     for (const queue of this.queues.values()) dropped += this.expireQueue(queue, now);
     return dropped;
+  }
+
+  /** The sequence number an id of ours carries; undefined for any other string. */
+  private seqOf(id: string): number | undefined {
+    if (!id.startsWith(this.idPrefix)) return undefined;
+    const digits = id.slice(this.idPrefix.length);
+    if (digits.length === 0 || digits.length > MAX_SEQ_DIGITS) return undefined;
+    const seq = Number.parseInt(digits, 36);
+    // Only the canonical spelling names a message: no case changes, leading zeros or trailing junk.
+    return seq.toString(36) === digits ? seq : undefined;
   }
 
   private expireQueue(queue: RecipientQueue, now: number): number {

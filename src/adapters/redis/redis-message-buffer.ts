@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { inject, injectable } from 'inversify';
-import type { BufferLimits, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
+import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
 import type { OperatorName } from '../../domain/names.ts';
+import { IdGenerator } from '../../ports/id-generator.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { ACKNOWLEDGE, ENQUEUE, EXPIRE, TAKE } from './message-buffer-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
@@ -28,6 +29,7 @@ export class RedisMessageBuffer implements MessageBuffer {
   constructor(
     @inject(RedisClient) redis: Redis,
     @inject(RedisKeyPrefix) private readonly prefix: string,
+    @inject(IdGenerator) private readonly ids: IdGenerator,
   ) {
     this.enqueueScript = luaCommand(redis, 'litsxgEnqueue', ENQUEUE);
     this.takeScript = luaCommand(redis, 'litsxgTake', TAKE);
@@ -35,14 +37,15 @@ export class RedisMessageBuffer implements MessageBuffer {
     this.expireScript = luaCommand(redis, 'litsxgExpire', EXPIRE);
   }
 
-  async enqueue(to: OperatorName, message: StoredMessage, limits: BufferLimits): Promise<EnqueueResult> {
+  async enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Promise<EnqueueResult> {
+    const id = this.ids.messageId();
     const record = JSON.stringify([message.from, message.body, message.ts]);
     const seq = Number(text(await this.enqueueScript(
-      this.prefix, to, message.id, String(message.bytes), String(message.ts + limits.ttlMs), String(message.ts), record,
+      this.prefix, to, id, String(message.bytes), String(message.ts + limits.ttlMs), String(message.ts), record,
       String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal),
       String(message.ts * SEQ_PER_MS),
     )));
-    return seq > 0 ? { ok: true, seq } : { ok: false, code: 'queue_full' };
+    return seq > 0 ? { ok: true, id, seq } : { ok: false, code: 'queue_full' };
   }
 
   async take(to: OperatorName, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]> {
