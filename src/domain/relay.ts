@@ -6,7 +6,6 @@ import type { Presence } from '../ports/presence.ts';
 import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
-import { andThen } from './awaitable.ts';
 import type { ConnectionId, Session } from './connection.ts';
 import { endSession } from './connection.ts';
 import { describeError } from './describe-error.ts';
@@ -16,7 +15,7 @@ import type { InboundFrame, OutboundFrame } from './frames.ts';
 import { errorFrame, withRef } from './frames.ts';
 import type { OperatorAccounts } from './operator-accounts.ts';
 import type { RelayConfig } from './relay-config.ts';
-import type { Router } from './router.ts';
+import type { RouteOutcome, Router } from './router.ts';
 import { takeSendToken } from './send-rate.ts';
 
 /** PROTOCOL "Framing": the 16th malformed frame on a connection closes it. */
@@ -182,10 +181,14 @@ export class Relay {
   }
 
   private send(session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<void> {
-    return andThen(this.deps.router.route(session.name!, frame.to, frame.body), (outcome) => {
-      if (!outcome.ok) return this.reply(session, outcome.code, frame.ref);
-      this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, frame.ref));
-    });
+    const outcome = this.deps.router.route(session.name!, frame.to, frame.body);
+    if (outcome instanceof Promise) return outcome.then((routed) => this.answerSend(session, frame.ref, routed));
+    this.answerSend(session, frame.ref, outcome);
+  }
+
+  private answerSend(session: Session, ref: string | undefined, outcome: RouteOutcome): void {
+    if (!outcome.ok) return this.reply(session, outcome.code, ref);
+    this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, ref));
   }
 
   private async who(session: Session): Promise<void> {

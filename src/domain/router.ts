@@ -2,10 +2,9 @@ import type { Awaitable } from '../ports/awaitable.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { CredentialRepository } from '../ports/credential-repository.ts';
-import type { MessageBuffer } from '../ports/message-buffer.ts';
+import type { EnqueueResult, MessageBuffer } from '../ports/message-buffer.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SessionStore } from '../ports/session-store.ts';
-import { andThen } from './awaitable.ts';
 import type { ConnectionId, Session } from './connection.ts';
 import { endSession } from './connection.ts';
 import type { OutboundFrame } from './frames.ts';
@@ -35,17 +34,31 @@ export class Router {
     private readonly config: RelayConfig,
   ) {}
 
-  /** PROTOCOL "Messages": every message is queued first and stays there until acknowledged. */
+  /**
+   * PROTOCOL "Messages": every message is queued first and stays there until acknowledged.
+   * Each step below gets what the one before found as plain arguments: on ports that answer at
+   * once, a message goes through them without a promise or a closure.
+   */
   route(from: OperatorName, to: OperatorName, body: string): Awaitable<RouteOutcome> {
     const bytes = utf8ByteLength(body);
     if (bytes > this.config.maxBodyBytes) return BODY_TOO_LARGE;
-    return andThen(this.credentials.exists(to), (known) => {
-      if (!known) return NO_SUCH_RECIPIENT;
-      return andThen(this.buffer.enqueue(to, { from, body, ts: this.clock.now(), bytes }, this.config.buffer), (queued) => {
-        if (!queued.ok) return queued;
-        return andThen(this.presence.lookup(to), (recipient) => this.pushTo(recipient, queued.id, queued.seq));
-      });
-    });
+    const known = this.credentials.exists(to);
+    if (known instanceof Promise) return known.then((exists) => this.enqueue(exists, from, to, body, bytes));
+    return this.enqueue(known, from, to, body, bytes);
+  }
+
+  private enqueue(known: boolean, from: OperatorName, to: OperatorName, body: string, bytes: number): Awaitable<RouteOutcome> {
+    if (!known) return NO_SUCH_RECIPIENT;
+    const queued = this.buffer.enqueue(to, { from, body, ts: this.clock.now(), bytes }, this.config.buffer);
+    if (queued instanceof Promise) return queued.then((result) => this.findRecipient(to, result));
+    return this.findRecipient(to, queued);
+  }
+
+  private findRecipient(to: OperatorName, queued: EnqueueResult): Awaitable<RouteOutcome> {
+    if (!queued.ok) return queued;
+    const recipient = this.presence.lookup(to);
+    if (recipient instanceof Promise) return recipient.then((connection) => this.pushTo(connection, queued.id, queued.seq));
+    return this.pushTo(recipient, queued.id, queued.seq);
   }
 
   /** Pushes a message just queued (sequence number `seq`) to its recipient's connection, if any. */
@@ -57,7 +70,9 @@ export class Router {
       this.gateway.wake(recipient);
       return { ok: true, id, status: 'delivered' };
     }
-    return andThen(this.push(local), () => ({ ok: true, id, status: local.pushedThrough >= seq ? 'delivered' : 'queued' }));
+    const pushed = this.push(local);
+    if (pushed instanceof Promise) return pushed.then(() => pushOutcome(local, id, seq));
+    return pushOutcome(local, id, seq);
   }
 
   /**
@@ -88,7 +103,9 @@ export class Router {
   /** PROTOCOL "Messages", acknowledgement and receipt: receipts go to senders still connected. */
   acknowledge(recipient: OperatorName, ids: readonly string[]): Awaitable<void> {
     if (ids.length === 0) return;
-    return andThen(this.buffer.acknowledge(recipient, ids), (acknowledged) => this.sendReceipts(recipient, acknowledged, 0));
+    const acknowledged = this.buffer.acknowledge(recipient, ids);
+    if (acknowledged instanceof Promise) return acknowledged.then((messages) => this.sendReceipts(recipient, messages, 0));
+    return this.sendReceipts(recipient, acknowledged, 0);
   }
 
   /**
@@ -178,6 +195,10 @@ export class Router {
     this.gateway.send(previous, { op: 'bye', reason: 'replaced' });
     this.gateway.close(previous);
   }
+}
+
+function pushOutcome(session: Session, id: string, seq: number): RouteOutcome {
+  return { ok: true, id, status: session.pushedThrough >= seq ? 'delivered' : 'queued' };
 }
 
 function messageFrame(message: QueuedMessage): OutboundFrame {

@@ -8,6 +8,10 @@ import { RecipientQueue } from './recipient-queue.ts';
 
 /** Base-36 digits of the largest safe integer: a longer id names no message of ours. */
 const MAX_SEQ_DIGITS = Number.MAX_SAFE_INTEGER.toString(36).length;
+const ZERO = 0x30;
+const NINE = 0x39;
+const LOWER_A = 0x61;
+const LOWER_Z = 0x7a;
 
 /**
  * Queues in this process's memory: gone when it stops, as the operator manual says. An emptied
@@ -69,14 +73,22 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     return dropped;
   }
 
-  /** The sequence number an id of ours carries; undefined for any other string. */
+  /**
+   * The sequence number an id of ours carries; undefined for any other string, including other
+   * spellings of the number (capitals, leading zeros), so that one message has one id.
+   */
   private seqOf(id: string): number | undefined {
-    if (!id.startsWith(this.idPrefix)) return undefined;
-    const digits = id.slice(this.idPrefix.length);
-    if (digits.length === 0 || digits.length > MAX_SEQ_DIGITS) return undefined;
-    const seq = Number.parseInt(digits, 36);
-    // Only the canonical spelling names a message: no case changes, leading zeros or trailing junk.
-    return seq.toString(36) === digits ? seq : undefined;
+    const start = this.idPrefix.length;
+    if (id.length <= start || id.length > start + MAX_SEQ_DIGITS || !id.startsWith(this.idPrefix) || id.charCodeAt(start) === ZERO) {
+      return undefined;
+    }
+    let seq = 0;
+    for (let i = start; i < id.length; i++) {
+      const digit = base36Digit(id.charCodeAt(i));
+      if (digit < 0) return undefined;
+      seq = seq * 36 + digit;
+    }
+    return seq;
   }
 
   private expireQueue(queue: RecipientQueue, now: number): number {
@@ -85,4 +97,11 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     this.totalBytes -= bytesBefore - queue.bytes;
     return count;
   }
+}
+
+/** The value of a lowercase base-36 digit, or -1. */
+function base36Digit(code: number): number {
+  if (code >= ZERO && code <= NINE) return code - ZERO;
+  if (code >= LOWER_A && code <= LOWER_Z) return code - LOWER_A + 10;
+  return -1;
 }

@@ -10,7 +10,7 @@ export class TcpConnectionGateway implements ConnectionGateway {
   constructor(@inject(TcpConnectionRegistry) private readonly connections: TcpConnectionRegistry) {}
 
   send(connection: ConnectionId, frame: OutboundFrame): void {
-    this.connections.get(connection)?.send(`${JSON.stringify(frame)}\n`);
+    this.connections.get(connection)?.send(JSON.stringify(frame));
   }
 
   close(connection: ConnectionId): void {

@@ -49,17 +49,18 @@ export class TcpConnection {
     socket.on('close', () => this.closed());
   }
 
-  send(line: string): void {
+  /** Queues one frame's JSON text; its newline is added when the turn's frames are joined. */
+  send(frame: string): void {
     if (this.closeRequested || this.peerGone) return;
     if (this.output.length === 0) this.scheduleFlush(this);
-    this.output.push(line);
-    this.outputBytes += line.length;
+    this.output.push(frame);
+    this.outputBytes += frame.length + 1;
   }
 
   flush(): void {
     if (this.output.length === 0 || this.socket.destroyed) return;
     const wasFull = !this.hasRoom();
-    const text = this.output.length === 1 ? this.output[0]! : this.output.join('');
+    const text = `${this.output.join('\n')}\n`;
     this.output = [];
     this.outputBytes = 0;
     this.socket.write(text);
