@@ -20,10 +20,19 @@ export class LineSplitter {
 
   push(chunk: Buffer, out: (line: string | null | typeof OVERSIZED) => void): void {
     let start = 0;
-    // The whole lines of a chunk are checked for UTF-8 in one go (a newline byte never sits
-    // inside a multi-byte character); only when that fails is each line checked on its own.
-    let wholeLinesValid: boolean | undefined;
+    let wholeLinesTried = false;
+    // A newline byte never sits inside a multi-byte character: lines can be checked on their own.
     while (start < chunk.length) {
+      if (this.partial.length === 0 && !wholeLinesTried) {
+        wholeLinesTried = true;
+        // The usual case: the chunk's whole lines all fit and are all UTF-8, so they are decoded in one go.
+        const last = chunk.lastIndexOf(NEWLINE);
+        if (last >= start && last + 1 - start <= this.maxFrameBytes && isUtf8(chunk.subarray(start, last))) {
+          splitText(chunk.toString('utf8', start, last), out);
+          start = last + 1;
+          continue;
+        }
+      }
       const newline = chunk.indexOf(NEWLINE, start);
       if (newline === -1) {
         this.partialBytes += chunk.length - start;
@@ -38,10 +47,9 @@ export class LineSplitter {
         const line = Buffer.concat(this.partial, this.partialBytes + newline - start);
         this.partial = [];
         this.partialBytes = 0;
-        out(decode(line, 0, line.length, false));
+        out(decode(line, 0, line.length));
       } else {
-        wholeLinesValid ??= isUtf8(chunk.subarray(start, chunk.lastIndexOf(NEWLINE)));
-        out(decode(chunk, start, newline, wholeLinesValid));
+        out(decode(chunk, start, newline));
       }
       start = newline + 1;
     }
@@ -55,8 +63,20 @@ export class LineSplitter {
 }
 
 /** The text of bytes `start` to `end` (a trailing CR dropped), or null when not UTF-8. */
-function decode(bytes: Buffer, start: number, end: number, knownValid: boolean): string | null {
+function decode(bytes: Buffer, start: number, end: number): string | null {
   const last = end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
-  if (!knownValid && !isUtf8(bytes.subarray(start, last))) return null;
+  if (!isUtf8(bytes.subarray(start, last))) return null;
   return bytes.toString('utf8', start, last);
+}
+
+/** Hands out each line of `text` (newline-separated, the last one unterminated), a trailing CR dropped. */
+function splitText(text: string, out: (line: string) => void): void {
+  let start = 0;
+  for (;;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    out(text.charCodeAt(end - 1) === CARRIAGE_RETURN && end > start ? text.slice(start, end - 1) : text.slice(start, end));
+    if (newline === -1) return;
+    start = newline + 1;
+  }
 }
