@@ -6,6 +6,7 @@ import type { Presence } from '../ports/presence.ts';
 import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
+import { whenResolved } from './awaitable.ts';
 import type { ConnectionId, Session } from './connection.ts';
 import { endSession } from './connection.ts';
 import { describeError } from './describe-error.ts';
@@ -69,7 +70,7 @@ export class Relay {
       const frame = decoded.frame;
       try {
         const pending = this.handle(session, frame);
-        if (pending instanceof Promise) return pending.catch((error: unknown) => this.frameFailed(session, frame, error));
+        if (pending instanceof Promise) return this.settle(pending, session, frame);
       } catch (error) {
         this.frameFailed(session, frame, error);
       }
@@ -131,6 +132,14 @@ export class Relay {
     }
   }
 
+  private async settle(pending: Promise<void>, session: Session, frame: InboundFrame): Promise<void> {
+    try {
+      await pending;
+    } catch (error) {
+      this.frameFailed(session, frame, error);
+    }
+  }
+
   /** PROTOCOL "Errors" and STYLE 7: a bug or a broken dependency costs this frame, not the connection. */
   private frameFailed(session: Session, frame: InboundFrame, error: unknown): void {
     this.logFailure(session.id, frame.op, error);
@@ -182,11 +191,11 @@ export class Relay {
 
   private send(session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<void> {
     const outcome = this.deps.router.route(session.name!, frame.to, frame.body);
-    if (outcome instanceof Promise) return outcome.then((routed) => this.answerSend(session, frame.ref, routed));
-    this.answerSend(session, frame.ref, outcome);
+    if (outcome instanceof Promise) return whenResolved(outcome, this.answerSend, this, session, frame.ref);
+    this.answerSend(outcome, session, frame.ref);
   }
 
-  private answerSend(session: Session, ref: string | undefined, outcome: RouteOutcome): void {
+  private answerSend(outcome: RouteOutcome, session: Session, ref: string | undefined): void {
     if (!outcome.ok) return this.reply(session, outcome.code, ref);
     this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, ref));
   }

@@ -5,6 +5,7 @@ import type { CredentialRepository } from '../ports/credential-repository.ts';
 import type { EnqueueResult, MessageBuffer } from '../ports/message-buffer.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SessionStore } from '../ports/session-store.ts';
+import { whenResolved } from './awaitable.ts';
 import type { ConnectionId, Session } from './connection.ts';
 import { endSession } from './connection.ts';
 import type { OutboundFrame } from './frames.ts';
@@ -37,27 +38,27 @@ export class Router {
   /**
    * PROTOCOL "Messages": every message is queued first and stays there until acknowledged.
    * Each step below gets what the one before found as plain arguments: on ports that answer at
-   * once, a message goes through them without a promise or a closure.
+   * once, a message goes through them without a promise, a closure or a heap context.
    */
   route(from: OperatorName, to: OperatorName, body: string): Awaitable<RouteOutcome> {
     const bytes = utf8ByteLength(body);
     if (bytes > this.config.maxBodyBytes) return BODY_TOO_LARGE;
     const known = this.credentials.exists(to);
-    if (known instanceof Promise) return known.then((exists) => this.enqueue(exists, from, to, body, bytes));
+    if (known instanceof Promise) return whenResolved(known, this.enqueue, this, from, to, body, bytes);
     return this.enqueue(known, from, to, body, bytes);
   }
 
   private enqueue(known: boolean, from: OperatorName, to: OperatorName, body: string, bytes: number): Awaitable<RouteOutcome> {
     if (!known) return NO_SUCH_RECIPIENT;
     const queued = this.buffer.enqueue(to, { from, body, ts: this.clock.now(), bytes }, this.config.buffer);
-    if (queued instanceof Promise) return queued.then((result) => this.findRecipient(to, result));
-    return this.findRecipient(to, queued);
+    if (queued instanceof Promise) return whenResolved(queued, this.findRecipient, this, to);
+    return this.findRecipient(queued, to);
   }
 
-  private findRecipient(to: OperatorName, queued: EnqueueResult): Awaitable<RouteOutcome> {
+  private findRecipient(queued: EnqueueResult, to: OperatorName): Awaitable<RouteOutcome> {
     if (!queued.ok) return queued;
     const recipient = this.presence.lookup(to);
-    if (recipient instanceof Promise) return recipient.then((connection) => this.pushTo(connection, queued.id, queued.seq));
+    if (recipient instanceof Promise) return whenResolved(recipient, this.pushTo, this, queued.id, queued.seq);
     return this.pushTo(recipient, queued.id, queued.seq);
   }
 
@@ -71,7 +72,7 @@ export class Router {
       return { ok: true, id, status: 'delivered' };
     }
     const pushed = this.push(local);
-    if (pushed instanceof Promise) return pushed.then(() => pushOutcome(local, id, seq));
+    if (pushed instanceof Promise) return pushOutcomeLater(pushed, local, id, seq);
     return pushOutcome(local, id, seq);
   }
 
@@ -104,8 +105,8 @@ export class Router {
   acknowledge(recipient: OperatorName, ids: readonly string[]): Awaitable<void> {
     if (ids.length === 0) return;
     const acknowledged = this.buffer.acknowledge(recipient, ids);
-    if (acknowledged instanceof Promise) return acknowledged.then((messages) => this.sendReceipts(recipient, messages, 0));
-    return this.sendReceipts(recipient, acknowledged, 0);
+    if (acknowledged instanceof Promise) return whenResolved(acknowledged, this.sendReceipts, this, recipient, 0);
+    return this.sendReceipts(acknowledged, recipient, 0);
   }
 
   /**
@@ -124,21 +125,22 @@ export class Router {
   }
 
   /** Receipts for `acknowledged` from `start` on; acks usually name one sender's messages in a row. */
-  private sendReceipts(recipient: OperatorName, acknowledged: readonly StoredMessage[], start: number): Awaitable<void> {
+  private sendReceipts(acknowledged: readonly StoredMessage[], recipient: OperatorName, start: number): Awaitable<void> {
     while (start < acknowledged.length) {
       const first = start;
       const from = acknowledged[first]!.from;
       while (start < acknowledged.length && acknowledged[start]!.from === from) start++;
-      const end = start;
       const sender = this.presence.lookup(from);
-      if (sender instanceof Promise) {
-        return sender.then((connection) => {
-          this.sendReceiptsTo(connection, recipient, acknowledged, first, end);
-          return this.sendReceipts(recipient, acknowledged, end);
-        });
-      }
-      this.sendReceiptsTo(sender, recipient, acknowledged, first, end);
+      if (sender instanceof Promise) return whenResolved(sender, this.sendReceiptsThenRest, this, recipient, acknowledged, first, start);
+      this.sendReceiptsTo(sender, recipient, acknowledged, first, start);
     }
+  }
+
+  private sendReceiptsThenRest(
+    sender: ConnectionId | undefined, recipient: OperatorName, acknowledged: readonly StoredMessage[], first: number, end: number,
+  ): Awaitable<void> {
+    this.sendReceiptsTo(sender, recipient, acknowledged, first, end);
+    return this.sendReceipts(acknowledged, recipient, end);
   }
 
   private sendReceiptsTo(
@@ -195,6 +197,11 @@ export class Router {
     this.gateway.send(previous, { op: 'bye', reason: 'replaced' });
     this.gateway.close(previous);
   }
+}
+
+async function pushOutcomeLater(pushed: Promise<void>, session: Session, id: string, seq: number): Promise<RouteOutcome> {
+  await pushed;
+  return pushOutcome(session, id, seq);
 }
 
 function pushOutcome(session: Session, id: string, seq: number): RouteOutcome {

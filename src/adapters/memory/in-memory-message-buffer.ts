@@ -56,14 +56,16 @@ export class InMemoryMessageBuffer implements MessageBuffer {
   acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<StoredMessage[]> {
     const queue = this.queues.get(to);
     if (queue === undefined) return [];
-    const removed: StoredMessage[] = [];
+    const removed = new Array<StoredMessage>(ids.length);
+    let count = 0;
     for (const id of ids) {
       const seq = this.seqOf(id);
       const message = seq === undefined ? undefined : queue.remove(seq);
       if (message === undefined) continue;
       this.totalBytes -= message.bytes;
-      removed.push(message);
+      removed[count++] = message;
     }
+    removed.length = count;
     return removed;
   }
 

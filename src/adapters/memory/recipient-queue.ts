@@ -29,14 +29,18 @@ export class RecipientQueue {
   }
 
   take(afterSeq: number, max: number): QueuedMessage[] {
-    const taken: QueuedMessage[] = [];
-    for (let i = this.firstAfter(afterSeq); i < this.entries.length && taken.length < max; i++) {
+    const first = this.firstAfter(afterSeq);
+    // Sized up front: a push usually takes one message, and a grown array would hold seventeen.
+    const taken = new Array<QueuedMessage>(Math.min(max, this.entries.length - first));
+    let count = 0;
+    for (let i = first; i < this.entries.length && count < taken.length; i++) {
       const entry = this.entries[i]!;
       if (entry.removed) continue;
       entry.redelivered = entry.pushed;
       entry.pushed = true;
-      taken.push(entry);
+      taken[count++] = entry;
     }
+    taken.length = count;
     return taken;
   }
 

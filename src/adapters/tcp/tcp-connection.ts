@@ -113,6 +113,9 @@ export class TcpConnection {
     if (!this.processing) this.process();
   }
 
+  /** Created once: a closure made in `process` would cost it a heap context on every call. */
+  private readonly resume = (): void => this.process();
+
   private readonly enqueue = (line: Event): void => {
     this.events.push(line);
     this.queuedBytes += weight(line);
@@ -139,7 +142,7 @@ export class TcpConnection {
       }
       const pending = this.relay.onFrame(this.id, event);
       if (pending instanceof Promise) {
-        void pending.then(() => this.process());
+        void pending.then(this.resume);
         return;
       }
     }
