@@ -43,7 +43,7 @@ export const USAGE = `usage: litsxg bench [pairs|offline|conns|logins ...] [opti
   --password-file FILE    the bench operators' password (first line), with --server
   --data-dir DIR          keep the started server's data here (default: a temporary dir)
   --profile-dir DIR       run the started real server with node --cpu-prof into DIR
-  --node-arg ARG          a node option for the started real server (repeatable), e.g. --max-semi-space-size=32
+  --node-arg ARG          a node option for the started real server, after bin/node-options (repeatable)
   --json                  one JSON report on stdout`;
 
 const INTEGERS = {

@@ -1,10 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ProcSample, sampleProcess } from './proc-stats.ts';
 
 export type TargetKind = 'real' | 'bare';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The runtime options `bin/litsxg` runs the server with: the bench measures what ships. */
+const SERVER_NODE_OPTIONS = readFileSync(join(REPO_ROOT, 'bin', 'node-options'), 'utf8').trim().split(/\s+/);
 const LISTEN_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 6_000;
 const running = new Set<ChildProcess>();
@@ -38,7 +42,8 @@ export class ServerProcess {
     const script = kind === 'real'
       ? ['src/main.ts', 'serve', '--data-dir', options.dataDir ?? '', '--log-level', 'warn']
       : ['bench/bare-relay.ts'];
-    const args = [...(options.nodeArgs ?? []), '--import', 'tsx', ...script, '--host', '127.0.0.1', '--port', '0',
+    const nodeOptions = [...(kind === 'real' ? SERVER_NODE_OPTIONS : []), ...(options.nodeArgs ?? [])];
+    const args = [...nodeOptions, '--import', 'tsx', ...script, '--host', '127.0.0.1', '--port', '0',
       ...(options.args ?? [])];
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     running.add(child);
