@@ -65,7 +65,7 @@ export class InMemoryMessageBuffer implements MessageBuffer {
       this.totalBytes -= message.bytes;
       removed[count++] = message;
     }
-    removed.length = count;
+    if (count < removed.length) removed.length = count;
     return removed;
   }
 

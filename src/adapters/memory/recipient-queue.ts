@@ -40,7 +40,7 @@ export class RecipientQueue {
       entry.pushed = true;
       taken[count++] = entry;
     }
-    taken.length = count;
+    if (count < taken.length) taken.length = count;
     return taken;
   }
 

@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { ConnectionId } from '../../domain/connection.ts';
 import type { OutboundFrame } from '../../domain/frames.ts';
 import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
+import { encodeFrame } from './frame-encoder.ts';
 import { TcpConnectionRegistry } from './tcp-connection-registry.ts';
 
 /** Frames become JSON lines here, at the edge, once each. */
@@ -10,7 +11,7 @@ export class TcpConnectionGateway implements ConnectionGateway {
   constructor(@inject(TcpConnectionRegistry) private readonly connections: TcpConnectionRegistry) {}
 
   send(connection: ConnectionId, frame: OutboundFrame): void {
-    this.connections.get(connection)?.send(JSON.stringify(frame));
+    this.connections.get(connection)?.send(encodeFrame(frame));
   }
 
   close(connection: ConnectionId): void {
