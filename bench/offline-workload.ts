@@ -1,4 +1,5 @@
 import { CheckingReceiver } from './checking-receiver.ts';
+import type { ProcSample } from './proc-stats.ts';
 import { MessageBody, runTag } from './message-body.ts';
 import { type Figures, integrity, LOGIN_CONCURRENCY, serverFigures } from './pairs-workload.ts';
 import { StreamCheck } from './stream-check.ts';
@@ -25,12 +26,14 @@ export async function runOffline(ctx: WorkloadContext, options: OfflineOptions):
   const senderConns = await loginAll(ctx, senderNames, LOGIN_CONCURRENCY);
   const body = new MessageBody(runTag(), options.bodyBytes);
   const checks = Array.from({ length: options.recipients }, () => new StreamCheck());
+  const allStreams: OutboundStream[] = [];
   const senders = senderConns.map((conn, s) => {
     const streams: OutboundStream[] = [];
     // One sender per recipient, so each stream has one order to keep.
     for (let r = s; r < options.recipients; r += options.senders) {
       streams.push({ id: r, to: benchNames.pool(r), check: checks[r]!, target: options.perRecipient, inflight: 0, nextSeq: 0 });
     }
+    allStreams.push(...streams);
     return new WindowedSender(conn, streams, options.window, body);
   });
   const total = options.recipients * options.perRecipient;
@@ -38,17 +41,20 @@ export async function runOffline(ctx: WorkloadContext, options: OfflineOptions):
   try {
     await sleep(SETTLE_MS);
     const before = ctx.server?.sample();
-    const fillStart = performance.now();
-    for (const sender of senders) sender.start();
     const progress = setInterval(() => ctx.progress(`filling: ${sumAccepted(checks)} of ${total} queued`), 500);
-    const filled = await until(() => senders.every((s) => s.finished), PHASE_TIMEOUT_MS);
-    clearInterval(progress);
-    if (!filled) throw new Error(`offline: queues not filled in time (${sumAccepted(checks)} of ${total} accepted)`);
-    const fillSeconds = (performance.now() - fillStart) / 1000;
-    await sleep(SETTLE_MS);
-    const afterFill = ctx.server?.sample();
+    // Filled in two halves: the second half's growth is what each more queued message costs,
+    // without the runtime's one-time growth (young generation, compiled code) of the first.
+    let half: Filled;
+    let full: Filled;
+    try {
+      half = await fill(ctx, senders, allStreams, Math.ceil(options.perRecipient / 2));
+      full = await fill(ctx, senders, allStreams, options.perRecipient);
+    } finally {
+      clearInterval(progress);
+    }
+    const fillSeconds = half.seconds + full.seconds;
     const queued = sumAccepted(checks);
-
+    const queuedInSecondHalf = queued - half.queued;
     const drainStart = performance.now();
     const welcomedAt = new Array<number>(options.recipients).fill(Number.NaN);
     const receivers: CheckingReceiver[] = [];
@@ -68,8 +74,10 @@ export async function runOffline(ctx: WorkloadContext, options: OfflineOptions):
       // Only while some recipient is draining: login hashing is the `logins` workload's business.
       drain_messages_per_s: sumReceived(checks) / busy,
       drain_wall_seconds: (lastAt - drainStart) / 1000,
-      ...(before !== undefined && afterFill !== undefined
-        ? { bytes_per_queued_message: (afterFill.rssBytes - before.rssBytes) / queued } : {}),
+      ...(before !== undefined && half.sample !== undefined && full.sample !== undefined ? {
+        bytes_per_queued_message: (full.sample.rssBytes - half.sample.rssBytes) / queuedInSecondHalf,
+        rss_growth_per_message_from_empty: (full.sample.rssBytes - before.rssBytes) / queued,
+      } : {}),
       ...serverFigures(ctx, before?.cpuSeconds, cpuAfter, queued),
       drained: drained ? 1 : 0,
       ...integrity(checks, senders),
@@ -78,6 +86,25 @@ export async function runOffline(ctx: WorkloadContext, options: OfflineOptions):
     closeAll(senderConns);
     closeAll(receiverConns);
   }
+}
+
+interface Filled {
+  seconds: number;
+  queued: number;
+  sample: ProcSample | undefined;
+}
+
+/** Sends until every stream has `target` messages accepted, then lets the server settle and samples it. */
+async function fill(ctx: WorkloadContext, senders: readonly WindowedSender[], streams: readonly OutboundStream[], target: number): Promise<Filled> {
+  for (const stream of streams) stream.target = target;
+  const started = performance.now();
+  for (const sender of senders) sender.start();
+  const filled = await until(() => senders.every((s) => s.finished), PHASE_TIMEOUT_MS);
+  const accepted = streams.reduce((sum, stream) => sum + stream.check.accepted, 0);
+  if (!filled) throw new Error(`offline: queues not filled in time (${accepted} of ${target * streams.length} accepted)`);
+  const seconds = (performance.now() - started) / 1000;
+  await sleep(SETTLE_MS);
+  return { seconds, queued: accepted, sample: ctx.server?.sample() };
 }
 
 /** Length of the union of [start, end] intervals in milliseconds, as seconds. */
