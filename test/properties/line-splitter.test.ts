@@ -70,7 +70,7 @@ test('lines come out exactly as sent, oversize is caught as soon as a line canno
       const out: Out[] = [];
       let read = 0;
       for (const chunk of chunksOf(bytes, cuts)) {
-        splitter.push(chunk, (line) => out.push(line));
+        splitter.push(chunk, out);
         read += chunk.length;
         assert.ok(heldBytes(splitter) < limit, 'holds less than one frame limit of unparsed input');
         assert.equal(out, expectedLines(bytes.subarray(0, read), limit));
@@ -88,7 +88,7 @@ test('a 1 MB line with no newline, in 64 KiB chunks, is refused once and holds u
   const out: Out[] = [];
   const megabyte = Buffer.alloc(1024 * 1024, 0x61);
   for (let at = 0; at < megabyte.length && out.length === 0; at += 65_536) {
-    splitter.push(megabyte.subarray(at, at + 65_536), (line) => out.push(line));
+    splitter.push(megabyte.subarray(at, at + 65_536), out);
     assert.ok(heldBytes(splitter) < limit);
   }
   assert.equal(out, [OVERSIZED]);
@@ -99,10 +99,10 @@ test('a frame exactly at the limit, newline included, passes; one byte more does
   const fits = `{"op":"ping","ref":"${'x'.repeat(limit - 1 - 20 - 2)}"}`;
   assert.is(Buffer.byteLength(fits) + 1, limit);
   const out: Out[] = [];
-  new LineSplitter(limit).push(Buffer.from(`${fits}\n`), (line) => out.push(line));
+  new LineSplitter(limit).push(Buffer.from(`${fits}\n`), out);
   assert.equal(out, [fits]);
   const over: Out[] = [];
-  new LineSplitter(limit).push(Buffer.from(`${fits} \n`), (line) => over.push(line));
+  new LineSplitter(limit).push(Buffer.from(`${fits} \n`), over);
   assert.equal(over, [OVERSIZED]);
 });
 

@@ -3,6 +3,11 @@ import { isUtf8 } from 'node:buffer';
 /** A line too long for the frame limit (PROTOCOL "Framing"); nothing after it is read. */
 export const OVERSIZED = Symbol('oversized');
 
+/** Where lines go, in order: an array will do. */
+export interface LineSink {
+  push(line: string | null | typeof OVERSIZED): unknown;
+}
+
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
@@ -18,7 +23,7 @@ export class LineSplitter {
 
   constructor(private readonly maxFrameBytes: number) {}
 
-  push(chunk: Buffer, out: (line: string | null | typeof OVERSIZED) => void): void {
+  push(chunk: Buffer, out: LineSink): void {
     let start = 0;
     let wholeLinesTried = false;
     // A newline byte never sits inside a multi-byte character: lines can be checked on their own.
@@ -47,18 +52,18 @@ export class LineSplitter {
         const line = Buffer.concat(this.partial, this.partialBytes + newline - start);
         this.partial = [];
         this.partialBytes = 0;
-        out(decode(line, 0, line.length));
+        out.push(decode(line, 0, line.length));
       } else {
-        out(decode(chunk, start, newline));
+        out.push(decode(chunk, start, newline));
       }
       start = newline + 1;
     }
   }
 
-  private overflow(out: (line: typeof OVERSIZED) => void): void {
+  private overflow(out: LineSink): void {
     this.partial = [];
     this.partialBytes = 0;
-    out(OVERSIZED);
+    out.push(OVERSIZED);
   }
 }
 
@@ -70,12 +75,12 @@ function decode(bytes: Buffer, start: number, end: number): string | null {
 }
 
 /** Hands out each line of `text` (newline-separated, the last one unterminated), a trailing CR dropped. */
-function splitText(text: string, out: (line: string) => void): void {
+function splitText(text: string, out: LineSink): void {
   let start = 0;
   for (;;) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline;
-    out(text.charCodeAt(end - 1) === CARRIAGE_RETURN && end > start ? text.slice(start, end - 1) : text.slice(start, end));
+    out.push(text.charCodeAt(end - 1) === CARRIAGE_RETURN && end > start ? text.slice(start, end - 1) : text.slice(start, end));
     if (newline === -1) return;
     start = newline + 1;
   }

@@ -2,10 +2,17 @@ import type { Socket } from 'node:net';
 import type { ConnectionId } from '../../domain/connection.ts';
 import type { Relay } from '../../domain/relay.ts';
 import { LineSplitter, OVERSIZED } from './line-splitter.ts';
+import type { TcpConnectionRegistry } from './tcp-connection-registry.ts';
 import type { TransportOptions } from './transport-options.ts';
 
 type Event = string | null | typeof OVERSIZED | typeof CLOSED;
 const CLOSED = Symbol('closed');
+/**
+ * The connection a socket belongs to, kept on the socket so that one set of listener functions
+ * serves every socket: closures per connection would cost each idle connection their memory.
+ */
+const CONNECTION = Symbol('connection');
+type OwnedSocket = Socket & { [CONNECTION]: TcpConnection };
 /** Time a closing connection gets to flush its last frames before it is cut. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -36,23 +43,39 @@ export class TcpConnection {
     private readonly socket: Socket,
     private readonly relay: Relay,
     private readonly options: TransportOptions,
-    private readonly scheduleFlush: (connection: TcpConnection) => void,
-    /** Called once the relay has handled the close. */
-    private readonly finished: (connection: TcpConnection) => void,
+    /** Flushes this connection after the turn, and forgets it once the relay has handled its close. */
+    private readonly registry: TcpConnectionRegistry,
   ) {
     this.splitter = new LineSplitter(options.maxFrameBytes);
     this.authDeadline = this.lastActivity + options.authTimeoutMs;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('drain', () => this.drained());
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.closed());
+    (socket as OwnedSocket)[CONNECTION] = this;
+    socket.on('data', TcpConnection.onData);
+    socket.on('drain', TcpConnection.onDrain);
+    socket.on('error', TcpConnection.onError);
+    socket.on('close', TcpConnection.onClose);
+  }
+
+  private static onData(this: OwnedSocket, chunk: Buffer): void {
+    this[CONNECTION].receive(chunk);
+  }
+
+  private static onDrain(this: OwnedSocket): void {
+    this[CONNECTION].drained();
+  }
+
+  private static onError(this: Socket): void {
+    this.destroy();
+  }
+
+  private static onClose(this: OwnedSocket): void {
+    this[CONNECTION].closed();
   }
 
   /** Queues one frame's JSON text; its newline is added when the turn's frames are joined. */
   send(frame: string): void {
     if (this.closeRequested || this.peerGone) return;
-    if (this.output.length === 0) this.scheduleFlush(this);
+    if (this.output.length === 0) this.registry.scheduleFlush(this);
     this.output.push(frame);
     this.outputBytes += frame.length + 1;
   }
@@ -105,21 +128,14 @@ export class TcpConnection {
   private receive(chunk: Buffer): void {
     if (this.closeRequested) return;
     const queuedBefore = this.events.length;
-    this.splitter.push(chunk, this.enqueue);
+    this.splitter.push(chunk, this.events);
     if (this.events.length > queuedBefore) this.lastActivity = Date.now();
+    for (let i = queuedBefore; i < this.events.length; i++) this.queuedBytes += weight(this.events[i]!);
     // Reading goes on only while what waits is under one frame limit and the peer keeps up with
     // its output: pausing costs system calls, so it is done under pressure only.
     if (this.queuedBytes >= this.options.maxFrameBytes || !this.hasRoom()) this.pause();
     if (!this.processing) this.process();
   }
-
-  /** Created once: a closure made in `process` would cost it a heap context on every call. */
-  private readonly resume = (): void => this.process();
-
-  private readonly enqueue = (line: Event): void => {
-    this.events.push(line);
-    this.queuedBytes += weight(line);
-  };
 
   /**
    * PROTOCOL "Slow consumers": past the high-water mark, stop reading too until the peer drains.
@@ -133,7 +149,7 @@ export class TcpConnection {
       const event = this.events[this.head++]!;
       this.queuedBytes -= weight(event);
       if (event === CLOSED) {
-        void this.relay.onClose(this.id).then(() => this.finished(this));
+        void this.relay.onClose(this.id).then(() => this.registry.delete(this.id));
         return;
       }
       if (event === OVERSIZED) {
@@ -141,10 +157,7 @@ export class TcpConnection {
         continue;
       }
       const pending = this.relay.onFrame(this.id, event);
-      if (pending instanceof Promise) {
-        void pending.then(this.resume);
-        return;
-      }
+      if (pending instanceof Promise) return this.processAfter(pending);
     }
     this.processing = false;
     if (this.head === this.events.length) {
@@ -152,6 +165,11 @@ export class TcpConnection {
       this.head = 0;
     }
     this.resumeWhenReady();
+  }
+
+  /** Apart from `process`: a closure there would cost it a heap context on every call. */
+  private processAfter(pending: Promise<void>): void {
+    void pending.then(() => this.process());
   }
 
   private hasRoom(): boolean {

@@ -52,11 +52,7 @@ export class TcpRelayServer {
 
   private accept(socket: Socket): void {
     const id = this.ids.connectionId();
-    const connection = new TcpConnection(
-      id, socket, this.relay, this.options,
-      (c) => this.connections.scheduleFlush(c),
-      (c) => this.connections.delete(c.id),
-    );
+    const connection = new TcpConnection(id, socket, this.relay, this.options, this.connections);
     this.connections.add(connection);
     this.relay.onOpen(id);
   }
