@@ -83,7 +83,10 @@ export class TcpConnection {
   flush(): void {
     if (this.output.length === 0 || this.socket.destroyed) return;
     const wasFull = !this.hasRoom();
-    const text = `${this.output.join('\n')}\n`;
+    // An empty last element gives the final newline: appending one would make a string that the
+    // write has to copy again to flatten.
+    this.output.push('');
+    const text = this.output.join('\n');
     this.output = [];
     this.outputBytes = 0;
     this.socket.write(text);
