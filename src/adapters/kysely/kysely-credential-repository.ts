@@ -20,7 +20,8 @@ const NAMES_RECHECK_MS = 1_000;
 @injectable()
 export class KyselyCredentialRepository implements CredentialRepository {
   private names: Set<OperatorName> | undefined;
-  private checkedAt = 0;
+  /** Set by a timer a second after each check: the per-message path reads no clock. */
+  private namesStale = true;
 
   constructor(
     @inject(CredentialDatabase) private readonly db: Kysely<CredentialSchema>,
@@ -35,7 +36,7 @@ export class KyselyCredentialRepository implements CredentialRepository {
 
   /** Answered from the set while it is fresh: the per-message path waits for no database. */
   exists(name: OperatorName): Awaitable<boolean> {
-    if (this.names !== undefined && this.clock.now() - this.checkedAt < NAMES_RECHECK_MS) return this.names.has(name);
+    if (this.names !== undefined && !this.namesStale) return this.names.has(name);
     return this.reloadNames().then((names) => names.has(name));
   }
 
@@ -76,8 +77,11 @@ export class KyselyCredentialRepository implements CredentialRepository {
   }
 
   private async reloadNames(): Promise<Set<OperatorName>> {
-    // Set first: lookups meanwhile answer from the names already known.
-    this.checkedAt = this.clock.now();
+    // Fresh from now: lookups meanwhile answer from the names already known.
+    this.namesStale = false;
+    setTimeout(() => {
+      this.namesStale = true;
+    }, NAMES_RECHECK_MS).unref();
     // Asked even for the first load, so that the dialect's next answer compares with this moment.
     const changed = await this.dialect.namesChanged();
     if (this.names === undefined || changed) this.names = new Set(await this.list());
