@@ -1,23 +1,63 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InMemoryMessageBuffer } from '../../src/adapters/memory/in-memory-message-buffer.ts';
-import type { BufferLimits, StoredMessage } from '../../src/domain/messages.ts';
+import type { BufferLimits, NewMessage, QueuedMessage } from '../../src/domain/messages.ts';
+import type { Awaitable } from '../../src/ports/awaitable.ts';
 import type { EnqueueResult } from '../../src/ports/message-buffer.ts';
 import { inProcessRelay } from '../support/in-process-relay.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
 
 const SECRET = 'TOPSECRET-body-7f3a';
 
-/** A buffer whose storage breaks on one message: an unexpected exception deep in a handler. */
+/**
+ * A buffer whose storage breaks on one message: an unexpected exception deep in a handler,
+ * thrown at once (the memory adapters answer synchronously) or through a rejected promise.
+ */
 class BrokenBuffer extends InMemoryMessageBuffer {
-  override async enqueue(to: string, message: StoredMessage, limits: BufferLimits): Promise<EnqueueResult> {
-    if (message.body.includes('break')) throw new TypeError(`storage failed on ${message.body}`);
-    return super.enqueue(to, message, limits);
+  constructor(private readonly rejects: boolean) {
+    super();
+  }
+
+  override enqueue(to: string, message: NewMessage, limits: BufferLimits): Awaitable<EnqueueResult> {
+    if (!message.body.includes('break')) return super.enqueue(to, message, limits);
+    const error = new TypeError(`storage failed on ${message.body}`);
+    if (this.rejects) return Promise.reject(error);
+    throw error;
   }
 }
 
-test('an exception in a handler: that frame gets internal, the connection lives on, the log says where without content', async () => {
-  const h = inProcessRelay({ buffer: new BrokenBuffer() });
+for (const rejects of [false, true]) {
+  test(`an exception in a handler (${rejects ? 'a rejected promise' : 'thrown at once'}): that frame gets internal, the connection lives on, the log says where without content`, async () => {
+    await exceptionCostsOnlyItsFrame(new BrokenBuffer(rejects));
+  });
+}
+
+test('a push that throws leaves the connection able to be pushed to again', async () => {
+  let failTakes = 0;
+  const buffer = new (class extends InMemoryMessageBuffer {
+    override take(to: string, afterSeq: number, max: number, now: number): Awaitable<QueuedMessage[]> {
+      if (failTakes > 0) {
+        failTakes--;
+        throw new Error('take failed');
+      }
+      return super.take(to, afterSeq, max, now);
+    }
+  })();
+  const h = inProcessRelay({ buffer });
+  await h.addOperators('alice', 'bob');
+  const alice = await h.login('alice');
+  const bob = await h.login('bob');
+  failTakes = 1;
+  const failed = await h.frame(alice, { op: 'send', to: 'bob', body: 'first', ref: '1' });
+  assert.equal(failed.map((f) => (f.op === 'error' ? f.code : f.op)), ['internal']);
+  const sent = await h.frame(alice, { op: 'send', to: 'bob', body: 'second', ref: '2' });
+  assert.equal(sent.map((f) => (f.op === 'sent' ? f.status : f.op)), ['delivered']);
+  const bodies = h.gateway.sentTo(bob).flatMap((f) => (f.op === 'msg' ? [f.body] : []));
+  assert.equal(bodies, ['first', 'second'], 'the message queued before the failure is pushed too, in order');
+});
+
+async function exceptionCostsOnlyItsFrame(broken: BrokenBuffer): Promise<void> {
+  const h = inProcessRelay({ buffer: broken });
   await h.addOperators('alice', 'bob');
   const alice = await h.login('alice');
   const bob = await h.login('bob');
@@ -38,7 +78,7 @@ test('an exception in a handler: that frame gets internal, the connection lives 
   assert.equal({ op: failure?.fields.op, error: failure?.fields.error }, { op: 'send', error: 'TypeError' });
   assert.match(String(failure?.fields.where), /handler-fault\.test\.ts:\d+/, 'names the place that threw');
   assert.not.ok(JSON.stringify(h.logger.entries).includes(SECRET), 'no message content in the log');
-});
+}
 
 test('an exception while authenticating: internal, and the name is not left locked by the throttle', async () => {
   const h = inProcessRelay();

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InMemoryMessageBuffer } from '../../src/adapters/memory/in-memory-message-buffer.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
-import type { BufferLimits, QueuedMessage, StoredMessage } from '../../src/domain/messages.ts';
+import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../../src/domain/messages.ts';
 import type { Awaitable } from '../../src/ports/awaitable.ts';
 import type { EnqueueResult, MessageBuffer } from '../../src/ports/message-buffer.ts';
 import { inProcessRelay } from '../support/in-process-relay.ts';
@@ -13,9 +13,9 @@ import { PASSWORD } from '../support/seed-operators.ts';
 class SequenceRecordingBuffer implements MessageBuffer {
   readonly seqById = new Map<string, number>();
   constructor(private readonly inner = new InMemoryMessageBuffer()) {}
-  async enqueue(to: string, message: StoredMessage, limits: BufferLimits): Promise<EnqueueResult> {
+  async enqueue(to: string, message: NewMessage, limits: BufferLimits): Promise<EnqueueResult> {
     const result = await this.inner.enqueue(to, message, limits);
-    if (result.ok) this.seqById.set(message.id, result.seq);
+    if (result.ok) this.seqById.set(result.id, result.seq);
     return result;
   }
   take(to: string, afterSeq: number, max: number, now: number): Awaitable<QueuedMessage[]> {
@@ -170,7 +170,8 @@ test('random frame sequences from several connections: nothing escapes, queues s
         const msgs = frames.filter((f): f is Extract<OutboundFrame, { op: 'msg' }> => f.op === 'msg');
         const ids = msgs.map((m) => m.id);
         assert.is(new Set(ids).size, ids.length, `no message pushed twice on ${conn}`);
-        const seqs = ids.map((id) => buffer.seqById.get(id)!);
+        const seqs = ids.map((id) => buffer.seqById.get(id));
+        assert.ok(seqs.every((seq) => seq !== undefined), `every message pushed on ${conn} was accepted`);
         assert.equal(seqs, [...seqs].sort((x, y) => x - y), `order accepted, on ${conn}`);
         for (const m of msgs) {
           // Connections are numbered in opening order, so the first connection to get it comes first.
