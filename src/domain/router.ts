@@ -121,7 +121,24 @@ export class Router {
       return;
     }
     session.pushing = true;
-    return this.pushRounds(session, session.name, true);
+    let rounds: Awaitable<void>;
+    try {
+      rounds = this.pushRounds(session, session.name, true);
+    } catch (error) {
+      session.pushing = false;
+      throw error;
+    }
+    if (rounds instanceof Promise) return this.pushEnded(rounds, session);
+    session.pushing = false;
+  }
+
+  /** Ends the push loop once its rounds are over, however they end. */
+  private async pushEnded(rounds: Promise<void>, session: Session): Promise<void> {
+    try {
+      await rounds;
+    } finally {
+      session.pushing = false;
+    }
   }
 
   /** Receipts for `acknowledged` from `start` on; acks usually name one sender's messages in a row. */
@@ -154,32 +171,19 @@ export class Router {
 
   /**
    * Takes and delivers batches while the connection has room and there may be more (`more`: the
-   * last batch was full) or a push was asked for meanwhile. Ends the loop it runs for.
+   * last batch was full) or a push was asked for meanwhile.
    */
   private pushRounds(session: Session, name: OperatorName, more: boolean): Awaitable<void> {
-    try {
-      while (session.ready && (more || session.pushAgain) && this.gateway.canTakeMore(session.id)) {
-        session.pushAgain = false;
-        const batch = this.buffer.take(name, session.pushedThrough, PUSH_BATCH, this.clock.now());
-        if (batch instanceof Promise) return this.pushAfter(session, name, batch);
-        more = this.deliver(session, batch);
-      }
-    } catch (error) {
-      session.pushing = false;
-      throw error;
+    while (session.ready && (more || session.pushAgain) && this.gateway.canTakeMore(session.id)) {
+      session.pushAgain = false;
+      const batch = this.buffer.take(name, session.pushedThrough, PUSH_BATCH, this.clock.now());
+      if (batch instanceof Promise) return this.pushAfter(session, name, batch);
+      more = this.deliver(session, batch);
     }
-    session.pushing = false;
   }
 
   private async pushAfter(session: Session, name: OperatorName, batch: Promise<QueuedMessage[]>): Promise<void> {
-    let more: boolean;
-    try {
-      more = this.deliver(session, await batch);
-    } catch (error) {
-      session.pushing = false;
-      throw error;
-    }
-    return this.pushRounds(session, name, more);
+    return this.pushRounds(session, name, this.deliver(session, await batch));
   }
 
   /** Sends the messages in order; true when the batch was full, so more may wait. */

@@ -32,29 +32,32 @@ for (const rejects of [false, true]) {
   });
 }
 
-test('a push that throws leaves the connection able to be pushed to again', async () => {
-  let failTakes = 0;
-  const buffer = new (class extends InMemoryMessageBuffer {
-    override take(to: string, afterSeq: number, max: number, now: number): Awaitable<QueuedMessage[]> {
-      if (failTakes > 0) {
-        failTakes--;
-        throw new Error('take failed');
+for (const rejects of [false, true]) {
+  test(`a push that fails (${rejects ? 'a rejected promise' : 'thrown at once'}) leaves the connection able to be pushed to again`, async () => {
+    let failTakes = 0;
+    const buffer = new (class extends InMemoryMessageBuffer {
+      override take(to: string, afterSeq: number, max: number, now: number): Awaitable<QueuedMessage[]> {
+        if (failTakes > 0) {
+          failTakes--;
+          if (rejects) return Promise.reject(new Error('take failed'));
+          throw new Error('take failed');
+        }
+        return super.take(to, afterSeq, max, now);
       }
-      return super.take(to, afterSeq, max, now);
-    }
-  })();
-  const h = inProcessRelay({ buffer });
-  await h.addOperators('alice', 'bob');
-  const alice = await h.login('alice');
-  const bob = await h.login('bob');
-  failTakes = 1;
-  const failed = await h.frame(alice, { op: 'send', to: 'bob', body: 'first', ref: '1' });
-  assert.equal(failed.map((f) => (f.op === 'error' ? f.code : f.op)), ['internal']);
-  const sent = await h.frame(alice, { op: 'send', to: 'bob', body: 'second', ref: '2' });
-  assert.equal(sent.map((f) => (f.op === 'sent' ? f.status : f.op)), ['delivered']);
-  const bodies = h.gateway.sentTo(bob).flatMap((f) => (f.op === 'msg' ? [f.body] : []));
-  assert.equal(bodies, ['first', 'second'], 'the message queued before the failure is pushed too, in order');
-});
+    })();
+    const h = inProcessRelay({ buffer });
+    await h.addOperators('alice', 'bob');
+    const alice = await h.login('alice');
+    const bob = await h.login('bob');
+    failTakes = 1;
+    const failed = await h.frame(alice, { op: 'send', to: 'bob', body: 'first', ref: '1' });
+    assert.equal(failed.map((f) => (f.op === 'error' ? f.code : f.op)), ['internal']);
+    const sent = await h.frame(alice, { op: 'send', to: 'bob', body: 'second', ref: '2' });
+    assert.equal(sent.map((f) => (f.op === 'sent' ? f.status : f.op)), ['delivered']);
+    const bodies = h.gateway.sentTo(bob).flatMap((f) => (f.op === 'msg' ? [f.body] : []));
+    assert.equal(bodies, ['first', 'second'], 'the message queued before the failure is pushed too, in order');
+  });
+}
 
 async function exceptionCostsOnlyItsFrame(broken: BrokenBuffer): Promise<void> {
   const h = inProcessRelay({ buffer: broken });

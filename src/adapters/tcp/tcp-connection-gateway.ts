@@ -5,7 +5,7 @@ import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
 import { encodeFrame } from './frame-encoder.ts';
 import { TcpConnectionRegistry } from './tcp-connection-registry.ts';
 
-/** Frames become JSON lines here, at the edge, once each. */
+/** Frames become JSON text here, at the edge, once each; the connection joins them into lines. */
 @injectable()
 export class TcpConnectionGateway implements ConnectionGateway {
   constructor(@inject(TcpConnectionRegistry) private readonly connections: TcpConnectionRegistry) {}
