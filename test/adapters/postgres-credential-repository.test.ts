@@ -8,6 +8,7 @@ import { PostgresCredentialDialect } from '../../src/adapters/postgres/postgres-
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { credentialRepositoryContract } from '../contracts/credential-repository-contract.ts';
 import { postgresMissing, startPostgresCluster } from '../support/postgres-cluster.ts';
+import { reportMissingService } from '../support/missing-service.ts';
 
 async function repositoryAt(url: string) {
   return new KyselyCredentialRepository(await openPostgresCredentials(url), new SystemClock(), new PostgresCredentialDialect());
@@ -15,7 +16,7 @@ async function repositoryAt(url: string) {
 
 const missing = postgresMissing();
 if (missing !== undefined) {
-  console.warn(missing);
+  reportMissingService(missing);
 } else {
   const cluster = await startPostgresCluster();
 

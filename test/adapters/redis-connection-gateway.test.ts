@@ -10,6 +10,7 @@ import { RandomIdGenerator } from '../../src/adapters/system/random-id-generator
 import { RecordingGateway, RecordingLogger } from '../support/fakes.ts';
 import { redisServerMissing, startRedisServer } from '../support/redis-server.ts';
 import type { RedisServer } from '../support/redis-server.ts';
+import { runUnlessMissing } from '../support/missing-service.ts';
 
 interface Instance {
   readonly identity: InstanceIdentity;
@@ -99,9 +100,5 @@ it('B ignores malformed commands and commands for connections it does not hold',
   assert.equal([...b.local.frames.keys()], [onB]);
 });
 
-if (server !== undefined) {
-  it.after(() => server.stop());
-  it.run();
-} else {
-  console.warn(missing);
-}
+if (server !== undefined) it.after(() => server.stop());
+runUnlessMissing(it, missing);

@@ -4,6 +4,7 @@ import { RedisConnections, RedisUnavailableError } from '../../src/adapters/redi
 import { RecordingLogger } from '../support/fakes.ts';
 import { freePort } from '../support/free-port.ts';
 import { redisServerMissing, startRedisServer } from '../support/redis-server.ts';
+import { runUnlessMissing } from '../support/missing-service.ts';
 
 async function persistenceEvents(serverArgs: readonly string[]): Promise<string[]> {
   const server = await startRedisServer(serverArgs);
@@ -44,5 +45,4 @@ test('an unreachable Redis fails the start at once, with RedisUnavailableError',
 });
 
 const missing = redisServerMissing();
-if (missing === undefined) test.run();
-else console.warn(missing);
+runUnlessMissing(test, missing);

@@ -9,6 +9,7 @@ import { authenticateTorControl } from '../../src/adapters/tor/tor-control-authe
 import { TorControlError } from '../../src/adapters/tor/tor-control-error.ts';
 import { TorControlOnionService } from '../../src/adapters/tor/tor-control-onion-service.ts';
 import { hashTorPassword, startTor, writtenPort, type TorProcess } from '../support/tor-process.ts';
+import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 
 const PASSWORD = 'control-password-for-tests';
 const ONION = /^[a-z2-7]{56}\.onion$/;
@@ -151,4 +152,4 @@ it('tells onLost when tor goes away while published', async ({ root }) => {
   await service.unpublish();
 });
 
-it.run();
+runUnlessMissing(it, commandMissing('tor'));

@@ -4,6 +4,7 @@ import { PASSWORD, seedOperators } from '../support/seed-operators.ts';
 import { LITSXG, startServer, type RunningServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
+import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 
 interface Context {
   server: RunningServer;
@@ -105,4 +106,4 @@ it('a wrong password ends the client with status 1 and a clear line', async (ctx
   assert.is(await terminal.exitStatus(), 1);
 });
 
-it.run();
+runUnlessMissing(it, commandMissing('tmux'));

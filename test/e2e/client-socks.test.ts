@@ -8,6 +8,7 @@ import { PASSWORD } from '../support/seed-operators.ts';
 import { LITSXG, startServer, type RunningServer } from '../support/server-process.ts';
 import { Socks5Proxy } from '../support/socks5-proxy.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
+import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 
 const ONION = 'litsxgtestlitsxgtestlitsxgtestlitsxgtestlitsxgtestlitsx.onion';
 const run = promisify(execFile);
@@ -87,4 +88,4 @@ it('the client without a proxy refuses a .onion server and says how to reach it'
   assert.is(await alice.exitStatus(), 0);
 });
 
-it.run();
+runUnlessMissing(it, commandMissing('tmux'));

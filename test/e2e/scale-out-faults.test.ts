@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import type { Frame } from '../support/protocol-client.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import { backendsMissing, startSharedBackends } from '../support/scale-out.ts';
+import { runUnlessMissing } from '../support/missing-service.ts';
 
 /** Sends until the server accepts (after Redis came back), or fails after `ms`. */
 async function sendUntilAccepted(client: ProtocolClient, frame: Frame, ms: number): Promise<Frame> {
@@ -82,5 +83,4 @@ test('Redis stopping mid-test: sends get internal, nothing crashes, service and 
   }
 });
 
-if (backendsMissing() === undefined) test.run();
-else console.warn(backendsMissing());
+runUnlessMissing(test, backendsMissing());

@@ -8,6 +8,7 @@ import type { SharedBackends } from '../support/scale-out.ts';
 import { LITSXG } from '../support/server-process.ts';
 import type { RunningServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { runUnlessMissing } from '../support/missing-service.ts';
 
 interface Context {
   backends: SharedBackends;
@@ -161,5 +162,4 @@ it('a killed server leaves no ghost presence once its sessions expire', async (c
   assert.is((await back.next('msg')).body, 'are you there?');
 });
 
-if (missing === undefined) it.run();
-else console.warn(missing);
+runUnlessMissing(it, missing);

@@ -8,6 +8,7 @@ import { LITSXG, startServer, type RunningServer } from '../support/server-proce
 import { onionPublished } from '../support/onion-published.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { startTor, writtenPort } from '../support/tor-process.ts';
+import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 
 const run = promisify(execFile);
 
@@ -67,4 +68,4 @@ test('serve --onion with tor unreachable: one error line and exit status 6', asy
   }
 });
 
-test.run();
+runUnlessMissing(test, commandMissing('tor'));

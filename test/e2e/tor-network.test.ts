@@ -7,6 +7,8 @@ import { LITSXG, startServer, type RunningServer } from '../support/server-proce
 import { onionPublished } from '../support/onion-published.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
 import { startTorNetwork, type TorNetwork } from '../support/tor-network.ts';
+import { withTimeLimit } from '../support/time-limit.ts';
+import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 
 const run = promisify(execFile);
 const DEADLINE_MS = 240_000;
@@ -26,7 +28,7 @@ async function healthyThroughTor(network: TorNetwork, address: string): Promise<
   throw new Error(`health --proxy never succeeded: ${last}`);
 }
 
-test('serve --onion publishes on a private Tor network; health and client --proxy reach it through Tor', async () => {
+test('serve --onion publishes on a private Tor network; health and client --proxy reach it through Tor', withTimeLimit(DEADLINE_MS + 60_000, async () => {
   const started = Date.now();
   let network: TorNetwork | undefined;
   let server: RunningServer | undefined;
@@ -74,6 +76,6 @@ test('serve --onion publishes on a private Tor network; health and client --prox
     await server?.stop();
     await network?.stop();
   }
-});
+}));
 
-test.run();
+runUnlessMissing(test, commandMissing('tor'), commandMissing('tor-gencert', 'tor'), commandMissing('tmux'));

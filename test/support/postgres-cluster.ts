@@ -23,7 +23,7 @@ function postgresBin(): string | undefined {
 
 /** Why a PostgreSQL cluster cannot be started here, or undefined when it can. */
 export function postgresMissing(): string | undefined {
-  return postgresBin() === undefined ? 'PostgreSQL is not installed (apt-get install postgresql): skipping' : undefined;
+  return postgresBin() === undefined ? 'PostgreSQL is not installed (apt-get install postgresql)' : undefined;
 }
 
 let databases = 0;

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { redisServerMissing, startRedisServer } from './redis-server.ts';
 import type { RedisServer } from './redis-server.ts';
+import { reportMissingService } from './missing-service.ts';
 
 /** A Redis client for one test and its clean-up; keys live under a prefix of their own. */
 export interface RedisTarget {
@@ -32,7 +33,7 @@ let shared: Promise<RedisServer> | undefined;
 export async function realRedis(): Promise<(() => RedisTarget) | undefined> {
   const missing = redisServerMissing();
   if (missing !== undefined) {
-    console.warn(missing);
+    reportMissingService(missing);
     return undefined;
   }
   shared ??= startRedisServer();

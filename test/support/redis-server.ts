@@ -20,10 +20,10 @@ export interface RedisServer {
   resume(): void;
 }
 
-/** Whether Debian's `redis-server` is installed; tests needing it skip with this message otherwise. */
+/** Whether Debian's `redis-server` is installed; or why not (see reportMissingService). */
 export function redisServerMissing(): string | undefined {
   const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
-  return found.error === undefined && found.status === 0 ? undefined : 'redis-server is not installed (apt-get install redis-server): skipping';
+  return found.error === undefined && found.status === 0 ? undefined : 'redis-server is not installed (apt-get install redis-server)';
 }
 
 /** A throwaway redis-server on a free loopback port, persisting nothing, as the README says to run it. */
