@@ -4,6 +4,7 @@ import { OperatorAccounts } from '../domain/operator-accounts.ts';
 import { Relay } from '../domain/relay.ts';
 import type { RelayConfig as RelayConfigShape } from '../domain/relay-config.ts';
 import { Router } from '../domain/router.ts';
+import { SessionOpener } from '../domain/session-opener.ts';
 import { Clock } from '../ports/clock.ts';
 import { ConnectionGateway } from '../ports/connection-gateway.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
@@ -40,20 +41,28 @@ export function relayModule(config: RelayConfigShape): ContainerModule {
       .toResolvedValue(
         (
           buffer: MessageBuffer, presence: Presence, gateway: ConnectionGateway, sessions: SessionStore,
-          credentials: CredentialRepository, clock: Clock, relayConfig: RelayConfigShape,
+          credentials: CredentialRepository, clock: Clock, logger: Logger, relayConfig: RelayConfigShape,
         ) =>
-          new Router(buffer, presence, gateway, sessions, credentials, clock, relayConfig),
-        [MessageBuffer, Presence, ConnectionGateway, SessionStore, CredentialRepository, Clock, RelayConfig],
+          new Router(buffer, presence, gateway, sessions, credentials, clock, logger, relayConfig),
+        [MessageBuffer, Presence, ConnectionGateway, SessionStore, CredentialRepository, Clock, Logger, RelayConfig],
+      )
+      .inSingletonScope();
+    bind(SessionOpener)
+      .toResolvedValue(
+        (presence: Presence, buffer: MessageBuffer, gateway: ConnectionGateway, sessions: SessionStore, router: Router, clock: Clock) =>
+          new SessionOpener(presence, buffer, gateway, sessions, router, clock),
+        [Presence, MessageBuffer, ConnectionGateway, SessionStore, Router, Clock],
       )
       .inSingletonScope();
     bind(Relay)
       .toResolvedValue(
         (
           sessions: SessionStore, senders: SenderBuckets, gateway: ConnectionGateway, presence: Presence, router: Router,
-          authenticator: Authenticator, accounts: OperatorAccounts, clock: Clock, logger: Logger, relayConfig: RelayConfigShape,
+          opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, clock: Clock, logger: Logger,
+          relayConfig: RelayConfigShape,
         ) =>
-          new Relay({ sessions, senders, gateway, presence, router, authenticator, accounts, clock, logger, config: relayConfig }),
-        [SessionStore, SenderBuckets, ConnectionGateway, Presence, Router, Authenticator, OperatorAccounts, Clock, Logger, RelayConfig],
+          new Relay({ sessions, senders, gateway, presence, router, opener, authenticator, accounts, clock, logger, config: relayConfig }),
+        [SessionStore, SenderBuckets, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, Clock, Logger, RelayConfig],
       )
       .inSingletonScope();
   });

@@ -11,9 +11,9 @@ export type AuthOutcome =
   | { ok: false; code: 'auth_failed' }
   | { ok: false; code: 'rate_limited'; retryAfterMs: number };
 
-/** While a password is being verified, other attempts on the name wait (bounded, in case of a crash). */
 /** How long to wait when the password hasher has too many verifications queued. */
 const HASHING_BUSY_RETRY_MS = 1_000;
+/** While a password is being verified, other attempts on the name wait (bounded, in case of a crash). */
 const VERIFYING_GUARD_MS = 10_000;
 
 export class Authenticator {

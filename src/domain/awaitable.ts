@@ -1,4 +1,10 @@
-import type { Awaitable } from '../ports/awaitable.ts';
+/**
+ * What a port answers on the message path: the value itself when it has it at hand (memory
+ * adapters), a promise when it must go elsewhere (Redis, SQL). The core carries on synchronously
+ * in the first case, so a message crosses it without one promise. Methods off that path
+ * (logging in, listing, sweeping) answer a plain Promise.
+ */
+export type Awaitable<T> = T | Promise<T>;
 
 /**
  * Runs `step` with the resolved value and `args` once `value` resolves. The caller passes a

@@ -1,7 +1,7 @@
 import type { InboundFrame, InboundOp } from './frames.ts';
 import { withRef } from './frames.ts';
-import { isOperatorName } from './names.ts';
-import { codePointLength, utf8ByteLength } from './text.ts';
+import { isOperatorName, isPassword } from './names.ts';
+import { codePointLength } from './text.ts';
 
 export type DecodeResult =
   | { ok: true; frame: InboundFrame }
@@ -11,7 +11,6 @@ type Fields = Record<string, unknown>;
 type Validator = (fields: Fields, ref: string | undefined) => InboundFrame | undefined;
 
 const MAX_REF_CHARS = 64;
-const MAX_PASSWORD_BYTES = 1024;
 const MAX_ACK_IDS = 1000;
 
 /** PROTOCOL "Framing": one line of text to a frame, or the error that line earns. */
@@ -38,11 +37,6 @@ export function decodeFrame(line: string | null): DecodeResult {
   if (!validRef) return { ok: false, code: 'invalid', op: knownOp };
   const frame = validate(fields, echoedRef);
   return frame === undefined ? { ok: false, code: 'invalid', op: knownOp, ref: echoedRef } : { ok: true, frame };
-}
-
-function isPassword(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length === 0) return false;
-  return utf8ByteLength(value) <= MAX_PASSWORD_BYTES;
 }
 
 function credentials(op: 'auth' | 'register'): Validator {

@@ -1,22 +1,22 @@
 import type { CredentialRepository } from '../ports/credential-repository.ts';
 import type { PasswordHasher } from '../ports/password-hasher.ts';
 import type { OperatorName } from './names.ts';
-import { isOperatorName } from './names.ts';
-import { codePointLength, utf8ByteLength } from './text.ts';
+import { isOperatorName, isPassword } from './names.ts';
+import { codePointLength } from './text.ts';
 
-export type AccountOutcome =
-  | { ok: true }
-  | { ok: false; code: 'invalid_name' | 'invalid_password' | 'weak_password' | 'name_taken' | 'no_such_operator' };
+/** Why a name or password is refused before the database is asked. */
+type Unacceptable = 'invalid_name' | 'invalid_password' | 'weak_password';
+export type AddOutcome = { ok: true } | { ok: false; code: Unacceptable | 'name_taken' };
+export type AccountOutcome = AddOutcome | { ok: false; code: 'no_such_operator' };
 
 /** PROTOCOL "Names and passwords": a password set by anyone has at least 10 code points. */
 export const MIN_PASSWORD_CHARS = 10;
-export const MAX_PASSWORD_BYTES = 1024;
 
 /** Creating, re-keying and removing operators: shared by `register` and the `operator` command. */
 export class OperatorAccounts {
   constructor(private readonly credentials: CredentialRepository, private readonly hasher: PasswordHasher) {}
 
-  async add(name: string, password: string): Promise<AccountOutcome> {
+  async add(name: string, password: string): Promise<AddOutcome> {
     const refused = this.check(name, password);
     if (refused !== undefined) return refused;
     if (await this.credentials.exists(name)) return { ok: false, code: 'name_taken' };
@@ -41,9 +41,9 @@ export class OperatorAccounts {
     return this.credentials.list();
   }
 
-  private check(name: string, password: string): AccountOutcome | undefined {
+  private check(name: string, password: string): { ok: false; code: Unacceptable } | undefined {
     if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
-    if (password.length === 0 || utf8ByteLength(password) > MAX_PASSWORD_BYTES) return { ok: false, code: 'invalid_password' };
+    if (!isPassword(password)) return { ok: false, code: 'invalid_password' };
     if (codePointLength(password) < MIN_PASSWORD_CHARS) return { ok: false, code: 'weak_password' };
     return undefined;
   }

@@ -1,4 +1,4 @@
-import type { Awaitable } from '../ports/awaitable.ts';
+import type { Awaitable } from './awaitable.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -7,22 +7,33 @@ import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
 import { whenResolved } from './awaitable.ts';
-import type { ConnectionId, Session } from './connection.ts';
-import { endSession } from './connection.ts';
+import type { ConnectionId, Session } from './session.ts';
+import { endSession } from './session.ts';
 import { describeError } from './describe-error.ts';
 import type { ErrorCode } from './errors.ts';
 import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
 import type { InboundFrame, OutboundFrame } from './frames.ts';
 import { errorFrame, withRef } from './frames.ts';
-import type { OperatorAccounts } from './operator-accounts.ts';
+import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { RouteOutcome, Router } from './router.ts';
+import type { SessionOpener } from './session-opener.ts';
 import { takeSendToken } from './send-rate.ts';
 
 /** PROTOCOL "Framing": the 16th malformed frame on a connection closes it. */
 const MAX_PROTOCOL_ERRORS = 16;
 /** PROTOCOL "Session" 4: the third failed authentication on a connection closes it. */
 const MAX_AUTH_FAILURES = 3;
+/**
+ * PROTOCOL "Session" 2 and "Names and passwords": why a `register` is refused. A name or
+ * password outside the rules is `invalid`, as in any frame (the decoder refuses those first).
+ */
+const REGISTER_REFUSALS: Readonly<Record<Extract<AddOutcome, { ok: false }>['code'], ErrorCode>> = {
+  name_taken: 'name_taken',
+  weak_password: 'weak_password',
+  invalid_name: 'invalid',
+  invalid_password: 'invalid',
+};
 
 export interface RelayDependencies {
   readonly sessions: SessionStore;
@@ -30,6 +41,7 @@ export interface RelayDependencies {
   readonly gateway: ConnectionGateway;
   readonly presence: Presence;
   readonly router: Router;
+  readonly opener: SessionOpener;
   readonly authenticator: Authenticator;
   readonly accounts: OperatorAccounts;
   readonly clock: Clock;
@@ -79,10 +91,10 @@ export class Relay {
     }
   }
 
-  /** The transport's write buffer fell below its high-water mark: resume pushing. */
+  /** The transport's write buffer fell below its high-water mark: resume pushing (a push never throws). */
   async onDrain(connection: ConnectionId): Promise<void> {
     const session = this.deps.sessions.get(connection);
-    if (session !== undefined) await this.guarded(connection, 'drain', () => this.deps.router.push(session));
+    if (session !== undefined) await this.deps.router.push(session);
   }
 
   async onClose(connection: ConnectionId): Promise<void> {
@@ -91,7 +103,12 @@ export class Relay {
     this.deps.sessions.delete(connection);
     endSession(session);
     this.deps.logger.log('debug', 'connection_closed', { conn: connection });
-    await this.guarded(connection, 'close', () => this.deps.router.close(session));
+    try {
+      await this.deps.opener.close(session);
+    } catch (error) {
+      // No frame answers for a close: a failure is only logged.
+      this.logFailure(connection, 'close', error);
+    }
   }
 
   /** PROTOCOL "Session" 5. */
@@ -120,15 +137,6 @@ export class Relay {
       if (session !== undefined) endSession(session);
       gateway.send(connection, { op: 'bye', reason: 'shutdown' });
       gateway.close(connection);
-    }
-  }
-
-  /** Runs work that no frame answers for (a drain, a close): a failure is only logged. */
-  private async guarded(connection: ConnectionId, op: string, work: () => Awaitable<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      this.logFailure(connection, op, error);
     }
   }
 
@@ -206,12 +214,12 @@ export class Relay {
 
   /** PROTOCOL "Session" 2–4. */
   private async authenticate(session: Session, frame: InboundFrame & { op: 'auth' | 'register' }): Promise<void> {
-    const { authenticator, accounts, router, config, logger } = this.deps;
+    const { authenticator, accounts, opener, config, logger } = this.deps;
     if (session.name !== undefined) return this.reply(session, 'already_authenticated', frame.ref);
     if (frame.op === 'register') {
       if (config.registration !== 'open') return this.reply(session, 'registration_closed', frame.ref);
       const added = await accounts.add(frame.name, frame.password);
-      if (!added.ok) return this.reply(session, added.code === 'name_taken' ? 'name_taken' : 'weak_password', frame.ref);
+      if (!added.ok) return this.reply(session, REGISTER_REFUSALS[added.code], frame.ref);
       logger.log('info', 'operator_registered', { conn: session.id, name: frame.name });
     } else {
       const outcome = await authenticator.authenticate(frame.name, frame.password, () => !session.closing);
@@ -227,7 +235,7 @@ export class Relay {
     }
     if (session.closing) return;
     logger.log('info', 'authenticated', { conn: session.id, name: frame.name });
-    await router.open(session, frame.name);
+    await opener.open(session, frame.name);
   }
 
   private protocolError(session: Session, code: 'bad_frame' | 'unknown_op' | 'invalid', ref: string | undefined): void {

@@ -1,17 +1,18 @@
-import type { Awaitable } from '../ports/awaitable.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { CredentialRepository } from '../ports/credential-repository.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { EnqueueResult, MessageBuffer } from '../ports/message-buffer.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SessionStore } from '../ports/session-store.ts';
+import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
-import type { ConnectionId, Session } from './connection.ts';
-import { endSession } from './connection.ts';
+import { describeError } from './describe-error.ts';
 import type { OutboundFrame } from './frames.ts';
 import type { QueuedMessage, StoredMessage } from './messages.ts';
 import type { OperatorName } from './names.ts';
 import type { RelayConfig } from './relay-config.ts';
+import type { ConnectionId, Session } from './session.ts';
 import { utf8ByteLength } from './text.ts';
 
 export type RouteOutcome =
@@ -23,7 +24,7 @@ const PUSH_BATCH = 64;
 const BODY_TOO_LARGE: RouteOutcome = { ok: false, code: 'body_too_large' };
 const NO_SUCH_RECIPIENT: RouteOutcome = { ok: false, code: 'no_such_recipient' };
 
-/** Routing and buffering: queue every message, push it while the recipient keeps up, receipts. */
+/** PROTOCOL "Messages" and "Slow consumers": queue every message, push it while the recipient keeps up, receipts. */
 export class Router {
   constructor(
     private readonly buffer: MessageBuffer,
@@ -32,6 +33,7 @@ export class Router {
     private readonly sessions: SessionStore,
     private readonly credentials: CredentialRepository,
     private readonly clock: Clock,
+    private readonly logger: Logger,
     private readonly config: RelayConfig,
   ) {}
 
@@ -62,8 +64,12 @@ export class Router {
     return this.pushTo(recipient, queued.id, queued.seq);
   }
 
-  /** Pushes a message just queued (sequence number `seq`) to its recipient's connection, if any. */
-  private pushTo(recipient: ConnectionId | undefined, id: string, seq: number): Awaitable<RouteOutcome> {
+  /**
+   * Starts pushing a message just queued (sequence number `seq`) to its recipient's connection,
+   * if any. The sender is answered from the buffer, which holds the message whatever the push
+   * does: one still under way or failed has not written it yet, so it is `queued`.
+   */
+  private pushTo(recipient: ConnectionId | undefined, id: string, seq: number): RouteOutcome {
     if (recipient === undefined) return { ok: true, id, status: 'queued' };
     const local = this.sessions.get(recipient);
     if (local === undefined) {
@@ -71,34 +77,8 @@ export class Router {
       this.gateway.wake(recipient);
       return { ok: true, id, status: 'delivered' };
     }
-    const pushed = this.push(local);
-    if (pushed instanceof Promise) return pushOutcomeLater(pushed, local, id, seq);
-    return pushOutcome(local, id, seq);
-  }
-
-  /**
-   * PROTOCOL "Session" 3 and 6: make this connection the operator's session, replacing an older
-   * one, then hand it everything waiting, oldest first, right after the welcome.
-   */
-  async open(session: Session, name: OperatorName): Promise<void> {
-    const previous = await this.presence.claim(name, session.id);
-    if (previous !== undefined && previous !== session.id) this.replace(previous);
-    if (session.closing) {
-      // Closed while claiming: its close found no name to release, so release it here.
-      await this.presence.release(name, session.id);
-      return;
-    }
-    session.name = name;
-    const pending = await this.buffer.take(name, 0, Number.MAX_SAFE_INTEGER, this.clock.now());
-    this.gateway.send(session.id, { op: 'welcome', name, pending: pending.length });
-    this.deliver(session, pending);
-    session.ready = true;
-    await this.push(session);
-  }
-
-  /** Called once the session has ended: it no longer holds its operator's presence. */
-  async close(session: Session): Promise<void> {
-    if (session.name !== undefined) await this.presence.release(session.name, session.id);
+    void this.push(local);
+    return { ok: true, id, status: local.pushedThrough >= seq ? 'delivered' : 'queued' };
   }
 
   /** PROTOCOL "Messages", acknowledgement and receipt: receipts go to senders still connected. */
@@ -110,9 +90,25 @@ export class Router {
   }
 
   /**
+   * PROTOCOL "Session" 3: the messages waiting at login go right after the welcome, whatever
+   * the high-water mark; then live pushing starts.
+   */
+  handOver(session: Session, pending: readonly QueuedMessage[]): Awaitable<void> {
+    try {
+      this.deliver(session, pending);
+    } catch (error) {
+      this.pushFailed(session, error);
+    }
+    session.ready = true;
+    return this.push(session);
+  }
+
+  /**
    * PROTOCOL "Slow consumers": push queued messages while the connection stays under its
    * high-water mark; the transport calls again once it drains. One loop per connection at a
-   * time, so nothing is pushed twice or out of order.
+   * time, so nothing is pushed twice or out of order. A push that fails is logged, never
+   * thrown: what it did not write stays queued after `pushedThrough`, and the next push (the
+   * next message, a drain, a login) writes it.
    */
   push(session: Session): Awaitable<void> {
     if (!session.ready || session.name === undefined) return;
@@ -126,7 +122,8 @@ export class Router {
       rounds = this.pushRounds(session, session.name, true);
     } catch (error) {
       session.pushing = false;
-      throw error;
+      this.pushFailed(session, error);
+      return;
     }
     if (rounds instanceof Promise) return this.pushEnded(rounds, session);
     session.pushing = false;
@@ -136,9 +133,16 @@ export class Router {
   private async pushEnded(rounds: Promise<void>, session: Session): Promise<void> {
     try {
       await rounds;
+    } catch (error) {
+      this.pushFailed(session, error);
     } finally {
       session.pushing = false;
     }
+  }
+
+  /** Where it failed, never what it carried. */
+  private pushFailed(session: Session, error: unknown): void {
+    this.logger.log('error', 'handler_failed', { conn: session.id, op: 'push', ...describeError(error) });
   }
 
   /** Receipts for `acknowledged` from `start` on; acks usually name one sender's messages in a row. */
@@ -182,7 +186,7 @@ export class Router {
     }
   }
 
-  private async pushAfter(session: Session, name: OperatorName, batch: Promise<QueuedMessage[]>): Promise<void> {
+  private async pushAfter(session: Session, name: OperatorName, batch: Promise<readonly QueuedMessage[]>): Promise<void> {
     return this.pushRounds(session, name, this.deliver(session, await batch));
   }
 
@@ -194,22 +198,6 @@ export class Router {
     }
     return messages.length === PUSH_BATCH;
   }
-
-  private replace(previous: ConnectionId): void {
-    const older = this.sessions.get(previous);
-    if (older !== undefined) endSession(older);
-    this.gateway.send(previous, { op: 'bye', reason: 'replaced' });
-    this.gateway.close(previous);
-  }
-}
-
-async function pushOutcomeLater(pushed: Promise<void>, session: Session, id: string, seq: number): Promise<RouteOutcome> {
-  await pushed;
-  return pushOutcome(session, id, seq);
-}
-
-function pushOutcome(session: Session, id: string, seq: number): RouteOutcome {
-  return { ok: true, id, status: session.pushedThrough >= seq ? 'delivered' : 'queued' };
 }
 
 function messageFrame(message: QueuedMessage): OutboundFrame {

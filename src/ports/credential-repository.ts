@@ -1,5 +1,5 @@
 import type { OperatorName } from '../domain/names.ts';
-import type { Awaitable } from './awaitable.ts';
+import type { Awaitable } from '../domain/awaitable.ts';
 
 export interface CredentialRepository {
   /** The stored password hash, read afresh so changes apply at the next authentication. */

@@ -1,6 +1,6 @@
 import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../domain/messages.ts';
 import type { OperatorName } from '../domain/names.ts';
-import type { Awaitable } from './awaitable.ts';
+import type { Awaitable } from '../domain/awaitable.ts';
 
 export type EnqueueResult = { ok: true; id: string; seq: number } | { ok: false; code: 'queue_full' };
 
@@ -18,10 +18,10 @@ export interface MessageBuffer {
    * Up to `max` unexpired messages after `afterSeq`, oldest first, each marked as pushed;
    * `redelivered` tells whether it had been pushed before. Expired ones are dropped.
    */
-  take(to: OperatorName, afterSeq: number, max: number, now: number): Awaitable<QueuedMessage[]>;
+  take(to: OperatorName, afterSeq: number, max: number, now: number): Awaitable<readonly QueuedMessage[]>;
   /** Removes the acknowledged messages and returns them; unknown ids are ignored. */
-  acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<StoredMessage[]>;
+  acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<readonly StoredMessage[]>;
   /** Drops every message older than its time-to-live; returns how many. */
-  expire(now: number): Awaitable<number>;
+  expire(now: number): Promise<number>;
 }
 export const MessageBuffer = Symbol('MessageBuffer');

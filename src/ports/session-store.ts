@@ -1,4 +1,4 @@
-import type { ConnectionId, Session } from '../domain/connection.ts';
+import type { ConnectionId, Session } from '../domain/session.ts';
 
 /** The state of this process's connections: the core keeps none of its own between events. */
 export interface SessionStore {

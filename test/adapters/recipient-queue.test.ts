@@ -27,4 +27,20 @@ test('taking after a sequence number still works after compaction', () => {
   assert.equal(queue.take(250, 100).map((m) => m.seq), [252, 254, 256, 258, 260, 262, 264, 266, 268, 270, 272, 274, 276, 278, 280, 282, 284, 286, 288, 290, 292, 294, 296, 298, 300]);
 });
 
+test('what it hands out, its own entries, cannot be altered by a caller (tsc checks this)', () => {
+  const queue = new RecipientQueue();
+  fill(queue, 1);
+  const taken = queue.take(0, 1);
+  const alter = () => {
+    // @ts-expect-error the list handed out is read-only
+    taken.push(taken[0]!);
+    // @ts-expect-error so is each message in it
+    taken[0]!.redelivered = false;
+    // @ts-expect-error and the queue's counts
+    queue.count = 0;
+  };
+  assert.type(alter, 'function');
+  assert.is(taken[0]!.redelivered, false);
+});
+
 test.run();

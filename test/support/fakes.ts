@@ -1,4 +1,4 @@
-import type { ConnectionId } from '../../src/domain/connection.ts';
+import type { ConnectionId } from '../../src/domain/session.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import type { OperatorName } from '../../src/domain/names.ts';
 import type { Clock } from '../../src/ports/clock.ts';
@@ -45,13 +45,13 @@ export class RecordingGateway implements ConnectionGateway {
   }
 }
 
-/** Credentials in a Map. */
+/** Credentials in a Map; `exists`, on the message path, answers at once like SQLite's cache. */
 export class InMemoryCredentialRepository implements CredentialRepository {
   readonly hashes = new Map<OperatorName, string>();
   async findHash(name: OperatorName) {
     return this.hashes.get(name);
   }
-  async exists(name: OperatorName) {
+  exists(name: OperatorName) {
     return this.hashes.has(name);
   }
   async add(name: OperatorName, hash: string) {

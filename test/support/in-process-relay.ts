@@ -9,7 +9,10 @@ import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
 import { Relay } from '../../src/domain/relay.ts';
 import type { RelayConfig } from '../../src/domain/relay-config.ts';
 import { Router } from '../../src/domain/router.ts';
+import { SessionOpener } from '../../src/domain/session-opener.ts';
+import type { CredentialRepository } from '../../src/ports/credential-repository.ts';
 import type { MessageBuffer } from '../../src/ports/message-buffer.ts';
+import type { Presence } from '../../src/ports/presence.ts';
 import { InMemoryCredentialRepository, ManualClock, PlainPasswordHasher, RecordingGateway, RecordingLogger } from './fakes.ts';
 import { PASSWORD } from './seed-operators.ts';
 
@@ -22,26 +25,55 @@ export const TEST_CONFIG: RelayConfig = {
 };
 
 /**
- * The handler core on memory adapters and fakes, with no I/O at all (STYLE 4): events go in
- * through `relay`, frames come out in `gateway`.
+ * How the ports answer: `sync`, at once, as the memory adapters do in production; `async`,
+ * later through a promise, as Redis and SQL do. The core has a path for each: suites run twice.
  */
-export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffer?: MessageBuffer } = {}) {
+export type PortMode = 'sync' | 'async';
+export const PORT_MODES: readonly PortMode[] = ['sync', 'async'];
+
+/** Lets what a frame set off and did not wait for (a push, with ports answering later) end. */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The same port, each call made on a later tick and answered through a promise: what it throws
+ * becomes a rejection, as with an adapter that does I/O. Methods replaced by a test are wrapped too.
+ */
+export function answeringLater<T extends object>(port: T): T {
+  return new Proxy(port, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => Promise.resolve().then(() => value.apply(target, args));
+    },
+  });
+}
+
+/**
+ * The handler core on memory adapters and fakes, with no I/O at all (STYLE 4): events go in
+ * through `relay`, frames come out in `gateway`. The ports the core may find answering either
+ * way (buffer, presence, credentials) answer as `mode` says; `sync` unless told.
+ */
+export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffer?: MessageBuffer; mode?: PortMode } = {}) {
   const config = { ...TEST_CONFIG, ...overrides.config };
+  const inMode = <T extends object>(port: T): T => (overrides.mode === 'async' ? answeringLater(port) : port);
   const clock = new ManualClock();
   const gateway = new RecordingGateway();
-  const credentials = new InMemoryCredentialRepository();
+  const credentials: CredentialRepository = inMode(new InMemoryCredentialRepository());
   const hasher = new PlainPasswordHasher();
   const logger = new RecordingLogger();
   const sessions = new InMemorySessionStore();
-  const presence = new InMemoryPresence();
-  const buffer = overrides.buffer ?? new InMemoryMessageBuffer();
+  const presence: Presence = inMode(new InMemoryPresence());
+  const buffer: MessageBuffer = inMode(overrides.buffer ?? new InMemoryMessageBuffer());
   const accounts = new OperatorAccounts(credentials, hasher);
   const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
-  const router = new Router(buffer, presence, gateway, sessions, credentials, clock, config);
-  const relay = new Relay({ sessions, senders: new InMemorySenderBuckets(), gateway, presence, router, authenticator, accounts, clock, logger, config });
+  const router = new Router(buffer, presence, gateway, sessions, credentials, clock, logger, config);
+  const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock);
+  const relay = new Relay({
+    sessions, senders: new InMemorySenderBuckets(), gateway, presence, router, opener, authenticator, accounts, clock, logger, config,
+  });
   let next = 0;
   const harness = {
-    relay, router, gateway, credentials, hasher, logger, sessions, presence, buffer, clock, config,
+    relay, router, gateway, credentials, hasher, logger, sessions, presence, buffer, accounts, clock, config,
     /** Adds operators with PASSWORD. */
     async addOperators(...names: string[]) {
       for (const name of names) await accounts.add(name, PASSWORD);
@@ -52,9 +84,11 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
       relay.onOpen(id);
       return id;
     },
+    /** Handles one frame, and what it set off; returns what the connection got meanwhile. */
     async frame(connection: string, frame: object | string): Promise<OutboundFrame[]> {
       const before = gateway.sentTo(connection).length;
       await relay.onFrame(connection, typeof frame === 'string' ? frame : JSON.stringify(frame));
+      await settled();
       return gateway.sentTo(connection).slice(before);
     },
     /** Opens a connection and authenticates it. */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { inject, injectable } from 'inversify';
 import type { OperatorName } from '../../domain/names.ts';
 import { Clock } from '../../ports/clock.ts';
-import type { Awaitable } from '../../ports/awaitable.ts';
+import type { Awaitable } from '../../domain/awaitable.ts';
 import type { CredentialRepository } from '../../ports/credential-repository.ts';
 import { CredentialDatabase } from './credential-database.ts';
 import { CredentialDialect } from './credential-dialect.ts';

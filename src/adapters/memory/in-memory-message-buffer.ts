@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { injectable } from 'inversify';
 import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
 import type { OperatorName } from '../../domain/names.ts';
-import type { Awaitable } from '../../ports/awaitable.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { RecipientQueue } from './recipient-queue.ts';
 
@@ -14,9 +13,10 @@ const LOWER_A = 0x61;
 const LOWER_Z = 0x7a;
 
 /**
- * Queues in this process's memory: gone when it stops, as the operator manual says. An emptied
- * queue is kept for its recipient's next message (there is at most one per operator), so a
- * recipient who keeps up costs no queue allocation per message.
+ * Queues in this process's memory: gone when it stops, as the operator manual says. It answers
+ * at once, so a message crosses the core without a promise. An emptied queue is kept for its
+ * recipient's next message (there is at most one per operator), so a recipient who keeps up
+ * costs no queue allocation per message.
  *
  * A message id is a random per-process prefix and the message's sequence number, so it is
  * unique across restarts and an ack finds its message without an index. That a neighbour's id
@@ -30,7 +30,7 @@ export class InMemoryMessageBuffer implements MessageBuffer {
   private lastSeq = 0;
   private readonly idPrefix = `m-${randomBytes(9).toString('base64url')}`;
 
-  enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Awaitable<EnqueueResult> {
+  enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): EnqueueResult {
     const queue = this.queues.get(to) ?? new RecipientQueue();
     this.expireQueue(queue, message.ts);
     const full =
@@ -46,14 +46,14 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     return { ok: true, id, seq };
   }
 
-  take(to: OperatorName, afterSeq: number, max: number, now: number): Awaitable<QueuedMessage[]> {
+  take(to: OperatorName, afterSeq: number, max: number, now: number): readonly QueuedMessage[] {
     const queue = this.queues.get(to);
     if (queue === undefined) return [];
     this.expireQueue(queue, now);
     return queue.take(afterSeq, max);
   }
 
-  acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<StoredMessage[]> {
+  acknowledge(to: OperatorName, ids: readonly string[]): readonly StoredMessage[] {
     const queue = this.queues.get(to);
     if (queue === undefined) return [];
     const removed = new Array<StoredMessage>(ids.length);
@@ -69,7 +69,7 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     return removed;
   }
 
-  expire(now: number): Awaitable<number> {
+  async expire(now: number): Promise<number> {
     let dropped = 0;
     for (const queue of this.queues.values()) dropped += this.expireQueue(queue, now);
     return dropped;

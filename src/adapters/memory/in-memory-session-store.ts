@@ -1,6 +1,6 @@
 import { injectable } from 'inversify';
-import type { ConnectionId, Session } from '../../domain/connection.ts';
-import { newSession } from '../../domain/connection.ts';
+import type { ConnectionId, Session } from '../../domain/session.ts';
+import { newSession } from '../../domain/session.ts';
 import type { SessionStore } from '../../ports/session-store.ts';
 
 @injectable()

@@ -1,6 +1,9 @@
 import type { NewMessage, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
 
-/** One flat object per message, handed out as it is: nothing is copied per push. */
+/**
+ * One flat object per message, handed out as it is (nothing is copied per push) but typed
+ * read-only outside this file: only the queue marks it pushed or removed.
+ */
 interface Entry extends QueuedMessage {
   readonly expiresAt: number;
   redelivered: boolean;
@@ -17,18 +20,27 @@ interface Entry extends QueuedMessage {
 export class RecipientQueue {
   private entries: Entry[] = [];
   private head = 0;
-  count = 0;
-  bytes = 0;
+  private messages = 0;
+  private totalBytes = 0;
+
+  get count(): number {
+    return this.messages;
+  }
+
+  /** UTF-8 bytes of the bodies queued. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
 
   /** `seq` must be greater than every sequence number appended before. */
   append(message: NewMessage, id: string, seq: number, expiresAt: number): void {
     const { from, body, ts, bytes } = message;
     this.entries.push({ id, from, body, ts, bytes, seq, expiresAt, redelivered: false, pushed: false, removed: false });
-    this.count++;
-    this.bytes += bytes;
+    this.messages++;
+    this.totalBytes += bytes;
   }
 
-  take(afterSeq: number, max: number): QueuedMessage[] {
+  take(afterSeq: number, max: number): readonly QueuedMessage[] {
     const first = this.firstAfter(afterSeq);
     // Sized up front: a push usually takes one message, and a grown array would hold seventeen.
     const taken = new Array<QueuedMessage>(Math.min(max, this.entries.length - first));
@@ -68,8 +80,8 @@ export class RecipientQueue {
 
   private drop(entry: Entry): void {
     entry.removed = true;
-    this.count--;
-    this.bytes -= entry.bytes;
+    this.messages--;
+    this.totalBytes -= entry.bytes;
   }
 
   /** Index of the first entry with a sequence number above `seq`. */
@@ -90,10 +102,10 @@ export class RecipientQueue {
    */
   private compact(): void {
     while (this.head < this.entries.length && this.entries[this.head]!.removed) this.head++;
-    if (this.count === 0) {
+    if (this.messages === 0) {
       this.entries.length = 0;
       this.head = 0;
-    } else if (this.entries.length > 64 && this.count * 2 < this.entries.length) {
+    } else if (this.entries.length > 64 && this.messages * 2 < this.entries.length) {
       this.entries = this.entries.filter((entry) => !entry.removed);
       this.head = 0;
     }

@@ -1,4 +1,4 @@
-import type { ConnectionId } from '../../domain/connection.ts';
+import type { ConnectionId } from '../../domain/session.ts';
 import type { OutboundFrame } from '../../domain/frames.ts';
 
 /**

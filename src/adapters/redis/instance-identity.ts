@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ConnectionId } from '../../domain/connection.ts';
+import type { ConnectionId } from '../../domain/session.ts';
 
 /**
  * Which server process of a scaled-out deployment holds a connection: every connection id this

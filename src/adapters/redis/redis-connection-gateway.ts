@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ConnectionId } from '../../domain/connection.ts';
+import type { ConnectionId } from '../../domain/session.ts';
 import type { OutboundFrame } from '../../domain/frames.ts';
 import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
 import type { Logger } from '../../ports/logger.ts';

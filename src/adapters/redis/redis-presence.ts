@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { inject, injectable } from 'inversify';
-import type { ConnectionId } from '../../domain/connection.ts';
+import type { ConnectionId } from '../../domain/session.ts';
 import type { OperatorName } from '../../domain/names.ts';
 import { Logger } from '../../ports/logger.ts';
 import type { Presence } from '../../ports/presence.ts';

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import type { ConnectionId } from '../../domain/connection.ts';
+import type { ConnectionId } from '../../domain/session.ts';
 import type { OutboundFrame } from '../../domain/frames.ts';
 import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
 import { encodeFrame } from './frame-encoder.ts';

@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import type { ConnectionId } from '../../domain/connection.ts';
+import type { ConnectionId } from '../../domain/session.ts';
 import type { TcpConnection } from './tcp-connection.ts';
 
 /** This process's open sockets by connection id, and the one flush per event-loop turn. */

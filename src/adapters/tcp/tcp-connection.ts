@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { ConnectionId } from '../../domain/connection.ts';
+import type { ConnectionId } from '../../domain/session.ts';
 import type { Relay } from '../../domain/relay.ts';
 import { LineSplitter, OVERSIZED } from './line-splitter.ts';
 import type { TcpConnectionRegistry } from './tcp-connection-registry.ts';

@@ -1,0 +1,52 @@
+import type { Clock } from '../ports/clock.ts';
+import type { ConnectionGateway } from '../ports/connection-gateway.ts';
+import type { MessageBuffer } from '../ports/message-buffer.ts';
+import type { Presence } from '../ports/presence.ts';
+import type { SessionStore } from '../ports/session-store.ts';
+import type { OperatorName } from './names.ts';
+import type { Router } from './router.ts';
+import type { ConnectionId, Session } from './session.ts';
+import { endSession } from './session.ts';
+
+/** PROTOCOL "Session" 3 and 6: an authenticated connection becomes its operator's one session. */
+export class SessionOpener {
+  constructor(
+    private readonly presence: Presence,
+    private readonly buffer: MessageBuffer,
+    private readonly gateway: ConnectionGateway,
+    private readonly sessions: SessionStore,
+    private readonly router: Router,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Makes this connection the operator's session, replacing an older one, then welcomes it and
+   * hands it everything waiting, oldest first.
+   */
+  async open(session: Session, name: OperatorName): Promise<void> {
+    const previous = await this.presence.claim(name, session.id);
+    if (previous !== undefined && previous !== session.id) this.replace(previous);
+    if (session.closing) {
+      // Closed while claiming: its close found no name to release, so release it here.
+      await this.presence.release(name, session.id);
+      return;
+    }
+    session.name = name;
+    const pending = await this.buffer.take(name, 0, Number.MAX_SAFE_INTEGER, this.clock.now());
+    this.gateway.send(session.id, { op: 'welcome', name, pending: pending.length });
+    await this.router.handOver(session, pending);
+  }
+
+  /** Called once the session has ended: it no longer holds its operator's presence. */
+  async close(session: Session): Promise<void> {
+    if (session.name !== undefined) await this.presence.release(session.name, session.id);
+  }
+
+  /** PROTOCOL "Session" 6: the older connection gets `bye replaced` and is closed. */
+  private replace(previous: ConnectionId): void {
+    const older = this.sessions.get(previous);
+    if (older !== undefined) endSession(older);
+    this.gateway.send(previous, { op: 'bye', reason: 'replaced' });
+    this.gateway.close(previous);
+  }
+}
