@@ -59,7 +59,7 @@ async function drain(server: RunningServer, name: string, pending: number): Prom
   assert.equal(client.received[1], { op: 'welcome', name, pending }, `${name}'s welcome`);
   const messages: Frame[] = [];
   for (let i = 0; i < pending; i++) messages.push(await client.next());
-  assert.ok(messages.every((m) => m.op === 'msg'));
+  assert.equal(messages.map((m) => m.op), Array(pending).fill('msg'));
   if (messages.length > 0) client.send({ op: 'ack', ids: messages.map((m) => m.id) });
   await settled(client);
   client.close();
@@ -232,7 +232,7 @@ test('slow consumers: a recipient that does not read stops being pushed to, and 
   const received: Frame[] = [];
   for (let i = 0; i < COUNT; i++) received.push(await slow.next('msg', 20_000));
   assert.equal(received.map((m) => m.id), ids, 'nothing lost, nothing twice, in order');
-  assert.ok(received.every((m, i) => m.body === `${i}:${body}` && !('redelivered' in m)));
+  assert.equal(received.flatMap((m, i) => (m.body === `${i}:${body}` && !('redelivered' in m) ? [] : [{ ...m, body: String(m.body).slice(0, 20) }])), [], 'each body as sent, none flagged');
   assert.equal(await slow.pending(100), []);
   slow.send({ op: 'ack', ids: ids.slice(0, 600) });
   for (let i = 0; i < COUNT; i++) await fast.next('receipt');

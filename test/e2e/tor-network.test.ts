@@ -65,7 +65,7 @@ test('serve --onion publishes on a private Tor network; health and client --prox
     assert.is(await alice.exitStatus(20_000), 0);
 
     assert.is(await server.stop(), 0);
-    assert.ok(server.logs.some((line) => line.event === 'stopped'));
+    assert.ok(server.logs.some((line) => line.event === 'stopped'), `events: ${server.logs.map((line) => line.event).join(', ')}`);
     step('done');
   };
   try {
