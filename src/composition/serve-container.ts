@@ -1,6 +1,6 @@
 import { Container } from 'inversify';
 import type { ServeOptions } from '../adapters/cli/serve-options.ts';
-import { DEFAULT_HIGH_WATER_BYTES } from '../adapters/tcp/transport-options.ts';
+import { DEFAULT_HIGH_WATER_CHARS } from '../adapters/tcp/transport-options.ts';
 import type { RelayConfig } from '../domain/relay-config.ts';
 import type { Logger } from '../ports/logger.ts';
 import { credentialsModule } from './credentials-module.ts';
@@ -25,7 +25,7 @@ export function serveContainer(options: ServeOptions, credentialsPath: string, l
       maxFrameBytes: options.maxFrameBytes,
       authTimeoutMs: options.authTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs,
-      highWaterBytes: DEFAULT_HIGH_WATER_BYTES,
+      highWaterChars: DEFAULT_HIGH_WATER_CHARS,
     }),
   );
   if (options.buffer === 'redis') container.load(redisModule({ url: options.redisUrl, presence: options.presence === 'redis' }));

@@ -34,7 +34,8 @@ export class TcpConnection {
   /** Bytes of received lines not handled yet (a newline each at least): reading pauses past one frame limit. */
   private queuedBytes = 0;
   private output: string[] = [];
-  private outputBytes = 0;
+  /** UTF-16 code units of `output`, newlines included: what `highWaterChars` counts. */
+  private outputChars = 0;
   /** When the relay is told that authentication is overdue (it ignores this once logged in); 0 once told. */
   private authDeadline: number;
 
@@ -77,7 +78,7 @@ export class TcpConnection {
     if (this.closeRequested || this.peerGone) return;
     if (this.output.length === 0) this.registry.scheduleFlush(this);
     this.output.push(frame);
-    this.outputBytes += frame.length + 1;
+    this.outputChars += frame.length + 1;
   }
 
   flush(): void {
@@ -88,7 +89,7 @@ export class TcpConnection {
     this.output.push('');
     const text = this.output.join('\n');
     this.output = [];
-    this.outputBytes = 0;
+    this.outputChars = 0;
     this.socket.write(text);
     // A write the kernel takes whole emits no 'drain': when only this unflushed output held
     // pushing and reading back, resume them now, or they would wait forever.
@@ -176,7 +177,8 @@ export class TcpConnection {
   }
 
   private hasRoom(): boolean {
-    return this.socket.writableLength + this.outputBytes < this.options.highWaterBytes;
+    // A string written counts its length in the socket's writableLength too (decodeStrings is off).
+    return this.socket.writableLength + this.outputChars < this.options.highWaterChars;
   }
 
   private pause(): void {
