@@ -10,7 +10,7 @@ export interface Session {
   name: OperatorName | undefined;
   /** Welcome and pending messages sent: live pushes may follow. */
   ready: boolean;
-  /** Sequence number of the last message pushed on this connection. */
+  /** Sequence number of the last message written to this connection: a failed push retries after it. */
   pushedThrough: number;
   /** A push loop is running for this connection; `pushAgain` asks it for one more round. */
   pushing: boolean;
