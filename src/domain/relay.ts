@@ -1,4 +1,3 @@
-import type { Awaitable } from './awaitable.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -6,9 +5,8 @@ import type { Presence } from '../ports/presence.ts';
 import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
+import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
-import type { ConnectionId, Session } from './session.ts';
-import { endSession } from './session.ts';
 import { describeError } from './describe-error.ts';
 import type { ErrorCode } from './errors.ts';
 import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
@@ -17,8 +15,10 @@ import { errorFrame, withRef } from './frames.ts';
 import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { RouteOutcome, Router } from './router.ts';
-import type { SessionOpener } from './session-opener.ts';
 import { takeSendToken } from './send-rate.ts';
+import type { ConnectionId, Session } from './session.ts';
+import { endSession } from './session.ts';
+import type { SessionOpener } from './session-opener.ts';
 
 /** PROTOCOL "Framing": the 16th malformed frame on a connection closes it. */
 const MAX_PROTOCOL_ERRORS = 16;
