@@ -6,7 +6,7 @@ import type { BufferLimits, NewMessage, QueuedMessage } from '../../src/domain/m
 import type { EnqueueResult } from '../../src/ports/message-buffer.ts';
 import { PORT_MODES, inProcessRelay } from '../support/in-process-relay.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
-import { outline as ops } from '../support/frame-assertions.ts';
+import { outline } from '../support/frame-assertions.ts';
 
 const SECRET = 'TOPSECRET-body-7f3a';
 
@@ -69,7 +69,7 @@ for (const mode of PORT_MODES) {
   test(`a push that fails (${thrown}) after the buffer took the message: the sender gets sent, the log says where, the next drain delivers it once`, async () => {
     const { h, buffer, alice, bob } = await pushFailure();
     buffer.failTakes = 1;
-    assert.equal(ops(await h.frame(alice, { op: 'send', to: 'bob', body: 'first', ref: '1' })), ['sent queued']);
+    assert.equal(outline(await h.frame(alice, { op: 'send', to: 'bob', body: 'first', ref: '1' })), ['sent queued']);
     assert.equal(bodiesTo(h.gateway.sentTo(bob)), []);
     const failure = h.logger.entries.find((entry) => entry.event === 'handler_failed');
     assert.equal([failure?.fields.conn, failure?.fields.op, failure?.fields.error], [bob, 'push', 'Error']);
@@ -82,14 +82,14 @@ for (const mode of PORT_MODES) {
   test(`a push that fails (${thrown}): the message comes once on the next login, and the next send pushes it first`, async () => {
     const { h, buffer, alice, bob } = await pushFailure();
     buffer.failTakes = 1;
-    assert.equal(ops(await h.frame(alice, { op: 'send', to: 'bob', body: 'first' })), ['sent queued']);
+    assert.equal(outline(await h.frame(alice, { op: 'send', to: 'bob', body: 'first' })), ['sent queued']);
     await h.relay.onClose(bob);
     const again = await h.login('bob');
     assert.equal(h.gateway.sentTo(again)[1], { op: 'welcome', name: 'bob', pending: 1 });
     assert.equal(bodiesTo(h.gateway.sentTo(again)), ['first']);
 
     buffer.failTakes = 1;
-    assert.equal(ops(await h.frame(alice, { op: 'send', to: 'bob', body: 'second' })), ['sent queued']);
+    assert.equal(outline(await h.frame(alice, { op: 'send', to: 'bob', body: 'second' })), ['sent queued']);
     await h.frame(alice, { op: 'send', to: 'bob', body: 'third' });
     assert.equal(bodiesTo(h.gateway.sentTo(again)), ['first', 'second', 'third'], 'in order, each once');
   });
@@ -102,11 +102,26 @@ for (const mode of PORT_MODES) {
       if (connection === bob && frame.op === 'msg' && failWrites-- > 0) throw new Error('write failed');
       send(connection, frame);
     };
-    assert.equal(ops(await h.frame(alice, { op: 'send', to: 'bob', body: 'first' })), ['sent queued']);
+    assert.equal(outline(await h.frame(alice, { op: 'send', to: 'bob', body: 'first' })), ['sent queued']);
     assert.equal(h.logger.entries.map((e) => [e.event, e.fields.op]).filter(([event]) => event === 'handler_failed'), [['handler_failed', 'push']]);
-    assert.equal(ops(await h.frame(alice, { op: 'send', to: 'bob', body: 'second' })), [mode === 'sync' ? 'sent delivered' : 'sent queued']);
+    assert.equal(outline(await h.frame(alice, { op: 'send', to: 'bob', body: 'second' })), [mode === 'sync' ? 'sent delivered' : 'sent queued']);
     // Taken once before the write failed, the first counts as pushed: docs/protocol.md, "Messages".
     assert.equal(h.gateway.sentTo(bob).flatMap((f) => (f.op === 'msg' ? [[f.body, f.redelivered]] : [])), [['first', true], ['second', undefined]]);
+  });
+
+  test('a write that throws among the messages following a welcome: the login stands, the rest follows, each message once', async () => {
+    const { h, alice } = await pushFailure();
+    await h.addOperators('carol');
+    for (const body of ['one', 'two']) await h.frame(alice, { op: 'send', to: 'carol', body });
+    const send = h.gateway.send.bind(h.gateway);
+    let failWrites = 1;
+    h.gateway.send = (connection, frame) => {
+      if (frame.op === 'msg' && failWrites-- > 0) throw new Error('write failed');
+      send(connection, frame);
+    };
+    const carol = await h.login('carol');
+    assert.equal(outline(h.gateway.sentTo(carol)), ['hello', 'welcome', 'msg', 'msg']);
+    assert.equal(bodiesTo(h.gateway.sentTo(carol)), ['one', 'two']);
   });
 
   test('an exception while authenticating: internal, and the name is not left locked by the throttle', async () => {
@@ -120,7 +135,7 @@ for (const mode of PORT_MODES) {
     };
     const conn = h.open();
     const replies = await h.frame(conn, { op: 'auth', name: 'alice', password: PASSWORD, ref: 'a' });
-    assert.equal(ops(replies), ['internal']);
+    assert.equal(outline(replies), ['internal']);
     broken = false;
     const retry = await h.frame(conn, { op: 'auth', name: 'alice', password: PASSWORD });
     assert.is(retry[0]?.op, 'welcome');
