@@ -7,14 +7,33 @@ import type { CredentialRepository } from '../../src/ports/credential-repository
 import type { LogFields, LogLevel, Logger } from '../../src/ports/logger.ts';
 import type { PasswordHasher } from '../../src/ports/password-hasher.ts';
 
-/** A clock the test moves by hand. */
+/** A clock the test moves by hand; `advance` runs the repeating tasks that fall due, in time order. */
 export class ManualClock implements Clock {
+  private readonly timers = new Set<{ due: number; readonly intervalMs: number; readonly task: () => void }>();
+
   constructor(public time = 1_764_115_200_000) {}
   now(): number {
     return this.time;
   }
+  every(intervalMs: number, task: () => void): () => void {
+    const timer = { due: this.time + intervalMs, intervalMs, task };
+    this.timers.add(timer);
+    return () => this.timers.delete(timer);
+  }
   advance(ms: number): void {
-    this.time += ms;
+    const until = this.time + ms;
+    for (;;) {
+      const next = [...this.timers].sort((a, b) => a.due - b.due)[0];
+      if (next === undefined || next.due > until) break;
+      this.time = next.due;
+      next.due += next.intervalMs;
+      next.task();
+    }
+    this.time = until;
+  }
+  /** Repeating tasks not cancelled. */
+  get scheduled(): number {
+    return this.timers.size;
   }
 }
 

@@ -6,4 +6,9 @@ export class SystemClock implements Clock {
   now(): number {
     return Date.now();
   }
+
+  every(intervalMs: number, task: () => void): () => void {
+    const timer = setInterval(task, intervalMs).unref();
+    return () => clearInterval(timer);
+  }
 }
