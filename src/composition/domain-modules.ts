@@ -1,4 +1,4 @@
-import { ContainerModule } from 'inversify';
+import type { ContainerModule } from 'inversify';
 import { Authenticator } from '../domain/authenticator.ts';
 import { OperatorAccounts } from '../domain/operator-accounts.ts';
 import { Relay } from '../domain/relay.ts';
@@ -16,10 +16,11 @@ import { SenderBuckets } from '../ports/sender-buckets.ts';
 import { SessionStore } from '../ports/session-store.ts';
 import { ThrottleStore } from '../ports/throttle-store.ts';
 import { RelayConfig } from './relay-config-token.ts';
+import { typedModule } from './typed-module.ts';
 
 /** Operator accounts and authentication: all the `operator` command needs of the domain. */
 export function accountsModule(): ContainerModule {
-  return new ContainerModule(({ bind }) => {
+  return typedModule((bind) => {
     bind(OperatorAccounts)
       .toResolvedValue((credentials: CredentialRepository, hasher: PasswordHasher) => new OperatorAccounts(credentials, hasher), [CredentialRepository, PasswordHasher])
       .inSingletonScope();
@@ -35,8 +36,8 @@ export function accountsModule(): ContainerModule {
 
 /** The routing services and the handler core, built from whatever adapters the other modules bound. */
 export function relayModule(config: RelayConfigShape): ContainerModule {
-  return new ContainerModule(({ bind }) => {
-    bind<RelayConfigShape>(RelayConfig).toConstantValue(config);
+  return typedModule((bind) => {
+    bind(RelayConfig).toConstantValue(config);
     bind(Router)
       .toResolvedValue(
         (

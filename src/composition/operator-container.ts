@@ -1,12 +1,13 @@
 import { Container } from 'inversify';
 import type { Logger } from '../ports/logger.ts';
 import { credentialsModule } from './credentials-module.ts';
+import { cryptoModule } from './crypto-module.ts';
 import { accountsModule } from './domain-modules.ts';
 import { systemModule } from './system-module.ts';
 
 /** What `operator` needs: the credential store and the accounts service, nothing that listens. */
 export function operatorContainer(credentials: string, sqlitePath: string, logger: Logger): Container {
   const container = new Container();
-  container.load(systemModule(logger), accountsModule(), credentialsModule(credentials, sqlitePath));
+  container.load(systemModule(logger), cryptoModule(), accountsModule(), credentialsModule(credentials, sqlitePath));
   return container;
 }

@@ -1,14 +1,15 @@
-import { ContainerModule } from 'inversify';
+import type { ContainerModule } from 'inversify';
 import { CredentialDatabase } from '../adapters/kysely/credential-database.ts';
 import { CredentialDialect } from '../adapters/kysely/credential-dialect.ts';
 import { KyselyCredentialRepository } from '../adapters/kysely/kysely-credential-repository.ts';
 import { openPostgresCredentials } from '../adapters/postgres/open-postgres-credentials.ts';
 import { PostgresCredentialDialect } from '../adapters/postgres/postgres-credential-dialect.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
+import { typedModule } from './typed-module.ts';
 
 /** Credentials in PostgreSQL at `url` (`--credentials postgres://…`); resolve with `getAsync`. */
 export function postgresModule(url: string): ContainerModule {
-  return new ContainerModule(({ bind }) => {
+  return typedModule((bind) => {
     bind(CredentialDatabase).toDynamicValue(() => openPostgresCredentials(url)).inSingletonScope();
     bind(CredentialDialect).to(PostgresCredentialDialect).inSingletonScope();
     bind(CredentialRepository).to(KyselyCredentialRepository).inSingletonScope();

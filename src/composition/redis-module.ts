@@ -1,4 +1,5 @@
-import { ContainerModule } from 'inversify';
+import type { ContainerModule } from 'inversify';
+import type { Redis } from 'ioredis';
 import { InstanceIdGenerator } from '../adapters/redis/instance-id-generator.ts';
 import { InstanceIdentity } from '../adapters/redis/instance-identity.ts';
 import { DEFAULT_KEY_PREFIX, RedisClient, RedisKeyPrefix } from '../adapters/redis/redis-client.ts';
@@ -14,6 +15,8 @@ import { IdGenerator } from '../ports/id-generator.ts';
 import { Logger } from '../ports/logger.ts';
 import { MessageBuffer } from '../ports/message-buffer.ts';
 import { Presence } from '../ports/presence.ts';
+import { LocalConnectionGateway, LocalIdGenerator } from './local-tokens.ts';
+import { typedModule } from './typed-module.ts';
 
 export interface RedisSelection {
   readonly url: string;
@@ -23,32 +26,41 @@ export interface RedisSelection {
 
 /**
  * Queues in Redis (`--buffer redis`) and, with `--presence redis`, presence and delivery
- * across instances: connection ids get the instance stamped on them, and the gateway is
- * decorated to reach other instances' connections. `RedisScaleOut` must be opened before the
- * server listens.
+ * across instances: the core's ids and gateway are then the local ones decorated, the ids
+ * stamped with this instance and the gateway reaching other instances' connections.
+ * `RedisScaleOut` must be opened before the server listens.
  */
 export function redisModule(selection: RedisSelection): ContainerModule {
-  return new ContainerModule(({ bind, onActivation }) => {
+  return typedModule((bind) => {
     bind(RedisConnections).toResolvedValue((logger: Logger) => new RedisConnections(selection.url, logger), [Logger]).inSingletonScope();
     bind(RedisClient).toResolvedValue((connections: RedisConnections) => connections.commands, [RedisConnections]).inSingletonScope();
-    bind<string>(RedisKeyPrefix).toConstantValue(DEFAULT_KEY_PREFIX);
+    bind(RedisKeyPrefix).toConstantValue(DEFAULT_KEY_PREFIX);
     bind(MessageBuffer).to(RedisMessageBuffer).inSingletonScope();
     if (!selection.presence) {
       bind(RedisScaleOut).toResolvedValue((connections: RedisConnections) => new RedisScaleOut(connections, undefined, undefined), [RedisConnections]).inSingletonScope();
       return;
     }
     bind(InstanceIdentity).toConstantValue(new InstanceIdentity());
-    bind<RedisPresenceOptions>(RedisPresenceOptions).toConstantValue({ ttlMs: DEFAULT_PRESENCE_TTL_MS });
+    bind(RedisPresenceOptions).toConstantValue({ ttlMs: DEFAULT_PRESENCE_TTL_MS });
     bind(RedisPresence).toSelf().inSingletonScope();
     bind(Presence).toService(RedisPresence);
-    onActivation(IdGenerator, (context, ids: IdGenerator) => new InstanceIdGenerator(ids, context.get(InstanceIdentity)));
-    onActivation(ConnectionGateway, (context, local: ConnectionGateway) =>
-      new RedisConnectionGateway(local, context.get(RedisClient), context.get(RedisKeyPrefix), context.get(InstanceIdentity), context.get(Logger)));
+    bind(InstanceIdGenerator)
+      .toResolvedValue((local: IdGenerator, identity: InstanceIdentity) => new InstanceIdGenerator(local, identity), [LocalIdGenerator, InstanceIdentity])
+      .inSingletonScope();
+    bind(IdGenerator).toService(InstanceIdGenerator);
+    bind(RedisConnectionGateway)
+      .toResolvedValue(
+        (local: ConnectionGateway, redis: Redis, prefix: string, identity: InstanceIdentity, logger: Logger) =>
+          new RedisConnectionGateway(local, redis, prefix, identity, logger),
+        [LocalConnectionGateway, RedisClient, RedisKeyPrefix, InstanceIdentity, Logger],
+      )
+      .inSingletonScope();
+    bind(ConnectionGateway).toService(RedisConnectionGateway);
     bind(RedisInstanceListener)
       .toResolvedValue(
-        (connections: RedisConnections, prefix: string, identity: InstanceIdentity, gateway: ConnectionGateway, relay: Relay, logger: Logger) =>
-          new RedisInstanceListener(connections.subscriber, prefix, identity, gateway, (connection) => relay.onDrain(connection), logger),
-        [RedisConnections, RedisKeyPrefix, InstanceIdentity, ConnectionGateway, Relay, Logger],
+        (connections: RedisConnections, prefix: string, identity: InstanceIdentity, local: ConnectionGateway, relay: Relay, logger: Logger) =>
+          new RedisInstanceListener(connections.subscriber, prefix, identity, local, (connection) => relay.onDrain(connection), logger),
+        [RedisConnections, RedisKeyPrefix, InstanceIdentity, LocalConnectionGateway, Relay, Logger],
       )
       .inSingletonScope();
     bind(RedisScaleOut)

@@ -1,2 +1,5 @@
+import type { RelayConfig as RelayConfigShape } from '../domain/relay-config.ts';
+import { token } from '../ports/token.ts';
+
 /** Injection token of the domain's `RelayConfig`. */
-export const RelayConfig = Symbol('RelayConfig');
+export const RelayConfig = token<RelayConfigShape>('RelayConfig');

@@ -13,6 +13,7 @@ import { JsonLinesLogger } from '../adapters/system/json-lines-logger.ts';
 import { OperatorAccounts } from '../domain/operator-accounts.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
 import { operatorContainer } from './operator-container.ts';
+import { resolve, resolveAsync } from './typed-module.ts';
 
 /** `operator add|passwd|remove NAME | list [--data-dir DIR] [--credentials …]`, beside a running server. */
 export async function runOperator(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
@@ -24,9 +25,9 @@ export async function runOperator(argv: readonly string[], env: Readonly<Record<
   try {
     if (credentialStore === 'sqlite') prepareDataDirectory(dataDir);
     const container = operatorContainer(credentialStore, join(dataDir, CREDENTIALS_FILE), logger);
-    const credentials = await container.getAsync<CredentialRepository>(CredentialRepository);
+    const credentials = await resolveAsync(container, CredentialRepository);
     try {
-      return await runOperatorCommand(parsed.positionals, container.get(OperatorAccounts), {
+      return await runOperatorCommand(parsed.positionals, resolve(container, OperatorAccounts), {
         stdout: process.stdout,
         stderr: process.stderr,
         readPassword: (confirm) => readPassword(process.stdin, process.stderr, confirm),

@@ -1,24 +1,30 @@
+import { join } from 'node:path';
 import { Container } from 'inversify';
+import type { ContainerModule } from 'inversify';
 import type { ServeOptions } from '../adapters/cli/serve-options.ts';
+import { CREDENTIALS_FILE, ONION_KEY_FILE } from '../adapters/system/data-directory.ts';
 import { DEFAULT_HIGH_WATER_CHARS } from '../adapters/tcp/transport-options.ts';
 import type { RelayConfig } from '../domain/relay-config.ts';
 import type { Logger } from '../ports/logger.ts';
 import { credentialsModule } from './credentials-module.ts';
+import { cryptoModule } from './crypto-module.ts';
 import { accountsModule, relayModule } from './domain-modules.ts';
 import { memoryModule } from './memory-module.ts';
 import { redisModule } from './redis-module.ts';
 import { systemModule } from './system-module.ts';
 import { tcpModule } from './tcp-module.ts';
+import { torModule } from './tor-module.ts';
 
 /** The server's container: configuration picks one module per adapter family. */
-export function serveContainer(options: ServeOptions, credentialsPath: string, logger: Logger): Container {
+export function serveContainer(options: ServeOptions, logger: Logger): Container {
   const container = new Container();
   container.load(
     systemModule(logger),
+    cryptoModule(),
     accountsModule(),
     relayModule(relayConfig(options)),
-    memoryModule({ buffer: options.buffer === 'memory', presence: options.presence === 'memory' }),
-    credentialsModule(options.credentials, credentialsPath),
+    credentialsModule(options.credentials, join(options.dataDir, CREDENTIALS_FILE)),
+    ...stateModules(options),
     tcpModule({
       host: options.host,
       port: options.port,
@@ -28,11 +34,23 @@ export function serveContainer(options: ServeOptions, credentialsPath: string, l
       highWaterChars: DEFAULT_HIGH_WATER_CHARS,
     }),
   );
-  if (options.buffer === 'redis') container.load(redisModule({ url: options.redisUrl, presence: options.presence === 'redis' }));
+  if (options.onion) {
+    container.load(torModule({ control: options.torControl!, password: options.torPassword, keyFile: join(options.dataDir, ONION_KEY_FILE) }));
+  }
   return container;
 }
 
-export function relayConfig(options: ServeOptions): RelayConfig {
+/**
+ * The one place Redis is decided: `--buffer redis` puts the queues there, and `--presence redis`
+ * presence too (instances acting as one); this process's memory holds the rest.
+ */
+function stateModules(options: ServeOptions): ContainerModule[] {
+  if (options.buffer === 'memory') return [memoryModule({ buffer: true, presence: true })];
+  const presence = options.presence === 'redis';
+  return [memoryModule({ buffer: false, presence: !presence }), redisModule({ url: options.redisUrl, presence })];
+}
+
+function relayConfig(options: ServeOptions): RelayConfig {
   return {
     registration: options.registration,
     maxConnections: options.maxConnections,

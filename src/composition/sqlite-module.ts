@@ -1,14 +1,15 @@
-import { ContainerModule } from 'inversify';
+import type { ContainerModule } from 'inversify';
 import { CredentialDatabase } from '../adapters/kysely/credential-database.ts';
 import { CredentialDialect } from '../adapters/kysely/credential-dialect.ts';
 import { KyselyCredentialRepository } from '../adapters/kysely/kysely-credential-repository.ts';
 import { openSqliteCredentials } from '../adapters/sqlite/open-sqlite-credentials.ts';
 import { SqliteCredentialDialect } from '../adapters/sqlite/sqlite-credential-dialect.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
+import { typedModule } from './typed-module.ts';
 
 /** Credentials in the SQLite file at `path` (`:memory:` for tests); resolve with `getAsync`. */
 export function sqliteModule(path: string): ContainerModule {
-  return new ContainerModule(({ bind }) => {
+  return typedModule((bind) => {
     bind(CredentialDatabase).toDynamicValue(() => openSqliteCredentials(path)).inSingletonScope();
     bind(CredentialDialect).to(SqliteCredentialDialect).inSingletonScope();
     bind(CredentialRepository).to(KyselyCredentialRepository).inSingletonScope();

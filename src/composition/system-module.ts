@@ -1,19 +1,16 @@
-import { ContainerModule } from 'inversify';
-import { RememberingPasswordHasher } from '../adapters/crypto/remembering-password-hasher.ts';
-import { ScryptPasswordHasher } from '../adapters/crypto/scrypt-password-hasher.ts';
+import type { ContainerModule } from 'inversify';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.ts';
 import { SystemClock } from '../adapters/system/system-clock.ts';
 import { Clock } from '../ports/clock.ts';
-import { IdGenerator } from '../ports/id-generator.ts';
 import { Logger } from '../ports/logger.ts';
-import { PasswordHasher } from '../ports/password-hasher.ts';
+import { LocalIdGenerator } from './local-tokens.ts';
+import { typedModule } from './typed-module.ts';
 
-/** The clock, ids, the logger and scrypt: what every command needs from the machine. */
-export function systemModule(logger: Logger, hasher: PasswordHasher = new RememberingPasswordHasher(new ScryptPasswordHasher())): ContainerModule {
-  return new ContainerModule(({ bind }) => {
+/** The clock, this process's ids and the logger: what every command needs from the machine. */
+export function systemModule(logger: Logger): ContainerModule {
+  return typedModule((bind) => {
     bind(Clock).to(SystemClock).inSingletonScope();
-    bind(IdGenerator).to(RandomIdGenerator).inSingletonScope();
-    bind<Logger>(Logger).toConstantValue(logger);
-    bind<PasswordHasher>(PasswordHasher).toConstantValue(hasher);
+    bind(LocalIdGenerator).to(RandomIdGenerator).inSingletonScope();
+    bind(Logger).toConstantValue(logger);
   });
 }

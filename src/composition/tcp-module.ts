@@ -1,15 +1,17 @@
-import { ContainerModule } from 'inversify';
+import type { ContainerModule } from 'inversify';
 import { TcpConnectionGateway } from '../adapters/tcp/tcp-connection-gateway.ts';
 import { TcpConnectionRegistry } from '../adapters/tcp/tcp-connection-registry.ts';
 import { TcpRelayServer } from '../adapters/tcp/tcp-relay-server.ts';
 import { TransportOptions } from '../adapters/tcp/transport-options.ts';
-import { ConnectionGateway } from '../ports/connection-gateway.ts';
+import { LocalConnectionGateway } from './local-tokens.ts';
+import { typedModule } from './typed-module.ts';
 
+/** The TCP transport: the listening server and this process's connections. */
 export function tcpModule(options: TransportOptions): ContainerModule {
-  return new ContainerModule(({ bind }) => {
-    bind<TransportOptions>(TransportOptions).toConstantValue(options);
+  return typedModule((bind) => {
+    bind(TransportOptions).toConstantValue(options);
     bind(TcpConnectionRegistry).toSelf().inSingletonScope();
-    bind(ConnectionGateway).to(TcpConnectionGateway).inSingletonScope();
+    bind(LocalConnectionGateway).to(TcpConnectionGateway).inSingletonScope();
     bind(TcpRelayServer).toSelf().inSingletonScope();
   });
 }

@@ -1,5 +1,6 @@
 import type { ConnectionId } from '../domain/session.ts';
 import type { OutboundFrame } from '../domain/frames.ts';
+import { token } from './token.ts';
 
 /** How the core reaches a connection, wherever the transport holds it. */
 export interface ConnectionGateway {
@@ -11,4 +12,4 @@ export interface ConnectionGateway {
   /** Asks whoever holds the connection (another instance, say) to push what is queued for it. */
   wake(connection: ConnectionId): void;
 }
-export const ConnectionGateway = Symbol('ConnectionGateway');
+export const ConnectionGateway = token<ConnectionGateway>('ConnectionGateway');

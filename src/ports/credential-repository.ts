@@ -1,5 +1,6 @@
 import type { OperatorName } from '../domain/names.ts';
 import type { Awaitable } from '../domain/awaitable.ts';
+import { token } from './token.ts';
 
 export interface CredentialRepository {
   /** The stored password hash, read afresh so changes apply at the next authentication. */
@@ -16,4 +17,4 @@ export interface CredentialRepository {
   list(): Promise<OperatorName[]>;
   close(): Promise<void>;
 }
-export const CredentialRepository = Symbol('CredentialRepository');
+export const CredentialRepository = token<CredentialRepository>('CredentialRepository');

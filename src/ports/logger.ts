@@ -1,3 +1,5 @@
+import { token } from './token.ts';
+
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 /** Field values are never message bodies, passwords or network addresses. */
@@ -6,4 +8,4 @@ export type LogFields = Readonly<Record<string, string | number | boolean | unde
 export interface Logger {
   log(level: LogLevel, event: string, fields?: LogFields): void;
 }
-export const Logger = Symbol('Logger');
+export const Logger = token<Logger>('Logger');

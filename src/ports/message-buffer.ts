@@ -1,6 +1,7 @@
 import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../domain/messages.ts';
 import type { OperatorName } from '../domain/names.ts';
 import type { Awaitable } from '../domain/awaitable.ts';
+import { token } from './token.ts';
 
 export type EnqueueResult = { ok: true; id: string; seq: number } | { ok: false; code: 'queue_full' };
 
@@ -24,4 +25,4 @@ export interface MessageBuffer {
   /** Drops every message older than its time-to-live; returns how many. */
   expire(now: number): Promise<number>;
 }
-export const MessageBuffer = Symbol('MessageBuffer');
+export const MessageBuffer = token<MessageBuffer>('MessageBuffer');

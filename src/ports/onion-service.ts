@@ -1,3 +1,5 @@
+import { token } from './token.ts';
+
 /** Publishes the listening server as a Tor onion service for as long as the process runs. */
 export interface OnionService {
   /** Maps `virtualPort` of the onion to `target`; resolves to the `xxx.onion` address. */
@@ -5,4 +7,4 @@ export interface OnionService {
   /** Removes the onion service again; safe to call when nothing is published. */
   unpublish(): Promise<void>;
 }
-export const OnionService = Symbol('OnionService');
+export const OnionService = token<OnionService>('OnionService');

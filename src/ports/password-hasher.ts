@@ -1,3 +1,5 @@
+import { token } from './token.ts';
+
 export interface PasswordHasher {
   /** A slow salted hash of the password, self-describing (algorithm, parameters, salt). */
   hash(password: string): Promise<string>;
@@ -8,4 +10,4 @@ export interface PasswordHasher {
    */
   verify(password: string, storedHash: string | undefined, stillWanted?: () => boolean): Promise<boolean | 'busy'>;
 }
-export const PasswordHasher = Symbol('PasswordHasher');
+export const PasswordHasher = token<PasswordHasher>('PasswordHasher');

@@ -1,6 +1,7 @@
 import type { ConnectionId } from '../domain/session.ts';
 import type { OperatorName } from '../domain/names.ts';
 import type { Awaitable } from '../domain/awaitable.ts';
+import { token } from './token.ts';
 
 /** Who is authenticated, and on which connection (connection ids are unique across instances). */
 export interface Presence {
@@ -13,4 +14,4 @@ export interface Presence {
   /** Every authenticated operator, sorted. */
   online(): Promise<OperatorName[]>;
 }
-export const Presence = Symbol('Presence');
+export const Presence = token<Presence>('Presence');

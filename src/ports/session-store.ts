@@ -1,4 +1,5 @@
 import type { ConnectionId, Session } from '../domain/session.ts';
+import { token } from './token.ts';
 
 /** The state of this process's connections: the core keeps none of its own between events. */
 export interface SessionStore {
@@ -8,4 +9,4 @@ export interface SessionStore {
   count(): number;
   connections(): Iterable<ConnectionId>;
 }
-export const SessionStore = Symbol('SessionStore');
+export const SessionStore = token<SessionStore>('SessionStore');

@@ -1,4 +1,5 @@
 import type { ThrottleRecord } from '../domain/throttle.ts';
+import { token } from './token.ts';
 
 export type AttemptStart = { started: true; previous: ThrottleRecord | undefined } | { started: false; record: ThrottleRecord };
 
@@ -13,4 +14,4 @@ export interface ThrottleStore {
   set(key: string, record: ThrottleRecord, expiresAt: number): Promise<void>;
   delete(key: string): Promise<void>;
 }
-export const ThrottleStore = Symbol('ThrottleStore');
+export const ThrottleStore = token<ThrottleStore>('ThrottleStore');

@@ -1,3 +1,5 @@
+import { token } from '../../ports/token.ts';
+
 /**
  * What the credential repository does differently on each database. One instance a repository:
  * `namesChanged` may remember what it saw last time.
@@ -8,4 +10,4 @@ export interface CredentialDialect {
   /** Whether another connection may have changed the operators since the last call; asked at most once a second. */
   namesChanged(): Promise<boolean>;
 }
-export const CredentialDialect = Symbol('CredentialDialect');
+export const CredentialDialect = token<CredentialDialect>('CredentialDialect');

@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
+import { token } from '../../ports/token.ts';
 
 /** Injection token of the ioredis client that the Redis adapters share for commands. */
-export const RedisClient = Symbol('RedisClient');
+export const RedisClient = token<Redis>('RedisClient');
 /** Injection token of the prefix every Redis key and channel of this deployment starts with. */
-export const RedisKeyPrefix = Symbol('RedisKeyPrefix');
+export const RedisKeyPrefix = token<string>('RedisKeyPrefix');
 
 export const DEFAULT_KEY_PREFIX = 'litsxg:';
 

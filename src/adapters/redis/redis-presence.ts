@@ -4,6 +4,7 @@ import type { ConnectionId } from '../../domain/session.ts';
 import type { OperatorName } from '../../domain/names.ts';
 import { Logger } from '../../ports/logger.ts';
 import type { Presence } from '../../ports/presence.ts';
+import { token } from '../../ports/token.ts';
 import { CLAIM, ONLINE, RELEASE, RENEW } from './presence-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
 
@@ -11,7 +12,7 @@ export interface RedisPresenceOptions {
   /** How long a session outlives its instance's last renewal: a dead server leaves no ghost. */
   readonly ttlMs: number;
 }
-export const RedisPresenceOptions = Symbol('RedisPresenceOptions');
+export const RedisPresenceOptions = token<RedisPresenceOptions>('RedisPresenceOptions');
 export const DEFAULT_PRESENCE_TTL_MS = 9_000;
 
 /**

@@ -8,6 +8,7 @@ export class DataDirectoryError extends Error {
 
 const LOCK_FILE = 'litsxg.lock';
 export const CREDENTIALS_FILE = 'credentials.sqlite';
+export const ONION_KEY_FILE = 'onion-key';
 
 /** Creates the data directory (0700) when missing and tightens it when it exists. */
 export function prepareDataDirectory(path: string): void {

@@ -3,6 +3,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { inject, injectable } from 'inversify';
 import { Relay } from '../../domain/relay.ts';
 import { IdGenerator } from '../../ports/id-generator.ts';
+import { ListenError } from './listen-error.ts';
 import { TcpConnection } from './tcp-connection.ts';
 import { TcpConnectionRegistry } from './tcp-connection-registry.ts';
 import { TransportOptions } from './transport-options.ts';
@@ -25,12 +26,14 @@ export class TcpRelayServer {
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
-  /** Resolves with the address actually bound (port 0 picks a free one). */
+  /** Resolves with the address actually bound (port 0 picks a free one); rejects with a ListenError. */
   listen(): Promise<AddressInfo> {
+    const { host, port } = this.options;
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: this.options.host, port: this.options.port }, () => {
-        this.server.off('error', reject);
+      const fail = (error: Error) => reject(new ListenError(`cannot listen on ${host}:${port}: ${error.message}`));
+      this.server.once('error', fail);
+      this.server.listen({ host, port }, () => {
+        this.server.off('error', fail);
         const { idleTimeoutMs, authTimeoutMs } = this.options;
         const sweepEvery = Math.min(SWEEP_MAX_MS, Math.max(10, Math.min(idleTimeoutMs, authTimeoutMs) / 4));
         this.sweep = setInterval(() => this.sweepTimeouts(), sweepEvery);

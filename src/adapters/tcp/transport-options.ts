@@ -1,3 +1,5 @@
+import { token } from '../../ports/token.ts';
+
 /** What the TCP transport enforces (PROTOCOL "Framing", "Session" 5, "Other frames", "Slow consumers"). */
 export interface TransportOptions {
   readonly host: string;
@@ -12,7 +14,7 @@ export interface TransportOptions {
    */
   readonly highWaterChars: number;
 }
-export const TransportOptions = Symbol('TransportOptions');
+export const TransportOptions = token<TransportOptions>('TransportOptions');
 
 /** 256 KiB of ASCII frames; up to three times that in UTF-8 for other scripts. */
 export const DEFAULT_HIGH_WATER_CHARS = 256 * 1024;

@@ -1,0 +1,92 @@
+import type { AddressInfo } from 'node:net';
+import type { ServeOptions } from '../adapters/cli/serve-options.ts';
+import type { LogFields, LogLevel } from '../ports/logger.ts';
+import type { OnionService } from '../ports/onion-service.ts';
+
+/** Time connections get to receive their bye before they are cut. */
+export const SHUTDOWN_GRACE_MS = 2_000;
+/** Tor gets this long to remove the onion; closing the control connection removes it anyway. */
+const ONION_UNPUBLISH_MS = 1_000;
+
+/** What a server is made of; each part is asked for when its turn to start comes. */
+export interface ServerParts {
+  /** Prepares and locks the data directory; returns the release. */
+  lockDataDirectory(): () => void;
+  /** Opens (and migrates) the credential store. */
+  openCredentials(): Promise<{ close(): Promise<void> }>;
+  /** The Redis connections, when Redis holds any state. */
+  redis(): { open(): Promise<void>; checkPersistence(): Promise<void>; close(): Promise<void> } | undefined;
+  listener(): { listen(): Promise<AddressInfo>; close(graceMs: number): Promise<void> };
+  /** Starts expiring old messages; returns the cancel. */
+  startExpiry(): () => void;
+  onion(): OnionService | undefined;
+}
+
+/** The log lines an operator's tooling waits for, written whatever the level. */
+export interface Announcer {
+  announce(level: LogLevel, event: string, fields?: LogFields): void;
+}
+
+export interface RunningServer {
+  readonly address: AddressInfo;
+  /** The `xxx.onion` address, when an onion service was published. */
+  readonly onion: string | undefined;
+  /** Byes, onion, Redis, database, lock; never rejects, and stops once however often it is called. */
+  stop(): Promise<void>;
+}
+
+/** What has started so far, released by `release` in the one order that works. */
+interface Held {
+  releaseLock?: () => void;
+  credentials?: { close(): Promise<void> };
+  redis?: { close(): Promise<void> };
+  listener?: { close(graceMs: number): Promise<void> };
+  cancelExpiry?: () => void;
+  onion?: OnionService;
+}
+
+/**
+ * Starts in one order: lock, credentials, Redis, listen, onion. A step that throws releases
+ * what the earlier ones started and the error goes to the caller, which maps it to an exit status.
+ */
+export async function runServer(parts: ServerParts, options: Pick<ServeOptions, 'registration' | 'onionPort'>, logger: Announcer): Promise<RunningServer> {
+  const held: Held = {};
+  try {
+    held.releaseLock = parts.lockDataDirectory();
+    held.credentials = await parts.openCredentials();
+    const redis = parts.redis();
+    held.redis = redis;
+    await redis?.open();
+    const listener = parts.listener();
+    const address = await listener.listen();
+    held.listener = listener;
+    // PROTOCOL "Command line": the first line says where it listens, with the real port.
+    logger.announce('info', 'listening', { host: address.address, port: address.port, registration: options.registration });
+    await redis?.checkPersistence();
+    held.cancelExpiry = parts.startExpiry();
+    const onion = parts.onion();
+    const onionAddress = await onion?.publish({ host: address.address, port: address.port }, options.onionPort);
+    held.onion = onion;
+    if (onionAddress !== undefined) logger.announce('info', 'onion_published', { address: onionAddress, port: options.onionPort });
+    let stopping: Promise<void> | undefined;
+    return { address, onion: onionAddress, stop: () => (stopping ??= release(held)) };
+  } catch (error) {
+    await release(held);
+    throw error;
+  }
+}
+
+/**
+ * Byes first, while the onion still carries them to Tor clients; then the onion; then Redis,
+ * after the byes released presence; the database; the lock. A step that fails does not keep
+ * the next from running.
+ */
+async function release(held: Held): Promise<void> {
+  const quietly = (step: Promise<void> | undefined) => step?.catch(() => undefined);
+  await quietly(held.listener?.close(SHUTDOWN_GRACE_MS));
+  held.cancelExpiry?.();
+  await quietly(held.onion && Promise.race([held.onion.unpublish(), new Promise<void>((resolve) => setTimeout(resolve, ONION_UNPUBLISH_MS).unref())]));
+  await quietly(held.redis?.close());
+  await quietly(held.credentials?.close());
+  held.releaseLock?.();
+}

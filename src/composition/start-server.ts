@@ -1,0 +1,38 @@
+import type { ServeOptions } from '../adapters/cli/serve-options.ts';
+import { RedisScaleOut } from '../adapters/redis/redis-scale-out.ts';
+import { lockDataDirectory, prepareDataDirectory } from '../adapters/system/data-directory.ts';
+import type { JsonLinesLogger } from '../adapters/system/json-lines-logger.ts';
+import { TcpRelayServer } from '../adapters/tcp/tcp-relay-server.ts';
+import { startMessageExpiry } from '../domain/message-expiry.ts';
+import { Clock } from '../ports/clock.ts';
+import { CredentialRepository } from '../ports/credential-repository.ts';
+import { MessageBuffer } from '../ports/message-buffer.ts';
+import { OnionService } from '../ports/onion-service.ts';
+import { serveContainer } from './serve-container.ts';
+import { runServer } from './server-lifecycle.ts';
+import type { RunningServer } from './server-lifecycle.ts';
+import { resolve, resolveAsync, resolveIfBound } from './typed-module.ts';
+
+/**
+ * `serve`: builds the container the options choose and starts the server from it (STYLE 9).
+ * Throws DataDirectoryError, CredentialStoreError, RedisUnavailableError, ListenError or
+ * TorControlError, having released whatever had started.
+ */
+export function startServer(options: ServeOptions, logger: JsonLinesLogger): Promise<RunningServer> {
+  const container = serveContainer(options, logger);
+  return runServer(
+    {
+      lockDataDirectory: () => {
+        prepareDataDirectory(options.dataDir);
+        return lockDataDirectory(options.dataDir);
+      },
+      openCredentials: () => resolveAsync(container, CredentialRepository),
+      redis: () => resolveIfBound(container, RedisScaleOut),
+      listener: () => resolve(container, TcpRelayServer),
+      startExpiry: () => startMessageExpiry(resolve(container, MessageBuffer), resolve(container, Clock), logger, options.messageTtlMs),
+      onion: () => resolveIfBound(container, OnionService),
+    },
+    options,
+    logger,
+  );
+}
