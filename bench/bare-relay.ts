@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import { LineSplitter } from './line-splitter.ts';
+import { LineSplitter } from '../src/client/line-splitter.ts';
 
 /**
  * The reference bare relay: the same JSON-lines frames with nothing but routing, so that every

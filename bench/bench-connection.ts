@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { type Endpoint, openSocket } from './endpoint.ts';
-import { LineSplitter } from './line-splitter.ts';
+import { LineSplitter } from '../src/client/line-splitter.ts';
 import { LoginRefused } from './login-refused.ts';
 
 export type Frame = { op: string; [field: string]: unknown };

@@ -1,4 +1,4 @@
-import { runClient } from './client.ts';
+import { runClient } from '../../client/client.ts';
 import { parseOptions } from './option-parser.ts';
 import { PROXY_OPTION, SERVER_OPTION } from './remote-options.ts';
 import { usageError } from './usage-error.ts';

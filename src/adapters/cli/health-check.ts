@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
-import { ClientFrameChannel } from './client-frame-channel.ts';
-import type { ServerFrame } from './client-frame-channel.ts';
+import { ClientFrameChannel } from '../../client/client-frame-channel.ts';
+import type { ServerFrame } from '../../client/client-frame-channel.ts';
 
 type Verdict = { healthy: boolean; detail: string };
 

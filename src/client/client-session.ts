@@ -1,4 +1,4 @@
-import { connectThrough, type ServerAddress } from '../tor/connect-through.ts';
+import { connectThrough, type ServerAddress } from '../adapters/tor/connect-through.ts';
 import { CLIENT_HELP, type ClientCommand } from './client-commands.ts';
 import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts';
 import { ClientOutbox } from './client-outbox.ts';

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runClient } from '../../src/adapters/cli/client.ts';
+import { runClient } from '../../src/client/client.ts';
 
 /** A scripted relay: what the client sent, per connection, and a way to answer. */
 class ScriptedRelay {

@@ -1,5 +1,5 @@
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
-import type { ServerAddress } from '../tor/connect-through.ts';
+import type { ServerAddress } from '../adapters/tor/connect-through.ts';
 import { parseClientCommand } from './client-commands.ts';
 import { promptPassword } from './client-password-prompt.ts';
 import { ClientSession } from './client-session.ts';
