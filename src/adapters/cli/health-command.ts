@@ -1,3 +1,4 @@
+import { visibleText } from '../../domain/visible-text.ts';
 import { connectThrough } from '../tor/connect-through.ts';
 import { ExitStatus } from './exit-status.ts';
 import { checkHealth } from './health-check.ts';
@@ -15,6 +16,7 @@ export async function runHealthCommand(argv: readonly string[], env: Readonly<Re
   // PROTOCOL "Command line", health: 5 s, or 20 s through a proxy (a Tor circuit takes a while).
   const timeoutMs = proxy === undefined ? 5_000 : 20_000;
   const verdict = await checkHealth(() => connectThrough(server, proxy, timeoutMs), timeoutMs);
-  (verdict.healthy ? process.stdout : process.stderr).write(`${verdict.healthy ? 'healthy' : 'unhealthy'}: ${verdict.detail}\n`);
+  // The detail may quote the server (an error code) or the host name typed: shown, never obeyed.
+  (verdict.healthy ? process.stdout : process.stderr).write(`${verdict.healthy ? 'healthy' : 'unhealthy'}: ${visibleText(verdict.detail)}\n`);
   return verdict.healthy ? ExitStatus.ok : ExitStatus.failed;
 }

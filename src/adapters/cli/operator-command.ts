@@ -1,4 +1,5 @@
 import { isOperatorName } from '../../domain/names.ts';
+import { visibleText } from '../../domain/visible-text.ts';
 import type { AccountOutcome, OperatorAccounts } from '../../domain/operator-accounts.ts';
 
 export interface OperatorIo {
@@ -18,8 +19,10 @@ const REASONS: Readonly<Record<Exclude<AccountOutcome, { ok: true }>['code'], (n
 /** `operator add|passwd|remove|list`: exit 0 on success, 1 with a one-line reason, 2 on bad usage. */
 export async function runOperatorCommand(args: readonly string[], accounts: OperatorAccounts, io: OperatorIo): Promise<number> {
   const [action, name, ...extra] = args;
+  // What the operator typed is quoted back: shown, never obeyed by the terminal.
+  const say = (text: string) => io.stderr.write(`litsxg operator: ${visibleText(text)}\n`);
   const usage = (text: string) => {
-    io.stderr.write(`litsxg operator: ${text}\n`);
+    say(text);
     return 2;
   };
   if (action === 'list') {
@@ -34,11 +37,11 @@ export async function runOperatorCommand(args: readonly string[], accounts: Oper
   try {
     outcome = await apply(action, name, accounts, io);
   } catch (error) {
-    io.stderr.write(`litsxg operator: ${(error as Error).message}\n`);
+    say((error as Error).message);
     return 1;
   }
   if (!outcome.ok) {
-    io.stderr.write(`litsxg operator: ${REASONS[outcome.code](name)}\n`);
+    say(REASONS[outcome.code](name));
     return 1;
   }
   const done = { add: 'added', passwd: 'password changed for', remove: 'removed' }[action];

@@ -1,3 +1,4 @@
+import { UNSAFE_CHARACTERS } from '../../domain/visible-text.ts';
 import type { LogFields, LogLevel, Logger } from '../../ports/logger.ts';
 
 const SEVERITY: Readonly<Record<LogLevel, number>> = { error: 0, warn: 1, info: 2, debug: 3 };
@@ -16,6 +17,15 @@ export class JsonLinesLogger implements Logger {
 
   /** Written whatever the level: the lines an operator's tooling waits for (`listening`). */
   announce(level: LogLevel, event: string, fields: LogFields = {}): void {
-    this.write(`${JSON.stringify({ ts: new Date(this.now()).toISOString(), level, event, ...fields })}\n`);
+    this.write(`${escapeUnsafe(JSON.stringify({ ts: new Date(this.now()).toISOString(), level, event, ...fields }))}\n`);
   }
+}
+
+/**
+ * A log is read on terminals too: what JSON.stringify leaves raw there (DEL, C1 controls,
+ * bidirectional overrides, invisible characters) is written as a `\uXXXX` escape, the same
+ * value to a JSON parser. Only string contents can hold such characters.
+ */
+function escapeUnsafe(json: string): string {
+  return json.replace(UNSAFE_CHARACTERS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
