@@ -1,32 +1,33 @@
 import type { Socket } from 'node:net';
+import type { InboundFrame, OutboundFrame } from '../domain/frames.ts';
+import { LineSplitter } from './line-splitter.ts';
 
-export type ServerFrame = Readonly<Record<string, unknown>> & { readonly op: string };
+/**
+ * What the server sends, typed by the server's own union: a frame the protocol changes breaks
+ * the client's compile. It comes from the network, though: only `op` is checked, so the
+ * client coerces a value wherever a wrong type would throw.
+ */
+export type ServerFrame = OutboundFrame;
 
 /** The client's side of PROTOCOL "Framing": one JSON object a line, each way. */
 export class ClientFrameChannel {
-  private buffer = '';
+  private readonly lines = new LineSplitter();
 
   constructor(
     private readonly socket: Socket,
     onFrame: (frame: ServerFrame) => void,
     onClose: (reason: string) => void,
-    maxLineBytes = 1 << 20,
+    maxLineChars = 1 << 20,
   ) {
     let lastError = 'connection closed';
     socket.setEncoding('utf8');
     socket.setNoDelay(true);
     socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let newline = this.buffer.indexOf('\n');
-      while (newline !== -1) {
-        const line = this.buffer.slice(0, newline);
-        this.buffer = this.buffer.slice(newline + 1);
-        const frame = parse(line);
+      this.lines.push(chunk, (line) => {
+        const frame = socket.destroyed ? undefined : parse(line);
         if (frame) onFrame(frame);
-        if (socket.destroyed) return;
-        newline = this.buffer.indexOf('\n');
-      }
-      if (Buffer.byteLength(this.buffer) > maxLineBytes) {
+      });
+      if (this.lines.pending > maxLineChars) {
         lastError = 'the server sent an oversized line';
         socket.destroy();
       }
@@ -35,7 +36,8 @@ export class ClientFrameChannel {
     socket.on('close', () => onClose(lastError));
   }
 
-  send(frame: Readonly<Record<string, unknown>>): void {
+  /** Only frames the server's decoder accepts (its own union) can be sent. */
+  send(frame: InboundFrame): void {
     if (!this.socket.destroyed && this.socket.writable) this.socket.write(`${JSON.stringify(frame)}\n`);
   }
 

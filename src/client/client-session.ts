@@ -1,8 +1,10 @@
+import { ExitStatus } from '../adapters/cli/exit-status.ts';
 import { connectThrough, type ServerAddress } from '../adapters/tor/connect-through.ts';
 import { CLIENT_HELP, type ClientCommand } from './client-commands.ts';
 import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts';
 import { ClientOutbox } from './client-outbox.ts';
 import { incomingLine, statusLine } from './client-view.ts';
+import { ReconnectBackoff } from './reconnect-backoff.ts';
 
 export interface ClientSessionOptions {
   readonly name: string;
@@ -14,6 +16,8 @@ export interface ClientSessionOptions {
   readonly pingEveryMs?: number;
 }
 
+type FrameOf<Op extends ServerFrame['op']> = Extract<ServerFrame, { op: Op }>;
+
 const SEEN_LIMIT = 10_000;
 const HELD_LIMIT = 100;
 
@@ -22,8 +26,10 @@ export class ClientSession {
   private channel: ClientFrameChannel | undefined;
   private ready = false;
   private everReady = false;
+  /** Some server answered once: from then on a lost connection is worth retrying. */
+  private answered = false;
   private stopping: number | undefined;
-  private attempt = 0;
+  private readonly backoff: ReconnectBackoff;
   private readonly outbox = new ClientOutbox();
   private readonly seen = new Set<string>();
   private readonly held: ClientCommand[] = [];
@@ -32,7 +38,9 @@ export class ClientSession {
   private unansweredPing = false;
   private finish: (status: number) => void = () => undefined;
 
-  constructor(private readonly options: ClientSessionOptions) {}
+  constructor(private readonly options: ClientSessionOptions) {
+    this.backoff = new ReconnectBackoff(options.backoff ?? { initialMs: 1000, maxMs: 30_000 });
+  }
 
   /** Resolves with the exit status once the person quits or the session cannot go on. */
   run(): Promise<number> {
@@ -95,10 +103,10 @@ export class ClientSession {
   }
 
   private onFrame(frame: ServerFrame): void {
+    this.answered = true;
     switch (frame.op) {
       case 'hello':
-        this.channel?.send({ op: 'auth', name: this.options.name, password: this.options.password });
-        return;
+        return this.channel?.send({ op: 'auth', name: this.options.name, password: this.options.password });
       case 'welcome':
         return this.onWelcome(Number(frame.pending ?? 0));
       case 'msg':
@@ -116,12 +124,14 @@ export class ClientSession {
         return this.onError(frame);
       case 'bye':
         return this.onBye(String(frame.reason));
+      default:
+        return ignoreUnknown(frame);
     }
   }
 
   private onWelcome(pending: number): void {
     this.ready = true;
-    this.attempt = 0;
+    this.backoff.reset();
     const where = `${this.options.server.host}:${this.options.server.port}`;
     const waiting = pending === 1 ? ', 1 message waiting' : pending > 1 ? `, ${pending} messages waiting` : '';
     this.say(`${this.everReady ? 'reconnected' : 'connected'} to ${where} as ${this.options.name}${waiting}`);
@@ -132,17 +142,17 @@ export class ClientSession {
     for (const command of this.held.splice(0)) this.handle(command);
   }
 
-  private onMessage(frame: ServerFrame): void {
+  private onMessage(frame: FrameOf<'msg'>): void {
     const id = String(frame.id);
     // PROTOCOL "Messages": a redelivery of something already shown is acknowledged, not shown again.
     if (!this.seen.has(id)) {
       this.remember(id);
       this.options.print(incomingLine(Number(frame.ts), String(frame.from), String(frame.body)));
     }
-    this.channel?.send({ op: 'ack', id });
+    this.channel?.send({ op: 'ack', ids: [id] });
   }
 
-  private onError(frame: ServerFrame): void {
+  private onError(frame: FrameOf<'error'>): void {
     const code = String(frame.code);
     const ref = typeof frame.ref === 'string' ? frame.ref : undefined;
     const wait = typeof frame.retry_after_ms === 'number' ? `, retry in ${Math.ceil(frame.retry_after_ms / 1000)} s` : '';
@@ -150,11 +160,11 @@ export class ClientSession {
     if (refusal !== undefined) return this.say(refusal);
     if (!this.ready && code === 'auth_failed') {
       this.say('authentication failed: wrong name or password');
-      return this.stop(1);
+      return this.stop(ExitStatus.failed);
     }
     if (!this.ready && code === 'rate_limited') {
       this.say(`too many failed logins for ${this.options.name}${wait}`);
-      return this.stop(1);
+      return this.stop(ExitStatus.failed);
     }
     this.say(`server: ${code}${typeof frame.message === 'string' ? ` (${frame.message})` : ''}`);
   }
@@ -163,7 +173,7 @@ export class ClientSession {
     if (reason === 'quit') return;
     if (reason === 'replaced') {
       this.say(`another login as ${this.options.name} took over this session`);
-      return this.stop(1);
+      return this.stop(ExitStatus.failed);
     }
     this.say(reason === 'shutdown' ? 'the server is shutting down' : `the server closed the session (${reason})`);
   }
@@ -177,13 +187,19 @@ export class ClientSession {
     this.retry(reason);
   }
 
+  /**
+   * Only a server that answered once is waited for: before that, a failure is the settings'
+   * (a name that does not resolve, a wrong port, a proxy that cannot reach the onion), and
+   * retrying would hide it.
+   */
   private retry(reason: string): void {
-    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
-    const base = Math.min(maxMs, initialMs * 2 ** this.attempt);
-    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
-    this.attempt += 1;
+    if (!this.answered) {
+      this.say(`cannot connect (${reason}); the server never answered, so the client stops: check --server and --proxy`);
+      return this.stop(ExitStatus.unreachable);
+    }
+    const delay = this.backoff.next();
     const what = this.everReady ? 'connection lost' : 'cannot connect';
-    this.say(`${what} (${reason}); reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.attempt})`);
+    this.say(`${what} (${reason}); reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempt})`);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 
@@ -220,7 +236,7 @@ export class ClientSession {
 
   private end(): void {
     clearInterval(this.pingTimer);
-    this.finish(this.stopping ?? 0);
+    this.finish(this.stopping ?? ExitStatus.ok);
   }
 
   private sayIf(text: string | undefined): void {
@@ -231,3 +247,9 @@ export class ClientSession {
     this.options.print(statusLine(text));
   }
 }
+
+/**
+ * PROTOCOL "Framing": an op this client does not know (a newer server's) is ignored. Typed
+ * `never`, so a frame added to the server's union and not handled above fails to compile.
+ */
+function ignoreUnknown(_frame: never): void {}

@@ -1,3 +1,5 @@
+import { visibleText } from '../domain/visible-text.ts';
+
 /** How the client shows things: local time, and text made safe for a terminal. */
 export function clock(ts: number, now = Date.now()): string {
   const date = new Date(ts);
@@ -7,22 +9,20 @@ export function clock(ts: number, now = Date.now()): string {
 }
 
 /**
- * A body comes from another person: control characters (escape sequences could rewrite the
- * screen) are shown as `^X`, and further lines are indented under the first.
+ * A body comes from another person: it keeps its line breaks (further lines indented under the
+ * first), and every other character a terminal would obey or hide is shown instead.
  */
 export function safeText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `^${String.fromCharCode((char.charCodeAt(0) + 64) % 128)}`)
-    .replace(/\n/g, '\n    ');
+  return text.split(/\r\n?|\n/).map(visibleText).join('\n    ');
 }
 
 export function incomingLine(ts: number, from: string, body: string): string {
-  return `[${clock(ts)}] ${from}: ${safeText(body)}`;
+  return `[${clock(ts)}] ${visibleText(from)}: ${safeText(body)}`;
 }
 
+/** One line of the client's own, which may quote what the server or the person sent. */
 export function statusLine(text: string, now = Date.now()): string {
-  return `[${clock(now, now)}] ${text}`;
+  return `[${clock(now, now)}] ${visibleText(text)}`;
 }
 
 function pad(value: number): string {

@@ -1,8 +1,9 @@
-import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
+import { clearLine, createInterface, cursorTo } from 'node:readline';
 import type { ServerAddress } from '../adapters/tor/connect-through.ts';
 import { parseClientCommand } from './client-commands.ts';
 import { promptPassword } from './client-password-prompt.ts';
 import { ClientSession } from './client-session.ts';
+import { InputLines } from './input-lines.ts';
 
 export interface ClientOptions {
   readonly name: string;
@@ -24,21 +25,13 @@ export async function runClient(options: ClientOptions): Promise<number> {
     if (password === undefined) return 1;
   }
   const rl = createInterface({ input, output, terminal, prompt: `${options.name}> ` });
-  // Lines can arrive before the session exists (piped input: the password line and more in one chunk).
-  const early: string[] = [];
-  let onLine = (line: string) => void early.push(line);
-  rl.on('line', (line) => onLine(line));
-  let inputClosed = false;
-  let onInputClosed = () => { inputClosed = true; };
-  rl.on('close', () => onInputClosed());
+  const lines = new InputLines(rl);
+  // Not a terminal: the first line of input is the password, and only the password.
+  password ??= await lines.next();
   if (password === undefined) {
-    // Not a terminal: the first line of input is the password.
-    password = early.shift() ?? (await nextLine(rl));
-    if (password === undefined) {
-      output.write('no password given\n');
-      rl.close();
-      return 1;
-    }
+    output.write('no password given\n');
+    rl.close();
+    return 1;
   }
   const print = (text: string) => {
     if (!terminal) return void output.write(`${text}\n`);
@@ -48,28 +41,19 @@ export async function runClient(options: ClientOptions): Promise<number> {
     rl.prompt(true);
   };
   const session = new ClientSession({ name: options.name, password, server: options.server, print, ...(options.proxy ? { proxy: options.proxy } : {}) });
-  onLine = (line) => {
-    const command = parseClientCommand(line);
-    session.handle(command);
-    if (terminal && command.kind !== 'quit') rl.prompt();
-  };
   const run = session.run();
-  for (const line of early.splice(0)) onLine(line);
-  onInputClosed = () => session.quit(false);
-  if (inputClosed) session.quit(false);
+  lines.forEach(
+    (line) => {
+      const command = parseClientCommand(line);
+      session.handle(command);
+      if (terminal && command.kind !== 'quit') rl.prompt();
+    },
+    () => session.quit(false),
+  );
   rl.on('SIGINT', () => session.quit(true));
   const status = await run;
-  onInputClosed = () => undefined;
+  lines.detach();
   rl.close();
   if (terminal) output.write('\n');
   return status;
-}
-
-function nextLine(rl: Interface): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const onLine = (line: string) => { rl.off('close', onClose); resolve(line); };
-    const onClose = () => { rl.off('line', onLine); resolve(undefined); };
-    rl.once('line', onLine);
-    rl.once('close', onClose);
-  });
 }

@@ -1,3 +1,4 @@
+import dns from 'node:dns';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
@@ -77,7 +78,7 @@ test('shows a redelivered message once, acknowledges every delivery, and reconne
   send(two, { op: 'msg', id: 'm-2', from: 'alice', body: 'second\u001b[2J', ts: Date.UTC(2026, 0, 1, 12, 0, 1), redelivered: true });
   send(two, { op: 'msg', id: 'm-3', from: 'alice', body: 'third', ts: Date.UTC(2026, 0, 1, 12, 0, 2) });
   await until(() => relay.received[1]?.filter((f) => f.op === 'ack').length === 2, 'acks after reconnecting');
-  assert.equal(relay.received[1]?.filter((f) => f.op === 'ack'), [{ op: 'ack', id: 'm-2' }, { op: 'ack', id: 'm-3' }]);
+  assert.equal(relay.received[1]?.filter((f) => f.op === 'ack'), [{ op: 'ack', ids: ['m-2'] }, { op: 'ack', ids: ['m-3'] }]);
 
   input.end('@alice thanks\n');
   await until(() => relay.received[1]?.some((f) => f.op === 'quit') ?? false, 'quit');
@@ -97,22 +98,74 @@ test('shows a redelivered message once, acknowledges every delivery, and reconne
   await relay.close();
 });
 
-test('takes the password from the first input line when it is not a terminal', async () => {
+for (const password of ['@bob my secret password', 'my secret password, no at sign']) {
+  test(`a piped password (${JSON.stringify(password)}) is the password only, never a command`, async () => {
+    const relay = new ScriptedRelay();
+    const port = await relay.listen();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let screen = '';
+    output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
+    const connection = relay.nextConnection();
+    const status = runClient({ name: 'pat', server: { host: '127.0.0.1', port }, input, output });
+    // In one chunk, as from `printf '…\n/who\n' | bin/litsxg client pat`, after the client asked for it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    input.end(`${password}\n/who\n`);
+    const socket = await connection;
+    send(socket, { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed' });
+    await until(() => relay.received[0]?.some((f) => f.op === 'auth') ?? false, 'auth');
+    send(socket, { op: 'welcome', name: 'pat', pending: 0 });
+    // /who typed before the session was ready goes out once it is, then the end of input quits.
+    await until(() => relay.received[0]?.some((f) => f.op === 'quit') ?? false, 'quit');
+    assert.equal(relay.received[0], [{ op: 'auth', name: 'pat', password }, { op: 'who' }, { op: 'quit' }]);
+    socket.destroy();
+    assert.is(await status, 0);
+    assert.not.match(screen, 'secret');
+    assert.not.match(screen, 'to send, write');
+    await relay.close();
+  });
+}
+
+test('a host name that does not resolve ends the client at once with status 8, the cause on screen', async () => {
+  const original = dns.lookup;
+  // node:net resolves names through dns.lookup: answer as a resolver would, without asking one.
+  dns.lookup = ((host: string, _options: unknown, callback: (error: Error) => void) => {
+    callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }));
+  }) as unknown as typeof dns.lookup;
+  try {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let screen = '';
+    output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
+    const status = await runClient({ name: 'bob', server: { host: 'nowhere.invalid', port: 7770 }, password: 'secret password', input, output });
+    assert.is(status, 8, screen);
+    assert.match(screen, 'cannot connect (cannot reach nowhere.invalid:7770: ENOTFOUND); the server never answered');
+    assert.not.match(screen, 'reconnecting');
+  } finally {
+    dns.lookup = original;
+  }
+});
+
+test('what the server and other people send is shown, never obeyed: controls, tabs, bidirectional overrides', async () => {
   const relay = new ScriptedRelay();
   const port = await relay.listen();
   const input = new PassThrough();
   const output = new PassThrough();
-  output.resume();
+  let screen = '';
+  output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
   const connection = relay.nextConnection();
-  const status = runClient({ name: 'bob', server: { host: '127.0.0.1', port }, input, output });
-  input.write('piped password\n/who\n');
+  const status = runClient({ name: 'bob', server: { host: '127.0.0.1', port }, password: 'secret password', input, output });
   const socket = await connection;
   send(socket, { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed' });
-  await until(() => relay.received[0]?.some((f) => f.op === 'auth') ?? false, 'auth');
-  assert.is(relay.received[0]?.[0]?.password, 'piped password');
-  send(socket, { op: 'welcome', name: 'bob', pending: 0 });
-  // /who typed before the session was ready goes out once it is.
-  await until(() => relay.received[0]?.some((f) => f.op === 'who') ?? false, 'who');
+  send(socket, { op: 'welcome', name: 'bob', pending: 1 });
+  send(socket, { op: 'msg', id: 'm-1', from: 'al\u202eice', body: 'pay\t\u202Eeno\u202C \u2066x\u2069\u200fy\u061c\u200b\u009b2J\r\nline two\u2028three', ts: Date.UTC(2026, 0, 1, 12, 0, 0) });
+  send(socket, { op: 'online', names: ['bob', 'e\u202ee'] });
+  send(socket, { op: 'error', code: 'internal', message: 'oops\u202e\u001b[2J' });
+  await until(() => screen.includes('oops'), 'the error line');
+  assert.match(screen, 'al<U+202E>ice: pay^I<U+202E>eno<U+202C> <U+2066>x<U+2069><U+200F>y<U+061C><U+200B><U+009B>2J\n    line two<U+2028>three');
+  assert.match(screen, 'online: bob, e<U+202E>e');
+  assert.match(screen, 'server: internal (oops<U+202E>^[[2J)');
+  assert.not.match(screen, /[\t\u202e\u202c\u2066\u2069\u200f\u061c\u200b\u009b\u2028\u001b]/);
   input.end();
   socket.destroy();
   assert.is(await status, 0);

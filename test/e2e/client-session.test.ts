@@ -1,5 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { freePort } from '../support/free-port.ts';
+import { ProtocolClient } from '../support/protocol-client.ts';
+import { runLitsxg } from '../support/run-litsxg.ts';
 import { PASSWORD, seedOperators } from '../support/seed-operators.ts';
 import { LITSXG, startServer, type RunningServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -104,6 +107,38 @@ it('a wrong password ends the client with status 1 and a clear line', async (ctx
   ctx.terminals.push(terminal);
   await terminal.waitFor('authentication failed: wrong name or password');
   assert.is(await terminal.exitStatus(), 1);
+});
+
+it('a server that never answered ends the client at once with status 8 and the cause; no reconnecting', async (ctx) => {
+  const port = await freePort();
+  const terminal = await client(ctx, 'alice', port);
+  assert.is(await terminal.exitStatus(5_000), 8, await terminal.screen());
+  const screen = await terminal.screen();
+  assert.match(screen, `cannot connect (cannot reach 127.0.0.1:${port}: ECONNREFUSED); the server never answered, so the client stops: check --server and --proxy`);
+  assert.not.match(screen, 'reconnecting');
+});
+
+it('a piped password is consumed once: `printf PASSWORD\\n/who\\n | client` never sends it, with or without a leading @', async (ctx) => {
+  const data = tempDir();
+  const passwords = { pat: '@bob my secret password', pam: 'my secret password, no at sign' };
+  try {
+    await seedOperators(data.path, ['bob']);
+    for (const [name, password] of Object.entries(passwords)) await seedOperators(data.path, [name], password);
+    ctx.server = await startServer({ dataDir: data.path });
+    const bob = await ProtocolClient.login(ctx.server.port, 'bob');
+    for (const [name, password] of Object.entries(passwords)) {
+      const result = await runLitsxg(['client', name, '--server', `127.0.0.1:${ctx.server.port}`], { input: `${password}\n/who\n`, timeoutMs: 20_000 });
+      assert.is(result.status, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, `online: bob, ${name}`);
+      assert.not.match(result.stdout, 'secret');
+      assert.not.match(result.stdout, 'to send, write');
+    }
+    assert.equal((await bob.pending(300)).filter((frame) => frame.op === 'msg'), [], 'bob got no message');
+    bob.close();
+  } finally {
+    await ctx.server.stop();
+    data.remove();
+  }
 });
 
 runUnlessMissing(it, commandMissing('tmux'));

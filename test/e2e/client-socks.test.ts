@@ -80,12 +80,12 @@ it('a .onion name is never looked up by local DNS, with or without a proxy', asy
   assert.not.ok(lookups.some((host) => host.endsWith('.onion')), `local DNS saw: ${lookups.join(', ')}`);
 });
 
-it('the client without a proxy refuses a .onion server and says how to reach it', async (ctx) => {
+it('the client without a proxy refuses a .onion server at once, with status 2 and how to reach it', async (ctx) => {
   const alice = await TmuxTerminal.start([LITSXG, 'client', 'alice', '--server', `${ONION}:7770`], { LITSXG_PASSWORD: PASSWORD });
   ctx.terminals.push(alice);
-  await alice.waitFor(/cannot connect \(.*onion address: connect through Tor with --proxy/, 15_000);
-  await alice.press('C-c');
-  assert.is(await alice.exitStatus(), 0);
+  assert.is(await alice.exitStatus(5_000), 2, await alice.screen());
+  assert.match(await alice.screen(), `${ONION} is an onion address: reach it through Tor with --proxy socks5://127.0.0.1:9050`);
+  assert.not.match(await alice.screen(), 'reconnecting');
 });
 
 runUnlessMissing(it, commandMissing('tmux'));

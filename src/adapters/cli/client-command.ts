@@ -1,4 +1,5 @@
 import { runClient } from '../../client/client.ts';
+import { isOnion } from '../tor/connect-through.ts';
 import { parseOptions } from './option-parser.ts';
 import { PROXY_OPTION, SERVER_OPTION } from './remote-options.ts';
 import { usageError } from './usage-error.ts';
@@ -10,10 +11,14 @@ export async function runClientCommand(argv: readonly string[], env: Readonly<Re
   const [name, ...extra] = parsed.positionals;
   if (name === undefined) return usageError('client needs the NAME to log in as');
   if (extra.length > 0) return usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const server = parsed.values.get('server') as { host: string; port: number };
+  const proxy = parsed.values.get('proxy') as string | undefined;
+  // Settings that can never work end the client at once: retrying would only hide them.
+  if (isOnion(server.host) && proxy === undefined) return usageError(`${server.host} is an onion address: reach it through Tor with --proxy socks5://127.0.0.1:9050`);
   return runClient({
     name,
-    server: parsed.values.get('server') as { host: string; port: number },
-    proxy: parsed.values.get('proxy') as string | undefined,
+    server,
+    proxy,
     password: env.LITSXG_PASSWORD,
     input: process.stdin,
     output: process.stdout,

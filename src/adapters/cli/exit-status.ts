@@ -15,6 +15,8 @@ export const ExitStatus = {
   tor: 6,
   /** `--buffer redis`: Redis cannot be reached at start. */
   redis: 7,
+  /** `client`: the server never answered (the name does not resolve, nothing listens, the proxy cannot reach it). */
+  unreachable: 8,
   /** A bug: an exception nothing else caught. */
   internal: 70,
 } as const;
