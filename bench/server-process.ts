@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LineSplitter } from '../src/client/line-splitter.ts';
 import { type ProcSample, sampleProcess } from './proc-stats.ts';
 
 export type TargetKind = 'real' | 'bare';
@@ -78,14 +79,12 @@ export class ServerProcess {
 function listeningPort(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
     const tail: string[] = [];
-    let partial = '';
+    const lines = new LineSplitter();
     const fail = (why: string): void => reject(new Error(`${why}; stderr: ${tail.join(' | ').slice(-600)}`));
     const timer = setTimeout(() => fail('server did not report listening in time'), LISTEN_TIMEOUT_MS);
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
+      lines.push(chunk, (line) => {
         tail.push(line);
         if (tail.length > 10) tail.shift();
         const port = listeningLine(line);
@@ -93,7 +92,7 @@ function listeningPort(child: ChildProcess): Promise<number> {
           clearTimeout(timer);
           resolve(port);
         }
-      }
+      });
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);

@@ -4,6 +4,7 @@
 // Counts msgs received during the measured seconds, after a 2 s warm-up.
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
+import { LineSplitter } from '../../src/client/line-splitter.ts';
 import { startSharedBackends } from './scale-out.ts';
 import { PASSWORD } from './seed-operators.ts';
 import { startServer } from './server-process.ts';
@@ -13,14 +14,10 @@ const [seconds = 8, pairs = 20, window = 32] = process.argv.slice(2).map(Number)
 const BODY = 'x'.repeat(100);
 
 class Lean {
-  private tail = '';
+  private readonly lines = new LineSplitter();
   constructor(readonly socket: Socket, onLine: (line: string, socket: Socket) => void) {
     socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      const lines = (this.tail + chunk).split('\n');
-      this.tail = lines.pop()!;
-      for (const line of lines) onLine(line, socket);
-    });
+    socket.on('data', (chunk: string) => this.lines.push(chunk, (line) => onLine(line, socket)));
     socket.on('error', () => undefined);
   }
   static async login(port: number, name: string, onLine: (line: string, socket: Socket) => void): Promise<Lean> {

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
+import { LineSplitter } from '../../src/client/line-splitter.ts';
 import { PASSWORD } from './seed-operators.ts';
 
 export type Frame = Record<string, unknown> & { op?: string };
@@ -10,7 +11,7 @@ export type Frame = Record<string, unknown> & { op?: string };
  */
 export class ProtocolClient {
   readonly received: Frame[] = [];
-  private buffer = '';
+  private readonly lines = new LineSplitter();
   private waiters: (() => void)[] = [];
   private closedFlag = false;
   private cursor = 0;
@@ -18,13 +19,7 @@ export class ProtocolClient {
   private constructor(readonly socket: Socket) {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let newline: number;
-      while ((newline = this.buffer.indexOf('\n')) !== -1) {
-        const line = this.buffer.slice(0, newline);
-        this.buffer = this.buffer.slice(newline + 1);
-        this.received.push(JSON.parse(line) as Frame);
-      }
+      this.lines.push(chunk, (line) => this.received.push(JSON.parse(line) as Frame));
       this.wake();
     });
     socket.on('close', () => {
