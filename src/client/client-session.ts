@@ -195,6 +195,8 @@ export class ClientSession {
   private retry(reason: string): void {
     if (!this.answered) {
       this.say(`cannot connect (${reason}); the server never answered, so the client stops: check --server and --proxy`);
+      const unsent = this.held.filter((command) => command.kind === 'send').length;
+      if (unsent > 0) this.say(`${unsent === 1 ? '1 message' : `${unsent} messages`} typed meanwhile not sent`);
       return this.stop(ExitStatus.unreachable);
     }
     const delay = this.backoff.next();

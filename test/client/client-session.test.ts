@@ -126,19 +126,22 @@ for (const password of ['@bob my secret password', 'my secret password, no at si
   });
 }
 
-test('a host name that does not resolve ends the client at once with status 8, the cause on screen', async () => {
+test('a host name that does not resolve ends the client at once with status 8, the cause and what was not sent on screen', async () => {
   const original = dns.lookup;
   // node:net resolves names through dns.lookup: answer as a resolver would, without asking one.
   dns.lookup = ((host: string, _options: unknown, callback: (error: Error) => void) => {
-    callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }));
+    setTimeout(() => callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' })), 100);
   }) as unknown as typeof dns.lookup;
   try {
     const input = new PassThrough();
     const output = new PassThrough();
     let screen = '';
     output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
-    const status = await runClient({ name: 'bob', server: { host: 'nowhere.invalid', port: 7770 }, password: 'secret password', input, output });
-    assert.is(status, 8, screen);
+    const status = runClient({ name: 'bob', server: { host: 'nowhere.invalid', port: 7770 }, password: 'secret password', input, output });
+    input.write('@alice typed while connecting\n');
+    assert.is(await status, 8, screen);
+    assert.match(screen, 'sending to alice once connected');
+    assert.match(screen, '1 message typed meanwhile not sent');
     assert.match(screen, 'cannot connect (cannot reach nowhere.invalid:7770: ENOTFOUND); the server never answered');
     assert.not.match(screen, 'reconnecting');
   } finally {
