@@ -109,6 +109,17 @@ it('a wrong password ends the client with status 1 and a clear line', async (ctx
   assert.is(await terminal.exitStatus(), 1);
 });
 
+it('in a real terminal, a tab, an escape and a right-to-left override from a sender show as ^I, ^[ and <U+202E>', async (ctx) => {
+  ctx.server = await startServer({ operators: ['alice', 'bob'] });
+  const bob = await client(ctx, 'bob', ctx.server.port);
+  await bob.waitFor('as bob');
+  const alice = await ProtocolClient.login(ctx.server.port, 'alice');
+  alice.send({ op: 'send', to: 'bob', body: 'total:\t\u001b[31m\u202e0001$ yap\u202c done' });
+  const screen = await bob.waitFor('done');
+  assert.match(screen, 'alice: total:^I^[[31m<U+202E>0001$ yap<U+202C> done');
+  alice.close();
+});
+
 it('a server that never answered ends the client at once with status 8 and the cause; no reconnecting', async (ctx) => {
   const port = await freePort();
   const terminal = await client(ctx, 'alice', port);
