@@ -1,5 +1,6 @@
 import { clearLine, createInterface, cursorTo } from 'node:readline';
 import type { ServerAddress } from '../adapters/tor/connect-through.ts';
+import { visibleText } from '../domain/visible-text.ts';
 import { parseClientCommand } from './client-commands.ts';
 import { promptPassword } from './client-password-prompt.ts';
 import { ClientSession } from './client-session.ts';
@@ -19,12 +20,13 @@ export interface ClientOptions {
 export async function runClient(options: ClientOptions): Promise<number> {
   const { input, output } = options;
   const terminal = Boolean((output as { isTTY?: boolean }).isTTY) && Boolean((input as { isTTY?: boolean }).isTTY);
+  const shownName = visibleText(options.name);
   let password = options.password;
   if (password === undefined && terminal) {
-    password = await promptPassword(input, output, `password for ${options.name}: `);
+    password = await promptPassword(input, output, `password for ${shownName}: `);
     if (password === undefined) return 1;
   }
-  const rl = createInterface({ input, output, terminal, prompt: `${options.name}> ` });
+  const rl = createInterface({ input, output, terminal, prompt: `${shownName}> ` });
   const lines = new InputLines(rl);
   // Not a terminal: the first line of input is the password, and only the password.
   password ??= await lines.next();

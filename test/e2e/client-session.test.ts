@@ -120,6 +120,12 @@ it('in a real terminal, a tab, an escape and a right-to-left override from a sen
   alice.close();
 });
 
+it('the name typed on the command line is shown visibly in the prompts', async (ctx) => {
+  const terminal = await TmuxTerminal.start([LITSXG, 'client', 'eve\u202eevil', '--server', '127.0.0.1:1']);
+  ctx.terminals.push(terminal);
+  await terminal.waitFor('password for eve<U+202E>evil:');
+});
+
 it('a server that never answered ends the client at once with status 8 and the cause; no reconnecting', async (ctx) => {
   const port = await freePort();
   const terminal = await client(ctx, 'alice', port);
