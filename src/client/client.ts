@@ -1,4 +1,5 @@
 import { clearLine, createInterface, cursorTo } from 'node:readline';
+import { ExitStatus } from '../adapters/cli/exit-status.ts';
 import type { ServerAddress } from '../adapters/tor/connect-through.ts';
 import { visibleText } from '../domain/visible-text.ts';
 import { parseClientCommand } from './client-commands.ts';
@@ -24,7 +25,7 @@ export async function runClient(options: ClientOptions): Promise<number> {
   let password = options.password;
   if (password === undefined && terminal) {
     password = await promptPassword(input, output, `password for ${shownName}: `);
-    if (password === undefined) return 1;
+    if (password === undefined) return ExitStatus.failed;
   }
   const rl = createInterface({ input, output, terminal, prompt: `${shownName}> ` });
   const lines = new InputLines(rl);
@@ -33,7 +34,7 @@ export async function runClient(options: ClientOptions): Promise<number> {
   if (password === undefined) {
     output.write('no password given\n');
     rl.close();
-    return 1;
+    return ExitStatus.failed;
   }
   const print = (text: string) => {
     if (!terminal) return void output.write(`${text}\n`);
