@@ -14,12 +14,15 @@ import { ThrottleStore } from '../ports/throttle-store.ts';
 import { LocalConnectionGateway, LocalIdGenerator } from './local-tokens.ts';
 import { typedModule } from './typed-module.ts';
 
-/** This process's memory: sessions, send buckets and throttles always; buffer and presence unless Redis holds them. */
+/**
+ * This process's memory: sessions always; buffer and presence unless Redis holds them; send
+ * buckets and throttles unless the instances act as one (presence in Redis), when Redis holds them.
+ */
 export function memoryModule(held: { buffer: boolean; presence: boolean }): ContainerModule {
   return typedModule((bind) => {
     bind(SessionStore).to(InMemorySessionStore).inSingletonScope();
-    bind(SenderBuckets).to(InMemorySenderBuckets).inSingletonScope();
-    bind(ThrottleStore).to(InMemoryThrottleStore).inSingletonScope();
+    if (held.presence) bind(SenderBuckets).to(InMemorySenderBuckets).inSingletonScope();
+    if (held.presence) bind(ThrottleStore).to(InMemoryThrottleStore).inSingletonScope();
     if (held.buffer) bind(MessageBuffer).to(InMemoryMessageBuffer).inSingletonScope();
     if (!held.presence) return;
     bind(Presence).to(InMemoryPresence).inSingletonScope();

@@ -9,12 +9,16 @@ import { RedisInstanceListener } from '../adapters/redis/redis-instance-listener
 import { RedisMessageBuffer } from '../adapters/redis/redis-message-buffer.ts';
 import { DEFAULT_PRESENCE_TTL_MS, RedisPresence, RedisPresenceOptions } from '../adapters/redis/redis-presence.ts';
 import { RedisScaleOut } from '../adapters/redis/redis-scale-out.ts';
+import { RedisSenderBuckets } from '../adapters/redis/redis-sender-buckets.ts';
+import { RedisThrottleStore } from '../adapters/redis/redis-throttle-store.ts';
 import { Relay } from '../domain/relay.ts';
 import { ConnectionGateway } from '../ports/connection-gateway.ts';
 import { IdGenerator } from '../ports/id-generator.ts';
 import { Logger } from '../ports/logger.ts';
 import { MessageBuffer } from '../ports/message-buffer.ts';
 import { Presence } from '../ports/presence.ts';
+import { SenderBuckets } from '../ports/sender-buckets.ts';
+import { ThrottleStore } from '../ports/throttle-store.ts';
 import { LocalConnectionGateway, LocalIdGenerator } from './local-tokens.ts';
 import { typedModule } from './typed-module.ts';
 
@@ -25,8 +29,8 @@ export interface RedisSelection {
 }
 
 /**
- * Queues in Redis (`--buffer redis`) and, with `--presence redis`, presence and delivery
- * across instances: the core's ids and gateway are then the local ones decorated, the ids
+ * Queues in Redis (`--buffer redis`) and, with `--presence redis`, presence, delivery and the
+ * limits (throttle, send rate) across instances: the core's ids and gateway are then the local ones decorated, the ids
  * stamped with this instance and the gateway reaching other instances' connections.
  * `RedisScaleOut` must be opened before the server listens.
  */
@@ -44,6 +48,8 @@ export function redisModule(selection: RedisSelection): ContainerModule {
     bind(RedisPresenceOptions).toConstantValue({ ttlMs: DEFAULT_PRESENCE_TTL_MS });
     bind(RedisPresence).toSelf().inSingletonScope();
     bind(Presence).toService(RedisPresence);
+    bind(ThrottleStore).to(RedisThrottleStore).inSingletonScope();
+    bind(SenderBuckets).to(RedisSenderBuckets).inSingletonScope();
     bind(InstanceIdGenerator)
       .toResolvedValue((local: IdGenerator, identity: InstanceIdentity) => new InstanceIdGenerator(local, identity), [LocalIdGenerator, InstanceIdentity])
       .inSingletonScope();

@@ -15,7 +15,6 @@ import { errorFrame, withRef } from './frames.ts';
 import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { RouteOutcome, Router } from './router.ts';
-import { takeSendToken } from './send-rate.ts';
 import type { ConnectionId, Session } from './session.ts';
 import { endSession } from './session.ts';
 import type { SessionOpener } from './session-opener.ts';
@@ -160,19 +159,13 @@ export class Relay {
   }
 
   private handle(session: Session, frame: InboundFrame): Awaitable<void> {
-    const { gateway, router, clock } = this.deps;
+    const { gateway, router } = this.deps;
     switch (frame.op) {
       case 'auth':
       case 'register':
         return this.authenticate(session, frame);
-      case 'send': {
-        const wait = this.takeSendToken(session.name!, clock.now());
-        if (wait > 0) {
-          this.reply(session, 'rate_limited', frame.ref, wait);
-          return;
-        }
-        return this.send(session, frame);
-      }
+      case 'send':
+        return this.sendWithinRate(session, frame);
       case 'ack':
         return router.acknowledge(session.name!, frame.ids);
       case 'who':
@@ -189,15 +182,17 @@ export class Relay {
   }
 
   /** PROTOCOL option `--send-rate`, per sender: the bucket outlives the session. */
-  private takeSendToken(name: string, now: number): number {
+  private sendWithinRate(session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<void> {
     const rate = this.deps.config.sendRatePerSecond;
-    if (rate <= 0) return 0;
-    const { wait, bucket } = takeSendToken(this.deps.senders.get(name), rate, now);
-    this.deps.senders.set(name, bucket);
-    return wait;
+    if (rate <= 0) return this.send(0, session, frame);
+    const wait = this.deps.senders.take(session.name!, rate, this.deps.clock.now());
+    if (wait instanceof Promise) return whenResolved(wait, this.send, this, session, frame);
+    return this.send(wait, session, frame);
   }
 
-  private send(session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<void> {
+  /** Routes the message unless the sender has to wait `wait` ms first. */
+  private send(wait: number, session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<void> {
+    if (wait > 0) return this.reply(session, 'rate_limited', frame.ref, wait);
     const outcome = this.deps.router.route(session.name!, frame.to, frame.body);
     if (outcome instanceof Promise) return whenResolved(outcome, this.answerSend, this, session, frame.ref);
     this.answerSend(outcome, session, frame.ref);

@@ -1,5 +1,6 @@
 import { injectable } from 'inversify';
 import type { OperatorName } from '../../domain/names.ts';
+import { takeSendToken } from '../../domain/send-rate.ts';
 import type { TokenBucket } from '../../domain/send-rate.ts';
 import type { SenderBuckets } from '../../ports/sender-buckets.ts';
 
@@ -8,11 +9,9 @@ import type { SenderBuckets } from '../../ports/sender-buckets.ts';
 export class InMemorySenderBuckets implements SenderBuckets {
   private readonly buckets = new Map<OperatorName, TokenBucket>();
 
-  get(name: OperatorName): TokenBucket | undefined {
-    return this.buckets.get(name);
-  }
-
-  set(name: OperatorName, bucket: TokenBucket): void {
+  take(name: OperatorName, ratePerSecond: number, now: number): number {
+    const { wait, bucket } = takeSendToken(this.buckets.get(name), ratePerSecond, now);
     this.buckets.set(name, bucket);
+    return wait;
   }
 }

@@ -6,24 +6,49 @@ import { IdGenerator } from '../../ports/id-generator.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { ACKNOWLEDGE, ENQUEUE, EXPIRE, TAKE } from './message-buffer-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
+import { TurnBatcher } from './turn-batcher.ts';
 
-/** Messages per script run: keeps each run short, and its reply under Lua's unpack limit. */
+/** Messages per take in one script run: keeps the run short. */
 const TAKE_BATCH = 100;
+/** Takes per script run: keeps its reply (4 values a message) under Lua's unpack limit. */
+const TAKES_PER_RUN = 16;
+/** Sends per script run. */
+const SENDS_PER_RUN = 256;
+/** Acknowledged ids per script run: keeps its reply (2 values an id) under Lua's unpack limit. */
+const ACKED_PER_RUN = 2_000;
 /** Recipients whose queues one expiry run visits. */
 const EXPIRE_BATCH = 100;
 /** Room for this many sequence numbers per millisecond between two losses of Redis's data. */
 const SEQ_PER_MS = 1000;
 
+interface Enqueue {
+  readonly to: OperatorName;
+  readonly id: string;
+  readonly message: NewMessage;
+  readonly limits: BufferLimits;
+}
+interface Take {
+  readonly to: OperatorName;
+  readonly afterSeq: number;
+  readonly max: number;
+  readonly now: number;
+}
+interface Acknowledge {
+  readonly to: OperatorName;
+  readonly ids: readonly string[];
+}
+
 /**
  * The message buffer in Redis (PROTOCOL "Messages"), shared by every instance on that Redis:
- * queues outlive a restart of the server, not of an unpersisted Redis. Each operation is one
- * Lua script, so it is atomic; bodies are only ever values, never in a key name.
+ * queues outlive a restart of the server, not of an unpersisted Redis. Each operation runs in a
+ * Lua script, so it is atomic; the sends (takes, acknowledgements) of one event-loop turn share
+ * one script run, one round trip. Bodies are only ever values, never in a key name.
  */
 @injectable()
 export class RedisMessageBuffer implements MessageBuffer {
-  private readonly enqueueScript;
-  private readonly takeScript;
-  private readonly acknowledgeScript;
+  private readonly enqueues: TurnBatcher<Enqueue, number>;
+  private readonly takes: TurnBatcher<Take, QueuedMessage[]>;
+  private readonly acknowledgements: TurnBatcher<Acknowledge, StoredMessage[]>;
   private readonly expireScript;
 
   constructor(
@@ -31,20 +56,50 @@ export class RedisMessageBuffer implements MessageBuffer {
     @inject(RedisKeyPrefix) private readonly prefix: string,
     @inject(IdGenerator) private readonly ids: IdGenerator,
   ) {
-    this.enqueueScript = luaCommand(redis, 'litsxgEnqueue', ENQUEUE);
-    this.takeScript = luaCommand(redis, 'litsxgTake', TAKE);
-    this.acknowledgeScript = luaCommand(redis, 'litsxgAcknowledge', ACKNOWLEDGE);
+    const enqueueScript = luaCommand(redis, 'litsxgEnqueue', ENQUEUE);
+    const takeScript = luaCommand(redis, 'litsxgTake', TAKE);
+    const acknowledgeScript = luaCommand(redis, 'litsxgAcknowledge', ACKNOWLEDGE);
     this.expireScript = luaCommand(redis, 'litsxgExpire', EXPIRE);
+    this.enqueues = new TurnBatcher(async (batch) => {
+      const args = [this.prefix, String(batch[0]!.message.ts), String(batch[0]!.message.ts * SEQ_PER_MS)];
+      for (const { to, id, message, limits } of batch) {
+        args.push(to, id, String(message.bytes), String(message.ts + limits.ttlMs), JSON.stringify([message.from, message.body, message.ts]),
+          String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal));
+      }
+      return ((await enqueueScript(...args)) as unknown[]).map((seq) => Number(text(seq)));
+    }, SENDS_PER_RUN);
+    this.takes = new TurnBatcher(async (batch) => {
+      const args = [this.prefix, String(batch[0]!.now)];
+      for (const { to, afterSeq, max } of batch) args.push(to, String(afterSeq), String(max));
+      const reply = (await takeScript(...args)) as unknown[];
+      let at = 0;
+      return batch.map(() => {
+        const taken: QueuedMessage[] = [];
+        const count = Number(text(reply[at++]));
+        for (let i = 0; i < count; i++, at += 4) {
+          const seq = Number(text(reply[at + 1]));
+          taken.push({ ...decode(text(reply[at]), text(reply[at + 3])), seq, redelivered: text(reply[at + 2]) === '1' });
+        }
+        return taken;
+      });
+    }, TAKES_PER_RUN);
+    this.acknowledgements = new TurnBatcher(async (batch) => {
+      const args = [this.prefix];
+      for (const { to, ids } of batch) args.push(to, String(ids.length), ...ids);
+      const reply = (await acknowledgeScript(...args)) as unknown[];
+      let at = 0;
+      return batch.map(() => {
+        const removed: StoredMessage[] = [];
+        const count = Number(text(reply[at++]));
+        for (let i = 0; i < count; i++, at += 2) removed.push(decode(text(reply[at]), text(reply[at + 1])));
+        return removed;
+      });
+    }, ACKED_PER_RUN, (ack) => ack.ids.length);
   }
 
   async enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Promise<EnqueueResult> {
     const id = this.ids.messageId();
-    const record = JSON.stringify([message.from, message.body, message.ts]);
-    const seq = Number(text(await this.enqueueScript(
-      this.prefix, to, id, String(message.bytes), String(message.ts + limits.ttlMs), String(message.ts), record,
-      String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal),
-      String(message.ts * SEQ_PER_MS),
-    )));
+    const seq = await this.enqueues.submit({ to, id, message, limits });
     return seq > 0 ? { ok: true, id, seq } : { ok: false, code: 'queue_full' };
   }
 
@@ -53,23 +108,20 @@ export class RedisMessageBuffer implements MessageBuffer {
     let after = afterSeq;
     while (taken.length < max) {
       const want = Math.min(TAKE_BATCH, max - taken.length);
-      const reply = (await this.takeScript(this.prefix, to, String(after), String(want), String(now))) as unknown[];
-      for (let i = 0; i + 3 < reply.length; i += 4) {
-        const seq = Number(text(reply[i + 1]));
-        taken.push({ ...decode(text(reply[i]), text(reply[i + 3])), seq, redelivered: text(reply[i + 2]) === '1' });
-        after = seq;
-      }
-      if (reply.length < want * 4) break;
+      const batch = await this.takes.submit({ to, afterSeq: after, max: want, now });
+      taken.push(...batch);
+      if (batch.length < want) break;
+      after = batch.at(-1)!.seq;
     }
     return taken;
   }
 
   async acknowledge(to: OperatorName, ids: readonly string[]): Promise<StoredMessage[]> {
-    if (ids.length === 0) return [];
-    const reply = (await this.acknowledgeScript(this.prefix, to, ...ids)) as unknown[];
-    const removed: StoredMessage[] = [];
-    for (let i = 0; i + 1 < reply.length; i += 2) removed.push(decode(text(reply[i]), text(reply[i + 1])));
-    return removed;
+    const parts: Promise<StoredMessage[]>[] = [];
+    for (let start = 0; start < ids.length; start += ACKED_PER_RUN) {
+      parts.push(this.acknowledgements.submit({ to, ids: ids.slice(start, start + ACKED_PER_RUN) }));
+    }
+    return (await Promise.all(parts)).flat();
   }
 
   async expire(now: number): Promise<number> {

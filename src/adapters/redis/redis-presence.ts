@@ -7,6 +7,7 @@ import type { Presence } from '../../ports/presence.ts';
 import { token } from '../../ports/token.ts';
 import { CLAIM, ONLINE, RELEASE, RENEW } from './presence-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
+import { TurnBatcher } from './turn-batcher.ts';
 
 export interface RedisPresenceOptions {
   /** How long a session outlives its instance's last renewal: a dead server leaves no ghost. */
@@ -14,6 +15,7 @@ export interface RedisPresenceOptions {
 }
 export const RedisPresenceOptions = token<RedisPresenceOptions>('RedisPresenceOptions');
 export const DEFAULT_PRESENCE_TTL_MS = 9_000;
+const LOOKUPS_PER_RUN = 1_000;
 
 /**
  * Who is online, shared by every instance on one Redis. Each session key expires; the instance
@@ -28,9 +30,10 @@ export class RedisPresence implements Presence {
   private readonly releaseScript;
   private readonly renewScript;
   private readonly onlineScript;
+  private readonly lookups: TurnBatcher<OperatorName, ConnectionId | undefined>;
 
   constructor(
-    @inject(RedisClient) private readonly redis: Redis,
+    @inject(RedisClient) redis: Redis,
     @inject(RedisKeyPrefix) private readonly prefix: string,
     @inject(RedisPresenceOptions) private readonly options: RedisPresenceOptions,
     @inject(Logger) private readonly logger: Logger,
@@ -39,6 +42,10 @@ export class RedisPresence implements Presence {
     this.releaseScript = luaCommand(redis, 'litsxgRelease', RELEASE);
     this.renewScript = luaCommand(redis, 'litsxgRenew', RENEW);
     this.onlineScript = luaCommand(redis, 'litsxgOnline', ONLINE);
+    this.lookups = new TurnBatcher(
+      async (names) => (await redis.mget(names.map((name) => `${prefix}presence:${name}`))).map((found) => found ?? undefined),
+      LOOKUPS_PER_RUN,
+    );
   }
 
   async claim(name: OperatorName, connection: ConnectionId): Promise<ConnectionId | undefined> {
@@ -53,8 +60,9 @@ export class RedisPresence implements Presence {
     await this.releaseScript(this.prefix, name, connection);
   }
 
-  async lookup(name: OperatorName): Promise<ConnectionId | undefined> {
-    return (await this.redis.get(`${this.prefix}presence:${name}`)) ?? undefined;
+  /** The lookups of one event-loop turn share one MGET. */
+  lookup(name: OperatorName): Promise<ConnectionId | undefined> {
+    return this.lookups.submit(name);
   }
 
   async online(): Promise<OperatorName[]> {
