@@ -3,13 +3,16 @@ import { parseEndpoint } from '../src/adapters/cli/option-parser.ts';
 
 export const WORKLOADS = ['pairs', 'offline', 'conns', 'logins'] as const;
 export type Workload = (typeof WORKLOADS)[number];
-export type Target = 'real' | 'bare' | 'server';
+/** `redis`: the real server on a Redis the bench starts; `redis-pair`: two of them, senders on one, receivers on the other. */
+export type Target = 'real' | 'bare' | 'server' | 'redis' | 'redis-pair';
 
 export interface BenchOptions {
   workloads: Workload[];
   /** In the order of each run; `server` alone with `--server`. */
   targets: Target[];
   server: { host: string; port: number } | undefined;
+  /** `redis`: the started servers are measured on their memory buffer and, alternating, on Redis. */
+  buffer: 'memory' | 'redis';
   proxy: string | undefined;
   runs: number;
   seconds: number;
@@ -36,6 +39,8 @@ export const USAGE = `usage: litsxg bench [pairs|offline|conns|logins ...] [opti
   --server HOST:PORT      measure a running server (its bench-* operators must exist, or registration be open)
   --proxy socks5://H:P    reach --server through Tor's SOCKS port
   --target both|real|bare servers to start when there is no --server (default both, alternating)
+  --buffer redis          instead: the real server on its memory buffer, on a Redis the bench starts,
+                          and two servers on that Redis with every message crossing (alternating)
   --runs N (3)  --seconds S (5)  --warmup S (1)
   --pairs P (50)  --window W (64)  --body-bytes B (100)
   --recipients R (100)  --per-recipient K (1000)  --offline-senders S (10)
@@ -57,7 +62,7 @@ const SECONDS = { '--seconds': 'seconds', '--warmup': 'warmup', '--storm-after':
 /** The bench's command line; a string is the one-line error. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions | string {
   const o: BenchOptions = {
-    workloads: [], targets: ['real', 'bare'], server: undefined, proxy: undefined, runs: 3, seconds: 5, warmup: 1,
+    workloads: [], targets: ['real', 'bare'], server: undefined, buffer: 'memory', proxy: undefined, runs: 3, seconds: 5, warmup: 1,
     pairs: 50, window: 64, bodyBytes: 100, recipients: 100, perRecipient: 1000, offlineSenders: 10, conns: 1000,
     logins: 200, stormAfter: 2, passwordFile: undefined, dataDir: undefined, profileDir: undefined, nodeArgs: [], json: false, help: false,
   };
@@ -81,9 +86,13 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | strin
   if (o.workloads.length === 0) o.workloads = [...WORKLOADS];
   if (o.server !== undefined) {
     if (target !== undefined) return '--target starts servers; it cannot go with --server';
+    if (o.buffer === 'redis') return '--buffer redis starts servers; it cannot go with --server';
     o.targets = ['server'];
   } else if (o.proxy !== undefined) return '--proxy needs --server';
-  else if (target !== undefined) o.targets = target === 'both' ? ['real', 'bare'] : [target as Target];
+  else if (o.buffer === 'redis') {
+    if (target !== undefined) return '--buffer redis chooses the targets itself; it cannot go with --target';
+    o.targets = ['real', 'redis', 'redis-pair'];
+  } else if (target !== undefined) o.targets = target === 'both' ? ['real', 'bare'] : [target as Target];
   if (o.offlineSenders > o.pairs) o.offlineSenders = o.pairs;
   return o;
 }
@@ -111,6 +120,9 @@ function setOption(o: BenchOptions, flag: string, value: string, setTarget: (t: 
   } else if (flag === '--target') {
     if (!['both', 'real', 'bare'].includes(value)) return `--target must be both, real or bare, not "${value}"`;
     setTarget(value);
+  } else if (flag === '--buffer') {
+    if (value !== 'memory' && value !== 'redis') return `--buffer must be memory or redis, not "${value}"`;
+    o.buffer = value;
   } else if (flag === '--password-file') o.passwordFile = value;
   else if (flag === '--data-dir') o.dataDir = value;
   else if (flag === '--profile-dir') o.profileDir = value;

@@ -12,6 +12,9 @@ export interface WorkloadReport {
   targets: Partial<Record<Target, TargetResult>>;
   /** real ÷ bare, per figure, when both ran. */
   ratio?: Figures;
+  /** With `--buffer redis`: redis ÷ real (one server on Redis against its memory buffer) and redis-pair ÷ redis. */
+  redisRatio?: Figures;
+  pairRatio?: Figures;
 }
 
 export interface BenchReport {
@@ -37,24 +40,36 @@ export function summarise(workload: Workload, runs: Partial<Record<Target, Figur
     targets[target] = { runs: figures, median: summary };
   }
   const report: WorkloadReport = { workload, targets };
-  const real = targets.real?.median;
-  const bare = targets.bare?.median;
-  if (real !== undefined && bare !== undefined) {
-    report.ratio = Object.fromEntries(Object.keys(real).filter((k) => k in bare && !(FAULTS as readonly string[]).includes(k))
-      .map((k) => [k, real[k]! / bare[k]!]));
-  }
+  const ratio = divide(targets.real?.median, targets.bare?.median);
+  if (ratio !== undefined) report.ratio = ratio;
+  const redisRatio = divide(targets.redis?.median, targets.real?.median);
+  if (redisRatio !== undefined) report.redisRatio = redisRatio;
+  const pairRatio = divide(targets['redis-pair']?.median, targets.redis?.median);
+  if (pairRatio !== undefined) report.pairRatio = pairRatio;
   return report;
+}
+
+/** a ÷ b for every figure both have, faults aside. */
+function divide(a: Figures | undefined, b: Figures | undefined): Figures | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  return Object.fromEntries(Object.keys(a).filter((k) => k in b && !(FAULTS as readonly string[]).includes(k))
+    .map((k) => [k, a[k]! / b[k]!]));
 }
 
 export function renderTable(report: BenchReport): string {
   const targets = [...new Set(report.workloads.flatMap((w) => Object.keys(w.targets)))] as Target[];
   const withRatio = targets.includes('real') && targets.includes('bare');
-  const rows: string[][] = [['workload', 'figure', ...targets, ...(withRatio ? ['real/bare'] : [])]];
+  const ratios: (readonly [string, (w: WorkloadReport) => Figures | undefined])[] = [
+    ...(withRatio ? [['real/bare', (w: WorkloadReport) => w.ratio] as const] : []),
+    ...(targets.includes('redis') ? [['redis/real', (w: WorkloadReport) => w.redisRatio] as const] : []),
+    ...(targets.includes('redis-pair') ? [['pair/redis', (w: WorkloadReport) => w.pairRatio] as const] : []),
+  ];
+  const rows: string[][] = [['workload', 'figure', ...targets, ...ratios.map(([name]) => name)]];
   for (const w of report.workloads) {
     const keys = [...new Set(targets.flatMap((t) => Object.keys(w.targets[t]?.median ?? {})))];
     for (const key of keys) {
       rows.push([w.workload, key, ...targets.map((t) => format(w.targets[t]?.median[key])),
-        ...(withRatio ? [ratio(w.ratio?.[key])] : [])]);
+        ...ratios.map(([, of]) => ratio(of(w)?.[key]))]);
     }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -63,7 +78,7 @@ export function renderTable(report: BenchReport): string {
   const runs = String(report.options.runs);
   const { cpus, node, loadavg } = report.machine;
   const notes = [`${cpus} CPUs, node ${node}, 1-minute load average ${loadavg.map((l) => l.toFixed(1)).join(' then ')}`,
-    `medians of ${runs} run(s) per target${withRatio ? ', alternating' : ''}; faults are totals`,
+    `medians of ${runs} run(s) per target${targets.length > 1 ? ', alternating' : ''}; faults are totals`,
     ...report.errors.map((e) => `error: ${e}`)];
   return `${lines.join('\n')}\n${notes.join('\n')}\n`;
 }

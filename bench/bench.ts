@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchConnection } from './bench-connection.ts';
@@ -9,6 +9,8 @@ import type { Endpoint } from './endpoint.ts';
 import { runOffline } from './offline-workload.ts';
 import { registerAll, seedDataDir } from './operator-seeder.ts';
 import { type Figures, runPairs } from './pairs-workload.ts';
+import { ProcessGroup } from './process-group.ts';
+import { RedisProcess } from './redis-process.ts';
 import { ServerProcess } from './server-process.ts';
 import { benchNameSets, type WorkloadContext } from './workload-context.ts';
 
@@ -47,6 +49,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
   };
   const ownDataDir = options.dataDir === undefined && options.targets.includes('real');
   const dataDir = options.dataDir ?? (ownDataDir ? mkdtempSync(join(tmpdir(), 'litsxg-bench-')) : '');
+  const redis = options.buffer === 'redis' ? await RedisProcess.start() : undefined;
   try {
     await prepare(options, dataDir, password, progress);
     for (const workload of options.workloads) {
@@ -58,7 +61,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
           const label = `[${workload} ${target} ${run}/${options.runs}]`;
           progress(`${label} starting`);
           try {
-            (runs[target] ??= []).push(await runOne(options, workload, target, dataDir, password,
+            (runs[target] ??= []).push(await runOne(options, workload, target, dataDir, password, redis,
               (text) => progress(`${label} ${text}`)));
           } catch (error) {
             report.errors.push(`${label} ${(error as Error).message}`);
@@ -70,7 +73,9 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
   } finally {
     report.machine.loadavg.push(loadavg()[0]!);
     if (tty) io.stdout.write('\r\x1b[K');
+    redis?.stop();
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (ownDataDir) rmSync(`${dataDir}-b`, { recursive: true, force: true });
   }
   io.stdout.write(options.json ? toJson(report) : renderTable(report));
   return report.errors.length > 0 || hasFaults(report) ? 1 : 0;
@@ -108,17 +113,15 @@ function timeoutFor(options: BenchOptions): number {
 }
 
 async function runOne(options: BenchOptions, workload: Workload, target: Target, dataDir: string, password: string,
-  progress: (text: string) => void): Promise<Figures> {
-  const server = target === 'server' ? undefined : await ServerProcess.start(target, {
-    dataDir,
-    args: target === 'real' ? realServerArgs(options) : [],
-    nodeArgs: target !== 'real' ? [] : [...options.nodeArgs,
-      ...(options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir])],
-  });
+  redis: RedisProcess | undefined, progress: (text: string) => void): Promise<Figures> {
+  const servers = await startServers(options, target, dataDir, redis);
+  const [server, receiving] = servers;
   const ctx: WorkloadContext = {
     endpoint: server === undefined ? endpointOf(options) : { host: '127.0.0.1', port: server.port },
+    receiverEndpoint: receiving === undefined ? undefined : { host: '127.0.0.1', port: receiving.port },
     password,
-    server,
+    server: server === undefined ? undefined : new ProcessGroup(servers),
+    redis: target === 'redis' || target === 'redis-pair' ? redis : undefined,
     timeoutMs: timeoutFor(options),
     progress,
   };
@@ -130,8 +133,22 @@ async function runOne(options: BenchOptions, workload: Workload, target: Target,
     return await Promise.race([workloadRun(options, workload, ctx), timeout]);
   } finally {
     clearTimeout(timer);
-    await server?.stop();
+    await Promise.all(servers.map((started) => started.stop()));
   }
+}
+
+/** None for `server`; two for `redis-pair` (senders log in on the first, receivers on the second). */
+async function startServers(options: BenchOptions, target: Target, dataDir: string, redis: RedisProcess | undefined): Promise<ServerProcess[]> {
+  if (target === 'server') return [];
+  if (target === 'bare') return [await ServerProcess.start('bare')];
+  const nodeArgs = [...options.nodeArgs, ...(options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir])];
+  if (target === 'real') return [await ServerProcess.start('real', { dataDir, args: realServerArgs(options), nodeArgs })];
+  await redis!.flush();
+  const args = [...realServerArgs(options), '--buffer', 'redis', '--presence', 'redis', '--redis-url', redis!.url];
+  // Each server locks its own data directory: the second one gets a copy of the operators.
+  const dirs = target === 'redis' ? [dataDir] : [dataDir, `${dataDir}-b`];
+  if (dirs[1] !== undefined) cpSync(dataDir, dirs[1], { recursive: true });
+  return Promise.all(dirs.map((dir) => ServerProcess.start('real', { dataDir: dir, args, nodeArgs })));
 }
 
 function workloadRun(options: BenchOptions, workload: Workload, ctx: WorkloadContext): Promise<Figures> {

@@ -29,7 +29,9 @@ export const LOGIN_CONCURRENCY = 4;
 export async function runPairs(ctx: WorkloadContext, options: PairsOptions): Promise<Figures> {
   const names: string[] = [];
   for (let i = 0; i < options.pairs; i++) names.push(benchNames.sender(i), benchNames.receiver(i));
-  const conns = await loginAll(ctx, names, LOGIN_CONCURRENCY);
+  const receivers = new Set(names.filter((_, i) => i % 2 === 1));
+  const conns = await loginAll(ctx, names, LOGIN_CONCURRENCY, {},
+    (name) => (receivers.has(name) ? ctx.receiverEndpoint ?? ctx.endpoint : ctx.endpoint));
   try {
     return await measure(ctx, options, conns);
   } finally {
@@ -63,6 +65,7 @@ async function measure(ctx: WorkloadContext, options: PairsOptions, conns: Bench
   try {
     await sleep(options.warmupSeconds * 1000);
     const cpuBefore = ctx.server?.sample().cpuSeconds;
+    const redisBefore = ctx.redis?.sample().cpuSeconds;
     const clientBefore = process.cpuUsage();
     const started = performance.now();
     phase = 'baseline';
@@ -78,6 +81,7 @@ async function measure(ctx: WorkloadContext, options: PairsOptions, conns: Bench
     const measured = all.size;
     phase = 'done';
     const cpuAfter = ctx.server?.sample().cpuSeconds;
+    const redisAfter = ctx.redis?.sample().cpuSeconds;
     const client = process.cpuUsage(clientBefore);
     for (const sender of senders) sender.stop();
     await until(() => senders.every((s) => s.inflight === 0) && checks.every((c) => c.complete), DRAIN_TIMEOUT_MS);
@@ -88,6 +92,8 @@ async function measure(ctx: WorkloadContext, options: PairsOptions, conns: Bench
       latency_p99_ms: latency.p99,
       latency_max_ms: latency.max,
       ...serverFigures(ctx, cpuBefore, cpuAfter, measured),
+      ...(redisBefore === undefined || redisAfter === undefined ? {}
+        : { redis_cpu_us_per_message: ((redisAfter - redisBefore) * 1e6) / measured }),
       // The load generator's own cost: near 1 core per second, it and not the server is the limit.
       client_cpu_us_per_message: (client.user + client.system) / measured,
       ...integrity(checks, senders),

@@ -1,13 +1,17 @@
 import { BenchConnection } from './bench-connection.ts';
 import type { Endpoint } from './endpoint.ts';
-import type { ServerProcess } from './server-process.ts';
+import type { ProcSample } from './proc-stats.ts';
 
 /** What a workload needs to reach a server and name its operators. */
 export interface WorkloadContext {
   endpoint: Endpoint;
   password: string;
-  /** Present when the bench started the server, for /proc figures. */
-  server: ServerProcess | undefined;
+  /** Where the receivers of `pairs` log in, when not at `endpoint` (another server on the same Redis). */
+  receiverEndpoint?: Endpoint;
+  /** Present when the bench started the server (or servers, summed), for /proc figures. */
+  server: { sample(): ProcSample } | undefined;
+  /** The redis-server the bench started, for its CPU per message. */
+  redis?: { sample(): ProcSample };
   /** Per network round trip or login, generous for Tor. */
   timeoutMs: number;
   progress(text: string): void;
@@ -40,14 +44,14 @@ export interface LoginHooks {
  * go about as many at a time as the server hashes in parallel, so none waits out its auth timeout.
  */
 export async function loginAll(ctx: WorkloadContext, names: readonly string[], concurrency: number,
-  hooks: LoginHooks = {}): Promise<BenchConnection[]> {
+  hooks: LoginHooks = {}, endpointOf: (name: string) => Endpoint = () => ctx.endpoint): Promise<BenchConnection[]> {
   const conns: BenchConnection[] = new Array(names.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < names.length) {
       const index = next++;
       try {
-        const { conn } = await BenchConnection.open(ctx.endpoint, ctx.timeoutMs);
+        const { conn } = await BenchConnection.open(endpointOf(names[index]!), ctx.timeoutMs);
         conns[index] = conn;
         hooks.beforeLogin?.(conn, index);
         await conn.login('auth', names[index]!, ctx.password, ctx.timeoutMs);
