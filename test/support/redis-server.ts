@@ -86,12 +86,14 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => undefined);
     try {
       await probe.connect();
       if ((await probe.ping()) === 'PONG') return;
-    } catch {
+    } catch (error) {
+      // Started with --requirepass: it is up, and says so by asking for the password.
+      if ((error as Error).message.startsWith('NOAUTH')) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
       probe.disconnect();

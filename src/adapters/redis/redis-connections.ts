@@ -19,8 +19,10 @@ export class RedisConnections {
   readonly commands: Redis;
   readonly subscriber: Redis;
   private closing = false;
+  /** What ioredis last reported (refused, wrong password, TLS): its own rejection only says "Connection is closed". */
+  private lastError: Error | undefined;
 
-  constructor(url: string, private readonly logger: Logger) {
+  constructor(private readonly url: string, private readonly logger: Logger) {
     const options = {
       lazyConnect: true,
       enableOfflineQueue: false,
@@ -41,7 +43,7 @@ export class RedisConnections {
       await Promise.all([this.commands.connect(), this.subscriber.connect()]);
     } catch (error) {
       this.disconnect();
-      throw new RedisUnavailableError(`cannot use Redis: ${(error as Error).message}`);
+      throw new RedisUnavailableError(`cannot use Redis at ${withoutPassword(this.url)}: ${(this.lastError ?? (error as Error)).message}`);
     }
   }
 
@@ -77,17 +79,31 @@ export class RedisConnections {
       lost = false;
     });
     redis.on('close', () => {
-      if (up && !this.closing) this.logger.log('warn', 'redis_unavailable');
+      if (up && !this.closing) this.logger.log('warn', 'redis_unavailable', { reason: this.lastError?.message });
       lost ||= up;
       up = false;
     });
     // ioredis reports every failed reconnection here; `redis_unavailable` said it once.
-    redis.on('error', () => undefined);
-    this.subscriber.on('error', () => undefined);
+    const remember = (error: Error): void => {
+      this.lastError = error;
+    };
+    redis.on('error', remember);
+    this.subscriber.on('error', remember);
   }
 
   private disconnect(): void {
     this.commands.disconnect();
     this.subscriber.disconnect();
+  }
+}
+
+/** The URL to name in messages: `redis://user@host:port/db`, never the password. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable Redis URL)';
   }
 }
