@@ -100,5 +100,28 @@ it('B ignores malformed commands and commands for connections it does not hold',
   assert.equal([...b.local.frames.keys()], [onB]);
 });
 
+it("one turn's commands for B go in one message, in order, each connection woken once", async ({ a, b }) => {
+  const listener = server!.client();
+  const messages: string[] = [];
+  listener.on('message', (_channel: string, text: string) => messages.push(text));
+  const channels = (await a.clients[0]!.pubsub('CHANNELS', '*')) as string[];
+  await listener.subscribe(channels.find((name) => name.endsWith(`instance:${b.identity.instance}`))!);
+  try {
+    const [one, two] = [b.identity.stamp('c-5'), b.identity.stamp('c-6')];
+    for (let i = 0; i < 3; i++) {
+      a.gateway.wake(one);
+      a.gateway.send(one, { op: 'receipt', id: `m-${i}`, to: 'bob' });
+    }
+    a.gateway.wake(two);
+    await eventually(() => b.pushed.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(b.pushed, [one, two]);
+    assert.equal(b.local.sentTo(one).map((frame) => frame.id), ['m-0', 'm-1', 'm-2']);
+    assert.is(messages.length, 1, messages.join('\n'));
+  } finally {
+    await listener.quit();
+  }
+});
+
 if (server !== undefined) it.after(() => server.stop());
 runUnlessMissing(it, missing);

@@ -15,16 +15,24 @@ export function instanceChannel(prefix: string, instance: string): string {
   return `${prefix}instance:${instance}`;
 }
 
-export function parseInstanceCommand(text: string): InstanceCommand | undefined {
+/** The commands of one published message: a list (one per event-loop turn), or a single one. */
+export function parseInstanceCommands(text: string): InstanceCommand[] {
   try {
-    const value = JSON.parse(text) as Partial<Record<string, unknown>>;
-    if (typeof value.connection !== 'string') return undefined;
-    if (value.do === 'close' || value.do === 'wake') return { do: value.do, connection: value.connection };
-    if (value.do === 'send' && typeof value.frame === 'object' && value.frame !== null) {
-      return { do: 'send', connection: value.connection, frame: value.frame as OutboundFrame };
-    }
+    const value = JSON.parse(text) as unknown;
+    return (Array.isArray(value) ? value : [value]).map(toCommand).filter((command) => command !== undefined);
   } catch {
     // Not ours: ignored like any other malformed command.
+    return [];
+  }
+}
+
+function toCommand(item: unknown): InstanceCommand | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const value = item as Partial<Record<string, unknown>>;
+  if (typeof value.connection !== 'string') return undefined;
+  if (value.do === 'close' || value.do === 'wake') return { do: value.do, connection: value.connection };
+  if (value.do === 'send' && typeof value.frame === 'object' && value.frame !== null) {
+    return { do: 'send', connection: value.connection, frame: value.frame as OutboundFrame };
   }
   return undefined;
 }

@@ -14,6 +14,8 @@ import type { InstanceIdentity } from './instance-identity.ts';
  * instance's RedisInstanceListener applies it.
  */
 export class RedisConnectionGateway implements ConnectionGateway {
+  private readonly pending = new Map<string, InstanceCommand[]>();
+
   constructor(
     private readonly local: ConnectionGateway,
     private readonly redis: Redis,
@@ -42,13 +44,24 @@ export class RedisConnectionGateway implements ConnectionGateway {
     else this.publish({ do: 'wake', connection });
   }
 
+  /** The commands of one event-loop turn go to each instance in one message, a connection woken once. */
   private publish(command: InstanceCommand): void {
     const instance = instanceOf(command.connection);
     if (instance === undefined) return;
-    // Commands are hints about live connections: one lost while Redis is away costs a receipt
-    // or a prompt push, never a message, which stays queued until acknowledged.
-    this.redis.publish(instanceChannel(this.prefix, instance), JSON.stringify(command)).catch((error: Error) => {
-      this.logger.log('warn', 'instance_command_lost', { command: command.do, conn: command.connection, reason: error.message });
-    });
+    if (this.pending.size === 0) setImmediate(() => this.flush());
+    const commands = this.pending.get(instance);
+    if (commands === undefined) this.pending.set(instance, [command]);
+    else if (command.do !== 'wake' || !commands.some((c) => c.do === 'wake' && c.connection === command.connection)) commands.push(command);
+  }
+
+  private flush(): void {
+    for (const [instance, commands] of this.pending) {
+      // Commands are hints about live connections: one lost while Redis is away costs a receipt
+      // or a prompt push, never a message, which stays queued until acknowledged.
+      this.redis.publish(instanceChannel(this.prefix, instance), JSON.stringify(commands)).catch((error: Error) => {
+        this.logger.log('warn', 'instance_commands_lost', { instance, commands: commands.length, reason: error.message });
+      });
+    }
+    this.pending.clear();
   }
 }

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
 import type { Logger } from '../../ports/logger.ts';
-import { instanceChannel, parseInstanceCommand } from './instance-command.ts';
+import { instanceChannel, parseInstanceCommands } from './instance-command.ts';
+import type { InstanceCommand } from './instance-command.ts';
 import type { InstanceIdentity } from './instance-identity.ts';
 
 /** Pushes what is queued for one of this process's connections (the relay's `onDrain`). */
@@ -30,8 +31,12 @@ export class RedisInstanceListener {
   }
 
   private apply(text: string): void {
-    const command = parseInstanceCommand(text);
-    if (command === undefined || !this.identity.holds(command.connection)) return;
+    for (const command of parseInstanceCommands(text)) {
+      if (this.identity.holds(command.connection)) this.applyOne(command);
+    }
+  }
+
+  private applyOne(command: InstanceCommand): void {
     switch (command.do) {
       case 'send':
         return this.local.send(command.connection, command.frame);
