@@ -116,7 +116,7 @@ it("one turn's commands for B go in one message, in order, each connection woken
     await eventually(() => b.pushed.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(b.pushed, [one, two]);
-    assert.equal(b.local.sentTo(one).map((frame) => frame.id), ['m-0', 'm-1', 'm-2']);
+    assert.equal(b.local.sentTo(one), [0, 1, 2].map((i) => ({ op: 'receipt', id: `m-${i}`, to: 'bob' })));
     assert.is(messages.length, 1, messages.join('\n'));
   } finally {
     await listener.quit();

@@ -1,131 +1,167 @@
 /*
- * Lua for RedisMessageBuffer. Every script gets the key prefix as ARGV[1] and builds a
- * recipient's keys from their operator name (never from anything a message carries):
- *   P..'q:'..name..':seq'    ZSET message id -> sequence number (the order of the queue)
- *   P..'q:'..name..':exp'    ZSET message id -> expiry, ms since the epoch
- *   P..'q:'..name..':msg'    HASH message id -> '<bytes>:<json>' (the body lives only in here)
- *   P..'q:'..name..':pushed' SET  ids pushed to a connection at least once
- *   P..'q:'..name..':bytes'  body bytes held for the recipient
+ * Lua for RedisMessageBuffer, written for few Redis calls per message: each call from Lua costs
+ * about a microsecond of Redis's one core beyond its own work. Every script gets the key prefix
+ * as ARGV[1] and builds a recipient's keys from their operator name (never from anything a
+ * message carries):
+ *   P..'q:'..name        ZSET sequence number -> '<id>:<bytes>:<expiresAt>:<json>', the queue
+ *   P..'q:'..name..':m'  HASH count, bytes (held for the recipient), pushed (highest number taken)
  *   P..'seq'   the one sequence counter   P..'bytes'   body bytes held in all
- *   P..'queues' ZSET recipient -> earliest expiry in their queue, for expire()
+ *   P..'queues' ZSET of the recipients with a queue (all scored 0, in name order), for expire()
+ * A message id ends in '.<sequence number>', so an acknowledgement finds its message by score.
  * Keys are built in the scripts, so this needs a single Redis, not a cluster. Replies are
  * tables written as constructors (`{unpack(out)}`): ioredis-mock mangles tables built by
- * assignment. Sequence numbers (near 2^50) stay strings inside Lua: Redis's Lua
- * prints numbers with 14 significant digits, and ioredis-mock's has 32-bit integers.
+ * assignment. Sequence numbers (near 2^50) are handled as text, or formatted with '%.0f':
+ * Redis's Lua prints numbers with 14 significant digits, and ioredis-mock's has 32-bit integers.
  */
 const PRELUDE = `
 local P = ARGV[1]
 local function qkeys(name)
-  local q = P .. 'q:' .. name .. ':'
-  return q .. 'seq', q .. 'exp', q .. 'msg', q .. 'pushed', q .. 'bytes'
+  return P .. 'q:' .. name, P .. 'q:' .. name .. ':m'
 end
-local function drop(name, id)
-  local seqK, expK, msgK, pushedK, bytesK = qkeys(name)
-  local record = redis.call('HGET', msgK, id)
-  if not record then return nil end
-  local bytes = string.match(record, '^(%d+):')
-  redis.call('ZREM', seqK, id)
-  redis.call('ZREM', expK, id)
-  redis.call('HDEL', msgK, id)
-  redis.call('SREM', pushedK, id)
-  redis.call('DECRBY', bytesK, bytes)
-  redis.call('DECRBY', P .. 'bytes', bytes)
-  return record
+local function fields(member)
+  local id, bytes, expiresAt = string.match(member, '^([^:]*):(%d+):(%d+):')
+  return id, tonumber(bytes), tonumber(expiresAt)
 end
-local function settle(name)
-  local seqK, expK, msgK, pushedK, bytesK = qkeys(name)
-  local head = redis.call('ZRANGE', expK, 0, 0, 'WITHSCORES')
-  if head[2] then
-    redis.call('ZADD', P .. 'queues', head[2], name)
-  else
-    redis.call('DEL', seqK, expK, msgK, pushedK, bytesK)
-    redis.call('ZREM', P .. 'queues', name)
-  end
+local function forget(name)
+  local qK, metaK = qkeys(name)
+  redis.call('DEL', qK, metaK)
+  redis.call('ZREM', P .. 'queues', name)
 end
+-- Removes members of one queue and their bytes; forgets the queue once it is empty.
+local function remove(name, members, freed)
+  if #members == 0 then return end
+  local qK, metaK = qkeys(name)
+  redis.call('ZREM', qK, unpack(members))
+  redis.call('DECRBY', P .. 'bytes', freed)
+  if redis.call('HINCRBY', metaK, 'count', -#members) <= 0 then forget(name) else redis.call('HINCRBY', metaK, 'bytes', -freed) end
+end
+-- A queue's count and bytes, as {count, bytes} numbers.
+local function held(name)
+  local _, metaK = qkeys(name)
+  local meta = redis.call('HMGET', metaK, 'count', 'bytes')
+  return { tonumber(meta[1]) or 0, tonumber(meta[2]) or 0 }
+end
+-- Drops the expired messages at the head of the queue (time-to-live is the same for all, so
+-- they expire in order; one expired behind a live head is dropped when taken). Returns how many.
 local function expireQueue(name, now)
-  local _, expK = qkeys(name)
-  local ids = redis.call('ZRANGEBYSCORE', expK, '-inf', now)
-  for i = 1, #ids do drop(name, ids[i]) end
-  return #ids
+  local qK = qkeys(name)
+  local dropped, want = 0, 1
+  while true do
+    local head = redis.call('ZRANGE', qK, dropped, dropped + want - 1)
+    local gone, freed = {}, 0
+    for j = 1, #head do
+      local _, bytes, expiresAt = fields(head[j])
+      if expiresAt > now then break end
+      gone[#gone + 1] = head[j]
+      freed = freed + bytes
+    end
+    remove(name, gone, freed)
+    dropped = dropped + #gone
+    if #gone < want then return dropped end
+    want = 64
+  end
 end
 `;
 
 /**
- * Many sends at once. ARGV: prefix, now, seqFloor, then for each message: name, id, bytes,
- * expiresAt, record, maxMessages, maxBytes, maxTotal. Returns, per message, its new sequence
- * number as text, or 0 when a limit refused it. After Redis lost its data (a restart without
- * persistence) the counter restarts from seqFloor (derived from the clock), so connected
- * sessions never see a number they have already pushed past. Each recipient's queue is
- * expired, counted and settled once per run, not once per message.
+ * Many sends at once. ARGV: prefix, now, seqFloor, then for each message: name, id stem, bytes,
+ * expiresAt, record, maxMessages, maxBytes, maxTotal. Returns, per message, its sequence number
+ * as text, or '0' when a limit refused it; its id is the stem, '.', that number. After Redis
+ * lost its data (a restart without persistence) the counter restarts from seqFloor (derived
+ * from the clock), so connected sessions never see a number they have already pushed past.
  */
 export const ENQUEUE = `${PRELUDE}
-local now = ARGV[2]
+local now = tonumber(ARGV[2])
 local queues, names = {}, {}
 for i = 4, #ARGV, 8 do
   local name = ARGV[i]
   if not queues[name] then
-    expireQueue(name, now)
-    local seqK, _, _, _, bytesK = qkeys(name)
-    queues[name] = { count = redis.call('ZCARD', seqK), held = tonumber(redis.call('GET', bytesK) or '0'), added = 0 }
+    local h = held(name)
+    queues[name] = { count = h[1], held = h[2], fresh = h[1] == 0, added = 0, expired = false }
     names[#names + 1] = name
   end
 end
 local total = tonumber(redis.call('GET', P .. 'bytes') or '0')
-local added = 0
-if redis.call('EXISTS', P .. 'seq') == 0 then redis.call('SET', P .. 'seq', ARGV[3]) end
-local out = {}
+local accepted, added = {}, 0
 for i = 4, #ARGV, 8 do
-  local name, id, bytes = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  local name, bytes = ARGV[i], tonumber(ARGV[i + 2])
   local q = queues[name]
-  if q.count + 1 > tonumber(ARGV[i + 5]) or q.held + bytes > tonumber(ARGV[i + 6]) or total + bytes > tonumber(ARGV[i + 7]) then
-    out[#out + 1] = '0'
-  else
-    local seqK, expK, msgK = qkeys(name)
-    redis.call('INCR', P .. 'seq')
-    local seq = redis.call('GET', P .. 'seq')
-    redis.call('ZADD', seqK, seq, id)
-    redis.call('ZADD', expK, ARGV[i + 3], id)
-    redis.call('HSET', msgK, id, ARGV[i + 2] .. ':' .. ARGV[i + 4])
+  local fits = function()
+    return q.count + 1 <= tonumber(ARGV[i + 5]) and q.held + bytes <= tonumber(ARGV[i + 6]) and total + bytes <= tonumber(ARGV[i + 7])
+  end
+  -- Expired messages only matter when they would take the room: dropped then, once a run.
+  if not fits() and not q.expired and q.added == 0 and expireQueue(name, now) > 0 then
+    local h = held(name)
+    total = tonumber(redis.call('GET', P .. 'bytes') or '0') + added
+    q.count, q.held, q.fresh = h[1], h[2], h[1] == 0
+  end
+  q.expired = true
+  if fits() then
+    accepted[#accepted + 1] = i
     q.count, q.held, q.added = q.count + 1, q.held + bytes, q.added + bytes
     total, added = total + bytes, added + bytes
-    out[#out + 1] = seq
   end
 end
-for _, name in ipairs(names) do
-  if queues[name].added > 0 then
-    local _, _, _, _, bytesK = qkeys(name)
-    redis.call('INCRBY', bytesK, queues[name].added)
+local numbers = {}
+if #accepted > 0 then
+  redis.call('SET', P .. 'seq', ARGV[3], 'NX')
+  redis.call('INCRBY', P .. 'seq', #accepted)
+  local seq = tonumber(redis.call('GET', P .. 'seq')) - #accepted
+  for _, i in ipairs(accepted) do
+    seq = seq + 1
+    local text = string.format('%.0f', seq)
+    numbers[i] = text
+    redis.call('ZADD', P .. 'q:' .. ARGV[i], text, ARGV[i + 1] .. '.' .. text .. ':' .. ARGV[i + 2] .. ':' .. ARGV[i + 3] .. ':' .. ARGV[i + 4])
   end
-  settle(name)
+  for _, name in ipairs(names) do
+    local q = queues[name]
+    if q.added > 0 then
+      local _, metaK = qkeys(name)
+      redis.call('HSET', metaK, 'count', q.count, 'bytes', q.held)
+      if q.fresh then redis.call('ZADD', P .. 'queues', 0, name) end
+    end
+  end
+  redis.call('INCRBY', P .. 'bytes', added)
 end
-if added > 0 then redis.call('INCRBY', P .. 'bytes', added) end
+local out = {}
+for i = 4, #ARGV, 8 do out[#out + 1] = numbers[i] or '0' end
 return {unpack(out)}
 `;
 
 /**
  * Many takes at once. ARGV: prefix, now, then for each take: name, afterSeq, max. Returns, per
- * take, how many it found and then id, seq, pushed-before ('1'/'0'), record for each, oldest
- * first; marks each as pushed.
+ * take, how many it found, then sequence number, pushed before ('1'/'0') and member for each,
+ * oldest first. A message counts as pushed once taken.
  */
 export const TAKE = `${PRELUDE}
-local now = ARGV[2]
+local now = tonumber(ARGV[2])
 local out = {}
 for i = 3, #ARGV, 3 do
   local name = ARGV[i]
-  if expireQueue(name, now) > 0 then settle(name) end
-  local seqK, _, msgK, pushedK = qkeys(name)
-  local found = redis.call('ZRANGEBYSCORE', seqK, '(' .. ARGV[i + 1], '+inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[i + 2]))
-  out[#out + 1] = math.floor(#found / 2)
+  expireQueue(name, now)
+  local qK, metaK = qkeys(name)
+  local found = redis.call('ZRANGEBYSCORE', qK, '(' .. ARGV[i + 1], '+inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[i + 2]))
+  local countAt = #out + 1
+  out[countAt] = 0
   if #found > 0 then
-    local ids = {}
-    for j = 1, #found, 2 do ids[#ids + 1] = found[j] end
-    local records = redis.call('HMGET', msgK, unpack(ids))
-    for j = 1, #ids do
-      out[#out + 1] = ids[j]
-      out[#out + 1] = found[2 * j]
-      if redis.call('SADD', pushedK, ids[j]) == 0 then out[#out + 1] = '1' else out[#out + 1] = '0' end
-      out[#out + 1] = records[j]
+    local pushed = tonumber(redis.call('HGET', metaK, 'pushed') or '0')
+    local gone, freed, count, last = {}, 0, 0, nil
+    for j = 1, #found, 2 do
+      local _, bytes, expiresAt = fields(found[j])
+      if expiresAt <= now then
+        gone[#gone + 1] = found[j]
+        freed = freed + bytes
+      else
+        local seq = found[j + 1]
+        out[#out + 1] = seq
+        if tonumber(seq) <= pushed then out[#out + 1] = '1' else out[#out + 1] = '0' end
+        out[#out + 1] = found[j]
+        count, last = count + 1, seq
+      end
     end
+    out[countAt] = count
+    if last and tonumber(last) > pushed then redis.call('HSET', metaK, 'pushed', last) end
+    remove(name, gone, freed)
   end
 end
 return {unpack(out)}
@@ -133,55 +169,50 @@ return {unpack(out)}
 
 /**
  * Many acknowledgements at once. ARGV: prefix, then for each: name, how many ids, the ids.
- * Returns, per acknowledgement, how many were queued and then id, record for each of them.
+ * Returns, per acknowledgement, how many were queued and then the member of each. Only the
+ * exact id acknowledges a message: its number finds the member, whose id must match.
  */
 export const ACKNOWLEDGE = `${PRELUDE}
 local out = {}
-local freedAll = 0
 local i = 2
 while i <= #ARGV do
   local name, k = ARGV[i], tonumber(ARGV[i + 1])
-  local seqK, expK, msgK, pushedK, bytesK = qkeys(name)
-  local ids = {}
-  for j = i + 2, i + 1 + k do ids[#ids + 1] = ARGV[j] end
-  i = i + 2 + k
-  local records = redis.call('HMGET', msgK, unpack(ids))
+  local qK = qkeys(name)
   local gone, seen, freed = {}, {}, 0
   local countAt = #out + 1
   out[countAt] = 0
-  for j = 1, #ids do
-    -- A missing id reads as false on Redis, as a null object on ioredis-mock.
-    if type(records[j]) == 'string' and not seen[ids[j]] then
-      seen[ids[j]] = true
-      gone[#gone + 1] = ids[j]
-      freed = freed + tonumber(string.match(records[j], '^(%d+):'))
-      out[#out + 1] = ids[j]
-      out[#out + 1] = records[j]
+  for j = i + 2, i + 1 + k do
+    local id = ARGV[j]
+    local seq = string.match(id, '%.(%d+)$')
+    if seq and not seen[id] then
+      seen[id] = true
+      local member = redis.call('ZRANGEBYSCORE', qK, seq, seq)[1]
+      if type(member) == 'string' and string.sub(member, 1, #id + 1) == id .. ':' then
+        local _, bytes = fields(member)
+        gone[#gone + 1] = member
+        freed = freed + bytes
+        out[#out + 1] = member
+      end
     end
   end
   out[countAt] = #gone
-  if #gone > 0 then
-    redis.call('ZREM', seqK, unpack(gone))
-    redis.call('ZREM', expK, unpack(gone))
-    redis.call('HDEL', msgK, unpack(gone))
-    redis.call('SREM', pushedK, unpack(gone))
-    redis.call('DECRBY', bytesK, freed)
-    freedAll = freedAll + freed
-    -- A stale earliest expiry in P..'queues' only makes expire() look early; an empty queue goes.
-    if redis.call('ZCARD', seqK) == 0 then settle(name) end
-  end
+  remove(name, gone, freed)
+  i = i + 2 + k
 end
-if freedAll > 0 then redis.call('DECRBY', P .. 'bytes', freedAll) end
 return {unpack(out)}
 `;
 
-/** ARGV: prefix, now, max recipients. Returns {messages dropped, recipients visited}. */
+/**
+ * ARGV: prefix, now, the last name visited ('' to start), how many recipients to visit. Returns
+ * {messages dropped, the last name visited now ('' when every queue was visited)}. Names are
+ * walked in order, so queues that empty meanwhile make none be skipped.
+ */
 export const EXPIRE = `${PRELUDE}
-local names = redis.call('ZRANGEBYSCORE', P .. 'queues', '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+local now = tonumber(ARGV[2])
+local from = ARGV[3] == '' and '-' or '(' .. ARGV[3]
+local names = redis.call('ZRANGEBYLEX', P .. 'queues', from, '+', 'LIMIT', 0, tonumber(ARGV[4]))
 local dropped = 0
-for i = 1, #names do
-  dropped = dropped + expireQueue(names[i], ARGV[2])
-  settle(names[i])
-end
-return {dropped, #names}
+for _, name in ipairs(names) do dropped = dropped + expireQueue(name, now) end
+if #names < tonumber(ARGV[4]) then return {dropped, ''} end
+return {dropped, names[#names]}
 `;

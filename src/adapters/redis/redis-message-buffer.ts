@@ -10,12 +10,12 @@ import { TurnBatcher } from './turn-batcher.ts';
 
 /** Messages per take in one script run: keeps the run short. */
 const TAKE_BATCH = 100;
-/** Takes per script run: keeps its reply (4 values a message) under Lua's unpack limit. */
+/** Takes per script run: keeps its reply (3 values a message) under Lua's unpack limit. */
 const TAKES_PER_RUN = 16;
 /** Sends per script run. */
 const SENDS_PER_RUN = 256;
-/** Acknowledged ids per script run: keeps its reply (2 values an id) under Lua's unpack limit. */
-const ACKED_PER_RUN = 2_000;
+/** Acknowledged ids per script run: keeps its reply under Lua's unpack limit. */
+const ACKED_PER_RUN = 4_000;
 /** Recipients whose queues one expiry run visits. */
 const EXPIRE_BATCH = 100;
 /** Room for this many sequence numbers per millisecond between two losses of Redis's data. */
@@ -23,7 +23,7 @@ const SEQ_PER_MS = 1000;
 
 interface Enqueue {
   readonly to: OperatorName;
-  readonly id: string;
+  readonly stem: string;
   readonly message: NewMessage;
   readonly limits: BufferLimits;
 }
@@ -46,7 +46,7 @@ interface Acknowledge {
  */
 @injectable()
 export class RedisMessageBuffer implements MessageBuffer {
-  private readonly enqueues: TurnBatcher<Enqueue, number>;
+  private readonly enqueues: TurnBatcher<Enqueue, string>;
   private readonly takes: TurnBatcher<Take, QueuedMessage[]>;
   private readonly acknowledgements: TurnBatcher<Acknowledge, StoredMessage[]>;
   private readonly expireScript;
@@ -62,11 +62,11 @@ export class RedisMessageBuffer implements MessageBuffer {
     this.expireScript = luaCommand(redis, 'litsxgExpire', EXPIRE);
     this.enqueues = new TurnBatcher(async (batch) => {
       const args = [this.prefix, String(batch[0]!.message.ts), String(batch[0]!.message.ts * SEQ_PER_MS)];
-      for (const { to, id, message, limits } of batch) {
-        args.push(to, id, String(message.bytes), String(message.ts + limits.ttlMs), JSON.stringify([message.from, message.body, message.ts]),
+      for (const { to, stem, message, limits } of batch) {
+        args.push(to, stem, String(message.bytes), String(message.ts + limits.ttlMs), JSON.stringify([message.from, message.body, message.ts]),
           String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal));
       }
-      return ((await enqueueScript(...args)) as unknown[]).map((seq) => Number(text(seq)));
+      return ((await enqueueScript(...args)) as unknown[]).map(text);
     }, SENDS_PER_RUN);
     this.takes = new TurnBatcher(async (batch) => {
       const args = [this.prefix, String(batch[0]!.now)];
@@ -76,9 +76,8 @@ export class RedisMessageBuffer implements MessageBuffer {
       return batch.map(() => {
         const taken: QueuedMessage[] = [];
         const count = Number(text(reply[at++]));
-        for (let i = 0; i < count; i++, at += 4) {
-          const seq = Number(text(reply[at + 1]));
-          taken.push({ ...decode(text(reply[at]), text(reply[at + 3])), seq, redelivered: text(reply[at + 2]) === '1' });
+        for (let i = 0; i < count; i++, at += 3) {
+          taken.push({ ...decode(text(reply[at + 2])), seq: Number(text(reply[at])), redelivered: text(reply[at + 1]) === '1' });
         }
         return taken;
       });
@@ -89,18 +88,18 @@ export class RedisMessageBuffer implements MessageBuffer {
       const reply = (await acknowledgeScript(...args)) as unknown[];
       let at = 0;
       return batch.map(() => {
-        const removed: StoredMessage[] = [];
         const count = Number(text(reply[at++]));
-        for (let i = 0; i < count; i++, at += 2) removed.push(decode(text(reply[at]), text(reply[at + 1])));
+        const removed = reply.slice(at, at + count).map((member) => decode(text(member)));
+        at += count;
         return removed;
       });
     }, ACKED_PER_RUN, (ack) => ack.ids.length);
   }
 
   async enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Promise<EnqueueResult> {
-    const id = this.ids.messageId();
-    const seq = await this.enqueues.submit({ to, id, message, limits });
-    return seq > 0 ? { ok: true, id, seq } : { ok: false, code: 'queue_full' };
+    const stem = this.ids.messageId();
+    const seq = await this.enqueues.submit({ to, stem, message, limits });
+    return seq === '0' ? { ok: false, code: 'queue_full' } : { ok: true, id: `${stem}.${seq}`, seq: Number(seq) };
   }
 
   async take(to: OperatorName, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]> {
@@ -126,17 +125,20 @@ export class RedisMessageBuffer implements MessageBuffer {
 
   async expire(now: number): Promise<number> {
     let dropped = 0;
-    for (;;) {
-      const [count, visited] = ((await this.expireScript(this.prefix, String(now), String(EXPIRE_BATCH))) as unknown[]).map((value) => Number(text(value)));
-      dropped += count ?? 0;
-      if ((visited ?? 0) < EXPIRE_BATCH) return dropped;
-    }
+    let last = '';
+    do {
+      const [count, next] = (await this.expireScript(this.prefix, String(now), last, String(EXPIRE_BATCH))) as unknown[];
+      dropped += Number(text(count));
+      last = text(next);
+    } while (last !== '');
+    return dropped;
   }
 }
 
-/** A record is `<bytes>:<json [from, body, ts]>`, as ENQUEUE stored it. */
-function decode(id: string, record: string): StoredMessage {
-  const colon = record.indexOf(':');
-  const [from, body, ts] = JSON.parse(record.slice(colon + 1)) as [OperatorName, string, number];
-  return { id, from, body, ts, bytes: Number(record.slice(0, colon)) };
+/** A queue member is `<id>:<bytes>:<expiresAt>:<json [from, body, ts]>`, as ENQUEUE stored it. */
+function decode(member: string): StoredMessage {
+  const [id, bytes] = member.split(':', 2) as [string, string];
+  const json = member.indexOf(':', member.indexOf(':', id.length + 1) + 1) + 1;
+  const [from, body, ts] = JSON.parse(member.slice(json)) as [OperatorName, string, number];
+  return { id, from, body, ts, bytes: Number(bytes) };
 }
