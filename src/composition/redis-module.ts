@@ -7,6 +7,7 @@ import { RedisConnectionGateway } from '../adapters/redis/redis-connection-gatew
 import { RedisConnections } from '../adapters/redis/redis-connections.ts';
 import { RedisInstanceListener } from '../adapters/redis/redis-instance-listener.ts';
 import { RedisMessageBuffer } from '../adapters/redis/redis-message-buffer.ts';
+import { RedisPresenceHints } from '../adapters/redis/redis-presence-hints.ts';
 import { DEFAULT_PRESENCE_TTL_MS, RedisPresence, RedisPresenceOptions } from '../adapters/redis/redis-presence.ts';
 import { RedisScaleOut } from '../adapters/redis/redis-scale-out.ts';
 import { RedisSenderBuckets } from '../adapters/redis/redis-sender-buckets.ts';
@@ -45,6 +46,7 @@ export function redisModule(selection: RedisSelection): ContainerModule {
       return;
     }
     bind(InstanceIdentity).toConstantValue(new InstanceIdentity());
+    bind(RedisPresenceHints).toConstantValue(new RedisPresenceHints());
     bind(RedisPresenceOptions).toConstantValue({ ttlMs: DEFAULT_PRESENCE_TTL_MS });
     bind(RedisPresence).toSelf().inSingletonScope();
     bind(Presence).toService(RedisPresence);

@@ -7,6 +7,8 @@
  *   P..'q:'..name..':m'  HASH count, bytes (held for the recipient), pushed (highest number taken)
  *   P..'seq'   the one sequence counter   P..'bytes'   body bytes held in all
  *   P..'queues' ZSET of the recipients with a queue (all scored 0, in name order), for expire()
+ * ARGV[2] is '1' when presence is in Redis too: the scripts for sends and acknowledgements then
+ * also answer where the recipient (the senders) are connected, read in the same atomic run.
  * A message id ends in '.<sequence number>', so an acknowledgement finds its message by score.
  * Keys are built in the scripts, so this needs a single Redis, not a cluster. Replies are
  * tables written as constructors (`{unpack(out)}`): ioredis-mock mangles tables built by
@@ -21,6 +23,13 @@ end
 local function fields(member)
   local id, bytes, expiresAt = string.match(member, '^([^:]*):(%d+):(%d+):')
   return id, tonumber(bytes), tonumber(expiresAt)
+end
+-- The connection holding the operator's session, or '' (RedisPresence's key), when asked for.
+local function presence(name)
+  if ARGV[2] ~= '1' then return '' end
+  local connection = redis.call('GET', P .. 'presence:' .. name)
+  if type(connection) == 'string' then return connection end
+  return ''
 end
 local function forget(name)
   local qK, metaK = qkeys(name)
@@ -64,16 +73,17 @@ end
 `;
 
 /**
- * Many sends at once. ARGV: prefix, now, seqFloor, then for each message: name, id stem, bytes,
- * expiresAt, record, maxMessages, maxBytes, maxTotal. Returns, per message, its sequence number
- * as text, or '0' when a limit refused it; its id is the stem, '.', that number. After Redis
+ * Many sends at once. ARGV: prefix, withPresence, now, seqFloor, then for each message: name, id
+ * stem, bytes, expiresAt, record, maxMessages, maxBytes, maxTotal. Returns, per message, its
+ * sequence number as text, or '0' when a limit refused it (its id is the stem, '.', that
+ * number), and the recipient's connection or ''. After Redis
  * lost its data (a restart without persistence) the counter restarts from seqFloor (derived
  * from the clock), so connected sessions never see a number they have already pushed past.
  */
 export const ENQUEUE = `${PRELUDE}
-local now = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
 local queues, names = {}, {}
-for i = 4, #ARGV, 8 do
+for i = 5, #ARGV, 8 do
   local name = ARGV[i]
   if not queues[name] then
     local h = held(name)
@@ -83,7 +93,7 @@ for i = 4, #ARGV, 8 do
 end
 local total = tonumber(redis.call('GET', P .. 'bytes') or '0')
 local accepted, added = {}, 0
-for i = 4, #ARGV, 8 do
+for i = 5, #ARGV, 8 do
   local name, bytes = ARGV[i], tonumber(ARGV[i + 2])
   local q = queues[name]
   local fits = function()
@@ -104,7 +114,7 @@ for i = 4, #ARGV, 8 do
 end
 local numbers = {}
 if #accepted > 0 then
-  redis.call('SET', P .. 'seq', ARGV[3], 'NX')
+  redis.call('SET', P .. 'seq', ARGV[4], 'NX')
   redis.call('INCRBY', P .. 'seq', #accepted)
   local seq = tonumber(redis.call('GET', P .. 'seq')) - #accepted
   for _, i in ipairs(accepted) do
@@ -124,19 +134,23 @@ if #accepted > 0 then
   redis.call('INCRBY', P .. 'bytes', added)
 end
 local out = {}
-for i = 4, #ARGV, 8 do out[#out + 1] = numbers[i] or '0' end
+for i = 5, #ARGV, 8 do
+  out[#out + 1] = numbers[i] or '0'
+  out[#out + 1] = presence(ARGV[i])
+end
 return {unpack(out)}
 `;
 
 /**
- * Many takes at once. ARGV: prefix, now, then for each take: name, afterSeq, max. Returns, per
+ * Many takes at once. ARGV: prefix, withPresence (unused), now, then for each take: name,
+ * afterSeq, max. Returns, per
  * take, how many it found, then sequence number, pushed before ('1'/'0') and member for each,
  * oldest first. A message counts as pushed once taken.
  */
 export const TAKE = `${PRELUDE}
-local now = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
 local out = {}
-for i = 3, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   local name = ARGV[i]
   expireQueue(name, now)
   local qK, metaK = qkeys(name)
@@ -168,17 +182,18 @@ return {unpack(out)}
 `;
 
 /**
- * Many acknowledgements at once. ARGV: prefix, then for each: name, how many ids, the ids.
- * Returns, per acknowledgement, how many were queued and then the member of each. Only the
+ * Many acknowledgements at once. ARGV: prefix, withPresence, then for each: name, how many
+ * ids, the ids. Returns, per acknowledgement, how many were queued, the member of each, and
+ * then for each of their senders: name, connection or ''. Only the
  * exact id acknowledges a message: its number finds the member, whose id must match.
  */
 export const ACKNOWLEDGE = `${PRELUDE}
 local out = {}
-local i = 2
+local i = 3
 while i <= #ARGV do
   local name, k = ARGV[i], tonumber(ARGV[i + 1])
   local qK = qkeys(name)
-  local gone, seen, freed = {}, {}, 0
+  local gone, seen, freed, senders = {}, {}, 0, {}
   local countAt = #out + 1
   out[countAt] = 0
   for j = i + 2, i + 1 + k do
@@ -192,10 +207,19 @@ while i <= #ARGV do
         gone[#gone + 1] = member
         freed = freed + bytes
         out[#out + 1] = member
+        local from = string.match(member, '^[^:]*:%d+:%d+:%["([^"]*)"')
+        if from and not senders[from] then
+          senders[from] = true
+          senders[#senders + 1] = from
+        end
       end
     end
   end
   out[countAt] = #gone
+  for _, from in ipairs(senders) do
+    out[#out + 1] = from
+    out[#out + 1] = presence(from)
+  end
   remove(name, gone, freed)
   i = i + 2 + k
 end
@@ -203,16 +227,17 @@ return {unpack(out)}
 `;
 
 /**
- * ARGV: prefix, now, the last name visited ('' to start), how many recipients to visit. Returns
+ * ARGV: prefix, withPresence (unused), now, the last name visited ('' to start), how many
+ * recipients to visit. Returns
  * {messages dropped, the last name visited now ('' when every queue was visited)}. Names are
  * walked in order, so queues that empty meanwhile make none be skipped.
  */
 export const EXPIRE = `${PRELUDE}
-local now = tonumber(ARGV[2])
-local from = ARGV[3] == '' and '-' or '(' .. ARGV[3]
-local names = redis.call('ZRANGEBYLEX', P .. 'queues', from, '+', 'LIMIT', 0, tonumber(ARGV[4]))
+local now = tonumber(ARGV[3])
+local from = ARGV[4] == '' and '-' or '(' .. ARGV[4]
+local names = redis.call('ZRANGEBYLEX', P .. 'queues', from, '+', 'LIMIT', 0, tonumber(ARGV[5]))
 local dropped = 0
 for _, name in ipairs(names) do dropped = dropped + expireQueue(name, now) end
-if #names < tonumber(ARGV[4]) then return {dropped, ''} end
+if #names < tonumber(ARGV[5]) then return {dropped, ''} end
 return {dropped, names[#names]}
 `;

@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
 import type { OperatorName } from '../../domain/names.ts';
 import { IdGenerator } from '../../ports/id-generator.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { ACKNOWLEDGE, ENQUEUE, EXPIRE, TAKE } from './message-buffer-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
+import { RedisPresenceHints } from './redis-presence-hints.ts';
 import { TurnBatcher } from './turn-batcher.ts';
 
 /** Messages per take in one script run: keeps the run short. */
@@ -55,21 +56,27 @@ export class RedisMessageBuffer implements MessageBuffer {
     @inject(RedisClient) redis: Redis,
     @inject(RedisKeyPrefix) private readonly prefix: string,
     @inject(IdGenerator) private readonly ids: IdGenerator,
+    @inject(RedisPresenceHints) @optional() private readonly hints?: RedisPresenceHints,
   ) {
+    const withPresence = hints === undefined ? '0' : '1';
     const enqueueScript = luaCommand(redis, 'litsxgEnqueue', ENQUEUE);
     const takeScript = luaCommand(redis, 'litsxgTake', TAKE);
     const acknowledgeScript = luaCommand(redis, 'litsxgAcknowledge', ACKNOWLEDGE);
     this.expireScript = luaCommand(redis, 'litsxgExpire', EXPIRE);
     this.enqueues = new TurnBatcher(async (batch) => {
-      const args = [this.prefix, String(batch[0]!.message.ts), String(batch[0]!.message.ts * SEQ_PER_MS)];
+      const args = [this.prefix, withPresence, String(batch[0]!.message.ts), String(batch[0]!.message.ts * SEQ_PER_MS)];
       for (const { to, stem, message, limits } of batch) {
         args.push(to, stem, String(message.bytes), String(message.ts + limits.ttlMs), JSON.stringify([message.from, message.body, message.ts]),
           String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal));
       }
-      return ((await enqueueScript(...args)) as unknown[]).map(text);
+      const reply = ((await enqueueScript(...args)) as unknown[]).map(text);
+      return batch.map(({ to }, i) => {
+        this.hint(to, reply[2 * i + 1]!);
+        return reply[2 * i]!;
+      });
     }, SENDS_PER_RUN);
     this.takes = new TurnBatcher(async (batch) => {
-      const args = [this.prefix, String(batch[0]!.now)];
+      const args = [this.prefix, withPresence, String(batch[0]!.now)];
       for (const { to, afterSeq, max } of batch) args.push(to, String(afterSeq), String(max));
       const reply = (await takeScript(...args)) as unknown[];
       let at = 0;
@@ -83,14 +90,18 @@ export class RedisMessageBuffer implements MessageBuffer {
       });
     }, TAKES_PER_RUN);
     this.acknowledgements = new TurnBatcher(async (batch) => {
-      const args = [this.prefix];
+      const args = [this.prefix, withPresence];
       for (const { to, ids } of batch) args.push(to, String(ids.length), ...ids);
-      const reply = (await acknowledgeScript(...args)) as unknown[];
+      const reply = ((await acknowledgeScript(...args)) as unknown[]).map(text);
       let at = 0;
       return batch.map(() => {
-        const count = Number(text(reply[at++]));
-        const removed = reply.slice(at, at + count).map((member) => decode(text(member)));
+        const count = Number(reply[at++]);
+        const removed = reply.slice(at, at + count).map(decode);
         at += count;
+        for (const sender of new Set(removed.map((message) => message.from))) {
+          this.hint(sender, reply[at + 1]!);
+          at += 2;
+        }
         return removed;
       });
     }, ACKED_PER_RUN, (ack) => ack.ids.length);
@@ -123,11 +134,15 @@ export class RedisMessageBuffer implements MessageBuffer {
     return (await Promise.all(parts)).flat();
   }
 
+  private hint(name: OperatorName, connection: string): void {
+    this.hints?.note(name, connection === '' ? undefined : connection);
+  }
+
   async expire(now: number): Promise<number> {
     let dropped = 0;
     let last = '';
     do {
-      const [count, next] = (await this.expireScript(this.prefix, String(now), last, String(EXPIRE_BATCH))) as unknown[];
+      const [count, next] = (await this.expireScript(this.prefix, '0', String(now), last, String(EXPIRE_BATCH))) as unknown[];
       dropped += Number(text(count));
       last = text(next);
     } while (last !== '');

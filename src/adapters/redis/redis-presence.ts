@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import type { ConnectionId } from '../../domain/session.ts';
 import type { OperatorName } from '../../domain/names.ts';
 import { Logger } from '../../ports/logger.ts';
@@ -7,6 +7,7 @@ import type { Presence } from '../../ports/presence.ts';
 import { token } from '../../ports/token.ts';
 import { CLAIM, ONLINE, RELEASE, RENEW } from './presence-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
+import { RedisPresenceHints } from './redis-presence-hints.ts';
 import { TurnBatcher } from './turn-batcher.ts';
 
 export interface RedisPresenceOptions {
@@ -37,6 +38,7 @@ export class RedisPresence implements Presence {
     @inject(RedisKeyPrefix) private readonly prefix: string,
     @inject(RedisPresenceOptions) private readonly options: RedisPresenceOptions,
     @inject(Logger) private readonly logger: Logger,
+    @inject(RedisPresenceHints) @optional() private readonly hints?: RedisPresenceHints,
   ) {
     this.claimScript = luaCommand(redis, 'litsxgClaim', CLAIM);
     this.releaseScript = luaCommand(redis, 'litsxgRelease', RELEASE);
@@ -49,6 +51,7 @@ export class RedisPresence implements Presence {
   }
 
   async claim(name: OperatorName, connection: ConnectionId): Promise<ConnectionId | undefined> {
+    this.hints?.forget(name);
     const previous = await this.claimScript(this.prefix, name, connection, String(this.options.ttlMs));
     // Only a claim that took is renewed: a failed login must not come back as a ghost.
     this.held.set(name, connection);
@@ -57,12 +60,14 @@ export class RedisPresence implements Presence {
 
   async release(name: OperatorName, connection: ConnectionId): Promise<void> {
     if (this.held.get(name) === connection) this.held.delete(name);
+    this.hints?.forget(name);
     await this.releaseScript(this.prefix, name, connection);
   }
 
-  /** The lookups of one event-loop turn share one MGET. */
-  lookup(name: OperatorName): Promise<ConnectionId | undefined> {
-    return this.lookups.submit(name);
+  /** Answered at once when the buffer just read it (a send, an ack); else the lookups of one turn share one MGET. */
+  lookup(name: OperatorName): ConnectionId | undefined | Promise<ConnectionId | undefined> {
+    const hint = this.hints === undefined ? null : this.hints.get(name);
+    return hint === null ? this.lookups.submit(name) : hint;
   }
 
   async online(): Promise<OperatorName[]> {
