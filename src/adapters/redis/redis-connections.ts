@@ -39,12 +39,13 @@ export class RedisConnections {
 
   /** Connects both, or throws RedisUnavailableError. */
   async open(): Promise<void> {
-    try {
-      await Promise.all([this.commands.connect(), this.subscriber.connect()]);
-    } catch (error) {
-      this.disconnect();
-      throw new RedisUnavailableError(`cannot use Redis at ${withoutPassword(this.url)}: ${(this.lastError ?? (error as Error)).message}`);
-    }
+    // Both attempts end before either is cut: a TLS socket cut mid-handshake reports its error
+    // where nothing listens any more, which would crash the process.
+    const failed = (await Promise.allSettled([this.commands.connect(), this.subscriber.connect()]))
+      .find((attempt) => attempt.status === 'rejected');
+    if (failed === undefined) return;
+    this.disconnect();
+    throw new RedisUnavailableError(`cannot use Redis at ${withoutPassword(this.url)}: ${(this.lastError ?? (failed.reason as Error)).message}`);
   }
 
   async close(): Promise<void> {
