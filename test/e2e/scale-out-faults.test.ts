@@ -32,8 +32,12 @@ test('Redis stopping mid-test: sends get internal, nothing crashes, service and 
 
     // Frozen (SIGSTOP): connections stay open but nothing answers.
     backends.redis.pause();
+    const frozenAt = Date.now();
     alice.send({ op: 'send', to: 'bob', body: 'during the freeze', ref: 'frozen' });
     assert.equal(await alice.next(undefined, 8_000), { op: 'error', code: 'internal', ref: 'frozen', message: (alice.received.at(-1) as Frame).message });
+    // Bounded by the 2 s command timeout (its timer may fire late on a busy machine).
+    const waited = Date.now() - frozenAt;
+    assert.ok(waited >= 1_900 && waited < 4_000, `a send to a frozen Redis was answered after ${waited} ms`);
     alice.send({ op: 'ping', ref: 'alive' });
     assert.equal(await alice.next(), { op: 'pong', ref: 'alive' });
     backends.redis.resume();
@@ -49,9 +53,11 @@ test('Redis stopping mid-test: sends get internal, nothing crashes, service and 
 
     // Stopped and started again: a Redis without persistence comes back empty.
     await backends.redis.halt();
+    const downAt = Date.now();
     alice.send({ op: 'send', to: 'bob', body: 'while Redis is down', ref: 'down' });
     const refused = await alice.next('error', 5_000);
     assert.equal([refused.code, refused.ref], ['internal', 'down']);
+    assert.ok(Date.now() - downAt < 1_000, `a send while Redis is down was answered after ${Date.now() - downAt} ms`);
     bob.send({ op: 'who', ref: 'w' });
     assert.is((await bob.next('error')).code, 'internal');
     await backends.redis.restart();
