@@ -129,7 +129,10 @@ export class Router {
     session.pushing = false;
   }
 
-  /** Ends the push loop once its rounds are over, however they end. */
+  /**
+   * Ends the push loop once its rounds are over, however they end. A push asked for after the
+   * last round looked (its message queued by a reply that arrived with the take's) runs now.
+   */
   private async pushEnded(rounds: Promise<void>, session: Session): Promise<void> {
     try {
       await rounds;
@@ -138,6 +141,7 @@ export class Router {
     } finally {
       session.pushing = false;
     }
+    if (session.pushAgain) await this.push(session);
   }
 
   /** Where it failed, never what it carried. */

@@ -61,8 +61,24 @@ test('--server measures a running server (registering its operators) with no /pr
   }
 });
 
+test('--buffer redis: the real server on memory, on a Redis the bench starts, and two servers on it; ratios and Redis CPU', async () => {
+  const { status, stdout } = await bench([...TINY_PAIRS, '--buffer', 'redis']);
+  assert.is(status, 0, stdout);
+  const pairs = JSON.parse(stdout).workloads[0];
+  assert.equal(Object.keys(pairs.targets).sort(), ['real', 'redis', 'redis-pair']);
+  for (const target of ['redis', 'redis-pair']) {
+    const figures = pairs.targets[target].median;
+    assert.ok(figures.messages_per_s > 0, `${target} routed messages`);
+    assert.ok(figures.redis_cpu_us_per_message > 0, `${target}: Redis's CPU from /proc`);
+    assert.equal([figures.lost, figures.duplicated, figures.reordered, figures.other_errors], [0, 0, 0, 0]);
+  }
+  assert.is(pairs.targets.real.median.redis_cpu_us_per_message, undefined);
+  assert.ok(Number.isFinite(pairs.redisRatio.messages_per_s) && Number.isFinite(pairs.pairRatio.messages_per_s));
+});
+
 test('a bad option is one line and exit status 2', async () => {
-  for (const argv of [['--runs', 'x'], ['flood'], ['--proxy', 'socks5://127.0.0.1:9050'], ['--server', 'nohost']]) {
+  for (const argv of [['--runs', 'x'], ['flood'], ['--proxy', 'socks5://127.0.0.1:9050'], ['--server', 'nohost'],
+    ['--buffer', 'disk'], ['--buffer', 'redis', '--target', 'bare'], ['--buffer', 'redis', '--server', '127.0.0.1:1']]) {
     const { status, stdout, stderr } = await bench(argv);
     assert.is(status, 2, argv.join(' '));
     assert.is(stdout, '');

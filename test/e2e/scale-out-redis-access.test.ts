@@ -38,8 +38,12 @@ async function routesThrough(url: string, env: Record<string, string> = {}): Pro
     const alice = await ProtocolClient.login(server.port, 'alice');
     clients.push(alice, bob);
     alice.send({ op: 'send', to: 'bob', body: 'through an authenticated Redis' });
-    assert.is((await alice.next('sent')).status, 'delivered');
-    assert.is((await bob.next('msg')).body, 'through an authenticated Redis');
+    const sent = await alice.next('sent');
+    const msg = await bob.next('msg');
+    assert.equal([msg.id, msg.body], [sent.id, 'through an authenticated Redis']);
+    // Acknowledged, so the queue in Redis is empty for the next server on it.
+    bob.send({ op: 'ack', id: msg.id });
+    assert.is((await alice.next('receipt')).id, sent.id);
   } finally {
     for (const client of clients) client.close();
     assert.is(await server.stop(), 0);
