@@ -102,6 +102,8 @@ it('B ignores malformed commands and commands for connections it does not hold',
 
 it("one turn's commands for B go in one message, in order, each connection woken once", async ({ a, b }) => {
   const listener = server!.client();
+  // Ready first: ioredis's ready check (INFO) is refused on a connection already subscribed.
+  await listener.ping();
   const messages: string[] = [];
   listener.on('message', (_channel: string, text: string) => messages.push(text));
   const channels = (await a.clients[0]!.pubsub('CHANNELS', '*')) as string[];
