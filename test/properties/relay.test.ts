@@ -50,12 +50,19 @@ const scenario = fc.record({
   registration: fc.constantFrom('open' as const, 'closed' as const),
 });
 
+/** Batches of 300 runs at most, while the interesting cases have not all been met. */
+const MAX_BATCHES = 4;
+
 for (const mode of PORT_MODES) {
   const test = suite(`relay property, ports answering ${mode === 'sync' ? 'at once' : 'later'}`);
   const totals = { accepted: 0, acked: 0, expired: 0, redelivered: 0 };
 
   test('random frame sequences from several connections: nothing escapes, queues stay consistent, no duplicate pushes', async () => {
-    await fc.assert(
+    const metTheInterestingCases = () => totals.accepted > 100 && totals.acked > 10 && totals.expired > 0 && totals.redelivered > 0;
+    // Redelivery needs a second login while pushed messages wait unacknowledged, which 300 random
+    // runs now and then miss (seen once in async mode): more batches run until every interesting
+    // case was met (the property holds in each).
+    for (let batch = 0; batch < MAX_BATCHES && (batch === 0 || !metTheInterestingCases()); batch++) await fc.assert(
       fc.asyncProperty(scenario, async ({ rounds, sendRate, queueMax, registration }) => {
         const buffer = new SequenceRecordingBuffer();
         const limits = { maxMessagesPerRecipient: queueMax, maxBytesPerRecipient: 4096, maxBytesTotal: 1 << 20, ttlMs: TTL_MS };
@@ -210,7 +217,7 @@ for (const mode of PORT_MODES) {
       { numRuns: 300, includeErrorInReport: true },
     );
     // The property is only as good as the cases it met: make sure it met the interesting ones.
-    assert.ok(totals.accepted > 100 && totals.acked > 10 && totals.expired > 0 && totals.redelivered > 0, JSON.stringify(totals));
+    assert.ok(metTheInterestingCases(), JSON.stringify(totals));
   });
 
   test.run();
