@@ -1,7 +1,7 @@
 import { parseProxyUrl } from '../src/adapters/tor/connect-through.ts';
 import { parseEndpoint } from '../src/adapters/cli/option-parser.ts';
 
-export const WORKLOADS = ['pairs', 'offline', 'conns', 'logins'] as const;
+export const WORKLOADS = ['pairs', 'offline', 'conns', 'logins', 'startup'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 /** `redis`: the real server on a Redis the bench starts; `redis-pair`: two of them, senders on one, receivers on the other. */
 export type Target = 'real' | 'bare' | 'server' | 'redis' | 'redis-pair';
@@ -35,7 +35,7 @@ export interface BenchOptions {
   help: boolean;
 }
 
-export const USAGE = `usage: litsxg bench [pairs|offline|conns|logins ...] [options]
+export const USAGE = `usage: litsxg bench [pairs|offline|conns|logins|startup ...] [options]
   --server HOST:PORT      measure a running server (its bench-* operators must exist, or registration be open)
   --proxy socks5://H:P    reach --server through Tor's SOCKS port
   --target both|real|bare servers to start when there is no --server (default both, alternating)
@@ -70,7 +70,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | strin
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) {
-      if (!(WORKLOADS as readonly string[]).includes(arg)) return `unknown workload "${arg}" (pairs, offline, conns, logins)`;
+      if (!(WORKLOADS as readonly string[]).includes(arg)) return `unknown workload "${arg}" (${WORKLOADS.join(', ')})`;
       if (!o.workloads.includes(arg as Workload)) o.workloads.push(arg as Workload);
       continue;
     }
@@ -83,10 +83,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | strin
       if (error !== undefined) return error;
     }
   }
-  if (o.workloads.length === 0) o.workloads = [...WORKLOADS];
+  // `startup` measures servers the bench starts, so --server leaves it out.
+  if (o.workloads.length === 0) o.workloads = WORKLOADS.filter((w) => o.server === undefined || w !== 'startup');
   if (o.server !== undefined) {
     if (target !== undefined) return '--target starts servers; it cannot go with --server';
     if (o.buffer === 'redis') return '--buffer redis starts servers; it cannot go with --server';
+    if (o.workloads.includes('startup')) return 'startup measures servers the bench starts; it cannot go with --server';
     o.targets = ['server'];
   } else if (o.proxy !== undefined) return '--proxy needs --server';
   else if (o.buffer === 'redis') {

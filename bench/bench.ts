@@ -12,6 +12,7 @@ import { type Figures, runPairs } from './pairs-workload.ts';
 import { ProcessGroup } from './process-group.ts';
 import { RedisProcess } from './redis-process.ts';
 import { ServerProcess } from './server-process.ts';
+import { runStartup } from './startup-workload.ts';
 import { benchNameSets, type WorkloadContext } from './workload-context.ts';
 
 export interface BenchIo {
@@ -130,7 +131,7 @@ async function runOne(options: BenchOptions, workload: Workload, target: Target,
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`run did not finish within ${RUN_TIMEOUT_MS / 1000} s`)), RUN_TIMEOUT_MS);
     });
-    return await Promise.race([workloadRun(options, workload, ctx), timeout]);
+    return await Promise.race([workloadRun(options, workload, ctx, dataDir, server), timeout]);
   } finally {
     clearTimeout(timer);
     await Promise.all(servers.map((started) => started.stop()));
@@ -151,7 +152,8 @@ async function startServers(options: BenchOptions, target: Target, dataDir: stri
   return Promise.all(dirs.map((dir) => ServerProcess.start('real', { dataDir: dir, args, nodeArgs })));
 }
 
-function workloadRun(options: BenchOptions, workload: Workload, ctx: WorkloadContext): Promise<Figures> {
+function workloadRun(options: BenchOptions, workload: Workload, ctx: WorkloadContext, dataDir: string,
+  server: ServerProcess | undefined): Promise<Figures> {
   const pairs = { pairs: options.pairs, window: options.window, bodyBytes: options.bodyBytes, seconds: options.seconds,
     warmupSeconds: options.warmup };
   switch (workload) {
@@ -164,6 +166,8 @@ function workloadRun(options: BenchOptions, workload: Workload, ctx: WorkloadCon
         senders: options.offlineSenders, window: options.window, bodyBytes: options.bodyBytes });
     case 'conns':
       return runConns(ctx, { conns: options.conns });
+    case 'startup':
+      return runStartup(server, dataDir);
   }
 }
 

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { LineSplitter } from '../src/client/line-splitter.ts';
 import { type ProcSample, sampleProcess } from './proc-stats.ts';
 
@@ -16,6 +18,7 @@ const running = new Set<ChildProcess>();
 
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  if (bareRelay !== undefined) rmSync(dirname(bareRelay), { recursive: true, force: true });
 });
 
 export interface ServerOptions {
@@ -28,29 +31,32 @@ export interface ServerOptions {
 }
 
 /**
- * A server the bench started itself, on 127.0.0.1 and a free port: the real one as
- * `node --import tsx src/main.ts serve` (so the pid is the server's own, for /proc), or the
- * bare reference relay.
+ * A server the bench started itself, on 127.0.0.1 and a free port: the real one as bin/litsxg
+ * runs it, `node NODE-OPTIONS dist/main.js serve` (the pid is the server's own, for /proc), or
+ * the bare reference relay, compiled to JavaScript too so that neither carries a loader.
  */
 export class ServerProcess {
   private constructor(
     readonly kind: TargetKind,
     private readonly child: ChildProcess,
     readonly port: number,
+    /** From spawning the process to its `listening` line. */
+    readonly startMs: number,
   ) {}
 
   static async start(kind: TargetKind, options: ServerOptions = {}): Promise<ServerProcess> {
     const script = kind === 'real'
-      ? ['src/main.ts', 'serve', '--data-dir', options.dataDir ?? '', '--log-level', 'warn']
-      : ['bench/bare-relay.ts'];
+      ? ['dist/main.js', 'serve', '--data-dir', options.dataDir ?? '', '--log-level', 'warn']
+      : [bareRelayScript()];
     const nodeOptions = [...(kind === 'real' ? SERVER_NODE_OPTIONS : []), ...(options.nodeArgs ?? [])];
-    const args = [...nodeOptions, '--import', 'tsx', ...script, '--host', '127.0.0.1', '--port', '0',
-      ...(options.args ?? [])];
+    const args = [...nodeOptions, ...script, '--host', '127.0.0.1', '--port', '0', ...(options.args ?? [])];
+    const started = performance.now();
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     running.add(child);
     child.once('exit', () => running.delete(child));
     try {
-      return new ServerProcess(kind, child, await listeningPort(child));
+      const port = await listeningPort(child);
+      return new ServerProcess(kind, child, port, performance.now() - started);
     } catch (error) {
       child.kill('SIGKILL');
       throw error;
@@ -74,6 +80,19 @@ export class ServerProcess {
     await exited;
     clearTimeout(timer);
   }
+}
+
+let bareRelay: string | undefined;
+
+/** The bare relay bundled into a temporary file, once per bench process. */
+function bareRelayScript(): string {
+  if (bareRelay === undefined) {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'litsxg-bare-')), 'bare-relay.mjs');
+    buildSync({ entryPoints: [join(REPO_ROOT, 'bench', 'bare-relay.ts')], outfile, bundle: true, platform: 'node',
+      format: 'esm', logLevel: 'warning' });
+    bareRelay = outfile;
+  }
+  return bareRelay;
 }
 
 function listeningPort(child: ChildProcess): Promise<number> {

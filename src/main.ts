@@ -13,15 +13,13 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   switch (command) {
     case 'serve':
       return serveCommand(rest, env);
-    // Each command loads only what it uses: a quick start, and a server never carries the bench.
+    // Each command loads only what it uses, for a quick start (`bench` is bin/litsxg's, in a checkout).
     case 'operator':
       return (await import('./composition/run-operator.ts')).runOperator(rest, env);
     case 'health':
       return (await import('./adapters/cli/health-command.ts')).runHealthCommand(rest, env);
     case 'client':
       return (await import('./adapters/cli/client-command.ts')).runClientCommand(rest, env);
-    case 'bench':
-      return (await import('../bench/bench.ts')).runBench([...rest], { stdout: process.stdout, stderr: process.stderr });
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);
@@ -48,6 +46,8 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
   process.on('unhandledRejection', crash);
   process.umask(0o077);
   const deps = await import('./composition/serve-dependencies.ts');
+  // ioredis is loaded only when Redis is chosen (README "Performance").
+  const redis = options.buffer === 'redis' ? await import('./composition/redis-dependencies.ts') : undefined;
   const starting = deps.startServer(options, logger);
   onShutdownSignal((signal) => {
     logger.log('info', 'shutting_down', { signal });
@@ -68,12 +68,12 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     const failures = [
       [deps.DataDirectoryError, ExitStatus.dataDirectory, 'data_dir_unusable'],
       [deps.CredentialStoreError, ExitStatus.credentials, 'credentials_unusable'],
-      [deps.RedisUnavailableError, ExitStatus.redis, 'redis_unusable'],
+      [redis?.RedisUnavailableError, ExitStatus.redis, 'redis_unusable'],
       [deps.ListenError, ExitStatus.listen, 'listen_failed'],
       [deps.TorControlError, ExitStatus.tor, 'onion_failed'],
     ] as const;
     for (const [type, status, event] of failures) {
-      if (!(error instanceof type)) continue;
+      if (type === undefined || !(error instanceof type)) continue;
       logger.log('error', event, { reason: error.message });
       return status;
     }

@@ -1,8 +1,11 @@
 import type { ContainerModule } from 'inversify';
-import { postgresModule } from './postgres-module.ts';
 import { sqliteModule } from './sqlite-module.ts';
 
-/** `--credentials`: `sqlite` (the file at `sqlitePath`, in the data dir) or a `postgres://` URL. */
-export function credentialsModule(credentials: string, sqlitePath: string): ContainerModule {
-  return credentials === 'sqlite' ? sqliteModule(sqlitePath) : postgresModule(credentials);
+/**
+ * `--credentials`: `sqlite` (the file at `sqlitePath`, in the data dir) or a `postgres://` URL.
+ * PostgreSQL's client is loaded only when chosen: it costs every other start memory and time.
+ */
+export async function credentialsModule(credentials: string, sqlitePath: string): Promise<ContainerModule> {
+  if (credentials === 'sqlite') return sqliteModule(sqlitePath);
+  return (await import('./postgres-module.ts')).postgresModule(credentials);
 }

@@ -6,8 +6,8 @@ import { accountsModule } from './domain-modules.ts';
 import { systemModule } from './system-module.ts';
 
 /** What `operator` needs: the credential store and the accounts service, nothing that listens. */
-export function operatorContainer(credentials: string, sqlitePath: string, logger: Logger): Container {
+export async function operatorContainer(credentials: string, sqlitePath: string, logger: Logger): Promise<Container> {
   const container = new Container();
-  container.load(systemModule(logger), cryptoModule(), accountsModule(), credentialsModule(credentials, sqlitePath));
+  container.load(systemModule(logger), cryptoModule(), accountsModule(), await credentialsModule(credentials, sqlitePath));
   return container;
 }

@@ -24,7 +24,7 @@ export async function runOperator(argv: readonly string[], env: Readonly<Record<
   const logger = new JsonLinesLogger('warn', (line) => process.stderr.write(line));
   try {
     if (credentialStore === 'sqlite') prepareDataDirectory(dataDir);
-    const container = operatorContainer(credentialStore, join(dataDir, CREDENTIALS_FILE), logger);
+    const container = await operatorContainer(credentialStore, join(dataDir, CREDENTIALS_FILE), logger);
     const credentials = await resolveAsync(container, CredentialRepository);
     try {
       return await runOperatorCommand(parsed.positionals, resolve(container, OperatorAccounts), {

@@ -10,21 +10,20 @@ import { credentialsModule } from './credentials-module.ts';
 import { cryptoModule } from './crypto-module.ts';
 import { accountsModule, relayModule } from './domain-modules.ts';
 import { memoryModule } from './memory-module.ts';
-import { redisModule } from './redis-module.ts';
 import { systemModule } from './system-module.ts';
 import { tcpModule } from './tcp-module.ts';
 import { torModule } from './tor-module.ts';
 
 /** The server's container: configuration picks one module per adapter family. */
-export function serveContainer(options: ServeOptions, logger: Logger): Container {
+export async function serveContainer(options: ServeOptions, logger: Logger): Promise<Container> {
   const container = new Container();
   container.load(
     systemModule(logger),
     cryptoModule(),
     accountsModule(),
     relayModule(relayConfig(options)),
-    credentialsModule(options.credentials, join(options.dataDir, CREDENTIALS_FILE)),
-    ...stateModules(options),
+    await credentialsModule(options.credentials, join(options.dataDir, CREDENTIALS_FILE)),
+    ...(await stateModules(options)),
     tcpModule({
       host: options.host,
       port: options.port,
@@ -42,11 +41,13 @@ export function serveContainer(options: ServeOptions, logger: Logger): Container
 
 /**
  * The one place Redis is decided: `--buffer redis` puts the queues there, and `--presence redis`
- * presence too (instances acting as one); this process's memory holds the rest.
+ * presence too (instances acting as one); this process's memory holds the rest. ioredis is
+ * loaded only then: it costs every other start memory and time (README "Performance").
  */
-function stateModules(options: ServeOptions): ContainerModule[] {
+async function stateModules(options: ServeOptions): Promise<ContainerModule[]> {
   if (options.buffer === 'memory') return [memoryModule({ buffer: true, presence: true })];
   const presence = options.presence === 'redis';
+  const { redisModule } = await import('./redis-module.ts');
   return [memoryModule({ buffer: false, presence: !presence }), redisModule({ url: options.redisUrl, presence })];
 }
 

@@ -2,7 +2,6 @@
 import 'reflect-metadata';
 
 /** What `serve` needs beyond option parsing, loaded in one go once the options are known good. */
-export { RedisUnavailableError } from '../adapters/redis/redis-connections.ts';
 export { CredentialStoreError } from '../adapters/kysely/credential-store-error.ts';
 export { DataDirectoryError } from '../adapters/system/data-directory.ts';
 export { ListenError } from '../adapters/tcp/listen-error.ts';

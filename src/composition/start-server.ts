@@ -18,8 +18,8 @@ import { resolve, resolveAsync, resolveIfBound } from './typed-module.ts';
  * Throws DataDirectoryError, CredentialStoreError, RedisUnavailableError, ListenError or
  * TorControlError, having released whatever had started.
  */
-export function startServer(options: ServeOptions, logger: JsonLinesLogger): Promise<RunningServer> {
-  const container = serveContainer(options, logger);
+export async function startServer(options: ServeOptions, logger: JsonLinesLogger): Promise<RunningServer> {
+  const container = await serveContainer(options, logger);
   return runServer(
     {
       lockDataDirectory: () => {

@@ -33,8 +33,8 @@ function options(overrides: Partial<ServeOptions> = {}): ServeOptions {
   };
 }
 
-test('alone, in memory: the core reaches connections through the TCP gateway itself; no Redis, no onion', () => {
-  const container = serveContainer(options(), new RecordingLogger());
+test('alone, in memory: the core reaches connections through the TCP gateway itself; no Redis, no onion', async () => {
+  const container = await serveContainer(options(), new RecordingLogger());
   assert.instance(resolve(container, MessageBuffer), InMemoryMessageBuffer);
   assert.instance(resolve(container, Presence), InMemoryPresence);
   assert.instance(resolve(container, ConnectionGateway), TcpConnectionGateway);
@@ -45,16 +45,16 @@ test('alone, in memory: the core reaches connections through the TCP gateway its
   assert.is(resolveIfBound(container, OnionService), undefined);
 });
 
-test('--buffer redis: queues in Redis, presence and delivery still this process\'s own', () => {
-  const container = serveContainer(options({ buffer: 'redis' }), new RecordingLogger());
+test('--buffer redis: queues in Redis, presence and delivery still this process\'s own', async () => {
+  const container = await serveContainer(options({ buffer: 'redis' }), new RecordingLogger());
   assert.instance(resolve(container, MessageBuffer), RedisMessageBuffer);
   assert.instance(resolve(container, Presence), InMemoryPresence);
   assert.is(resolve(container, ConnectionGateway), resolve(container, LocalConnectionGateway));
   assert.instance(resolveIfBound(container, RedisScaleOut), RedisScaleOut);
 });
 
-test('--presence redis: the core\'s gateway is the Redis decorator, bound under its own key, and ids carry the instance', () => {
-  const container = serveContainer(options({ buffer: 'redis', presence: 'redis' }), new RecordingLogger());
+test('--presence redis: the core\'s gateway is the Redis decorator, bound under its own key, and ids carry the instance', async () => {
+  const container = await serveContainer(options({ buffer: 'redis', presence: 'redis' }), new RecordingLogger());
   assert.instance(resolve(container, Presence), RedisPresence);
   const gateway = resolve(container, ConnectionGateway);
   assert.instance(gateway, RedisConnectionGateway);
@@ -64,8 +64,8 @@ test('--presence redis: the core\'s gateway is the Redis decorator, bound under 
   assert.match(resolve(container, LocalIdGenerator).connectionId(), /^c-[0-9a-f]+$/);
 });
 
-test('--onion: the onion service is the Tor control adapter, from the container', () => {
-  const container = serveContainer(options({ onion: true, torControl: '127.0.0.1:9051' }), new RecordingLogger());
+test('--onion: the onion service is the Tor control adapter, from the container', async () => {
+  const container = await serveContainer(options({ onion: true, torControl: '127.0.0.1:9051' }), new RecordingLogger());
   assert.instance(resolveIfBound(container, OnionService), TorControlOnionService);
 });
 
