@@ -1,12 +1,14 @@
 // `npm run build` (and `prepare`, so `npm ci` and `npm pack` build too): the server and CLI as
-// JavaScript in dist/, bundled by esbuild with source maps, so starting needs no TypeScript
-// loader. Each command's dynamic import becomes a chunk of its own: a command loads only what
-// it uses. Packages stay in node_modules (better-sqlite3 is native); see README "Performance".
-import { rmSync } from 'node:fs';
+// JavaScript in dist/, bundled by esbuild with source maps, so that starting needs neither a
+// TypeScript loader nor hundreds of module resolutions (README "Performance"). Each command's
+// dynamic import becomes a chunk of its own: a command loads only what it uses. Packages are
+// bundled, but for package.json's `dependencies` (native code, installed with the package).
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const { dependencies } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
 rmSync(`${root}/dist`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -17,11 +19,18 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  // Bundled but for the native module (and pg's optional native binding): one file read per
-  // chunk instead of hundreds of module resolutions at every start.
-  external: ['better-sqlite3', 'pg-native'],
-  // The bundled CommonJS packages call require().
-  banner: { js: "import { createRequire as __litsxgRequire } from 'node:module'; const require = __litsxgRequire(import.meta.url);" },
+  // pg's native binding is optional and never installed: pg loads it only when asked to.
+  external: [...Object.keys(dependencies), 'pg-native'],
+  // The bundled CommonJS packages use require and __dirname, which ES modules lack.
+  banner: {
+    js: [
+      "import { createRequire as __litsxgRequire } from 'node:module';",
+      "import { dirname as __litsxgDirname } from 'node:path';",
+      'const require = __litsxgRequire(import.meta.url);',
+      'const __filename = require("node:url").fileURLToPath(import.meta.url);',
+      'const __dirname = __litsxgDirname(__filename);',
+    ].join(' '),
+  },
   // A fatal error names the TypeScript file and line (bin/node-options has --enable-source-maps).
   sourcemap: true,
   sourcesContent: false,
