@@ -11,7 +11,7 @@ export type TargetKind = 'real' | 'bare';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The runtime options `bin/litsxg` runs the server with: the bench measures what ships. */
-const SERVER_NODE_OPTIONS = readFileSync(join(REPO_ROOT, 'bin', 'node-options'), 'utf8').trim().split(/\s+/);
+const SERVER_NODE_OPTIONS = readFileSync(join(REPO_ROOT, 'bin', 'node-options'), 'utf8').split(/\s+/).filter((option) => option !== '');
 const LISTEN_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 6_000;
 const running = new Set<ChildProcess>();
