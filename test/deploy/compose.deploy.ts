@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
+import { withTimeLimit } from '../support/time-limit.ts';
 import { ComposeStack } from './compose-stack.ts';
 
 // `npm run test:deploy`: docker-compose.yml brought up for real (several minutes the first time).
@@ -10,11 +12,12 @@ const ONION = /^[a-z2-7]{56}\.onion\n$/;
 let stack: ComposeStack;
 let onion = '';
 
-test.before(async () => {
+// Stand-in images and both builds from nothing take minutes (6 here); then about one.
+test.before(withTimeLimit(1_800_000, async () => {
   stack = await ComposeStack.start('litsxgdeploytest');
   await stack.compose(['down', '--volumes']);
-  await stack.compose(['up', '-d', '--build'], { timeoutMs: 1_800_000 });
-});
+  await stack.compose(['up', '-d', '--build'], { timeoutMs: 1_500_000 });
+}));
 
 test.after(async () => {
   await stack?.stop();
@@ -85,4 +88,5 @@ test('down and up again keep the identities and the onion address', async () => 
   assert.is((await stack.compose(['exec', '-T', 'tor', 'cat', '/var/lib/tor/litsxg/hostname'])).stdout, onion);
 });
 
-test.run();
+runUnlessMissing(test, commandMissing('podman'), commandMissing('runc'), commandMissing('debootstrap'),
+  commandMissing('docker-compose'));

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempDir } from '../support/temp-dir.ts';
+import { withTimeLimit } from '../support/time-limit.ts';
 
 // `npm pack`, then `npm install -g` of the tarball into a temporary prefix, as an operator
 // installs a release; the installed `litsxg` then runs on its own, away from this checkout.
@@ -17,7 +18,8 @@ const litsxg = join(prefix, 'bin', 'litsxg');
 const installed = join(prefix, 'lib', 'node_modules', 'litsxg');
 let files: string[] = [];
 
-test.before(async () => {
+// About 15 s here: npm fetches the dependencies' metadata from the registry.
+test.before(withTimeLimit(300_000, async () => {
   // The tree is built (npm test builds first); `--ignore-scripts` packs it as it is, without a
   // second build racing anything that runs bin/litsxg meanwhile.
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', temp.path], { cwd: root });
@@ -30,7 +32,7 @@ test.before(async () => {
   const binary = join('better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   mkdirSync(join(installed, 'node_modules', binary, '..'), { recursive: true });
   copyFileSync(join(root, 'node_modules', binary), join(installed, 'node_modules', binary));
-});
+}));
 
 test.after(() => temp.remove());
 

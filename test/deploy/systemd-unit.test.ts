@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 // systemd-analyze checks a unit file without systemd running (Debian's `systemd` package).
@@ -45,4 +46,4 @@ test('the unit runs as its own user on /var/lib/litsxg, restarts on failure, and
   }
 });
 
-test.run();
+runUnlessMissing(test, commandMissing('systemd-analyze', 'systemd'));
