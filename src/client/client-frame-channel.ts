@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import type { InboundFrame, OutboundFrame } from '../domain/frames.ts';
 import { LineSplitter } from './line-splitter.ts';
 
@@ -20,10 +21,12 @@ export class ClientFrameChannel {
     maxLineChars = 1 << 20,
   ) {
     let lastError = 'connection closed';
-    socket.setEncoding('utf8');
+    // Decoded here, not by setEncoding: the SOCKS client hands over the bytes that came with
+    // its reply (the server's hello, often) as a Buffer, past the socket's decoder.
+    const decoder = new StringDecoder('utf8');
     socket.setNoDelay(true);
-    socket.on('data', (chunk: string) => {
-      this.lines.push(chunk, (line) => {
+    socket.on('data', (chunk: Buffer) => {
+      this.lines.push(decoder.write(chunk), (line) => {
         const frame = socket.destroyed ? undefined : parse(line);
         if (frame) onFrame(frame);
       });
