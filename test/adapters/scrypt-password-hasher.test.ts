@@ -30,13 +30,19 @@ test('an unknown name costs about as much as a wrong password', async () => {
   const hasher = new ScryptPasswordHasher(SCRYPT_DEFAULTS);
   const stored = await hasher.hash('correct horse battery');
   await hasher.verify('warm up the decoy', undefined);
+  // Interleaved, and the fastest of each kind: what the other processes of a busy machine add
+  // falls on both alike, and the fastest run is the one they disturbed least.
   const time = async (hash: string | undefined) => {
     const start = process.hrtime.bigint();
-    for (let i = 0; i < 3; i++) await hasher.verify('wrong guess', hash);
-    return Number(process.hrtime.bigint() - start) / 3e6;
+    await hasher.verify('wrong guess', hash);
+    return Number(process.hrtime.bigint() - start) / 1e6;
   };
-  const wrong = await time(stored);
-  const unknown = await time(undefined);
+  let wrong = Infinity;
+  let unknown = Infinity;
+  for (let i = 0; i < 5; i++) {
+    wrong = Math.min(wrong, await time(stored));
+    unknown = Math.min(unknown, await time(undefined));
+  }
   assert.ok(unknown > wrong * 0.6 && unknown < wrong * 1.6, `wrong ${wrong.toFixed(0)} ms, unknown ${unknown.toFixed(0)} ms`);
 });
 
