@@ -1,6 +1,7 @@
 export type ClientCommand =
   | { readonly kind: 'send'; readonly to: string; readonly body: string }
   | { readonly kind: 'who' }
+  | { readonly kind: 'verify' | 'trust'; readonly name: string }
   | { readonly kind: 'help' }
   | { readonly kind: 'quit' }
   | { readonly kind: 'none' }
@@ -11,6 +12,8 @@ export const CLIENT_HELP = [
   '  @NAME TEXT        send TEXT to NAME',
   '  /msg NAME TEXT    the same',
   '  /who              who is online',
+  '  /verify NAME      the safety number to compare with NAME out of band',
+  '  /trust NAME       accept NAME\'s current key as verified (sends what a key change held)',
   '  /help             this help',
   '  /quit             leave (Ctrl-D too)',
 ].join('\n');
@@ -26,6 +29,11 @@ export function parseClientCommand(line: string): ClientCommand {
       return send(text.slice(word.length).trimStart(), '/msg NAME TEXT');
     case '/who':
       return rest.length === 0 ? { kind: 'who' } : { kind: 'mistake', message: '/who takes nothing after it' };
+    case '/verify':
+    case '/trust': {
+      const kind = word.toLowerCase() === '/verify' ? 'verify' : 'trust';
+      return rest.length === 1 ? { kind, name: rest[0]!.toLowerCase() } : { kind: 'mistake', message: `usage: /${kind} NAME` };
+    }
     case '/help':
     case '/?':
       return { kind: 'help' };

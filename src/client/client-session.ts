@@ -1,5 +1,7 @@
 import { ExitStatus } from '../adapters/cli/exit-status.ts';
 import { connectThrough, type ServerAddress } from '../adapters/tor/connect-through.ts';
+import { EndToEnd } from './e2e/end-to-end.ts';
+import type { KeyStore } from './e2e/key-store.ts';
 import { CLIENT_HELP, type ClientCommand } from './client-commands.ts';
 import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts';
 import { ClientOutbox } from './client-outbox.ts';
@@ -8,7 +10,9 @@ import { ReconnectBackoff } from './reconnect-backoff.ts';
 
 export interface ClientSessionOptions {
   readonly name: string;
-  readonly password: string;
+  /** Needed for the first login from a new key store; then only when the key login is refused. */
+  readonly password: string | undefined;
+  readonly keys: KeyStore;
   readonly server: ServerAddress;
   readonly proxy?: string;
   readonly print: (line: string) => void;
@@ -37,9 +41,19 @@ export class ClientSession {
   private retryTimer: NodeJS.Timeout | undefined;
   private unansweredPing = false;
   private finish: (status: number) => void = () => undefined;
+  private readonly e2e: EndToEnd;
+  private byKey = false;
+  /** Messages are opened one at a time, in the order they arrived. */
+  private incoming: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ClientSessionOptions) {
     this.backoff = new ReconnectBackoff(options.backoff ?? { initialMs: 1000, maxMs: 30_000 });
+    this.e2e = new EndToEnd(options.keys, options.name, {
+      send: (frame) => this.channel?.send(frame),
+      say: (text) => this.say(text),
+      show: (ts, from, text) => options.print(incomingLine(ts, from, text)),
+      refuse: (ref, reason) => this.sayIf(this.outbox.refused(ref, reason)),
+    });
   }
 
   /** Resolves with the exit status once the person quits or the session cannot go on. */
@@ -62,10 +76,13 @@ export class ClientSession {
       case 'who':
         if (this.holdUnlessReady(command)) this.channel?.send({ op: 'who' });
         return;
+      case 'verify':
+      case 'trust':
+        if (this.holdUnlessReady(command)) void (command.kind === 'verify' ? this.e2e.verify(command.name) : this.e2e.trust(command.name));
+        return;
       case 'send': {
         if (!this.holdUnlessReady(command)) return;
-        const ref = this.outbox.add(command.to);
-        this.channel?.send({ op: 'send', to: command.to, body: command.body, ref });
+        void this.e2e.send(command.to, command.body, this.outbox.add(command.to));
         return;
       }
     }
@@ -105,8 +122,11 @@ export class ClientSession {
   private onFrame(frame: ServerFrame): void {
     this.answered = true;
     switch (frame.op) {
-      case 'hello':
-        return this.channel?.send({ op: 'auth', name: this.options.name, password: this.options.password });
+      case 'hello': {
+        const keyLogin = this.e2e.loginFrame(frame);
+        this.byKey = keyLogin !== undefined;
+        return this.byKey ? this.channel?.send(keyLogin!) : this.sendPassword();
+      }
       case 'welcome':
         return this.onWelcome(Number(frame.pending ?? 0));
       case 'msg':
@@ -120,13 +140,25 @@ export class ClientSession {
       case 'pong':
         this.unansweredPing = false;
         return;
+      case 'key':
+      case 'key_published':
+        this.e2e.onFrame(frame);
+        return;
       case 'error':
-        return this.onError(frame);
+        return this.e2e.onFrame(frame) ? undefined : this.onError(frame);
       case 'bye':
         return this.onBye(String(frame.reason));
       default:
         return ignoreUnknown(frame);
     }
+  }
+
+  private sendPassword(): void {
+    if (this.options.password === undefined) {
+      this.say(`no password given, and no key of ${this.options.name}'s published on this server yet: set LITSXG_PASSWORD`);
+      return this.stop(ExitStatus.failed);
+    }
+    this.channel?.send({ op: 'auth', name: this.options.name, password: this.options.password });
   }
 
   private onWelcome(pending: number): void {
@@ -139,17 +171,20 @@ export class ClientSession {
     this.everReady = true;
     this.unansweredPing = false;
     this.pingTimer = setInterval(() => this.keepAlive(), this.options.pingEveryMs ?? 60_000);
+    this.e2e.welcomed(this.byKey);
     for (const command of this.held.splice(0)) this.handle(command);
   }
 
   private onMessage(frame: FrameOf<'msg'>): void {
     const id = String(frame.id);
-    // PROTOCOL "Messages": a redelivery of something already shown is acknowledged, not shown again.
-    if (!this.seen.has(id)) {
+    const message = { from: String(frame.from), body: String(frame.body), ts: Number(frame.ts) };
+    this.incoming = this.incoming.then(async () => {
+      // PROTOCOL "Messages": a redelivery of something already shown is acknowledged, not shown again.
+      // One that could not be opened for want of a connection is not acknowledged: it comes again.
+      if (!this.seen.has(id) && !(await this.e2e.receive(message))) return;
       this.remember(id);
-      this.options.print(incomingLine(Number(frame.ts), String(frame.from), String(frame.body)));
-    }
-    this.channel?.send({ op: 'ack', ids: [id] });
+      this.channel?.send({ op: 'ack', ids: [id] });
+    });
   }
 
   private onError(frame: FrameOf<'error'>): void {
@@ -158,6 +193,13 @@ export class ClientSession {
     const wait = typeof frame.retry_after_ms === 'number' ? `, retry in ${Math.ceil(frame.retry_after_ms / 1000)} s` : '';
     const refusal = ref === undefined ? undefined : this.outbox.refused(ref, `${code.replaceAll('_', ' ')}${wait}`);
     if (refusal !== undefined) return this.say(refusal);
+    if (!this.ready && code === 'auth_failed' && this.byKey) {
+      // Revoked, or the password changed: the password proves who this is, then the key is published again.
+      this.e2e.keyLoginRefused();
+      this.byKey = false;
+      this.say('the server refused this client\'s key; logging in with the password');
+      return this.sendPassword();
+    }
     if (!this.ready && code === 'auth_failed') {
       this.say('authentication failed: wrong name or password');
       return this.stop(ExitStatus.failed);
@@ -182,6 +224,7 @@ export class ClientSession {
     this.ready = false;
     this.channel = undefined;
     clearInterval(this.pingTimer);
+    this.e2e.connectionLost();
     for (const line of this.outbox.connectionLost()) this.say(line);
     if (this.stopping !== undefined) return this.end();
     this.retry(reason);

@@ -2,6 +2,8 @@ import { clearLine, createInterface, cursorTo } from 'node:readline';
 import { ExitStatus } from '../adapters/cli/exit-status.ts';
 import type { ServerAddress } from '../adapters/tor/connect-through.ts';
 import { visibleText } from '../domain/visible-text.ts';
+import { KeyStore } from './e2e/key-store.ts';
+import { KeyStoreError } from './e2e/key-store-error.ts';
 import { parseClientCommand } from './client-commands.ts';
 import { promptPassword } from './client-password-prompt.ts';
 import { ClientSession } from './client-session.ts';
@@ -11,6 +13,8 @@ export interface ClientOptions {
   readonly name: string;
   readonly server: ServerAddress;
   readonly proxy?: string;
+  /** The key store's directory (`--keys-dir`, or one per server and name under the config directory). */
+  readonly keysDir: string;
   /** From LITSXG_PASSWORD; when absent it is asked for (without echo on a terminal). */
   readonly password?: string;
   readonly input: NodeJS.ReadableStream;
@@ -22,16 +26,26 @@ export async function runClient(options: ClientOptions): Promise<number> {
   const { input, output } = options;
   const terminal = Boolean((output as { isTTY?: boolean }).isTTY) && Boolean((input as { isTTY?: boolean }).isTTY);
   const shownName = visibleText(options.name);
+  let keys: KeyStore;
+  try {
+    keys = KeyStore.open(options.keysDir);
+  } catch (error) {
+    if (!(error instanceof KeyStoreError)) throw error;
+    output.write(`${error.message}\n`);
+    return ExitStatus.failed;
+  }
+  // Once this identity is published the key logs in: no password is asked for (nor read from piped input).
+  const needsPassword = !keys.published;
   let password = options.password;
-  if (password === undefined && terminal) {
+  if (password === undefined && needsPassword && terminal) {
     password = await promptPassword(input, output, `password for ${shownName}: `);
     if (password === undefined) return ExitStatus.failed;
   }
   const rl = createInterface({ input, output, terminal, prompt: `${shownName}> ` });
   const lines = new InputLines(rl);
   // Not a terminal: the first line of input is the password, and only the password.
-  password ??= await lines.next();
-  if (password === undefined) {
+  if (needsPassword) password ??= await lines.next();
+  if (password === undefined && needsPassword) {
     output.write('no password given\n');
     rl.close();
     return ExitStatus.failed;
@@ -43,7 +57,7 @@ export async function runClient(options: ClientOptions): Promise<number> {
     output.write(`${text}\n`);
     rl.prompt(true);
   };
-  const session = new ClientSession({ name: options.name, password, server: options.server, print, ...(options.proxy ? { proxy: options.proxy } : {}) });
+  const session = new ClientSession({ name: options.name, password, keys, server: options.server, print, ...(options.proxy ? { proxy: options.proxy } : {}) });
   const run = session.run();
   lines.forEach(
     (line) => {

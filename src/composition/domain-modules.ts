@@ -1,19 +1,23 @@
 import type { ContainerModule } from 'inversify';
 import { Authenticator } from '../domain/authenticator.ts';
 import { OperatorAccounts } from '../domain/operator-accounts.ts';
+import { OperatorKeys } from '../domain/operator-keys.ts';
 import { Relay } from '../domain/relay.ts';
 import type { RelayConfig as RelayConfigShape } from '../domain/relay-config.ts';
 import { Router } from '../domain/router.ts';
 import { SessionOpener } from '../domain/session-opener.ts';
+import { Challenges } from '../ports/challenges.ts';
 import { Clock } from '../ports/clock.ts';
 import { ConnectionGateway } from '../ports/connection-gateway.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
+import { KeyDirectory } from '../ports/key-directory.ts';
 import { Logger } from '../ports/logger.ts';
 import { MessageBuffer } from '../ports/message-buffer.ts';
 import { PasswordHasher } from '../ports/password-hasher.ts';
 import { Presence } from '../ports/presence.ts';
 import { SenderBuckets } from '../ports/sender-buckets.ts';
 import { SessionStore } from '../ports/session-store.ts';
+import { SignatureVerifier } from '../ports/signature-verifier.ts';
 import { ThrottleStore } from '../ports/throttle-store.ts';
 import { RelayConfig } from './relay-config-token.ts';
 import { typedModule } from './typed-module.ts';
@@ -22,7 +26,10 @@ import { typedModule } from './typed-module.ts';
 export function accountsModule(): ContainerModule {
   return typedModule((bind) => {
     bind(OperatorAccounts)
-      .toResolvedValue((credentials: CredentialRepository, hasher: PasswordHasher) => new OperatorAccounts(credentials, hasher), [CredentialRepository, PasswordHasher])
+      .toResolvedValue(
+        (credentials: CredentialRepository, hasher: PasswordHasher, keys: KeyDirectory) => new OperatorAccounts(credentials, hasher, keys),
+        [CredentialRepository, PasswordHasher, KeyDirectory],
+      )
       .inSingletonScope();
     bind(Authenticator)
       .toResolvedValue(
@@ -55,15 +62,22 @@ export function relayModule(config: RelayConfigShape): ContainerModule {
         [Presence, MessageBuffer, ConnectionGateway, SessionStore, Router, Clock],
       )
       .inSingletonScope();
+    bind(OperatorKeys)
+      .toResolvedValue(
+        (directory: KeyDirectory, credentials: CredentialRepository, verifier: SignatureVerifier, challenges: Challenges, authenticator: Authenticator) =>
+          new OperatorKeys(directory, credentials, verifier, challenges, authenticator, config.serverId),
+        [KeyDirectory, CredentialRepository, SignatureVerifier, Challenges, Authenticator],
+      )
+      .inSingletonScope();
     bind(Relay)
       .toResolvedValue(
         (
           sessions: SessionStore, senders: SenderBuckets, gateway: ConnectionGateway, presence: Presence, router: Router,
-          opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, clock: Clock, logger: Logger,
+          opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, keys: OperatorKeys, clock: Clock, logger: Logger,
           relayConfig: RelayConfigShape,
         ) =>
-          new Relay({ sessions, senders, gateway, presence, router, opener, authenticator, accounts, clock, logger, config: relayConfig }),
-        [SessionStore, SenderBuckets, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, Clock, Logger, RelayConfig],
+          new Relay({ sessions, senders, gateway, presence, router, opener, authenticator, accounts, keys, clock, logger, config: relayConfig }),
+        [SessionStore, SenderBuckets, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, Clock, Logger, RelayConfig],
       )
       .inSingletonScope();
   });

@@ -2,9 +2,11 @@ import type { ContainerModule } from 'inversify';
 import { CredentialDatabase } from '../adapters/kysely/credential-database.ts';
 import { CredentialDialect } from '../adapters/kysely/credential-dialect.ts';
 import { KyselyCredentialRepository } from '../adapters/kysely/kysely-credential-repository.ts';
+import { KyselyKeyDirectory } from '../adapters/kysely/kysely-key-directory.ts';
 import { openPostgresCredentials } from '../adapters/postgres/open-postgres-credentials.ts';
 import { PostgresCredentialDialect } from '../adapters/postgres/postgres-credential-dialect.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
+import { KeyDirectory } from '../ports/key-directory.ts';
 import { typedModule } from './typed-module.ts';
 
 /** Credentials in PostgreSQL at `url` (`--credentials postgres://…`); resolve with `getAsync`. */
@@ -13,5 +15,6 @@ export function postgresModule(url: string): ContainerModule {
     bind(CredentialDatabase).toDynamicValue(() => openPostgresCredentials(url)).inSingletonScope();
     bind(CredentialDialect).to(PostgresCredentialDialect).inSingletonScope();
     bind(CredentialRepository).to(KyselyCredentialRepository).inSingletonScope();
+    bind(KeyDirectory).to(KyselyKeyDirectory).inSingletonScope();
   });
 }

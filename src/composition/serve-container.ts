@@ -3,6 +3,7 @@ import { Container } from 'inversify';
 import type { ContainerModule } from 'inversify';
 import type { ServeOptions } from '../adapters/cli/serve-options.ts';
 import { CREDENTIALS_FILE, ONION_KEY_FILE } from '../adapters/system/data-directory.ts';
+import { serverIdOf } from '../adapters/system/server-id-file.ts';
 import { DEFAULT_HIGH_WATER_CHARS } from '../adapters/tcp/transport-options.ts';
 import type { RelayConfig } from '../domain/relay-config.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -54,6 +55,7 @@ async function stateModules(options: ServeOptions): Promise<ContainerModule[]> {
 function relayConfig(options: ServeOptions): RelayConfig {
   return {
     registration: options.registration,
+    serverId: serverIdOf(options.dataDir),
     maxConnections: options.maxConnections,
     maxBodyBytes: options.maxBodyBytes,
     sendRatePerSecond: options.sendRate,

@@ -2,9 +2,11 @@ import type { ContainerModule } from 'inversify';
 import { CredentialDatabase } from '../adapters/kysely/credential-database.ts';
 import { CredentialDialect } from '../adapters/kysely/credential-dialect.ts';
 import { KyselyCredentialRepository } from '../adapters/kysely/kysely-credential-repository.ts';
+import { KyselyKeyDirectory } from '../adapters/kysely/kysely-key-directory.ts';
 import { openSqliteCredentials } from '../adapters/sqlite/open-sqlite-credentials.ts';
 import { SqliteCredentialDialect } from '../adapters/sqlite/sqlite-credential-dialect.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
+import { KeyDirectory } from '../ports/key-directory.ts';
 import { typedModule } from './typed-module.ts';
 
 /** Credentials in the SQLite file at `path` (`:memory:` for tests); resolve with `getAsync`. */
@@ -13,5 +15,6 @@ export function sqliteModule(path: string): ContainerModule {
     bind(CredentialDatabase).toDynamicValue(() => openSqliteCredentials(path)).inSingletonScope();
     bind(CredentialDialect).to(SqliteCredentialDialect).inSingletonScope();
     bind(CredentialRepository).to(KyselyCredentialRepository).inSingletonScope();
+    bind(KeyDirectory).to(KyselyKeyDirectory).inSingletonScope();
   });
 }

@@ -25,7 +25,21 @@ export class Authenticator {
   ) {}
 
   /** `stillWanted` turns false when the asking connection is gone: a queued hash is then skipped. */
-  async authenticate(name: OperatorName, password: string, stillWanted?: () => boolean): Promise<AuthOutcome> {
+  authenticate(name: OperatorName, password: string, stillWanted?: () => boolean): Promise<AuthOutcome> {
+    return this.attempt(name, async () => {
+      // PROTOCOL "Session" 4: an unknown name costs one hash too, so names cannot be probed by timing.
+      const stored = await this.credentials.findHash(name);
+      const matches = await this.hasher.verify(password, stored, stillWanted);
+      return matches === 'busy' ? matches : matches && stored !== undefined;
+    });
+  }
+
+  /**
+   * One authentication attempt on `name`, whatever proves it (a password, a key login's
+   * signature), under the same throttle: `check` says whether it succeeded, or `busy` when it
+   * could not tell, which counts as no attempt at all.
+   */
+  async attempt(name: OperatorName, check: () => Promise<boolean | 'busy'>): Promise<AuthOutcome> {
     const started = this.clock.now();
     // The attempt counts as a failure until proven otherwise, so guesses made in parallel from
     // many connections queue behind it instead of all being verified at once.
@@ -37,15 +51,13 @@ export class Authenticator {
     const previous = attempt.previous;
     const failures = (previous?.failures ?? 0) + 1;
     try {
-      // PROTOCOL "Session" 4: an unknown name costs one hash too, so names cannot be probed by timing.
-      const stored = await this.credentials.findHash(name);
-      const matches = await this.hasher.verify(password, stored, stillWanted);
+      const matches = await check();
       if (matches === 'busy') {
         // Not an attempt at all: the name's record goes back to what it was.
         await this.restore(name, previous, started);
         return { ok: false, code: 'rate_limited', retryAfterMs: HASHING_BUSY_RETRY_MS };
       }
-      if (matches && stored !== undefined) {
+      if (matches) {
         await this.throttle.delete(name);
         return { ok: true };
       }

@@ -1,5 +1,6 @@
 import type { InboundFrame, InboundOp } from './frames.ts';
 import { withRef } from './frames.ts';
+import { isPublicKey, isSignature } from './identity-keys.ts';
 import { isOperatorName, isPassword } from './names.ts';
 import { codePointLength } from './text.ts';
 
@@ -58,6 +59,11 @@ function ackIds({ id, ids }: Fields): string[] | undefined {
 const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
   ['auth', credentials('auth')],
   ['register', credentials('register')],
+  ['auth_key', ({ name, signature }, ref) =>
+    isOperatorName(name) && isSignature(signature) ? withRef<InboundFrame>({ op: 'auth_key', name, signature }, ref) : undefined],
+  ['publish_key', ({ agreement, signing }, ref) =>
+    isPublicKey(agreement) && isPublicKey(signing) ? withRef<InboundFrame>({ op: 'publish_key', agreement, signing }, ref) : undefined],
+  ['fetch_key', ({ name }, ref) => isOperatorName(name) ? withRef<InboundFrame>({ op: 'fetch_key', name }, ref) : undefined],
   ['send', ({ to, body }, ref) =>
     isOperatorName(to) && typeof body === 'string' && body.length > 0 ? withRef<InboundFrame>({ op: 'send', to, body }, ref) : undefined],
   ['ack', (fields, ref) => {
@@ -70,4 +76,4 @@ const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
 ]);
 
 /** PROTOCOL "Session" 5: what an unauthenticated connection may say. */
-export const PRE_AUTH_OPS: ReadonlySet<InboundOp> = new Set<InboundOp>(['auth', 'register', 'ping', 'quit']);
+export const PRE_AUTH_OPS: ReadonlySet<InboundOp> = new Set<InboundOp>(['auth', 'register', 'auth_key', 'ping', 'quit']);

@@ -5,6 +5,9 @@ import { ERROR_MESSAGES } from './errors.ts';
 export type InboundFrame =
   | { op: 'auth'; name: string; password: string; ref?: string }
   | { op: 'register'; name: string; password: string; ref?: string }
+  | { op: 'auth_key'; name: string; signature: string; ref?: string }
+  | { op: 'publish_key'; agreement: string; signing: string; ref?: string }
+  | { op: 'fetch_key'; name: string; ref?: string }
   | { op: 'send'; to: string; body: string; ref?: string }
   | { op: 'ack'; ids: string[]; ref?: string }
   | { op: 'who'; ref?: string }
@@ -14,13 +17,15 @@ export type InboundFrame =
 export type InboundOp = InboundFrame['op'];
 
 export type OutboundFrame =
-  | { op: 'hello'; server: 'litsxg'; protocol: 1; registration: 'open' | 'closed' }
+  | { op: 'hello'; server: 'litsxg'; protocol: 1; registration: 'open' | 'closed'; features: ['keys']; server_id: string; challenge: string }
   | { op: 'welcome'; name: string; pending: number }
   | { op: 'sent'; ref?: string; id: string; status: 'delivered' | 'queued' }
   | { op: 'msg'; id: string; from: string; body: string; ts: number; redelivered?: true }
   | { op: 'receipt'; id: string; to: string }
   | { op: 'online'; names: string[] }
   | { op: 'pong'; ref?: string }
+  | { op: 'key_published'; ref?: string }
+  | { op: 'key'; name: string; agreement: string; signing: string; ref?: string }
   | { op: 'bye'; reason: 'replaced' | 'quit' | 'shutdown' }
   | ErrorFrame;
 

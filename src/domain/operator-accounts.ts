@@ -1,4 +1,5 @@
 import type { CredentialRepository } from '../ports/credential-repository.ts';
+import type { KeyDirectory } from '../ports/key-directory.ts';
 import type { PasswordHasher } from '../ports/password-hasher.ts';
 import type { OperatorName } from './names.ts';
 import { isOperatorName, isPassword } from './names.ts';
@@ -7,14 +8,18 @@ import { codePointLength } from './text.ts';
 /** Why a name or password is refused before the database is asked. */
 type Unacceptable = 'invalid_name' | 'invalid_password' | 'weak_password';
 export type AddOutcome = { ok: true } | { ok: false; code: Unacceptable | 'name_taken' };
-export type AccountOutcome = AddOutcome | { ok: false; code: 'no_such_operator' };
+export type AccountOutcome = AddOutcome | { ok: false; code: 'no_such_operator' | 'no_key' };
 
 /** PROTOCOL "Names and passwords": a password set by anyone has at least 10 code points. */
 export const MIN_PASSWORD_CHARS = 10;
 
 /** Creating, re-keying and removing operators: shared by `register` and the `operator` command. */
 export class OperatorAccounts {
-  constructor(private readonly credentials: CredentialRepository, private readonly hasher: PasswordHasher) {}
+  constructor(
+    private readonly credentials: CredentialRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly keys: KeyDirectory,
+  ) {}
 
   async add(name: string, password: string): Promise<AddOutcome> {
     const refused = this.check(name, password);
@@ -29,12 +34,23 @@ export class OperatorAccounts {
     if (refused !== undefined) return refused;
     if (!(await this.credentials.exists(name))) return { ok: false, code: 'no_such_operator' };
     const changed = await this.credentials.changeHash(name, await this.hasher.hash(password));
-    return changed ? { ok: true } : { ok: false, code: 'no_such_operator' };
+    if (!changed) return { ok: false, code: 'no_such_operator' };
+    // Whoever knew the old password may have published a key: a new password starts over with keys too.
+    await this.keys.revoke(name);
+    return { ok: true };
   }
 
   async remove(name: string): Promise<AccountOutcome> {
     if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
+    await this.keys.revoke(name);
     return (await this.credentials.remove(name)) ? { ok: true } : { ok: false, code: 'no_such_operator' };
+  }
+
+  /** A lost device: its key no longer logs in, and the next login by password publishes anew. */
+  async revokeKey(name: string): Promise<AccountOutcome> {
+    if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
+    if (await this.keys.revoke(name)) return { ok: true };
+    return { ok: false, code: (await this.credentials.exists(name)) ? 'no_key' : 'no_such_operator' };
   }
 
   list(): Promise<OperatorName[]> {

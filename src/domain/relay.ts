@@ -13,6 +13,7 @@ import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
 import type { InboundFrame, OutboundFrame } from './frames.ts';
 import { errorFrame, withRef } from './frames.ts';
 import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
+import type { OperatorKeys } from './operator-keys.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { RouteOutcome, Router } from './router.ts';
 import type { ConnectionId, Session } from './session.ts';
@@ -43,6 +44,7 @@ export interface RelayDependencies {
   readonly opener: SessionOpener;
   readonly authenticator: Authenticator;
   readonly accounts: OperatorAccounts;
+  readonly keys: OperatorKeys;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly config: RelayConfig;
@@ -63,9 +65,13 @@ export class Relay {
       this.fail(connection, 'server_busy');
       return;
     }
-    sessions.open(connection);
+    const session = sessions.open(connection);
+    session.challenge = this.deps.keys.challenge();
     logger.log('debug', 'connection_opened', { conn: connection });
-    gateway.send(connection, { op: 'hello', server: 'litsxg', protocol: 1, registration: config.registration });
+    gateway.send(connection, {
+      op: 'hello', server: 'litsxg', protocol: 1, registration: config.registration,
+      features: ['keys'], server_id: config.serverId, challenge: session.challenge,
+    });
   }
 
   /** Handles the frame at once, without a promise, whenever the ports answer at once. */
@@ -163,7 +169,12 @@ export class Relay {
     switch (frame.op) {
       case 'auth':
       case 'register':
+      case 'auth_key':
         return this.authenticate(session, frame);
+      case 'publish_key':
+        return this.publishKey(session, frame);
+      case 'fetch_key':
+        return this.fetchKey(session, frame);
       case 'send':
         return this.sendWithinRate(session, frame);
       case 'ack':
@@ -207,9 +218,24 @@ export class Relay {
     this.deps.gateway.send(session.id, { op: 'online', names: await this.deps.presence.online() });
   }
 
-  /** PROTOCOL "Session" 2–4. */
-  private async authenticate(session: Session, frame: InboundFrame & { op: 'auth' | 'register' }): Promise<void> {
-    const { authenticator, accounts, opener, config, logger } = this.deps;
+  /** docs/protocol.md "Keys": the public identity is the session's own operator's. */
+  private async publishKey(session: Session, frame: InboundFrame & { op: 'publish_key' }): Promise<void> {
+    const published = await this.deps.keys.publish(session.name!, { agreement: frame.agreement, signing: frame.signing });
+    if (!published) return this.reply(session, 'no_such_recipient', frame.ref);
+    this.deps.logger.log('info', 'key_published', { conn: session.id, name: session.name });
+    this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'key_published' }, frame.ref));
+  }
+
+  private async fetchKey(session: Session, frame: InboundFrame & { op: 'fetch_key' }): Promise<void> {
+    const outcome = await this.deps.keys.fetch(frame.name);
+    if (!outcome.ok) return this.reply(session, outcome.code, frame.ref);
+    const { agreement, signing } = outcome.identity;
+    this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'key', name: frame.name, agreement, signing }, frame.ref));
+  }
+
+  /** PROTOCOL "Session" 2–4; docs/protocol.md "Login by key". */
+  private async authenticate(session: Session, frame: InboundFrame & { op: 'auth' | 'register' | 'auth_key' }): Promise<void> {
+    const { authenticator, accounts, keys, opener, config, logger } = this.deps;
     if (session.name !== undefined) return this.reply(session, 'already_authenticated', frame.ref);
     if (frame.op === 'register') {
       if (config.registration !== 'open') return this.reply(session, 'registration_closed', frame.ref);
@@ -217,7 +243,9 @@ export class Relay {
       if (!added.ok) return this.reply(session, REGISTER_REFUSALS[added.code], frame.ref);
       logger.log('info', 'operator_registered', { conn: session.id, name: frame.name });
     } else {
-      const outcome = await authenticator.authenticate(frame.name, frame.password, () => !session.closing);
+      const outcome = frame.op === 'auth'
+        ? await authenticator.authenticate(frame.name, frame.password, () => !session.closing)
+        : await keys.login(frame.name, session.challenge, frame.signature);
       if (!outcome.ok && outcome.code === 'rate_limited') {
         return this.reply(session, 'rate_limited', frame.ref, outcome.retryAfterMs);
       }

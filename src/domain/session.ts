@@ -17,6 +17,8 @@ export interface Session {
   pushAgain: boolean;
   authFailures: number;
   protocolErrors: number;
+  /** Sent in `hello`: what a key login on this connection signs. */
+  challenge: string;
   /** Closed by the core (replaced, quit, fatal error): frames still arriving are ignored. */
   closing: boolean;
 }
@@ -24,7 +26,7 @@ export interface Session {
 export function newSession(id: ConnectionId): Session {
   return {
     id, name: undefined, ready: false, pushedThrough: 0, pushing: false, pushAgain: false,
-    authFailures: 0, protocolErrors: 0, closing: false,
+    authFailures: 0, protocolErrors: 0, challenge: '', closing: false,
   };
 }
 

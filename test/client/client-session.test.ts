@@ -4,7 +4,14 @@ import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { join } from 'node:path';
 import { runClient } from '../../src/client/client.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+const KEY_STORES = tempDir();
+let stores = 0;
+/** A fresh key store for each client. */
+const keysDir = () => join(KEY_STORES.path, String(++stores));
 
 /** A scripted relay: what the client sent, per connection, and a way to answer. */
 class ScriptedRelay {
@@ -56,7 +63,7 @@ test('shows a redelivered message once, acknowledges every delivery, and reconne
   let screen = '';
   output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
   const first = relay.nextConnection();
-  const status = runClient({ name: 'bob', server: { host: '127.0.0.1', port }, password: 'secret password', input, output });
+  const status = runClient({ name: 'bob', keysDir: keysDir(), server: { host: '127.0.0.1', port }, password: 'secret password', input, output });
 
   const one = await first;
   send(one, { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed' });
@@ -67,7 +74,7 @@ test('shows a redelivered message once, acknowledges every delivery, and reconne
   send(one, { op: 'msg', id: 'm-2', from: 'alice', body: 'second\u001b[2J', ts: Date.UTC(2026, 0, 1, 12, 0, 1) });
   await until(() => relay.received[0]?.filter((f) => f.op === 'ack').length === 2, 'two acks');
   assert.match(screen, '2 messages waiting');
-  assert.match(screen, 'alice: second^[[2J', 'an escape sequence from a sender is shown, not obeyed');
+  assert.match(screen, 'alice (unencrypted): second^[[2J', 'an escape sequence from a sender is shown, not obeyed; a plain body is marked');
 
   const second = relay.nextConnection();
   one.destroy();
@@ -82,8 +89,10 @@ test('shows a redelivered message once, acknowledges every delivery, and reconne
 
   input.end('@alice thanks\n');
   await until(() => relay.received[1]?.some((f) => f.op === 'quit') ?? false, 'quit');
-  assert.equal(relay.received[1]?.find((f) => f.op === 'send'), { op: 'send', to: 'alice', body: 'thanks', ref: 'c-1' });
-  send(two, { op: 'sent', ref: 'c-1', id: 'm-4', status: 'queued' });
+  assert.equal(relay.received[1]?.find((f) => f.op === 'fetch_key'), { op: 'fetch_key', name: 'alice', ref: 'k-1' });
+  send(two, { op: 'error', code: 'no_key', message: 'that operator has published no key', ref: 'k-1' });
+  await until(() => screen.includes('#1 to alice: not sent'), 'the refusal');
+  assert.is(relay.received[1]?.find((f) => f.op === 'send'), undefined, 'nothing goes out in clear to an operator without a key');
   send(two, { op: 'bye', reason: 'quit' });
   two.end();
   assert.is(await status, 0);
@@ -93,7 +102,7 @@ test('shows a redelivered message once, acknowledges every delivery, and reconne
   assert.is(screen.match(/alice: third/g)?.length, 1);
   assert.match(screen, /connection lost \(.*\); reconnecting in/);
   assert.match(screen, 'reconnected to 127.0.0.1');
-  assert.match(screen, '#1 to alice: queued');
+  assert.match(screen, '#1 to alice: not sent (alice has no key yet');
   assert.not.match(screen, 'secret password');
   await relay.close();
 });
@@ -107,7 +116,7 @@ for (const password of ['@bob my secret password', 'my secret password, no at si
     let screen = '';
     output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
     const connection = relay.nextConnection();
-    const status = runClient({ name: 'pat', server: { host: '127.0.0.1', port }, input, output });
+    const status = runClient({ name: 'pat', keysDir: keysDir(), server: { host: '127.0.0.1', port }, input, output });
     // In one chunk, as from `printf '…\n/who\n' | bin/litsxg client pat`, after the client asked for it.
     await new Promise((resolve) => setTimeout(resolve, 50));
     input.end(`${password}\n/who\n`);
@@ -137,7 +146,7 @@ test('a host name that does not resolve ends the client at once with status 8, t
     const output = new PassThrough();
     let screen = '';
     output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
-    const status = runClient({ name: 'bob', server: { host: 'nowhere.invalid', port: 7770 }, password: 'secret password', input, output });
+    const status = runClient({ name: 'bob', keysDir: keysDir(), server: { host: 'nowhere.invalid', port: 7770 }, password: 'secret password', input, output });
     input.write('@alice typed while connecting\n');
     assert.is(await status, 8, screen);
     assert.match(screen, 'sending to alice once connected');
@@ -157,7 +166,7 @@ test('what the server and other people send is shown, never obeyed: controls, ta
   let screen = '';
   output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
   const connection = relay.nextConnection();
-  const status = runClient({ name: 'bob', server: { host: '127.0.0.1', port }, password: 'secret password', input, output });
+  const status = runClient({ name: 'bob', keysDir: keysDir(), server: { host: '127.0.0.1', port }, password: 'secret password', input, output });
   const socket = await connection;
   send(socket, { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed' });
   send(socket, { op: 'welcome', name: 'bob', pending: 1 });
@@ -165,7 +174,7 @@ test('what the server and other people send is shown, never obeyed: controls, ta
   send(socket, { op: 'online', names: ['bob', 'e\u202ee'] });
   send(socket, { op: 'error', code: 'internal', message: 'oops\u202e\u001b[2J' });
   await until(() => screen.includes('oops'), 'the error line');
-  assert.match(screen, 'al<U+202E>ice: pay^I<U+202E>eno<U+202C> <U+2066>x<U+2069><U+200F>y<U+061C><U+200B><U+009B>2J\n    line two<U+2028>three');
+  assert.match(screen, 'al<U+202E>ice (unencrypted): pay^I<U+202E>eno<U+202C> <U+2066>x<U+2069><U+200F>y<U+061C><U+200B><U+009B>2J\n    line two<U+2028>three');
   assert.match(screen, 'online: bob, e<U+202E>e');
   assert.match(screen, 'server: internal (oops<U+202E>^[[2J)');
   assert.not.match(screen, /[\t\u202e\u202c\u2066\u2069\u200f\u061c\u200b\u009b\u2028\u001b]/);
@@ -175,4 +184,5 @@ test('what the server and other people send is shown, never obeyed: controls, ta
   await relay.close();
 });
 
+test.after(() => KEY_STORES.remove());
 test.run();

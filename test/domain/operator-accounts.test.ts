@@ -1,11 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
-import { InMemoryCredentialRepository, PlainPasswordHasher } from '../support/fakes.ts';
+import { InMemoryCredentialRepository, InMemoryKeyDirectory, PlainPasswordHasher } from '../support/fakes.ts';
 
 function accounts() {
   const credentials = new InMemoryCredentialRepository();
-  return { credentials, accounts: new OperatorAccounts(credentials, new PlainPasswordHasher()) };
+  const keys = new InMemoryKeyDirectory(credentials);
+  return { credentials, keys, accounts: new OperatorAccounts(credentials, new PlainPasswordHasher(), keys) };
 }
 
 test('add stores a hash, never the password, and refuses a taken name', async () => {
@@ -36,6 +37,24 @@ test('changePassword and remove need an existing operator', async () => {
   assert.equal(await a.list(), ['bob']);
   assert.equal(await a.remove('bob'), { ok: true });
   assert.equal(await a.list(), []);
+});
+
+const IDENTITY = { agreement: `${'A'.repeat(43)}=`, signing: `${'B'.repeat(43)}=` };
+
+test('a new password, a removal and revoke-key each take the published key away', async () => {
+  const { keys, accounts: a } = accounts();
+  await a.add('bob', 'old password!');
+  await keys.publish('bob', IDENTITY);
+  assert.equal(await a.changePassword('bob', 'new password!'), { ok: true });
+  assert.is(await keys.find('bob'), undefined, 'passwd revokes');
+  await keys.publish('bob', IDENTITY);
+  assert.equal(await a.revokeKey('bob'), { ok: true });
+  assert.is(await keys.find('bob'), undefined);
+  assert.equal(await a.revokeKey('bob'), { ok: false, code: 'no_key' });
+  assert.equal(await a.revokeKey('nobody'), { ok: false, code: 'no_such_operator' });
+  await keys.publish('bob', IDENTITY);
+  assert.equal(await a.remove('bob'), { ok: true });
+  assert.is(await keys.find('bob'), undefined, 'remove revokes');
 });
 
 test.run();

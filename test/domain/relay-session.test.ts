@@ -8,11 +8,14 @@ import { PASSWORD } from '../support/seed-operators.ts';
 function sessionSuite(mode: PortMode): void {
   const test = suite(`relay sessions, ports answering ${mode === 'sync' ? 'at once' : 'later'}`);
 
-  test('a connection is greeted with hello saying whether registration is open', () => {
+  test('a connection is greeted with hello saying whether registration is open, with the keys feature and a fresh challenge', () => {
     const closed = inProcessRelay({ mode });
-    assert.equal(closed.last(closed.open()), { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed' });
+    const { challenge, ...rest } = closed.last(closed.open()) as Record<string, unknown>;
+    assert.equal(rest, { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed', features: ['keys'], server_id: 'test-server' });
+    assert.match(String(challenge), /^[A-Za-z0-9+/]{32}$/);
+    assert.is.not((closed.last(closed.open()) as Record<string, unknown>).challenge, challenge, 'fresh per connection');
     const open = inProcessRelay({ mode, config: { registration: 'open' } });
-    assert.equal(open.last(open.open()), { op: 'hello', server: 'litsxg', protocol: 1, registration: 'open' });
+    assert.is((open.last(open.open()) as Record<string, unknown>).registration, 'open');
   });
 
   test('past the connection limit a connection gets server_busy instead of hello, and is closed', () => {

@@ -71,7 +71,7 @@ test('serve: LITSXG_ variables apply, a flag wins over them, and the first log l
   assert.is(first.port, server.port);
   assert.ok(server.port > 0 && server.port !== (blocker.address() as { port: number }).port, '--port 0 beat LITSXG_PORT');
   const client = await ProtocolClient.connect(server.port);
-  assert.equal(await client.next(), { op: 'hello', server: 'litsxg', protocol: 1, registration: 'open' }, 'LITSXG_REGISTRATION=open');
+  assert.is((await client.next()).registration, 'open', 'LITSXG_REGISTRATION=open');
   client.close();
   assert.ok(server.logs.every((entry) => typeof entry.event === 'string'), 'every line is JSON with an event');
 });

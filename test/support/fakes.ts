@@ -1,9 +1,11 @@
 import type { ConnectionId } from '../../src/domain/session.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
+import type { PublicIdentity } from '../../src/domain/identity-keys.ts';
 import type { OperatorName } from '../../src/domain/names.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import type { ConnectionGateway } from '../../src/ports/connection-gateway.ts';
 import type { CredentialRepository } from '../../src/ports/credential-repository.ts';
+import type { KeyDirectory } from '../../src/ports/key-directory.ts';
 import type { LogFields, LogLevel, Logger } from '../../src/ports/logger.ts';
 import type { PasswordHasher } from '../../src/ports/password-hasher.ts';
 
@@ -108,5 +110,22 @@ export class RecordingLogger implements Logger {
   readonly entries: { level: LogLevel; event: string; fields: LogFields }[] = [];
   log(level: LogLevel, event: string, fields: LogFields = {}): void {
     this.entries.push({ level, event, fields });
+  }
+}
+
+/** Public identities in a Map, only for operators `credentials` knows. */
+export class InMemoryKeyDirectory implements KeyDirectory {
+  readonly identities = new Map<OperatorName, PublicIdentity>();
+  constructor(private readonly credentials: CredentialRepository) {}
+  async publish(name: OperatorName, identity: PublicIdentity) {
+    if (!(await this.credentials.exists(name))) return false;
+    this.identities.set(name, identity);
+    return true;
+  }
+  async find(name: OperatorName) {
+    return this.identities.get(name);
+  }
+  async revoke(name: OperatorName) {
+    return this.identities.delete(name);
   }
 }

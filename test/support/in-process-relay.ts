@@ -3,9 +3,12 @@ import { InMemoryPresence } from '../../src/adapters/memory/in-memory-presence.t
 import { InMemorySenderBuckets } from '../../src/adapters/memory/in-memory-sender-buckets.ts';
 import { InMemorySessionStore } from '../../src/adapters/memory/in-memory-session-store.ts';
 import { InMemoryThrottleStore } from '../../src/adapters/memory/in-memory-throttle-store.ts';
+import { NodeEd25519Verifier } from '../../src/adapters/crypto/node-ed25519-verifier.ts';
+import { RandomChallenges } from '../../src/adapters/system/random-challenges.ts';
 import { Authenticator } from '../../src/domain/authenticator.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
+import { OperatorKeys } from '../../src/domain/operator-keys.ts';
 import { Relay } from '../../src/domain/relay.ts';
 import type { RelayConfig } from '../../src/domain/relay-config.ts';
 import { Router } from '../../src/domain/router.ts';
@@ -13,11 +16,12 @@ import { SessionOpener } from '../../src/domain/session-opener.ts';
 import type { CredentialRepository } from '../../src/ports/credential-repository.ts';
 import type { MessageBuffer } from '../../src/ports/message-buffer.ts';
 import type { Presence } from '../../src/ports/presence.ts';
-import { InMemoryCredentialRepository, ManualClock, PlainPasswordHasher, RecordingGateway, RecordingLogger } from './fakes.ts';
+import { InMemoryCredentialRepository, InMemoryKeyDirectory, ManualClock, PlainPasswordHasher, RecordingGateway, RecordingLogger } from './fakes.ts';
 import { PASSWORD } from './seed-operators.ts';
 
 export const TEST_CONFIG: RelayConfig = {
   registration: 'closed',
+  serverId: 'test-server',
   maxConnections: 100,
   maxBodyBytes: 16384,
   sendRatePerSecond: 0,
@@ -64,16 +68,18 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const sessions = new InMemorySessionStore();
   const presence: Presence = inMode(new InMemoryPresence());
   const buffer: MessageBuffer = inMode(overrides.buffer ?? new InMemoryMessageBuffer());
-  const accounts = new OperatorAccounts(credentials, hasher);
+  const directory = new InMemoryKeyDirectory(credentials);
+  const accounts = new OperatorAccounts(credentials, hasher, directory);
   const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
+  const keys = new OperatorKeys(directory, credentials, new NodeEd25519Verifier(), new RandomChallenges(), authenticator, config.serverId);
   const router = new Router(buffer, presence, gateway, sessions, credentials, clock, logger, config);
   const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock);
   const relay = new Relay({
-    sessions, senders: new InMemorySenderBuckets(), gateway, presence, router, opener, authenticator, accounts, clock, logger, config,
+    sessions, senders: new InMemorySenderBuckets(), gateway, presence, router, opener, authenticator, accounts, keys, clock, logger, config,
   });
   let next = 0;
   const harness = {
-    relay, router, gateway, credentials, hasher, logger, sessions, presence, buffer, accounts, clock, config,
+    relay, router, gateway, credentials, directory, hasher, logger, sessions, presence, buffer, accounts, clock, config,
     /** Adds operators with PASSWORD. */
     async addOperators(...names: string[]) {
       for (const name of names) await accounts.add(name, PASSWORD);

@@ -7,6 +7,7 @@ import { CREDENTIALS_FILE, prepareDataDirectory } from '../../src/adapters/syste
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
 import type { CredentialRepository } from '../../src/ports/credential-repository.ts';
+import { InMemoryKeyDirectory } from './fakes.ts';
 
 /** Cheap scrypt for tests: stored hashes carry their parameters, so the server verifies these fast. */
 export const FAST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
@@ -19,7 +20,8 @@ export async function seedOperators(dataDir: string, names: readonly string[], p
 
 /** Adds operators through the server's own accounts and hasher, then closes `repository`. */
 export async function addOperators(repository: CredentialRepository, names: readonly string[], password = PASSWORD): Promise<void> {
-  const accounts = new OperatorAccounts(repository, new ScryptPasswordHasher(FAST_SCRYPT));
+  // Only `add` is used: no key is touched.
+  const accounts = new OperatorAccounts(repository, new ScryptPasswordHasher(FAST_SCRYPT), new InMemoryKeyDirectory(repository));
   try {
     for (const name of names) {
       const outcome = await accounts.add(name, password);

@@ -17,6 +17,7 @@ export class TmuxTerminal {
     private readonly config: string,
     private readonly socketPath: string,
     private readonly statusFile: string,
+    private readonly home: string,
   ) {}
 
   static async start(command: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<TmuxTerminal> {
@@ -24,7 +25,9 @@ export class TmuxTerminal {
     const config = join(tmpdir(), `${socket}.conf`);
     // The pane stays after the program exits, so its exit status can be read.
     writeFileSync(config, 'set -g remain-on-exit on\nset -g history-limit 5000\n');
-    const environment = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+    // Key stores and anything else the program keeps per user go to a directory of this terminal's own.
+    const home = join(tmpdir(), `${socket}.config`);
+    const environment = Object.entries({ XDG_CONFIG_HOME: home, ...env }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
     // tmux 3.3 does not always record a dead pane's status: the wrapper writes it to a file.
     const statusFile = join(tmpdir(), `${socket}.status`);
     const wrapped = ['sh', '-c', '"$@"; echo $? > "$STATUS_FILE.tmp" && mv "$STATUS_FILE.tmp" "$STATUS_FILE"', 'sh', ...command];
@@ -32,7 +35,7 @@ export class TmuxTerminal {
       env: { ...process.env, TERM: 'xterm-256color' },
     });
     const { stdout } = await run('tmux', ['-L', socket, 'display-message', '-p', '#{socket_path}']);
-    return new TmuxTerminal(socket, config, stdout.trim(), statusFile);
+    return new TmuxTerminal(socket, config, stdout.trim(), statusFile, home);
   }
 
   async type(text: string): Promise<void> {
@@ -80,6 +83,7 @@ export class TmuxTerminal {
     rmSync(this.config, { force: true });
     rmSync(this.statusFile, { force: true });
     rmSync(this.socketPath, { force: true });
+    rmSync(this.home, { recursive: true, force: true });
   }
 
   private async tmux(...args: string[]): Promise<string> {

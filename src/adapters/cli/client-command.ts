@@ -1,12 +1,15 @@
+import { defaultKeysDir } from '../../client/e2e/default-keys-dir.ts';
 import { runClient } from '../../client/client.ts';
 import { isOnion } from '../tor/connect-through.ts';
-import { parseOptions } from './option-parser.ts';
+import { parseOptions, textOption } from './option-parser.ts';
 import { PROXY_OPTION, SERVER_OPTION } from './remote-options.ts';
 import { usageError } from './usage-error.ts';
 
-/** `client NAME [--server HOST:PORT] [--proxy socks5://HOST:PORT]`, the password from LITSXG_PASSWORD or a prompt. */
+const KEYS_DIR_OPTION = textOption('keys-dir', undefined, 'a directory');
+
+/** `client NAME [--server HOST:PORT] [--proxy socks5://HOST:PORT] [--keys-dir DIR]`, the password from LITSXG_PASSWORD or a prompt. */
 export async function runClientCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const parsed = parseOptions(argv, env, [SERVER_OPTION, PROXY_OPTION]);
+  const parsed = parseOptions(argv, env, [SERVER_OPTION, PROXY_OPTION, KEYS_DIR_OPTION]);
   if (!parsed.ok) return usageError(parsed.error);
   const [name, ...extra] = parsed.positionals;
   if (name === undefined) return usageError('client needs the NAME to log in as');
@@ -18,6 +21,7 @@ export async function runClientCommand(argv: readonly string[], env: Readonly<Re
   return runClient({
     name,
     server,
+    keysDir: (parsed.values.get('keys-dir') as string | undefined) ?? defaultKeysDir(server, name, env),
     proxy,
     password: env.LITSXG_PASSWORD,
     input: process.stdin,

@@ -14,9 +14,10 @@ const REASONS: Readonly<Record<Exclude<AccountOutcome, { ok: true }>['code'], (n
   weak_password: () => 'weak password: use at least 10 characters',
   name_taken: (name) => `operator ${name} already exists`,
   no_such_operator: (name) => `no operator named ${name}`,
+  no_key: (name) => `${name} has no published key`,
 };
 
-/** `operator add|passwd|remove|list`: exit 0 on success, 1 with a one-line reason, 2 on bad usage. */
+/** `operator add|passwd|remove|revoke-key|list`: exit 0 on success, 1 with a one-line reason, 2 on bad usage. */
 export async function runOperatorCommand(args: readonly string[], accounts: OperatorAccounts, io: OperatorIo): Promise<number> {
   const [action, name, ...extra] = args;
   // What the operator typed is quoted back: shown, never obeyed by the terminal.
@@ -30,7 +31,9 @@ export async function runOperatorCommand(args: readonly string[], accounts: Oper
     for (const operator of await accounts.list()) io.stdout.write(`${operator}\n`);
     return 0;
   }
-  if (action !== 'add' && action !== 'passwd' && action !== 'remove') return usage('expected add NAME, passwd NAME, remove NAME or list');
+  if (action !== 'add' && action !== 'passwd' && action !== 'remove' && action !== 'revoke-key') {
+    return usage('expected add NAME, passwd NAME, remove NAME, revoke-key NAME or list');
+  }
   if (name === undefined) return usage(`${action} needs a NAME`);
   if (extra.length > 0) return usage(`unexpected argument ${JSON.stringify(extra[0])}`);
   let outcome: AccountOutcome;
@@ -44,15 +47,16 @@ export async function runOperatorCommand(args: readonly string[], accounts: Oper
     say(REASONS[outcome.code](name));
     return 1;
   }
-  const done = { add: 'added', passwd: 'password changed for', remove: 'removed' }[action];
+  const done = { add: 'added', passwd: 'password changed for', remove: 'removed', 'revoke-key': 'key revoked for' }[action];
   io.stdout.write(`${done} ${name}\n`);
   return 0;
 }
 
-async function apply(action: 'add' | 'passwd' | 'remove', name: string, accounts: OperatorAccounts, io: OperatorIo): Promise<AccountOutcome> {
+async function apply(action: 'add' | 'passwd' | 'remove' | 'revoke-key', name: string, accounts: OperatorAccounts, io: OperatorIo): Promise<AccountOutcome> {
   // A bad name is refused before the password is asked for.
   if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
   if (action === 'remove') return accounts.remove(name);
+  if (action === 'revoke-key') return accounts.revokeKey(name);
   const password = await io.readPassword(true);
   return action === 'add' ? accounts.add(name, password) : accounts.changePassword(name, password);
 }

@@ -6,6 +6,14 @@ export interface OperatorsTable {
   updated_at: number;
 }
 
+export interface OperatorIdentityKeysTable {
+  name: string;
+  agreement_key: string;
+  signing_key: string;
+  published_at: number;
+}
+
 export interface CredentialSchema {
   operators: OperatorsTable;
+  operator_identity_keys: OperatorIdentityKeysTable;
 }

@@ -1,0 +1,197 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import type { InboundFrame, OutboundFrame } from '../../domain/frames.ts';
+import type { PublicIdentity } from '../../domain/identity-keys.ts';
+import { keyLoginMessage } from '../../domain/identity-keys.ts';
+import { fromBase64, toBase64 } from './base64.ts';
+import { ENVELOPE_PREFIX, MAX_TEXT_BYTES, open, seal } from './envelope.ts';
+import type { KeyAnswer } from './key-requests.ts';
+import { KeyRequests } from './key-requests.ts';
+import type { KeyStore } from './key-store.ts';
+import { safetyNumber } from './safety-number.ts';
+
+/** What the end-to-end layer needs of the session it serves. */
+export interface E2eLink {
+  /** Sends on the current connection, if any. */
+  send(frame: InboundFrame): void;
+  say(text: string): void;
+  /** Shows a message that arrived: `from` as it should be labelled. */
+  show(ts: number, from: string, text: string): void;
+  /** One of ours (by `ref`) will not be sent: the reason, for the person. */
+  refuse(ref: string, reason: string): void;
+}
+
+interface Incoming {
+  readonly from: string;
+  readonly body: string;
+  readonly ts: number;
+}
+
+interface Outgoing {
+  readonly to: string;
+  readonly text: string;
+  readonly ref: string;
+}
+
+const SEEN_LIMIT = 10_000;
+
+/**
+ * The client's end-to-end encryption (docs/protocol.md "Keys", README "Security model"): key
+ * login, publishing, sealing to pinned keys, and opening what arrives. Trust on first use: the
+ * first key seen for an operator is pinned; a different one later holds what is sent to them and
+ * quarantines what they sign, until `/trust`.
+ */
+export class EndToEnd {
+  private readonly requests: KeyRequests;
+  private readonly held: Outgoing[] = [];
+  private readonly quarantined: Incoming[] = [];
+  /** Envelope nonces already shown: the same envelope sent again (a replay) is shown once. */
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly store: KeyStore, private readonly me: string, private readonly link: E2eLink) {
+    this.requests = new KeyRequests((frame) => link.send(frame));
+  }
+
+  /** docs/protocol.md "Login by key": only once this identity is published on the server. */
+  loginFrame(hello: Extract<OutboundFrame, { op: 'hello' }>): InboundFrame | undefined {
+    // An older server sends none of these: its hello is read as what arrived, not as what is typed.
+    const { features, server_id: serverId, challenge } = hello as Partial<typeof hello>;
+    if (!this.store.published || !Array.isArray(features) || !(features as string[]).includes('keys')) return undefined;
+    if (typeof serverId !== 'string' || typeof challenge !== 'string') return undefined;
+    const signature = ed25519.sign(utf8ToBytes(keyLoginMessage(serverId, challenge, this.me)), this.store.identity.signingSecret);
+    return { op: 'auth_key', name: this.me, signature: toBase64(signature) };
+  }
+
+  /** The server no longer knows this identity (revoked, or the password changed): publish it again after a password login. */
+  keyLoginRefused(): void {
+    this.store.setPublished(false);
+  }
+
+  /** After a password login the identity is published (again: the server may have revoked it). */
+  welcomed(byKey: boolean): void {
+    if (!byKey) this.link.send({ op: 'publish_key', ...this.store.identity.public, ref: 'publish' });
+  }
+
+  /** Takes the frames that answer the end-to-end layer; false for any other. */
+  onFrame(frame: Extract<OutboundFrame, { op: 'key' | 'key_published' | 'error' }>): boolean {
+    if (frame.op === 'key_published' || (frame.op === 'error' && frame.ref === 'publish')) {
+      if (frame.op === 'key_published') this.store.setPublished(true);
+      else this.link.say(`could not publish this client's key (${frame.code}); messages to you cannot be encrypted yet`);
+      return true;
+    }
+    return this.requests.answer(frame);
+  }
+
+  connectionLost(): void {
+    this.requests.connectionLost();
+  }
+
+  /** Seals `text` to `to`'s pinned key; never sends it in clear. */
+  async send(to: string, text: string, ref: string): Promise<void> {
+    if (utf8ToBytes(text).length > MAX_TEXT_BYTES) return this.link.refuse(ref, `longer than ${MAX_TEXT_BYTES} bytes of text`);
+    const answer = await this.requests.fetch(to);
+    if (!answer.ok) return this.link.refuse(ref, whyNoKey(to, answer.reason));
+    const pin = this.pinOnFirstUse(to, answer.identity);
+    if (!sameIdentity(pin.identity, answer.identity)) {
+      this.held.push({ to, text, ref });
+      return this.link.say(`${to}'s key has changed since it was pinned: held, not sent. Compare safety numbers (/verify ${to}), then /trust ${to} to send`);
+    }
+    const recipient = { name: to, agreementPublic: fromBase64(pin.identity.agreement, 32)! };
+    const body = seal(text, { name: this.me, signingSecret: this.store.identity.signingSecret }, recipient, Date.now());
+    this.link.send({ op: 'send', to, body, ref });
+  }
+
+  /** Shows what arrived, or why it is not shown; resolves false when it must wait for a new connection. */
+  async receive(message: Incoming): Promise<boolean> {
+    if (!message.body.startsWith(ENVELOPE_PREFIX)) {
+      this.link.show(message.ts, `${message.from} (unencrypted)`, message.body);
+      return true;
+    }
+    let pin = this.store.pin(message.from);
+    if (pin === undefined) {
+      const answer = await this.requests.fetch(message.from);
+      if (!answer.ok && answer.reason === 'connection_lost') return false;
+      if (!answer.ok) {
+        this.link.say(`a message from ${message.from} could not be checked (${whyNoKey(message.from, answer.reason)}); not shown`);
+        return true;
+      }
+      pin = this.pinOnFirstUse(message.from, answer.identity);
+    }
+    const opened = open(message.body, message.from, fromBase64(pin.identity.signing, 32)!, this.me, this.store.identity.agreementSecret);
+    if (!opened.ok && opened.reason === 'bad_signature') {
+      this.quarantined.push(message);
+      this.link.say(`a message from ${message.from} is not signed by their pinned key: held, not shown. ` +
+        `If their key changed, compare safety numbers (/verify ${message.from}), then /trust ${message.from} to read it`);
+      return true;
+    }
+    if (!opened.ok) {
+      this.link.say(`a message from ${message.from} failed to decrypt (${opened.reason}); not shown`);
+      return true;
+    }
+    if (this.seen.has(opened.id)) return true;
+    this.remember(opened.id);
+    this.link.show(message.ts, message.from, opened.text);
+    return true;
+  }
+
+  /** `/verify NAME`: the safety number for the key the server has now, pinning it if nothing was. */
+  async verify(name: string): Promise<void> {
+    const answer = await this.requests.fetch(name);
+    if (!answer.ok) return this.link.say(`cannot verify ${name}: ${whyNoKey(name, answer.reason)}`);
+    const pin = this.pinOnFirstUse(name, answer.identity);
+    const number = safetyNumber({ name: this.me, identity: this.store.identity.public }, { name, identity: answer.identity });
+    const changed = sameIdentity(pin.identity, answer.identity) ? '' : ` (this is ${name}'s NEW key, not the one pinned)`;
+    this.link.say(`safety number with ${name}${changed}: ${number}`);
+    this.link.say(pin.verified && !changed ? `${name} is verified` : `compare it with ${name}'s /verify ${this.me}, out of band; if equal, /trust ${name}`);
+  }
+
+  /** `/trust NAME`: pins the server's current key as verified, then sends what was held and shows what was quarantined. */
+  async trust(name: string): Promise<void> {
+    const answer = await this.requests.fetch(name);
+    if (!answer.ok) return this.link.say(`cannot trust ${name}: ${whyNoKey(name, answer.reason)}`);
+    this.store.setPin(name, answer.identity, true);
+    this.link.say(`${name}'s key is pinned as verified`);
+    const held = this.held.filter((outgoing) => outgoing.to === name);
+    const quarantined = this.quarantined.filter((incoming) => incoming.from === name);
+    removeAll(this.held, held);
+    removeAll(this.quarantined, quarantined);
+    for (const outgoing of held) await this.send(outgoing.to, outgoing.text, outgoing.ref);
+    for (const incoming of quarantined) await this.receive(incoming);
+  }
+
+  private pinOnFirstUse(name: string, identity: PublicIdentity) {
+    const pin = this.store.pin(name);
+    if (pin !== undefined) return pin;
+    this.store.setPin(name, identity, false);
+    this.link.say(`pinned ${name}'s key on first use (not verified yet: /verify ${name})`);
+    return this.store.pin(name)!;
+  }
+
+  private remember(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value as string);
+  }
+}
+
+function whyNoKey(name: string, reason: Exclude<KeyAnswer, { ok: true }>['reason']): string {
+  switch (reason) {
+    case 'no_key':
+      return `${name} has no key yet (they have not logged in with an encrypting client); nothing is sent unencrypted`;
+    case 'no_such_recipient':
+      return `no operator named ${name}`;
+    case 'malformed':
+      return `the server sent a malformed key for ${name}`;
+    case 'connection_lost':
+      return 'the connection was lost before the server sent the key';
+    case 'refused':
+      return `the server refused to give ${name}'s key`;
+  }
+}
+
+function sameIdentity(a: PublicIdentity, b: PublicIdentity): boolean {
+  return a.agreement === b.agreement && a.signing === b.signing;
+}
+
+function removeAll<T>(list: T[], items: readonly T[]): void {
+  for (const item of items) list.splice(list.indexOf(item), 1);
+}

@@ -1,0 +1,138 @@
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PublicIdentity } from '../../domain/identity-keys.ts';
+import { fromBase64, toBase64 } from './base64.ts';
+import { KeyStoreError } from './key-store-error.ts';
+
+export interface Identity {
+  readonly agreementSecret: Uint8Array;
+  readonly signingSecret: Uint8Array;
+  readonly public: PublicIdentity;
+}
+
+export interface Pin {
+  readonly identity: PublicIdentity;
+  readonly verified: boolean;
+}
+
+const IDENTITY_FILE = 'identity.json';
+const STATE_FILE = 'state.json';
+const PINS_FILE = 'pins.json';
+
+/**
+ * One identity's key store: a directory (0700) of files (0600). `identity.json` holds the two
+ * secret keys and is written once; `state.json` whether the identity is published on the
+ * server; `pins.json` the keys pinned for other operators (trust on first use, or verified).
+ * A damaged file is reported, never replaced: replacing it would lose the identity.
+ */
+export class KeyStore {
+  private constructor(
+    private readonly dir: string,
+    readonly identity: Identity,
+    private state: { published: boolean },
+    private readonly pins: Map<string, Pin>,
+  ) {}
+
+  /** Opens the store at `dir`, creating it and a new identity when it does not exist. */
+  static open(dir: string): KeyStore {
+    let created = false;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chmodSync(dir, 0o700);
+      created = !exists(join(dir, IDENTITY_FILE));
+      if (created) writeJson(dir, IDENTITY_FILE, newIdentity());
+    } catch (error) {
+      throw new KeyStoreError(`cannot use key store ${dir}: ${(error as Error).message}`);
+    }
+    const identity = parseIdentity(readJson(dir, IDENTITY_FILE));
+    if (identity === undefined) throw damaged(dir, IDENTITY_FILE);
+    const state = created || !exists(join(dir, STATE_FILE)) ? { published: false } : readJson(dir, STATE_FILE);
+    if (typeof (state as { published?: unknown }).published !== 'boolean') throw damaged(dir, STATE_FILE);
+    const pins = exists(join(dir, PINS_FILE)) ? parsePins(readJson(dir, PINS_FILE)) : new Map<string, Pin>();
+    if (pins === undefined) throw damaged(dir, PINS_FILE);
+    return new KeyStore(dir, identity, state as { published: boolean }, pins);
+  }
+
+  get published(): boolean {
+    return this.state.published;
+  }
+
+  setPublished(published: boolean): void {
+    this.state = { published };
+    writeJson(this.dir, STATE_FILE, this.state);
+  }
+
+  pin(name: string): Pin | undefined {
+    return this.pins.get(name);
+  }
+
+  setPin(name: string, identity: PublicIdentity, verified: boolean): void {
+    this.pins.set(name, { identity, verified });
+    writeJson(this.dir, PINS_FILE, Object.fromEntries(this.pins));
+  }
+}
+
+function newIdentity(): object {
+  const agreement = x25519.keygen();
+  const signing = ed25519.keygen();
+  return {
+    version: 1,
+    agreement: { secret: toBase64(agreement.secretKey), public: toBase64(agreement.publicKey) },
+    signing: { secret: toBase64(signing.secretKey), public: toBase64(signing.publicKey) },
+  };
+}
+
+function parseIdentity(value: unknown): Identity | undefined {
+  const file = value as { version?: unknown; agreement?: { secret?: unknown }; signing?: { secret?: unknown } } | undefined;
+  if (file?.version !== 1 || typeof file.agreement?.secret !== 'string' || typeof file.signing?.secret !== 'string') return undefined;
+  const agreementSecret = fromBase64(file.agreement.secret, 32);
+  const signingSecret = fromBase64(file.signing.secret, 32);
+  if (agreementSecret === undefined || signingSecret === undefined) return undefined;
+  // The public halves are derived again: a file whose halves disagree cannot mislead.
+  const publicIdentity = { agreement: toBase64(x25519.getPublicKey(agreementSecret)), signing: toBase64(ed25519.getPublicKey(signingSecret)) };
+  return { agreementSecret, signingSecret, public: publicIdentity };
+}
+
+function parsePins(value: unknown): Map<string, Pin> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const pins = new Map<string, Pin>();
+  for (const [name, pin] of Object.entries(value as Record<string, Pin>)) {
+    const { agreement, signing } = pin?.identity ?? {};
+    if (typeof agreement !== 'string' || typeof signing !== 'string' || typeof pin.verified !== 'boolean') return undefined;
+    if (fromBase64(agreement, 32) === undefined || fromBase64(signing, 32) === undefined) return undefined;
+    pins.set(name, { identity: { agreement, signing }, verified: pin.verified });
+  }
+  return pins;
+}
+
+function readJson(dir: string, file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw new KeyStoreError(`cannot read ${join(dir, file)}: ${(error as Error).message}`);
+  }
+}
+
+/** Written whole to a temporary file, then renamed over: a crash leaves the old file or the new. */
+function writeJson(dir: string, file: string, value: unknown): void {
+  const temporary = join(dir, `.${file}.tmp`);
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, join(dir, file));
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function damaged(dir: string, file: string): KeyStoreError {
+  return new KeyStoreError(`key store ${dir} is damaged (${file} is not what Litsxg wrote); it was left as it is. ` +
+    'Restore it from a backup, or move the directory away to start a new identity (your contacts will see a changed key)');
+}

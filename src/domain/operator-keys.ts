@@ -1,0 +1,49 @@
+import type { Challenges } from '../ports/challenges.ts';
+import type { CredentialRepository } from '../ports/credential-repository.ts';
+import type { KeyDirectory } from '../ports/key-directory.ts';
+import type { SignatureVerifier } from '../ports/signature-verifier.ts';
+import type { AuthOutcome, Authenticator } from './authenticator.ts';
+import type { PublicIdentity } from './identity-keys.ts';
+import { keyLoginMessage } from './identity-keys.ts';
+import type { OperatorName } from './names.ts';
+
+export type FetchOutcome = { ok: true; identity: PublicIdentity } | { ok: false; code: 'no_such_recipient' | 'no_key' };
+
+/** The key directory and login by key (docs/protocol.md "Keys", "Login by key"). */
+export class OperatorKeys {
+  constructor(
+    private readonly directory: KeyDirectory,
+    private readonly credentials: CredentialRepository,
+    private readonly verifier: SignatureVerifier,
+    private readonly challenges: Challenges,
+    private readonly authenticator: Authenticator,
+    private readonly serverId: string,
+  ) {}
+
+  /** A fresh challenge for a new connection's `hello`. */
+  challenge(): string {
+    return this.challenges.next();
+  }
+
+  /**
+   * PROTOCOL "Session" 4, unchanged for keys: the same throttle, and an unknown name, a name
+   * without a key and a wrong signature all fail alike.
+   */
+  login(name: OperatorName, challenge: string, signature: string): Promise<AuthOutcome> {
+    return this.authenticator.attempt(name, async () => {
+      const identity = await this.directory.find(name);
+      return identity !== undefined && this.verifier.verify(identity.signing, keyLoginMessage(this.serverId, challenge, name), signature);
+    });
+  }
+
+  /** False when the operator was removed meanwhile. */
+  publish(name: OperatorName, identity: PublicIdentity): Promise<boolean> {
+    return this.directory.publish(name, identity);
+  }
+
+  async fetch(name: OperatorName): Promise<FetchOutcome> {
+    const identity = await this.directory.find(name);
+    if (identity !== undefined) return { ok: true, identity };
+    return { ok: false, code: (await this.credentials.exists(name)) ? 'no_key' : 'no_such_recipient' };
+  }
+}
