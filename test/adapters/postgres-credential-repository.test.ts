@@ -3,10 +3,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CredentialStoreError } from '../../src/adapters/kysely/credential-store-error.ts';
 import { KyselyCredentialRepository } from '../../src/adapters/kysely/kysely-credential-repository.ts';
+import { KyselyKeyDirectory } from '../../src/adapters/kysely/kysely-key-directory.ts';
 import { openPostgresCredentials } from '../../src/adapters/postgres/open-postgres-credentials.ts';
 import { PostgresCredentialDialect } from '../../src/adapters/postgres/postgres-credential-dialect.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { credentialRepositoryContract } from '../contracts/credential-repository-contract.ts';
+import { keyDirectoryContract } from '../contracts/key-directory-contract.ts';
 import { postgresMissing, startPostgresCluster } from '../support/postgres-cluster.ts';
 import { reportMissingService } from '../support/missing-service.ts';
 
@@ -26,12 +28,31 @@ if (missing !== undefined) {
     return { repository, other: () => repositoryAt(url), dispose: () => repository.close() };
   });
 
+  keyDirectoryContract('PostgreSQL', async () => {
+    const url = await cluster.createDatabase();
+    const open = async () => {
+      const db = await openPostgresCredentials(url);
+      const dialect = new PostgresCredentialDialect();
+      return { credentials: new KyselyCredentialRepository(db, new SystemClock(), dialect), keys: new KyselyKeyDirectory(db, new SystemClock(), dialect) };
+    };
+    const { credentials, keys } = await open();
+    return {
+      credentials,
+      keys,
+      async reopen() {
+        const again = await open();
+        return { keys: again.keys, close: () => again.credentials.close() };
+      },
+      dispose: () => credentials.close(),
+    };
+  });
+
   test('instances starting together on one database migrate it once, with the SQLite migrations', async () => {
     const url = await cluster.createDatabase();
     const [first, second] = await Promise.all([openPostgresCredentials(url), openPostgresCredentials(url)]);
     try {
       const applied = await sql<{ name: string }>`select name from litsxg_migration`.execute(first);
-      assert.equal(applied.rows.map((row) => row.name), ['0001_operators']);
+      assert.equal(applied.rows.map((row) => row.name), ['0001_operators', '0002_operator_identity_keys']);
       const columns = (await first.introspection.getTables()).find((table) => table.name === 'operators')?.columns.map((column) => column.name);
       assert.equal(columns?.sort(), ['created_at', 'name', 'password_hash', 'updated_at']);
     } finally {

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { test } from 'uvu';
 import { KyselyCredentialRepository } from '../../src/adapters/kysely/kysely-credential-repository.ts';
+import { KyselyKeyDirectory } from '../../src/adapters/kysely/kysely-key-directory.ts';
 import { openSqliteCredentials } from '../../src/adapters/sqlite/open-sqlite-credentials.ts';
 import { SqliteCredentialDialect } from '../../src/adapters/sqlite/sqlite-credential-dialect.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { credentialRepositoryContract } from '../contracts/credential-repository-contract.ts';
+import { keyDirectoryContract } from '../contracts/key-directory-contract.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 async function repositoryAt(path: string) {
@@ -28,6 +30,35 @@ credentialRepositoryContract('SQLite on disk', async () => {
     other: () => repositoryAt(path),
     async dispose() {
       await repository.close();
+      dir.remove();
+    },
+  };
+});
+
+async function keysAt(path: string) {
+  const db = await openSqliteCredentials(path);
+  const dialect = new SqliteCredentialDialect(db);
+  return { credentials: new KyselyCredentialRepository(db, new SystemClock(), dialect), keys: new KyselyKeyDirectory(db, new SystemClock(), dialect) };
+}
+
+keyDirectoryContract('SQLite in memory', async () => {
+  const { credentials, keys } = await keysAt(':memory:');
+  return { credentials, keys, dispose: () => credentials.close() };
+});
+
+keyDirectoryContract('SQLite on disk', async () => {
+  const dir = tempDir();
+  const path = join(dir.path, 'credentials.sqlite');
+  const { credentials, keys } = await keysAt(path);
+  return {
+    credentials,
+    keys,
+    async reopen() {
+      const again = await keysAt(path);
+      return { keys: again.keys, close: () => again.credentials.close() };
+    },
+    async dispose() {
+      await credentials.close();
       dir.remove();
     },
   };
