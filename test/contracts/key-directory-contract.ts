@@ -11,8 +11,8 @@ export interface KeyDirectoryHarness {
   dispose(): Promise<void>;
 }
 
-const ALICE = { agreement: `${'A'.repeat(43)}=`, signing: `${'B'.repeat(43)}=` };
-const ALICE_NEW = { agreement: `${'C'.repeat(43)}=`, signing: `${'D'.repeat(43)}=` };
+const ALICE = { agreement: `${'A'.repeat(43)}=`, signing: `${'B'.repeat(42)}A=` };
+const ALICE_NEW = { agreement: `${'C'.repeat(42)}A=`, signing: `${'D'.repeat(42)}A=` };
 
 /** STYLE 5: every KeyDirectory adapter passes this one suite, on the credential store it shares. */
 export function keyDirectoryContract(name: string, make: () => Promise<KeyDirectoryHarness>): void {

@@ -39,7 +39,7 @@ test('changePassword and remove need an existing operator', async () => {
   assert.equal(await a.list(), []);
 });
 
-const IDENTITY = { agreement: `${'A'.repeat(43)}=`, signing: `${'B'.repeat(43)}=` };
+const IDENTITY = { agreement: `${'A'.repeat(43)}=`, signing: `${'B'.repeat(42)}A=` };
 
 test('a new password, a removal and revoke-key each take the published key away', async () => {
   const { keys, accounts: a } = accounts();

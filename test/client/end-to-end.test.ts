@@ -1,0 +1,131 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EndToEnd } from '../../src/client/e2e/end-to-end.ts';
+import { KeyStore } from '../../src/client/e2e/key-store.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+/**
+ * A stand-in server at the frame level: it records what a client's end-to-end layer sends and
+ * answers its `fetch_key` requests with whatever key the test chooses, a swapped one included.
+ */
+class StandIn {
+  readonly sent: Record<string, unknown>[] = [];
+  readonly said: string[] = [];
+  readonly shown: string[] = [];
+  readonly refused: string[] = [];
+  /** The key the stand-in hands out for each name; a string is an error code. */
+  readonly keys = new Map<string, unknown>();
+  readonly e2e: EndToEnd;
+
+  constructor(readonly store: KeyStore, name: string) {
+    this.e2e = new EndToEnd(store, name, {
+      send: (frame) => {
+        this.sent.push(frame);
+        if (frame.op === 'fetch_key') queueMicrotask(() => this.answer(frame));
+      },
+      say: (text) => this.said.push(text),
+      show: (_, from, text) => this.shown.push(`${from}: ${text}`),
+      refuse: (ref, reason) => this.refused.push(`${ref}: ${reason}`),
+    });
+  }
+
+  private answer(frame: Record<string, unknown>): void {
+    const key = this.keys.get(String(frame.name));
+    const reply = typeof key === 'string' || key === undefined
+      ? { op: 'error', code: key ?? 'no_such_recipient', ref: frame.ref }
+      : { op: 'key', name: frame.name, ...(key as object), ref: frame.ref };
+    assert.ok(this.e2e.onFrame(reply), 'the answer is taken by the end-to-end layer');
+  }
+
+  sends(): Record<string, unknown>[] {
+    return this.sent.filter((frame) => frame.op === 'send');
+  }
+}
+
+function people() {
+  const dirs = [tempDir(), tempDir(), tempDir()];
+  // The impostor is a second identity under bob's name: the key a lying server would hand out.
+  const [alice, bob, mallory] = dirs.map((dir, i) => new StandIn(KeyStore.open(dir.path), ['alice', 'bob', 'bob'][i]!));
+  for (const side of [alice!, bob!, mallory!]) {
+    side.keys.set('alice', alice!.store.identity.public);
+    side.keys.set('bob', bob!.store.identity.public);
+  }
+  return { alice: alice!, bob: bob!, mallory: mallory!, remove: () => dirs.forEach((dir) => dir.remove()) };
+}
+
+test('a swapped key for bob: alice\'s client holds the message, and sends it only after /trust bob', async () => {
+  const { alice, mallory, remove } = people();
+  await alice.e2e.send('bob', 'first, to the real bob', 'c-1');
+  assert.is(alice.sends().length, 1);
+  assert.match(alice.said.join('\n'), "pinned bob's key on first use");
+  alice.keys.set('bob', mallory.store.identity.public);
+  await alice.e2e.send('bob', 'second, while the server lies', 'c-2');
+  assert.is(alice.sends().length, 1, 'nothing sent to the swapped key');
+  assert.match(alice.said.at(-1)!, "bob's key has changed since it was pinned: held, not sent");
+  await alice.e2e.trust('bob');
+  assert.is(alice.sends().length, 2, 'sent once the new key is accepted');
+  const body = String(alice.sends()[1]!.body);
+  assert.not.match(body, 'second', 'sealed, not in clear');
+  assert.ok(await mallory.e2e.receive({ from: 'alice', body, ts: 1 }));
+  assert.equal(mallory.shown, ['alice: second, while the server lies'], 'it went to the key trusted');
+  remove();
+});
+
+test('bob\'s client shows a message once, and refuses a changed ciphertext byte or signature without showing any text', async () => {
+  const { alice, bob, remove } = people();
+  await alice.e2e.send('bob', 'the text itself', 'c-1');
+  const body = String(alice.sends()[0]!.body);
+  const bytes = Buffer.from(body.slice(5), 'base64');
+  const tampered = (at: number) => {
+    const copy = Buffer.from(bytes);
+    copy[at]! ^= 1;
+    return `e2e1.${copy.toString('base64')}`;
+  };
+  await bob.e2e.receive({ from: 'alice', body: tampered(100), ts: 1 });
+  await bob.e2e.receive({ from: 'alice', body: tampered(bytes.length - 1), ts: 1 });
+  assert.equal(bob.shown, []);
+  assert.match(bob.said.join('\n'), 'is not signed by their pinned key: held, not shown');
+  await bob.e2e.receive({ from: 'alice', body, ts: 2 });
+  await bob.e2e.receive({ from: 'alice', body, ts: 3 });
+  assert.equal(bob.shown, ['alice: the text itself'], 'a replayed envelope is shown once');
+  remove();
+});
+
+test('a key of the wrong size from the server, an operator with no key, an unknown one: a clear message, nothing sent', async () => {
+  const { alice, remove } = people();
+  alice.keys.set('carol', { agreement: Buffer.alloc(31).toString('base64'), signing: Buffer.alloc(32).toString('base64') });
+  alice.keys.set('dave', 'no_key');
+  await alice.e2e.send('carol', 'hi carol', 'c-1');
+  await alice.e2e.send('dave', 'hi dave', 'c-2');
+  await alice.e2e.verify('nobody');
+  assert.equal(alice.sends(), []);
+  assert.equal(alice.refused, [
+    'c-1: the server sent a malformed key for carol',
+    'c-2: dave has no key yet (they have not logged in with an encrypting client); nothing is sent unencrypted',
+  ]);
+  assert.is(alice.said.at(-1), 'cannot verify nobody: no operator named nobody');
+  assert.is(alice.store.pin('carol'), undefined, 'nothing pinned from a malformed key');
+  remove();
+});
+
+test('/verify shows the same safety number on both sides; /trust marks the pin verified', async () => {
+  const { alice, bob, remove } = people();
+  await alice.e2e.verify('bob');
+  await bob.e2e.verify('alice');
+  const number = (said: string[]) => said.find((line) => line.startsWith('safety number'))!.split(': ')[1];
+  assert.match(number(alice.said)!, /^(\d{5} ){11}\d{5}$/);
+  assert.is(number(alice.said), number(bob.said));
+  assert.is(alice.store.pin('bob')?.verified, false);
+  await alice.e2e.trust('bob');
+  assert.is(alice.store.pin('bob')?.verified, true);
+  remove();
+});
+
+test('a plain client\'s message is shown marked unencrypted', async () => {
+  const { bob, remove } = people();
+  assert.ok(await bob.e2e.receive({ from: 'nc-user', body: 'typed into nc', ts: 1 }));
+  assert.equal(bob.shown, ['nc-user (unencrypted): typed into nc']);
+  remove();
+});
+
+test.run();

@@ -1,0 +1,50 @@
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KeyStore } from '../../src/client/e2e/key-store.ts';
+import { KeyStoreError } from '../../src/client/e2e/key-store-error.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+test('created on first use: a directory 0700 of files 0600, the same identity when opened again', () => {
+  const dir = tempDir();
+  try {
+    const path = join(dir.path, 'keys', 'alice');
+    const store = KeyStore.open(path);
+    store.setPublished(true);
+    store.setPin('bob', { agreement: `${'A'.repeat(43)}=`, signing: `${'B'.repeat(42)}A=` }, false);
+    assert.is(statSync(path).mode & 0o777, 0o700);
+    for (const file of ['identity.json', 'state.json', 'pins.json']) assert.is(statSync(join(path, file)).mode & 0o777, 0o600, file);
+    chmodSync(path, 0o755);
+    const again = KeyStore.open(path);
+    assert.is(statSync(path).mode & 0o777, 0o700, 'a looser directory is tightened');
+    assert.equal(again.identity.public, store.identity.public);
+    assert.is(again.published, true);
+    assert.equal(again.pin('bob'), store.pin('bob'));
+    assert.is.not(KeyStore.open(join(dir.path, 'keys', 'bob')).identity.public.signing, store.identity.public.signing, 'each store its own identity');
+  } finally {
+    dir.remove();
+  }
+});
+
+test('a damaged store is a clear error, and is left exactly as it was', () => {
+  const dir = tempDir();
+  try {
+    const path = join(dir.path, 'alice');
+    const store = KeyStore.open(path);
+    store.setPublished(true);
+    store.setPin('bob', { agreement: `${'A'.repeat(43)}=`, signing: `${'B'.repeat(42)}A=` }, true);
+    for (const [file, content] of [['identity.json', '{"version":1,"agreement":{"secret":"short"}'], ['pins.json', '{"bob":{"identity":{"agreement":"x"}}}'], ['state.json', '[]']] as const) {
+      const before = readFileSync(join(path, file), 'utf8');
+      writeFileSync(join(path, file), content);
+      assert.throws(() => KeyStore.open(path), (error: Error) => error instanceof KeyStoreError && error.message.includes(`damaged (${file}`));
+      assert.is(readFileSync(join(path, file), 'utf8'), content, 'not overwritten');
+      writeFileSync(join(path, file), before);
+      assert.is(KeyStore.open(path).pin('bob')?.verified, true, 'restored, it opens again');
+    }
+  } finally {
+    dir.remove();
+  }
+});
+
+test.run();
