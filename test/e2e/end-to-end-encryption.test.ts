@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runClient } from '../../src/adapters/cli/client.ts';
+import { KeyStore } from '../../src/client/e2e/key-store.ts';
+import { RecordingProxy } from '../support/recording-proxy.ts';
+import { PASSWORD } from '../support/seed-operators.ts';
+import { startServer } from '../support/server-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+/** A terminal client in this process, its keyboard and screen as streams. */
+function terminalClient(name: string, port: number, keysDir: string, password: string | undefined) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let screen = '';
+  output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
+  const status = runClient({ name, server: { host: '127.0.0.1', port }, keysDir, ...(password === undefined ? {} : { password }), input, output });
+  return {
+    status,
+    type: (line: string) => input.write(`${line}\n`),
+    quit: () => input.end(),
+    screen: () => screen,
+    waitFor: (text: string) => until(() => screen.includes(text), `${name}'s screen to show ${JSON.stringify(text)}:\n${screen}`),
+  };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The text in every encoding it could be hidden in: UTF-8, hex, and base64 at each of the three alignments. */
+function encodings(text: string): string[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const base64 = [0, 1, 2].map((shift) => Buffer.concat([Buffer.alloc(shift, 0x20), bytes]).toString('base64').slice(4, -4));
+  return [text, bytes.toString('hex'), bytes.toString('hex').toUpperCase(), ...base64];
+}
+
+function assertAbsent(haystack: string, secret: string, where: string): void {
+  for (const encoded of encodings(secret)) assert.not.ok(haystack.includes(encoded), `${where} holds ${encoded}`);
+}
+
+/** SIGUSR2 makes the server write a heap snapshot (--heapsnapshot-signal) into `dir`; resolves with it whole. */
+async function heapSnapshot(pid: number, dir: string): Promise<string> {
+  process.kill(pid, 'SIGUSR2');
+  let text = '';
+  await until(() => {
+    const file = readdirSync(dir).find((name) => name.endsWith('.heapsnapshot'));
+    if (file === undefined) return false;
+    text = readFileSync(join(dir, file), 'utf8');
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'the heap snapshot', 60_000);
+  return text;
+}
+
+test('text typed by alice reaches bob\'s screen and nowhere else: not on the wire, in the logs or in the server\'s memory', async () => {
+  const diagnostics = tempDir();
+  const keys = tempDir();
+  const server = await startServer({
+    operators: ['alice', 'bob'],
+    env: { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${diagnostics.path}` },
+  });
+  const proxy = await RecordingProxy.start(server.port);
+  const secret = `the boat leaves at dawn ${randomBytes(8).toString('hex')}`;
+  try {
+    // Bob's first login from a new key store is by password, and publishes his identity.
+    const bobKeys = join(keys.path, 'bob');
+    const bob = terminalClient('bob', proxy.port, bobKeys, PASSWORD);
+    await bob.waitFor('connected to');
+    await until(() => KeyStore.open(bobKeys).published, "bob's key to be published");
+    bob.quit();
+    assert.is(await bob.status, 0);
+
+    const alice = terminalClient('alice', proxy.port, join(keys.path, 'alice'), PASSWORD);
+    await alice.waitFor('connected to');
+    alice.type(`@bob ${secret}`);
+    await alice.waitFor('#1 to bob: queued');
+    assert.match(alice.screen(), "pinned bob's key on first use");
+
+    // While the message waits for bob, the server's memory holds only its envelope.
+    const snapshot = await heapSnapshot(server.process.pid!, diagnostics.path);
+    assertAbsent(snapshot, secret, 'the heap snapshot');
+    const envelope = /"body":"(e2e1\.[^"]+)"/.exec(proxy.bytes().toString())?.[1] ?? '';
+    assert.ok(envelope.length > 500 && snapshot.includes(envelope.slice(0, 200)), 'the snapshot does hold the waiting message, as an envelope');
+
+    // Back again, bob logs in by key: no password given, none sent.
+    const connectionsBefore = proxy.chunks.length;
+    const bobAgain = terminalClient('bob', proxy.port, bobKeys, undefined);
+    await bobAgain.waitFor(`alice: ${secret}`);
+    await alice.waitFor('#1 to bob: ✓ received');
+    const bobSaid = Buffer.concat(proxy.chunks.slice(connectionsBefore)).toString();
+    assert.match(bobSaid, '"op":"auth_key"');
+    assert.not.match(bobSaid, PASSWORD);
+    bobAgain.quit();
+    alice.quit();
+    assert.is(await bobAgain.status, 0);
+    assert.is(await alice.status, 0);
+
+    assertAbsent(proxy.bytes().toString('latin1'), secret, 'the bytes through the proxy');
+    assert.match(proxy.bytes().toString(), '"body":"e2e1.', 'envelopes crossed');
+    assertAbsent(JSON.stringify(server.logs), secret, 'the server log');
+  } finally {
+    await proxy.stop();
+    await server.stop();
+    keys.remove();
+    diagnostics.remove();
+  }
+});
+
+test.run();
