@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freePort } from '../support/free-port.ts';
@@ -12,17 +13,23 @@ import { commandMissing, runUnlessMissing } from '../support/missing-service.ts'
 interface Context {
   server: RunningServer;
   terminals: TmuxTerminal[];
+  /** Each operator's config directory (their key store), kept across their terminals. */
+  homes: { path: string; remove: () => void };
 }
 const it = suite<Context>('bin/litsxg client in a pseudo-terminal, against bin/litsxg serve');
 
-it.before.each((ctx) => { ctx.terminals = []; });
+it.before.each((ctx) => {
+  ctx.terminals = [];
+  ctx.homes = tempDir();
+});
 it.after.each(async (ctx) => {
   await Promise.all(ctx.terminals.map((t) => t.stop()));
   await ctx.server?.stop();
+  ctx.homes.remove();
 });
 
 async function client(ctx: Context, name: string, port: number, withPassword = true): Promise<TmuxTerminal> {
-  const env: Record<string, string> = { TZ: 'UTC', ...(withPassword ? { LITSXG_PASSWORD: PASSWORD } : {}) };
+  const env: Record<string, string> = { TZ: 'UTC', XDG_CONFIG_HOME: join(ctx.homes.path, name), ...(withPassword ? { LITSXG_PASSWORD: PASSWORD } : {}) };
   const terminal = await TmuxTerminal.start([LITSXG, 'client', name, '--server', `127.0.0.1:${port}`], env);
   ctx.terminals.push(terminal);
   return terminal;
@@ -56,7 +63,7 @@ it('two people talk: prompt without echo, sent → delivered → receipt mark, /
   await bob.line('just words');
   await bob.waitFor('to send, write @NAME TEXT');
   await alice.line('@nobody hi');
-  await alice.waitFor('#2 to nobody: not sent (no such recipient)');
+  await alice.waitFor('#2 to nobody: not sent (no operator named nobody)');
 
   await bob.line('/quit');
   assert.is(await bob.exitStatus(), 0);
@@ -70,11 +77,18 @@ it('a message to someone offline is queued, shown when they log in, and the rece
   const alice = await client(ctx, 'alice', ctx.server.port);
   await alice.waitFor('as alice');
   await alice.line('@carol are you there?');
-  await alice.waitFor('#1 to carol: queued');
+  await alice.waitFor('#1 to carol: not sent (carol has no key yet');
+  // Once carol has logged in with this client, her key is published and she can be written to.
+  const carolFirst = await client(ctx, 'carol', ctx.server.port);
+  await carolFirst.waitFor('as carol');
+  await carolFirst.line('/quit');
+  assert.is(await carolFirst.exitStatus(), 0);
+  await alice.line('@carol are you there?');
+  await alice.waitFor('#2 to carol: queued');
   const carol = await client(ctx, 'carol', ctx.server.port);
   await carol.waitFor('as carol, 1 message waiting');
   await carol.waitFor(new RegExp(`${TIME} alice: are you there\\?`));
-  await alice.waitFor('#1 to carol: ✓ received');
+  await alice.waitFor('#2 to carol: ✓ received');
 });
 
 it('reconnects with backoff when the server goes away, says so, and works again', async (ctx) => {
