@@ -54,6 +54,7 @@ class BareRelay {
     const ref = typeof frame.ref === 'string' ? frame.ref : undefined;
     switch (frame.op) {
       case 'auth':
+      case 'auth_key':
       case 'register':
         this.welcome(conn, String(frame.name));
         return;

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { signKeyLogin } from './bench-keys.ts';
 import { type Endpoint, openSocket } from './endpoint.ts';
 import { LineSplitter } from '../src/client/line-splitter.ts';
 import { LoginRefused } from './login-refused.ts';
@@ -66,11 +67,14 @@ export class BenchConnection {
     }
   }
 
-  /** Authenticates (or registers) and resolves with the `welcome`, or rejects with the error code. */
-  async login(op: 'auth' | 'register', name: string, password: string, timeoutMs: number): Promise<Frame> {
+  /**
+   * Authenticates (or registers) and resolves with the `welcome`, or rejects with the error code.
+   * `auth_key` signs the challenge of `hello` with the operator's bench identity instead of a password.
+   */
+  async login(op: 'auth' | 'register' | 'auth_key', name: string, password: string, timeoutMs: number, hello?: Frame): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      this.send(JSON.stringify({ op, name, password }));
+      this.send(JSON.stringify(op === 'auth_key' ? { op, name, signature: signKeyLogin(name, hello ?? {}) } : { op, name, password }));
       const answer = await this.waitFor((f) => f.op === 'welcome' || f.op === 'error', Math.max(1, deadline - Date.now()));
       if (answer.op !== 'error') return answer;
       // A busy server asks for patience: a well-behaved client waits as told, then tries again.

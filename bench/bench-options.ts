@@ -27,6 +27,8 @@ export interface BenchOptions {
   logins: number;
   stormAfter: number;
   passwordFile: string | undefined;
+  /** How the bench operators log in (`--login key` signs the server's challenge with a published key). */
+  login: 'password' | 'key';
   dataDir: string | undefined;
   profileDir: string | undefined;
   /** Extra node options for the started real server, to try runtime tuning. */
@@ -46,6 +48,7 @@ export const USAGE = `usage: litsxg bench [pairs|offline|conns|logins|startup ..
   --recipients R (100)  --per-recipient K (1000)  --offline-senders S (10)
   --conns C (1000)  --logins L (200)  --storm-after S (2)
   --password-file FILE    the bench operators' password (first line), with --server
+  --login password|key    how operators log in (default password; key: a signature, no password hash)
   --data-dir DIR          keep the started server's data here (default: a temporary dir)
   --profile-dir DIR       run the started real server with node --cpu-prof into DIR
   --node-arg ARG          a node option for the started real server, after bin/node-options (repeatable)
@@ -64,7 +67,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | strin
   const o: BenchOptions = {
     workloads: [], targets: ['real', 'bare'], server: undefined, buffer: 'memory', proxy: undefined, runs: 3, seconds: 5, warmup: 1,
     pairs: 50, window: 64, bodyBytes: 100, recipients: 100, perRecipient: 1000, offlineSenders: 10, conns: 1000,
-    logins: 200, stormAfter: 2, passwordFile: undefined, dataDir: undefined, profileDir: undefined, nodeArgs: [], json: false, help: false,
+    logins: 200, stormAfter: 2, passwordFile: undefined, login: 'password', dataDir: undefined, profileDir: undefined, nodeArgs: [], json: false, help: false,
   };
   let target: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -125,6 +128,9 @@ function setOption(o: BenchOptions, flag: string, value: string, setTarget: (t: 
   } else if (flag === '--buffer') {
     if (value !== 'memory' && value !== 'redis') return `--buffer must be memory or redis, not "${value}"`;
     o.buffer = value;
+  } else if (flag === '--login') {
+    if (value !== 'password' && value !== 'key') return `--login must be password or key, not "${value}"`;
+    o.login = value;
   } else if (flag === '--password-file') o.passwordFile = value;
   else if (flag === '--data-dir') o.dataDir = value;
   else if (flag === '--profile-dir') o.profileDir = value;

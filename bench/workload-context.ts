@@ -6,6 +6,8 @@ import type { ProcSample } from './proc-stats.ts';
 export interface WorkloadContext {
   endpoint: Endpoint;
   password: string;
+  /** How the bench operators log in: their password, or a signature by their published key. */
+  login: 'password' | 'key';
   /** Where the receivers of `pairs` log in, when not at `endpoint` (another server on the same Redis). */
   receiverEndpoint?: Endpoint;
   /** Present when the bench started the server (or servers, summed), for /proc figures. */
@@ -51,10 +53,10 @@ export async function loginAll(ctx: WorkloadContext, names: readonly string[], c
     while (next < names.length) {
       const index = next++;
       try {
-        const { conn } = await BenchConnection.open(endpointOf(names[index]!), ctx.timeoutMs);
+        const { conn, hello } = await BenchConnection.open(endpointOf(names[index]!), ctx.timeoutMs);
         conns[index] = conn;
         hooks.beforeLogin?.(conn, index);
-        await conn.login('auth', names[index]!, ctx.password, ctx.timeoutMs);
+        await conn.login(ctx.login === 'key' ? 'auth_key' : 'auth', names[index]!, ctx.password, ctx.timeoutMs, hello);
         hooks.afterLogin?.(conn, index);
       } catch (error) {
         throw new Error(`logging in ${names[index]}: ${(error as Error).message}`);

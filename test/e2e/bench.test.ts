@@ -76,8 +76,21 @@ test('--buffer redis: the real server on memory, on a Redis the bench starts, an
   assert.ok(Number.isFinite(pairs.redisRatio.messages_per_s) && Number.isFinite(pairs.pairRatio.messages_per_s));
 });
 
+test('--login key: offline recipients and idle connections log in by signing the challenge, on both targets', async () => {
+  const { status, stdout } = await bench(['offline', 'conns', '--login', 'key', '--runs', '1', '--recipients', '4', '--per-recipient', '20',
+    '--pairs', '2', '--offline-senders', '2', '--conns', '20', '--json']);
+  assert.is(status, 0, stdout);
+  const report = JSON.parse(stdout);
+  assert.equal(report.errors, []);
+  for (const workload of report.workloads) {
+    for (const target of ['real', 'bare']) assert.ok(workload.targets[target].runs.length === 1, `${workload.workload} ${target}`);
+  }
+  assert.is(report.workloads[0].targets.real.median.drained, 1);
+  assert.ok(report.workloads[1].targets.real.median.logins_per_s > 0);
+});
+
 test('a bad option is one line and exit status 2', async () => {
-  for (const argv of [['--runs', 'x'], ['flood'], ['--proxy', 'socks5://127.0.0.1:9050'], ['--server', 'nohost'],
+  for (const argv of [['--runs', 'x'], ['flood'], ['--login', 'token'], ['--proxy', 'socks5://127.0.0.1:9050'], ['--server', 'nohost'],
     ['--buffer', 'disk'], ['--buffer', 'redis', '--target', 'bare'], ['--buffer', 'redis', '--server', '127.0.0.1:1']]) {
     const { status, stdout, stderr } = await bench(argv);
     assert.is(status, 2, argv.join(' '));
