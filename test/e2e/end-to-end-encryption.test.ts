@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { runClient } from '../../src/adapters/cli/client.ts';
 import { KeyStore } from '../../src/client/e2e/key-store.ts';
 import { RecordingProxy } from '../support/recording-proxy.ts';
+import { runLitsxg } from '../support/run-litsxg.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -115,6 +116,37 @@ test('text typed by alice reaches bob\'s screen and nowhere else: not on the wir
     await server.stop();
     keys.remove();
     diagnostics.remove();
+  }
+});
+
+test('operator revoke-key: the key no longer logs in; the client logs in by password and publishes again', async () => {
+  const keys = tempDir();
+  const server = await startServer({ operators: ['alice', 'bob'] });
+  try {
+    const revoke = (name: string) => runLitsxg(['operator', 'revoke-key', name, '--data-dir', server.dataDir]);
+    assert.equal(await revoke('alice'), { status: 1, stdout: '', stderr: 'litsxg operator: alice has no published key\n' });
+    assert.equal((await revoke('nobody')).stderr, 'litsxg operator: no operator named nobody\n');
+    const aliceKeys = join(keys.path, 'alice');
+    const first = terminalClient('alice', server.port, aliceKeys, PASSWORD);
+    await until(() => KeyStore.open(aliceKeys).published, "alice's key to be published");
+    first.quit();
+    assert.is(await first.status, 0);
+    assert.equal(await revoke('alice'), { status: 0, stdout: 'key revoked for alice\n', stderr: '' });
+
+    const again = terminalClient('alice', server.port, aliceKeys, PASSWORD);
+    await again.waitFor("the server refused this client's key; logging in with the password");
+    await again.waitFor('connected to');
+    await until(() => KeyStore.open(aliceKeys).published, "alice's key to be published again");
+    again.quit();
+    assert.is(await again.status, 0);
+    const thirdTime = terminalClient('alice', server.port, aliceKeys, undefined);
+    await thirdTime.waitFor('connected to');
+    thirdTime.quit();
+    assert.is(await thirdTime.status, 0);
+    assert.not.match(thirdTime.screen(), 'refused', 'the key logs in again, no password given');
+  } finally {
+    await server.stop();
+    keys.remove();
   }
 });
 
