@@ -117,7 +117,8 @@ export class EndToEnd {
       }
       pin = this.pinOnFirstUse(message.from, answer.identity);
     }
-    const opened = open(message.body, message.from, fromBase64(pin.identity.signing, 32)!, this.me, this.store.identity.agreementSecret);
+    const { agreementSecret, public: own } = this.store.identity;
+    const opened = open(message.body, message.from, fromBase64(pin.identity.signing, 32)!, this.me, agreementSecret, fromBase64(own.agreement, 32));
     if (!opened.ok && opened.reason === 'bad_signature') {
       this.quarantined.push(message);
       this.link.say(`a message from ${message.from} is not signed by their pinned key: held, not shown. ` +
