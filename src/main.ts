@@ -4,7 +4,7 @@ import { usageError } from './adapters/cli/usage-error.ts';
 import { JsonLinesLogger } from './adapters/system/json-lines-logger.ts';
 import { describeError } from './domain/describe-error.ts';
 
-const USAGE = `usage: litsxg serve [options] | operator add|passwd|remove NAME | operator list | client NAME | health | bench
+const USAGE = `usage: litsxg serve [options] | operator add|passwd|remove|revoke-key NAME | operator list | client NAME | health | bench
 see README.md for every option`;
 
 /** The one place that reads the environment and the arguments: starts a command, maps signals and exit statuses. */
