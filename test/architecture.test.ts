@@ -33,9 +33,9 @@ test('the ports import only the domain and other ports', () => {
   assert.equal(violations('ports', /^(domain|ports)\//), []);
 });
 
-test('the terminal client is an application of its own: the shared frames and text, its way out (tor), its exit statuses', () => {
-  const allowed = /^(client\/|domain\/(frames|errors|visible-text)\.ts$|adapters\/tor\/connect-through\.ts$|adapters\/cli\/exit-status\.ts$)/;
-  assert.equal(violations('client', allowed).filter((found) => !/ imports node:/.test(found)), []);
+test('the terminal client is an application of its own: the shared frames, text and key shapes, its way out (tor), its exit statuses, @noble', () => {
+  const allowed = /^(client\/|domain\/(frames|errors|visible-text|identity-keys)\.ts$|adapters\/tor\/connect-through\.ts$|adapters\/cli\/exit-status\.ts$)/;
+  assert.equal(violations('client', allowed).filter((found) => !/ imports (node:|@noble\/)/.test(found)), []);
 });
 
 test('the domain carries no decorators', () => {

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EndToEnd } from '../../src/client/e2e/end-to-end.ts';
+import type { InboundFrame } from '../../src/domain/frames.ts';
 import { KeyStore } from '../../src/client/e2e/key-store.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
@@ -9,7 +10,7 @@ import { tempDir } from '../support/temp-dir.ts';
  * answers its `fetch_key` requests with whatever key the test chooses, a swapped one included.
  */
 class StandIn {
-  readonly sent: Record<string, unknown>[] = [];
+  readonly sent: InboundFrame[] = [];
   readonly said: string[] = [];
   readonly shown: string[] = [];
   readonly refused: string[] = [];
@@ -29,16 +30,17 @@ class StandIn {
     });
   }
 
-  private answer(frame: Record<string, unknown>): void {
-    const key = this.keys.get(String(frame.name));
+  private answer(frame: InboundFrame & { op: 'fetch_key' }): void {
+    const key = this.keys.get(frame.name);
     const reply = typeof key === 'string' || key === undefined
-      ? { op: 'error', code: key ?? 'no_such_recipient', ref: frame.ref }
+      ? { op: 'error', code: key ?? 'no_such_recipient', message: 'refused', ref: frame.ref }
       : { op: 'key', name: frame.name, ...(key as object), ref: frame.ref };
-    assert.ok(this.e2e.onFrame(reply), 'the answer is taken by the end-to-end layer');
+    // The stand-in may answer with what no honest server would send (a key of the wrong size).
+    assert.ok(this.e2e.onFrame(reply as Parameters<EndToEnd['onFrame']>[0]), 'the answer is taken by the end-to-end layer');
   }
 
-  sends(): Record<string, unknown>[] {
-    return this.sent.filter((frame) => frame.op === 'send');
+  sends(): (InboundFrame & { op: 'send' })[] {
+    return this.sent.filter((frame): frame is InboundFrame & { op: 'send' } => frame.op === 'send');
   }
 }
 

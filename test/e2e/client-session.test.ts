@@ -130,7 +130,7 @@ it('in a real terminal, a tab, an escape and a right-to-left override from a sen
   const alice = await ProtocolClient.login(ctx.server.port, 'alice');
   alice.send({ op: 'send', to: 'bob', body: 'total:\t\u001b[31m\u202e0001$ yap\u202c done' });
   const screen = await bob.waitFor('done');
-  assert.match(screen, 'alice: total:^I^[[31m<U+202E>0001$ yap<U+202C> done');
+  assert.match(screen, 'alice (unencrypted): total:^I^[[31m<U+202E>0001$ yap<U+202C> done');
   alice.close();
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runClient } from '../../src/adapters/cli/client.ts';
+import { runClient } from '../../src/client/client.ts';
 import { KeyStore } from '../../src/client/e2e/key-store.ts';
 import { RecordingProxy } from '../support/recording-proxy.ts';
 import { runLitsxg } from '../support/run-litsxg.ts';
