@@ -19,6 +19,7 @@ import { SenderBuckets } from '../ports/sender-buckets.ts';
 import { SessionStore } from '../ports/session-store.ts';
 import { SignatureVerifier } from '../ports/signature-verifier.ts';
 import { ThrottleStore } from '../ports/throttle-store.ts';
+import { ServerId } from './local-tokens.ts';
 import { RelayConfig } from './relay-config-token.ts';
 import { typedModule } from './typed-module.ts';
 
@@ -42,8 +43,10 @@ export function accountsModule(): ContainerModule {
 }
 
 /** The routing services and the handler core, built from whatever adapters the other modules bound. */
-export function relayModule(config: RelayConfigShape): ContainerModule {
+export function relayModule(config: RelayConfigShape, serverId: () => string): ContainerModule {
   return typedModule((bind) => {
+    // Read when the relay is first resolved, once the data directory is prepared.
+    bind(ServerId).toDynamicValue(serverId).inSingletonScope();
     bind(RelayConfig).toConstantValue(config);
     bind(Router)
       .toResolvedValue(
@@ -64,9 +67,9 @@ export function relayModule(config: RelayConfigShape): ContainerModule {
       .inSingletonScope();
     bind(OperatorKeys)
       .toResolvedValue(
-        (directory: KeyDirectory, credentials: CredentialRepository, verifier: SignatureVerifier, challenges: Challenges, authenticator: Authenticator) =>
-          new OperatorKeys(directory, credentials, verifier, challenges, authenticator, config.serverId),
-        [KeyDirectory, CredentialRepository, SignatureVerifier, Challenges, Authenticator],
+        (directory: KeyDirectory, credentials: CredentialRepository, verifier: SignatureVerifier, challenges: Challenges, authenticator: Authenticator, serverId: string) =>
+          new OperatorKeys(directory, credentials, verifier, challenges, authenticator, serverId),
+        [KeyDirectory, CredentialRepository, SignatureVerifier, Challenges, Authenticator, ServerId],
       )
       .inSingletonScope();
     bind(Relay)

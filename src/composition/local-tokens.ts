@@ -10,3 +10,6 @@ export const LocalConnectionGateway = token<ConnectionGateway>('LocalConnectionG
 
 /** Ids as this process makes them; a scaled-out instance stamps itself on its connection ids. */
 export const LocalIdGenerator = token<IdGenerator>('LocalIdGenerator');
+
+/** This server's id (docs/protocol.md "Login by key"), read from the data directory once it is prepared. */
+export const ServerId = token<string>('ServerId');

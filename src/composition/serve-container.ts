@@ -22,7 +22,7 @@ export async function serveContainer(options: ServeOptions, logger: Logger): Pro
     systemModule(logger),
     cryptoModule(),
     accountsModule(),
-    relayModule(relayConfig(options)),
+    relayModule(relayConfig(options), () => serverIdOf(options.dataDir)),
     await credentialsModule(options.credentials, join(options.dataDir, CREDENTIALS_FILE)),
     ...(await stateModules(options)),
     tcpModule({
@@ -55,7 +55,6 @@ async function stateModules(options: ServeOptions): Promise<ContainerModule[]> {
 function relayConfig(options: ServeOptions): RelayConfig {
   return {
     registration: options.registration,
-    serverId: serverIdOf(options.dataDir),
     maxConnections: options.maxConnections,
     maxBodyBytes: options.maxBodyBytes,
     sendRatePerSecond: options.sendRate,

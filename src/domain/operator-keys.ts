@@ -17,7 +17,8 @@ export class OperatorKeys {
     private readonly verifier: SignatureVerifier,
     private readonly challenges: Challenges,
     private readonly authenticator: Authenticator,
-    private readonly serverId: string,
+    /** Named in `hello` and in every key login's signed message: a signature is good on this server only. */
+    readonly serverId: string,
   ) {}
 
   /** A fresh challenge for a new connection's `hello`. */

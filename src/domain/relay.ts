@@ -70,7 +70,7 @@ export class Relay {
     logger.log('debug', 'connection_opened', { conn: connection });
     gateway.send(connection, {
       op: 'hello', server: 'litsxg', protocol: 1, registration: config.registration,
-      features: ['keys'], server_id: config.serverId, challenge: session.challenge,
+      features: ['keys'], server_id: this.deps.keys.serverId, challenge: session.challenge,
     });
   }
 

@@ -30,10 +30,13 @@ function walkthrough(): Step[] {
   return steps;
 }
 
-/** A line the README shows as a pattern: its placeholders (`m-…`, the timestamp) stand for any id and time. */
+/**
+ * A line the README shows as a pattern: its placeholders (`m-…`, the timestamp, a whole string
+ * `"…"` such as hello's server id and challenge) stand for any id, time and value.
+ */
 function pattern(shown: string): RegExp {
   const escaped = shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escaped.replaceAll('m-…', 'm-[A-Za-z0-9_-]+').replace('1764115200000', '\\d+')}$`);
+  return new RegExp(`^${escaped.replaceAll('m-…', 'm-[A-Za-z0-9_-]+').replaceAll('"…"', '"[^"]+"').replace('1764115200000', '\\d+')}$`);
 }
 
 test("README's nc walkthrough is what the server says, field order included", async () => {

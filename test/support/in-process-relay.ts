@@ -21,7 +21,6 @@ import { PASSWORD } from './seed-operators.ts';
 
 export const TEST_CONFIG: RelayConfig = {
   registration: 'closed',
-  serverId: 'test-server',
   maxConnections: 100,
   maxBodyBytes: 16384,
   sendRatePerSecond: 0,
@@ -71,7 +70,7 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const directory = new InMemoryKeyDirectory(credentials);
   const accounts = new OperatorAccounts(credentials, hasher, directory);
   const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
-  const keys = new OperatorKeys(directory, credentials, new NodeEd25519Verifier(), new RandomChallenges(), authenticator, config.serverId);
+  const keys = new OperatorKeys(directory, credentials, new NodeEd25519Verifier(), new RandomChallenges(), authenticator, 'test-server');
   const router = new Router(buffer, presence, gateway, sessions, credentials, clock, logger, config);
   const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock);
   const relay = new Relay({
