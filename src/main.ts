@@ -48,7 +48,12 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
   const deps = await import('./composition/serve-dependencies.ts');
   // ioredis is loaded only when Redis is chosen (README "Performance").
   const redis = options.buffer === 'redis' ? await import('./composition/redis-dependencies.ts') : undefined;
-  const starting = deps.startServer(options, logger);
+  // --onion-down-exit: the manual's "on failure the process terminates", for a supervisor to restart it.
+  const onionAbandoned = () => {
+    logger.log('error', 'onion_abandoned', { down_for_s: options.onionDownExitMs / 1000 });
+    void starting.then((server) => server.stop()).finally(() => process.exit(ExitStatus.tor));
+  };
+  const starting = deps.startServer(options, logger, onionAbandoned);
   onShutdownSignal((signal) => {
     logger.log('info', 'shutting_down', { signal });
     // PROTOCOL "Other frames": exit 0 within 5 s, whatever is still in flight.

@@ -12,6 +12,7 @@ import { ConnectionGateway } from '../ports/connection-gateway.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
 import { KeyDirectory } from '../ports/key-directory.ts';
 import { Logger } from '../ports/logger.ts';
+import { OnionStatus } from '../ports/onion-status.ts';
 import { MessageBuffer } from '../ports/message-buffer.ts';
 import { PasswordHasher } from '../ports/password-hasher.ts';
 import { Presence } from '../ports/presence.ts';
@@ -21,7 +22,7 @@ import { SignatureVerifier } from '../ports/signature-verifier.ts';
 import { ThrottleStore } from '../ports/throttle-store.ts';
 import { ServerId } from './local-tokens.ts';
 import { RelayConfig } from './relay-config-token.ts';
-import { typedModule } from './typed-module.ts';
+import { optional, typedModule } from './typed-module.ts';
 
 /** Operator accounts and authentication: all the `operator` command needs of the domain. */
 export function accountsModule(): ContainerModule {
@@ -77,10 +78,11 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
         (
           sessions: SessionStore, senders: SenderBuckets, gateway: ConnectionGateway, presence: Presence, router: Router,
           opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, keys: OperatorKeys, clock: Clock, logger: Logger,
-          relayConfig: RelayConfigShape,
+          relayConfig: RelayConfigShape, onion: OnionStatus | undefined,
         ) =>
-          new Relay({ sessions, senders, gateway, presence, router, opener, authenticator, accounts, keys, clock, logger, config: relayConfig }),
-        [SessionStore, SenderBuckets, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, Clock, Logger, RelayConfig],
+          new Relay({ sessions, senders, gateway, presence, router, opener, authenticator, accounts, keys, clock, logger, config: relayConfig, onion }),
+        [SessionStore, SenderBuckets, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, Clock, Logger, RelayConfig,
+          optional(OnionStatus)],
       )
       .inSingletonScope();
   });

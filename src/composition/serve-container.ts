@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Container } from 'inversify';
 import type { ContainerModule } from 'inversify';
 import type { ServeOptions } from '../adapters/cli/serve-options.ts';
-import { CREDENTIALS_FILE, ONION_KEY_FILE } from '../adapters/system/data-directory.ts';
+import { CREDENTIALS_FILE } from '../adapters/system/data-directory.ts';
 import { serverIdOf } from '../adapters/system/server-id-file.ts';
 import { DEFAULT_HIGH_WATER_CHARS } from '../adapters/tcp/transport-options.ts';
 import type { RelayConfig } from '../domain/relay-config.ts';
@@ -11,12 +11,13 @@ import { credentialsModule } from './credentials-module.ts';
 import { cryptoModule } from './crypto-module.ts';
 import { accountsModule, relayModule } from './domain-modules.ts';
 import { memoryModule } from './memory-module.ts';
+import { onionClientKeysModule } from './onion-client-keys-module.ts';
 import { systemModule } from './system-module.ts';
 import { tcpModule } from './tcp-module.ts';
 import { torModule } from './tor-module.ts';
 
-/** The server's container: configuration picks one module per adapter family. */
-export async function serveContainer(options: ServeOptions, logger: Logger): Promise<Container> {
+/** The server's container: configuration picks one module per adapter family; `onOnionAbandoned`: see torModule. */
+export async function serveContainer(options: ServeOptions, logger: Logger, onOnionAbandoned: () => void = () => undefined): Promise<Container> {
   const container = new Container();
   container.load(
     systemModule(logger),
@@ -24,6 +25,7 @@ export async function serveContainer(options: ServeOptions, logger: Logger): Pro
     accountsModule(),
     relayModule(relayConfig(options), () => serverIdOf(options.dataDir)),
     await credentialsModule(options.credentials, join(options.dataDir, CREDENTIALS_FILE)),
+    onionClientKeysModule(),
     ...(await stateModules(options)),
     tcpModule({
       host: options.host,
@@ -34,9 +36,7 @@ export async function serveContainer(options: ServeOptions, logger: Logger): Pro
       highWaterChars: DEFAULT_HIGH_WATER_CHARS,
     }),
   );
-  if (options.onion) {
-    container.load(torModule({ control: options.torControl!, password: options.torPassword, keyFile: join(options.dataDir, ONION_KEY_FILE) }));
-  }
+  if (options.onion) container.load(torModule(options, onOnionAbandoned));
   return container;
 }
 

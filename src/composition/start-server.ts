@@ -16,10 +16,11 @@ import { resolve, resolveAsync, resolveIfBound } from './typed-module.ts';
 /**
  * `serve`: builds the container the options choose and starts the server from it (STYLE 9).
  * Throws DataDirectoryError, CredentialStoreError, RedisUnavailableError, ListenError or
- * TorControlError, having released whatever had started.
+ * TorControlError, having released whatever had started. `onOnionAbandoned` is told when the
+ * onion stayed down past `--onion-down-exit`.
  */
-export async function startServer(options: ServeOptions, logger: JsonLinesLogger): Promise<RunningServer> {
-  const container = await serveContainer(options, logger);
+export async function startServer(options: ServeOptions, logger: JsonLinesLogger, onOnionAbandoned: () => void = () => undefined): Promise<RunningServer> {
+  const container = await serveContainer(options, logger, onOnionAbandoned);
   return runServer(
     {
       lockDataDirectory: () => {

@@ -40,3 +40,9 @@ export function resolveIfBound<T>(container: Container, key: Key<T>): T | undefi
 export function resolveAsync<T>(container: Container, key: Key<T>): Promise<T> {
   return container.getAsync<T>(key);
 }
+
+/** A factory parameter that is undefined when the configuration bound nothing under `key`. */
+export function optional<T>(key: Key<T>): Key<T | undefined> {
+  // inversify's own form for an optional dependency; the cast only restores the carried type.
+  return { serviceIdentifier: key, optional: true } as unknown as Key<T | undefined>;
+}

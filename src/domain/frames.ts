@@ -17,7 +17,7 @@ export type InboundFrame =
 export type InboundOp = InboundFrame['op'];
 
 export type OutboundFrame =
-  | { op: 'hello'; server: 'litsxg'; protocol: 1; registration: 'open' | 'closed'; features: ['keys']; server_id: string; challenge: string }
+  | { op: 'hello'; server: 'litsxg'; protocol: 1; registration: 'open' | 'closed'; features: ['keys']; server_id: string; challenge: string; onion?: 'up' | 'down' }
   | { op: 'welcome'; name: string; pending: number }
   | { op: 'sent'; ref?: string; id: string; status: 'delivered' | 'queued' }
   | { op: 'msg'; id: string; from: string; body: string; ts: number; redelivered?: true }

@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { OnionStatus } from '../ports/onion-status.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
@@ -48,6 +49,8 @@ export interface RelayDependencies {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly config: RelayConfig;
+  /** Set when the server publishes an onion: `hello` then says whether it is up. */
+  readonly onion?: OnionStatus | undefined;
 }
 
 /**
@@ -68,10 +71,12 @@ export class Relay {
     const session = sessions.open(connection);
     session.challenge = this.deps.keys.challenge();
     logger.log('debug', 'connection_opened', { conn: connection });
-    gateway.send(connection, {
+    const hello: OutboundFrame = {
       op: 'hello', server: 'litsxg', protocol: 1, registration: config.registration,
       features: ['keys'], server_id: this.deps.keys.serverId, challenge: session.challenge,
-    });
+    };
+    // docs/protocol.md "Onion": an extension field, ignored by clients that do not know it.
+    gateway.send(connection, this.deps.onion === undefined ? hello : { ...hello, onion: this.deps.onion.onion });
   }
 
   /** Handles the frame at once, without a promise, whenever the ports answer at once. */

@@ -1,3 +1,4 @@
+import { KNOWN_MIGRATIONS } from '../../src/adapters/kysely/credential-migrations.ts';
 import { sql } from 'kysely';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -52,7 +53,7 @@ if (missing !== undefined) {
     const [first, second] = await Promise.all([openPostgresCredentials(url), openPostgresCredentials(url)]);
     try {
       const applied = await sql<{ name: string }>`select name from litsxg_migration`.execute(first);
-      assert.equal(applied.rows.map((row) => row.name), ['0001_operators', '0002_operator_identity_keys']);
+      assert.equal(applied.rows.map((row) => row.name), KNOWN_MIGRATIONS);
       const columns = (await first.introspection.getTables()).find((table) => table.name === 'operators')?.columns.map((column) => column.name);
       assert.equal(columns?.sort(), ['created_at', 'name', 'password_hash', 'updated_at']);
     } finally {

@@ -11,7 +11,8 @@ test('defaults are those of PROTOCOL.md, durations in milliseconds', () => {
   assert.equal(result.ok && result.options, {
     host: '127.0.0.1', port: 7770, dataDir: './data', registration: 'closed', credentials: 'sqlite', buffer: 'memory',
     redisUrl: 'redis://127.0.0.1:6379', presence: 'memory', onion: false, torControl: undefined, torPassword: undefined,
-    onionPort: 7770, maxFrameBytes: 65536, maxBodyBytes: 16384, queueMaxMessages: 1000, queueMaxBytes: 4194304,
+    onionPort: 7770, onionClientAuth: false, onionDownExitMs: 0, onionPow: 'on', onionPowQueueRate: 250, onionPowQueueBurst: 2500,
+    onionMaxStreams: 32, maxFrameBytes: 65536, maxBodyBytes: 16384, queueMaxMessages: 1000, queueMaxBytes: 4194304,
     bufferMaxBytes: 268435456, messageTtlMs: 604800000, authTimeoutMs: 10000, idleTimeoutMs: 300000,
     maxConnections: 10000, sendRate: 100, logLevel: 'info',
   });
@@ -25,6 +26,15 @@ test('the environment sets options and a flag wins over it', () => {
   assert.equal(flagWins.ok && [flagWins.options.port, flagWins.options.dataDir], [0, '/tmp/x']);
 });
 
+test('the onion options: client authorization, down-exit, PoW and the stream bound', () => {
+  const result = parse(['--onion', '--tor-control', '9051', '--onion-client-auth', '--onion-down-exit', '600', '--onion-pow', 'off',
+    '--onion-pow-queue-rate', '50', '--onion-pow-queue-burst', '500', '--onion-max-streams', '0']);
+  assert.equal(result.ok && [result.options.onionClientAuth, result.options.onionDownExitMs, result.options.onionPow,
+    result.options.onionPowQueueRate, result.options.onionPowQueueBurst, result.options.onionMaxStreams], [true, 600_000, 'off', 50, 500, 0]);
+  const bad = parse(['--onion-max-streams', '70000']);
+  assert.equal(bad.ok ? '' : bad.error, '--onion-max-streams: expected an integer from 0 to 65535, got "70000"');
+});
+
 test('unknown options and bad values are one clear line', () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
     [['--prot', '1'], {}, /^unknown option --prot$/],
@@ -34,6 +44,7 @@ test('unknown options and bad values are one clear line', () => {
     [['--auth-timeout', '-1'], {}, /positive number of seconds/],
     [['--log-level', 'loud'], {}, /one of error, warn, info, debug/],
     [['--onion'], {}, /--onion needs --tor-control/],
+    [['--onion-client-auth'], {}, /--onion-client-auth needs --onion/],
     [['--max-body-bytes', '100000'], {}, /must not exceed --max-frame-bytes/],
     [['--presence', 'redis'], {}, /needs --buffer redis/],
     [['--credentials', 'mysql://x'], {}, /sqlite or a postgres/],

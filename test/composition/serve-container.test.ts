@@ -10,7 +10,7 @@ import { RedisMessageBuffer } from '../../src/adapters/redis/redis-message-buffe
 import { RedisPresence } from '../../src/adapters/redis/redis-presence.ts';
 import { RedisScaleOut } from '../../src/adapters/redis/redis-scale-out.ts';
 import { TcpConnectionGateway } from '../../src/adapters/tcp/tcp-connection-gateway.ts';
-import { TorControlOnionService } from '../../src/adapters/tor/tor-control-onion-service.ts';
+import { ReconnectingOnionService } from '../../src/adapters/tor/reconnecting-onion-service.ts';
 import { LocalConnectionGateway, LocalIdGenerator } from '../../src/composition/local-tokens.ts';
 import { serveContainer } from '../../src/composition/serve-container.ts';
 import { resolve, resolveIfBound } from '../../src/composition/typed-module.ts';
@@ -18,6 +18,7 @@ import { ConnectionGateway } from '../../src/ports/connection-gateway.ts';
 import { IdGenerator } from '../../src/ports/id-generator.ts';
 import { MessageBuffer } from '../../src/ports/message-buffer.ts';
 import { OnionService } from '../../src/ports/onion-service.ts';
+import { OnionStatus } from '../../src/ports/onion-status.ts';
 import { PasswordHasher } from '../../src/ports/password-hasher.ts';
 import { Presence } from '../../src/ports/presence.ts';
 import { RecordingLogger } from '../support/fakes.ts';
@@ -27,7 +28,8 @@ function options(overrides: Partial<ServeOptions> = {}): ServeOptions {
   return {
     host: '127.0.0.1', port: 0, dataDir: '/nonexistent', registration: 'closed', credentials: 'sqlite',
     buffer: 'memory', redisUrl: 'redis://127.0.0.1:1', presence: 'memory', onion: false, torControl: undefined,
-    torPassword: undefined, onionPort: 7770, maxFrameBytes: 65536, maxBodyBytes: 16384, queueMaxMessages: 1000,
+    torPassword: undefined, onionPort: 7770, onionClientAuth: false, onionDownExitMs: 0, onionPow: 'on', onionPowQueueRate: 250,
+    onionPowQueueBurst: 2500, onionMaxStreams: 32, maxFrameBytes: 65536, maxBodyBytes: 16384, queueMaxMessages: 1000,
     queueMaxBytes: 4194304, bufferMaxBytes: 268435456, messageTtlMs: 604800_000, authTimeoutMs: 10_000,
     idleTimeoutMs: 300_000, maxConnections: 10000, sendRate: 100, logLevel: 'info', ...overrides,
   };
@@ -64,9 +66,10 @@ test('--presence redis: the core\'s gateway is the Redis decorator, bound under 
   assert.match(resolve(container, LocalIdGenerator).connectionId(), /^c-[0-9a-f]+$/);
 });
 
-test('--onion: the onion service is the Tor control adapter, from the container', async () => {
+test('--onion: the onion service is the reconnecting Tor control adapter, from the container, and hello\'s status is it', async () => {
   const container = await serveContainer(options({ onion: true, torControl: '127.0.0.1:9051' }), new RecordingLogger());
-  assert.instance(resolveIfBound(container, OnionService), TorControlOnionService);
+  assert.instance(resolveIfBound(container, OnionService), ReconnectingOnionService);
+  assert.is(resolveIfBound(container, OnionStatus), resolveIfBound(container, OnionService));
 });
 
 test.run();

@@ -18,6 +18,14 @@ function sessionSuite(mode: PortMode): void {
     assert.is((open.last(open.open()) as Record<string, unknown>).registration, 'open');
   });
 
+  test('a server told to publish an onion says in hello whether it is up (docs/protocol.md "Onion")', () => {
+    const status: { onion: 'up' | 'down' } = { onion: 'down' };
+    const h = inProcessRelay({ mode, onion: status });
+    assert.equal(h.last(h.open()), { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed', onion: 'down' });
+    status.onion = 'up';
+    assert.equal(h.last(h.open()), { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed', onion: 'up' });
+  });
+
   test('past the connection limit a connection gets server_busy instead of hello, and is closed', () => {
     const h = inProcessRelay({ mode, config: { maxConnections: 1 } });
     h.open();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { generateOnionClientKey } from '../../src/adapters/tor/onion-client-key.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 // There is no Docker engine here: check what can be checked without one.
@@ -31,11 +32,18 @@ test('the onion service points at the address the litsxg service has on the comp
   assert.match(compose, /onion-service:\/var\/lib\/tor\/litsxg/);
 });
 
-test('tor --verify-config accepts the torrc (its two directories moved to a temp dir)', async () => {
+test('the torrc carries the onion defences: proof of work, intro-point DoS defence, a stream bound', () => {
+  for (const line of ['HiddenServicePoWDefensesEnabled 1', 'HiddenServiceEnableIntroDoSDefense 1', 'HiddenServiceMaxStreams 32', 'HiddenServiceMaxStreamsCloseCircuit 1']) {
+    assert.match(torrc, new RegExp(`^${line}$`, 'm'));
+  }
+});
+
+test('tor --verify-config accepts the torrc (its two directories moved to a temp dir), an authorized_clients/ directory in place (tor does not read its files before it runs)', async () => {
   const temp = tempDir();
   try {
     // tor checks that its directories exist, are 0700 and owned by whoever runs it.
-    mkdirSync(join(temp.path, 'tor', 'litsxg'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(temp.path, 'tor', 'litsxg', 'authorized_clients'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(temp.path, 'tor', 'litsxg', 'authorized_clients', 'alice.auth'), `descriptor:x25519:${generateOnionClientKey().publicKey}\n`);
     const local = torrc.replaceAll('/var/lib/tor', join(temp.path, 'tor'));
     assert.is(local.split('\n').filter((line, i) => line !== torrc.split('\n')[i]).length, 2);
     writeFileSync(join(temp.path, 'torrc'), local);

@@ -14,6 +14,7 @@ import type { RelayConfig } from '../../src/domain/relay-config.ts';
 import { Router } from '../../src/domain/router.ts';
 import { SessionOpener } from '../../src/domain/session-opener.ts';
 import type { CredentialRepository } from '../../src/ports/credential-repository.ts';
+import type { OnionStatus } from '../../src/ports/onion-status.ts';
 import type { MessageBuffer } from '../../src/ports/message-buffer.ts';
 import type { Presence } from '../../src/ports/presence.ts';
 import { InMemoryCredentialRepository, InMemoryKeyDirectory, ManualClock, PlainPasswordHasher, RecordingGateway, RecordingLogger } from './fakes.ts';
@@ -56,7 +57,7 @@ export function answeringLater<T extends object>(port: T): T {
  * through `relay`, frames come out in `gateway`. The ports the core may find answering either
  * way (buffer, presence, credentials) answer as `mode` says; `sync` unless told.
  */
-export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffer?: MessageBuffer; mode?: PortMode } = {}) {
+export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffer?: MessageBuffer; mode?: PortMode; onion?: OnionStatus } = {}) {
   const config = { ...TEST_CONFIG, ...overrides.config };
   const inMode = <T extends object>(port: T): T => (overrides.mode === 'async' ? answeringLater(port) : port);
   const clock = new ManualClock();
@@ -75,6 +76,7 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock);
   const relay = new Relay({
     sessions, senders: new InMemorySenderBuckets(), gateway, presence, router, opener, authenticator, accounts, keys, clock, logger, config,
+    onion: overrides.onion,
   });
   let next = 0;
   const harness = {

@@ -16,8 +16,14 @@ import { startTor, type TorProcess } from './tor-process.ts';
 export interface TorNetwork {
   /** `127.0.0.1:PORT` of the onion-service tor's control port (cookie authentication). */
   readonly serviceControl: string;
-  /** `socks5://127.0.0.1:PORT` of the client tor. */
+  /** `socks5://127.0.0.1:PORT` of the client tor (with ExtendedErrors: onion failures have their own codes). */
   readonly socksProxy: string;
+  /** `127.0.0.1:PORT` of the client tor's control port (cookie authentication), for ONION_CLIENT_AUTH_ADD. */
+  readonly clientControl: string;
+  /** Stops the onion-service tor, as `systemctl stop tor` would; its control port refuses meanwhile. */
+  stopServiceTor(): Promise<void>;
+  /** Starts it again on the same control port and data dir; resolves once it has bootstrapped. */
+  startServiceTor(): Promise<void>;
   /** Resolves once the service tor has logged `count` successful descriptor uploads. */
   descriptorUploaded(count?: number): Promise<void>;
   /** Fresh circuits on the client tor, before a retry. */
@@ -95,15 +101,26 @@ export async function startTorNetwork(options: { readonly timeoutMs: number }): 
     const clientDir = join(root, 'client');
     const [serviceControlPort, clientControlPort, socksPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const bootstrapped = async (tor: TorProcess) => /Bootstrapped 100%/.test(await tor.log());
-    const [service] = await Promise.all([
-      startTor({ dataDir: serviceDir, torrc: nodeTorrc(serviceDir, [...clientLines, 'SocksPort 0', `ControlPort 127.0.0.1:${serviceControlPort}`]), ready: bootstrapped, timeoutMs: left(), track }),
-      startTor({ dataDir: clientDir, torrc: nodeTorrc(clientDir, [...clientLines, `SocksPort 127.0.0.1:${socksPort}`, `ControlPort 127.0.0.1:${clientControlPort}`]), ready: bootstrapped, timeoutMs: left(), track }),
+    const serviceTorrc = nodeTorrc(serviceDir, [...clientLines, 'SocksPort 0', `ControlPort 127.0.0.1:${serviceControlPort}`]);
+    let [service] = await Promise.all([
+      startTor({ dataDir: serviceDir, torrc: serviceTorrc, ready: bootstrapped, timeoutMs: left(), track }),
+      startTor({ dataDir: clientDir, torrc: nodeTorrc(clientDir, [...clientLines, `SocksPort 127.0.0.1:${socksPort} ExtendedErrors`, `ControlPort 127.0.0.1:${clientControlPort}`]), ready: bootstrapped, timeoutMs: left(), track }),
     ]);
     return {
       serviceControl: `127.0.0.1:${serviceControlPort}`,
       socksProxy: `socks5://127.0.0.1:${socksPort}`,
+      clientControl: `127.0.0.1:${clientControlPort}`,
+      stopServiceTor: () => service!.stop(),
+      startServiceTor: async () => {
+        // tor appends to its log: only what the new process writes counts.
+        const before = (await service!.log()).length;
+        service = await startTor({
+          dataDir: serviceDir, torrc: serviceTorrc, timeoutMs: 60_000, track,
+          ready: async (tor) => /Bootstrapped 100%/.test((await tor.log()).slice(before)),
+        });
+      },
       descriptorUploaded: (count = 1) => waitFor('the onion descriptor upload', deadline, async () => {
-        const log = await readFile(join(service.dataDir, 'info.log'), 'utf8').catch(() => '');
+        const log = await readFile(join(serviceDir, 'info.log'), 'utf8').catch(() => '');
         return (log.match(UPLOADED)?.length ?? 0) >= count;
       }),
       newnym: async () => {

@@ -6,7 +6,7 @@ type Verdict = { healthy: boolean; detail: string };
 
 /**
  * PROTOCOL "Command line", health: healthy when the server says hello and answers a ping
- * within `timeoutMs`. Resolves with a one-line verdict. Speaks through the client's framing.
+ * within `timeoutMs`, and does not say its onion is down. Resolves with a one-line verdict. Speaks through the client's framing.
  */
 export async function checkHealth(connect: () => Promise<Socket>, timeoutMs: number): Promise<Verdict> {
   let channel: ClientFrameChannel | undefined;
@@ -24,6 +24,11 @@ export async function checkHealth(connect: () => Promise<Socket>, timeoutMs: num
         if (!greeted) {
           if (frame.op !== 'hello' || frame.server !== 'litsxg') {
             resolve({ healthy: false, detail: `unexpected greeting: ${frame.op === 'error' ? String(frame.code) : 'not a Litsxg server'}` });
+            return;
+          }
+          // docs/protocol.md "Onion": the server runs, but what Tor clients reach it by is gone.
+          if (frame.onion === 'down') {
+            resolve({ healthy: false, detail: 'the onion service is down: the server runs, but Tor clients cannot reach it (see its onion_lost log)' });
             return;
           }
           greeted = true;

@@ -17,6 +17,15 @@ export interface ServeOptions {
   readonly torControl: string | undefined;
   readonly torPassword: string | undefined;
   readonly onionPort: number;
+  /** Only operators' keys reach the onion (tor's v3 client authorization). */
+  readonly onionClientAuth: boolean;
+  /** Exit (status 6) after the onion has been down this long; 0: never. */
+  readonly onionDownExitMs: number;
+  readonly onionPow: 'on' | 'off';
+  readonly onionPowQueueRate: number;
+  readonly onionPowQueueBurst: number;
+  /** Streams per rendezvous circuit before tor closes it; 0: no bound. */
+  readonly onionMaxStreams: number;
   readonly maxFrameBytes: number;
   readonly maxBodyBytes: number;
   readonly queueMaxMessages: number;
@@ -46,6 +55,12 @@ const SPECS: readonly OptionSpec[] = [
   textOption('tor-control', undefined, 'HOST:PORT or a socket path'),
   textOption('tor-password', undefined, 'a non-empty value', undefined, true),
   integerOption('onion-port', 7770, 1, 65535),
+  flagOption('onion-client-auth'),
+  secondsOption('onion-down-exit', 0),
+  choiceOption('onion-pow', ['on', 'off'] as const, 'on'),
+  integerOption('onion-pow-queue-rate', 250, 1),
+  integerOption('onion-pow-queue-burst', 2500, 1),
+  integerOption('onion-max-streams', 32, 0, 65535),
   integerOption('max-frame-bytes', 65536, 256, 64 * 1024 * 1024),
   integerOption('max-body-bytes', 16384, 1),
   integerOption('queue-max-messages', 1000, 1),
@@ -68,6 +83,8 @@ export function parseServeOptions(argv: readonly string[], env: Readonly<Record<
     host: get('host'), port: get('port'), dataDir: get('data-dir'), registration: get('registration'),
     credentials: get('credentials'), buffer: get('buffer'), redisUrl: get('redis-url'), presence: get('presence'),
     onion: get('onion'), torControl: get('tor-control'), torPassword: get('tor-password'), onionPort: get('onion-port'),
+    onionClientAuth: get('onion-client-auth'), onionDownExitMs: get<number>('onion-down-exit') * 1000, onionPow: get('onion-pow'),
+    onionPowQueueRate: get('onion-pow-queue-rate'), onionPowQueueBurst: get('onion-pow-queue-burst'), onionMaxStreams: get('onion-max-streams'),
     maxFrameBytes: get('max-frame-bytes'), maxBodyBytes: get('max-body-bytes'),
     queueMaxMessages: get('queue-max-messages'), queueMaxBytes: get('queue-max-bytes'), bufferMaxBytes: get('buffer-max-bytes'),
     messageTtlMs: get<number>('message-ttl') * 1000, authTimeoutMs: get<number>('auth-timeout') * 1000,
@@ -80,6 +97,7 @@ export function parseServeOptions(argv: readonly string[], env: Readonly<Record<
 function checkConsistency(options: ServeOptions): { ok: true; options: ServeOptions } | { ok: false; error: string } {
   if (options.maxBodyBytes > options.maxFrameBytes) return { ok: false, error: '--max-body-bytes must not exceed --max-frame-bytes' };
   if (options.onion && options.torControl === undefined) return { ok: false, error: '--onion needs --tor-control HOST:PORT or a socket path' };
+  if (options.onionClientAuth && !options.onion) return { ok: false, error: '--onion-client-auth needs --onion: it protects the onion the server publishes' };
   if (options.presence === 'redis' && options.buffer !== 'redis') return { ok: false, error: '--presence redis needs --buffer redis: instances acting as one share their queues' };
   return { ok: true, options };
 }

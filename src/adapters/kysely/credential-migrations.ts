@@ -1,4 +1,5 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { generateOnionClientKey } from '../tor/onion-client-key.ts';
 
 /** Every schema change, in order; only ever appended to (upgrades migrate at start). */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -23,6 +24,26 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn('signing_key', 'varchar(44)', (column) => column.notNull())
         .addColumn('published_at', 'bigint', (column) => column.notNull())
         .execute();
+    },
+  },
+  // Named for onion client authorization: other public keys an operator may get live elsewhere.
+  '0003_operator_onion_auth_keys': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('operator_onion_auth_keys')
+        .addColumn('name', 'varchar(32)', (column) => column.primaryKey())
+        .addColumn('public_key', 'varchar(52)', (column) => column.notNull())
+        .addColumn('private_key', 'varchar(52)', (column) => column.notNull())
+        .addColumn('created_at', 'bigint', (column) => column.notNull())
+        .execute();
+      // Operators added before get their key now, so `--onion-client-auth` admits every one.
+      const operators: { name: string }[] = await db.selectFrom('operators').select('name').execute();
+      for (const { name } of operators) {
+        const key = generateOnionClientKey();
+        await db.insertInto('operator_onion_auth_keys')
+          .values({ name, public_key: key.publicKey, private_key: key.privateKey, created_at: Date.now() })
+          .execute();
+      }
     },
   },
 };

@@ -13,7 +13,16 @@ export interface OperatorIdentityKeysTable {
   published_at: number;
 }
 
+/** Each operator's x25519 onion client-authorization key pair (base32), `--onion-client-auth`. */
+export interface OperatorOnionAuthKeysTable {
+  name: string;
+  public_key: string;
+  private_key: string;
+  created_at: number;
+}
+
 export interface CredentialSchema {
   operators: OperatorsTable;
   operator_identity_keys: OperatorIdentityKeysTable;
+  operator_onion_auth_keys: OperatorOnionAuthKeysTable;
 }

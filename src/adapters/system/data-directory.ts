@@ -9,6 +9,8 @@ export class DataDirectoryError extends Error {
 const LOCK_FILE = 'litsxg.lock';
 export const CREDENTIALS_FILE = 'credentials.sqlite';
 export const ONION_KEY_FILE = 'onion-key';
+/** The onion's address, written at each start with `--onion`, as tor writes `hostname`: `operator onion-key` reads it. */
+export const ONION_HOSTNAME_FILE = 'onion-hostname';
 
 /** Creates the data directory (0700) when missing and tightens it when it exists. */
 export function prepareDataDirectory(path: string): void {

@@ -19,12 +19,20 @@ export async function connectThrough(server: ServerAddress, proxy: URL | string 
     return direct(server, timeoutMs);
   }
   const url = parseProxyUrl(proxy);
+  const proxyHost = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const proxyPort = Number(url.port || 1080);
+  let toProxy: Socket | undefined;
+  let received = Buffer.alloc(0);
   try {
+    toProxy = await direct({ host: proxyHost, port: proxyPort }, timeoutMs);
+    // Kept to read tor's SOCKS reply code, which the socks package does not report past 0x08.
+    toProxy.on('data', (chunk: Buffer) => { received = Buffer.concat([received, chunk]).subarray(0, 64); });
     const { socket } = await SocksClient.createConnection({
       command: 'connect',
+      existing_socket: toProxy,
       proxy: {
-        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: Number(url.port || 1080),
+        host: proxyHost,
+        port: proxyPort,
         type: 5,
         // Tor isolates circuits by SOCKS credentials (IsolateSOCKSAuth), so they are passed on.
         ...(url.username ? { userId: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : {}),
@@ -32,10 +40,28 @@ export async function connectThrough(server: ServerAddress, proxy: URL | string 
       destination: { host: server.host, port: server.port },
       timeout: timeoutMs,
     });
+    toProxy.removeAllListeners('data');
     return socket;
   } catch (error) {
-    throw new Error(`cannot reach ${server.host}:${server.port} through ${url.protocol}//${url.host}: ${(error as Error).message}`);
+    toProxy?.destroy();
+    const why = ONION_FAILURES[socksReplyCode(received) ?? -1] ?? (error as Error).message;
+    throw new Error(`cannot reach ${server.host}:${server.port} through ${url.protocol}//${url.host}: ${why}`);
   }
+}
+
+/** Tor's SOCKS5 extended errors (tor manual, SocksPort ExtendedErrors): the ones a client can act on. */
+const ONION_FAILURES: Readonly<Record<number, string>> = {
+  0xf0: 'tor found no descriptor for this onion (wrong address, or the service is not published right now)',
+  0xf2: 'the onion did not answer at its introduction points (the service is down, or restarting)',
+  0xf4: 'the onion admits only holders of a client-authorization key, and your tor has none for it: give yours with --onion-key FILE --tor-control HOST:PORT (or put it in your tor\'s ClientOnionAuthDir)',
+  0xf5: 'the onion does not accept your client-authorization key (removed, or another server\'s)',
+  0xf7: 'the onion did not answer in time at its introduction points',
+};
+
+/** The REP byte of the final SOCKS5 reply: after the method choice (and the user/password answer). */
+function socksReplyCode(received: Buffer): number | undefined {
+  const start = received[1] === 0x02 ? 4 : 2;
+  return received[start] === 0x05 ? received[start + 1] : undefined;
 }
 
 /** `socks5://HOST:PORT` or `socks5h://HOST:PORT` (the same here: names are always resolved remotely). */

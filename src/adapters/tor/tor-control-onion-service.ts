@@ -1,7 +1,7 @@
-import { isIPv6 } from 'node:net';
 import type { OnionService } from '../../ports/onion-service.ts';
+import { addOnionCommand, refusesPow, type AddOnionRequest, type OnionProtections } from './add-onion-command.ts';
 import { authenticateTorControl } from './tor-control-authenticator.ts';
-import { TorControlConnection } from './tor-control-connection.ts';
+import { TorControlConnection, type TorReply } from './tor-control-connection.ts';
 import { parseTorControlEndpoint } from './tor-control-endpoint.ts';
 import { TorControlError } from './tor-control-error.ts';
 import { OnionKeyFile } from './onion-key-file.ts';
@@ -14,8 +14,13 @@ export interface TorControlOnionServiceOptions {
   readonly keyFile: string;
   /** Told when the control connection drops while published: tor has then removed the onion. */
   readonly onLost?: (error: TorControlError) => void;
+  readonly protections?: OnionProtections;
+  /** Told once, when tor refuses the proof-of-work keywords: the onion goes up without them. */
+  readonly onPowUnsupported?: (reply: string) => void;
   readonly timeoutMs?: number;
 }
+
+type Published = Omit<AddOnionRequest, 'protections'> & { readonly conn: TorControlConnection; readonly serviceId: string };
 
 /**
  * ADD_ONION without `Detach`: the onion lives exactly as long as our control connection, so a
@@ -24,36 +29,41 @@ export interface TorControlOnionServiceOptions {
  */
 export class TorControlOnionService implements OnionService {
   private readonly keyFile: OnionKeyFile;
-  private connection: TorControlConnection | undefined;
-  private serviceId: string | undefined;
+  private published: Published | undefined;
+  private powRefused = false;
 
   constructor(private readonly options: TorControlOnionServiceOptions) {
     this.keyFile = new OnionKeyFile(options.keyFile);
   }
 
-  async publish(target: { host: string; port: number }, virtualPort: number): Promise<string> {
-    if (this.connection) throw new Error('the onion service is already published');
+  /** Whether the onion carries tor's proof-of-work defence (false once tor refused it). */
+  get pow(): boolean {
+    return this.options.protections?.pow !== undefined && !this.powRefused;
+  }
+
+  /** `clientAuthKeys` (base32 x25519 public keys), when given, admit only their holders. */
+  async publish(target: { host: string; port: number }, virtualPort: number, clientAuthKeys?: readonly string[]): Promise<string> {
+    if (this.published) throw new Error('the onion service is already published');
     const endpoint = parseTorControlEndpoint(this.options.control);
     const existingKey = await this.keyFile.read();
     const conn = await TorControlConnection.open(endpoint, this.options.control, this.options.timeoutMs ?? 10_000);
     try {
       await authenticateTorControl(conn, this.options.password);
-      const keySpec = existingKey ?? 'NEW:ED25519-V3';
-      const reply = await conn.expectOk(`ADD_ONION ${keySpec} Port=${virtualPort},${targetSpec(target)}`, 'ADD_ONION');
+      const request = { key: existingKey ?? 'NEW:ED25519-V3', virtualPort, target, clientAuthKeys };
+      const reply = await this.add(conn, request);
       const serviceId = field(reply.lines, 'ServiceID');
       if (serviceId === undefined) throw new TorControlError('protocol', 'tor answered ADD_ONION without a ServiceID');
-      if (existingKey === undefined) {
-        const privateKey = field(reply.lines, 'PrivateKey');
-        if (privateKey === undefined) throw new TorControlError('protocol', 'tor answered ADD_ONION without a PrivateKey');
-        await this.keyFile.write(privateKey);
+      let key = existingKey;
+      if (key === undefined) {
+        key = field(reply.lines, 'PrivateKey');
+        if (key === undefined) throw new TorControlError('protocol', 'tor answered ADD_ONION without a PrivateKey');
+        await this.keyFile.write(key);
       }
       conn.onLost((error) => {
-        this.connection = undefined;
-        this.serviceId = undefined;
+        this.published = undefined;
         this.options.onLost?.(error);
       });
-      this.connection = conn;
-      this.serviceId = serviceId;
+      this.published = { ...request, key, conn, serviceId };
       return `${serviceId}.onion`;
     } catch (error) {
       // Nothing half-started: closing the connection also removes a non-detached onion.
@@ -62,26 +72,51 @@ export class TorControlOnionService implements OnionService {
     }
   }
 
-  async unpublish(): Promise<void> {
-    const conn = this.connection;
-    const serviceId = this.serviceId;
-    this.connection = undefined;
-    this.serviceId = undefined;
-    if (!conn) return;
+  /**
+   * The same onion (same key, same connection) with another list of client keys: tor changes
+   * a service's keys only by removing and adding it again. A list tor refuses leaves the old
+   * one in place, and rejects with `refused`.
+   */
+  async changeClientAuth(clientAuthKeys: readonly string[]): Promise<void> {
+    const published = this.published;
+    if (published === undefined) throw new Error('the onion service is not published');
+    const { conn, serviceId, ...request } = published;
+    addOnionCommand({ ...request, clientAuthKeys, protections: {} }); // a malformed key throws before anything is removed
+    await conn.expectOk(`DEL_ONION ${serviceId}`, 'DEL_ONION');
     try {
-      if (serviceId !== undefined) await conn.expectOk(`DEL_ONION ${serviceId}`, 'DEL_ONION');
+      await this.add(conn, { ...request, clientAuthKeys });
+      this.published = { ...published, clientAuthKeys };
+    } catch (error) {
+      await this.add(conn, request);
+      throw error;
+    }
+  }
+
+  async unpublish(): Promise<void> {
+    const published = this.published;
+    this.published = undefined;
+    if (!published) return;
+    try {
+      await published.conn.expectOk(`DEL_ONION ${published.serviceId}`, 'DEL_ONION');
     } catch (error) {
       // A control connection that is already gone took the onion with it.
       if (!(error instanceof TorControlError && error.reason === 'closed')) throw error;
     } finally {
-      await conn.close();
+      await published.conn.close();
     }
   }
-}
 
-function targetSpec(target: { host: string; port: number }): string {
-  const host = target.host === '0.0.0.0' ? '127.0.0.1' : target.host === '::' ? '::1' : target.host;
-  return isIPv6(host) ? `[${host}]:${target.port}` : `${host}:${target.port}`;
+  private async add(conn: TorControlConnection, request: Omit<AddOnionRequest, 'protections'>): Promise<TorReply> {
+    const protections = { ...this.options.protections, ...(this.powRefused ? { pow: undefined } : {}) };
+    const reply = await conn.command(addOnionCommand({ ...request, protections }));
+    if (protections.pow !== undefined && refusesPow(reply)) {
+      this.powRefused = true;
+      this.options.onPowUnsupported?.(reply.lines.join(' '));
+      return this.add(conn, request);
+    }
+    if (reply.status !== 250) throw new TorControlError('refused', `tor refused ADD_ONION: ${reply.status} ${reply.lines.join(' ')}`);
+    return reply;
+  }
 }
 
 function field(lines: readonly string[], name: string): string | undefined {

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KyselyCredentialRepository } from '../../src/adapters/kysely/kysely-credential-repository.ts';
+import { KyselyOnionClientKeys } from '../../src/adapters/kysely/kysely-onion-client-keys.ts';
+import { credentialMigrations } from '../../src/adapters/kysely/credential-migrations.ts';
+import { openSqliteCredentials } from '../../src/adapters/sqlite/open-sqlite-credentials.ts';
+import { SqliteCredentialDialect } from '../../src/adapters/sqlite/sqlite-credential-dialect.ts';
+import { SystemClock } from '../../src/adapters/system/system-clock.ts';
+import { generateOnionClientKey, publicKeyOf } from '../../src/adapters/tor/onion-client-key.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+async function open(path: string) {
+  const db = await openSqliteCredentials(path);
+  const dialect = new SqliteCredentialDialect(db);
+  return { db, credentials: new KyselyCredentialRepository(db, new SystemClock(), dialect), keys: new KyselyOnionClientKeys(db, new SystemClock(), dialect) };
+}
+
+test('operators from before the keys get one when the database is migrated', async () => {
+  const temp = tempDir();
+  try {
+    const path = join(temp.path, 'credentials.sqlite');
+    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(path) }) });
+    await new Migrator({ db: old, provider: credentialMigrations, migrationTableName: 'litsxg_migration', migrationLockTableName: 'litsxg_migration_lock' }).migrateTo('0001_operators');
+    await old.insertInto('operators').values({ name: 'alice', password_hash: 'x', created_at: 0, updated_at: 0 }).execute();
+    await old.destroy();
+
+    const { db, keys } = await open(path);
+    const privateKey = await keys.privateKey('alice');
+    assert.match(privateKey ?? '', /^[A-Z2-7]{52}$/);
+    assert.equal(await keys.publicKeys(), [publicKeyOf(privateKey!)]);
+    await db.destroy();
+  } finally {
+    temp.remove();
+  }
+});
+
+test('put replaces, remove forgets, and only existing operators\' keys are listed', async () => {
+  const { db, credentials, keys } = await open(':memory:');
+  await credentials.add('alice', 'hash');
+  const [first, second, stray] = [generateOnionClientKey(), generateOnionClientKey(), generateOnionClientKey()];
+  await keys.put('alice', first);
+  await keys.put('alice', second);
+  await keys.put('ghost', stray);
+  assert.is(await keys.privateKey('alice'), second.privateKey);
+  assert.equal(await keys.publicKeys(), [second.publicKey]);
+  await keys.remove('alice');
+  assert.is(await keys.privateKey('alice'), undefined);
+  assert.equal(await keys.publicKeys(), []);
+  await db.destroy();
+});
+
+test.run();
