@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchConnection } from './bench-connection.ts';
-import { type BenchOptions, parseBenchOptions, type Target, USAGE, type Workload } from './bench-options.ts';
+import { helpOrUsageError } from '../src/adapters/cli/usage-error.ts';
+import { BENCH_COMMAND, type BenchOptions, parseBenchOptions, type Target, type Workload } from './bench-options.ts';
 import { type BenchReport, FAULTS, renderTable, summarise, toJson } from './bench-report.ts';
 import { runConns } from './conns-workload.ts';
 import type { Endpoint } from './endpoint.ts';
@@ -26,15 +27,9 @@ const RUN_TIMEOUT_MS = 300_000;
 
 /** `litsxg bench`: returns the exit status (0 clean, 1 a fault or a failed run, 2 bad options). */
 export async function runBench(argv: string[], io: BenchIo): Promise<number> {
-  const options = parseBenchOptions(argv);
-  if (typeof options === 'string') {
-    io.stderr.write(`litsxg bench: ${options}\n`);
-    return 2;
-  }
-  if (options.help) {
-    io.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseBenchOptions(argv);
+  if (parsed.kind !== 'run') return helpOrUsageError(BENCH_COMMAND.name, parsed, io);
+  const { options } = parsed;
   const tty = !options.json && (io.stdout as { isTTY?: boolean }).isTTY === true;
   const progress = (text: string): void => {
     if (tty) io.stdout.write(`\r\x1b[K${text.slice(0, 100)}`);

@@ -1,11 +1,8 @@
 import { ExitStatus } from './adapters/cli/exit-status.ts';
 import { parseServeOptions } from './adapters/cli/serve-options.ts';
-import { usageError } from './adapters/cli/usage-error.ts';
+import { helpOrUsageError, usageError } from './adapters/cli/usage-error.ts';
 import { JsonLinesLogger } from './adapters/system/json-lines-logger.ts';
 import { describeError } from './domain/describe-error.ts';
-
-const USAGE = `usage: litsxg serve [options] | operator add|passwd|remove|revoke-key NAME | operator list | client NAME | health | bench
-see README.md for every option`;
 
 /** The one place that reads the environment and the arguments: starts a command, maps signals and exit statuses. */
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -22,19 +19,19 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       return (await import('./adapters/cli/client-command.ts')).runClientCommand(rest, env);
     case 'help':
     case '--help':
-      process.stdout.write(`${USAGE}\n`);
-      return ExitStatus.ok;
+    case '-h':
+      return (await import('./adapters/cli/help-command.ts')).runHelpCommand(rest);
+    case 'version':
+    case '--version':
+      return (await import('./adapters/cli/help-command.ts')).runVersionCommand();
     default:
-      return usageError(command === undefined ? 'a command is needed' : `unknown command ${JSON.stringify(command)}`);
+      return usageError(undefined, command === undefined ? 'a command is needed' : `unknown command ${JSON.stringify(command)}`);
   }
 }
 
 async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const parsed = parseServeOptions(argv, env);
-  if (!parsed.ok) {
-    process.stderr.write(`litsxg serve: ${parsed.error}\n`);
-    return ExitStatus.usage;
-  }
+  if (parsed.kind !== 'run') return helpOrUsageError('serve', parsed);
   const options = parsed.options;
   const logger = new JsonLinesLogger(options.logLevel, (line) => process.stderr.write(line));
   // The manual: on failure the process terminates, to be restarted. Say where, never what.

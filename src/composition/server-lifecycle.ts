@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { ServeOptions } from '../adapters/cli/serve-options.ts';
-import type { LogFields, LogLevel } from '../ports/logger.ts';
+import { serveWarnings } from '../adapters/cli/serve-warnings.ts';
+import type { PreparedDataDirectory } from '../adapters/system/data-directory.ts';
+import type { LogFields, LogLevel, Logger } from '../ports/logger.ts';
 import type { OnionService } from '../ports/onion-service.ts';
 
 /** Time connections get to receive their bye before they are cut. */
@@ -10,8 +12,8 @@ const ONION_UNPUBLISH_MS = 1_000;
 
 /** What a server is made of; each part is asked for when its turn to start comes. */
 export interface ServerParts {
-  /** Prepares and locks the data directory; returns the release. */
-  lockDataDirectory(): () => void;
+  /** Prepares and locks the data directory; returns where it is and the release. */
+  lockDataDirectory(): PreparedDataDirectory & { release(): void };
   /** Opens (and migrates) the credential store. */
   openCredentials(): Promise<{ close(): Promise<void> }>;
   /** The Redis connections, when Redis holds any state. */
@@ -22,8 +24,8 @@ export interface ServerParts {
   onion(): OnionService | undefined;
 }
 
-/** The log lines an operator's tooling waits for, written whatever the level. */
-export interface Announcer {
+/** The log lines an operator's tooling waits for, written whatever the level, and the others. */
+export interface Announcer extends Logger {
   announce(level: LogLevel, event: string, fields?: LogFields): void;
 }
 
@@ -49,10 +51,11 @@ interface Held {
  * Starts in one order: lock, credentials, Redis, listen, onion. A step that throws releases
  * what the earlier ones started and the error goes to the caller, which maps it to an exit status.
  */
-export async function runServer(parts: ServerParts, options: Pick<ServeOptions, 'registration' | 'onionPort'>, logger: Announcer): Promise<RunningServer> {
+export async function runServer(parts: ServerParts, options: Pick<ServeOptions, 'host' | 'onion' | 'registration' | 'onionPort'>, logger: Announcer): Promise<RunningServer> {
   const held: Held = {};
   try {
-    held.releaseLock = parts.lockDataDirectory();
+    const directory = parts.lockDataDirectory();
+    held.releaseLock = directory.release;
     held.credentials = await parts.openCredentials();
     const redis = parts.redis();
     held.redis = redis;
@@ -61,7 +64,10 @@ export async function runServer(parts: ServerParts, options: Pick<ServeOptions, 
     const address = await listener.listen();
     held.listener = listener;
     // PROTOCOL "Command line": the first line says where it listens, with the real port.
-    logger.announce('info', 'listening', { host: address.address, port: address.port, registration: options.registration });
+    logger.announce('info', 'listening', { host: address.address, port: address.port, registration: options.registration, data_dir: directory.path });
+    // Issue 11.2: `./data` follows the working directory, so a new one is reported by its absolute path.
+    if (directory.created) logger.log('info', 'data_dir_created', { path: directory.path });
+    for (const warning of serveWarnings(options)) logger.log('warn', warning.event, { detail: warning.detail });
     await redis?.checkPersistence();
     held.cancelExpiry = parts.startExpiry();
     const onion = parts.onion();

@@ -24,8 +24,8 @@ export async function startServer(options: ServeOptions, logger: JsonLinesLogger
   return runServer(
     {
       lockDataDirectory: () => {
-        prepareDataDirectory(options.dataDir);
-        return lockDataDirectory(options.dataDir);
+        const directory = prepareDataDirectory(options.dataDir);
+        return { ...directory, release: lockDataDirectory(directory.path) };
       },
       openCredentials: () => resolveAsync(container, CredentialRepository),
       redis: () => resolveIfBound(container, RedisScaleOut),

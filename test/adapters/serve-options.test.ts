@@ -1,14 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseEndpoint } from '../../src/adapters/cli/option-parser.ts';
+import { parseEndpoint } from '../../src/adapters/cli/option-spec.ts';
 import { parseServeOptions } from '../../src/adapters/cli/serve-options.ts';
 
 const parse = (argv: string[], env: Record<string, string> = {}) => parseServeOptions(argv, env);
 
 test('defaults are those of PROTOCOL.md, durations in milliseconds', () => {
   const result = parse([]);
-  assert.ok(result.ok);
-  assert.equal(result.ok && result.options, {
+  assert.is(result.kind, 'run');
+  assert.equal(result.kind === 'run' && result.options, {
     host: '127.0.0.1', port: 7770, dataDir: './data', registration: 'closed', credentials: 'sqlite', buffer: 'memory',
     redisUrl: 'redis://127.0.0.1:6379', presence: 'memory', onion: false, torControl: undefined, torPassword: undefined,
     onionPort: 7770, onionClientAuth: false, onionDownExitMs: 0, onionPow: 'on', onionPowQueueRate: 250, onionPowQueueBurst: 2500,
@@ -21,18 +21,22 @@ test('defaults are those of PROTOCOL.md, durations in milliseconds', () => {
 test('the environment sets options and a flag wins over it', () => {
   const env = { LITSXG_PORT: '9000', LITSXG_DATA_DIR: '/srv/litsxg', LITSXG_IDLE_TIMEOUT: '2.5', LITSXG_ONION: 'false' };
   const fromEnv = parse([], env);
-  assert.equal(fromEnv.ok && [fromEnv.options.port, fromEnv.options.dataDir, fromEnv.options.idleTimeoutMs, fromEnv.options.onion], [9000, '/srv/litsxg', 2500, false]);
+  assert.equal(fromEnv.kind === 'run' && [fromEnv.options.port, fromEnv.options.dataDir, fromEnv.options.idleTimeoutMs, fromEnv.options.onion], [9000, '/srv/litsxg', 2500, false]);
   const flagWins = parse(['--port', '0', '--data-dir=/tmp/x'], env);
-  assert.equal(flagWins.ok && [flagWins.options.port, flagWins.options.dataDir], [0, '/tmp/x']);
+  assert.equal(flagWins.kind === 'run' && [flagWins.options.port, flagWins.options.dataDir], [0, '/tmp/x']);
 });
 
-test('the onion options: client authorization, down-exit, PoW and the stream bound', () => {
+test('the onion options: client authorization, down-exit, PoW and the stream bound, each only with --onion', () => {
   const result = parse(['--onion', '--tor-control', '9051', '--onion-client-auth', '--onion-down-exit', '600', '--onion-pow', 'off',
     '--onion-pow-queue-rate', '50', '--onion-pow-queue-burst', '500', '--onion-max-streams', '0']);
-  assert.equal(result.ok && [result.options.onionClientAuth, result.options.onionDownExitMs, result.options.onionPow,
+  assert.equal(result.kind === 'run' && [result.options.onionClientAuth, result.options.onionDownExitMs, result.options.onionPow,
     result.options.onionPowQueueRate, result.options.onionPowQueueBurst, result.options.onionMaxStreams], [true, 600_000, 'off', 50, 500, 0]);
-  const bad = parse(['--onion-max-streams', '70000']);
-  assert.equal(bad.ok ? '' : bad.error, '--onion-max-streams: expected an integer from 0 to 65535, got "70000"');
+  const bad = parse(['--onion', '--tor-control', '9051', '--onion-max-streams', '70000']);
+  assert.equal(bad.kind === 'error' ? bad.message : bad.kind, '--onion-max-streams: expected an integer from 0 to 65535, got "70000"');
+  for (const option of ['--onion-client-auth', '--onion-down-exit=60', '--onion-pow=off', '--onion-pow-queue-rate=5', '--onion-pow-queue-burst=5', '--onion-max-streams=5']) {
+    const alone = parse([option]);
+    assert.equal(alone.kind === 'error' ? alone.message : alone.kind, `${option.split('=')[0]} only takes effect with --onion`);
+  }
 });
 
 test('unknown options and bad values are one clear line', () => {
@@ -44,7 +48,6 @@ test('unknown options and bad values are one clear line', () => {
     [['--auth-timeout', '-1'], {}, /positive number of seconds/],
     [['--log-level', 'loud'], {}, /one of error, warn, info, debug/],
     [['--onion'], {}, /--onion needs --tor-control/],
-    [['--onion-client-auth'], {}, /--onion-client-auth needs --onion/],
     [['--max-body-bytes', '100000'], {}, /must not exceed --max-frame-bytes/],
     [['--presence', 'redis'], {}, /needs --buffer redis/],
     [['--credentials', 'mysql://x'], {}, /sqlite or a postgres/],
@@ -53,23 +56,40 @@ test('unknown options and bad values are one clear line', () => {
   ];
   for (const [argv, env, pattern] of cases) {
     const result = parse(argv, env);
-    assert.not.ok(result.ok, argv.join(' '));
-    assert.match(!result.ok ? result.error : '', pattern);
-    assert.not.ok(!result.ok && result.error.includes('\n'));
+    assert.is(result.kind, 'error', argv.join(' '));
+    const message = result.kind === 'error' ? result.message : '';
+    assert.match(message, pattern);
+    assert.not.ok(message.includes('\n'), message);
   }
+});
+
+test('an option that cannot take effect is refused (issue 11.3)', () => {
+  const cases: [string[], Record<string, string>, string][] = [
+    [['--tor-control', '127.0.0.1:9051'], {}, '--tor-control only takes effect with --onion'],
+    [[], { LITSXG_TOR_PASSWORD: 'x' }, 'LITSXG_TOR_PASSWORD only takes effect with --onion'],
+    [['--onion-port', '80'], {}, '--onion-port only takes effect with --onion'],
+    [['--redis-url', 'redis://127.0.0.1:1'], {}, '--redis-url only takes effect with --buffer redis'],
+  ];
+  for (const [argv, env, expected] of cases) {
+    const result = parse(argv, env);
+    assert.is(result.kind === 'error' ? result.message : result.kind, expected);
+  }
+  const together = parse(['--onion', '--tor-control', '/run/tor/control', '--onion-port', '80', '--buffer', 'redis', '--redis-url', 'redis://h:1']);
+  assert.equal(together.kind === 'run' && [together.options.onionPort, together.options.redisUrl], [80, 'redis://h:1']);
 });
 
 test('values that may hold a password are never repeated in an error', () => {
   for (const argv of [['--credentials', 'mysql://admin:hunter2@db'], ['--redis-url', 'http://:hunter2@cache']]) {
     const result = parse(argv);
-    assert.not.ok(result.ok);
-    assert.not.ok(!result.ok && result.error.includes('hunter2'), !result.ok ? result.error : '');
+    assert.is(result.kind, 'error');
+    const message = result.kind === 'error' ? result.message : '';
+    assert.not.ok(message.includes('hunter2'), message);
   }
 });
 
 test('a duration a timer cannot hold is refused', () => {
-  assert.not.ok(parse(['--auth-timeout', '3000000']).ok);
-  assert.ok(parse(['--message-ttl', '2000000']).ok);
+  assert.is(parse(['--auth-timeout', '3000000']).kind, 'error');
+  assert.is(parse(['--message-ttl', '2000000']).kind, 'run');
 });
 
 test('endpoints are HOST:PORT, IPv6 in brackets', () => {

@@ -16,7 +16,7 @@ function recordingParts(failAt?: Step, has = { redis: true, onion: true }) {
   };
   const undo = (name: string) => async () => void steps.push(`stop ${name}`);
   const parts: ServerParts = {
-    lockDataDirectory: () => (step('lock'), () => void steps.push('stop lock')),
+    lockDataDirectory: () => (step('lock'), { path: '/srv/litsxg', created: false, release: () => void steps.push('stop lock') }),
     openCredentials: async () => (step('credentials'), { close: undo('credentials') }),
     redis: () => has.redis ? { open: async () => step('redis'), checkPersistence: async () => step('persistence'), close: undo('redis') } : undefined,
     listener: () => ({
@@ -26,18 +26,22 @@ function recordingParts(failAt?: Step, has = { redis: true, onion: true }) {
     startExpiry: () => (step('expiry'), () => void steps.push('stop expiry')),
     onion: () => has.onion ? { publish: async () => (step('onion'), 'abc.onion'), unpublish: undo('onion') } : undefined,
   };
-  const logger = { announce: (_level: string, event: string, fields?: LogFields) => void announced.push({ event, fields }) };
-  return { parts, steps, announced, logger };
+  const logged: { level: string; event: string; fields: LogFields | undefined }[] = [];
+  const logger = {
+    announce: (_level: string, event: string, fields?: LogFields) => void announced.push({ event, fields }),
+    log: (level: string, event: string, fields?: LogFields) => void logged.push({ level, event, fields }),
+  };
+  return { parts, steps, announced, logged, logger };
 }
 
-const OPTIONS = { registration: 'closed', onionPort: 7770 } as const;
+const OPTIONS = { host: '127.0.0.1', onion: false, registration: 'closed', onionPort: 7770 } as const;
 
 test('starts lock, credentials, Redis, listen, onion; stops byes, onion, Redis, database, lock', async () => {
   const { parts, steps, announced, logger } = recordingParts();
   const server = await runServer(parts, OPTIONS, logger);
   assert.equal(steps, ['lock', 'credentials', 'redis', 'listen', 'persistence', 'expiry', 'onion']);
   assert.equal(announced, [
-    { event: 'listening', fields: { host: '127.0.0.1', port: 7777, registration: 'closed' } },
+    { event: 'listening', fields: { host: '127.0.0.1', port: 7777, registration: 'closed', data_dir: '/srv/litsxg' } },
     { event: 'onion_published', fields: { address: 'abc.onion', port: 7770 } },
   ]);
   assert.is(server.onion, 'abc.onion');
@@ -53,6 +57,15 @@ test('without Redis or an onion, those steps are left out', async () => {
   await server.stop();
   assert.equal(steps, ['lock', 'credentials', 'listen', 'expiry', 'stop listen (byes, 2000 ms grace)', 'stop expiry', 'stop credentials', 'stop lock']);
   assert.is(server.onion, undefined);
+});
+
+test('after listening: a created data dir is reported by its path, then the exposure warnings', async () => {
+  const { parts, logged, logger } = recordingParts(undefined, { redis: false, onion: false });
+  parts.lockDataDirectory = () => ({ path: '/srv/new', created: true, release: () => undefined });
+  const server = await runServer(parts, { ...OPTIONS, host: '0.0.0.0', registration: 'open' }, logger);
+  await server.stop();
+  assert.equal(logged.map(({ level, event }) => [level, event]), [['info', 'data_dir_created'], ['warn', 'exposed_listener'], ['warn', 'open_registration']]);
+  assert.equal(logged[0]!.fields, { path: '/srv/new' });
 });
 
 test('a step that fails releases what had started, in the stopping order, and its error reaches the caller', async () => {

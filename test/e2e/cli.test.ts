@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import type { Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -129,9 +129,35 @@ test('operator: exit 1 with a one-line reason for an existing, invalid or unknow
   assertOneLineFailure(weak, 1, /weak password/);
   assertOneLineFailure(unknown, 1, /no operator named ghost/);
   assert.is(await authAnswer('erin', '😀😀😀😀😀😀😀😀😀'), 'auth_failed', 'the weak password was not set');
-  // The operator command makes a missing data dir as the server does.
+  assert.not.ok(existsSync(fresh), 'a refused name touches no data directory');
+});
+
+test('operator add makes a missing data dir as the server does, and says which absolute path it created', async () => {
+  const fresh = join(temp.path, 'fresh-add');
+  const added = await runLitsxg(['operator', 'add', 'fred', '--data-dir', fresh], { input: `${FIRST}\n` });
+  assert.equal([added.status, added.stdout, added.stderr], [0, 'added fred\n', `litsxg operator: created data directory ${fresh}\n`]);
   assert.is(mode(fresh), 0o700);
   for (const file of readdirSync(fresh)) assert.is(mode(join(fresh, file)), 0o600, file);
+  const again = await runLitsxg(['operator', 'add', 'gail', '--data-dir', fresh], { input: `${FIRST}\n` });
+  assert.equal([again.status, again.stderr], [0, ''], 'an existing data dir is not announced');
+});
+
+test('operator list, passwd and remove refuse a data dir that does not exist, naming its absolute path (exit 1)', async () => {
+  const elsewhere = join(temp.path, 'elsewhere');
+  mkdirSync(elsewhere);
+  const results = await Promise.all([
+    runLitsxg(['operator', 'list'], { cwd: elsewhere }),
+    runLitsxg(['operator', 'passwd', 'dave'], { cwd: elsewhere, input: `${FIRST}\n` }),
+    runLitsxg(['operator', 'remove', 'dave', '--data-dir', 'typo'], { cwd: elsewhere }),
+  ]);
+  const missing = [join(elsewhere, 'data'), join(elsewhere, 'data'), join(elsewhere, 'typo')];
+  results.forEach((result, i) => assertOneLineFailure(result, 1, new RegExp(`^litsxg operator: no data directory at ${missing[i]} `)));
+  assert.equal(readdirSync(elsewhere), [], 'nothing was created');
+});
+
+test('operator add: an empty password is called empty', async () => {
+  const empty = await runLitsxg(['operator', 'add', 'hank', '--data-dir', dataDir], { input: '\n' });
+  assertOneLineFailure(empty, 1, /^litsxg operator: empty password/);
 });
 
 test('operator passwd and remove take effect at the running server', async () => {
@@ -153,6 +179,52 @@ test('serve: an unknown option or a bad value is one line on stderr and exit 2, 
   const reasons = [/--bogus/, /--port/, /LITSXG_IDLE_TIMEOUT/];
   results.forEach((result, i) => assertOneLineFailure(result, 2, reasons[i]!));
   assert.not.ok(existsSync(nowhere), 'refused before touching the data dir');
+});
+
+test('serve: an option that cannot take effect is a usage error (exit 2), before anything is touched', async () => {
+  const nowhere = join(temp.path, 'never-created');
+  const results = await Promise.all([
+    runLitsxg(['serve', '--tor-control', '127.0.0.1:9051', '--data-dir', nowhere]),
+    runLitsxg(['serve', '--onion-port', '80', '--data-dir', nowhere]),
+    runLitsxg(['serve', '--data-dir', nowhere], { env: { LITSXG_TOR_PASSWORD: 'tor secret 5e1f' } }),
+    runLitsxg(['serve', '--redis-url', 'redis://127.0.0.1:1', '--data-dir', nowhere]),
+  ]);
+  const reasons = [/--tor-control only takes effect with --onion/, /--onion-port only takes effect with --onion/,
+    /LITSXG_TOR_PASSWORD only takes effect with --onion/, /--redis-url only takes effect with --buffer redis/];
+  results.forEach((result, i) => assertOneLineFailure(result, 2, reasons[i]!));
+  assert.not.ok(results[2]!.stderr.includes('5e1f'), 'the password is not repeated');
+  assert.not.ok(existsSync(nowhere), 'refused before touching the data dir');
+});
+
+test('serve: the listening line carries the absolute data dir, a created one is reported, and open registration is warned about once', () => {
+  assert.is(server.logs[0]!.data_dir, dataDir);
+  const after = server.logs.slice(1, 4).map((entry) => [entry.level, entry.event, entry.path]);
+  assert.equal(after.filter(([, event]) => event === 'data_dir_created'), [['info', 'data_dir_created', dataDir]]);
+  const warnings = server.logs.filter((entry) => entry.level === 'warn');
+  assert.equal(warnings.map((entry) => entry.event), ['open_registration']);
+  assert.match(String(warnings[0]!.detail), /anyone who reaches the server can create an operator/);
+});
+
+test('help, --help and --version: every command lists its options, defaults and variables', async () => {
+  const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const [long, word, help, serve, operator, client, health, bench, topic] = await Promise.all([
+    runLitsxg(['--version']), runLitsxg(['version']), runLitsxg(['help']), runLitsxg(['serve', '--help']),
+    runLitsxg(['operator', '--help']), runLitsxg(['client', '-h']), runLitsxg(['health', '--help']), runLitsxg(['bench', '--help']),
+    runLitsxg(['help', 'serve']),
+  ]);
+  assert.equal([long.status, long.stdout, word.stdout], [0, `litsxg ${version}\n`, `litsxg ${version}\n`]);
+  assert.is(help.status, 0);
+  for (const command of ['serve', 'operator', 'client', 'health', 'bench', 'version']) assert.match(help.stdout, new RegExp(`\n  ${command} `));
+  for (const result of [serve, operator, client, health, bench]) assert.equal([result.status, result.stderr], [0, '']);
+  assert.match(serve.stdout, /^usage: litsxg serve \[options\]\n/);
+  assert.match(serve.stdout, /\n  --data-dir DIR +.*\(default \.\/data; env LITSXG_DATA_DIR\)\n/);
+  assert.match(serve.stdout, /\n  --tor-control HOST:PORT\|PATH\s+.*only with --onion\)\n/);
+  assert.is(topic.stdout, serve.stdout);
+  assert.match(operator.stdout, /\n  --credentials /);
+  assert.match(client.stdout, /LITSXG_PASSWORD/);
+  assert.match(health.stdout, /\n  --server HOST:PORT +.*\(default 127\.0\.0\.1:7770; env LITSXG_SERVER\)\n/);
+  assert.match(bench.stdout, /\n  --target both\|real\|bare +.*only without --server\)\n/);
+  assert.not.match(bench.stdout, /LITSXG_/, 'the bench reads no environment');
 });
 
 test('serve: a second server on the same data dir is refused with a clear message (exit 3)', async () => {

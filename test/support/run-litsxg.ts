@@ -11,8 +11,8 @@ export interface CommandResult {
  * Runs `bin/litsxg ARGS…` to its end, with `input` on standard input (a pipe, so not a
  * terminal), and returns its exit status and output. Killed after `timeoutMs`.
  */
-export function runLitsxg(args: readonly string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CommandResult> {
-  const child = spawn(LITSXG, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+export function runLitsxg(args: readonly string[], options: { input?: string; env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
+  const child = spawn(LITSXG, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env }, cwd: options.cwd });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -2,18 +2,17 @@ import { visibleText } from '../../domain/visible-text.ts';
 import { connectThrough } from '../tor/connect-through.ts';
 import { ExitStatus } from './exit-status.ts';
 import { checkHealth } from './health-check.ts';
-import { ONION_KEY_OPTIONS, registerOnionKey } from './onion-key-option.ts';
-import { parseOptions } from './option-parser.ts';
-import { PROXY_OPTION, SERVER_OPTION } from './remote-options.ts';
-import { usageError } from './usage-error.ts';
+import { registerOnionKey } from './onion-key-option.ts';
+import { parseCommandLine } from './option-parser.ts';
+import { HEALTH_COMMAND } from './remote-options.ts';
+import { helpOrUsageError, usageError } from './usage-error.ts';
 
 /** `health [--server HOST:PORT] [--proxy socks5://HOST:PORT] [--onion-key FILE --tor-control HOST:PORT]`: 0 healthy, 1 not. */
 export async function runHealthCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const parsed = parseOptions(argv, env, [SERVER_OPTION, PROXY_OPTION, ...ONION_KEY_OPTIONS]);
-  if (!parsed.ok) return usageError(parsed.error);
-  if (parsed.positionals.length > 0) return usageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
-  const server = parsed.values.get('server') as { host: string; port: number };
-  const proxy = parsed.values.get('proxy') as string | undefined;
+  const parsed = parseCommandLine(HEALTH_COMMAND, argv, env);
+  if (parsed.kind !== 'run') return helpOrUsageError(HEALTH_COMMAND.name, parsed);
+  if (parsed.positionals.length > 0) return usageError(HEALTH_COMMAND.name, `unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
+  const { server, proxy } = parsed.values;
   const keyRefused = await registerOnionKey(parsed.values, server.host);
   if (keyRefused !== undefined) {
     process.stderr.write(`unhealthy: ${keyRefused.reason}\n`);

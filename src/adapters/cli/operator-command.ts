@@ -3,12 +3,27 @@ import { visibleText } from '../../domain/visible-text.ts';
 import type { AccountOutcome, OperatorAccounts } from '../../domain/operator-accounts.ts';
 import type { OnionClientKeys } from '../../ports/onion-client-keys.ts';
 import { authPrivateLine, generateOnionClientKey, publicKeyOf } from '../tor/onion-client-key.ts';
+import { IDENTITY_OPTIONS } from './serve-options.ts';
+import { defineCommand, flagOption } from './option-spec.ts';
 
-export interface OperatorIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readPassword(confirm: boolean): Promise<string>;
-}
+export const OPERATOR_COMMAND = defineCommand({
+  name: 'operator',
+  usage: 'operator add|passwd|remove|revoke-key|onion-key NAME | operator list [options]',
+  summary: 'Manages operators in the credential database, also while the server runs.',
+  environment: true,
+  options: {
+    ...IDENTITY_OPTIONS,
+    'key-only': flagOption('onion-key: print only the bare key, as Tor Browser\'s prompt takes it'),
+    public: flagOption('onion-key: print the public key line for a static torrc\'s authorized_clients/NAME.auth'),
+  },
+  notes: [
+    'add and passwd read the password from the first line of standard input when it is not a terminal, else prompt twice.',
+    'list, passwd, remove, revoke-key and onion-key refuse a data directory that does not exist; add creates it and says where.',
+    'onion-key prints the operator\'s onion client-authorization private key, as a ClientOnionAuthDir file\'s line.',
+  ],
+});
+
+export type OperatorRequest = { readonly action: 'list' } | { readonly action: 'add' | 'passwd' | 'remove' | 'revoke-key' | 'onion-key'; readonly name: string };
 
 /** Each operator's onion client-authorization key, made by `add`, dropped by `remove`, shown by `onion-key`. */
 export interface OperatorOnionKeys {
@@ -21,46 +36,63 @@ export interface OperatorOnionKeys {
   readonly publicLine: boolean;
 }
 
-const REASONS: Readonly<Record<Exclude<AccountOutcome, { ok: true }>['code'], (name: string) => string>> = {
+export interface OperatorIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readPassword(confirm: boolean): Promise<string>;
+}
+
+type Refusal = Exclude<AccountOutcome, { ok: true }>['code'];
+const REASONS: Readonly<Record<Refusal, (name: string, password: string) => string>> = {
   invalid_name: (name) => `invalid operator name ${JSON.stringify(name)}: use 1 to 32 of a-z 0-9 . _ - starting with a letter or digit`,
-  invalid_password: () => 'invalid password: it must be 1 to 1024 bytes',
+  invalid_password: (_, password) => (password === '' ? 'empty password: give one of at least 10 characters' : 'invalid password: it must be at most 1024 bytes'),
   weak_password: () => 'weak password: use at least 10 characters',
   name_taken: (name) => `operator ${name} already exists`,
   no_such_operator: (name) => `no operator named ${name}`,
   no_key: (name) => `${name} has no published key`,
 };
 
-/** `operator add|passwd|remove|revoke-key|list|onion-key`: exit 0 on success, 1 with a one-line reason, 2 on bad usage. */
-export async function runOperatorCommand(args: readonly string[], accounts: OperatorAccounts, onion: OperatorOnionKeys, io: OperatorIo): Promise<number> {
-  const [action, name, ...extra] = args;
-  // What the operator typed is quoted back: shown, never obeyed by the terminal.
-  const say = (text: string) => io.stderr.write(`litsxg operator: ${visibleText(text)}\n`);
-  const usage = (text: string) => {
-    say(text);
-    return 2;
-  };
-  if (action === 'list') {
-    if (name !== undefined) return usage(`unexpected argument ${JSON.stringify(name)}`);
+/**
+ * `operator`'s words: a request, a usage error (status 2), or a name refused before anything
+ * is touched (status 1), so a mistyped name never creates a data directory.
+ */
+export function parseOperatorRequest(positionals: readonly string[]): OperatorRequest | { readonly status: 1 | 2; readonly message: string } {
+  const [action, name, ...extra] = positionals;
+  if (action === 'list') return name === undefined ? { action } : { status: 2, message: `unexpected argument ${JSON.stringify(name)}` };
+  if (action !== 'add' && action !== 'passwd' && action !== 'remove' && action !== 'revoke-key' && action !== 'onion-key') {
+    return { status: 2, message: 'expected add NAME, passwd NAME, remove NAME, revoke-key NAME, onion-key NAME or list' };
+  }
+  if (name === undefined) return { status: 2, message: `${action} needs a NAME` };
+  if (extra.length > 0) return { status: 2, message: `unexpected argument ${JSON.stringify(extra[0])}` };
+  if (!isOperatorName(name)) return { status: 1, message: REASONS.invalid_name(name, '') };
+  return { action, name };
+}
+
+/** Carries out a request: exit 0 on success, 1 with a one-line reason. */
+export async function runOperatorCommand(request: OperatorRequest, accounts: OperatorAccounts, onion: OperatorOnionKeys, io: OperatorIo): Promise<number> {
+  if (request.action === 'list') {
     for (const operator of await accounts.list()) io.stdout.write(`${operator}\n`);
     return 0;
   }
-  if (action === 'onion-key' && name !== undefined && extra.length === 0) return printOnionKey(name, onion, io);
-  if (action !== 'add' && action !== 'passwd' && action !== 'remove' && action !== 'revoke-key') {
-    return usage('expected add NAME, passwd NAME, remove NAME, revoke-key NAME, onion-key NAME or list');
-  }
-  if (name === undefined) return usage(`${action} needs a NAME`);
-  if (extra.length > 0) return usage(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (request.action === 'onion-key') return printOnionKey(request.name, onion, io);
+  const { action, name } = request;
+  let password = '';
   let outcome: AccountOutcome;
   try {
-    outcome = await apply(action, name, accounts, io);
+    if (action === 'remove') outcome = await accounts.remove(name);
+    else if (action === 'revoke-key') outcome = await accounts.revokeKey(name);
+    else {
+      password = await io.readPassword(true);
+      outcome = action === 'add' ? await accounts.add(name, password) : await accounts.changePassword(name, password);
+    }
     if (outcome.ok && action === 'add') await onion.keys.put(name, generateOnionClientKey());
     if (outcome.ok && action === 'remove') await onion.keys.remove(name);
   } catch (error) {
-    say((error as Error).message);
+    operatorSays(io, (error as Error).message);
     return 1;
   }
   if (!outcome.ok) {
-    say(REASONS[outcome.code](name));
+    operatorSays(io, REASONS[outcome.code](name, password));
     return 1;
   }
   const done = { add: 'added', passwd: 'password changed for', remove: 'removed', 'revoke-key': 'key revoked for' }[action];
@@ -68,13 +100,9 @@ export async function runOperatorCommand(args: readonly string[], accounts: Oper
   return 0;
 }
 
-async function apply(action: 'add' | 'passwd' | 'remove' | 'revoke-key', name: string, accounts: OperatorAccounts, io: OperatorIo): Promise<AccountOutcome> {
-  // A bad name is refused before the password is asked for.
-  if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
-  if (action === 'remove') return accounts.remove(name);
-  if (action === 'revoke-key') return accounts.revokeKey(name);
-  const password = await io.readPassword(true);
-  return action === 'add' ? accounts.add(name, password) : accounts.changePassword(name, password);
+/** What the operator typed is quoted back: shown, never obeyed by the terminal. */
+export function operatorSays(io: Pick<OperatorIo, 'stderr'>, text: string): void {
+  io.stderr.write(`litsxg operator: ${visibleText(text)}\n`);
 }
 
 /**
@@ -82,13 +110,11 @@ async function apply(action: 'add' | 'passwd' | 'remove' | 'revoke-key', name: s
  * Browser asks for; with `--public`, the public key for a static torrc's `authorized_clients/`.
  */
 async function printOnionKey(name: string, onion: OperatorOnionKeys, io: OperatorIo): Promise<number> {
-  const fail = (reason: string) => {
-    io.stderr.write(`litsxg operator: ${reason}\n`);
-    return 1;
-  };
-  if (!isOperatorName(name)) return fail(REASONS.invalid_name(name));
   const key = await onion.keys.privateKey(name);
-  if (key === undefined) return fail(REASONS.no_such_operator(name));
+  if (key === undefined) {
+    operatorSays(io, REASONS.no_such_operator(name, ''));
+    return 1;
+  }
   if (onion.publicLine) {
     io.stdout.write(`descriptor:x25519:${publicKeyOf(key)}\n`);
     return 0;
@@ -98,7 +124,10 @@ async function printOnionKey(name: string, onion: OperatorOnionKeys, io: Operato
     return 0;
   }
   const address = await onion.hostname();
-  if (address === undefined) return fail('the onion address is not known yet: start the server with --onion once, or use --key-only');
+  if (address === undefined) {
+    operatorSays(io, 'the onion address is not known yet: start the server with --onion once, or use --key-only');
+    return 1;
+  }
   io.stdout.write(`${authPrivateLine(address, key)}\n`);
   return 0;
 }

@@ -1,5 +1,42 @@
-import { endpointOption, textOption } from './option-parser.ts';
+import { parseProxyUrl } from '../tor/connect-through.ts';
+import { ONION_KEY_OPTIONS } from './onion-key-option.ts';
+import { defineCommand, endpointOption, textOption } from './option-spec.ts';
 
 /** Where `health`, `client` and `bench` find a server, and the SOCKS proxy (Tor) on the way. */
-export const SERVER_OPTION = endpointOption('server', '127.0.0.1:7770');
-export const PROXY_OPTION = textOption('proxy', undefined, 'socks5://HOST:PORT', (raw) => /^socks5h?:\/\//.test(raw));
+export const REMOTE_OPTIONS = {
+  server: endpointOption({ default: '127.0.0.1:7770', description: 'the server to reach' }),
+  proxy: textOption('socks5://HOST:PORT', {
+    default: undefined, description: 'reach the server through this SOCKS5 proxy (Tor\'s SocksPort); needed for .onion addresses',
+    expects: 'socks5://HOST:PORT', valid: isProxyUrl, secret: true,
+  }),
+} as const;
+
+function isProxyUrl(raw: string): boolean {
+  try {
+    parseProxyUrl(raw);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const HEALTH_COMMAND = defineCommand({
+  name: 'health',
+  usage: 'health [options]',
+  summary: 'Exits 0 when the server says hello and answers a ping within 5 s (20 s through a proxy), 1 otherwise (also while its onion is down).',
+  environment: true,
+  options: { ...REMOTE_OPTIONS, ...ONION_KEY_OPTIONS },
+});
+
+export const CLIENT_COMMAND = defineCommand({
+  name: 'client',
+  usage: 'client NAME [options]',
+  summary: 'The interactive terminal client, logged in as NAME.',
+  environment: true,
+  options: {
+    ...REMOTE_OPTIONS,
+    ...ONION_KEY_OPTIONS,
+    'keys-dir': textOption('DIR', { default: undefined, description: 'where the client keeps its keys (default: one directory per server and name)' }),
+  },
+  notes: ['The password comes from LITSXG_PASSWORD, else from a prompt (or the first line of input when it is not a terminal).'],
+});

@@ -1,6 +1,6 @@
 import type { LogLevel } from '../../ports/logger.ts';
-import type { OptionSpec } from './option-parser.ts';
-import { choiceOption, flagOption, integerOption, parseOptions, secondsOption, textOption } from './option-parser.ts';
+import { parseCommandLine, type CommandLine } from './option-parser.ts';
+import { choiceOption, defineCommand, flagOption, integerOption, secondsOption, textOption } from './option-spec.ts';
 
 /** `serve`'s options (PROTOCOL "Command line"), durations already in milliseconds. */
 export interface ServeOptions {
@@ -39,65 +39,87 @@ export interface ServeOptions {
   readonly logLevel: LogLevel;
 }
 
-export const DATA_DIR_OPTION = textOption('data-dir', './data');
-export const CREDENTIALS_OPTION = textOption('credentials', 'sqlite', 'sqlite or a postgres:// URL', (raw) => raw === 'sqlite' || /^postgres(ql)?:\/\//.test(raw), true);
+/** Shared with `operator`, which works on the same identities. */
+export const IDENTITY_OPTIONS = {
+  'data-dir': textOption('DIR', { default: './data', description: 'holds the credential database, the lock and the onion key; created when missing (0700)' }),
+  credentials: textOption('sqlite|postgres://…', {
+    default: 'sqlite', description: 'the identity store: sqlite in the data dir, or PostgreSQL shared by instances',
+    expects: 'sqlite or a postgres:// URL', valid: (raw) => raw === 'sqlite' || /^postgres(ql)?:\/\//.test(raw), secret: true,
+  }),
+} as const;
 
-const SPECS: readonly OptionSpec[] = [
-  textOption('host', '127.0.0.1'),
-  integerOption('port', 7770, 0, 65535),
-  DATA_DIR_OPTION,
-  choiceOption('registration', ['closed', 'open'] as const, 'closed'),
-  CREDENTIALS_OPTION,
-  choiceOption('buffer', ['memory', 'redis'] as const, 'memory'),
-  textOption('redis-url', 'redis://127.0.0.1:6379', 'a redis:// URL', (raw) => /^rediss?:\/\//.test(raw), true),
-  choiceOption('presence', ['memory', 'redis'] as const, 'memory'),
-  flagOption('onion'),
-  textOption('tor-control', undefined, 'HOST:PORT or a socket path'),
-  textOption('tor-password', undefined, 'a non-empty value', undefined, true),
-  integerOption('onion-port', 7770, 1, 65535),
-  flagOption('onion-client-auth'),
-  secondsOption('onion-down-exit', 0),
-  choiceOption('onion-pow', ['on', 'off'] as const, 'on'),
-  integerOption('onion-pow-queue-rate', 250, 1),
-  integerOption('onion-pow-queue-burst', 2500, 1),
-  integerOption('onion-max-streams', 32, 0, 65535),
-  integerOption('max-frame-bytes', 65536, 256, 64 * 1024 * 1024),
-  integerOption('max-body-bytes', 16384, 1),
-  integerOption('queue-max-messages', 1000, 1),
-  integerOption('queue-max-bytes', 4194304, 1),
-  integerOption('buffer-max-bytes', 268435456, 1),
-  secondsOption('message-ttl', 604800),
-  secondsOption('auth-timeout', 10),
-  secondsOption('idle-timeout', 300),
-  integerOption('max-connections', 10000, 1),
-  integerOption('send-rate', 100, 0),
-  choiceOption('log-level', ['error', 'warn', 'info', 'debug'] as const, 'info'),
-];
+const ONION = { option: 'onion' } as const;
+const REDIS_BUFFER = { option: 'buffer', equals: 'redis' } as const;
 
-export function parseServeOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): { ok: true; options: ServeOptions } | { ok: false; error: string } {
-  const parsed = parseOptions(argv, env, SPECS);
-  if (!parsed.ok) return parsed;
-  if (parsed.positionals.length > 0) return { ok: false, error: `unexpected argument ${JSON.stringify(parsed.positionals[0])}` };
-  const get = <T>(name: string) => parsed.values.get(name) as T;
+/** PROTOCOL "Command line", `serve`. Other helpers' options join here, with their `requires`. */
+export const SERVE_COMMAND = defineCommand({
+  name: 'serve',
+  usage: 'serve [options]',
+  summary: 'Runs the relay: listens, authenticates operators and routes their messages.',
+  environment: true,
+  options: {
+    host: textOption('HOST', { default: '127.0.0.1', description: 'address to listen on' }),
+    port: integerOption(0, 65535, { default: '7770', description: 'port; 0 picks a free one' }),
+    ...IDENTITY_OPTIONS,
+    registration: choiceOption(['closed', 'open'], { default: 'closed', description: 'open lets anyone who reaches the server register' }),
+    buffer: choiceOption(['memory', 'redis'], { default: 'memory', description: 'where queues live' }),
+    'redis-url': textOption('URL', {
+      default: 'redis://127.0.0.1:6379', description: 'the Redis for --buffer redis and --presence redis',
+      expects: 'a redis:// URL', valid: (raw) => /^rediss?:\/\//.test(raw), secret: true, requires: REDIS_BUFFER,
+    }),
+    presence: choiceOption(['memory', 'redis'], { default: 'memory', description: 'redis: instances sharing one Redis act as one server (needs --buffer redis)' }),
+    onion: flagOption('publish an onion service through Tor\'s control port (needs --tor-control)'),
+    'tor-control': textOption('HOST:PORT|PATH', { default: undefined, description: 'Tor\'s control port, or its socket path', expects: 'HOST:PORT or a socket path', requires: ONION }),
+    'tor-password': textOption('PASSWORD', { default: undefined, description: 'control-port password, when Tor uses HashedControlPassword', secret: true, requires: ONION }),
+    'onion-port': integerOption(1, 65535, { default: '7770', description: 'the port the onion offers, mapped to where the server listens', requires: ONION }),
+    'onion-client-auth': flagOption('admit only operators to the onion: tor gives its descriptor only to holders of an operator\'s client-authorization key', ONION),
+    'onion-down-exit': secondsOption({ default: '0', description: 'exit (status 6) after the onion has been down this many seconds; 0 never', requires: ONION }, { min: 'zero' }),
+    'onion-pow': choiceOption(['on', 'off'], { default: 'on', description: 'tor\'s proof-of-work defence against introduction floods, where tor supports it', requires: ONION }),
+    'onion-pow-queue-rate': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '250', description: 'introductions per second tor takes from the proof-of-work queue', requires: ONION }),
+    'onion-pow-queue-burst': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '2500', description: 'burst of introductions tor takes from the proof-of-work queue', requires: ONION }),
+    'onion-max-streams': integerOption(0, 65535, { default: '32', description: 'streams per rendezvous circuit before tor closes the circuit; 0 no bound', requires: ONION }),
+    'max-frame-bytes': integerOption(256, 64 * 1024 * 1024, { default: '65536', description: 'longest line, newline included' }),
+    'max-body-bytes': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '16384', description: 'longest message body, in UTF-8 bytes' }),
+    'queue-max-messages': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '1000', description: 'messages waiting per recipient' }),
+    'queue-max-bytes': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '4194304', description: 'body bytes waiting per recipient' }),
+    'buffer-max-bytes': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '268435456', description: 'body bytes waiting in the whole server' }),
+    'message-ttl': secondsOption({ default: '604800', description: 'seconds a message waits before it is dropped' }),
+    'auth-timeout': secondsOption({ default: '10', description: 'seconds to authenticate after connecting' }),
+    'idle-timeout': secondsOption({ default: '300', description: 'seconds an authenticated connection may stay silent' }),
+    'max-connections': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '10000', description: 'beyond it new connections get server_busy' }),
+    'send-rate': integerOption(0, Number.MAX_SAFE_INTEGER, { default: '100', description: 'messages per second per sender, bursts up to twice that; 0 for no limit' }),
+    'log-level': choiceOption(['error', 'warn', 'info', 'debug'] satisfies LogLevel[], { default: 'info', description: 'the least severe level logged' }),
+  },
+});
+
+export type ServeCommandLine =
+  | { readonly kind: 'run'; readonly options: ServeOptions }
+  | Exclude<CommandLine<typeof SERVE_COMMAND.options>, { kind: 'run' }>;
+
+export function parseServeOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ServeCommandLine {
+  const parsed = parseCommandLine(SERVE_COMMAND, argv, env);
+  if (parsed.kind !== 'run') return parsed;
+  if (parsed.positionals.length > 0) return { kind: 'error', message: `unexpected argument ${JSON.stringify(parsed.positionals[0])}` };
+  const v = parsed.values;
   const options: ServeOptions = {
-    host: get('host'), port: get('port'), dataDir: get('data-dir'), registration: get('registration'),
-    credentials: get('credentials'), buffer: get('buffer'), redisUrl: get('redis-url'), presence: get('presence'),
-    onion: get('onion'), torControl: get('tor-control'), torPassword: get('tor-password'), onionPort: get('onion-port'),
-    onionClientAuth: get('onion-client-auth'), onionDownExitMs: get<number>('onion-down-exit') * 1000, onionPow: get('onion-pow'),
-    onionPowQueueRate: get('onion-pow-queue-rate'), onionPowQueueBurst: get('onion-pow-queue-burst'), onionMaxStreams: get('onion-max-streams'),
-    maxFrameBytes: get('max-frame-bytes'), maxBodyBytes: get('max-body-bytes'),
-    queueMaxMessages: get('queue-max-messages'), queueMaxBytes: get('queue-max-bytes'), bufferMaxBytes: get('buffer-max-bytes'),
-    messageTtlMs: get<number>('message-ttl') * 1000, authTimeoutMs: get<number>('auth-timeout') * 1000,
-    idleTimeoutMs: get<number>('idle-timeout') * 1000, maxConnections: get('max-connections'), sendRate: get('send-rate'),
-    logLevel: get('log-level'),
+    host: v.host, port: v.port, dataDir: v['data-dir'], registration: v.registration, credentials: v.credentials,
+    buffer: v.buffer, redisUrl: v['redis-url'], presence: v.presence,
+    onion: v.onion, torControl: v['tor-control'], torPassword: v['tor-password'], onionPort: v['onion-port'],
+    onionClientAuth: v['onion-client-auth'], onionDownExitMs: v['onion-down-exit'] * 1000, onionPow: v['onion-pow'],
+    onionPowQueueRate: v['onion-pow-queue-rate'], onionPowQueueBurst: v['onion-pow-queue-burst'], onionMaxStreams: v['onion-max-streams'],
+    maxFrameBytes: v['max-frame-bytes'], maxBodyBytes: v['max-body-bytes'], queueMaxMessages: v['queue-max-messages'],
+    queueMaxBytes: v['queue-max-bytes'], bufferMaxBytes: v['buffer-max-bytes'],
+    messageTtlMs: v['message-ttl'] * 1000, authTimeoutMs: v['auth-timeout'] * 1000, idleTimeoutMs: v['idle-timeout'] * 1000,
+    maxConnections: v['max-connections'], sendRate: v['send-rate'], logLevel: v['log-level'],
   };
-  return checkConsistency(options);
+  const inconsistency = checkConsistency(options);
+  return inconsistency === undefined ? { kind: 'run', options } : { kind: 'error', message: inconsistency };
 }
 
-function checkConsistency(options: ServeOptions): { ok: true; options: ServeOptions } | { ok: false; error: string } {
-  if (options.maxBodyBytes > options.maxFrameBytes) return { ok: false, error: '--max-body-bytes must not exceed --max-frame-bytes' };
-  if (options.onion && options.torControl === undefined) return { ok: false, error: '--onion needs --tor-control HOST:PORT or a socket path' };
-  if (options.onionClientAuth && !options.onion) return { ok: false, error: '--onion-client-auth needs --onion: it protects the onion the server publishes' };
-  if (options.presence === 'redis' && options.buffer !== 'redis') return { ok: false, error: '--presence redis needs --buffer redis: instances acting as one share their queues' };
-  return { ok: true, options };
+/** Rules that bind values rather than an option's presence (those are `requires` in the spec). */
+function checkConsistency(options: ServeOptions): string | undefined {
+  if (options.maxBodyBytes > options.maxFrameBytes) return '--max-body-bytes must not exceed --max-frame-bytes';
+  if (options.onion && options.torControl === undefined) return '--onion needs --tor-control HOST:PORT or a socket path';
+  if (options.presence === 'redis' && options.buffer !== 'redis') return '--presence redis needs --buffer redis: instances acting as one share their queues';
+  return undefined;
 }

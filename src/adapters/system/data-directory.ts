@@ -1,5 +1,5 @@
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /** The data directory cannot be used: not creatable, or held by a running server. */
 export class DataDirectoryError extends Error {
@@ -12,14 +12,29 @@ export const ONION_KEY_FILE = 'onion-key';
 /** The onion's address, written at each start with `--onion`, as tor writes `hostname`: `operator onion-key` reads it. */
 export const ONION_HOSTNAME_FILE = 'onion-hostname';
 
+export interface PreparedDataDirectory {
+  /** Absolute: `./data` depends on the working directory, so this is what gets reported. */
+  readonly path: string;
+  readonly created: boolean;
+}
+
 /** Creates the data directory (0700) when missing and tightens it when it exists. */
-export function prepareDataDirectory(path: string): void {
+export function prepareDataDirectory(path: string): PreparedDataDirectory {
+  const absolute = resolve(path);
   try {
-    mkdirSync(path, { recursive: true, mode: 0o700 });
-    chmodSync(path, 0o700);
+    const created = mkdirSync(absolute, { recursive: true, mode: 0o700 }) !== undefined;
+    chmodSync(absolute, 0o700);
+    return { path: absolute, created };
   } catch (error) {
-    throw new DataDirectoryError(`cannot use data directory ${path}: ${(error as Error).message}`);
+    throw new DataDirectoryError(`cannot use data directory ${absolute}: ${(error as Error).message}`);
   }
+}
+
+/** For commands that only read or change identities: a missing data directory is a mistake, not a start. */
+export function requireDataDirectory(path: string): PreparedDataDirectory {
+  const absolute = resolve(path);
+  if (!existsSync(absolute)) throw new DataDirectoryError(`no data directory at ${absolute} (give --data-dir or LITSXG_DATA_DIR; operator add creates one)`);
+  return prepareDataDirectory(absolute);
 }
 
 /**
