@@ -1,15 +1,22 @@
 import type { InboundFrame, InboundOp } from './frames.ts';
 import { withRef } from './frames.ts';
 import { isPublicKey, isSignature } from './identity-keys.ts';
-import { isOperatorName, isPassword } from './names.ts';
+import { isOperatorName, isPassword, MAX_PASSWORD_BYTES } from './names.ts';
 import { codePointLength } from './text.ts';
 
 export type DecodeResult =
   | { ok: true; frame: InboundFrame }
-  | { ok: false; code: 'bad_frame' | 'unknown_op' | 'invalid'; op?: InboundOp; ref?: string };
+  | { ok: false; code: 'bad_frame' | 'unknown_op'; op?: undefined; ref?: string }
+  /** `message` names the field and what it should have been, for the error frame. */
+  | { ok: false; code: 'invalid'; op: InboundOp; ref?: string; message: string };
 
 type Fields = Record<string, unknown>;
-type Validator = (fields: Fields, ref: string | undefined) => InboundFrame | undefined;
+/** The frame, or what is wrong with it (`field: expected …`). */
+type Validator = (fields: Fields, ref: string | undefined) => InboundFrame | string;
+
+const NAME = 'expected an operator name (1 to 32 of a-z 0-9 . _ -, starting with a letter or digit)';
+const PUBLIC_KEY = 'expected a 32-byte public key in padded base64';
+const SIGNATURE = 'expected a 64-byte Ed25519 signature in padded base64';
 
 const MAX_REF_CHARS = 64;
 const MAX_ACK_IDS = 1000;
@@ -35,21 +42,30 @@ export function decodeFrame(line: string | null): DecodeResult {
   const validate = VALIDATORS.get(op);
   if (validate === undefined) return { ok: false, code: 'unknown_op', ref: echoedRef };
   const knownOp = op as InboundOp;
-  if (!validRef) return { ok: false, code: 'invalid', op: knownOp };
+  if (!validRef) return { ok: false, code: 'invalid', op: knownOp, message: `ref: expected a string of at most ${MAX_REF_CHARS} characters` };
   const frame = validate(fields, echoedRef);
-  return frame === undefined ? { ok: false, code: 'invalid', op: knownOp, ref: echoedRef } : { ok: true, frame };
+  return typeof frame === 'string' ? { ok: false, code: 'invalid', op: knownOp, ref: echoedRef, message: frame } : { ok: true, frame };
 }
 
 function credentials(op: 'auth' | 'register'): Validator {
-  return ({ name, password }, ref) =>
-    isOperatorName(name) && isPassword(password) ? withRef<InboundFrame>({ op, name, password }, ref) : undefined;
+  return ({ name, password }, ref) => {
+    if (!isOperatorName(name)) return `name: ${NAME}`;
+    if (!isPassword(password)) return `password: expected a string of 1 to ${MAX_PASSWORD_BYTES} bytes`;
+    return withRef<InboundFrame>({ op, name, password }, ref);
+  };
 }
 
-function ackIds({ id, ids }: Fields): string[] | undefined {
-  if (id === undefined && ids === undefined) return undefined;
-  if (id !== undefined && typeof id !== 'string') return undefined;
+function send({ to, body }: Fields, ref: string | undefined): InboundFrame | string {
+  if (!isOperatorName(to)) return `to: ${NAME}`;
+  if (typeof body !== 'string' || body.length === 0) return 'body: expected a non-empty string';
+  return withRef<InboundFrame>({ op: 'send', to, body }, ref);
+}
+
+function ackIds({ id, ids }: Fields): string[] | string {
+  if (id === undefined && ids === undefined) return 'id or ids: expected a message id, or a list of them';
+  if (id !== undefined && typeof id !== 'string') return 'id: expected a string';
   if (ids !== undefined && !(Array.isArray(ids) && ids.length <= MAX_ACK_IDS && ids.every((i) => typeof i === 'string'))) {
-    return undefined;
+    return `ids: expected an array of at most ${MAX_ACK_IDS} strings`;
   }
   // The parsed array is this frame's own: it is kept as it is unless `id` joins it.
   if (id === undefined) return ids as string[];
@@ -59,16 +75,21 @@ function ackIds({ id, ids }: Fields): string[] | undefined {
 const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
   ['auth', credentials('auth')],
   ['register', credentials('register')],
-  ['auth_key', ({ name, signature }, ref) =>
-    isOperatorName(name) && isSignature(signature) ? withRef<InboundFrame>({ op: 'auth_key', name, signature }, ref) : undefined],
-  ['publish_key', ({ agreement, signing }, ref) =>
-    isPublicKey(agreement) && isPublicKey(signing) ? withRef<InboundFrame>({ op: 'publish_key', agreement, signing }, ref) : undefined],
-  ['fetch_key', ({ name }, ref) => isOperatorName(name) ? withRef<InboundFrame>({ op: 'fetch_key', name }, ref) : undefined],
-  ['send', ({ to, body }, ref) =>
-    isOperatorName(to) && typeof body === 'string' && body.length > 0 ? withRef<InboundFrame>({ op: 'send', to, body }, ref) : undefined],
+  ['auth_key', ({ name, signature }, ref) => {
+    if (!isOperatorName(name)) return `name: ${NAME}`;
+    if (!isSignature(signature)) return `signature: ${SIGNATURE}`;
+    return withRef<InboundFrame>({ op: 'auth_key', name, signature }, ref);
+  }],
+  ['publish_key', ({ agreement, signing }, ref) => {
+    if (!isPublicKey(agreement)) return `agreement: ${PUBLIC_KEY}`;
+    if (!isPublicKey(signing)) return `signing: ${PUBLIC_KEY}`;
+    return withRef<InboundFrame>({ op: 'publish_key', agreement, signing }, ref);
+  }],
+  ['fetch_key', ({ name }, ref) => (isOperatorName(name) ? withRef<InboundFrame>({ op: 'fetch_key', name }, ref) : `name: ${NAME}`)],
+  ['send', send],
   ['ack', (fields, ref) => {
     const ids = ackIds(fields);
-    return ids === undefined ? undefined : withRef<InboundFrame>({ op: 'ack', ids }, ref);
+    return typeof ids === 'string' ? ids : withRef<InboundFrame>({ op: 'ack', ids }, ref);
   }],
   ['who', (_, ref) => withRef<InboundFrame>({ op: 'who' }, ref)],
   ['ping', (_, ref) => withRef<InboundFrame>({ op: 'ping' }, ref)],

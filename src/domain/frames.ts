@@ -43,8 +43,9 @@ export function withRef<T extends object>(frame: T, ref: string | undefined): T 
   return frame;
 }
 
-export function errorFrame(code: ErrorCode, ref?: string, retryAfterMs?: number): ErrorFrame {
-  const frame = withRef<ErrorFrame>({ op: 'error', code, message: ERROR_MESSAGES[code] }, ref);
+/** `message` defaults to the code's own; `invalid` names the field instead (docs/protocol.md, "Errors"). */
+export function errorFrame(code: ErrorCode, ref?: string, retryAfterMs?: number, message = ERROR_MESSAGES[code]): ErrorFrame {
+  const frame = withRef<ErrorFrame>({ op: 'error', code, message }, ref);
   if (retryAfterMs !== undefined) frame.retry_after_ms = Math.max(1, Math.ceil(retryAfterMs));
   return frame;
 }

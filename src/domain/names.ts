@@ -5,7 +5,7 @@ export type OperatorName = string;
 
 const OPERATOR_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 /** PROTOCOL "Names and passwords": a password is a string of 1 to 1024 bytes. */
-const MAX_PASSWORD_BYTES = 1024;
+export const MAX_PASSWORD_BYTES = 1024;
 
 export function isOperatorName(value: unknown): value is OperatorName {
   return typeof value === 'string' && OPERATOR_NAME.test(value);

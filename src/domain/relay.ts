@@ -97,7 +97,7 @@ export class Relay {
         this.frameFailed(session, frame, error);
       }
     } else {
-      this.protocolError(session, decoded.code, decoded.ref);
+      this.protocolError(session, decoded.code, decoded.ref, decoded.code === 'invalid' ? decoded.message : undefined);
     }
   }
 
@@ -266,11 +266,11 @@ export class Relay {
     await opener.open(session, frame.name);
   }
 
-  private protocolError(session: Session, code: 'bad_frame' | 'unknown_op' | 'invalid', ref: string | undefined): void {
+  private protocolError(session: Session, code: 'bad_frame' | 'unknown_op' | 'invalid', ref: string | undefined, message?: string): void {
     if (++session.protocolErrors >= MAX_PROTOCOL_ERRORS) {
       return this.fatal(session, 'too_many_errors', ref);
     }
-    this.reply(session, code, ref);
+    this.deps.gateway.send(session.id, errorFrame(code, ref, undefined, message));
   }
 
   private reply(session: Session, code: ErrorCode, ref?: string, retryAfterMs?: number): void {

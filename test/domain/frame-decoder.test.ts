@@ -36,20 +36,29 @@ test('auth and register need a valid name and a password of 1 to 1024 bytes', ()
     const result = decode(bad);
     assert.equal(result.ok, false, JSON.stringify(bad));
     assert.equal(!result.ok && result.code, 'invalid');
+    assert.match(result.ok ? '' : result.code === 'invalid' ? result.message : '', bad.name === 'bob' ? /^password: expected a string of 1 to 1024 bytes$/ : /^name: expected an operator name/, JSON.stringify(bad));
   }
   assert.ok(decode({ op: 'register', name: 'a'.repeat(32), password: 'é'.repeat(512) }).ok);
 });
 
 test('send needs a valid recipient and a non-empty string body', () => {
   assert.equal(decode({ op: 'send', to: 'bob', body: 'hi', ref: 'c-1' }), { ok: true, frame: { op: 'send', to: 'bob', body: 'hi', ref: 'c-1' } });
-  for (const bad of [{ op: 'send', to: 'bob', body: '' }, { op: 'send', to: 'bob', body: 5 }, { op: 'send', to: 'B', body: 'x' }, { op: 'send', body: 'x' }]) {
-    assert.equal(decode(bad), { ok: false, code: 'invalid', op: 'send', ref: undefined }, JSON.stringify(bad));
+  const name = 'expected an operator name (1 to 32 of a-z 0-9 . _ -, starting with a letter or digit)';
+  for (const [bad, message] of [
+    [{ op: 'send', to: 'bob', body: '' }, 'body: expected a non-empty string'],
+    [{ op: 'send', to: 'bob', body: 5 }, 'body: expected a non-empty string'],
+    [{ op: 'send', to: 'bob' }, 'body: expected a non-empty string'],
+    [{ op: 'send', to: 'B', body: 'x' }, `to: ${name}`],
+    [{ op: 'send', body: 'x' }, `to: ${name}`],
+  ] as const) {
+    assert.equal(decode(bad), { ok: false, code: 'invalid', op: 'send', ref: undefined, message }, JSON.stringify(bad));
   }
 });
 
 test('a ref longer than 64 characters or not a string makes the frame invalid, and is not echoed', () => {
-  assert.equal(decode({ op: 'ping', ref: 'x'.repeat(65) }), { ok: false, code: 'invalid', op: 'ping' });
-  assert.equal(decode({ op: 'ping', ref: 12 }), { ok: false, code: 'invalid', op: 'ping' });
+  const message = 'ref: expected a string of at most 64 characters';
+  assert.equal(decode({ op: 'ping', ref: 'x'.repeat(65) }), { ok: false, code: 'invalid', op: 'ping', message });
+  assert.equal(decode({ op: 'ping', ref: 12 }), { ok: false, code: 'invalid', op: 'ping', message });
   assert.equal(decode({ op: 'ping', ref: '😀'.repeat(64) }), { ok: true, frame: { op: 'ping', ref: '😀'.repeat(64) } });
 });
 
@@ -58,7 +67,8 @@ test('ack takes id or up to 1000 ids, and neither is invalid', () => {
   assert.equal(decode({ op: 'ack', ids: ['m-1', 'm-2'] }), { ok: true, frame: { op: 'ack', ids: ['m-1', 'm-2'] } });
   assert.ok(decode({ op: 'ack', ids: Array.from({ length: 1000 }, (_, i) => `m-${i}`) }).ok);
   for (const bad of [{ op: 'ack' }, { op: 'ack', ids: Array.from({ length: 1001 }, (_, i) => `m-${i}`) }, { op: 'ack', ids: [1] }, { op: 'ack', id: 3 }, { op: 'ack', ids: 'm-1' }]) {
-    assert.equal(decode(bad).ok, false, JSON.stringify(bad).slice(0, 40));
+    const result = decode(bad);
+    assert.match(!result.ok && result.code === 'invalid' ? result.message : 'not invalid', /^(id or ids|id|ids): expected /, JSON.stringify(bad).slice(0, 40));
   }
 });
 

@@ -122,19 +122,22 @@ test('unknown extra fields are ignored', async () => {
 
 test('a known op with missing or wrongly typed fields is invalid, not fatal, ref echoed', async () => {
   const bob = await ProtocolClient.login(server.port, 'bob');
+  const name = 'to: expected an operator name (1 to 32 of a-z 0-9 . _ -, starting with a letter or digit)';
+  // The message names the field and what it should have been (docs/protocol.md, "Errors").
   const frames = [
-    { op: 'send', ref: 'i1' },
-    { op: 'send', to: 'alice', ref: 'i2' },
-    { op: 'send', to: 'alice', body: 7, ref: 'i3' },
-    { op: 'send', to: 5, body: 'x', ref: 'i4' },
-    { op: 'ack', ref: 'i5' },
-    { op: 'ack', id: 12, ref: 'i6' },
-    { op: 'ack', ids: 'm-1', ref: 'i7' },
-    { op: 'ack', ids: [1, 2], ref: 'i8' },
-  ];
-  for (const frame of frames) {
+    [{ op: 'send', ref: 'i1' }, name],
+    [{ op: 'send', to: 'alice', ref: 'i2' }, 'body: expected a non-empty string'],
+    [{ op: 'send', to: 'alice', body: 7, ref: 'i3' }, 'body: expected a non-empty string'],
+    [{ op: 'send', to: 'alice', body: '', ref: 'i3e' }, 'body: expected a non-empty string'],
+    [{ op: 'send', to: 5, body: 'x', ref: 'i4' }, name],
+    [{ op: 'ack', ref: 'i5' }, 'id or ids: expected a message id, or a list of them'],
+    [{ op: 'ack', id: 12, ref: 'i6' }, 'id: expected a string'],
+    [{ op: 'ack', ids: 'm-1', ref: 'i7' }, 'ids: expected an array of at most 1000 strings'],
+    [{ op: 'ack', ids: [1, 2], ref: 'i8' }, 'ids: expected an array of at most 1000 strings'],
+  ] as const;
+  for (const [frame, message] of frames) {
     bob.send(frame);
-    assert.equal(await bob.next(), { op: 'error', code: 'invalid', message: 'missing or wrongly typed fields', ref: frame.ref }, JSON.stringify(frame));
+    assert.equal(await bob.next(), { op: 'error', code: 'invalid', message, ref: frame.ref }, JSON.stringify(frame));
   }
   bob.send({ op: 'ping', ref: 'alive' });
   assert.equal(await bob.next(), { op: 'pong', ref: 'alive' });

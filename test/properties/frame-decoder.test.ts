@@ -125,7 +125,7 @@ test('deeply nested JSON and huge ids arrays are answered, not thrown', () => {
   const deepObject = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
   assert.equal(decodeFrame(`{"op":"ack","ids":[],"x":${deepObject}}`), { ok: true, frame: { op: 'ack', ids: [] } });
   const ids = JSON.stringify(Array.from({ length: 1001 }, (_, i) => `m-${i}`));
-  assert.equal(decodeFrame(`{"op":"ack","ids":${ids}}`), { ok: false, code: 'invalid', op: 'ack', ref: undefined });
+  assert.equal(decodeFrame(`{"op":"ack","ids":${ids}}`), { ok: false, code: 'invalid', op: 'ack', ref: undefined, message: 'ids: expected an array of at most 1000 strings' });
   assert.equal(decodeFrame(`{"op":"send","to":7,"body":"x"}`).ok, false);
   assert.equal(decodeFrame(`{"op":"auth","name":"alice","password":12345678901}`).ok, false);
 });

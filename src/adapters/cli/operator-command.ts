@@ -1,4 +1,4 @@
-import { isOperatorName } from '../../domain/names.ts';
+import { isOperatorName, MAX_PASSWORD_BYTES } from '../../domain/names.ts';
 import { visibleText } from '../../domain/visible-text.ts';
 import type { AccountOutcome, OperatorAccounts } from '../../domain/operator-accounts.ts';
 import type { OnionClientKeys } from '../../ports/onion-client-keys.ts';
@@ -45,7 +45,7 @@ export interface OperatorIo {
 type Refusal = Exclude<AccountOutcome, { ok: true }>['code'];
 const REASONS: Readonly<Record<Refusal, (name: string, password: string) => string>> = {
   invalid_name: (name) => `invalid operator name ${JSON.stringify(name)}: use 1 to 32 of a-z 0-9 . _ - starting with a letter or digit`,
-  invalid_password: (_, password) => (password === '' ? 'empty password: give one of at least 10 characters' : 'invalid password: it must be at most 1024 bytes'),
+  invalid_password: (_, password) => (password === '' ? 'empty password: give one of at least 10 characters' : `invalid password: it must be at most ${MAX_PASSWORD_BYTES} bytes`),
   weak_password: () => 'weak password: use at least 10 characters',
   name_taken: (name) => `operator ${name} already exists`,
   no_such_operator: (name) => `no operator named ${name}`,
