@@ -8,7 +8,9 @@ import { type BenchReport, FAULTS, renderTable, summarise, toJson } from './benc
 import { runConns } from './conns-workload.ts';
 import type { Endpoint } from './endpoint.ts';
 import { runOffline } from './offline-workload.ts';
-import { registerAll, seedDataDir } from './operator-seeder.ts';
+import { SCRYPT_DEFAULTS } from '../src/adapters/crypto/scrypt-password-hasher.ts';
+import { benchIdentity } from './bench-keys.ts';
+import { FAST_SCRYPT, registerAll, seedOperators } from './operator-seeder.ts';
 import { type Figures, runPairs } from './pairs-workload.ts';
 import { ProcessGroup } from './process-group.ts';
 import { RedisProcess } from './redis-process.ts';
@@ -90,7 +92,11 @@ async function prepare(options: BenchOptions, dataDir: string, password: string,
   const names = benchNameSets(pairs, storm, pool);
   if (options.targets.includes('real')) {
     progress(`creating ${names.timed.length + names.pool.length} bench operators`);
-    await seedDataDir(dataDir, password, names);
+    // Timed logins hash at the server's own cost; the idle pool cheaply.
+    // Published keys too, for `--login key`.
+    const keys = (name: string) => benchIdentity(name).published;
+    await seedOperators(dataDir, names.timed, { password, scrypt: SCRYPT_DEFAULTS, keys });
+    await seedOperators(dataDir, names.pool, { password, scrypt: FAST_SCRYPT, keys });
   }
   if (options.server !== undefined) {
     const endpoint = endpointOf(options);
@@ -169,7 +175,7 @@ function workloadRun(options: BenchOptions, workload: Workload, ctx: WorkloadCon
 
 /** No send rate limit (a bench sender is a flood by design), and queues that hold K messages. */
 function realServerArgs(options: BenchOptions): string[] {
-  const args = ['--send-rate', '0'];
+  const args = ['--log-level', 'warn', '--send-rate', '0'];
   if (options.perRecipient > 1000) args.push('--queue-max-messages', String(options.perRecipient));
   const queueBytes = options.perRecipient * options.bodyBytes * 2;
   if (queueBytes > 4_194_304) args.push('--queue-max-bytes', String(queueBytes));

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Frame } from '../support/protocol-client.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
-import { PASSWORD, seedHash } from '../support/seed-operators.ts';
+import { PASSWORD, seedOperators } from '../support/seed-operators.ts';
 import type { RunningServer } from '../support/server-process.ts';
 import { startServers, stopServers } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -15,7 +15,7 @@ const closedDir = tempDir();
 
 test.before(async () => {
   // A stored hash scrypt refuses (N must be a power of two): verifying it throws inside the server.
-  await seedHash(closedDir.path, 'broken', 'scrypt$3$8$1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U');
+  await seedOperators(closedDir.path, ['broken'], { hash: 'scrypt$3$8$1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U' });
   [open, closed] = await startServers([
     { operators: ['alice', 'bob', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivan'], args: ['--registration', 'open'] },
     { operators: ['alice'], args: ['--auth-timeout', '1'], dataDir: closedDir.path },

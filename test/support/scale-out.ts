@@ -6,7 +6,7 @@ import { postgresMissing, startPostgresCluster } from './postgres-cluster.ts';
 import type { PostgresCluster } from './postgres-cluster.ts';
 import { redisServerMissing, startRedisServer } from './redis-server.ts';
 import type { RedisServer } from './redis-server.ts';
-import { addOperators } from './seed-operators.ts';
+import { seedOperators } from './seed-operators.ts';
 import { startServer } from './server-process.ts';
 import type { RunningServer, ServerSetup } from './server-process.ts';
 
@@ -33,7 +33,7 @@ export async function startSharedBackends(): Promise<SharedBackends> {
     postgres,
     async credentials(operators) {
       const url = await postgres.createDatabase();
-      await addOperators(new KyselyCredentialRepository(await openPostgresCredentials(url), new SystemClock(), new PostgresCredentialDialect()), operators);
+      await seedOperators(new KyselyCredentialRepository(await openPostgresCredentials(url), new SystemClock(), new PostgresCredentialDialect()), operators);
       return url;
     },
     server(credentialsUrl, setup = {}) {

@@ -1,26 +1,13 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { LITSXG, ServerProcess } from '../../bench/server-process.ts';
 import { seedOperators } from './seed-operators.ts';
 import { tempDir } from './temp-dir.ts';
 
-export const LITSXG = new URL('../../bin/litsxg', import.meta.url).pathname;
-
-export interface RunningServer {
-  readonly port: number;
-  readonly host: string;
-  readonly dataDir: string;
-  readonly process: ChildProcess;
-  /** Every JSON log line so far. */
-  readonly logs: Record<string, unknown>[];
-  /** SIGTERM, then the exit status (SIGKILL after 8 s). */
-  stop(): Promise<number | null>;
-  /** SIGKILL: a crash. */
-  kill(): Promise<void>;
-}
+export { LITSXG };
+/** A real server started by the shared harness (bench/server-process.ts). */
+export type RunningServer = ServerProcess;
 
 export interface ServerSetup {
-  /** Operators to create first (password PASSWORD); ignored when `dataDir` is given and already seeded. */
+  /** Operators to create first (password PASSWORD); names already in `dataDir` are kept. */
   operators?: readonly string[];
   /** Extra `serve` arguments, e.g. ['--registration', 'open']. */
   args?: readonly string[];
@@ -29,50 +16,12 @@ export interface ServerSetup {
   env?: Record<string, string>;
 }
 
-/** Starts `bin/litsxg serve --port 0` for real and waits for its `listening` line. */
+/** Starts the real server on a free port of 127.0.0.1 and waits for its `listening` line. */
 export async function startServer(setup: ServerSetup = {}): Promise<RunningServer> {
   const temp = setup.dataDir === undefined ? tempDir() : undefined;
   const dataDir = setup.dataDir ?? temp!.path;
   if (setup.operators !== undefined && setup.operators.length > 0) await seedOperators(dataDir, setup.operators);
-  const child = spawn(LITSXG, ['serve', '--port', '0', '--data-dir', dataDir, ...(setup.args ?? [])], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...setup.env },
-  });
-  const logs: Record<string, unknown>[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const listening = new Promise<{ host: string; port: number }>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
-        if (entry.event === 'listening') resolve({ host: String(entry.host), port: Number(entry.port) });
-      } catch {
-        logs.push({ event: 'unparsed', line });
-      }
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code} before listening: ${JSON.stringify(logs)}`)));
-    setTimeout(() => reject(new Error('server did not listen within 30 s')), 30_000).unref();
-  });
-  const { host, port } = await listening;
-  let stopping: Promise<number | null> | undefined;
-  return {
-    host, port, dataDir, process: child, logs,
-    stop() {
-      stopping ??= (async () => {
-        if (child.exitCode === null) child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 8_000);
-        const code = await exited;
-        clearTimeout(killer);
-        temp?.remove();
-        return code;
-      })();
-      return stopping;
-    },
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return ServerProcess.start('real', { dataDir, args: setup.args ?? [], env: setup.env ?? {}, onStopped: () => temp?.remove() });
 }
 
 /** Starts several servers at once; if one fails to start, stops the others and rethrows. */
