@@ -1,4 +1,6 @@
 import { createServer, type Socket } from 'node:net';
+import { parseCommandLine } from '../src/adapters/cli/option-parser.ts';
+import { defineCommand, integerOption, textOption } from '../src/adapters/cli/option-spec.ts';
 import { LineSplitter } from '../src/client/line-splitter.ts';
 
 /**
@@ -125,19 +127,31 @@ class BareRelay {
   }
 }
 
+const BARE_RELAY = defineCommand({
+  name: 'bare-relay',
+  usage: 'bare-relay [options]   (bench/bare-relay.ts, started by the bench)',
+  summary: 'The reference bare relay the bench measures the server against.',
+  environment: false,
+  options: {
+    host: textOption('HOST', { default: '127.0.0.1', description: 'address to listen on' }),
+    port: integerOption(0, 65535, { default: '0', description: 'port; 0 picks a free one' }),
+  },
+});
+
 function main(argv: string[]): void {
-  const option = (flag: string, fallback: string): string => {
-    const at = argv.indexOf(flag);
-    return at === -1 ? fallback : (argv[at + 1] ?? fallback);
-  };
-  const host = option('--host', '127.0.0.1');
+  const parsed = parseCommandLine(BARE_RELAY, argv, {});
+  if (parsed.kind !== 'run') {
+    process.stderr.write(parsed.kind === 'help' ? parsed.text : `bare-relay: ${parsed.message}\n`);
+    process.exit(parsed.kind === 'help' ? 0 : 2);
+  }
+  const { host, port } = parsed.values;
   const relay = new BareRelay();
   const server = createServer((socket) => {
     const conn = new BareConnection(socket, relay);
     conn.queue('{"op":"hello","server":"litsxg","protocol":1,"registration":"open"}');
     relay.flushAll();
   });
-  server.listen(Number(option('--port', '0')), host, () => {
+  server.listen(port, host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     process.stderr.write(`${JSON.stringify({ event: 'listening', host, port })}\n`);

@@ -74,7 +74,7 @@ export const BENCH_COMMAND = defineCommand({
     'data-dir': textOption('DIR', { default: undefined, description: 'keep the started server\'s data here (default: a temporary dir)', requires: STARTED }),
     'profile-dir': textOption('DIR', { default: undefined, description: 'run the started real server with node --cpu-prof into DIR', requires: STARTED }),
     'node-arg': listOption('a node option such as --max-semi-space-size=32', 'ARG', (raw) => (raw.startsWith('--') ? raw : undefined),
-      'a node option for the started real server, after bin/node-options'),
+      'a node option for the started real server, after bin/node-options', STARTED),
     json: flagOption('one JSON report on stdout'),
   },
 });

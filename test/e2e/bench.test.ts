@@ -91,7 +91,8 @@ test('--login key: offline recipients and idle connections log in by signing the
 
 test('a bad option is one line and exit status 2', async () => {
   for (const argv of [['--runs', 'x'], ['flood'], ['--login', 'token'], ['--proxy', 'socks5://127.0.0.1:9050'], ['--server', 'nohost'],
-    ['--buffer', 'disk'], ['--buffer', 'redis', '--target', 'bare'], ['--buffer', 'redis', '--server', '127.0.0.1:1']]) {
+    ['--buffer', 'disk'], ['--buffer', 'redis', '--target', 'bare'], ['--buffer', 'redis', '--server', '127.0.0.1:1'],
+    ['--server', '127.0.0.1:1', '--node-arg', '--max-semi-space-size=16'], ['--server', '127.0.0.1:1', '--data-dir', '/tmp/x']]) {
     const { status, stdout, stderr } = await bench(argv);
     assert.is(status, 2, argv.join(' '));
     assert.is(stdout, '');

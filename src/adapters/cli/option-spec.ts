@@ -151,6 +151,6 @@ export function parseEndpoint(raw: string): Endpoint | undefined {
   return { host: (match[1] ?? match[2])!, port };
 }
 
-export function listOption<T>(expects: string, placeholder: string, parse: (raw: string) => T | undefined, description: string): ListOption<T> {
-  return { kind: 'list', expects, placeholder, parse, description };
+export function listOption<T>(expects: string, placeholder: string, parse: (raw: string) => T | undefined, description: string, requires?: Requirement): ListOption<T> {
+  return { kind: 'list', expects, placeholder, parse, description, ...(requires === undefined ? {} : { requires }) };
 }
