@@ -16,52 +16,71 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export function parseCommandLine<S extends OptionSpecs>(command: CommandSpec<S>, argv: readonly string[], env: Env): CommandLine<S> {
   const specs: OptionSpecs = command.options;
+  const types = Object.entries(specs).map(([name, spec]) => [name, { type: spec.kind === 'flag' ? 'boolean' : 'string' }] as const);
   const { tokens } = parseArgs({
-    args: [...argv],
-    options: { ...Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.kind === 'flag' ? 'boolean' : 'string' }] as const)), help: { type: 'boolean', short: 'h' } },
+    args: [...argv], options: { ...Object.fromEntries(types), help: { type: 'boolean', short: 'h' } },
     strict: false, allowPositionals: true, tokens: true,
   });
   if (tokens.some((token) => token.kind === 'option' && token.name === 'help')) return { kind: 'help', text: commandHelp(command) };
-  const values = new Map<string, unknown>();
-  const given = new Map<string, string>();
-  const positionals: string[] = [];
-  for (const token of tokens) {
-    if (token.kind === 'positional') positionals.push(token.value);
-    if (token.kind !== 'option') continue;
-    const spec = Object.hasOwn(specs, token.name) ? specs[token.name]! : undefined;
-    if (spec === undefined) return error(`unknown option ${token.rawName}`);
-    let value: unknown = true;
-    if (spec.kind === 'flag') {
-      if (token.value !== undefined) return error(`${token.rawName} takes no value`);
-    } else {
-      if (token.value === undefined) return error(`${token.rawName} needs a value: ${spec.expects}`);
-      value = spec.parse(token.value);
-      if (value === undefined) return error(`${token.rawName}: expected ${spec.expects}, got ${shown(spec, token.value)}`);
-    }
-    values.set(token.name, spec.kind === 'list' ? [...((values.get(token.name) as unknown[] | undefined) ?? []), value] : value);
-    given.set(token.name, token.rawName);
-  }
-  for (const [name, spec] of Object.entries(specs)) {
-    const raw = command.environment && spec.kind !== 'list' ? env[envName(name)] : undefined;
-    if (values.has(name) || raw === undefined || raw === '') continue;
-    const value = spec.kind === 'flag' ? flagValue(raw) : spec.parse(raw);
-    if (value === undefined) return error(`${envName(name)}: expected ${spec.kind === 'flag' ? 'true or false' : spec.expects}, got ${shown(spec, raw)}`);
-    values.set(name, value);
-    given.set(name, envName(name));
-  }
-  for (const [name, spec] of Object.entries(specs)) if (!values.has(name)) values.set(name, defaultValue(name, spec));
-  for (const [name, source] of given) {
-    const requires = specs[name]!.requires;
-    if (requires === undefined || values.get(name) === false) continue;
-    const required = values.get(requires.option);
-    const set = requires.equals === undefined ? required !== undefined && required !== false : required === requires.equals;
-    if (set === Boolean(requires.absent)) return error(`${source} only takes effect ${describeRequirement(requires)}`);
-  }
-  return { kind: 'run', values: Object.fromEntries(values) as OptionValues<S>, positionals };
+  const read: Read = { values: new Map(), given: new Map() };
+  const refused = readFlags(specs, tokens, read) ?? (command.environment ? readEnvironment(specs, env, read) : undefined);
+  if (refused !== undefined) return { kind: 'error', message: refused };
+  for (const [name, spec] of Object.entries(specs)) if (!read.values.has(name)) read.values.set(name, defaultValue(name, spec));
+  const unmet = unmetRequirement(specs, read);
+  if (unmet !== undefined) return { kind: 'error', message: unmet };
+  const positionals = tokens.flatMap((token) => (token.kind === 'positional' ? [token.value] : []));
+  return { kind: 'run', values: Object.fromEntries(read.values) as OptionValues<S>, positionals };
 }
 
-function error(message: string): { kind: 'error'; message: string } {
-  return { kind: 'error', message };
+/** The values so far, and where each given one came from (`--port`, `LITSXG_PORT`) for errors. */
+interface Read {
+  readonly values: Map<string, unknown>;
+  readonly given: Map<string, string>;
+}
+
+type Tokens = ReturnType<typeof parseArgs>['tokens'] & object;
+
+function readFlags(specs: OptionSpecs, tokens: Tokens, read: Read): string | undefined {
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = Object.hasOwn(specs, token.name) ? specs[token.name]! : undefined;
+    if (spec === undefined) return `unknown option ${token.rawName}`;
+    let value: unknown = true;
+    if (spec.kind === 'flag') {
+      if (token.value !== undefined) return `${token.rawName} takes no value`;
+    } else {
+      if (token.value === undefined) return `${token.rawName} needs a value: ${spec.expects}`;
+      value = spec.parse(token.value);
+      if (value === undefined) return `${token.rawName}: expected ${spec.expects}, got ${shown(spec, token.value)}`;
+    }
+    read.values.set(token.name, spec.kind === 'list' ? [...((read.values.get(token.name) as unknown[] | undefined) ?? []), value] : value);
+    read.given.set(token.name, token.rawName);
+  }
+  return undefined;
+}
+
+function readEnvironment(specs: OptionSpecs, env: Env, read: Read): string | undefined {
+  for (const [name, spec] of Object.entries(specs)) {
+    const raw = spec.kind === 'list' ? undefined : env[envName(name)];
+    if (read.values.has(name) || raw === undefined || raw === '') continue;
+    const value = spec.kind === 'flag' ? flagValue(raw) : spec.parse(raw);
+    if (value === undefined) return `${envName(name)}: expected ${spec.kind === 'flag' ? 'true or false' : spec.expects}, got ${shown(spec, raw)}`;
+    read.values.set(name, value);
+    read.given.set(name, envName(name));
+  }
+  return undefined;
+}
+
+/** Issue 11.3: an option given (and not switched off) whose `requires` does not hold. */
+function unmetRequirement(specs: OptionSpecs, read: Read): string | undefined {
+  for (const [name, source] of read.given) {
+    const requires = specs[name]!.requires;
+    if (requires === undefined || read.values.get(name) === false) continue;
+    const other = read.values.get(requires.option);
+    const set = requires.equals === undefined ? other !== undefined && other !== false : other === requires.equals;
+    if (set === Boolean(requires.absent)) return `${source} only takes effect ${describeRequirement(requires)}`;
+  }
+  return undefined;
 }
 
 function shown(spec: AnyOption, raw: string): string {
