@@ -36,7 +36,7 @@ test('startup: time to listening, idle memory and a command line, for the real s
 test('startup measures servers the bench starts: not with --server', async () => {
   const { status, stderr } = await bench(['startup', '--server', '127.0.0.1:7770']);
   assert.is(status, 2);
-  assert.match(stderr, /^litsxg bench: startup measures servers the bench starts; it cannot go with --server\n$/);
+  assert.match(stderr, /^litsxg bench: startup measures servers the bench starts; it cannot go with --server \(litsxg bench --help lists its options\)\n$/);
 });
 
 test('bin/litsxg bench runs the bench from a checkout', async () => {
