@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, createConnection } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from './free-port.ts';
 import { type ProcSample, sampleProcess } from './proc-stats.ts';
 
 const START_TIMEOUT_MS = 10_000;
@@ -58,15 +59,4 @@ export class RedisProcess {
       socket.write(`${text}\r\n`);
     });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -10,7 +10,7 @@ import { TorControlConnection } from '../../src/adapters/tor/tor-control-connect
 import { authenticateTorControl } from '../../src/adapters/tor/tor-control-authenticator.ts';
 import { startFakeTorControl, type FakeTorControl } from '../support/fake-tor-control.ts';
 import { RecordingLogger } from '../support/fakes.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../../bench/free-port.ts';
 import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 import { startTor, type TorProcess } from '../support/tor-process.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RedisConnections, RedisUnavailableError } from '../../src/adapters/redis/redis-connections.ts';
 import { RecordingLogger } from '../support/fakes.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../../bench/free-port.ts';
 import { redisServerMissing, startRedisServer } from '../support/redis-server.ts';
 import { runUnlessMissing } from '../support/missing-service.ts';
 

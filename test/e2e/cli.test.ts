@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../../bench/free-port.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import type { CommandResult } from '../support/run-litsxg.ts';
 import { runLitsxg } from '../support/run-litsxg.ts';

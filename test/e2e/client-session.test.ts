@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../../bench/free-port.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import { runLitsxg } from '../support/run-litsxg.ts';
 import { PASSWORD, seedOperators } from '../support/seed-operators.ts';

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateOnionClientKey } from '../../src/adapters/tor/onion-client-key.ts';
 import { startFakeTorControl, type FakeTorControl } from '../support/fake-tor-control.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../../bench/free-port.ts';
 import { onionPublished } from '../support/onion-published.ts';
 import { runLitsxg } from '../support/run-litsxg.ts';
 import { PASSWORD } from '../support/seed-operators.ts';

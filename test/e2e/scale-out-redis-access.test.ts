@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../../bench/free-port.ts';
 import { runUnlessMissing } from '../support/missing-service.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import { redisServerMissing, startRedisServer } from '../support/redis-server.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TorControlConnection } from '../../src/adapters/tor/tor-control-connection.ts';
 import { authenticateTorControl } from '../../src/adapters/tor/tor-control-authenticator.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../bench/free-port.ts';
 import { startTor, type TorProcess } from './tor-process.ts';
 
 /**
