@@ -66,9 +66,9 @@ export function redisModule(selection: RedisSelection): ContainerModule {
     bind(ConnectionGateway).toService(RedisConnectionGateway);
     bind(RedisInstanceListener)
       .toResolvedValue(
-        (connections: RedisConnections, prefix: string, identity: InstanceIdentity, local: ConnectionGateway, relay: Relay, logger: Logger) =>
-          new RedisInstanceListener(connections.subscriber, prefix, identity, local, (connection) => relay.onDrain(connection), logger),
-        [RedisConnections, RedisKeyPrefix, InstanceIdentity, LocalConnectionGateway, Relay, Logger],
+        (connections: RedisConnections, prefix: string, identity: InstanceIdentity, local: ConnectionGateway, relay: Relay) =>
+          new RedisInstanceListener(connections.subscriber, prefix, identity, local, (connection) => relay.onDrain(connection)),
+        [RedisConnections, RedisKeyPrefix, InstanceIdentity, LocalConnectionGateway, Relay],
       )
       .inSingletonScope();
     bind(RedisScaleOut)

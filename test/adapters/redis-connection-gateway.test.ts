@@ -32,7 +32,7 @@ async function instance(server: RedisServer, prefix: string): Promise<Instance> 
   const subscriber = server.client();
   const gateway = new RedisConnectionGateway(local, commands, prefix, identity, logger);
   const pushed: string[] = [];
-  const listener = new RedisInstanceListener(subscriber, prefix, identity, gateway, async (connection) => void pushed.push(connection), logger);
+  const listener = new RedisInstanceListener(subscriber, prefix, identity, gateway, async (connection) => void pushed.push(connection));
   await listener.start();
   return { identity, local, gateway, pushed, clients: [commands, subscriber] };
 }

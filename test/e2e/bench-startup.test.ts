@@ -1,19 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runBench } from '../../bench/bench.ts';
+import { bench } from '../support/run-bench.ts';
 import { runLitsxg } from '../support/run-litsxg.ts';
-
-async function bench(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
-  const status = await runBench(argv, { stdout, stderr });
-  return { status, stdout: out.join(''), stderr: err.join('') };
-}
 
 test('startup: time to listening, idle memory and a command line, for the real server and the bare relay', async () => {
   const { status, stdout } = await bench(['startup', '--runs', '1', '--json']);

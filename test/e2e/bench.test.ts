@@ -1,19 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runBench } from '../../bench/bench.ts';
+import { bench } from '../support/run-bench.ts';
 import { ServerProcess } from '../../bench/server-process.ts';
-
-async function bench(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
-  const status = await runBench(argv, { stdout, stderr });
-  return { status, stdout: out.join(''), stderr: err.join('') };
-}
 
 const TINY_PAIRS = ['pairs', '--runs', '1', '--seconds', '1', '--warmup', '0.2', '--pairs', '2', '--window', '8', '--json'];
 

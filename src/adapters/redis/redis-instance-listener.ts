@@ -1,11 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
-import type { Logger } from '../../ports/logger.ts';
 import { instanceChannel, parseInstanceCommands } from './instance-command.ts';
 import type { InstanceCommand } from './instance-command.ts';
 import type { InstanceIdentity } from './instance-identity.ts';
 
-/** Pushes what is queued for one of this process's connections (the relay's `onDrain`). */
+/** Pushes what is queued for one of this process's connections (the relay's `onDrain`, which logs its own failures). */
 export type PushQueued = (connection: string) => Promise<void>;
 
 /**
@@ -19,7 +18,6 @@ export class RedisInstanceListener {
     private readonly identity: InstanceIdentity,
     private readonly local: ConnectionGateway,
     private readonly push: PushQueued,
-    private readonly logger: Logger,
   ) {}
 
   async start(): Promise<void> {
@@ -43,9 +41,7 @@ export class RedisInstanceListener {
       case 'close':
         return this.local.close(command.connection);
       case 'wake':
-        this.push(command.connection).catch((error: Error) => {
-          this.logger.log('error', 'push_failed', { conn: command.connection, reason: error.message });
-        });
+        void this.push(command.connection);
     }
   }
 }
