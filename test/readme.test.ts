@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SERVE_COMMAND } from '../src/adapters/cli/serve-options.ts';
+import { envName } from '../src/adapters/cli/option-spec.ts';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -26,6 +28,12 @@ test('the README\'s Logging section names every event the server can log (issue 
   const events = loggedEvents();
   assert.ok(events.size > 20, `found ${[...events].join(' ')}`);
   assert.equal([...events].filter((event) => !logging.includes(`\`${event}\``)).sort(), []);
+});
+
+test('the README\'s table of serve options has a row for every option the parser takes, with its variable', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const missing = Object.keys(SERVE_COMMAND.options).filter((option) => !readme.includes(`| \`--${option}\` | \`${envName(option)}\` |`));
+  assert.equal(missing, []);
 });
 
 test.run();
