@@ -33,7 +33,7 @@ export class OperatorKeys {
   login(name: OperatorName, challenge: string, signature: string): Promise<AuthOutcome> {
     return this.authenticator.attempt(name, async () => {
       const identity = await this.directory.find(name);
-      return identity !== undefined && this.verifier.verify(identity.signing, keyLoginMessage(this.serverId, challenge, name), signature);
+      return identity !== undefined && await this.verifier.verify(identity.signing, keyLoginMessage(this.serverId, challenge, name), signature);
     });
   }
 
