@@ -10,6 +10,7 @@ import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
 import { describeError } from './describe-error.ts';
 import type { ErrorCode } from './errors.ts';
+import type { DecodeResult } from './frame-decoder.ts';
 import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
 import type { InboundFrame, OutboundFrame } from './frames.ts';
 import { errorFrame, withRef } from './frames.ts';
@@ -23,6 +24,10 @@ import type { SessionOpener } from './session-opener.ts';
 
 /** PROTOCOL "Framing": the 16th malformed frame on a connection closes it. */
 const MAX_PROTOCOL_ERRORS = 16;
+/** docs/protocol.md "Pipelining": the frames whose answers may wait while the next frames are handled. */
+const OVERLAPPING_OPS: ReadonlySet<string> = new Set(['send', 'ack']);
+/** Sends and acks of one connection that may wait for their ports at once. */
+export const MAX_OVERLAPPING = 256;
 /** PROTOCOL "Session" 4: the third failed authentication on a connection closes it. */
 const MAX_AUTH_FAILURES = 3;
 /**
@@ -35,6 +40,8 @@ const REGISTER_REFUSALS: Readonly<Record<Extract<AddOutcome, { ok: false }>['cod
   invalid_name: 'invalid',
   invalid_password: 'invalid',
 };
+
+type SendOutcome = RouteOutcome | { ok: false; code: 'rate_limited'; retryAfterMs: number };
 
 export interface RelayDependencies {
   readonly sessions: SessionStore;
@@ -79,11 +86,26 @@ export class Relay {
     gateway.send(connection, this.deps.onion === undefined ? hello : { ...hello, onion: this.deps.onion.onion });
   }
 
-  /** Handles the frame at once, without a promise, whenever the ports answer at once. */
+  /**
+   * Handles the frame at once, without a promise, whenever the ports answer at once. A frame
+   * that must wait for the sends and acks still being answered gets a promise: the transport
+   * holds the connection's next frames until it settles.
+   */
   onFrame(connection: ConnectionId, line: string | null): Awaitable<void> {
     const session = this.deps.sessions.get(connection);
     if (session === undefined || session.closing) return;
     const decoded = decodeFrame(line);
+    if (session.answering !== undefined && !(decoded.ok && OVERLAPPING_OPS.has(decoded.frame.op))) {
+      return whenResolved(session.answering, this.dispatchAfterAnswers, this, session, decoded);
+    }
+    return this.dispatch(session, decoded);
+  }
+
+  private dispatchAfterAnswers(_answered: void, session: Session, decoded: DecodeResult): Awaitable<void> {
+    if (!session.closing) return this.dispatch(session, decoded);
+  }
+
+  private dispatch(session: Session, decoded: DecodeResult): Awaitable<void> {
     const op = decoded.ok ? decoded.frame.op : decoded.op;
     // PROTOCOL "Session" 5: a known op refused before authentication is not looked at further.
     if (op !== undefined && session.name === undefined && !PRE_AUTH_OPS.has(op)) {
@@ -181,9 +203,9 @@ export class Relay {
       case 'fetch_key':
         return this.fetchKey(session, frame);
       case 'send':
-        return this.sendWithinRate(session, frame);
+        return this.overlap(session, frame, this.sendWithinRate(session, frame), this.answerSend);
       case 'ack':
-        return router.acknowledge(session.name!, frame.ids);
+        return this.overlap(session, frame, router.acknowledge(session.name!, frame.ids), this.answerAck);
       case 'who':
         return this.who(session);
       case 'ping':
@@ -197,27 +219,56 @@ export class Relay {
     }
   }
 
+  /**
+   * docs/protocol.md "Pipelining": a send or ack whose ports answer later does not hold the
+   * connection's next frames. Its answer waits for the answers before it, so they keep the
+   * frames' order; past MAX_OVERLAPPING waiting, the connection's next frames wait too.
+   */
+  private overlap<T, F extends InboundFrame>(
+    session: Session, frame: F, outcome: Awaitable<T>, answer: (this: Relay, outcome: T, session: Session, frame: F) => void,
+  ): Awaitable<void> {
+    if (session.answering === undefined && !(outcome instanceof Promise)) return answer.call(this, outcome, session, frame);
+    const answered = this.answerInTurn(session.answering, outcome, answer, session, frame);
+    session.answering = answered;
+    return ++session.overlapping > MAX_OVERLAPPING ? answered : undefined;
+  }
+
+  private async answerInTurn<T, F extends InboundFrame>(
+    before: Promise<void> | undefined, outcome: Awaitable<T>, answer: (this: Relay, outcome: T, session: Session, frame: F) => void,
+    session: Session, frame: F,
+  ): Promise<void> {
+    try {
+      await before;
+      answer.call(this, await outcome, session, frame);
+    } catch (error) {
+      this.frameFailed(session, frame, error);
+    } finally {
+      if (--session.overlapping === 0) session.answering = undefined;
+    }
+  }
+
   /** PROTOCOL option `--send-rate`, per sender: the bucket outlives the session. */
-  private sendWithinRate(session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<void> {
+  private sendWithinRate(session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<SendOutcome> {
     const rate = this.deps.config.sendRatePerSecond;
-    if (rate <= 0) return this.send(0, session, frame);
+    if (rate <= 0) return this.deps.router.route(session.name!, frame.to, frame.body);
     const wait = this.deps.senders.take(session.name!, rate, this.deps.clock.now());
     if (wait instanceof Promise) return whenResolved(wait, this.send, this, session, frame);
     return this.send(wait, session, frame);
   }
 
   /** Routes the message unless the sender has to wait `wait` ms first. */
-  private send(wait: number, session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<void> {
-    if (wait > 0) return this.reply(session, 'rate_limited', frame.ref, wait);
-    const outcome = this.deps.router.route(session.name!, frame.to, frame.body);
-    if (outcome instanceof Promise) return whenResolved(outcome, this.answerSend, this, session, frame.ref);
-    this.answerSend(outcome, session, frame.ref);
+  private send(wait: number, session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<SendOutcome> {
+    if (wait > 0) return { ok: false, code: 'rate_limited', retryAfterMs: wait };
+    return this.deps.router.route(session.name!, frame.to, frame.body);
   }
 
-  private answerSend(outcome: RouteOutcome, session: Session, ref: string | undefined): void {
-    if (!outcome.ok) return this.reply(session, outcome.code, ref);
-    this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, ref));
+  private answerSend(outcome: SendOutcome, session: Session, frame: InboundFrame & { op: 'send' }): void {
+    if (!outcome.ok) return this.reply(session, outcome.code, frame.ref, outcome.code === 'rate_limited' ? outcome.retryAfterMs : undefined);
+    this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, frame.ref));
   }
+
+  /** PROTOCOL "Messages": an ack gets no reply. */
+  private answerAck(): void {}
 
   private async who(session: Session): Promise<void> {
     this.deps.gateway.send(session.id, { op: 'online', names: await this.deps.presence.online() });

@@ -21,12 +21,19 @@ export interface Session {
   challenge: string;
   /** Closed by the core (replaced, quit, fatal error): frames still arriving are ignored. */
   closing: boolean;
+  /**
+   * The answer to this connection's last send or ack still waiting for a port, while later
+   * frames are handled (docs/protocol.md "Pipelining"); each answer waits for the one before.
+   */
+  answering: Promise<void> | undefined;
+  /** Sends and acks whose answer is still waiting. */
+  overlapping: number;
 }
 
 export function newSession(id: ConnectionId): Session {
   return {
     id, name: undefined, ready: false, pushedThrough: 0, pushing: false, pushAgain: false,
-    authFailures: 0, protocolErrors: 0, challenge: '', closing: false,
+    authFailures: 0, protocolErrors: 0, challenge: '', closing: false, answering: undefined, overlapping: 0,
   };
 }
 

@@ -64,6 +64,25 @@ keyDirectoryContract('SQLite on disk', async () => {
   };
 });
 
+test('once the names are loaded, exists answers at once, while another process changes them too', async () => {
+  const dir = tempDir();
+  const path = join(dir.path, 'credentials.sqlite');
+  const repository = await repositoryAt(path);
+  const other = await repositoryAt(path);
+  try {
+    assert.instance(repository.exists('bob'), Promise, 'the first load');
+    assert.is(await repository.exists('bob'), false);
+    await other.add('bob', 'hash');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // docs/protocol.md "Pipelining": a send that waited here could be overtaken by the next.
+    assert.is(repository.exists('bob'), true);
+  } finally {
+    await other.close();
+    await repository.close();
+    dir.remove();
+  }
+});
+
 test('the database file and its WAL are created 0600 and migrations run once', async () => {
   const dir = tempDir();
   try {
