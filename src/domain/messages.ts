@@ -15,6 +15,9 @@ export interface StoredMessage extends NewMessage {
   readonly id: string;
 }
 
+/** What acknowledging a message tells: whom its receipt is for. */
+export type AcknowledgedMessage = Pick<StoredMessage, 'id' | 'from'>;
+
 /** A message handed out for pushing. */
 export interface QueuedMessage extends StoredMessage {
   readonly seq: number;

@@ -9,7 +9,7 @@ import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
 import { describeError } from './describe-error.ts';
 import type { OutboundFrame } from './frames.ts';
-import type { QueuedMessage, StoredMessage } from './messages.ts';
+import type { AcknowledgedMessage, QueuedMessage } from './messages.ts';
 import type { OperatorName } from './names.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { ConnectionId, Session } from './session.ts';
@@ -150,7 +150,7 @@ export class Router {
   }
 
   /** Receipts for `acknowledged` from `start` on; acks usually name one sender's messages in a row. */
-  private sendReceipts(acknowledged: readonly StoredMessage[], recipient: OperatorName, start: number): Awaitable<void> {
+  private sendReceipts(acknowledged: readonly AcknowledgedMessage[], recipient: OperatorName, start: number): Awaitable<void> {
     while (start < acknowledged.length) {
       const first = start;
       const from = acknowledged[first]!.from;
@@ -162,14 +162,14 @@ export class Router {
   }
 
   private sendReceiptsThenRest(
-    sender: ConnectionId | undefined, recipient: OperatorName, acknowledged: readonly StoredMessage[], first: number, end: number,
+    sender: ConnectionId | undefined, recipient: OperatorName, acknowledged: readonly AcknowledgedMessage[], first: number, end: number,
   ): Awaitable<void> {
     this.sendReceiptsTo(sender, recipient, acknowledged, first, end);
     return this.sendReceipts(acknowledged, recipient, end);
   }
 
   private sendReceiptsTo(
-    sender: ConnectionId | undefined, recipient: OperatorName, acknowledged: readonly StoredMessage[], first: number, end: number,
+    sender: ConnectionId | undefined, recipient: OperatorName, acknowledged: readonly AcknowledgedMessage[], first: number, end: number,
   ): void {
     // Nothing may come between a welcome and its pending messages: a sender still logging in
     // here goes without (receipts are not queued). One on another instance is ready by then.

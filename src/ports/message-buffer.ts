@@ -1,4 +1,4 @@
-import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../domain/messages.ts';
+import type { AcknowledgedMessage, BufferLimits, NewMessage, QueuedMessage } from '../domain/messages.ts';
 import type { OperatorName } from '../domain/names.ts';
 import type { Awaitable } from '../domain/awaitable.ts';
 import { token } from './token.ts';
@@ -20,8 +20,8 @@ export interface MessageBuffer {
    * `redelivered` tells whether it had been pushed before. Expired ones are dropped.
    */
   take(to: OperatorName, afterSeq: number, max: number, now: number): Awaitable<readonly QueuedMessage[]>;
-  /** Removes the acknowledged messages and returns them; unknown ids are ignored. */
-  acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<readonly StoredMessage[]>;
+  /** Removes the acknowledged messages and tells whom each was from; unknown ids are ignored. */
+  acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<readonly AcknowledgedMessage[]>;
   /** Drops every message older than its time-to-live; returns how many. */
   expire(now: number): Promise<number>;
 }

@@ -15,6 +15,34 @@ const LIMITS = { maxMessagesPerRecipient: 10, maxBytesPerRecipient: 1000, maxByt
 messageBufferContract('ioredis-mock', async () => harness(mockRedis()));
 if (real !== undefined) messageBufferContract('redis-server', async () => harness(real()));
 
+const numbering = suite<{ target: RedisTarget }>('RedisMessageBuffer: sequence numbers as text');
+numbering.before.each((context) => {
+  context.target = real?.() ?? mockRedis();
+});
+numbering.after.each(async ({ target }) => {
+  await target.dispose();
+});
+
+// ENQUEUE prints a number's last six digits apart from the others, and refused sends use up numbers.
+numbering('numbers carry across a million and stay exact in ids, takes and acks', async ({ target }) => {
+  const buffer = new RedisMessageBuffer(target.redis, target.prefix, new RandomIdGenerator());
+  const full = { ...LIMITS, maxMessagesPerRecipient: 3 };
+  const send = (to: string, body: string) => buffer.enqueue(to, { from: 'alice', body, ts: Date.now(), bytes: body.length }, full);
+  for (const [counter, expected] of [['1999997', [1999998, 1999999, 2000000, 2000001]], ['5', [6, 7, 8, 9]]] as const) {
+    await target.redis.set(`${target.prefix}seq`, counter);
+    await target.redis.del(`${target.prefix}q:bob`, `${target.prefix}q:bob:m`);
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map((body) => send('bob', body)).concat(send('carol', 'e')));
+    assert.equal(results.map((r) => (r.ok ? r.seq : r.code)), [...expected.slice(0, 3), 'queue_full', expected[3]! + 1]);
+    const ids = results.slice(0, 3).map((r) => (r.ok ? r.id : ''));
+    assert.equal(ids.map((id) => id.slice(id.lastIndexOf('.') + 1)), expected.slice(0, 3).map(String));
+    const taken = await buffer.take('bob', 0, 10, Date.now());
+    assert.equal(taken.map((m) => [m.id, m.seq, m.body]), ids.map((id, i) => [id, expected[i], 'abc'[i]]));
+    assert.equal((await buffer.acknowledge('bob', ids)).map((m) => m.id), ids);
+  }
+});
+
+numbering.run();
+
 const hinted = suite<{ target: RedisTarget; buffer: RedisMessageBuffer; presence: RedisPresence }>('RedisMessageBuffer: presence read with a send or an ack');
 hinted.before.each((context) => {
   context.target = real?.() ?? mockRedis();

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BufferLimits, NewMessage, StoredMessage } from '../../src/domain/messages.ts';
+import type { AcknowledgedMessage, BufferLimits, NewMessage, StoredMessage } from '../../src/domain/messages.ts';
 import type { MessageBuffer } from '../../src/ports/message-buffer.ts';
 
 export interface MessageBufferHarness {
@@ -19,6 +19,11 @@ function message(body: string, ts = T0, from = 'alice'): NewMessage {
 /** The StoredMessage fields of what a buffer hands back (an adapter may carry more). */
 function stored({ id, from, body, ts, bytes }: StoredMessage): StoredMessage {
   return { id, from, body, ts, bytes };
+}
+
+/** What an acknowledgement tells of a message (an adapter may tell more). */
+function acknowledged({ id, from }: AcknowledgedMessage): AcknowledgedMessage {
+  return { id, from };
 }
 
 /** PROTOCOL "Messages" as a MessageBuffer must keep it, for every adapter (STYLE 5). */
@@ -80,10 +85,10 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
     assert.equal(again.map((m) => [m.body, m.redelivered]), [['a', true], ['b', false], ['c', false]]);
   });
 
-  it('acknowledges: returns the removed messages, ignores unknown and repeated ids', async ({ h }) => {
-    const sent = await enqueueAll(h.buffer, 'bob', [message('a'), message('b'), message('c')]);
+  it('acknowledges: tells the removed messages\' ids and senders, ignores unknown and repeated ids', async ({ h }) => {
+    const sent = await enqueueAll(h.buffer, 'bob', [message('a'), message('b', T0, 'carol'), message('c', T0, 'dave')]);
     const removed = await h.buffer.acknowledge('bob', [sent[2]!.id, 'm-unknown', sent[0]!.id, sent[0]!.id]);
-    assert.equal(removed.map(stored), [sent[2]!, sent[0]!].map(stored));
+    assert.equal(removed.map(acknowledged), [sent[2]!, sent[0]!].map(acknowledged));
     assert.equal(await h.buffer.acknowledge('bob', [sent[0]!.id]), []);
     assert.equal(await h.buffer.acknowledge('carol', [sent[1]!.id]), [], 'an id acts only on its recipient\'s queue');
     assert.equal(await h.buffer.acknowledge('bob', []), []);
@@ -96,7 +101,7 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
     const [id] = sent.map((m) => m.id);
     const lookalikes = [id!.toUpperCase(), `${id}0`, `${id} `, id!.slice(0, -1), `${id!.slice(0, -1)}0${id!.slice(-1)}`, ''];
     assert.equal(await h.buffer.acknowledge('bob', lookalikes), []);
-    assert.equal((await h.buffer.acknowledge('bob', [id!])).map((m) => m.body), ['a']);
+    assert.equal((await h.buffer.acknowledge('bob', [id!])).map(acknowledged), [{ id: id!, from: 'alice' }]);
   });
 
   it('refuses past the per-recipient message limit without dropping older messages', async ({ h }) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { injectable } from 'inversify';
-import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
+import type { AcknowledgedMessage, BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
 import type { OperatorName } from '../../domain/names.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { RecipientQueue } from './recipient-queue.ts';
@@ -53,7 +53,7 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     return queue.take(afterSeq, max);
   }
 
-  acknowledge(to: OperatorName, ids: readonly string[]): readonly StoredMessage[] {
+  acknowledge(to: OperatorName, ids: readonly string[]): readonly AcknowledgedMessage[] {
     const queue = this.queues.get(to);
     if (queue === undefined) return [];
     const removed = new Array<StoredMessage>(ids.length);

@@ -24,12 +24,33 @@ local function fields(member)
   local id, bytes, expiresAt = string.match(member, '^([^:]*):(%d+):(%d+):')
   return id, tonumber(bytes), tonumber(expiresAt)
 end
--- The connection holding the operator's session, or '' (RedisPresence's key), when asked for.
-local function presence(name)
-  if ARGV[2] ~= '1' then return '' end
-  local connection = redis.call('GET', P .. 'presence:' .. name)
-  if type(connection) == 'string' then return connection end
-  return ''
+-- The connections holding these operators' sessions, '' for none (RedisPresence's keys), when asked for.
+local function presences(names)
+  if ARGV[2] ~= '1' or #names == 0 then return {} end
+  local keys = {}
+  for j = 1, #names do keys[j] = P .. 'presence:' .. names[j] end
+  local found = redis.call('MGET', unpack(keys))
+  local connections = {}
+  for j = 1, #names do
+    if type(found[j]) == 'string' then connections[j] = found[j] else connections[j] = '' end
+  end
+  return connections
+end
+-- Texts of the numbers after \`seq\`, one a call. '%.0f' prints a float, slowly, for every
+-- number; only the last six digits change but once in a million.
+local function counter(seq)
+  local high = math.floor(seq / 1e6)
+  local low = seq - high * 1e6
+  local highText = string.format('%.0f', high)
+  return function()
+    low = low + 1
+    if low == 1e6 then
+      high, low = high + 1, 0
+      highText = string.format('%.0f', high)
+    end
+    if high == 0 then return tostring(low) end
+    return highText .. string.format('%06d', low)
+  end
 end
 local function forget(name)
   local qK, metaK = qkeys(name)
@@ -73,108 +94,112 @@ end
 `;
 
 /**
- * Many sends at once. ARGV: prefix, withPresence, now, seqFloor, then for each message: name, id
- * stem, bytes, expiresAt, record, maxMessages, maxBytes, maxTotal. Returns, per message, its
- * sequence number as text, or '0' when a limit refused it (its id is the stem, '.', that
- * number), and the recipient's connection or ''. After Redis
- * lost its data (a restart without persistence) the counter restarts from seqFloor (derived
- * from the clock), so connected sessions never see a number they have already pushed past.
+ * Many sends at once, under the same limits. ARGV: prefix, withPresence, now, seqFloor,
+ * maxMessages, maxBytes, maxTotal, then for each message: name, id stem, bytes, and the rest
+ * of its member (':<bytes>:<expiresAt>:<record>'). Every message gets the next sequence
+ * number, refused or not (numbers need only increase): the reply is the first number as text,
+ * how many were refused, their places (0 for the first message), then, with presence, the
+ * connection or '' of each recipient in the order they first appear. A message's id is its
+ * stem, '.', its number. After Redis lost its data (a restart without persistence) the counter
+ * restarts from seqFloor (derived from the clock), so connected sessions never see a number
+ * they have already pushed past. Each queue gets one ZADD, its messages in the order sent.
  */
 export const ENQUEUE = `${PRELUDE}
-local now = tonumber(ARGV[3])
-local queues, names = {}, {}
-for i = 5, #ARGV, 8 do
-  local name = ARGV[i]
-  if not queues[name] then
+local A = ARGV
+local now, maxCount, maxBytes, maxTotal = tonumber(A[3]), tonumber(A[5]), tonumber(A[6]), tonumber(A[7])
+local sends = (#A - 7) / 4
+-- INCRBY answers the last number alone unless the counter was missing (Redis lost its data).
+local last = redis.call('INCRBY', P .. 'seq', sends)
+if last == sends then
+  last = tonumber(A[4]) + sends
+  redis.call('SET', P .. 'seq', string.format('%.0f', last))
+end
+local nextText = counter(last - sends)
+local queues, names, refused = {}, {}, {}
+local total = tonumber(redis.call('GET', P .. 'bytes') or '0')
+local added = 0
+for i = 8, #A, 4 do
+  local seq = nextText()
+  local name, bytes = A[i], tonumber(A[i + 2])
+  local q = queues[name]
+  if not q then
     local h = held(name)
-    queues[name] = { count = h[1], held = h[2], fresh = h[1] == 0, added = 0, expired = false }
+    q = { count = h[1], held = h[2], fresh = h[1] == 0, added = 0, expired = false, entries = {}, n = 0 }
+    queues[name] = q
     names[#names + 1] = name
   end
-end
-local total = tonumber(redis.call('GET', P .. 'bytes') or '0')
-local accepted, added = {}, 0
-for i = 5, #ARGV, 8 do
-  local name, bytes = ARGV[i], tonumber(ARGV[i + 2])
-  local q = queues[name]
-  local fits = function()
-    return q.count + 1 <= tonumber(ARGV[i + 5]) and q.held + bytes <= tonumber(ARGV[i + 6]) and total + bytes <= tonumber(ARGV[i + 7])
-  end
+  local fits = q.count < maxCount and q.held + bytes <= maxBytes and total + bytes <= maxTotal
   -- Expired messages only matter when they would take the room: dropped then, once a run.
-  if not fits() and not q.expired and q.added == 0 and expireQueue(name, now) > 0 then
+  if not fits and not q.expired and q.added == 0 and expireQueue(name, now) > 0 then
     local h = held(name)
     total = tonumber(redis.call('GET', P .. 'bytes') or '0') + added
     q.count, q.held, q.fresh = h[1], h[2], h[1] == 0
+    fits = q.count < maxCount and q.held + bytes <= maxBytes and total + bytes <= maxTotal
   end
   q.expired = true
-  if fits() then
-    accepted[#accepted + 1] = i
+  if fits then
     q.count, q.held, q.added = q.count + 1, q.held + bytes, q.added + bytes
     total, added = total + bytes, added + bytes
+    local n = q.n
+    q.entries[n + 1], q.entries[n + 2], q.n = seq, A[i + 1] .. '.' .. seq .. A[i + 3], n + 2
+  else
+    refused[#refused + 1] = (i - 8) / 4
   end
 end
-local numbers = {}
-if #accepted > 0 then
-  redis.call('SET', P .. 'seq', ARGV[4], 'NX')
-  redis.call('INCRBY', P .. 'seq', #accepted)
-  local seq = tonumber(redis.call('GET', P .. 'seq')) - #accepted
-  for _, i in ipairs(accepted) do
-    seq = seq + 1
-    local text = string.format('%.0f', seq)
-    numbers[i] = text
-    redis.call('ZADD', P .. 'q:' .. ARGV[i], text, ARGV[i + 1] .. '.' .. text .. ':' .. ARGV[i + 2] .. ':' .. ARGV[i + 3] .. ':' .. ARGV[i + 4])
+for _, name in ipairs(names) do
+  local q = queues[name]
+  if q.n > 0 then
+    local qK, metaK = qkeys(name)
+    redis.call('ZADD', qK, unpack(q.entries))
+    redis.call('HSET', metaK, 'count', q.count, 'bytes', q.held)
+    if q.fresh then redis.call('ZADD', P .. 'queues', 0, name) end
   end
-  for _, name in ipairs(names) do
-    local q = queues[name]
-    if q.added > 0 then
-      local _, metaK = qkeys(name)
-      redis.call('HSET', metaK, 'count', q.count, 'bytes', q.held)
-      if q.fresh then redis.call('ZADD', P .. 'queues', 0, name) end
-    end
-  end
-  redis.call('INCRBY', P .. 'bytes', added)
 end
-local out = {}
-for i = 5, #ARGV, 8 do
-  out[#out + 1] = numbers[i] or '0'
-  out[#out + 1] = presence(ARGV[i])
-end
+if added > 0 then redis.call('INCRBY', P .. 'bytes', added) end
+local out = { string.format('%.0f', last - sends + 1), #refused }
+for _, place in ipairs(refused) do out[#out + 1] = place end
+for _, connection in ipairs(presences(names)) do out[#out + 1] = connection end
 return {unpack(out)}
 `;
 
 /**
  * Many takes at once. ARGV: prefix, withPresence (unused), now, then for each take: name,
- * afterSeq, max. Returns, per
- * take, how many it found, then sequence number, pushed before ('1'/'0') and member for each,
- * oldest first. A message counts as pushed once taken.
+ * afterSeq, max. Returns, per take, how many it found, the highest number pushed before it
+ * (a message numbered no higher is redelivered), then the member of each, oldest first (its
+ * id ends in its number). A message counts as pushed once taken.
  */
 export const TAKE = `${PRELUDE}
 local now = tonumber(ARGV[3])
-local out = {}
+local out, n = {}, 0
 for i = 4, #ARGV, 3 do
   local name = ARGV[i]
   expireQueue(name, now)
   local qK, metaK = qkeys(name)
-  local found = redis.call('ZRANGEBYSCORE', qK, '(' .. ARGV[i + 1], '+inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[i + 2]))
-  local countAt = #out + 1
-  out[countAt] = 0
+  local found = redis.call('ZRANGEBYSCORE', qK, '(' .. ARGV[i + 1], '+inf', 'LIMIT', 0, tonumber(ARGV[i + 2]))
+  local countAt = n + 1
+  out[countAt], out[countAt + 1] = 0, '0'
+  n = n + 2
   if #found > 0 then
-    local pushed = tonumber(redis.call('HGET', metaK, 'pushed') or '0')
-    local gone, freed, count, last = {}, 0, 0, nil
-    for j = 1, #found, 2 do
-      local _, bytes, expiresAt = fields(found[j])
-      if expiresAt <= now then
-        gone[#gone + 1] = found[j]
+    local pushed = redis.call('HGET', metaK, 'pushed') or '0'
+    out[countAt + 1] = pushed
+    local gone, freed, last = {}, 0, nil
+    for j = 1, #found do
+      local member = found[j]
+      if tonumber(string.match(member, '^[^:]*:%d+:(%d+):')) <= now then
+        local _, bytes = fields(member)
+        gone[#gone + 1] = member
         freed = freed + bytes
       else
-        local seq = found[j + 1]
-        out[#out + 1] = seq
-        if tonumber(seq) <= pushed then out[#out + 1] = '1' else out[#out + 1] = '0' end
-        out[#out + 1] = found[j]
-        count, last = count + 1, seq
+        n = n + 1
+        out[n] = member
+        last = member
       end
     end
-    out[countAt] = count
-    if last and tonumber(last) > pushed then redis.call('HSET', metaK, 'pushed', last) end
+    out[countAt] = n - countAt - 1
+    if last then
+      local seq = string.match(last, '^[^:]*%.(%d+):')
+      if tonumber(seq) > tonumber(pushed) then redis.call('HSET', metaK, 'pushed', seq) end
+    end
     remove(name, gone, freed)
   end
 end
@@ -183,45 +208,65 @@ return {unpack(out)}
 
 /**
  * Many acknowledgements at once. ARGV: prefix, withPresence, then for each: name, how many
- * ids, the ids. Returns, per acknowledgement, how many were queued, the member of each, and
- * then for each of their senders: name, connection or ''. Only the
- * exact id acknowledges a message: its number finds the member, whose id must match.
+ * ids, the ids. Returns, per id, the sender of the message it removed, or '' (unknown, or
+ * named before); then, with presence, the connection or '' of each sender, in the order they
+ * first appear. Only the exact id acknowledges a message: its number finds the member, whose
+ * id must match. Acks usually name a run of the queue: one range read finds them, bounded to
+ * twice as many members as ids; what it does not reach is looked up one number at a time.
  */
 export const ACKNOWLEDGE = `${PRELUDE}
-local out = {}
+local out, n, senders = {}, 0, {}
 local i = 3
 while i <= #ARGV do
   local name, k = ARGV[i], tonumber(ARGV[i + 1])
   local qK = qkeys(name)
-  local gone, seen, freed, senders = {}, {}, 0, {}
-  local countAt = #out + 1
-  out[countAt] = 0
-  for j = i + 2, i + 1 + k do
-    local id = ARGV[j]
-    local seq = string.match(id, '%.(%d+)$')
-    if seq and not seen[id] then
-      seen[id] = true
-      local member = redis.call('ZRANGEBYSCORE', qK, seq, seq)[1]
-      if type(member) == 'string' and string.sub(member, 1, #id + 1) == id .. ':' then
-        local _, bytes = fields(member)
-        gone[#gone + 1] = member
-        freed = freed + bytes
-        out[#out + 1] = member
-        local from = string.match(member, '^[^:]*:%d+:%d+:%["([^"]*)"')
-        if from and not senders[from] then
-          senders[from] = true
-          senders[#senders + 1] = from
+  local first, last = i + 2, i + 1 + k
+  local low, high
+  for j = first, last do
+    local seq = tonumber(string.match(ARGV[j], '%.(%d+)$'))
+    if seq then
+      if not low or seq < low then low = seq end
+      if not high or seq > high then high = seq end
+    end
+  end
+  local members = {}
+  if low then
+    local limit = 2 * k + 16
+    local found = redis.call('ZRANGEBYSCORE', qK, string.format('%.0f', low), string.format('%.0f', high), 'LIMIT', 0, limit)
+    for _, member in ipairs(found) do members[string.sub(member, 1, string.find(member, ':', 1, true) - 1)] = member end
+    if #found == limit then
+      for j = first, last do
+        local seq = string.match(ARGV[j], '%.(%d+)$')
+        if seq and not members[ARGV[j]] then
+          local member = redis.call('ZRANGEBYSCORE', qK, seq, seq)[1]
+          if type(member) == 'string' then members[string.sub(member, 1, string.find(member, ':', 1, true) - 1)] = member end
         end
       end
     end
   end
-  out[countAt] = #gone
-  for _, from in ipairs(senders) do
-    out[#out + 1] = from
-    out[#out + 1] = presence(from)
+  local gone, freed = {}, 0
+  for j = first, last do
+    local member = members[ARGV[j]]
+    n = n + 1
+    out[n] = ''
+    if member then
+      members[ARGV[j]] = nil
+      local bytes, from = string.match(member, '^[^:]*:(%d+):%d+:%["([^"]*)"')
+      gone[#gone + 1] = member
+      freed = freed + tonumber(bytes)
+      out[n] = from
+      if not senders[from] then
+        senders[from] = true
+        senders[#senders + 1] = from
+      end
+    end
   end
   remove(name, gone, freed)
-  i = i + 2 + k
+  i = last + 1
+end
+for _, connection in ipairs(presences(senders)) do
+  n = n + 1
+  out[n] = connection
 end
 return {unpack(out)}
 `;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { inject, injectable, optional } from 'inversify';
-import type { BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
+import type { AcknowledgedMessage, BufferLimits, NewMessage, QueuedMessage } from '../../domain/messages.ts';
 import type { OperatorName } from '../../domain/names.ts';
 import { IdGenerator } from '../../ports/id-generator.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
@@ -11,12 +11,12 @@ import { TurnBatcher } from './turn-batcher.ts';
 
 /** Messages per take in one script run: keeps the run short. */
 const TAKE_BATCH = 100;
-/** Takes per script run: keeps its reply (3 values a message) under Lua's unpack limit. */
+/** Takes per script run: keeps its reply (a value a message, 2 a take) under Lua's unpack limit. */
 const TAKES_PER_RUN = 16;
 /** Sends per script run. */
 const SENDS_PER_RUN = 256;
-/** Acknowledged ids per script run: keeps its reply under Lua's unpack limit. */
-const ACKED_PER_RUN = 4_000;
+/** Acknowledged ids per script run: keeps its reply (at most 2 values an id) under Lua's unpack limit. */
+const ACKED_PER_RUN = 3_000;
 /** Recipients whose queues one expiry run visits. */
 const EXPIRE_BATCH = 100;
 /** Room for this many sequence numbers per millisecond between two losses of Redis's data. */
@@ -47,9 +47,9 @@ interface Acknowledge {
  */
 @injectable()
 export class RedisMessageBuffer implements MessageBuffer {
-  private readonly enqueues: TurnBatcher<Enqueue, string>;
+  private readonly enqueues: TurnBatcher<Enqueue, number>;
   private readonly takes: TurnBatcher<Take, QueuedMessage[]>;
-  private readonly acknowledgements: TurnBatcher<Acknowledge, StoredMessage[]>;
+  private readonly acknowledgements: TurnBatcher<Acknowledge, AcknowledgedMessage[]>;
   private readonly expireScript;
 
   constructor(
@@ -64,16 +64,16 @@ export class RedisMessageBuffer implements MessageBuffer {
     const acknowledgeScript = luaCommand(redis, 'litsxgAcknowledge', ACKNOWLEDGE);
     this.expireScript = luaCommand(redis, 'litsxgExpire', EXPIRE);
     this.enqueues = new TurnBatcher(async (batch) => {
-      const args = [this.prefix, withPresence, String(batch[0]!.message.ts), String(batch[0]!.message.ts * SEQ_PER_MS)];
-      for (const { to, stem, message, limits } of batch) {
-        args.push(to, stem, String(message.bytes), String(message.ts + limits.ttlMs), JSON.stringify([message.from, message.body, message.ts]),
-          String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal));
+      // One script run per stretch of sends under the same limits (in practice, all of them).
+      const runs: Promise<number[]>[] = [];
+      let start = 0;
+      while (start < batch.length) {
+        let end = start + 1;
+        while (end < batch.length && sameRoom(batch[end]!.limits, batch[start]!.limits)) end++;
+        runs.push(this.enqueueRun(enqueueScript, withPresence, batch.slice(start, end)));
+        start = end;
       }
-      const reply = ((await enqueueScript(...args)) as unknown[]).map(text);
-      return batch.map(({ to }, i) => {
-        this.hint(to, reply[2 * i + 1]!);
-        return reply[2 * i]!;
-      });
+      return (await Promise.all(runs)).flat();
     }, SENDS_PER_RUN);
     this.takes = new TurnBatcher(async (batch) => {
       const args = [this.prefix, withPresence, String(batch[0]!.now)];
@@ -81,36 +81,39 @@ export class RedisMessageBuffer implements MessageBuffer {
       const reply = (await takeScript(...args)) as unknown[];
       let at = 0;
       return batch.map(() => {
-        const taken: QueuedMessage[] = [];
-        const count = Number(text(reply[at++]));
-        for (let i = 0; i < count; i++, at += 3) {
-          taken.push({ ...decode(text(reply[at + 2])), seq: Number(text(reply[at])), redelivered: text(reply[at + 1]) === '1' });
-        }
+        const count = Number(text(reply[at]));
+        const pushed = Number(text(reply[at + 1]));
+        at += 2;
+        const taken = new Array<QueuedMessage>(count);
+        for (let i = 0; i < count; i++) taken[i] = decode(text(reply[at++]), pushed);
         return taken;
       });
     }, TAKES_PER_RUN);
     this.acknowledgements = new TurnBatcher(async (batch) => {
       const args = [this.prefix, withPresence];
       for (const { to, ids } of batch) args.push(to, String(ids.length), ...ids);
-      const reply = ((await acknowledgeScript(...args)) as unknown[]).map(text);
+      const reply = (await acknowledgeScript(...args)) as unknown[];
       let at = 0;
-      return batch.map(() => {
-        const count = Number(reply[at++]);
-        const removed = reply.slice(at, at + count).map(decode);
-        at += count;
-        for (const sender of new Set(removed.map((message) => message.from))) {
-          this.hint(sender, reply[at + 1]!);
-          at += 2;
+      const senders = new Set<OperatorName>();
+      const removed = batch.map(({ ids }) => {
+        const acknowledged: AcknowledgedMessage[] = [];
+        for (const id of ids) {
+          const from = text(reply[at++]);
+          if (from === '') continue;
+          acknowledged.push({ id, from });
+          senders.add(from);
         }
-        return removed;
+        return acknowledged;
       });
+      if (this.hints !== undefined) for (const sender of senders) this.hint(sender, text(reply[at++]));
+      return removed;
     }, ACKED_PER_RUN, (ack) => ack.ids.length);
   }
 
   async enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Promise<EnqueueResult> {
     const stem = this.ids.messageId();
     const seq = await this.enqueues.submit({ to, stem, message, limits });
-    return seq === '0' ? { ok: false, code: 'queue_full' } : { ok: true, id: `${stem}.${seq}`, seq: Number(seq) };
+    return seq === 0 ? { ok: false, code: 'queue_full' } : { ok: true, id: `${stem}.${seq}`, seq };
   }
 
   async take(to: OperatorName, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]> {
@@ -126,12 +129,32 @@ export class RedisMessageBuffer implements MessageBuffer {
     return taken;
   }
 
-  async acknowledge(to: OperatorName, ids: readonly string[]): Promise<StoredMessage[]> {
-    const parts: Promise<StoredMessage[]>[] = [];
+  async acknowledge(to: OperatorName, ids: readonly string[]): Promise<AcknowledgedMessage[]> {
+    const parts: Promise<AcknowledgedMessage[]>[] = [];
     for (let start = 0; start < ids.length; start += ACKED_PER_RUN) {
       parts.push(this.acknowledgements.submit({ to, ids: ids.slice(start, start + ACKED_PER_RUN) }));
     }
     return (await Promise.all(parts)).flat();
+  }
+
+  /** The sequence number of each send, 0 for one refused. */
+  private async enqueueRun(script: (...args: string[]) => Promise<unknown>, withPresence: string, run: Enqueue[]): Promise<number[]> {
+    const { message: first, limits } = run[0]!;
+    const args = [this.prefix, withPresence, String(first.ts), String(first.ts * SEQ_PER_MS),
+      String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal)];
+    for (const { to, stem, message } of run) {
+      args.push(to, stem, String(message.bytes), `:${message.bytes}:${message.ts + limits.ttlMs}:${JSON.stringify([message.from, message.body, message.ts])}`);
+    }
+    const reply = (await script(...args)) as unknown[];
+    const firstSeq = Number(text(reply[0]));
+    const seqs = run.map((_, i) => firstSeq + i);
+    const refused = Number(text(reply[1]));
+    for (let i = 0; i < refused; i++) seqs[Number(text(reply[2 + i]))] = 0;
+    if (this.hints !== undefined) {
+      let at = 2 + refused;
+      for (const name of new Set(run.map(({ to }) => to))) this.hint(name, text(reply[at++]));
+    }
+    return seqs;
   }
 
   private hint(name: OperatorName, connection: string): void {
@@ -150,10 +173,20 @@ export class RedisMessageBuffer implements MessageBuffer {
   }
 }
 
-/** A queue member is `<id>:<bytes>:<expiresAt>:<json [from, body, ts]>`, as ENQUEUE stored it. */
-function decode(member: string): StoredMessage {
-  const [id, bytes] = member.split(':', 2) as [string, string];
-  const json = member.indexOf(':', member.indexOf(':', id.length + 1) + 1) + 1;
-  const [from, body, ts] = JSON.parse(member.slice(json)) as [OperatorName, string, number];
-  return { id, from, body, ts, bytes: Number(bytes) };
+/** Whether two sends are held to the same room (the time-to-live goes with each message). */
+function sameRoom(a: BufferLimits, b: BufferLimits): boolean {
+  return a.maxMessagesPerRecipient === b.maxMessagesPerRecipient && a.maxBytesPerRecipient === b.maxBytesPerRecipient && a.maxBytesTotal === b.maxBytesTotal;
+}
+
+/**
+ * A queue member is `<id>:<bytes>:<expiresAt>:<json [from, body, ts]>`, as ENQUEUE stored it;
+ * its id ends in '.<sequence number>'.
+ */
+function decode(member: string, pushed: number): QueuedMessage {
+  const idEnd = member.indexOf(':');
+  const bytesEnd = member.indexOf(':', idEnd + 1);
+  const id = member.slice(0, idEnd);
+  const seq = Number(id.slice(id.lastIndexOf('.') + 1));
+  const [from, body, ts] = JSON.parse(member.slice(member.indexOf(':', bytesEnd + 1) + 1)) as [OperatorName, string, number];
+  return { id, from, body, ts, bytes: Number(member.slice(idEnd + 1, bytesEnd)), seq, redelivered: seq <= pushed };
 }
