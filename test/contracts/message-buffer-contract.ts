@@ -95,6 +95,16 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
     assert.equal((await h.buffer.take('bob', 0, 10, T0)).map((m) => m.body), ['b']);
   });
 
+  it('acknowledges ids far apart in a long queue, and a run of ids with a gap in it', async ({ h }) => {
+    const sent = await enqueueAll(h.buffer, 'bob', Array.from({ length: 60 }, (_, i) => message(`n${i}`)));
+    const far = [sent[59]!, sent[0]!, sent[30]!];
+    assert.equal((await h.buffer.acknowledge('bob', far.map((m) => m.id))).map(acknowledged), far.map(acknowledged));
+    const run = [...sent.slice(1, 10), ...sent.slice(11, 20)];
+    assert.equal((await h.buffer.acknowledge('bob', run.map((m) => m.id))).map(acknowledged), run.map(acknowledged));
+    const left = sent.filter((m) => !far.includes(m) && !run.includes(m)).map((m) => m.body);
+    assert.equal((await h.buffer.take('bob', 0, 100, T0)).map((m) => m.body), left);
+  });
+
   it('gives every message its own id, and only that exact id acknowledges it', async ({ h }) => {
     const sent = await enqueueAll(h.buffer, 'bob', [message('a'), message('b')]);
     assert.is(new Set(sent.map((m) => m.id)).size, 2);

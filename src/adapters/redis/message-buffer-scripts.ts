@@ -57,13 +57,17 @@ local function forget(name)
   redis.call('DEL', qK, metaK)
   redis.call('ZREM', P .. 'queues', name)
 end
--- Removes members of one queue and their bytes; forgets the queue once it is empty.
+-- Counts off \`count\` members removed from a queue and their bytes; forgets the queue once it is empty.
+local function removed(name, count, freed)
+  local _, metaK = qkeys(name)
+  redis.call('DECRBY', P .. 'bytes', freed)
+  if redis.call('HINCRBY', metaK, 'count', -count) <= 0 then forget(name) else redis.call('HINCRBY', metaK, 'bytes', -freed) end
+end
+-- Removes members of one queue and their bytes.
 local function remove(name, members, freed)
   if #members == 0 then return end
-  local qK, metaK = qkeys(name)
-  redis.call('ZREM', qK, unpack(members))
-  redis.call('DECRBY', P .. 'bytes', freed)
-  if redis.call('HINCRBY', metaK, 'count', -#members) <= 0 then forget(name) else redis.call('HINCRBY', metaK, 'bytes', -freed) end
+  redis.call('ZREM', qkeys(name), unpack(members))
+  removed(name, #members, freed)
 end
 -- A queue's count and bytes, as {count, bytes} numbers.
 local function held(name)
@@ -185,7 +189,9 @@ for i = 4, #ARGV, 3 do
     local gone, freed, last = {}, 0, nil
     for j = 1, #found do
       local member = found[j]
-      if tonumber(string.match(member, '^[^:]*:%d+:(%d+):')) <= now then
+      -- Plain finds cost Redis less than a pattern here.
+      local at = string.find(member, ':', string.find(member, ':', 1, true) + 1, true)
+      if tonumber(string.sub(member, at + 1, string.find(member, ':', at + 1, true) - 1)) <= now then
         local _, bytes = fields(member)
         gone[#gone + 1] = member
         freed = freed + bytes
@@ -229,10 +235,12 @@ while i <= #ARGV do
       if not high or seq > high then high = seq end
     end
   end
-  local members = {}
+  local members, inRange = {}, -1
   if low then
+    low, high = string.format('%.0f', low), string.format('%.0f', high)
     local limit = 2 * k + 16
-    local found = redis.call('ZRANGEBYSCORE', qK, string.format('%.0f', low), string.format('%.0f', high), 'LIMIT', 0, limit)
+    local found = redis.call('ZRANGEBYSCORE', qK, low, high, 'LIMIT', 0, limit)
+    if #found < limit then inRange = #found end
     for _, member in ipairs(found) do members[string.sub(member, 1, string.find(member, ':', 1, true) - 1)] = member end
     if #found == limit then
       for j = first, last do
@@ -261,7 +269,13 @@ while i <= #ARGV do
       end
     end
   end
-  remove(name, gone, freed)
+  -- When the ids name every message of their range, the range goes without naming the members.
+  if #gone > 0 and #gone == inRange then
+    redis.call('ZREMRANGEBYSCORE', qK, low, high)
+    removed(name, #gone, freed)
+  else
+    remove(name, gone, freed)
+  end
   i = last + 1
 end
 for _, connection in ipairs(presences(senders)) do
