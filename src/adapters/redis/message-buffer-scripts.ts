@@ -227,9 +227,9 @@ return {unpack(out)}
  * twice as many members as ids; what it does not reach is looked up one number at a time.
  */
 export const ACKNOWLEDGE = `${PRELUDE}
--- The number an id ends in ('.<number>'), or nil. Plain finds: an unanchored pattern costs Redis
--- more than the rest of the acknowledgement. An odd spelling ('1e3') only widens the range read:
--- a member still goes only for its exact id.
+-- The number after an id's '.' (a stem has none), or nil. Plain finds: an unanchored pattern
+-- costs Redis more than the rest of the acknowledgement. An odd spelling ('1e3') only widens
+-- the range read: a member still goes only for its exact id.
 local function seqOf(id)
   local dot = string.find(id, '.', 1, true)
   local seq = dot and tonumber(string.sub(id, dot + 1))
