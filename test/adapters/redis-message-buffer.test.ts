@@ -15,7 +15,7 @@ const LIMITS = { maxMessagesPerRecipient: 10, maxBytesPerRecipient: 1000, maxByt
 messageBufferContract('ioredis-mock', async () => harness(mockRedis()));
 if (real !== undefined) messageBufferContract('redis-server', async () => harness(real()));
 
-const numbering = suite<{ target: RedisTarget }>('RedisMessageBuffer: sequence numbers as text');
+const numbering = suite<{ target: RedisTarget }>('RedisMessageBuffer: the sends of one turn, in one script run');
 numbering.before.each((context) => {
   context.target = real?.() ?? mockRedis();
 });
@@ -39,6 +39,16 @@ numbering('numbers carry across a million and stay exact in ids, takes and acks'
     assert.equal(taken.map((m) => [m.id, m.seq, m.body]), ids.map((id, i) => [id, expected[i], 'abc'[i]]));
     assert.equal((await buffer.acknowledge('bob', ids)).map((m) => m.id), ids);
   }
+});
+
+numbering('sends under different limits in one turn are each held to their own', async ({ target }) => {
+  const buffer = new RedisMessageBuffer(target.redis, target.prefix, new RandomIdGenerator());
+  const send = (to: string, maxMessagesPerRecipient: number) =>
+    buffer.enqueue(to, { from: 'alice', body: 'hi', ts: Date.now(), bytes: 2 }, { ...LIMITS, maxMessagesPerRecipient });
+  const results = await Promise.all([send('bob', 1), send('bob', 1), send('carol', 3), send('carol', 3), send('bob', 2)]);
+  assert.equal(results.map((r) => (r.ok ? 'ok' : r.code)), ['ok', 'queue_full', 'ok', 'ok', 'ok']);
+  const seqs = results.map((r) => (r.ok ? r.seq : 0)).filter((seq) => seq > 0);
+  assert.equal(seqs, [...seqs].sort((a, b) => a - b), 'numbered in the order sent');
 });
 
 numbering.run();

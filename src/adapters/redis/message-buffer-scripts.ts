@@ -26,22 +26,15 @@ local function fields(member)
   local expiresAt = string.find(member, ':', bytesAt, true) + 1
   return bytesAt, expiresAt, string.find(member, ':', expiresAt, true) + 1
 end
-local function bytesOf(member, bytesAt, expiresAt)
-  return tonumber(string.sub(member, bytesAt, expiresAt - 2))
-end
-local function expiresAtOf(member, expiresAt, recordAt)
-  return tonumber(string.sub(member, expiresAt, recordAt - 2))
-end
+-- The number in a member from \`at\` to the ':' before \`nextAt\`.
+local function numberAt(member, at, nextAt) return tonumber(string.sub(member, at, nextAt - 2)) end
 -- The connections holding these operators' sessions, '' for none (RedisPresence's keys), when asked for.
 local function presences(names)
   if ARGV[2] ~= '1' or #names == 0 then return {} end
   local keys = {}
   for j = 1, #names do keys[j] = P .. 'presence:' .. names[j] end
-  local found = redis.call('MGET', unpack(keys))
-  local connections = {}
-  for j = 1, #names do
-    if type(found[j]) == 'string' then connections[j] = found[j] else connections[j] = '' end
-  end
+  local found, connections = redis.call('MGET', unpack(keys)), {}
+  for j = 1, #names do connections[j] = type(found[j]) == 'string' and found[j] or '' end
   return connections
 end
 -- Texts of the numbers after \`seq\`, one a call. '%.0f' prints a float, slowly, for every
@@ -60,18 +53,14 @@ local function counter(seq)
     return highText .. string.format('%06d', low)
   end
 end
-local function forget(name)
+-- Counts off \`count\` members removed from a queue and their bytes; forgets the queue once it is empty.
+local function removed(name, count, freed)
   local qK, metaK = qkeys(name)
+  redis.call('DECRBY', P .. 'bytes', freed)
+  if redis.call('HINCRBY', metaK, 'count', -count) > 0 then return redis.call('HINCRBY', metaK, 'bytes', -freed) end
   redis.call('DEL', qK, metaK)
   redis.call('ZREM', P .. 'queues', name)
 end
--- Counts off \`count\` members removed from a queue and their bytes; forgets the queue once it is empty.
-local function removed(name, count, freed)
-  local _, metaK = qkeys(name)
-  redis.call('DECRBY', P .. 'bytes', freed)
-  if redis.call('HINCRBY', metaK, 'count', -count) <= 0 then forget(name) else redis.call('HINCRBY', metaK, 'bytes', -freed) end
-end
--- Removes members of one queue and their bytes.
 local function remove(name, members, freed)
   if #members == 0 then return end
   redis.call('ZREM', qkeys(name), unpack(members))
@@ -93,9 +82,9 @@ local function expireQueue(name, now)
     local gone, freed = {}, 0
     for j = 1, #head do
       local bytesAt, expiresAt, recordAt = fields(head[j])
-      if expiresAtOf(head[j], expiresAt, recordAt) > now then break end
+      if numberAt(head[j], expiresAt, recordAt) > now then break end
       gone[#gone + 1] = head[j]
-      freed = freed + bytesOf(head[j], bytesAt, expiresAt)
+      freed = freed + numberAt(head[j], bytesAt, expiresAt)
     end
     remove(name, gone, freed)
     dropped = dropped + #gone
@@ -107,13 +96,12 @@ end
 
 /**
  * Many sends at once, under the same limits. ARGV: prefix, withPresence, now, seqFloor,
- * maxMessages, maxBytes, maxTotal, then for each message: name, id stem, bytes, and the rest
- * of its member (':<bytes>:<expiresAt>:<record>'). Every message gets the next sequence
- * number, refused or not (numbers need only increase): the reply is the first number as text,
- * how many were refused, their places (0 for the first message), then, with presence, the
- * connection or '' of each recipient in the order they first appear. A message's id is its
- * stem, '.', its number. After Redis lost its data (a restart without persistence) the counter
- * restarts from seqFloor (derived from the clock), so connected sessions never see a number
+ * maxMessages, maxBytes, maxTotal, then for each message: name, id stem, bytes, the rest of its
+ * member (':<bytes>:<expiresAt>:<record>'). Each message takes the next number, refused or not
+ * (numbers need only increase; its id is the stem, '.', the number). Returns the first number
+ * as text, how many were refused, their places (0 for the first), then, with presence, the
+ * connection or '' of each recipient in the order they first appear. After Redis lost its data
+ * the counter restarts from seqFloor (from the clock), so connected sessions never see a number
  * they have already pushed past. Each queue gets one ZADD, its messages in the order sent.
  */
 export const ENQUEUE = `${PRELUDE}
@@ -128,8 +116,7 @@ if last == sends then
 end
 local nextText = counter(last - sends)
 local queues, names, refused = {}, {}, {}
-local total = tonumber(redis.call('GET', P .. 'bytes') or '0')
-local added = 0
+local total, added = tonumber(redis.call('GET', P .. 'bytes') or '0'), 0
 for i = 8, #A, 4 do
   local seq = nextText()
   local name, bytes = A[i], tonumber(A[i + 2])
@@ -137,8 +124,7 @@ for i = 8, #A, 4 do
   if not q then
     local h = held(name)
     q = { count = h[1], held = h[2], fresh = h[1] == 0, added = 0, expired = false, entries = {}, n = 0 }
-    queues[name] = q
-    names[#names + 1] = name
+    queues[name], names[#names + 1] = q, name
   end
   local fits = q.count < maxCount and q.held + bytes <= maxBytes and total + bytes <= maxTotal
   -- Expired messages only matter when they would take the room: dropped then, once a run.
@@ -198,9 +184,9 @@ for i = 4, #ARGV, 3 do
     for j = 1, #found do
       local member = found[j]
       local bytesAt, expiresAt, recordAt = fields(member)
-      if expiresAtOf(member, expiresAt, recordAt) <= now then
+      if numberAt(member, expiresAt, recordAt) <= now then
         gone[#gone + 1] = member
-        freed = freed + bytesOf(member, bytesAt, expiresAt)
+        freed = freed + numberAt(member, bytesAt, expiresAt)
       else
         n = n + 1
         out[n] = member
@@ -235,6 +221,8 @@ local function seqOf(id)
   local seq = dot and tonumber(string.sub(id, dot + 1))
   if seq and seq >= 1 and seq < 2^53 and seq % 1 == 0 then return seq end
 end
+-- Keeps a member under its id, for the ids to find.
+local function keep(members, member) members[string.sub(member, 1, string.find(member, ':', 1, true) - 1)] = member end
 local out, n, senders = {}, 0, {}
 local i = 3
 while i <= #ARGV do
@@ -255,14 +243,14 @@ while i <= #ARGV do
     local limit = 2 * k + 16
     local found = redis.call('ZRANGEBYSCORE', qK, low, high, 'LIMIT', 0, limit)
     if #found < limit then inRange = #found end
-    for _, member in ipairs(found) do members[string.sub(member, 1, string.find(member, ':', 1, true) - 1)] = member end
+    for _, member in ipairs(found) do keep(members, member) end
     if #found == limit then
       for j = first, last do
         local seq = seqOf(ARGV[j])
         if seq and not members[ARGV[j]] then
           seq = string.format('%.0f', seq)
           local member = redis.call('ZRANGEBYSCORE', qK, seq, seq)[1]
-          if type(member) == 'string' then members[string.sub(member, 1, string.find(member, ':', 1, true) - 1)] = member end
+          if type(member) == 'string' then keep(members, member) end
         end
       end
     end
@@ -277,12 +265,9 @@ while i <= #ARGV do
       local bytesAt, expiresAt, recordAt = fields(member)
       local from = string.sub(member, recordAt + 2, string.find(member, '"', recordAt + 2, true) - 1)
       gone[#gone + 1] = member
-      freed = freed + bytesOf(member, bytesAt, expiresAt)
+      freed = freed + numberAt(member, bytesAt, expiresAt)
       out[n] = from
-      if not senders[from] then
-        senders[from] = true
-        senders[#senders + 1] = from
-      end
+      if not senders[from] then senders[from] = true; senders[#senders + 1] = from end
     end
   end
   -- When the ids name every message of their range, the range goes without naming the members.
@@ -294,10 +279,7 @@ while i <= #ARGV do
   end
   i = last + 1
 end
-for _, connection in ipairs(presences(senders)) do
-  n = n + 1
-  out[n] = connection
-end
+for _, connection in ipairs(presences(senders)) do out[n + 1] = connection; n = n + 1 end
 return {unpack(out)}
 `;
 
