@@ -41,6 +41,15 @@ numbering('numbers carry across a million and stay exact in ids, takes and acks'
   }
 });
 
+numbering('with no counter (Redis lost its data) numbers restart above the clock\'s, then count on', async ({ target }) => {
+  const buffer = new RedisMessageBuffer(target.redis, target.prefix, new RandomIdGenerator());
+  const send = (ts: number) => buffer.enqueue('bob', { from: 'alice', body: 'hi', ts, bytes: 2 }, LIMITS);
+  const results = await Promise.all([send(1_764_115_200_000), send(1_764_115_200_000)]);
+  await target.redis.del(`${target.prefix}seq`);
+  results.push(await send(1_764_115_200_005), await send(1_764_115_200_006));
+  assert.equal(results.map((r) => (r.ok ? r.seq : r.code)), [1_764_115_200_000_001, 1_764_115_200_000_002, 1_764_115_200_005_001, 1_764_115_200_005_002]);
+});
+
 numbering('sends under different limits in one turn are each held to their own', async ({ target }) => {
   const buffer = new RedisMessageBuffer(target.redis, target.prefix, new RandomIdGenerator());
   const send = (to: string, maxMessagesPerRecipient: number) =>
