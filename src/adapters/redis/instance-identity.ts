@@ -7,15 +7,20 @@ import type { ConnectionId } from '../../domain/session.ts';
  * connection ids, also says where to reach one. Bound in the container under its own class.
  */
 export class InstanceIdentity {
-  constructor(readonly instance: string = randomBytes(5).toString('hex')) {}
+  /** What this instance's connection ids start with: checked for every frame sent, so no pattern. */
+  private readonly stampPrefix: string;
+
+  constructor(readonly instance: string = randomBytes(5).toString('hex')) {
+    this.stampPrefix = `c-${instance}.`;
+  }
 
   /** Stamps this instance on a connection id made by another generator. */
   stamp(connection: ConnectionId): ConnectionId {
-    return `c-${this.instance}.${connection.replace(/^c-/, '')}`;
+    return `${this.stampPrefix}${connection.replace(/^c-/, '')}`;
   }
 
   holds(connection: ConnectionId): boolean {
-    return instanceOf(connection) === this.instance;
+    return connection.startsWith(this.stampPrefix);
   }
 }
 

@@ -9,6 +9,7 @@ import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts
 import { RedisPresenceHints } from './redis-presence-hints.ts';
 import { TurnBatcher } from './turn-batcher.ts';
 
+const QUEUE_FULL: EnqueueResult = { ok: false, code: 'queue_full' };
 /** Messages per take in one script run: keeps the run short. */
 const TAKE_BATCH = 100;
 /** Takes per script run: keeps its reply (a value a message, 2 a take) under Lua's unpack limit. */
@@ -47,7 +48,7 @@ interface Acknowledge {
  */
 @injectable()
 export class RedisMessageBuffer implements MessageBuffer {
-  private readonly enqueues: TurnBatcher<Enqueue, number>;
+  private readonly enqueues: TurnBatcher<Enqueue, EnqueueResult>;
   private readonly takes: TurnBatcher<Take, QueuedMessage[]>;
   private readonly acknowledgements: TurnBatcher<Acknowledge, AcknowledgedMessage[]>;
   private readonly expireScript;
@@ -65,7 +66,7 @@ export class RedisMessageBuffer implements MessageBuffer {
     this.expireScript = luaCommand(redis, 'litsxgExpire', EXPIRE);
     this.enqueues = new TurnBatcher(async (batch) => {
       // One script run per stretch of sends under the same limits (in practice, all of them).
-      const runs: Promise<number[]>[] = [];
+      const runs: Promise<EnqueueResult[]>[] = [];
       let start = 0;
       while (start < batch.length) {
         let end = start + 1;
@@ -110,10 +111,8 @@ export class RedisMessageBuffer implements MessageBuffer {
     }, ACKED_PER_RUN, (ack) => ack.ids.length);
   }
 
-  async enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Promise<EnqueueResult> {
-    const stem = this.ids.messageId();
-    const seq = await this.enqueues.submit({ to, stem, message, limits });
-    return seq === 0 ? { ok: false, code: 'queue_full' } : { ok: true, id: `${stem}.${seq}`, seq };
+  enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Promise<EnqueueResult> {
+    return this.enqueues.submit({ to, stem: this.ids.messageId(), message, limits });
   }
 
   async take(to: OperatorName, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]> {
@@ -137,8 +136,8 @@ export class RedisMessageBuffer implements MessageBuffer {
     return (await Promise.all(parts)).flat();
   }
 
-  /** The sequence number of each send, 0 for one refused. */
-  private async enqueueRun(script: (...args: string[]) => Promise<unknown>, withPresence: string, run: Enqueue[]): Promise<number[]> {
+  /** What became of each send: its id and sequence number, or refused. */
+  private async enqueueRun(script: (...args: string[]) => Promise<unknown>, withPresence: string, run: Enqueue[]): Promise<EnqueueResult[]> {
     const { message: first, limits } = run[0]!;
     const args = [this.prefix, withPresence, String(first.ts), String(first.ts * SEQ_PER_MS),
       String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal)];
@@ -147,14 +146,14 @@ export class RedisMessageBuffer implements MessageBuffer {
     }
     const reply = (await script(...args)) as unknown[];
     const firstSeq = Number(text(reply[0]));
-    const seqs = run.map((_, i) => firstSeq + i);
+    const results = run.map<EnqueueResult>(({ stem }, i) => ({ ok: true, id: `${stem}.${firstSeq + i}`, seq: firstSeq + i }));
     const refused = Number(text(reply[1]));
-    for (let i = 0; i < refused; i++) seqs[Number(text(reply[2 + i]))] = 0;
+    for (let i = 0; i < refused; i++) results[Number(text(reply[2 + i]))] = QUEUE_FULL;
     if (this.hints !== undefined) {
       let at = 2 + refused;
       for (const name of new Set(run.map(({ to }) => to))) this.hint(name, text(reply[at++]));
     }
-    return seqs;
+    return results;
   }
 
   private hint(name: OperatorName, connection: string): void {
