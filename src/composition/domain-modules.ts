@@ -53,10 +53,10 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
       .toResolvedValue(
         (
           buffer: MessageBuffer, presence: Presence, gateway: ConnectionGateway, sessions: SessionStore,
-          credentials: CredentialRepository, clock: Clock, logger: Logger, relayConfig: RelayConfigShape,
+          credentials: CredentialRepository, senders: SenderBuckets, clock: Clock, logger: Logger, relayConfig: RelayConfigShape,
         ) =>
-          new Router(buffer, presence, gateway, sessions, credentials, clock, logger, relayConfig),
-        [MessageBuffer, Presence, ConnectionGateway, SessionStore, CredentialRepository, Clock, Logger, RelayConfig],
+          new Router(buffer, presence, gateway, sessions, credentials, senders, clock, logger, relayConfig),
+        [MessageBuffer, Presence, ConnectionGateway, SessionStore, CredentialRepository, SenderBuckets, Clock, Logger, RelayConfig],
       )
       .inSingletonScope();
     bind(SessionOpener)
@@ -76,12 +76,12 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
     bind(Relay)
       .toResolvedValue(
         (
-          sessions: SessionStore, senders: SenderBuckets, gateway: ConnectionGateway, presence: Presence, router: Router,
-          opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, keys: OperatorKeys, clock: Clock, logger: Logger,
+          sessions: SessionStore, gateway: ConnectionGateway, presence: Presence, router: Router,
+          opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, keys: OperatorKeys, logger: Logger,
           relayConfig: RelayConfigShape, onion: OnionStatus | undefined,
         ) =>
-          new Relay({ sessions, senders, gateway, presence, router, opener, authenticator, accounts, keys, clock, logger, config: relayConfig, onion }),
-        [SessionStore, SenderBuckets, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, Clock, Logger, RelayConfig,
+          new Relay({ sessions, gateway, presence, router, opener, authenticator, accounts, keys, logger, config: relayConfig, onion }),
+        [SessionStore, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, Logger, RelayConfig,
           optional(OnionStatus)],
       )
       .inSingletonScope();

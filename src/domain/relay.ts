@@ -1,9 +1,7 @@
-import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { OnionStatus } from '../ports/onion-status.ts';
 import type { Presence } from '../ports/presence.ts';
-import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { Awaitable } from './awaitable.ts';
@@ -17,6 +15,7 @@ import { errorFrame, withRef } from './frames.ts';
 import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
 import type { OperatorKeys } from './operator-keys.ts';
 import type { RelayConfig } from './relay-config.ts';
+import { OVERLAPPING_OPS, answerInOrder } from './overlapping-answers.ts';
 import type { RouteOutcome, Router } from './router.ts';
 import type { ConnectionId, Session } from './session.ts';
 import { endSession } from './session.ts';
@@ -24,10 +23,6 @@ import type { SessionOpener } from './session-opener.ts';
 
 /** PROTOCOL "Framing": the 16th malformed frame on a connection closes it. */
 const MAX_PROTOCOL_ERRORS = 16;
-/** docs/protocol.md "Pipelining": the frames whose answers may wait while the next frames are handled. */
-const OVERLAPPING_OPS: ReadonlySet<string> = new Set(['send', 'ack']);
-/** Sends and acks of one connection that may wait for their ports at once. */
-export const MAX_OVERLAPPING = 256;
 /** PROTOCOL "Session" 4: the third failed authentication on a connection closes it. */
 const MAX_AUTH_FAILURES = 3;
 /**
@@ -41,11 +36,8 @@ const REGISTER_REFUSALS: Readonly<Record<Extract<AddOutcome, { ok: false }>['cod
   invalid_password: 'invalid',
 };
 
-type SendOutcome = RouteOutcome | { ok: false; code: 'rate_limited'; retryAfterMs: number };
-
 export interface RelayDependencies {
   readonly sessions: SessionStore;
-  readonly senders: SenderBuckets;
   readonly gateway: ConnectionGateway;
   readonly presence: Presence;
   readonly router: Router;
@@ -53,7 +45,6 @@ export interface RelayDependencies {
   readonly authenticator: Authenticator;
   readonly accounts: OperatorAccounts;
   readonly keys: OperatorKeys;
-  readonly clock: Clock;
   readonly logger: Logger;
   readonly config: RelayConfig;
   /** Set when the server publishes an onion: `hello` then says whether it is up. */
@@ -116,7 +107,7 @@ export class Relay {
         const pending = this.handle(session, frame);
         if (pending instanceof Promise) return this.settle(pending, session, frame);
       } catch (error) {
-        this.frameFailed(session, frame, error);
+        this.frameFailed(error, session, frame);
       }
     } else {
       this.protocolError(session, decoded.code, decoded.ref, decoded.code === 'invalid' ? decoded.message : undefined);
@@ -176,12 +167,12 @@ export class Relay {
     try {
       await pending;
     } catch (error) {
-      this.frameFailed(session, frame, error);
+      this.frameFailed(error, session, frame);
     }
   }
 
   /** PROTOCOL "Errors" and STYLE 7: a bug or a broken dependency costs this frame, not the connection. */
-  private frameFailed(session: Session, frame: InboundFrame, error: unknown): void {
+  private frameFailed(error: unknown, session: Session, frame: InboundFrame): void {
     this.logFailure(session.id, frame.op, error);
     this.reply(session, 'internal', frame.ref);
   }
@@ -203,9 +194,9 @@ export class Relay {
       case 'fetch_key':
         return this.fetchKey(session, frame);
       case 'send':
-        return this.overlap(session, frame, this.sendWithinRate(session, frame), this.answerSend);
+        return answerInOrder(this, session, frame, router.route(session.name!, frame.to, frame.body), this.answerSend, this.frameFailed);
       case 'ack':
-        return this.overlap(session, frame, router.acknowledge(session.name!, frame.ids), this.answerAck);
+        return answerInOrder(this, session, frame, router.acknowledge(session.name!, frame.ids), this.answerAck, this.frameFailed);
       case 'who':
         return this.who(session);
       case 'ping':
@@ -219,50 +210,7 @@ export class Relay {
     }
   }
 
-  /**
-   * docs/protocol.md "Pipelining": a send or ack whose ports answer later does not hold the
-   * connection's next frames. Its answer waits for the answers before it, so they keep the
-   * frames' order; past MAX_OVERLAPPING waiting, the connection's next frames wait too.
-   */
-  private overlap<T, F extends InboundFrame>(
-    session: Session, frame: F, outcome: Awaitable<T>, answer: (this: Relay, outcome: T, session: Session, frame: F) => void,
-  ): Awaitable<void> {
-    if (session.answering === undefined && !(outcome instanceof Promise)) return answer.call(this, outcome, session, frame);
-    const answered = this.answerInTurn(session.answering, outcome, answer, session, frame);
-    session.answering = answered;
-    return ++session.overlapping > MAX_OVERLAPPING ? answered : undefined;
-  }
-
-  private async answerInTurn<T, F extends InboundFrame>(
-    before: Promise<void> | undefined, outcome: Awaitable<T>, answer: (this: Relay, outcome: T, session: Session, frame: F) => void,
-    session: Session, frame: F,
-  ): Promise<void> {
-    try {
-      await before;
-      answer.call(this, await outcome, session, frame);
-    } catch (error) {
-      this.frameFailed(session, frame, error);
-    } finally {
-      if (--session.overlapping === 0) session.answering = undefined;
-    }
-  }
-
-  /** PROTOCOL option `--send-rate`, per sender: the bucket outlives the session. */
-  private sendWithinRate(session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<SendOutcome> {
-    const rate = this.deps.config.sendRatePerSecond;
-    if (rate <= 0) return this.deps.router.route(session.name!, frame.to, frame.body);
-    const wait = this.deps.senders.take(session.name!, rate, this.deps.clock.now());
-    if (wait instanceof Promise) return whenResolved(wait, this.send, this, session, frame);
-    return this.send(wait, session, frame);
-  }
-
-  /** Routes the message unless the sender has to wait `wait` ms first. */
-  private send(wait: number, session: Session, frame: InboundFrame & { op: 'send' }): Awaitable<SendOutcome> {
-    if (wait > 0) return { ok: false, code: 'rate_limited', retryAfterMs: wait };
-    return this.deps.router.route(session.name!, frame.to, frame.body);
-  }
-
-  private answerSend(outcome: SendOutcome, session: Session, frame: InboundFrame & { op: 'send' }): void {
+  private answerSend(outcome: RouteOutcome, session: Session, frame: InboundFrame & { op: 'send' }): void {
     if (!outcome.ok) return this.reply(session, outcome.code, frame.ref, outcome.code === 'rate_limited' ? outcome.retryAfterMs : undefined);
     this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, frame.ref));
   }

@@ -4,6 +4,7 @@ import type { CredentialRepository } from '../ports/credential-repository.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { EnqueueResult, MessageBuffer } from '../ports/message-buffer.ts';
 import type { Presence } from '../ports/presence.ts';
+import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
@@ -17,7 +18,8 @@ import { utf8ByteLength } from './text.ts';
 
 export type RouteOutcome =
   | { ok: true; id: string; status: 'delivered' | 'queued' }
-  | { ok: false; code: 'no_such_recipient' | 'body_too_large' | 'queue_full' };
+  | { ok: false; code: 'no_such_recipient' | 'body_too_large' | 'queue_full' }
+  | { ok: false; code: 'rate_limited'; retryAfterMs: number };
 
 /** Messages fetched from the buffer per round of pushing to one connection. */
 const PUSH_BATCH = 64;
@@ -32,17 +34,30 @@ export class Router {
     private readonly gateway: ConnectionGateway,
     private readonly sessions: SessionStore,
     private readonly credentials: CredentialRepository,
+    private readonly senders: SenderBuckets,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly config: RelayConfig,
   ) {}
 
   /**
-   * PROTOCOL "Messages": every message is queued first and stays there until acknowledged.
-   * Each step below gets what the one before found as plain arguments: on ports that answer at
-   * once, a message goes through them without a promise, a closure or a heap context.
+   * PROTOCOL "Messages": every message is queued first and stays there until acknowledged. A
+   * send is checked for its sender's rate (option `--send-rate`, a bucket that outlives the
+   * session), its size, its recipient and the queue's room, in this order. Each step below gets
+   * what the one before found as plain arguments: on ports that answer at once, a message goes
+   * through them without a promise, a closure or a heap context.
    */
   route(from: OperatorName, to: OperatorName, body: string): Awaitable<RouteOutcome> {
+    const rate = this.config.sendRatePerSecond;
+    if (rate <= 0) return this.check(0, from, to, body);
+    const wait = this.senders.take(from, rate, this.clock.now());
+    if (wait instanceof Promise) return whenResolved(wait, this.check, this, from, to, body);
+    return this.check(wait, from, to, body);
+  }
+
+  /** Routes the message unless the sender has to wait `wait` ms first. */
+  private check(wait: number, from: OperatorName, to: OperatorName, body: string): Awaitable<RouteOutcome> {
+    if (wait > 0) return { ok: false, code: 'rate_limited', retryAfterMs: wait };
     const bytes = utf8ByteLength(body);
     if (bytes > this.config.maxBodyBytes) return BODY_TOO_LARGE;
     const known = this.credentials.exists(to);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
-import { MAX_OVERLAPPING } from '../../src/domain/relay.ts';
+import { MAX_OVERLAPPING } from '../../src/domain/overlapping-answers.ts';
 import { outline } from '../support/frame-assertions.ts';
 import { inProcessRelay } from '../support/in-process-relay.ts';
 

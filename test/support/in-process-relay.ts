@@ -72,10 +72,10 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const accounts = new OperatorAccounts(credentials, hasher, directory);
   const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
   const keys = new OperatorKeys(directory, credentials, new NodeEd25519Verifier(), new RandomChallenges(), authenticator, 'test-server');
-  const router = new Router(buffer, presence, gateway, sessions, credentials, clock, logger, config);
+  const router = new Router(buffer, presence, gateway, sessions, credentials, new InMemorySenderBuckets(), clock, logger, config);
   const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock);
   const relay = new Relay({
-    sessions, senders: new InMemorySenderBuckets(), gateway, presence, router, opener, authenticator, accounts, keys, clock, logger, config,
+    sessions, gateway, presence, router, opener, authenticator, accounts, keys, logger, config,
     onion: overrides.onion,
   });
   let next = 0;

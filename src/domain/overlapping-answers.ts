@@ -1,0 +1,39 @@
+import type { Awaitable } from './awaitable.ts';
+import type { Session } from './session.ts';
+
+/** docs/protocol.md "Pipelining": the frames whose answers may wait while the next frames are handled. */
+export const OVERLAPPING_OPS: ReadonlySet<string> = new Set(['send', 'ack']);
+/** Sends and acks of one connection that may wait for their ports at once. */
+export const MAX_OVERLAPPING = 256;
+
+/** Answers one frame from what handling it came to (a method and its owner, not a closure: see `whenResolved`). */
+export type Answer<S, T, F> = (this: S, outcome: T, session: Session, frame: F) => void;
+
+/**
+ * docs/protocol.md "Pipelining": a send or ack whose ports answer later does not hold the
+ * connection's next frames. Its answer waits for the answers before it, so they keep the
+ * frames' order (one answered at once waits its turn too). Returns a promise only when the
+ * connection's next frames must wait: past MAX_OVERLAPPING answers waiting.
+ */
+export function answerInOrder<S, T, F>(
+  self: S, session: Session, frame: F, outcome: Awaitable<T>, answer: Answer<S, T, F>, failed: Answer<S, unknown, F>,
+): Awaitable<void> {
+  if (session.answering === undefined && !(outcome instanceof Promise)) return answer.call(self, outcome, session, frame);
+  const answered = answerAfter(session.answering, self, session, frame, outcome, answer, failed);
+  session.answering = answered;
+  return ++session.overlapping > MAX_OVERLAPPING ? answered : undefined;
+}
+
+async function answerAfter<S, T, F>(
+  before: Promise<void> | undefined, self: S, session: Session, frame: F, outcome: Awaitable<T>, answer: Answer<S, T, F>,
+  failed: Answer<S, unknown, F>,
+): Promise<void> {
+  try {
+    await before;
+    answer.call(self, await outcome, session, frame);
+  } catch (error) {
+    failed.call(self, error, session, frame);
+  } finally {
+    if (--session.overlapping === 0) session.answering = undefined;
+  }
+}
