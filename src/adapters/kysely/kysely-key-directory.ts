@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { inject, injectable } from 'inversify';
 import type { PublicIdentity } from '../../domain/identity-keys.ts';
 import type { OperatorName } from '../../domain/names.ts';
@@ -8,6 +8,11 @@ import type { KeyDirectory } from '../../ports/key-directory.ts';
 import { CredentialDatabase } from './credential-database.ts';
 import { CredentialDialect } from './credential-dialect.ts';
 import type { CredentialSchema } from './credential-schema.ts';
+
+interface IdentityRow {
+  readonly agreement_key: string;
+  readonly signing_key: string;
+}
 
 /**
  * Public identities in the credential database, beside the operators they belong to: a key is
@@ -20,7 +25,15 @@ export class KyselyKeyDirectory implements KeyDirectory {
     @inject(CredentialDatabase) private readonly db: Kysely<CredentialSchema>,
     @inject(Clock) private readonly clock: Clock,
     @inject(CredentialDialect) private readonly dialect: CredentialDialect,
-  ) {}
+  ) {
+    this.findQuery = db.selectFrom('operator_identity_keys').select(['agreement_key', 'signing_key']).where('name', '=', '').compile();
+  }
+
+  /**
+   * Built and compiled once, run with each name: at every key login, building and compiling
+   * the query cost more than running it.
+   */
+  private readonly findQuery: CompiledQuery<IdentityRow>;
 
   async publish(name: OperatorName, identity: PublicIdentity): Promise<boolean> {
     const now = this.clock.now();
@@ -43,11 +56,7 @@ export class KyselyKeyDirectory implements KeyDirectory {
   }
 
   async find(name: OperatorName): Promise<PublicIdentity | undefined> {
-    const row = await this.dialect.run(() => this.db
-      .selectFrom('operator_identity_keys')
-      .select(['agreement_key', 'signing_key'])
-      .where('name', '=', name)
-      .executeTakeFirst());
+    const { rows: [row] } = await this.dialect.run(() => this.db.executeQuery<IdentityRow>({ ...this.findQuery, parameters: [name] }));
     return row === undefined ? undefined : { agreement: row.agreement_key, signing: row.signing_key };
   }
 
