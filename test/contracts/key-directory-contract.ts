@@ -33,6 +33,13 @@ export function keyDirectoryContract(name: string, make: () => Promise<KeyDirect
     assert.equal(await h.keys.find('alice'), ALICE_NEW);
   });
 
+  it('finds each operator\'s own identity, one lookup after another', async ({ h }) => {
+    for (const name of ['alice', 'bob']) await h.credentials.add(name, 'hash');
+    await h.keys.publish('alice', ALICE);
+    await h.keys.publish('bob', ALICE_NEW);
+    assert.equal([await h.keys.find('bob'), await h.keys.find('alice'), await h.keys.find('carol')], [ALICE_NEW, ALICE, undefined]);
+  });
+
   it('stores no identity for an operator that does not exist', async ({ h }) => {
     assert.not.ok(await h.keys.publish('nobody', ALICE));
     assert.is(await h.keys.find('nobody'), undefined);
