@@ -3,8 +3,11 @@ import type { Session } from './session.ts';
 
 /** docs/protocol.md "Pipelining": the frames whose answers may wait while the next frames are handled. */
 export const OVERLAPPING_OPS: ReadonlySet<string> = new Set(['send', 'ack']);
-/** Sends and acks of one connection that may wait for their ports at once. */
-export const MAX_OVERLAPPING = 256;
+/**
+ * Sends and acks of one connection that may wait for their ports at once: with 16 KiB bodies,
+ * about 1 MiB held a connection, as much as its output may hold past the high-water mark.
+ */
+export const MAX_OVERLAPPING = 64;
 
 /** Answers one frame from what handling it came to (a method and its owner, not a closure: see `whenResolved`). */
 export type Answer<S, T, F> = (this: S, outcome: T, session: Session, frame: F) => void;
