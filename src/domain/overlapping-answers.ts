@@ -16,15 +16,17 @@ export type Answer<S, T, F> = (this: S, outcome: T, session: Session, frame: F) 
  * docs/protocol.md "Pipelining": a send or ack whose ports answer later does not hold the
  * connection's next frames. Its answer waits for the answers before it, so they keep the
  * frames' order (one answered at once waits its turn too). Returns a promise only when the
- * connection's next frames must wait: past MAX_OVERLAPPING answers waiting.
+ * connection's next frames must wait: once MAX_OVERLAPPING answers are waiting, until they are given.
  */
 export function answerInOrder<S, T, F>(
   self: S, session: Session, frame: F, outcome: Awaitable<T>, answer: Answer<S, T, F>, failed: Answer<S, unknown, F>,
 ): Awaitable<void> {
   if (session.answering === undefined && !(outcome instanceof Promise)) return answer.call(self, outcome, session, frame);
+  // Its failure is answered in its turn, maybe after this one has failed: it must not count as unhandled meanwhile.
+  if (outcome instanceof Promise) outcome.catch(ignore);
   const answered = answerAfter(session.answering, self, session, frame, outcome, answer, failed);
   session.answering = answered;
-  return ++session.overlapping > MAX_OVERLAPPING ? answered : undefined;
+  return ++session.overlapping >= MAX_OVERLAPPING ? answered : undefined;
 }
 
 async function answerAfter<S, T, F>(
@@ -40,3 +42,5 @@ async function answerAfter<S, T, F>(
     if (--session.overlapping === 0) session.answering = undefined;
   }
 }
+
+function ignore(): void {}

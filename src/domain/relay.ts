@@ -107,6 +107,8 @@ export class Relay {
         const pending = this.handle(session, frame);
         if (pending instanceof Promise) return this.settle(pending, session, frame);
       } catch (error) {
+        // A send or ack that failed at once while earlier answers wait is answered in its turn.
+        if (session.answering !== undefined) return answerInOrder(this, session, frame, Promise.reject(error), this.noReply, this.frameFailed);
         this.frameFailed(error, session, frame);
       }
     } else {
@@ -147,9 +149,16 @@ export class Relay {
   }
 
   /** PROTOCOL "Framing": a line longer than the frame limit. */
-  onOversizedFrame(connection: ConnectionId): void {
+  onOversizedFrame(connection: ConnectionId): Awaitable<void> {
     const session = this.deps.sessions.get(connection);
-    if (session !== undefined && !session.closing) this.fatal(session, 'frame_too_large');
+    if (session === undefined || session.closing) return;
+    // docs/protocol.md "Pipelining": the answers to the frames before it go first.
+    if (session.answering !== undefined) return whenResolved(session.answering, this.oversizedAfterAnswers, this, session);
+    this.fatal(session, 'frame_too_large');
+  }
+
+  private oversizedAfterAnswers(_answered: void, session: Session): void {
+    if (!session.closing) this.fatal(session, 'frame_too_large');
   }
 
   /** PROTOCOL "Other frames": on shutdown every connection gets bye. */
@@ -196,7 +205,7 @@ export class Relay {
       case 'send':
         return answerInOrder(this, session, frame, router.route(session.name!, frame.to, frame.body), this.answerSend, this.frameFailed);
       case 'ack':
-        return answerInOrder(this, session, frame, router.acknowledge(session.name!, frame.ids), this.answerAck, this.frameFailed);
+        return answerInOrder(this, session, frame, router.acknowledge(session.name!, frame.ids), this.noReply, this.frameFailed);
       case 'who':
         return this.who(session);
       case 'ping':
@@ -216,7 +225,7 @@ export class Relay {
   }
 
   /** PROTOCOL "Messages": an ack gets no reply. */
-  private answerAck(): void {}
+  private noReply(): void {}
 
   private async who(session: Session): Promise<void> {
     this.deps.gateway.send(session.id, { op: 'online', names: await this.deps.presence.online() });

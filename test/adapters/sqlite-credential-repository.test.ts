@@ -64,18 +64,22 @@ keyDirectoryContract('SQLite on disk', async () => {
   };
 });
 
-test('once the names are loaded, exists answers at once, while another process changes them too', async () => {
+test('while the names are checked again, every lookup waits for that check, none answers ahead of it', async () => {
   const dir = tempDir();
   const path = join(dir.path, 'credentials.sqlite');
   const repository = await repositoryAt(path);
   const other = await repositoryAt(path);
   try {
-    assert.instance(repository.exists('bob'), Promise, 'the first load');
     assert.is(await repository.exists('bob'), false);
+    assert.is(repository.exists('bob'), false, 'fresh names answer at once');
     await other.add('bob', 'hash');
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    // docs/protocol.md "Pipelining": a send that waited here could be overtaken by the next.
-    assert.is(repository.exists('bob'), true);
+    // The repository's one-second timer was set first: Node fires timers of one duration in order, however loaded.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // docs/protocol.md "Pipelining": a send answered at once here would overtake the one before it.
+    const lookups = [repository.exists('bob'), repository.exists('bob'), repository.exists('carol')];
+    assert.equal(lookups.map((lookup) => lookup instanceof Promise), [true, true, true]);
+    assert.equal(await Promise.all(lookups), [true, true, false]);
+    assert.is(repository.exists('bob'), true, 'fresh again');
   } finally {
     await other.close();
     await repository.close();

@@ -19,10 +19,11 @@ const NAMES_RECHECK_MS = 1_000;
  */
 @injectable()
 export class KyselyCredentialRepository implements CredentialRepository {
-  /** Loaded at the first `exists`, then refreshed every NAMES_RECHECK_MS in the background. */
   private names: Set<OperatorName> | undefined;
+  /** Set by a timer a second after each check: the per-message path reads no clock. */
+  private namesStale = true;
+  /** The check under way: every lookup meanwhile waits for it. */
   private namesLoading: Promise<Set<OperatorName>> | undefined;
-  private stopRechecking: (() => void) | undefined;
 
   constructor(
     @inject(CredentialDatabase) private readonly db: Kysely<CredentialSchema>,
@@ -36,13 +37,13 @@ export class KyselyCredentialRepository implements CredentialRepository {
   }
 
   /**
-   * Answered from the set once it is loaded: the per-message path waits for no database. Always
-   * at once from then on, so a sender's later message can never overtake an earlier one that
-   * waited here (docs/protocol.md "Pipelining").
+   * Answered from the set while it is fresh: the per-message path waits for no database. While
+   * it is checked again, every lookup waits for that check, so a sender's later message can
+   * never overtake an earlier one that waited here (docs/protocol.md "Pipelining").
    */
   exists(name: OperatorName): Awaitable<boolean> {
-    if (this.names !== undefined) return this.names.has(name);
-    this.namesLoading ??= this.loadNames();
+    if (this.names !== undefined && !this.namesStale) return this.names.has(name);
+    this.namesLoading ??= this.reloadNames();
     return this.namesLoading.then((names) => names.has(name));
   }
 
@@ -79,28 +80,21 @@ export class KyselyCredentialRepository implements CredentialRepository {
   }
 
   async close(): Promise<void> {
-    this.stopRechecking?.();
     await this.db.destroy();
   }
 
-  private async loadNames(): Promise<Set<OperatorName>> {
+  private async reloadNames(): Promise<Set<OperatorName>> {
     try {
-      // Asked at the first load too, so that the dialect's next answer compares with this moment.
-      await this.dialect.namesChanged();
-      this.names = new Set(await this.list());
-      this.stopRechecking = this.clock.every(NAMES_RECHECK_MS, () => void this.recheckNames());
+      // Asked even for the first load, so that the dialect's next answer compares with this moment.
+      const changed = await this.dialect.namesChanged();
+      if (this.names === undefined || changed) this.names = new Set(await this.list());
+      this.namesStale = false;
+      setTimeout(() => {
+        this.namesStale = true;
+      }, NAMES_RECHECK_MS).unref();
       return this.names;
     } finally {
       this.namesLoading = undefined;
-    }
-  }
-
-  /** A failed recheck keeps the names known: the next one tries again. */
-  private async recheckNames(): Promise<void> {
-    try {
-      if (await this.dialect.namesChanged()) this.names = new Set(await this.list());
-    } catch {
-      // The database is out of reach for now; logins, which read it afresh, report it.
     }
   }
 }

@@ -3,7 +3,7 @@ import type { ConnectionId } from '../../domain/session.ts';
 
 /**
  * Which server process of a scaled-out deployment holds a connection: every connection id this
- * process makes carries its instance (`c-<instance>.<random>`), so presence, which stores only
+ * process makes carries its instance (`c-<instance>.<local id>`), so presence, which stores only
  * connection ids, also says where to reach one. Bound in the container under its own class.
  */
 export class InstanceIdentity {

@@ -1,9 +1,8 @@
 /**
- * Gathers the requests of one event-loop turn and runs them as one Redis round trip. Requests
- * come in one connection's frame at a time, so a turn holds at most one per connection: only
- * across connections are there many to gather, and `setImmediate` waits until every socket of
- * the turn has been read. Batches go out in order on one Redis connection, so requests keep
- * the order they were made in.
+ * Gathers the requests of one event-loop turn and runs them as one Redis round trip: the sends
+ * and acks a connection pipelines (docs/protocol.md "Pipelining") and those of every other
+ * connection, `setImmediate` waiting until every socket of the turn has been read. Batches go
+ * out in order on one Redis connection, so requests keep the order they were made in.
  */
 export class TurnBatcher<Request, Reply> {
   private pending: { request: Request; resolve(reply: Reply): void; reject(error: unknown): void }[] = [];

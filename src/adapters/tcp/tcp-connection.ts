@@ -156,11 +156,7 @@ export class TcpConnection {
         void this.relay.onClose(this.id).then(() => this.registry.delete(this.id));
         return;
       }
-      if (event === OVERSIZED) {
-        this.relay.onOversizedFrame(this.id);
-        continue;
-      }
-      const pending = this.relay.onFrame(this.id, event);
+      const pending = event === OVERSIZED ? this.relay.onOversizedFrame(this.id) : this.relay.onFrame(this.id, event);
       if (pending instanceof Promise) return this.processAfter(pending);
     }
     this.processing = false;
