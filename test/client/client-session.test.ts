@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { runClient } from '../../src/client/client.ts';
+import { type ClientOptions, runClient } from '../../src/client/client.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const KEY_STORES = tempDir();
@@ -43,6 +43,16 @@ class ScriptedRelay {
   }
 }
 
+/** Runs the terminal client on a fake terminal, with a fresh key store: what it shows collects in `screen()`. */
+function startClient(options: Omit<ClientOptions, 'keysDir' | 'input' | 'output'>) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let screen = '';
+  output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
+  const status = runClient({ ...options, keysDir: keysDir(), input, output });
+  return { input, status, screen: () => screen };
+}
+
 function send(socket: Socket, frame: Record<string, unknown>): void {
   socket.write(`${JSON.stringify(frame)}\n`);
 }
@@ -58,12 +68,8 @@ async function until(check: () => boolean, what: string): Promise<void> {
 test('shows a redelivered message once, acknowledges every delivery, and reconnects', async () => {
   const relay = new ScriptedRelay();
   const port = await relay.listen();
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let screen = '';
-  output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
   const first = relay.nextConnection();
-  const status = runClient({ name: 'bob', keysDir: keysDir(), server: { host: '127.0.0.1', port }, password: 'secret password', input, output });
+  const { input, status, screen } = startClient({ name: 'bob', server: { host: '127.0.0.1', port }, password: 'secret password' });
 
   const one = await first;
   send(one, { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed' });
@@ -73,8 +79,8 @@ test('shows a redelivered message once, acknowledges every delivery, and reconne
   send(one, { op: 'msg', id: 'm-1', from: 'alice', body: 'first', ts: Date.UTC(2026, 0, 1, 12, 0, 0) });
   send(one, { op: 'msg', id: 'm-2', from: 'alice', body: 'second\u001b[2J', ts: Date.UTC(2026, 0, 1, 12, 0, 1) });
   await until(() => relay.received[0]?.filter((f) => f.op === 'ack').length === 2, 'two acks');
-  assert.match(screen, '2 messages waiting');
-  assert.match(screen, 'alice (unencrypted): second^[[2J', 'an escape sequence from a sender is shown, not obeyed; a plain body is marked');
+  assert.match(screen(), '2 messages waiting');
+  assert.match(screen(), 'alice (unencrypted): second^[[2J', 'an escape sequence from a sender is shown, not obeyed; a plain body is marked');
 
   const second = relay.nextConnection();
   one.destroy();
@@ -91,19 +97,19 @@ test('shows a redelivered message once, acknowledges every delivery, and reconne
   await until(() => relay.received[1]?.some((f) => f.op === 'quit') ?? false, 'quit');
   assert.equal(relay.received[1]?.find((f) => f.op === 'fetch_key'), { op: 'fetch_key', name: 'alice', ref: 'k-1' });
   send(two, { op: 'error', code: 'no_key', message: 'that operator has published no key', ref: 'k-1' });
-  await until(() => screen.includes('#1 to alice: not sent'), 'the refusal');
+  await until(() => screen().includes('#1 to alice: not sent'), 'the refusal');
   assert.is(relay.received[1]?.find((f) => f.op === 'send'), undefined, 'nothing goes out in clear to an operator without a key');
   send(two, { op: 'bye', reason: 'quit' });
   two.end();
   assert.is(await status, 0);
 
-  assert.is(screen.match(/alice \(unencrypted\): first/g)?.length, 1);
-  assert.is(screen.match(/alice \(unencrypted\): second/g)?.length, 1, 'the redelivered message is shown once');
-  assert.is(screen.match(/alice \(unencrypted\): third/g)?.length, 1);
-  assert.match(screen, /connection lost \(.*\); reconnecting in/);
-  assert.match(screen, 'reconnected to 127.0.0.1');
-  assert.match(screen, '#1 to alice: not sent (alice has no key yet');
-  assert.not.match(screen, 'secret password');
+  assert.is(screen().match(/alice \(unencrypted\): first/g)?.length, 1);
+  assert.is(screen().match(/alice \(unencrypted\): second/g)?.length, 1, 'the redelivered message is shown once');
+  assert.is(screen().match(/alice \(unencrypted\): third/g)?.length, 1);
+  assert.match(screen(), /connection lost \(.*\); reconnecting in/);
+  assert.match(screen(), 'reconnected to 127.0.0.1');
+  assert.match(screen(), '#1 to alice: not sent (alice has no key yet');
+  assert.not.match(screen(), 'secret password');
   await relay.close();
 });
 
@@ -111,12 +117,8 @@ for (const password of ['@bob my secret password', 'my secret password, no at si
   test(`a piped password (${JSON.stringify(password)}) is the password only, never a command`, async () => {
     const relay = new ScriptedRelay();
     const port = await relay.listen();
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let screen = '';
-    output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
     const connection = relay.nextConnection();
-    const status = runClient({ name: 'pat', keysDir: keysDir(), server: { host: '127.0.0.1', port }, input, output });
+    const { input, status, screen } = startClient({ name: 'pat', server: { host: '127.0.0.1', port } });
     // In one chunk, as from `printf '…\n/who\n' | bin/litsxg client pat`, after the client asked for it.
     await new Promise((resolve) => setTimeout(resolve, 50));
     input.end(`${password}\n/who\n`);
@@ -131,8 +133,8 @@ for (const password of ['@bob my secret password', 'my secret password, no at si
     assert.equal(relay.received[0]?.[0], { op: 'auth', name: 'pat', password });
     socket.destroy();
     assert.is(await status, 0);
-    assert.not.match(screen, 'secret');
-    assert.not.match(screen, 'to send, write');
+    assert.not.match(screen(), 'secret');
+    assert.not.match(screen(), 'to send, write');
     await relay.close();
   });
 }
@@ -144,17 +146,13 @@ test('a host name that does not resolve ends the client at once with status 8, t
     setTimeout(() => callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' })), 100);
   }) as unknown as typeof dns.lookup;
   try {
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let screen = '';
-    output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
-    const status = runClient({ name: 'bob', keysDir: keysDir(), server: { host: 'nowhere.invalid', port: 7770 }, password: 'secret password', input, output });
+    const { input, status, screen } = startClient({ name: 'bob', server: { host: 'nowhere.invalid', port: 7770 }, password: 'secret password' });
     input.write('@alice typed while connecting\n');
-    assert.is(await status, 8, screen);
-    assert.match(screen, 'sending to alice once connected');
-    assert.match(screen, '1 message typed meanwhile not sent');
-    assert.match(screen, 'cannot connect (cannot reach nowhere.invalid:7770: ENOTFOUND); the server never answered');
-    assert.not.match(screen, 'reconnecting');
+    assert.is(await status, 8, screen());
+    assert.match(screen(), 'sending to alice once connected');
+    assert.match(screen(), '1 message typed meanwhile not sent');
+    assert.match(screen(), 'cannot connect (cannot reach nowhere.invalid:7770: ENOTFOUND); the server never answered');
+    assert.not.match(screen(), 'reconnecting');
   } finally {
     dns.lookup = original;
   }
@@ -163,23 +161,19 @@ test('a host name that does not resolve ends the client at once with status 8, t
 test('what the server and other people send is shown, never obeyed: controls, tabs, bidirectional overrides', async () => {
   const relay = new ScriptedRelay();
   const port = await relay.listen();
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let screen = '';
-  output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
   const connection = relay.nextConnection();
-  const status = runClient({ name: 'bob', keysDir: keysDir(), server: { host: '127.0.0.1', port }, password: 'secret password', input, output });
+  const { input, status, screen } = startClient({ name: 'bob', server: { host: '127.0.0.1', port }, password: 'secret password' });
   const socket = await connection;
   send(socket, { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed' });
   send(socket, { op: 'welcome', name: 'bob', pending: 1 });
   send(socket, { op: 'msg', id: 'm-1', from: 'al\u202eice', body: 'pay\t\u202Eeno\u202C \u2066x\u2069\u200fy\u061c\u200b\u009b2J\r\nline two\u2028three', ts: Date.UTC(2026, 0, 1, 12, 0, 0) });
   send(socket, { op: 'online', names: ['bob', 'e\u202ee'] });
   send(socket, { op: 'error', code: 'internal', message: 'oops\u202e\u001b[2J' });
-  await until(() => screen.includes('oops'), 'the error line');
-  assert.match(screen, 'al<U+202E>ice (unencrypted): pay^I<U+202E>eno<U+202C> <U+2066>x<U+2069><U+200F>y<U+061C><U+200B><U+009B>2J\n    line two<U+2028>three');
-  assert.match(screen, 'online: bob, e<U+202E>e');
-  assert.match(screen, 'server: internal (oops<U+202E>^[[2J)');
-  assert.not.match(screen, /[\t\u202e\u202c\u2066\u2069\u200f\u061c\u200b\u009b\u2028\u001b]/);
+  await until(() => screen().includes('oops'), 'the error line');
+  assert.match(screen(), 'al<U+202E>ice (unencrypted): pay^I<U+202E>eno<U+202C> <U+2066>x<U+2069><U+200F>y<U+061C><U+200B><U+009B>2J\n    line two<U+2028>three');
+  assert.match(screen(), 'online: bob, e<U+202E>e');
+  assert.match(screen(), 'server: internal (oops<U+202E>^[[2J)');
+  assert.not.match(screen(), /[\t\u202e\u202c\u2066\u2069\u200f\u061c\u200b\u009b\u2028\u001b]/);
   input.end();
   socket.destroy();
   assert.is(await status, 0);
