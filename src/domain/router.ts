@@ -10,7 +10,7 @@ import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
 import { describeError } from './describe-error.ts';
 import type { OutboundFrame } from './frames.ts';
-import type { AcknowledgedMessage, QueuedMessage } from './messages.ts';
+import type { AcknowledgedMessage, NewMessage, QueuedMessage } from './messages.ts';
 import type { OperatorName } from './names.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { ConnectionId, Session } from './session.ts';
@@ -67,24 +67,26 @@ export class Router {
 
   private enqueue(known: boolean, from: OperatorName, to: OperatorName, body: string, bytes: number): Awaitable<RouteOutcome> {
     if (!known) return NO_SUCH_RECIPIENT;
-    const queued = this.buffer.enqueue(to, { from, body, ts: this.clock.now(), bytes }, this.config.buffer);
-    if (queued instanceof Promise) return whenResolved(queued, this.findRecipient, this, to);
-    return this.findRecipient(queued, to);
+    const message: NewMessage = { from, body, ts: this.clock.now(), bytes };
+    const queued = this.buffer.enqueue(to, message, this.config.buffer);
+    if (queued instanceof Promise) return whenResolved(queued, this.findRecipient, this, to, message);
+    return this.findRecipient(queued, to, message);
   }
 
-  private findRecipient(queued: EnqueueResult, to: OperatorName): Awaitable<RouteOutcome> {
+  private findRecipient(queued: EnqueueResult, to: OperatorName, message: NewMessage): Awaitable<RouteOutcome> {
     if (!queued.ok) return queued;
     const recipient = this.presence.lookup(to);
-    if (recipient instanceof Promise) return whenResolved(recipient, this.pushTo, this, queued.id, queued.seq);
-    return this.pushTo(recipient, queued.id, queued.seq);
+    if (recipient instanceof Promise) return whenResolved(recipient, this.pushTo, this, queued, to, message);
+    return this.pushTo(recipient, queued, to, message);
   }
 
   /**
-   * Starts pushing a message just queued (sequence number `seq`) to its recipient's connection,
-   * if any. The sender is answered from the buffer, which holds the message whatever the push
-   * does: one still under way or failed has not written it yet, so it is `queued`.
+   * Hands a message just queued to its recipient's connection, if any. The sender is answered
+   * from the buffer, which holds the message whatever the push does: one still under way or
+   * failed has not written it yet, so it is `queued`.
    */
-  private pushTo(recipient: ConnectionId | undefined, id: string, seq: number): RouteOutcome {
+  private pushTo(recipient: ConnectionId | undefined, queued: QueuedResult, to: OperatorName, message: NewMessage): RouteOutcome {
+    const { id, seq } = queued;
     if (recipient === undefined) return { ok: true, id, status: 'queued' };
     const local = this.sessions.get(recipient);
     if (local === undefined) {
@@ -92,8 +94,29 @@ export class Router {
       this.gateway.wake(recipient);
       return { ok: true, id, status: 'delivered' };
     }
-    void this.push(local);
+    if (this.canHandOut(local, queued.after)) this.handOut(local, queued, to, message);
+    else void this.push(local);
     return { ok: true, id, status: local.pushedThrough >= seq ? 'delivered' : 'queued' };
+  }
+
+  /**
+   * Whether a message queued right after message `after` can be written to the connection as it
+   * is, skipping a take: nothing before it is left to push, no push loop could write it too, and
+   * the connection keeps up. Otherwise the push loop takes it from the buffer.
+   */
+  private canHandOut(session: Session, after: number): boolean {
+    return session.ready && !session.pushing && session.pushedThrough >= after && this.gateway.canTakeMore(session.id);
+  }
+
+  /** Counted as pushed before the write, as a take does: a write that fails leaves it to come again, flagged. */
+  private handOut(session: Session, { id, seq }: QueuedResult, to: OperatorName, message: NewMessage): void {
+    try {
+      this.buffer.handedOut(to, seq);
+      this.gateway.send(session.id, messageFrame(id, message, false));
+      session.pushedThrough = seq;
+    } catch (error) {
+      this.pushFailed(session, error);
+    }
   }
 
   /** PROTOCOL "Messages", acknowledgement and receipt: receipts go to senders still connected. */
@@ -212,15 +235,17 @@ export class Router {
   /** Sends the messages in order; true when the batch was full, so more may wait. */
   private deliver(session: Session, messages: readonly QueuedMessage[]): boolean {
     for (const message of messages) {
-      this.gateway.send(session.id, messageFrame(message));
+      this.gateway.send(session.id, messageFrame(message.id, message, message.redelivered));
       session.pushedThrough = message.seq;
     }
     return messages.length === PUSH_BATCH;
   }
 }
 
-function messageFrame(message: QueuedMessage): OutboundFrame {
-  const frame: OutboundFrame = { op: 'msg', id: message.id, from: message.from, body: message.body, ts: message.ts };
-  if (message.redelivered) frame.redelivered = true;
+type QueuedResult = Extract<EnqueueResult, { ok: true }>;
+
+function messageFrame(id: string, { from, body, ts }: NewMessage, redelivered: boolean): OutboundFrame {
+  const frame: OutboundFrame = { op: 'msg', id, from, body, ts };
+  if (redelivered) frame.redelivered = true;
   return frame;
 }

@@ -3,7 +3,12 @@ import type { OperatorName } from '../domain/names.ts';
 import type { Awaitable } from '../domain/awaitable.ts';
 import { token } from './token.ts';
 
-export type EnqueueResult = { ok: true; id: string; seq: number } | { ok: false; code: 'queue_full' };
+/**
+ * `after`: no message queued for the recipient before this one is numbered above it (0: none
+ * is queued), so a connection that was pushed every message through `after` can be handed
+ * this one directly, in order, without a take.
+ */
+export type EnqueueResult = { ok: true; id: string; seq: number; after: number } | { ok: false; code: 'queue_full' };
 
 /**
  * Per-recipient FIFO queues kept until acknowledged. Each message gets a sequence number,
@@ -20,6 +25,12 @@ export interface MessageBuffer {
    * `redelivered` tells whether it had been pushed before. Expired ones are dropped.
    */
   take(to: OperatorName, afterSeq: number, max: number, now: number): Awaitable<readonly QueuedMessage[]>;
+  /**
+   * Counts message `seq`, written to its recipient's connection without a take (see
+   * `EnqueueResult`), as pushed: taken again, it is redelivered. Nothing for a message no
+   * longer queued.
+   */
+  handedOut(to: OperatorName, seq: number): void;
   /** Removes the acknowledged messages and tells whom each was from; unknown ids are ignored. */
   acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<readonly AcknowledgedMessage[]>;
   /** Drops every message older than its time-to-live; returns how many. */

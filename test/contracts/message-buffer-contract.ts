@@ -85,6 +85,31 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
     assert.equal(again.map((m) => [m.body, m.redelivered]), [['a', true], ['b', false], ['c', false]]);
   });
 
+  it('tells each message the number queued before it for its recipient, refused ones left out', async ({ h }) => {
+    const limits = { ...ROOMY, maxMessagesPerRecipient: 3 };
+    const send = (to: string, body: string) => h.buffer.enqueue(to, message(body), limits);
+    const [a, c] = [await send('bob', 'a'), await send('carol', 'c')];
+    // One turn: an adapter that batches sends must still tell each its own predecessor.
+    const [b, d, full, e] = await Promise.all([send('bob', 'b'), send('bob', 'd'), send('bob', 'full'), send('carol', 'e')]);
+    const ok = [a, c, b, d, e].map((result) => {
+      if (!result!.ok) throw new Error(`enqueue refused: ${result!.code}`);
+      return result!;
+    });
+    assert.equal(full!.ok, false);
+    assert.equal(ok.map((result) => result.after), [0, 0, ok[0]!.seq, ok[2]!.seq, ok[1]!.seq]);
+    await h.buffer.acknowledge('bob', [ok[0]!.id, ok[2]!.id, ok[3]!.id]);
+    const again = await send('bob', 'after all acknowledged');
+    assert.equal(again.ok && again.after, 0, 'an emptied queue has nothing before');
+  });
+
+  it('counts a message handed out as pushed: taken again, it is redelivered', async ({ h }) => {
+    const [a, b] = await enqueueAll(h.buffer, 'bob', [message('a'), message('b')]);
+    h.buffer.handedOut('bob', a!.seq);
+    h.buffer.handedOut('carol', b!.seq);
+    assert.equal((await h.buffer.take('bob', 0, 10, T0)).map((m) => [m.body, m.redelivered]), [['a', true], ['b', false]]);
+    assert.equal(await h.buffer.take('carol', 0, 10, T0), [], 'a hand-out queues nothing');
+  });
+
   it('acknowledges: tells the removed messages\' ids and senders, ignores unknown and repeated ids', async ({ h }) => {
     const sent = await enqueueAll(h.buffer, 'bob', [message('a'), message('b', T0, 'carol'), message('c', T0, 'dave')]);
     const removed = await h.buffer.acknowledge('bob', [sent[2]!.id, 'm-unknown', sent[0]!.id, sent[0]!.id]);

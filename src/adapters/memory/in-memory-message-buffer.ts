@@ -42,8 +42,13 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     this.totalBytes += message.bytes;
     const seq = ++this.lastSeq;
     const id = this.idPrefix + seq.toString(36);
+    const after = queue.newestSeq;
     queue.append(message, id, seq, message.ts + limits.ttlMs);
-    return { ok: true, id, seq };
+    return { ok: true, id, seq, after };
+  }
+
+  handedOut(to: OperatorName, seq: number): void {
+    this.queues.get(to)?.markPushed(seq);
   }
 
   take(to: OperatorName, afterSeq: number, max: number, now: number): readonly QueuedMessage[] {

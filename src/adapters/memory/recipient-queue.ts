@@ -32,6 +32,11 @@ export class RecipientQueue {
     return this.totalBytes;
   }
 
+  /** The sequence number last appended, 0 when the queue is empty: no message here is numbered above it. */
+  get newestSeq(): number {
+    return this.entries.at(-1)?.seq ?? 0;
+  }
+
   /** `seq` must be greater than every sequence number appended before. */
   append(message: NewMessage, id: string, seq: number, expiresAt: number): void {
     const { from, body, ts, bytes } = message;
@@ -56,9 +61,15 @@ export class RecipientQueue {
     return taken;
   }
 
+  /** Marks message `seq`, handed out without a take, as pushed. */
+  markPushed(seq: number): void {
+    const entry = this.find(seq);
+    if (entry !== undefined) entry.pushed = true;
+  }
+
   remove(seq: number): StoredMessage | undefined {
-    const entry = this.entries[this.firstAfter(seq - 1)];
-    if (entry === undefined || entry.seq !== seq || entry.removed) return undefined;
+    const entry = this.find(seq);
+    if (entry === undefined) return undefined;
     this.drop(entry);
     this.compact();
     return entry;
@@ -82,6 +93,12 @@ export class RecipientQueue {
     entry.removed = true;
     this.messages--;
     this.totalBytes -= entry.bytes;
+  }
+
+  /** The entry numbered `seq`, unless removed. */
+  private find(seq: number): Entry | undefined {
+    const entry = this.entries[this.firstAfter(seq - 1)];
+    return entry === undefined || entry.seq !== seq || entry.removed ? undefined : entry;
   }
 
   /** Index of the first entry with a sequence number above `seq`. */

@@ -4,7 +4,8 @@
  * as ARGV[1] and builds a recipient's keys from their operator name (never from anything a
  * message carries):
  *   P..'q:'..name        ZSET sequence number -> '<id>:<bytes>:<expiresAt>:<json>', the queue
- *   P..'q:'..name..':m'  HASH count, bytes (held for the recipient), pushed (highest number taken)
+ *   P..'q:'..name..':m'  HASH count, bytes (held for the recipient), last (highest number
+ *                        queued), pushed (highest number taken or handed out)
  *   P..'seq'   the one sequence counter   P..'bytes'   body bytes held in all
  *   P..'queues' ZSET of the recipients with a queue (all scored 0, in name order), for expire()
  * ARGV[2] is '1' when presence is in Redis too: the scripts for sends and acknowledgements then
@@ -66,11 +67,11 @@ local function remove(name, members, freed)
   redis.call('ZREM', qkeys(name), unpack(members))
   removed(name, #members, freed)
 end
--- A queue's count and bytes, as {count, bytes} numbers.
+-- A queue's count and bytes, as {count, bytes} numbers, and its highest number as text.
 local function held(name)
   local _, metaK = qkeys(name)
-  local meta = redis.call('HMGET', metaK, 'count', 'bytes')
-  return { tonumber(meta[1]) or 0, tonumber(meta[2]) or 0 }
+  local meta = redis.call('HMGET', metaK, 'count', 'bytes', 'last')
+  return { tonumber(meta[1]) or 0, tonumber(meta[2]) or 0, type(meta[3]) == 'string' and meta[3] or '0' }
 end
 -- Drops the expired messages at the head of the queue (time-to-live is the same for all, so
 -- they expire in order; one expired behind a live head is dropped when taken). Returns how many.
@@ -99,8 +100,9 @@ end
  * maxMessages, maxBytes, maxTotal, then for each message: name, id stem, bytes, the rest of its
  * member (':<bytes>:<expiresAt>:<record>'). Each message takes the next number, refused or not
  * (numbers need only increase; its id is the stem, '.', the number). Returns the first number
- * as text, how many were refused, their places (0 for the first), then, with presence, the
- * connection or '' of each recipient in the order they first appear. After Redis lost its data
+ * as text, how many were refused, their places (0 for the first), then, for each recipient
+ * in the order they first appear, the highest number queued for it before the run (as text,
+ * '0' for none), then, with presence, the connection or '' of each, in that order. After Redis lost its data
  * the counter restarts from seqFloor (from the clock), so connected sessions never see a number
  * they have already pushed past. Each queue gets one ZADD, its messages in the order sent.
  */
@@ -123,7 +125,7 @@ for i = 8, #A, 4 do
   local q = queues[name]
   if not q then
     local h = held(name)
-    q = { count = h[1], held = h[2], fresh = h[1] == 0, added = 0, expired = false, entries = {}, n = 0 }
+    q = { count = h[1], held = h[2], before = h[3], fresh = h[1] == 0, added = 0, expired = false, entries = {}, n = 0 }
     queues[name], names[#names + 1] = q, name
   end
   local fits = q.count < maxCount and q.held + bytes <= maxBytes and total + bytes <= maxTotal
@@ -139,7 +141,7 @@ for i = 8, #A, 4 do
     q.count, q.held, q.added = q.count + 1, q.held + bytes, q.added + bytes
     total, added = total + bytes, added + bytes
     local n = q.n
-    q.entries[n + 1], q.entries[n + 2], q.n = seq, A[i + 1] .. '.' .. seq .. A[i + 3], n + 2
+    q.entries[n + 1], q.entries[n + 2], q.n, q.last = seq, A[i + 1] .. '.' .. seq .. A[i + 3], n + 2, seq
   else
     refused[#refused + 1] = (i - 8) / 4
   end
@@ -149,13 +151,14 @@ for _, name in ipairs(names) do
   if q.n > 0 then
     local qK, metaK = qkeys(name)
     redis.call('ZADD', qK, unpack(q.entries))
-    redis.call('HSET', metaK, 'count', q.count, 'bytes', q.held)
+    redis.call('HSET', metaK, 'count', q.count, 'bytes', q.held, 'last', q.last)
     if q.fresh then redis.call('ZADD', P .. 'queues', 0, name) end
   end
 end
 if added > 0 then redis.call('INCRBY', P .. 'bytes', added) end
 local out = { string.format('%.0f', last - sends + 1), #refused }
 for _, place in ipairs(refused) do out[#out + 1] = place end
+for _, name in ipairs(names) do out[#out + 1] = queues[name].before end
 for _, connection in ipairs(presences(names)) do out[#out + 1] = connection end
 return {unpack(out)}
 `;
@@ -202,6 +205,20 @@ for i = 4, #ARGV, 3 do
   end
 end
 return {unpack(out)}
+`;
+
+/**
+ * Messages written to their recipients' connections without a take. ARGV: prefix,
+ * withPresence (unused), then for each: name, number. Each counts as pushed, so that a take
+ * flags it redelivered; a queue gone meanwhile is not brought back.
+ */
+export const HANDED_OUT = `
+local P = ARGV[1]
+for i = 3, #ARGV, 2 do
+  local metaK = P .. 'q:' .. ARGV[i] .. ':m'
+  local meta = redis.call('HMGET', metaK, 'count', 'pushed')
+  if tonumber(meta[1]) and tonumber(ARGV[i + 1]) > (tonumber(meta[2]) or 0) then redis.call('HSET', metaK, 'pushed', ARGV[i + 1]) end
+end
 `;
 
 /**

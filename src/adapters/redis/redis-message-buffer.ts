@@ -4,7 +4,7 @@ import type { AcknowledgedMessage, BufferLimits, NewMessage, QueuedMessage } fro
 import type { OperatorName } from '../../domain/names.ts';
 import { IdGenerator } from '../../ports/id-generator.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
-import { ACKNOWLEDGE, ENQUEUE, EXPIRE, TAKE } from './message-buffer-scripts.ts';
+import { ACKNOWLEDGE, ENQUEUE, EXPIRE, HANDED_OUT, TAKE } from './message-buffer-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
 import { RedisPresenceHints } from './redis-presence-hints.ts';
 import { TurnBatcher } from './turn-batcher.ts';
@@ -52,6 +52,9 @@ export class RedisMessageBuffer implements MessageBuffer {
   private readonly takes: TurnBatcher<Take, QueuedMessage[]>;
   private readonly acknowledgements: TurnBatcher<Acknowledge, AcknowledgedMessage[]>;
   private readonly expireScript;
+  private readonly handedOutScript;
+  /** Per recipient, the highest number handed out since the last HANDED_OUT run. */
+  private handedOutNow = new Map<OperatorName, number>();
 
   constructor(
     @inject(RedisClient) redis: Redis,
@@ -64,6 +67,7 @@ export class RedisMessageBuffer implements MessageBuffer {
     const takeScript = luaCommand(redis, 'litsxgTake', TAKE);
     const acknowledgeScript = luaCommand(redis, 'litsxgAcknowledge', ACKNOWLEDGE);
     this.expireScript = luaCommand(redis, 'litsxgExpire', EXPIRE);
+    this.handedOutScript = luaCommand(redis, 'litsxgHandedOut', HANDED_OUT);
     this.enqueues = new TurnBatcher(async (batch) => {
       // One script run per stretch of sends under the same limits (in practice, all of them).
       const runs: Promise<EnqueueResult[]>[] = [];
@@ -77,6 +81,8 @@ export class RedisMessageBuffer implements MessageBuffer {
       return (await Promise.all(runs)).flat();
     }, SENDS_PER_RUN);
     this.takes = new TurnBatcher(async (batch) => {
+      // Marks go out first on the connection: a take after a hand-out sees it as pushed.
+      this.sendHandedOut();
       const args = [this.prefix, withPresence, String(batch[0]!.now)];
       for (const { to, afterSeq, max } of batch) args.push(to, String(afterSeq), String(max));
       const reply = (await takeScript(...args)) as unknown[];
@@ -115,6 +121,23 @@ export class RedisMessageBuffer implements MessageBuffer {
     return this.enqueues.submit({ to, stem: this.ids.messageId(), message, limits });
   }
 
+  handedOut(to: OperatorName, seq: number): void {
+    if (this.handedOutNow.size === 0) setImmediate(() => this.sendHandedOut());
+    if (seq > (this.handedOutNow.get(to) ?? 0)) this.handedOutNow.set(to, seq);
+  }
+
+  /**
+   * One run for the turn's hand-outs. Not awaited by anyone: a mark lost to a failing Redis only
+   * leaves the redelivered flag off a message taken again.
+   */
+  private sendHandedOut(): void {
+    if (this.handedOutNow.size === 0) return;
+    const args = [this.prefix, '0'];
+    for (const [name, seq] of this.handedOutNow) args.push(name, String(seq));
+    this.handedOutNow = new Map();
+    this.handedOutScript(...args).catch(ignore);
+  }
+
   async take(to: OperatorName, afterSeq: number, max: number, now: number): Promise<QueuedMessage[]> {
     const taken: QueuedMessage[] = [];
     let after = afterSeq;
@@ -136,7 +159,10 @@ export class RedisMessageBuffer implements MessageBuffer {
     return (await Promise.all(parts)).flat();
   }
 
-  /** What became of each send: its id and sequence number, or refused. */
+  /**
+   * What became of each send: its id and sequence number (and the number queued before it for
+   * the same recipient), or refused.
+   */
   private async enqueueRun(script: (...args: string[]) => Promise<unknown>, withPresence: string, run: Enqueue[]): Promise<EnqueueResult[]> {
     const { message: first, limits } = run[0]!;
     const args = [this.prefix, withPresence, String(first.ts), String(first.ts * SEQ_PER_MS),
@@ -146,13 +172,20 @@ export class RedisMessageBuffer implements MessageBuffer {
     }
     const reply = (await script(...args)) as unknown[];
     const firstSeq = Number(text(reply[0]));
-    const results = run.map<EnqueueResult>(({ stem }, i) => ({ ok: true, id: `${stem}.${firstSeq + i}`, seq: firstSeq + i }));
-    const refused = Number(text(reply[1]));
-    for (let i = 0; i < refused; i++) results[Number(text(reply[2 + i]))] = QUEUE_FULL;
-    if (this.hints !== undefined) {
-      let at = 2 + refused;
-      for (const name of new Set(run.map(({ to }) => to))) this.hint(name, text(reply[at++]));
-    }
+    const refusedCount = Number(text(reply[1]));
+    const refused = new Set<number>();
+    for (let i = 0; i < refusedCount; i++) refused.add(Number(text(reply[2 + i])));
+    let at = 2 + refusedCount;
+    const newest = new Map<OperatorName, number>();
+    for (const { to } of run) if (!newest.has(to)) newest.set(to, Number(text(reply[at++])));
+    const results = run.map<EnqueueResult>(({ to, stem }, i) => {
+      if (refused.has(i)) return QUEUE_FULL;
+      const seq = firstSeq + i;
+      const after = newest.get(to)!;
+      newest.set(to, seq);
+      return { ok: true, id: `${stem}.${seq}`, seq, after };
+    });
+    if (this.hints !== undefined) for (const name of newest.keys()) this.hint(name, text(reply[at++]));
     return results;
   }
 
@@ -189,3 +222,5 @@ function decode(member: string, pushed: number): QueuedMessage {
   const [from, body, ts] = JSON.parse(member.slice(member.indexOf(':', bytesEnd + 1) + 1)) as [OperatorName, string, number];
   return { id, from, body, ts, bytes: Number(member.slice(idEnd + 1, bytesEnd)), seq, redelivered: seq <= pushed };
 }
+
+function ignore(): void {}
