@@ -34,7 +34,7 @@ async function answerAfter<S, T, F>(
   failed: Answer<S, unknown, F>,
 ): Promise<void> {
   try {
-    await before;
+    if (before !== undefined) await before;
     answer.call(self, await outcome, session, frame);
   } catch (error) {
     failed.call(self, error, session, frame);
