@@ -97,9 +97,9 @@ end
 
 /**
  * Many sends at once, under the same limits. ARGV: prefix, withPresence, now, seqFloor,
- * maxMessages, maxBytes, maxTotal, then for each message: name, id stem, bytes, the rest of its
- * member (':<bytes>:<expiresAt>:<record>'). Each message takes the next number, refused or not
- * (numbers need only increase; its id is the stem, '.', the number). Returns the first number
+ * maxMessages, maxBytes, maxTotal, the run's id stem, then for each message: name, the rest of
+ * its member (':<bytes>:<expiresAt>:<record>'). Each message takes the next number, refused or
+ * not (numbers need only increase; its id is the stem, '.', the number). Returns the first number
  * as text, how many were refused, their places (0 for the first), then, for each recipient
  * in the order they first appear, the highest number queued for it before the run (as text,
  * '0' for none), then, with presence, the connection or '' of each, in that order. After Redis lost its data
@@ -109,7 +109,8 @@ end
 export const ENQUEUE = `${PRELUDE}
 local A = ARGV
 local now, maxCount, maxBytes, maxTotal = tonumber(A[3]), tonumber(A[5]), tonumber(A[6]), tonumber(A[7])
-local sends = (#A - 7) / 4
+local stem = A[8] .. '.'
+local sends = (#A - 8) / 2
 -- INCRBY answers the last number alone unless the counter was missing (Redis lost its data).
 local last = redis.call('INCRBY', P .. 'seq', sends)
 if last == sends then
@@ -119,9 +120,10 @@ end
 local nextText = counter(last - sends)
 local queues, names, refused = {}, {}, {}
 local total, added = tonumber(redis.call('GET', P .. 'bytes') or '0'), 0
-for i = 8, #A, 4 do
+for i = 9, #A, 2 do
   local seq = nextText()
-  local name, bytes = A[i], tonumber(A[i + 2])
+  local name, rest = A[i], A[i + 1]
+  local bytes = tonumber(string.sub(rest, 2, string.find(rest, ':', 2, true) - 1))
   local q = queues[name]
   if not q then
     local h = held(name)
@@ -141,9 +143,9 @@ for i = 8, #A, 4 do
     q.count, q.held, q.added = q.count + 1, q.held + bytes, q.added + bytes
     total, added = total + bytes, added + bytes
     local n = q.n
-    q.entries[n + 1], q.entries[n + 2], q.n, q.last = seq, A[i + 1] .. '.' .. seq .. A[i + 3], n + 2, seq
+    q.entries[n + 1], q.entries[n + 2], q.n, q.last = seq, stem .. seq .. rest, n + 2, seq
   else
-    refused[#refused + 1] = (i - 8) / 4
+    refused[#refused + 1] = (i - 9) / 2
   end
 end
 for _, name in ipairs(names) do

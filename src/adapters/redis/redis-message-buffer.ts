@@ -25,7 +25,6 @@ const SEQ_PER_MS = 1000;
 
 interface Enqueue {
   readonly to: OperatorName;
-  readonly stem: string;
   readonly message: NewMessage;
   readonly limits: BufferLimits;
 }
@@ -118,7 +117,7 @@ export class RedisMessageBuffer implements MessageBuffer {
   }
 
   enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Promise<EnqueueResult> {
-    return this.enqueues.submit({ to, stem: this.ids.messageId(), message, limits });
+    return this.enqueues.submit({ to, message, limits });
   }
 
   handedOut(to: OperatorName, seq: number): void {
@@ -165,10 +164,12 @@ export class RedisMessageBuffer implements MessageBuffer {
    */
   private async enqueueRun(script: (...args: string[]) => Promise<unknown>, withPresence: string, run: Enqueue[]): Promise<EnqueueResult[]> {
     const { message: first, limits } = run[0]!;
+    // One stem for the run: the sequence number after it tells its messages apart.
+    const stem = this.ids.messageId();
     const args = [this.prefix, withPresence, String(first.ts), String(first.ts * SEQ_PER_MS),
-      String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal)];
-    for (const { to, stem, message } of run) {
-      args.push(to, stem, String(message.bytes), `:${message.bytes}:${message.ts + limits.ttlMs}:${JSON.stringify([message.from, message.body, message.ts])}`);
+      String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal), stem];
+    for (const { to, message } of run) {
+      args.push(to, `:${message.bytes}:${message.ts + limits.ttlMs}:${JSON.stringify([message.from, message.body, message.ts])}`);
     }
     const reply = (await script(...args)) as unknown[];
     const firstSeq = Number(text(reply[0]));
@@ -178,7 +179,7 @@ export class RedisMessageBuffer implements MessageBuffer {
     let at = 2 + refusedCount;
     const newest = new Map<OperatorName, number>();
     for (const { to } of run) if (!newest.has(to)) newest.set(to, Number(text(reply[at++])));
-    const results = run.map<EnqueueResult>(({ to, stem }, i) => {
+    const results = run.map<EnqueueResult>(({ to }, i) => {
       if (refused.has(i)) return QUEUE_FULL;
       const seq = firstSeq + i;
       const after = newest.get(to)!;
