@@ -60,6 +60,18 @@ numbering('sends under different limits in one turn are each held to their own',
   assert.equal(seqs, [...seqs].sort((a, b) => a - b), 'numbered in the order sent');
 });
 
+numbering('a queue an older version wrote (no highest number kept) is never handed out past', async ({ target }) => {
+  const buffer = new RedisMessageBuffer(target.redis, target.prefix, new RandomIdGenerator());
+  const send = (body: string) => buffer.enqueue('bob', { from: 'alice', body, ts: Date.now(), bytes: body.length }, LIMITS);
+  const old = await send('old');
+  await target.redis.hdel(`${target.prefix}q:bob:m`, 'last');
+  const next = await send('next');
+  assert.ok(old.ok && next.ok);
+  assert.ok(next.after >= old.seq, `after ${next.after} is below ${old.seq}, still queued`);
+  const then = await send('then');
+  assert.equal(then.ok && then.after, next.seq, 'kept again from the next send on');
+});
+
 numbering.run();
 
 const hinted = suite<{ target: RedisTarget; buffer: RedisMessageBuffer; presence: RedisPresence }>('RedisMessageBuffer: presence read with a send or an ack');

@@ -67,11 +67,14 @@ local function remove(name, members, freed)
   redis.call('ZREM', qkeys(name), unpack(members))
   removed(name, #members, freed)
 end
--- A queue's count and bytes, as {count, bytes} numbers, and its highest number as text.
+-- A queue's count and bytes, as {count, bytes} numbers, and its highest number as text (for a
+-- queue an older version wrote without it, one above any number, so nothing is handed out past it).
 local function held(name)
   local _, metaK = qkeys(name)
   local meta = redis.call('HMGET', metaK, 'count', 'bytes', 'last')
-  return { tonumber(meta[1]) or 0, tonumber(meta[2]) or 0, type(meta[3]) == 'string' and meta[3] or '0' }
+  local count = tonumber(meta[1]) or 0
+  local last = type(meta[3]) == 'string' and meta[3] or (count > 0 and '9007199254740991' or '0')
+  return { count, tonumber(meta[2]) or 0, last }
 end
 -- Drops the expired messages at the head of the queue (time-to-live is the same for all, so
 -- they expire in order; one expired behind a live head is dropped when taken). Returns how many.
