@@ -94,18 +94,20 @@ export class Router {
       this.gateway.wake(recipient);
       return { ok: true, id, status: 'delivered' };
     }
-    if (this.canHandOut(local, queued.after)) this.handOut(local, queued, to, message);
+    if (this.canHandOut(local, seq, queued.after)) this.handOut(local, queued, to, message);
     else void this.push(local);
     return { ok: true, id, status: local.pushedThrough >= seq ? 'delivered' : 'queued' };
   }
 
   /**
-   * Whether a message queued right after message `after` can be written to the connection as it
-   * is, skipping a take: nothing before it is left to push, no push loop could write it too, and
-   * the connection keeps up. Otherwise the push loop takes it from the buffer.
+   * Whether message `seq`, queued right after message `after`, can be written to the connection
+   * as it is, skipping a take: nothing before it is left to push, it has not been pushed (a take
+   * may have found it first), no push loop could write it too, and the connection keeps up.
+   * Otherwise the push loop takes it from the buffer.
    */
-  private canHandOut(session: Session, after: number): boolean {
-    return session.ready && !session.pushing && session.pushedThrough >= after && this.gateway.canTakeMore(session.id);
+  private canHandOut(session: Session, seq: number, after: number): boolean {
+    const through = session.pushedThrough;
+    return session.ready && !session.pushing && through >= after && through < seq && this.gateway.canTakeMore(session.id);
   }
 
   /** Counted as pushed before the write, as a take does: a write that fails leaves it to come again, flagged. */

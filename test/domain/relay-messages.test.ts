@@ -204,6 +204,23 @@ function messagesSuite(mode: PortMode): void {
     assert.ok(buffer.takes > takesAtLogin, 'taken from the buffer');
   });
 
+  test('a message a push loop took before its own hand-out was due is not written twice', async () => {
+    const { h, alice } = await pair();
+    const bob = await h.login('bob');
+    // The send finds its recipient late, after a drain has pushed the message already.
+    const lookup = h.presence.lookup.bind(h.presence);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    h.presence.lookup = (name) => gate.then(() => lookup(name));
+    const sending = h.frame(alice, { op: 'send', to: 'bob', body: 'once' });
+    await new Promise((resolve) => setImmediate(resolve));
+    await h.relay.onDrain(bob);
+    assert.equal(msgs(h.gateway.sentTo(bob)).map((m) => m.body), ['once'], 'pushed by the drain');
+    release();
+    assert.equal(outline(await sending), ['sent delivered']);
+    assert.equal(msgs(h.gateway.sentTo(bob)).map((m) => m.body), ['once'], 'not handed out again');
+  });
+
   test('a message to oneself is delivered', async () => {
     const { h, alice } = await pair();
     const frames = await h.frame(alice, { op: 'send', to: 'alice', body: 'note to self' });
