@@ -22,25 +22,35 @@ export function answerInOrder<S, T, F>(
   self: S, session: Session, frame: F, outcome: Awaitable<T>, answer: Answer<S, T, F>, failed: Answer<S, unknown, F>,
 ): Awaitable<void> {
   if (session.answering === undefined && !(outcome instanceof Promise)) return answer.call(self, outcome, session, frame);
-  // Its failure is answered in its turn, maybe after this one has failed: it must not count as unhandled meanwhile.
-  if (outcome instanceof Promise) outcome.catch(ignore);
   const answered = answerAfter(session.answering, self, session, frame, outcome, answer, failed);
   session.answering = answered;
   return ++session.overlapping >= MAX_OVERLAPPING ? answered : undefined;
 }
 
+/**
+ * The outcome is awaited first, so that its failure is handled as it happens (never counted as
+ * unhandled while the answers before it wait); the answer or failure then waits its turn.
+ */
 async function answerAfter<S, T, F>(
   before: Promise<void> | undefined, self: S, session: Session, frame: F, outcome: Awaitable<T>, answer: Answer<S, T, F>,
   failed: Answer<S, unknown, F>,
 ): Promise<void> {
+  let value: T | undefined;
+  let error: unknown;
+  let ok = true;
+  try {
+    value = await outcome;
+  } catch (caught) {
+    ok = false;
+    error = caught;
+  }
   try {
     if (before !== undefined) await before;
-    answer.call(self, await outcome, session, frame);
-  } catch (error) {
-    failed.call(self, error, session, frame);
+    if (ok) answer.call(self, value as T, session, frame);
+    else failed.call(self, error, session, frame);
+  } catch (caught) {
+    failed.call(self, caught, session, frame);
   } finally {
     if (--session.overlapping === 0) session.answering = undefined;
   }
 }
-
-function ignore(): void {}
