@@ -94,6 +94,9 @@ it('B ignores malformed commands and commands for connections it does not hold',
   await publisher.publish(target, 'not json');
   await publisher.publish(target, JSON.stringify({ do: 'send', connection: onA, frame: { op: 'pong' } }));
   await publisher.publish(target, JSON.stringify({ do: 'explode', connection: b.identity.stamp('c-3') }));
+  for (const ids of [[1], 'm-1', undefined]) {
+    await publisher.publish(target, JSON.stringify({ do: 'receipts', connection: b.identity.stamp('c-3'), to: 'bob', ids }));
+  }
   const onB = b.identity.stamp('c-4');
   a.gateway.send(onB, { op: 'pong' });
   await eventually(() => b.local.sentTo(onB).length === 1);
@@ -115,11 +118,20 @@ it("one turn's commands for B go in one message, in order, each connection woken
       a.gateway.send(one, { op: 'receipt', id: `m-${i}`, to: 'bob' });
     }
     a.gateway.wake(two);
+    a.gateway.send(two, { op: 'receipt', id: 'm-8', to: 'carol' });
+    a.gateway.send(two, { op: 'receipt', id: 'm-9', to: 'dave' });
+    a.gateway.send(one, { op: 'receipt', id: 'm-3', to: 'bob' });
     await eventually(() => b.pushed.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(b.pushed, [one, two]);
-    assert.equal(b.local.sentTo(one), [0, 1, 2].map((i) => ({ op: 'receipt', id: `m-${i}`, to: 'bob' })));
+    assert.equal(b.local.sentTo(one), [0, 1, 2, 3].map((i) => ({ op: 'receipt', id: `m-${i}`, to: 'bob' })));
+    assert.equal(b.local.sentTo(two), [{ op: 'receipt', id: 'm-8', to: 'carol' }, { op: 'receipt', id: 'm-9', to: 'dave' }]);
     assert.is(messages.length, 1, messages.join('\n'));
+    const receipts = (connection: string, to: string, ids: string[]) => ({ do: 'receipts', connection, to, ids });
+    assert.equal(JSON.parse(messages[0]!), [
+      { do: 'wake', connection: one }, receipts(one, 'bob', ['m-0', 'm-1', 'm-2']), { do: 'wake', connection: two },
+      receipts(two, 'carol', ['m-8']), receipts(two, 'dave', ['m-9']), receipts(one, 'bob', ['m-3']),
+    ], 'receipts in a row for one connection and recipient go as one command');
   } finally {
     await listener.quit();
   }

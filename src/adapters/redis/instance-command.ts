@@ -1,13 +1,16 @@
 import type { ConnectionId } from '../../domain/session.ts';
 import type { OutboundFrame } from '../../domain/frames.ts';
+import type { OperatorName } from '../../domain/names.ts';
 
 /**
  * What one instance asks another to do to a connection it holds, over that instance's Redis
  * channel. Only `bye` and `receipt` frames cross today, never a message body; pub/sub keeps
- * nothing, in any case.
+ * nothing, in any case. Receipts in a row for one connection from one recipient go as one
+ * `receipts` command: they are most of what crosses, one for every message.
  */
 export type InstanceCommand =
   | { readonly do: 'send'; readonly connection: ConnectionId; readonly frame: OutboundFrame }
+  | { readonly do: 'receipts'; readonly connection: ConnectionId; readonly to: OperatorName; readonly ids: string[] }
   | { readonly do: 'close'; readonly connection: ConnectionId }
   | { readonly do: 'wake'; readonly connection: ConnectionId };
 
@@ -33,6 +36,9 @@ function toCommand(item: unknown): InstanceCommand | undefined {
   if (value.do === 'close' || value.do === 'wake') return { do: value.do, connection: value.connection };
   if (value.do === 'send' && typeof value.frame === 'object' && value.frame !== null) {
     return { do: 'send', connection: value.connection, frame: value.frame as OutboundFrame };
+  }
+  if (value.do === 'receipts' && typeof value.to === 'string' && Array.isArray(value.ids) && value.ids.every((id) => typeof id === 'string')) {
+    return { do: 'receipts', connection: value.connection, to: value.to, ids: value.ids as string[] };
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ConnectionId } from '../../domain/session.ts';
 import type { OutboundFrame } from '../../domain/frames.ts';
+import type { OperatorName } from '../../domain/names.ts';
 import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { instanceChannel } from './instance-command.ts';
@@ -15,6 +16,8 @@ import type { InstanceIdentity } from './instance-identity.ts';
  */
 export class RedisConnectionGateway implements ConnectionGateway {
   private readonly pending = new Map<string, InstanceCommand[]>();
+  /** Connections of other instances woken in this turn: once is enough. */
+  private readonly woken = new Set<ConnectionId>();
 
   constructor(
     private readonly local: ConnectionGateway,
@@ -26,6 +29,7 @@ export class RedisConnectionGateway implements ConnectionGateway {
 
   send(connection: ConnectionId, frame: OutboundFrame): void {
     if (this.identity.holds(connection)) this.local.send(connection, frame);
+    else if (frame.op === 'receipt') this.publishReceipt(connection, frame.to, frame.id);
     else this.publish({ do: 'send', connection, frame });
   }
 
@@ -41,17 +45,27 @@ export class RedisConnectionGateway implements ConnectionGateway {
 
   wake(connection: ConnectionId): void {
     if (this.identity.holds(connection)) this.local.wake(connection);
-    else this.publish({ do: 'wake', connection });
+    else if (!this.woken.has(connection)) {
+      this.woken.add(connection);
+      this.publish({ do: 'wake', connection });
+    }
   }
 
-  /** The commands of one event-loop turn go to each instance in one message, a connection woken once. */
+  /** Joins the receipt to the command before it when that is one for the same connection and recipient. */
+  private publishReceipt(connection: ConnectionId, to: OperatorName, id: string): void {
+    const last = this.pending.get(instanceOf(connection) ?? '')?.at(-1);
+    if (last?.do === 'receipts' && last.connection === connection && last.to === to) last.ids.push(id);
+    else this.publish({ do: 'receipts', connection, to, ids: [id] });
+  }
+
+  /** The commands of one event-loop turn go to each instance in one message. */
   private publish(command: InstanceCommand): void {
     const instance = instanceOf(command.connection);
     if (instance === undefined) return;
     if (this.pending.size === 0) setImmediate(() => this.flush());
     const commands = this.pending.get(instance);
     if (commands === undefined) this.pending.set(instance, [command]);
-    else if (command.do !== 'wake' || !commands.some((c) => c.do === 'wake' && c.connection === command.connection)) commands.push(command);
+    else commands.push(command);
   }
 
   private flush(): void {
@@ -63,5 +77,6 @@ export class RedisConnectionGateway implements ConnectionGateway {
       });
     }
     this.pending.clear();
+    this.woken.clear();
   }
 }

@@ -38,6 +38,9 @@ export class RedisInstanceListener {
     switch (command.do) {
       case 'send':
         return this.local.send(command.connection, command.frame);
+      case 'receipts':
+        for (const id of command.ids) this.local.send(command.connection, { op: 'receipt', id, to: command.to });
+        return;
       case 'close':
         return this.local.close(command.connection);
       case 'wake':
