@@ -134,9 +134,9 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
     const sent = await enqueueAll(h.buffer, 'bob', [message('a'), message('b')]);
     assert.is(new Set(sent.map((m) => m.id)).size, 2);
     const [id] = sent.map((m) => m.id);
-    const lookalikes = [id!.toUpperCase(), `${id}0`, `${id} `, id!.slice(0, -1), `${id!.slice(0, -1)}0${id!.slice(-1)}`, ''];
+    const lookalikes = [id!.toUpperCase(), `${id}0`, `${id} `, `${id}\n`, `\n${id}`, `x\n${id}\n`, id!.slice(0, -1), `${id!.slice(0, -1)}0${id!.slice(-1)}`, ''];
     assert.equal(await h.buffer.acknowledge('bob', lookalikes), []);
-    assert.equal((await h.buffer.acknowledge('bob', [id!])).map(acknowledged), [{ id: id!, from: 'alice' }]);
+    assert.equal((await h.buffer.acknowledge('bob', ['x\ny', id!, ''])).map(acknowledged), [{ id: id!, from: 'alice' }]);
   });
 
   it('refuses past the per-recipient message limit without dropping older messages', async ({ h }) => {

@@ -100,9 +100,11 @@ end
 
 /**
  * Many sends at once, under the same limits. ARGV: prefix, withPresence, now, seqFloor,
- * maxMessages, maxBytes, maxTotal, the run's id stem, then for each message: name, the rest of
- * its member (':<bytes>:<expiresAt>:<record>'). Each message takes the next number, refused or
- * not (numbers need only increase; its id is the stem, '.', the number). Returns the first number
+ * maxMessages, maxBytes, maxTotal, the run's id stem, how many messages, then the messages in
+ * one text, two lines each: the recipient's name, the rest of its member
+ * (':<bytes>:<expiresAt>:<record>'; a name or JSON record holds no newline). One argument
+ * costs the server's Redis client far less than two a message. Each message takes the next
+ * number, refused or not (numbers need only increase; its id is the stem, '.', the number). Returns the first number
  * as text, how many were refused, their places (0 for the first), then, for each recipient
  * in the order they first appear, the highest number queued for it before the run (as text,
  * '0' for none), then, with presence, the connection or '' of each, in that order. After Redis lost its data
@@ -113,7 +115,7 @@ export const ENQUEUE = `${PRELUDE}
 local A = ARGV
 local now, maxCount, maxBytes, maxTotal = tonumber(A[3]), tonumber(A[5]), tonumber(A[6]), tonumber(A[7])
 local stem = A[8] .. '.'
-local sends = (#A - 8) / 2
+local sends = tonumber(A[9])
 -- INCRBY answers the last number alone unless the counter was missing (Redis lost its data).
 local last = redis.call('INCRBY', P .. 'seq', sends)
 if last == sends then
@@ -123,10 +125,10 @@ end
 local nextText = counter(last - sends)
 local queues, names, refused = {}, {}, {}
 local total, added = tonumber(redis.call('GET', P .. 'bytes') or '0'), 0
-for i = 9, #A, 2 do
+local i = 0
+for name, rest, bytes in string.gmatch(A[10], '([^\\n]*)\\n(:(%d+)[^\\n]*)\\n') do
   local seq = nextText()
-  local name, rest = A[i], A[i + 1]
-  local bytes = tonumber(string.match(rest, '^:(%d+)'))
+  bytes = tonumber(bytes)
   local q = queues[name]
   if not q then
     local h = held(name)
@@ -148,8 +150,9 @@ for i = 9, #A, 2 do
     local n = q.n
     q.entries[n + 1], q.entries[n + 2], q.n, q.last = seq, stem .. seq .. rest, n + 2, seq
   else
-    refused[#refused + 1] = (i - 9) / 2
+    refused[#refused + 1] = i
   end
+  i = i + 1
 end
 for _, name in ipairs(names) do
   local q = queues[name]

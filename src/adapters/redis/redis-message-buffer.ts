@@ -171,12 +171,10 @@ export class RedisMessageBuffer implements MessageBuffer {
     const { message: first, limits } = run[0]!;
     // One stem for the run: the sequence number after it tells its messages apart.
     const stem = this.ids.messageId();
-    const args = [this.prefix, withPresence, String(first.ts), String(first.ts * SEQ_PER_MS),
-      String(limits.maxMessagesPerRecipient), String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal), stem];
-    for (const { to, message } of run) {
-      args.push(to, `:${message.bytes}:${message.ts + limits.ttlMs}:${JSON.stringify([message.from, message.body, message.ts])}`);
-    }
-    const reply = (await script(...args)) as unknown[];
+    let lines = '';
+    for (const { to, message } of run) lines += `${to}\n:${message.bytes}:${message.ts + limits.ttlMs}:${JSON.stringify([message.from, message.body, message.ts])}\n`;
+    const reply = (await script(this.prefix, withPresence, String(first.ts), String(first.ts * SEQ_PER_MS), String(limits.maxMessagesPerRecipient),
+      String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal), stem, String(run.length), lines)) as unknown[];
     const firstSeq = Number(text(reply[0]));
     const refusedCount = Number(text(reply[1]));
     const refused = new Set<number>();
