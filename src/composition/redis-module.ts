@@ -67,7 +67,7 @@ export function redisModule(selection: RedisSelection): ContainerModule {
     bind(RedisInstanceListener)
       .toResolvedValue(
         (connections: RedisConnections, prefix: string, identity: InstanceIdentity, local: ConnectionGateway, relay: Relay) =>
-          new RedisInstanceListener(connections.subscriber, prefix, identity, local, (connection) => relay.onDrain(connection)),
+          new RedisInstanceListener(connections.subscriber, prefix, identity, local, (connection, seq) => relay.onWake(connection, seq)),
         [RedisConnections, RedisKeyPrefix, InstanceIdentity, LocalConnectionGateway, Relay],
       )
       .inSingletonScope();

@@ -122,6 +122,15 @@ export class Relay {
     if (session !== undefined) await this.deps.router.push(session);
   }
 
+  /**
+   * Another instance queued message `seq` for this connection's operator (ConnectionGateway.wake):
+   * push, unless an earlier push wrote it already (a push never throws).
+   */
+  async onWake(connection: ConnectionId, seq: number): Promise<void> {
+    const session = this.deps.sessions.get(connection);
+    if (session !== undefined && session.pushedThrough < seq) await this.deps.router.push(session);
+  }
+
   async onClose(connection: ConnectionId): Promise<void> {
     const session = this.deps.sessions.get(connection);
     if (session === undefined) return;

@@ -91,7 +91,7 @@ export class Router {
     const local = this.sessions.get(recipient);
     if (local === undefined) {
       // Held by another instance: it pushes from the shared buffer when woken.
-      this.gateway.wake(recipient);
+      this.gateway.wake(recipient, seq);
       return { ok: true, id, status: 'delivered' };
     }
     if (this.canHandOut(local, seq, queued.after)) this.handOut(local, queued, to, message);

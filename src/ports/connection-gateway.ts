@@ -9,7 +9,10 @@ export interface ConnectionGateway {
   close(connection: ConnectionId): void;
   /** False past the connection's high-water mark: stop pushing until it drains. */
   canTakeMore(connection: ConnectionId): boolean;
-  /** Asks whoever holds the connection (another instance, say) to push what is queued for it. */
-  wake(connection: ConnectionId): void;
+  /**
+   * Asks whoever holds the connection (another instance, say) to push what is queued for it,
+   * message `seq` (just queued for it) included.
+   */
+  wake(connection: ConnectionId, seq: number): void;
 }
 export const ConnectionGateway = token<ConnectionGateway>('ConnectionGateway');

@@ -16,7 +16,7 @@ interface Instance {
   readonly identity: InstanceIdentity;
   readonly local: RecordingGateway;
   readonly gateway: RedisConnectionGateway;
-  readonly pushed: string[];
+  readonly pushed: [string, number][];
   readonly clients: Redis[];
 }
 
@@ -31,8 +31,8 @@ async function instance(server: RedisServer, prefix: string): Promise<Instance> 
   const commands = server.client();
   const subscriber = server.client();
   const gateway = new RedisConnectionGateway(local, commands, prefix, identity, logger);
-  const pushed: string[] = [];
-  const listener = new RedisInstanceListener(subscriber, prefix, identity, gateway, async (connection) => void pushed.push(connection));
+  const pushed: [string, number][] = [];
+  const listener = new RedisInstanceListener(subscriber, prefix, identity, gateway, async (connection, seq) => void pushed.push([connection, seq]));
   await listener.start();
   return { identity, local, gateway, pushed, clients: [commands, subscriber] };
 }
@@ -67,11 +67,11 @@ it('frames, closes and wakes for a connection of B, asked on A, are applied on B
   a.gateway.send(onB, { op: 'receipt', id: 'm-1', to: 'bob' });
   a.gateway.send(onB, { op: 'bye', reason: 'replaced' });
   a.gateway.close(onB);
-  a.gateway.wake(onB);
+  a.gateway.wake(onB, 7);
   await eventually(() => b.pushed.length === 1);
   assert.equal(b.local.sentTo(onB), [{ op: 'receipt', id: 'm-1', to: 'bob' }, { op: 'bye', reason: 'replaced' }]);
   assert.ok(b.local.closed.has(onB));
-  assert.equal(b.pushed, [onB]);
+  assert.equal(b.pushed, [[onB, 7]]);
   assert.equal(a.local.frames.size, 0);
   assert.equal(a.pushed, []);
 });
@@ -101,6 +101,10 @@ it('B ignores malformed commands and commands for connections it does not hold',
   a.gateway.send(onB, { op: 'pong' });
   await eventually(() => b.local.sentTo(onB).length === 1);
   assert.equal([...b.local.frames.keys()], [onB]);
+  // An older version's wake carries no number: whatever is queued is pushed.
+  await publisher.publish(target, JSON.stringify({ do: 'wake', connection: onB }));
+  await eventually(() => b.pushed.length === 1);
+  assert.equal(b.pushed, [[onB, Number.MAX_SAFE_INTEGER]]);
 });
 
 it("one turn's commands for B go in one message, in order, each connection woken once", async ({ a, b }) => {
@@ -114,22 +118,22 @@ it("one turn's commands for B go in one message, in order, each connection woken
   try {
     const [one, two] = [b.identity.stamp('c-5'), b.identity.stamp('c-6')];
     for (let i = 0; i < 3; i++) {
-      a.gateway.wake(one);
+      a.gateway.wake(one, [5, 7, 6][i]!);
       a.gateway.send(one, { op: 'receipt', id: `m-${i}`, to: 'bob' });
     }
-    a.gateway.wake(two);
+    a.gateway.wake(two, 4);
     a.gateway.send(two, { op: 'receipt', id: 'm-8', to: 'carol' });
     a.gateway.send(two, { op: 'receipt', id: 'm-9', to: 'dave' });
     a.gateway.send(one, { op: 'receipt', id: 'm-3', to: 'bob' });
     await eventually(() => b.pushed.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(b.pushed, [one, two]);
+    assert.equal(b.pushed, [[one, 7], [two, 4]], 'each once, for the highest number');
     assert.equal(b.local.sentTo(one), [0, 1, 2, 3].map((i) => ({ op: 'receipt', id: `m-${i}`, to: 'bob' })));
     assert.equal(b.local.sentTo(two), [{ op: 'receipt', id: 'm-8', to: 'carol' }, { op: 'receipt', id: 'm-9', to: 'dave' }]);
     assert.is(messages.length, 1, messages.join('\n'));
     const receipts = (connection: string, to: string, ids: string[]) => ({ do: 'receipts', connection, to, ids });
     assert.equal(JSON.parse(messages[0]!), [
-      { do: 'wake', connection: one }, receipts(one, 'bob', ['m-0', 'm-1', 'm-2']), { do: 'wake', connection: two },
+      { do: 'wake', connection: one, seq: 7 }, receipts(one, 'bob', ['m-0', 'm-1', 'm-2']), { do: 'wake', connection: two, seq: 4 },
       receipts(two, 'carol', ['m-8']), receipts(two, 'dave', ['m-9']), receipts(one, 'bob', ['m-3']),
     ], 'receipts in a row for one connection and recipient go as one command');
   } finally {

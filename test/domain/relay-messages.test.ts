@@ -227,11 +227,36 @@ function messagesSuite(mode: PortMode): void {
     assert.equal(outline(frames).sort(), ['msg', 'sent delivered']);
   });
 
-  test('a recipient held by another instance is woken and the send reported delivered', async () => {
+  test('a recipient held by another instance is woken for the message and the send reported delivered', async () => {
     const { h, alice } = await pair();
     await h.presence.claim('bob', 'c-elsewhere');
     assert.equal(outline(await h.frame(alice, { op: 'send', to: 'bob', body: 'x' })), ['sent delivered']);
-    assert.equal(h.gateway.woken, ['c-elsewhere']);
+    const [[connection, seq]] = h.gateway.woken as [[string, number]];
+    assert.equal(connection, 'c-elsewhere');
+    const [queued] = await h.buffer.take('bob', 0, 10, h.clock.now());
+    assert.is(seq, queued!.seq, 'woken for the message just queued');
+  });
+
+  test('woken by another instance for a message: pushed, unless an earlier push wrote it already', async () => {
+    const buffer = new TakeCountingBuffer();
+    const h = inProcessRelay({ buffer, mode });
+    await h.addOperators('alice', 'bob');
+    const bob = await h.login('bob');
+    // Queued as another instance queues it, in the shared buffer.
+    const queuedElsewhere = async (body: string) => {
+      const queued = await h.buffer.enqueue('bob', { from: 'alice', body, ts: h.clock.now(), bytes: body.length }, h.config.buffer);
+      if (!queued.ok) throw new Error(queued.code);
+      return queued.seq;
+    };
+    const [one, two] = [await queuedElsewhere('one'), await queuedElsewhere('two')];
+    await h.relay.onWake(bob, two);
+    const takes = buffer.takes;
+    await h.relay.onWake(bob, one);
+    await h.relay.onWake(bob, two);
+    assert.is(buffer.takes, takes, 'no take for messages pushed already');
+    await h.relay.onWake(bob, await queuedElsewhere('three'));
+    await h.frame(bob, { op: 'ping' });
+    assert.equal(msgs(h.gateway.sentTo(bob)).map((m) => m.body), ['one', 'two', 'three']);
   });
 
   test('a connection that closes while its login claims presence leaves no one online behind', async () => {

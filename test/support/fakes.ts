@@ -44,7 +44,7 @@ export class RecordingGateway implements ConnectionGateway {
   readonly frames = new Map<ConnectionId, OutboundFrame[]>();
   readonly closed = new Set<ConnectionId>();
   readonly blocked = new Set<ConnectionId>();
-  readonly woken: ConnectionId[] = [];
+  readonly woken: [ConnectionId, number][] = [];
 
   send(connection: ConnectionId, frame: OutboundFrame): void {
     if (this.closed.has(connection)) return;
@@ -58,8 +58,8 @@ export class RecordingGateway implements ConnectionGateway {
   canTakeMore(connection: ConnectionId): boolean {
     return !this.blocked.has(connection) && !this.closed.has(connection);
   }
-  wake(connection: ConnectionId): void {
-    this.woken.push(connection);
+  wake(connection: ConnectionId, seq: number): void {
+    this.woken.push([connection, seq]);
   }
   sentTo(connection: ConnectionId): OutboundFrame[] {
     return this.frames.get(connection) ?? [];

@@ -12,7 +12,14 @@ export type InstanceCommand =
   | { readonly do: 'send'; readonly connection: ConnectionId; readonly frame: OutboundFrame }
   | { readonly do: 'receipts'; readonly connection: ConnectionId; readonly to: OperatorName; readonly ids: string[] }
   | { readonly do: 'close'; readonly connection: ConnectionId }
-  | { readonly do: 'wake'; readonly connection: ConnectionId };
+  | WakeCommand;
+
+/** Push what is queued for the connection, message `seq` included (the highest woken for in the turn). */
+export interface WakeCommand {
+  readonly do: 'wake';
+  readonly connection: ConnectionId;
+  seq: number;
+}
 
 export function instanceChannel(prefix: string, instance: string): string {
   return `${prefix}instance:${instance}`;
@@ -33,7 +40,9 @@ function toCommand(item: unknown): InstanceCommand | undefined {
   if (typeof item !== 'object' || item === null) return undefined;
   const value = item as Partial<Record<string, unknown>>;
   if (typeof value.connection !== 'string') return undefined;
-  if (value.do === 'close' || value.do === 'wake') return { do: value.do, connection: value.connection };
+  if (value.do === 'close') return { do: 'close', connection: value.connection };
+  // A wake without a number (from an instance of an older version) pushes whatever is queued.
+  if (value.do === 'wake') return { do: 'wake', connection: value.connection, seq: Number.isSafeInteger(value.seq) ? (value.seq as number) : Number.MAX_SAFE_INTEGER };
   if (value.do === 'send' && typeof value.frame === 'object' && value.frame !== null) {
     return { do: 'send', connection: value.connection, frame: value.frame as OutboundFrame };
   }

@@ -5,7 +5,7 @@ import type { OperatorName } from '../../domain/names.ts';
 import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { instanceChannel } from './instance-command.ts';
-import type { InstanceCommand } from './instance-command.ts';
+import type { InstanceCommand, WakeCommand } from './instance-command.ts';
 import { instanceOf } from './instance-identity.ts';
 import type { InstanceIdentity } from './instance-identity.ts';
 
@@ -16,8 +16,8 @@ import type { InstanceIdentity } from './instance-identity.ts';
  */
 export class RedisConnectionGateway implements ConnectionGateway {
   private readonly pending = new Map<string, InstanceCommand[]>();
-  /** Connections of other instances woken in this turn: once is enough. */
-  private readonly woken = new Set<ConnectionId>();
+  /** Connections of other instances woken in this turn, once each, for the highest number. */
+  private readonly woken = new Map<ConnectionId, WakeCommand>();
 
   constructor(
     private readonly local: ConnectionGateway,
@@ -43,11 +43,14 @@ export class RedisConnectionGateway implements ConnectionGateway {
     return this.identity.holds(connection) && this.local.canTakeMore(connection);
   }
 
-  wake(connection: ConnectionId): void {
-    if (this.identity.holds(connection)) this.local.wake(connection);
-    else if (!this.woken.has(connection)) {
-      this.woken.add(connection);
-      this.publish({ do: 'wake', connection });
+  wake(connection: ConnectionId, seq: number): void {
+    if (this.identity.holds(connection)) return this.local.wake(connection, seq);
+    const woken = this.woken.get(connection);
+    if (woken !== undefined) woken.seq = Math.max(woken.seq, seq);
+    else {
+      const command: WakeCommand = { do: 'wake', connection, seq };
+      this.woken.set(connection, command);
+      this.publish(command);
     }
   }
 

@@ -4,8 +4,11 @@ import { instanceChannel, parseInstanceCommands } from './instance-command.ts';
 import type { InstanceCommand } from './instance-command.ts';
 import type { InstanceIdentity } from './instance-identity.ts';
 
-/** Pushes what is queued for one of this process's connections (the relay's `onDrain`, which logs its own failures). */
-export type PushQueued = (connection: string) => Promise<void>;
+/**
+ * Pushes what is queued for one of this process's connections, message `seq` included (the
+ * relay's `onWake`, which logs its own failures).
+ */
+export type PushQueued = (connection: string, seq: number) => Promise<void>;
 
 /**
  * Applies, to this process's connections, what other instances published on its channel. It
@@ -44,7 +47,7 @@ export class RedisInstanceListener {
       case 'close':
         return this.local.close(command.connection);
       case 'wake':
-        void this.push(command.connection);
+        void this.push(command.connection, command.seq);
     }
   }
 }
