@@ -175,9 +175,10 @@ return {unpack(out)}
  * Many takes at once. ARGV: prefix, withPresence (unused), now, then for each take: name,
  * afterSeq, max. Returns, per take, how many it found, the highest number pushed before it
  * (a message numbered no higher is redelivered), then the member of each, oldest first (its
- * id ends in its number). A message counts as pushed once taken. Expired ones among those
- * found are dropped; those before afterSeq are left to the sweep (EXPIRE) or to a send that
- * needs their room, not read on every take (a call and a copied member for nothing new).
+ * id ends in its number). A message counts as pushed once taken. Expired ones at the head of
+ * those found are dropped (they expire in the order queued); those before afterSeq are left to
+ * the sweep (EXPIRE) or to a send that needs their room, not read on every take (a call and a
+ * copied member for nothing new).
  */
 export const TAKE = `${PRELUDE}
 local now = tonumber(ARGV[3])
@@ -192,14 +193,19 @@ for i = 4, #ARGV, 3 do
   if #found > 0 then
     local pushed = redis.call('HGET', metaK, 'pushed') or '0'
     out[countAt + 1] = pushed
-    local gone, freed, last = {}, 0, nil
+    -- Messages expire in the order queued: once one is live, so are the rest, unread.
+    local gone, freed, last, live = {}, 0, nil, false
     for j = 1, #found do
       local member = found[j]
-      local bytesAt, expiresAt, recordAt = fields(member)
-      if numberAt(member, expiresAt, recordAt) <= now then
-        gone[#gone + 1] = member
-        freed = freed + numberAt(member, bytesAt, expiresAt)
-      else
+      if not live then
+        local bytesAt, expiresAt, recordAt = fields(member)
+        live = numberAt(member, expiresAt, recordAt) > now
+        if not live then
+          gone[#gone + 1] = member
+          freed = freed + numberAt(member, bytesAt, expiresAt)
+        end
+      end
+      if live then
         n = n + 1
         out[n] = member
         last = member
