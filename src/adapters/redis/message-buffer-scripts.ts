@@ -3,7 +3,7 @@
  * about a microsecond of Redis's one core beyond its own work. Every script gets the key prefix
  * as ARGV[1] and builds a recipient's keys from their operator name (never from anything a
  * message carries):
- *   P..'q:'..name        ZSET sequence number -> '<id>:<bytes>:<expiresAt>:<json>', the queue
+ *   P..'q:'..name        ZSET sequence number -> '<id>:<bytes>:<expiresAt>:<record>', the queue
  *   P..'q:'..name..':m'  HASH count, bytes (held for the recipient), last (highest number
  *                        queued), pushed (highest number taken or handed out)
  *   P..'seq'   the one sequence counter   P..'bytes'   body bytes held in all
@@ -253,11 +253,13 @@ local function seqOf(id)
   local seq = dot and tonumber(string.sub(id, dot + 1))
   if seq and seq >= 1 and seq < 2^53 and seq % 1 == 0 then return seq end
 end
--- A member's id, bytes and sender, in one anchored match (cheaper than a find for each).
-local MEMBER = '^([^:]*):(%d+):%d+:%["([^"]*)"'
+-- A member's id, bytes and sender, in one anchored match (cheaper than a find for each): its
+-- record is '<from>:<ts>:<body>', or a JSON array (RedisMessageBuffer's record()).
+local MEMBER, MEMBER_JSON = '^([^:]*):(%d+):%d+:([%w%._%-]+):', '^([^:]*):(%d+):%d+:%["([^"]*)"'
 local members, bytesOf, fromOf
 local function keep(member)
   local id, bytes, from = string.match(member, MEMBER)
+  if not id then id, bytes, from = string.match(member, MEMBER_JSON) end
   members[id], bytesOf[id], fromOf[id] = member, bytes, from
 end
 local out, n, senders = {}, 0, {}
