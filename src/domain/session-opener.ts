@@ -25,7 +25,7 @@ export class SessionOpener {
    */
   async open(session: Session, name: OperatorName): Promise<void> {
     const previous = await this.presence.claim(name, session.id);
-    if (previous !== undefined && previous !== session.id) this.replace(previous);
+    if (previous !== undefined && previous !== session.id) this.replace(previous, name);
     if (session.closing) {
       // Closed while claiming: its close found no name to release, so release it here.
       await this.presence.release(name, session.id);
@@ -42,8 +42,13 @@ export class SessionOpener {
     if (session.name !== undefined) await this.presence.release(session.name, session.id);
   }
 
-  /** PROTOCOL "Session" 6: the older connection gets `bye replaced` and is closed. */
-  private replace(previous: ConnectionId): void {
+  /**
+   * PROTOCOL "Session" 6: the older connection gets `bye replaced` and is closed. What waits for
+   * the operator comes to the new one flagged `redelivered`: the older may have been written any
+   * of it, and a mark of a message written there may still be on its way to a shared buffer.
+   */
+  private replace(previous: ConnectionId, name: OperatorName): void {
+    this.buffer.handedOutAll(name);
     const older = this.sessions.get(previous);
     if (older !== undefined) endSession(older);
     this.gateway.send(previous, { op: 'bye', reason: 'replaced' });

@@ -31,6 +31,12 @@ export interface MessageBuffer {
    * longer queued.
    */
   handedOut(to: OperatorName, seq: number): void;
+  /**
+   * Counts every message queued for `to` as pushed: a login that replaced a session (PROTOCOL
+   * "Session" 6) cannot know which of them the replaced connection was written, on this
+   * instance or, a mark still on its way, on another.
+   */
+  handedOutAll(to: OperatorName): void;
   /** Removes the acknowledged messages and tells whom each was from; unknown ids are ignored. */
   acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<readonly AcknowledgedMessage[]>;
   /** Drops every message older than its time-to-live; returns how many. */

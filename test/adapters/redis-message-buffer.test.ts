@@ -109,4 +109,14 @@ hinted('a send to someone offline hints undefined; a claim on this instance drop
   assert.is(await lookup, 'c-bob');
 });
 
+// Each id a run of its own and a sender of its own: the reply's most values for an ack.
+hinted('an ack of thousands of ids, each from another sender, is answered whole', async ({ buffer }) => {
+  const roomy = { ...LIMITS, maxMessagesPerRecipient: 10_000, maxBytesPerRecipient: 1 << 20, maxBytesTotal: 1 << 20 };
+  const sent = await Promise.all(Array.from({ length: 2_800 }, (_, i) => buffer.enqueue('bob', { from: `s${i}`, body: 'x', ts: Date.now(), bytes: 1 }, roomy)));
+  const ids = sent.map((result) => (result.ok ? result.id : ''));
+  const acknowledged = await buffer.acknowledge('bob', ids);
+  assert.equal(acknowledged.length, 2_800);
+  assert.equal(acknowledged.at(-1), { id: ids.at(-1)!, from: 's2799' });
+});
+
 hinted.run();

@@ -113,6 +113,15 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
     assert.equal(await h.buffer.take('carol', 0, 10, T0), [], 'a hand-out queues nothing');
   });
 
+  it('counts every message queued as pushed when told so, and none queued after', async ({ h }) => {
+    await enqueueAll(h.buffer, 'bob', [message('a'), message('b')]);
+    h.buffer.handedOutAll('bob');
+    h.buffer.handedOutAll('carol');
+    await enqueueAll(h.buffer, 'bob', [message('c')]);
+    assert.equal((await h.buffer.take('bob', 0, 10, T0)).map((m) => [m.body, m.redelivered]), [['a', true], ['b', true], ['c', false]]);
+    assert.equal(await h.buffer.take('carol', 0, 10, T0), [], 'queues nothing');
+  });
+
   it('acknowledges: tells the removed messages\' ids and senders, ignores unknown and repeated ids', async ({ h }) => {
     // A body with a newline is kept apart from the others by the Redis buffer (as JSON).
     const sent = await enqueueAll(h.buffer, 'bob', [message('a'), message('b', T0, 'carol'), message('c\nd', T0, 'dave')]);
@@ -177,6 +186,21 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
     assert.equal((await h.buffer.take('bob', 0, 10, T0 + TTL - 1)).map((m) => m.body), ['old', 'new']);
     assert.equal((await h.buffer.take('bob', 0, 10, T0 + TTL)).map((m) => m.body), ['new']);
     assert.equal(await h.buffer.take('bob', 0, 10, T0 + TTL + 10_000), []);
+  });
+
+  it('a take past more expired messages than it asks for still fills up with live ones', async ({ h }) => {
+    await enqueueAll(h.buffer, 'bob', Array.from({ length: 130 }, (_, i) => message(`old${i}`, T0)));
+    const fresh = Array.from({ length: 70 }, (_, i) => `new${i}`);
+    await enqueueAll(h.buffer, 'bob', fresh.map((body) => message(body, T0 + 10_000)));
+    assert.equal((await h.buffer.take('bob', 0, 60, T0 + TTL)).map((m) => m.body), fresh.slice(0, 60));
+    assert.equal((await h.buffer.take('bob', 0, 100, T0 + TTL)).map((m) => m.body), fresh);
+  });
+
+  it('expire() drops every expired message of a long queue', async ({ h }) => {
+    await enqueueAll(h.buffer, 'bob', Array.from({ length: 150 }, (_, i) => message(`old${i}`, T0)));
+    await enqueueAll(h.buffer, 'bob', [message('new', T0 + 10_000)]);
+    assert.is(await h.buffer.expire(T0 + TTL), 150);
+    assert.equal((await h.buffer.take('bob', 0, 500, T0)).map((m) => m.body), ['new'], 'taken at a time they had not expired yet: they are gone');
   });
 
   it('expire() drops what outlived its time-to-live everywhere, counts it, and frees its bytes', async ({ h }) => {

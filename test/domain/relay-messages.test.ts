@@ -115,6 +115,15 @@ function messagesSuite(mode: PortMode): void {
     assert.equal([expectFrame(h.last(newer), 'msg').body, expectFrame(h.last(newer), 'msg').redelivered], ['second', undefined]);
   });
 
+  test('after a takeover everything waiting comes flagged redelivered: the replaced connection may have had it', async () => {
+    const { h, alice } = await pair();
+    const bob = await h.login('bob');
+    h.gateway.blocked.add(bob);
+    assert.equal(outline(await h.frame(alice, { op: 'send', to: 'bob', body: 'waiting' })), ['sent queued']);
+    const newer = await h.login('bob');
+    assert.equal(msgs(h.gateway.sentTo(newer)).map((m) => [m.body, m.redelivered]), [['waiting', true]]);
+  });
+
   test('who lists every authenticated operator, sorted, the asker included', async () => {
     const { h, alice } = await pair();
     await h.login('carol');

@@ -51,6 +51,10 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     this.queues.get(to)?.markPushed(seq);
   }
 
+  handedOutAll(to: OperatorName): void {
+    this.queues.get(to)?.markAllPushed();
+  }
+
   take(to: OperatorName, afterSeq: number, max: number, now: number): readonly QueuedMessage[] {
     const queue = this.queues.get(to);
     if (queue === undefined) return [];

@@ -67,6 +67,10 @@ export class RecipientQueue {
     if (entry !== undefined) entry.pushed = true;
   }
 
+  markAllPushed(): void {
+    for (let i = this.head; i < this.entries.length; i++) this.entries[i]!.pushed = true;
+  }
+
   remove(seq: number): StoredMessage | undefined {
     const entry = this.find(seq);
     if (entry === undefined) return undefined;

@@ -82,7 +82,7 @@ local function expireQueue(name, now)
   local qK = qkeys(name)
   local dropped, want = 0, 1
   while true do
-    local head = redis.call('ZRANGE', qK, dropped, dropped + want - 1)
+    local head = redis.call('ZRANGE', qK, 0, want - 1)
     local gone, freed = {}, 0
     for j = 1, #head do
       local bytesAt, expiresAt, recordAt = fields(head[j])
@@ -176,25 +176,29 @@ return {unpack(out)}
  * afterSeq, max. Returns, per take, how many it found, the highest number pushed before it
  * (a message numbered no higher is redelivered), then the member of each, oldest first (its
  * id ends in its number). A message counts as pushed once taken. Expired ones at the head of
- * those found are dropped (they expire in the order queued); those before afterSeq are left to
- * the sweep (EXPIRE) or to a send that needs their room, not read on every take (a call and a
- * copied member for nothing new).
+ * those found are dropped and the read goes on, so a take short of `max` found all there was
+ * (messages expire in the order queued: one time-to-live; between instances set to different
+ * ones, or with clocks apart, one expired behind a live one can still be handed out). Expired
+ * ones before afterSeq are left to the sweep (EXPIRE) or to a send that needs their room, not
+ * read on every take (a call and a copied member for nothing new).
  */
 export const TAKE = `${PRELUDE}
 local now = tonumber(ARGV[3])
 local out, n = {}, 0
+local function seqIn(member) return string.match(member, '^[^:]*%.(%d+):') end
 for i = 4, #ARGV, 3 do
-  local name = ARGV[i]
+  local name, want = ARGV[i], tonumber(ARGV[i + 2])
   local qK, metaK = qkeys(name)
-  local found = redis.call('ZRANGEBYSCORE', qK, '(' .. ARGV[i + 1], '+inf', 'LIMIT', 0, tonumber(ARGV[i + 2]))
   local countAt = n + 1
   out[countAt], out[countAt + 1] = 0, '0'
   n = n + 2
-  if #found > 0 then
-    local pushed = redis.call('HGET', metaK, 'pushed') or '0'
-    out[countAt + 1] = pushed
-    -- Messages expire in the order queued: once one is live, so are the rest, unread.
-    local gone, freed, last, live = {}, 0, nil, false
+  -- Messages expire in the order queued: the first found may have, and are dropped (the read
+  -- goes on for the room they leave); once one is live, so are the rest, taken unread.
+  local after, live, last = '(' .. ARGV[i + 1], false, nil
+  while true do
+    local asked = want - (n - countAt - 1)
+    local found = redis.call('ZRANGEBYSCORE', qK, after, '+inf', 'LIMIT', 0, asked)
+    local gone, freed = {}, 0
     for j = 1, #found do
       local member = found[j]
       if not live then
@@ -211,12 +215,16 @@ for i = 4, #ARGV, 3 do
         last = member
       end
     end
-    out[countAt] = n - countAt - 1
-    if last then
-      local seq = string.match(last, '^[^:]*%.(%d+):')
-      if tonumber(seq) > tonumber(pushed) then redis.call('HSET', metaK, 'pushed', seq) end
-    end
     remove(name, gone, freed)
+    if #gone == 0 or #found < asked then break end
+    after = '(' .. seqIn(found[#found])
+  end
+  out[countAt] = n - countAt - 1
+  if last then
+    local pushed = redis.call('HGET', metaK, 'pushed') or '0'
+    out[countAt + 1] = pushed
+    local seq = seqIn(last)
+    if tonumber(seq) > tonumber(pushed) then redis.call('HSET', metaK, 'pushed', seq) end
   end
 end
 return {unpack(out)}
@@ -224,15 +232,17 @@ return {unpack(out)}
 
 /**
  * Messages written to their recipients' connections without a take. ARGV: prefix,
- * withPresence (unused), then for each: name, number. Each counts as pushed, so that a take
- * flags it redelivered; a queue gone meanwhile is not brought back.
+ * withPresence (unused), then for each: name, number ('last': every message queued). Each
+ * counts as pushed, so that a take flags it redelivered; a queue gone meanwhile is not brought back.
  */
 export const HANDED_OUT = `
 local P = ARGV[1]
 for i = 3, #ARGV, 2 do
   local metaK = P .. 'q:' .. ARGV[i] .. ':m'
-  local meta = redis.call('HMGET', metaK, 'count', 'pushed')
-  if tonumber(meta[1]) and tonumber(ARGV[i + 1]) > (tonumber(meta[2]) or 0) then redis.call('HSET', metaK, 'pushed', ARGV[i + 1]) end
+  local meta = redis.call('HMGET', metaK, 'count', 'pushed', 'last')
+  local seq = ARGV[i + 1]
+  if seq == 'last' then seq = type(meta[3]) == 'string' and meta[3] or '0' end
+  if tonumber(meta[1]) and tonumber(seq) > (tonumber(meta[2]) or 0) then redis.call('HSET', metaK, 'pushed', seq) end
 end
 `;
 

@@ -16,8 +16,11 @@ const TAKE_BATCH = 100;
 const TAKES_PER_RUN = 16;
 /** Sends per script run. */
 const SENDS_PER_RUN = 256;
-/** Acknowledged ids per script run: keeps its reply (at most 2 values an id) under Lua's unpack limit. */
-const ACKED_PER_RUN = 3_000;
+/**
+ * Acknowledged ids per script run: keeps its reply under Lua's unpack limit (about 8,000): at
+ * most 3 values an id, a run of its own (count, sender) and its sender's connection.
+ */
+const ACKED_PER_RUN = 2_000;
 /** Recipients whose queues one expiry run visits. */
 const EXPIRE_BATCH = 100;
 /** Room for this many sequence numbers per millisecond between two losses of Redis's data. */
@@ -132,6 +135,11 @@ export class RedisMessageBuffer implements MessageBuffer {
     if (seq > (this.handedOutNow.get(to) ?? 0)) this.handedOutNow.set(to, seq);
   }
 
+  /** Infinity stands for the queue's highest number, read by HANDED_OUT. */
+  handedOutAll(to: OperatorName): void {
+    this.handedOut(to, Number.POSITIVE_INFINITY);
+  }
+
   /**
    * One run for the turn's hand-outs. Not awaited by anyone: a mark lost to a failing Redis only
    * leaves the redelivered flag off a message taken again.
@@ -139,7 +147,7 @@ export class RedisMessageBuffer implements MessageBuffer {
   private sendHandedOut(): void {
     if (this.handedOutNow.size === 0) return;
     const args = [this.prefix, '0'];
-    for (const [name, seq] of this.handedOutNow) args.push(name, String(seq));
+    for (const [name, seq] of this.handedOutNow) args.push(name, seq === Number.POSITIVE_INFINITY ? 'last' : String(seq));
     this.handedOutNow = new Map();
     this.handedOutScript(...args).catch(ignore);
   }
