@@ -22,7 +22,8 @@ export interface MessageBuffer {
   enqueue(to: OperatorName, message: NewMessage, limits: BufferLimits): Awaitable<EnqueueResult>;
   /**
    * Up to `max` unexpired messages after `afterSeq`, oldest first, each marked as pushed;
-   * `redelivered` tells whether it had been pushed before. Expired ones are dropped.
+   * `redelivered` tells whether it had been pushed before. Expired ones are dropped. Fewer than
+   * `max` means no more are queued: the push loop stops there.
    */
   take(to: OperatorName, afterSeq: number, max: number, now: number): Awaitable<readonly QueuedMessage[]>;
   /**

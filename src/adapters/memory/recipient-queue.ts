@@ -32,7 +32,7 @@ export class RecipientQueue {
     return this.totalBytes;
   }
 
-  /** The sequence number last appended, 0 when the queue is empty: no message here is numbered above it. */
+  /** The sequence number last appended (0 when none is kept): no message here is numbered above it. */
   get newestSeq(): number {
     return this.entries.at(-1)?.seq ?? 0;
   }
