@@ -12,45 +12,63 @@ export const MAX_OVERLAPPING = 64;
 /** Answers one frame from what handling it came to (a method and its owner, not a closure: see `whenResolved`). */
 export type Answer<S, T, F> = (this: S, outcome: T, session: Session, frame: F) => void;
 
+/** A send or ack whose answer waits: for its outcome, or for the answers before it. */
+export interface WaitingAnswer {
+  readonly self: unknown;
+  readonly frame: unknown;
+  readonly answer: Answer<unknown, unknown, unknown>;
+  readonly failed: Answer<unknown, unknown, unknown>;
+  settled: boolean;
+  ok: boolean;
+  outcome: unknown;
+}
+
 /**
  * docs/protocol.md "Pipelining": a send or ack whose ports answer later does not hold the
- * connection's next frames. Its answer waits for the answers before it, so they keep the
- * frames' order (one answered at once waits its turn too). Returns a promise only when the
- * connection's next frames must wait: once MAX_OVERLAPPING answers are waiting, until they are given.
+ * connection's next frames. Its answer waits in the session's queue for the answers before it,
+ * so they keep the frames' order (one answered at once waits its turn too); each is given as
+ * soon as it and all before it have their outcome. `session.answering` resolves once the queue
+ * is empty. Returns a promise only when the connection's next frames must wait: once
+ * MAX_OVERLAPPING answers are waiting, until they are given.
  */
 export function answerInOrder<S, T, F>(
   self: S, session: Session, frame: F, outcome: Awaitable<T>, answer: Answer<S, T, F>, failed: Answer<S, unknown, F>,
 ): Awaitable<void> {
   if (session.answering === undefined && !(outcome instanceof Promise)) return answer.call(self, outcome, session, frame);
-  const answered = answerAfter(session.answering, self, session, frame, outcome, answer, failed);
-  session.answering = answered;
-  return ++session.overlapping >= MAX_OVERLAPPING ? answered : undefined;
+  const waiting: WaitingAnswer = {
+    self, frame, answer: answer as Answer<unknown, unknown, unknown>, failed: failed as Answer<unknown, unknown, unknown>,
+    settled: false, ok: true, outcome: undefined,
+  };
+  session.waitingAnswers.push(waiting);
+  if (session.answering === undefined) {
+    session.answering = new Promise((resolve) => {
+      session.allAnswered = resolve;
+    });
+  }
+  if (outcome instanceof Promise) {
+    outcome.then((value) => settle(session, waiting, true, value), (error: unknown) => settle(session, waiting, false, error));
+  } else settle(session, waiting, true, outcome);
+  return session.waitingAnswers.length >= MAX_OVERLAPPING ? session.answering : undefined;
 }
 
-/**
- * The outcome is awaited first, so that its failure is handled as it happens (never counted as
- * unhandled while the answers before it wait); the answer or failure then waits its turn.
- */
-async function answerAfter<S, T, F>(
-  before: Promise<void> | undefined, self: S, session: Session, frame: F, outcome: Awaitable<T>, answer: Answer<S, T, F>,
-  failed: Answer<S, unknown, F>,
-): Promise<void> {
-  let value: T | undefined;
-  let error: unknown;
-  let ok = true;
-  try {
-    value = await outcome;
-  } catch (caught) {
-    ok = false;
-    error = caught;
+/** Gives, in order, every answer at the head of the queue that has its outcome. */
+function settle(session: Session, waiting: WaitingAnswer, ok: boolean, outcome: unknown): void {
+  waiting.settled = true;
+  waiting.ok = ok;
+  waiting.outcome = outcome;
+  const queue = session.waitingAnswers;
+  while (queue.length > 0 && queue[0]!.settled) {
+    const next = queue.shift()!;
+    try {
+      if (next.ok) next.answer.call(next.self, next.outcome, session, next.frame);
+      else next.failed.call(next.self, next.outcome, session, next.frame);
+    } catch (error) {
+      next.failed.call(next.self, error, session, next.frame);
+    }
   }
-  try {
-    if (before !== undefined) await before;
-    if (ok) answer.call(self, value as T, session, frame);
-    else failed.call(self, error, session, frame);
-  } catch (caught) {
-    failed.call(self, caught, session, frame);
-  } finally {
-    if (--session.overlapping === 0) session.answering = undefined;
-  }
+  if (queue.length > 0) return;
+  const allAnswered = session.allAnswered!;
+  session.answering = undefined;
+  session.allAnswered = undefined;
+  allAnswered();
 }

@@ -1,4 +1,5 @@
 import type { OperatorName } from './names.ts';
+import type { WaitingAnswer } from './overlapping-answers.ts';
 
 /** Unique across instances, so presence can point at a connection held anywhere. */
 export type ConnectionId = string;
@@ -22,18 +23,20 @@ export interface Session {
   /** Closed by the core (replaced, quit, fatal error): frames still arriving are ignored. */
   closing: boolean;
   /**
-   * The answer to this connection's last send or ack still waiting for a port, while later
-   * frames are handled (docs/protocol.md "Pipelining"); each answer waits for the one before.
+   * Resolves once every send and ack answer still waiting for a port has been given, while
+   * later frames are handled (docs/protocol.md "Pipelining"); undefined when none waits.
    */
   answering: Promise<void> | undefined;
-  /** Sends and acks whose answer is still waiting. */
-  overlapping: number;
+  /** Resolves `answering`. */
+  allAnswered: (() => void) | undefined;
+  /** Sends and acks whose answer is still waiting, in the frames' order. */
+  readonly waitingAnswers: WaitingAnswer[];
 }
 
 export function newSession(id: ConnectionId): Session {
   return {
     id, name: undefined, ready: false, pushedThrough: 0, pushing: false, pushAgain: false,
-    authFailures: 0, protocolErrors: 0, challenge: '', closing: false, answering: undefined, overlapping: 0,
+    authFailures: 0, protocolErrors: 0, challenge: '', closing: false, answering: undefined, allAnswered: undefined, waitingAnswers: [],
   };
 }
 
