@@ -117,9 +117,8 @@ export class Relay {
   }
 
   /** The transport's write buffer fell below its high-water mark: resume pushing (a push never throws). */
-  async onDrain(connection: ConnectionId): Promise<void> {
-    const session = this.deps.sessions.get(connection);
-    if (session !== undefined) await this.deps.router.push(session);
+  onDrain(connection: ConnectionId): Promise<void> {
+    return this.onWake(connection, Number.POSITIVE_INFINITY);
   }
 
   /**
