@@ -51,6 +51,24 @@ export function answerInOrder<S, T, F>(
   return session.waitingAnswers.length >= MAX_OVERLAPPING ? session.answering : undefined;
 }
 
+/**
+ * Answers, or tells the failure. `failed` (the relay's frameFailed) logs and replies; should it
+ * throw as well, the answers behind must still be given and the connection's frames let in,
+ * so that is swallowed here rather than left to stop the queue.
+ */
+function give(waiting: WaitingAnswer, session: Session): void {
+  try {
+    if (waiting.ok) waiting.answer.call(waiting.self, waiting.outcome, session, waiting.frame);
+    else waiting.failed.call(waiting.self, waiting.outcome, session, waiting.frame);
+  } catch (error) {
+    try {
+      waiting.failed.call(waiting.self, error, session, waiting.frame);
+    } catch {
+      // Nothing is left to tell it to.
+    }
+  }
+}
+
 /** Gives, in order, every answer at the head of the queue that has its outcome. */
 function settle(session: Session, waiting: WaitingAnswer, ok: boolean, outcome: unknown): void {
   waiting.settled = true;
@@ -59,15 +77,11 @@ function settle(session: Session, waiting: WaitingAnswer, ok: boolean, outcome: 
   const queue = session.waitingAnswers;
   while (queue.length > 0 && queue[0]!.settled) {
     const next = queue.shift()!;
-    try {
-      if (next.ok) next.answer.call(next.self, next.outcome, session, next.frame);
-      else next.failed.call(next.self, next.outcome, session, next.frame);
-    } catch (error) {
-      next.failed.call(next.self, error, session, next.frame);
-    }
+    give(next, session);
   }
-  if (queue.length > 0) return;
-  const allAnswered = session.allAnswered!;
+  // Should an answer given here queue and answer another on this session, the queue emptied in there.
+  if (queue.length > 0 || session.allAnswered === undefined) return;
+  const allAnswered = session.allAnswered;
   session.answering = undefined;
   session.allAnswered = undefined;
   allAnswered();

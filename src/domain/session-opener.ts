@@ -43,14 +43,15 @@ export class SessionOpener {
   }
 
   /**
-   * PROTOCOL "Session" 6: the older connection gets `bye replaced` and is closed. What waits for
-   * the operator comes to the new one flagged `redelivered`: the older may have been written any
-   * of it, and a mark of a message written there may still be on its way to a shared buffer.
+   * PROTOCOL "Session" 6: the older connection gets `bye replaced` and is closed. One held by
+   * another instance may have been written messages whose marks are still on their way to the
+   * shared buffer, so everything waiting comes to the new one flagged `redelivered`
+   * (docs/protocol.md, "Messages"); one held here has its marks in the buffer already.
    */
   private replace(previous: ConnectionId, name: OperatorName): void {
-    this.buffer.handedOutAll(name);
     const older = this.sessions.get(previous);
-    if (older !== undefined) endSession(older);
+    if (older === undefined) this.buffer.handedOutAll(name);
+    else endSession(older);
     this.gateway.send(previous, { op: 'bye', reason: 'replaced' });
     this.gateway.close(previous);
   }

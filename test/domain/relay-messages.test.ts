@@ -115,13 +115,22 @@ function messagesSuite(mode: PortMode): void {
     assert.equal([expectFrame(h.last(newer), 'msg').body, expectFrame(h.last(newer), 'msg').redelivered], ['second', undefined]);
   });
 
-  test('after a takeover everything waiting comes flagged redelivered: the replaced connection may have had it', async () => {
+  test('a takeover here: what the replaced connection was never written comes unflagged', async () => {
     const { h, alice } = await pair();
     const bob = await h.login('bob');
     h.gateway.blocked.add(bob);
     assert.equal(outline(await h.frame(alice, { op: 'send', to: 'bob', body: 'waiting' })), ['sent queued']);
     const newer = await h.login('bob');
-    assert.equal(msgs(h.gateway.sentTo(newer)).map((m) => [m.body, m.redelivered]), [['waiting', true]]);
+    assert.equal(msgs(h.gateway.sentTo(newer)).map((m) => [m.body, m.redelivered]), [['waiting', undefined]]);
+  });
+
+  test('a takeover of a session on another instance: everything waiting comes flagged, its marks may be on their way', async () => {
+    const { h, alice } = await pair();
+    await h.presence.claim('bob', 'c-elsewhere');
+    await h.frame(alice, { op: 'send', to: 'bob', body: 'maybe written there' });
+    const bob = await h.login('bob');
+    assert.equal(h.gateway.sentTo('c-elsewhere').at(-1), { op: 'bye', reason: 'replaced' });
+    assert.equal(msgs(h.gateway.sentTo(bob)).map((m) => [m.body, m.redelivered]), [['maybe written there', true]]);
   });
 
   test('who lists every authenticated operator, sorted, the asker included', async () => {
