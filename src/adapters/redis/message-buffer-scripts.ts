@@ -16,7 +16,7 @@
  * assignment. Sequence numbers (near 2^50) are handled as text, or formatted with '%.0f':
  * Redis's Lua prints numbers with 14 significant digits, and ioredis-mock's has 32-bit integers.
  */
-const PRELUDE = `
+export const PRELUDE = `
 local P = ARGV[1]
 local function qkeys(name)
   return P .. 'q:' .. name, P .. 'q:' .. name .. ':m'
@@ -244,88 +244,6 @@ for i = 3, #ARGV, 2 do
   if seq == 'last' then seq = type(meta[3]) == 'string' and meta[3] or '0' end
   if tonumber(meta[1]) and tonumber(seq) > (tonumber(meta[2]) or 0) then redis.call('HSET', metaK, 'pushed', seq) end
 end
-`;
-
-/**
- * Many acknowledgements at once. ARGV: prefix, withPresence, then for each recipient: name,
- * how many ids, the lowest and highest number the ids carry ('' when none carries one; the
- * bounds only choose what is read), the ids. Returns, for each recipient, runs over its ids in
- * order: how many ids in a row, and the sender of the messages they removed or '' (unknown, or
- * named before); then, with presence, the connection or '' of each sender, in the order they
- * first appear. Only the exact id acknowledges a message: a member goes under its own id. Acks
- * usually name a run of the queue: one range read finds them, bounded to twice as many members
- * as ids; what it does not reach is looked up one number at a time.
- */
-export const ACKNOWLEDGE = `${PRELUDE}
--- The number after an id's '.' (a stem has none), or nil.
-local function seqOf(id)
-  local dot = string.find(id, '.', 1, true)
-  local seq = dot and tonumber(string.sub(id, dot + 1))
-  if seq and seq >= 1 and seq < 2^53 and seq % 1 == 0 then return seq end
-end
--- A member's id, bytes and sender, in one anchored match (cheaper than a find for each): its
--- record is '<from>:<ts>:<body>', or a JSON array (record() in queue-member.ts).
-local MEMBER, MEMBER_JSON = '^([^:]*):(%d+):%d+:([%w%._%-]+):', '^([^:]*):(%d+):%d+:%["([^"]*)"'
-local members, bytesOf, fromOf
-local function keep(member)
-  local id, bytes, from = string.match(member, MEMBER)
-  if not id then id, bytes, from = string.match(member, MEMBER_JSON) end
-  members[id], bytesOf[id], fromOf[id] = member, bytes, from
-end
-local out, n, senders = {}, 0, {}
-local i = 3
-while i <= #ARGV do
-  local name, k, low, high = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
-  local qK = qkeys(name)
-  local first, last = i + 4, i + 3 + k
-  members, bytesOf, fromOf = {}, {}, {}
-  local inRange = -1
-  if low ~= '' then
-    local limit = 2 * k + 16
-    local found = redis.call('ZRANGEBYSCORE', qK, low, high, 'LIMIT', 0, limit)
-    if #found < limit then inRange = #found end
-    for _, member in ipairs(found) do keep(member) end
-    if #found == limit then
-      for j = first, last do
-        local seq = seqOf(ARGV[j])
-        if seq and not members[ARGV[j]] then
-          seq = string.format('%.0f', seq)
-          local member = redis.call('ZRANGEBYSCORE', qK, seq, seq)[1]
-          if type(member) == 'string' then keep(member) end
-        end
-      end
-    end
-  end
-  local gone, freed, runFrom, runCount = {}, 0, nil, 0
-  for j = first, last do
-    local id = ARGV[j]
-    local member, from = members[id], ''
-    if member then
-      members[id] = nil
-      from = fromOf[id]
-      gone[#gone + 1] = member
-      freed = freed + bytesOf[id]
-      if not senders[from] then senders[from] = true; senders[#senders + 1] = from end
-    end
-    if from == runFrom then
-      runCount = runCount + 1
-    else
-      if runFrom then out[n + 1], out[n + 2], n = runCount, runFrom, n + 2 end
-      runFrom, runCount = from, 1
-    end
-  end
-  if runFrom then out[n + 1], out[n + 2], n = runCount, runFrom, n + 2 end
-  -- When the ids name every message of their range, the range goes without naming the members.
-  if #gone > 0 and #gone == inRange then
-    redis.call('ZREMRANGEBYSCORE', qK, low, high)
-    removed(name, #gone, freed)
-  else
-    remove(name, gone, freed)
-  end
-  i = last + 1
-end
-for _, connection in ipairs(presences(senders)) do out[n + 1] = connection; n = n + 1 end
-return {unpack(out)}
 `;
 
 /**

@@ -4,7 +4,8 @@ import type { AcknowledgedMessage, BufferLimits, NewMessage, QueuedMessage } fro
 import type { OperatorName } from '../../domain/names.ts';
 import { IdGenerator } from '../../ports/id-generator.ts';
 import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
-import { ACKNOWLEDGE, ENQUEUE, EXPIRE, HANDED_OUT, TAKE } from './message-buffer-scripts.ts';
+import { ACKNOWLEDGE } from './acknowledge-script.ts';
+import { ENQUEUE, EXPIRE, HANDED_OUT, TAKE } from './message-buffer-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
 import { RedisPresenceHints } from './redis-presence-hints.ts';
 import { NumberTexts, decode, record, seqBounds } from './queue-member.ts';
