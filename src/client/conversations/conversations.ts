@@ -1,0 +1,302 @@
+import type { CiphersuiteImpl, CiphersuiteName, ClientState, KeyPackage, MLSMessage, Proposal } from 'ts-mls';
+import { acceptAll, createApplicationMessage, createCommit, createGroup, emptyPskIndex, joinGroup, processMessage, zeroOutUint8Array } from 'ts-mls';
+import { toBase64 } from '../e2e/base64.ts';
+import { decodePayload, encodePayload } from './app-payload.ts';
+import type { ConversationStore } from './conversation-store.ts';
+import type { IdentityResolver } from './device-client-config.ts';
+import { deviceClientConfig } from './device-client-config.ts';
+import type { DeviceKeys, DeviceRef } from './device-credential.ts';
+import { readDeviceCredential } from './device-credential.ts';
+import type { GroupMeta } from './group-meta.ts';
+import { groupMetaExtension, readGroupMeta } from './group-meta.ts';
+import { leavesOf, mailboxesOf, membershipChange } from './group-members.ts';
+import { GroupStates, groupKey } from './group-states.ts';
+import { KeyPackages } from './key-packages.ts';
+import { fromMlsBody, toMlsBody } from './mls-body.ts';
+import { loadSuite } from './mls-suite.ts';
+import { openApplication } from './open-application.ts';
+
+/** A commit of ours, for the relay to order (docs/protocol.md "Groups", `group_commit`). */
+export interface OutgoingCommit {
+  readonly group: string;
+  /** The epoch it was made in: the relay takes the first commit for an epoch. */
+  readonly epoch: bigint;
+  readonly body: string;
+  readonly welcome: string | undefined;
+  /** Every member device's mailbox once it is applied: the relay's routing table. */
+  readonly members: string[];
+}
+
+export type ConversationEvent =
+  | { kind: 'joined'; group: string; meta: GroupMeta; members: DeviceRef[] }
+  | { kind: 'text'; group: string; meta: GroupMeta; from: DeviceRef; id: string; text: string }
+  | { kind: 'membership'; group: string; meta: GroupMeta; added: DeviceRef[]; removed: DeviceRef[] }
+  | { kind: 'left'; group: string; meta: GroupMeta }
+  | { kind: 'refused'; from: string; reason: string };
+
+export interface ConversationsOptions {
+  readonly store: ConversationStore;
+  readonly device: DeviceKeys;
+  readonly identities: IdentityResolver;
+  readonly suite?: CiphersuiteName;
+}
+
+interface Group {
+  state: ClientState;
+  readonly meta: GroupMeta;
+}
+
+/**
+ * The conversation core the terminal and the browser share (STYLE 10): every conversation is an
+ * MLS group of devices (RFC 9420). It turns what the person does into MLS messages for the relay
+ * and what the relay delivers into events to show, keeping each group's state in the store. It
+ * imports no `node:` module: storage and transport are the front end's.
+ *
+ * Calls run one at a time (a group's state is a value that each step replaces).
+ */
+export class Conversations {
+  private readonly groups = new Map<string, Group>();
+  /** Secrets a pending commit of ours used up, wiped once it wins. */
+  private readonly consumedByPending = new Map<string, Uint8Array[]>();
+  private turn: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly suite: CiphersuiteImpl,
+    private readonly device: DeviceKeys,
+    private readonly states: GroupStates,
+    readonly keyPackages: KeyPackages,
+    private readonly config: ReturnType<typeof deviceClientConfig>,
+  ) {}
+
+  /** Loads every group the store holds. */
+  static async open(options: ConversationsOptions): Promise<Conversations> {
+    const suite = await loadSuite(options.suite);
+    const config = deviceClientConfig(options.identities);
+    const states = new GroupStates(options.store, config);
+    const core = new Conversations(suite, options.device, states, new KeyPackages(options.store, options.device, suite), config);
+    for (const key of await states.keys()) {
+      const state = await states.load(key);
+      const meta = state === undefined ? undefined : readGroupMeta(state.groupContext.extensions);
+      if (state !== undefined && meta !== undefined) core.groups.set(toBase64(state.groupContext.groupId), { state, meta });
+    }
+    return core;
+  }
+
+  get me(): DeviceRef {
+    return { name: this.device.name, device: this.device.device };
+  }
+
+  list(): { group: string; meta: GroupMeta; epoch: bigint; members: DeviceRef[] }[] {
+    return [...this.groups].map(([group, { state, meta }]) => ({ group, meta, epoch: state.groupContext.epoch, members: leavesOf(state) }));
+  }
+
+  members(group: string): DeviceRef[] {
+    return leavesOf(this.group(group).state);
+  }
+
+  epoch(group: string): bigint {
+    return this.group(group).state.groupContext.epoch;
+  }
+
+  /** RFC 9420 §8.7: equal for every member in the same epoch, and only for them. */
+  epochAuthenticator(group: string): Uint8Array {
+    return this.group(group).state.keySchedule.epochAuthenticator.slice();
+  }
+
+  /** A new group with this device alone in it. */
+  create(meta: GroupMeta): Promise<string> {
+    return this.exclusive(async () => {
+      const own = await this.keyPackages.generate();
+      const groupId = this.suite.rng.randomBytes(32);
+      const state = await createGroup(groupId, own.publicPackage, own.privatePackage, [groupMetaExtension(meta)], this.suite, this.config);
+      await this.states.save(groupKey(groupId), state);
+      const group = toBase64(groupId);
+      this.groups.set(group, { state, meta });
+      return group;
+    });
+  }
+
+  /** Adds the devices whose key packages (`mls1.` bodies, fetched from the relay) are given. */
+  add(group: string, packages: readonly string[]): Promise<OutgoingCommit> {
+    return this.exclusive(async () => {
+      const proposals: Proposal[] = [];
+      for (const body of packages) {
+        const keyPackage = await this.verifiedKeyPackage(body);
+        proposals.push({ proposalType: 'add', add: { keyPackage } });
+      }
+      return this.commit(group, proposals);
+    });
+  }
+
+  /** Removes every device of `name` (or only `device`) from the group. */
+  remove(group: string, name: string, device?: string): Promise<OutgoingCommit> {
+    return this.exclusive(async () => {
+      const leaves = leavesOf(this.group(group).state).filter((l) => l.name === name && (device === undefined || l.device === device));
+      if (leaves.length === 0) throw new ConversationError(`${device === undefined ? name : `${name}/${device}`} is not in this conversation`);
+      return this.commit(group, leaves.map((l) => ({ proposalType: 'remove', remove: { removed: l.leaf } })));
+    });
+  }
+
+  /** A commit with a fresh path and no proposals: new keys for this device (healing). */
+  update(group: string): Promise<OutgoingCommit> {
+    return this.exclusive(() => this.commit(group, []));
+  }
+
+  /** The relay ordered our pending commit first: its epoch is now the group's. */
+  commitAccepted(group: string): Promise<ConversationEvent[]> {
+    return this.exclusive(async () => {
+      const current = this.group(group);
+      const key = groupKey(current.state.groupContext.groupId);
+      const pending = await this.states.loadPending(key);
+      if (pending === undefined) return [];
+      await this.states.save(key, pending);
+      await this.states.dropPending(key);
+      const before = leavesOf(current.state);
+      current.state = pending;
+      for (const secret of this.consumedByPending.get(group) ?? []) zeroOutUint8Array(secret);
+      this.consumedByPending.delete(group);
+      return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(before, leavesOf(pending)) }];
+    });
+  }
+
+  /** The relay took another commit for that epoch (`stale_epoch`): ours is dropped. */
+  commitRefused(group: string): Promise<void> {
+    return this.exclusive(() => {
+      this.consumedByPending.delete(group);
+      return this.states.dropPending(groupKey(this.group(group).state.groupContext.groupId));
+    });
+  }
+
+  /** Whether a commit of ours waits for the relay's order (after a crash, ask `group_info`). */
+  async hasPending(group: string): Promise<boolean> {
+    return (await this.states.loadPending(groupKey(this.group(group).state.groupContext.groupId))) !== undefined;
+  }
+
+  /** An application message for the group: an `mls1.` body for `group_send`. */
+  encrypt(group: string, text: string, id: string): Promise<string> {
+    return this.exclusive(async () => {
+      const current = this.group(group);
+      const made = await createApplicationMessage(current.state, encodePayload({ id, text }), this.suite);
+      await this.replace(current, made.newState, made.consumed);
+      return toMlsBody({ version: 'mls10', wireformat: 'mls_private_message', privateMessage: made.privateMessage });
+    });
+  }
+
+  /** What the relay delivered from `from` (a mailbox), as events to show. Never throws for bad input. */
+  receive(from: string, body: string): Promise<ConversationEvent[]> {
+    return this.exclusive(async () => {
+      const message = fromMlsBody(body);
+      if (message === undefined) return [refused(from, 'not an MLS message')];
+      try {
+        return await this.handle(from, message);
+      } catch (error) {
+        return [refused(from, error instanceof Error ? error.message : String(error))];
+      }
+    });
+  }
+
+  private async handle(from: string, message: MLSMessage): Promise<ConversationEvent[]> {
+    if (message.wireformat === 'mls_welcome') return this.join(from, message.welcome);
+    if (message.wireformat !== 'mls_private_message') return [refused(from, `unexpected ${message.wireformat}`)];
+    const pm = message.privateMessage;
+    const group = toBase64(pm.groupId);
+    const current = this.groups.get(group);
+    if (current === undefined) return [refused(from, 'a message for a conversation this device is not in')];
+    if (pm.contentType === 'application') {
+      const opened = await openApplication(current.state, pm, this.suite);
+      if (opened === undefined) return [refused(from, 'a message this device can no longer open')];
+      await this.replace(current, opened.newState, opened.consumed);
+      const payload = decodePayload(opened.data);
+      if (payload === undefined) return [refused(from, 'an unreadable message')];
+      return [{ kind: 'text', group, meta: current.meta, from: opened.sender, id: payload.id, text: payload.text }];
+    }
+    // The relay hands out commits in order: one from an epoch we left behind lost the race.
+    if (pm.epoch < current.state.groupContext.epoch) return [];
+    // Another member's commit for this epoch came first: a pending one of ours lost.
+    await this.states.dropPending(groupKey(pm.groupId));
+    this.consumedByPending.delete(group);
+    const before = leavesOf(current.state);
+    const result = await processMessage(message, current.state, emptyPskIndex, acceptAll, this.suite);
+    if (result.kind !== 'newState') return [];
+    if (result.newState.groupActiveState.kind === 'removedFromGroup') {
+      await this.states.delete(groupKey(pm.groupId));
+      this.groups.delete(group);
+      return [{ kind: 'left', group, meta: current.meta }];
+    }
+    await this.replace(current, result.newState, result.consumed);
+    const change = membershipChange(before, leavesOf(result.newState));
+    if (change.added.length === 0 && change.removed.length === 0) return [];
+    return [{ kind: 'membership', group, meta: current.meta, ...change }];
+  }
+
+  private async join(from: string, welcome: Extract<MLSMessage, { wireformat: 'mls_welcome' }>['welcome']): Promise<ConversationEvent[]> {
+    for (const secret of welcome.secrets) {
+      const stored = await this.keyPackages.find(secret.newMember);
+      if (stored === undefined) continue;
+      const state = await joinGroup(welcome, stored.publicPackage, stored.privatePackage, emptyPskIndex, this.suite, undefined, undefined, this.config);
+      const meta = readGroupMeta(state.groupContext.extensions);
+      if (meta === undefined) return [refused(from, 'a conversation without a name')];
+      await this.states.save(groupKey(state.groupContext.groupId), state);
+      await this.keyPackages.used(secret.newMember, stored);
+      const group = toBase64(state.groupContext.groupId);
+      this.groups.set(group, { state, meta });
+      return [{ kind: 'joined', group, meta, members: leavesOf(state) }];
+    }
+    return [refused(from, 'an invitation for a key package this device does not hold')];
+  }
+
+  private async commit(group: string, proposals: Proposal[]): Promise<OutgoingCommit> {
+    const current = this.group(group);
+    const made = await createCommit({ state: current.state, cipherSuite: this.suite }, { extraProposals: proposals, ratchetTreeExtension: true });
+    // Saved before it is sent: a crash now finds it and asks the relay whether it won.
+    await this.states.savePending(groupKey(current.state.groupContext.groupId), made.newState);
+    // The current epoch's secrets it used stay until the relay says it won: it may lose.
+    this.consumedByPending.set(group, made.consumed);
+    return {
+      group,
+      epoch: current.state.groupContext.epoch,
+      body: toMlsBody(made.commit),
+      welcome: made.welcome === undefined ? undefined : toMlsBody({ version: 'mls10', wireformat: 'mls_welcome', welcome: made.welcome }),
+      members: mailboxesOf(made.newState),
+    };
+  }
+
+  /** A key package from the relay, checked before it goes into a commit. */
+  private async verifiedKeyPackage(body: string): Promise<KeyPackage> {
+    const message = fromMlsBody(body);
+    if (message?.wireformat !== 'mls_key_package') throw new ConversationError('not a key package');
+    const { keyPackage } = message;
+    if (keyPackage.cipherSuite !== this.suite.name) throw new ConversationError(`a key package for ${keyPackage.cipherSuite}`);
+    const claim = readDeviceCredential(keyPackage.leafNode.credential);
+    const valid = claim !== undefined && await this.config.authService.validateCredential(keyPackage.leafNode.credential, keyPackage.leafNode.signaturePublicKey);
+    if (!valid) throw new ConversationError('a key package whose device its operator did not certify');
+    return keyPackage;
+  }
+
+  /** The new state is saved before the old one's used secrets are wiped. */
+  private async replace(group: Group, state: ClientState, consumed: Uint8Array[]): Promise<void> {
+    await this.states.save(groupKey(state.groupContext.groupId), state);
+    group.state = state;
+    for (const secret of consumed) zeroOutUint8Array(secret);
+  }
+
+  private group(group: string): Group {
+    const found = this.groups.get(group);
+    if (found === undefined) throw new ConversationError('no such conversation');
+    return found;
+  }
+
+  private exclusive<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(step);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+}
+
+export class ConversationError extends Error {
+  override readonly name = 'ConversationError';
+}
+
+function refused(from: string, reason: string): ConversationEvent {
+  return { kind: 'refused', from, reason };
+}

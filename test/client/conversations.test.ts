@@ -1,0 +1,97 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
+import { TestTeam } from '../support/mls-team.ts';
+
+test('a group of two operators, one with two devices: every device shows every message, the sender\'s other device too', async () => {
+  const team = new TestTeam();
+  const alice1 = await team.device('alice');
+  const alice2 = await team.device('alice');
+  const bob = await team.device('bob');
+  const group = await alice1.core.create({ kind: 'group', name: 'ops' });
+  assert.is(await alice1.commit((core) => team.packagesOf(alice2, bob).then((p) => core.add(group, p))), 'committed');
+  const joined = [...await alice2.drain(), ...await bob.drain()];
+  assert.equal(joined.map((e) => e.kind), ['joined', 'joined']);
+  await alice1.say(group, 'hello team');
+  await bob.say(group, 'hi alice');
+  await alice2.say(group, 'from my laptop');
+  for (const device of [alice1, alice2, bob]) await device.drain();
+  assert.equal(alice1.texts(), ['bob: hi alice', 'alice: from my laptop']);
+  assert.equal(alice2.texts(), ['alice: hello team', 'bob: hi alice']);
+  assert.equal(bob.texts(), ['alice: hello team', 'alice: from my laptop']);
+  assert.equal(bob.core.members(group).map((m) => `${m.name}/${m.device}`).sort(), [alice1.mailbox, alice2.mailbox, bob.mailbox].sort());
+});
+
+test('the classical suite works the same (the measured alternative)', async () => {
+  const team = new TestTeam(CLASSICAL_SUITE);
+  const alice = await team.device('alice');
+  const bob = await team.device('bob');
+  const group = await alice.core.create({ kind: 'direct', name: 'alice,bob' });
+  await alice.commit((core) => team.packagesOf(bob).then((p) => core.add(group, p)));
+  await bob.drain();
+  await bob.say(group, 'classical');
+  await alice.drain();
+  assert.equal(alice.texts(), ['bob: classical']);
+});
+
+test('a restarted device resumes every conversation from its store', async () => {
+  const team = new TestTeam();
+  const alice = await team.device('alice');
+  const bob = await team.device('bob');
+  const group = await alice.core.create({ kind: 'group', name: 'ops' });
+  await alice.commit((core) => team.packagesOf(bob).then((p) => core.add(group, p)));
+  await bob.drain();
+  const bobAgain = await team.reopen(bob);
+  await alice.say(group, 'after your restart');
+  await bobAgain.drain();
+  assert.equal(bobAgain.texts(), ['alice: after your restart']);
+  assert.equal(bobAgain.core.list().map((g) => g.meta.name), ['ops']);
+});
+
+test('two commits for one epoch: the relay keeps the first, the other device processes it and retries', async () => {
+  const team = new TestTeam();
+  const alice = await team.device('alice');
+  const bob = await team.device('bob');
+  const carol = await team.device('carol');
+  const dave = await team.device('dave');
+  const group = await alice.core.create({ kind: 'group', name: 'ops' });
+  await alice.commit((core) => team.packagesOf(bob).then((p) => core.add(group, p)));
+  await bob.drain();
+  const bobsCommit = await bob.core.add(group, await team.packagesOf(dave));
+  assert.is(await alice.commit((core) => team.packagesOf(carol).then((p) => core.add(group, p))), 'committed');
+  assert.is(team.ds.commit(bob.mailbox, bobsCommit), 'stale_epoch');
+  await bob.core.commitRefused(group);
+  assert.equal((await bob.drain()).map((e) => e.kind), ['membership']);
+  assert.is(await bob.commit((core) => core.add(group, [])), 'committed', 'an empty add is an update; retried on the new epoch');
+  await alice.drain();
+  await carol.drain();
+  assert.equal(alice.core.epochAuthenticator(group), bob.core.epochAuthenticator(group));
+  assert.equal(carol.core.epochAuthenticator(group), bob.core.epochAuthenticator(group));
+  assert.not.ok(bob.core.members(group).some((m) => m.name === 'dave'), 'the losing add did not happen');
+});
+
+test('a key package whose device its operator did not certify is refused before any commit', async () => {
+  const team = new TestTeam();
+  const alice = await team.device('alice');
+  const mallory = await team.device('mallory');
+  team.identity('bob');
+  // A device claiming to be bob's, certified by mallory's identity instead of bob's.
+  const forged = await team.device('bob', undefined, { ...mallory.keys, name: 'bob' });
+  const group = await alice.core.create({ kind: 'group', name: 'ops' });
+  const packages = await team.packagesOf(forged);
+  await alice.core.add(group, packages).then(() => assert.unreachable('added'), (error: Error) => assert.match(error.message, /did not certify/));
+  assert.is(alice.core.epoch(group), 0n);
+});
+
+test('bad input is refused as an event, never thrown, and changes nothing', async () => {
+  const team = new TestTeam();
+  const alice = await team.device('alice');
+  const group = await alice.core.create({ kind: 'group', name: 'ops' });
+  for (const body of ['hello', 'mls1.!!!', 'mls1.AAAA', 'e2e1.AAAA']) {
+    const events = await alice.core.receive('mallory/dev9', body);
+    assert.is(events[0]?.kind, 'refused', body);
+  }
+  assert.is(alice.core.epoch(group), 0n);
+});
+
+test.run();
