@@ -161,9 +161,11 @@ export class Conversations {
 
   /** The relay took another commit for that epoch (`stale_epoch`): ours is dropped. */
   commitRefused(group: string): Promise<void> {
-    return this.exclusive(() => {
+    return this.exclusive(async () => {
       this.consumedByPending.delete(group);
-      return this.states.dropPending(groupKey(this.group(group).state.groupContext.groupId));
+      // Removed meanwhile: the group and its pending commit are gone already.
+      const current = this.groups.get(group);
+      if (current !== undefined) await this.states.dropPending(groupKey(current.state.groupContext.groupId));
     });
   }
 
