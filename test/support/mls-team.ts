@@ -74,6 +74,7 @@ export class TestDevice {
 
   async say(group: string, text: string, id = `${this.mailbox}:${text}`): Promise<void> {
     this.ds.send(this.mailbox, group, await this.core.encrypt(group, text, id));
+    await this.core.flush();
   }
 
   /** Processes every delivery waiting for this device. */
@@ -83,6 +84,7 @@ export class TestDevice {
       got.push(...await this.core.receive(next.from, next.body));
     }
     this.events.push(...got);
+    await this.core.flush();
     return got;
   }
 
@@ -129,4 +131,19 @@ export class TestTeam {
     for (const device of devices) packages.push(...await device.core.keyPackages.create(1));
     return packages;
   }
+}
+
+/** A group of `count` operators, one device each, built the way a client builds it. */
+export async function buildGroup(team: TestTeam, count: number, batch = 25): Promise<{ group: string; devices: TestDevice[] }> {
+  const devices = [await team.device('op0')];
+  const group = await devices[0]!.core.create({ kind: 'group', name: 'everyone' });
+  for (let start = 1; start < count; start += batch) {
+    const joining: TestDevice[] = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) joining.push(await team.device(`op${i}`));
+    const answer = await devices[0]!.commit(async (core) => core.add(group, await team.packagesOf(...joining)));
+    if (answer !== 'committed') throw new Error('the relay refused a commit');
+    devices.push(...joining);
+    for (const device of devices.slice(1)) await device.drain();
+  }
+  return { group, devices };
 }

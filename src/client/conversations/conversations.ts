@@ -1,5 +1,5 @@
-import type { CiphersuiteImpl, CiphersuiteName, ClientState, KeyPackage, MLSMessage, Proposal } from 'ts-mls';
-import { acceptAll, createApplicationMessage, createCommit, createGroup, emptyPskIndex, joinGroup, processMessage, zeroOutUint8Array } from 'ts-mls';
+import type { CiphersuiteImpl, CiphersuiteName, KeyPackage, MLSMessage, Proposal } from 'ts-mls';
+import { acceptAll, createApplicationMessage, createCommit, createGroup, emptyPskIndex, joinGroup, processMessage } from 'ts-mls';
 import { toBase64 } from '../e2e/base64.ts';
 import { decodePayload, encodePayload } from './app-payload.ts';
 import type { ConversationStore } from './conversation-store.ts';
@@ -10,7 +10,8 @@ import { readDeviceCredential } from './device-credential.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { groupMetaExtension, readGroupMeta } from './group-meta.ts';
 import { leavesOf, mailboxesOf, membershipChange } from './group-members.ts';
-import { GroupStates, groupKey } from './group-states.ts';
+import type { Group } from './group-states.ts';
+import { GroupStates } from './group-states.ts';
 import { KeyPackages } from './key-packages.ts';
 import { fromMlsBody, toMlsBody } from './mls-body.ts';
 import { loadSuite } from './mls-suite.ts';
@@ -41,11 +42,6 @@ export interface ConversationsOptions {
   readonly suite?: CiphersuiteName;
 }
 
-interface Group {
-  state: ClientState;
-  readonly meta: GroupMeta;
-}
-
 /**
  * The conversation core the terminal and the browser share (STYLE 10): every conversation is an
  * MLS group of devices (RFC 9420). It turns what the person does into MLS messages for the relay
@@ -55,31 +51,34 @@ interface Group {
  * Calls run one at a time (a group's state is a value that each step replaces).
  */
 export class Conversations {
-  private readonly groups = new Map<string, Group>();
   /** Secrets a pending commit of ours used up, wiped once it wins. */
   private readonly consumedByPending = new Map<string, Uint8Array[]>();
+  private readonly states: GroupStates;
   private turn: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly suite: CiphersuiteImpl,
     private readonly device: DeviceKeys,
-    private readonly states: GroupStates,
+    store: ConversationStore,
     readonly keyPackages: KeyPackages,
     private readonly config: ReturnType<typeof deviceClientConfig>,
-  ) {}
+  ) {
+    // Application messages' states are written once a burst, on the next turn (GroupStates.advance).
+    this.states = new GroupStates(store, config, () => setTimeout(() => void this.flush(), 0));
+  }
 
   /** Loads every group the store holds. */
   static async open(options: ConversationsOptions): Promise<Conversations> {
     const suite = await loadSuite(options.suite);
     const config = deviceClientConfig(options.identities);
-    const states = new GroupStates(options.store, config);
-    const core = new Conversations(suite, options.device, states, new KeyPackages(options.store, options.device, suite), config);
-    for (const key of await states.keys()) {
-      const state = await states.load(key);
-      const meta = state === undefined ? undefined : readGroupMeta(state.groupContext.extensions);
-      if (state !== undefined && meta !== undefined) core.groups.set(toBase64(state.groupContext.groupId), { state, meta });
-    }
+    const core = new Conversations(suite, options.device, options.store, new KeyPackages(options.store, options.device, suite), config);
+    await core.states.loadAll();
     return core;
+  }
+
+  /** Writes every state that application messages moved on since the last write. */
+  flush(): Promise<void> {
+    return this.exclusive(() => this.states.writeUnsaved());
   }
 
   get me(): DeviceRef {
@@ -87,7 +86,7 @@ export class Conversations {
   }
 
   list(): { group: string; meta: GroupMeta; epoch: bigint; members: DeviceRef[] }[] {
-    return [...this.groups].map(([group, { state, meta }]) => ({ group, meta, epoch: state.groupContext.epoch, members: leavesOf(state) }));
+    return this.states.entries().map(([group, { state, meta }]) => ({ group, meta, epoch: state.groupContext.epoch, members: leavesOf(state) }));
   }
 
   members(group: string): DeviceRef[] {
@@ -109,10 +108,7 @@ export class Conversations {
       const own = await this.keyPackages.generate();
       const groupId = this.suite.rng.randomBytes(32);
       const state = await createGroup(groupId, own.publicPackage, own.privatePackage, [groupMetaExtension(meta)], this.suite, this.config);
-      await this.states.save(groupKey(groupId), state);
-      const group = toBase64(groupId);
-      this.groups.set(group, { state, meta });
-      return group;
+      return this.states.add(state, meta);
     });
   }
 
@@ -146,14 +142,11 @@ export class Conversations {
   commitAccepted(group: string): Promise<ConversationEvent[]> {
     return this.exclusive(async () => {
       const current = this.group(group);
-      const key = groupKey(current.state.groupContext.groupId);
-      const pending = await this.states.loadPending(key);
+      const pending = await this.states.loadPending(current);
       if (pending === undefined) return [];
-      await this.states.save(key, pending);
-      await this.states.dropPending(key);
       const before = leavesOf(current.state);
-      current.state = pending;
-      for (const secret of this.consumedByPending.get(group) ?? []) zeroOutUint8Array(secret);
+      await this.states.replace(current, pending, this.consumedByPending.get(group) ?? []);
+      await this.states.dropPending(current);
       this.consumedByPending.delete(group);
       return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(before, leavesOf(pending)) }];
     });
@@ -164,14 +157,14 @@ export class Conversations {
     return this.exclusive(async () => {
       this.consumedByPending.delete(group);
       // Removed meanwhile: the group and its pending commit are gone already.
-      const current = this.groups.get(group);
-      if (current !== undefined) await this.states.dropPending(groupKey(current.state.groupContext.groupId));
+      const current = this.states.get(group);
+      if (current !== undefined) await this.states.dropPending(current);
     });
   }
 
   /** Whether a commit of ours waits for the relay's order (after a crash, ask `group_info`). */
   async hasPending(group: string): Promise<boolean> {
-    return (await this.states.loadPending(groupKey(this.group(group).state.groupContext.groupId))) !== undefined;
+    return (await this.states.loadPending(this.group(group))) !== undefined;
   }
 
   /** An application message for the group: an `mls1.` body for `group_send`. */
@@ -179,7 +172,7 @@ export class Conversations {
     return this.exclusive(async () => {
       const current = this.group(group);
       const made = await createApplicationMessage(current.state, encodePayload({ id, text }), this.suite);
-      await this.replace(current, made.newState, made.consumed);
+      this.states.advance(current, made.newState, made.consumed);
       return toMlsBody({ version: 'mls10', wireformat: 'mls_private_message', privateMessage: made.privateMessage });
     });
   }
@@ -202,12 +195,12 @@ export class Conversations {
     if (message.wireformat !== 'mls_private_message') return [refused(from, `unexpected ${message.wireformat}`)];
     const pm = message.privateMessage;
     const group = toBase64(pm.groupId);
-    const current = this.groups.get(group);
+    const current = this.states.get(group);
     if (current === undefined) return [refused(from, 'a message for a conversation this device is not in')];
     if (pm.contentType === 'application') {
       const opened = await openApplication(current.state, pm, this.suite);
       if (opened === undefined) return [refused(from, 'a message this device can no longer open')];
-      await this.replace(current, opened.newState, opened.consumed);
+      this.states.advance(current, opened.newState, opened.consumed);
       const payload = decodePayload(opened.data);
       if (payload === undefined) return [refused(from, 'an unreadable message')];
       return [{ kind: 'text', group, meta: current.meta, from: opened.sender, id: payload.id, text: payload.text }];
@@ -215,17 +208,16 @@ export class Conversations {
     // The relay hands out commits in order: one from an epoch we left behind lost the race.
     if (pm.epoch < current.state.groupContext.epoch) return [];
     // Another member's commit for this epoch came first: a pending one of ours lost.
-    await this.states.dropPending(groupKey(pm.groupId));
+    await this.states.dropPending(current);
     this.consumedByPending.delete(group);
     const before = leavesOf(current.state);
     const result = await processMessage(message, current.state, emptyPskIndex, acceptAll, this.suite);
     if (result.kind !== 'newState') return [];
     if (result.newState.groupActiveState.kind === 'removedFromGroup') {
-      await this.states.delete(groupKey(pm.groupId));
-      this.groups.delete(group);
+      await this.states.remove(group, current);
       return [{ kind: 'left', group, meta: current.meta }];
     }
-    await this.replace(current, result.newState, result.consumed);
+    await this.states.replace(current, result.newState, result.consumed);
     const change = membershipChange(before, leavesOf(result.newState));
     if (change.added.length === 0 && change.removed.length === 0) return [];
     return [{ kind: 'membership', group, meta: current.meta, ...change }];
@@ -238,10 +230,8 @@ export class Conversations {
       const state = await joinGroup(welcome, stored.publicPackage, stored.privatePackage, emptyPskIndex, this.suite, undefined, undefined, this.config);
       const meta = readGroupMeta(state.groupContext.extensions);
       if (meta === undefined) return [refused(from, 'a conversation without a name')];
-      await this.states.save(groupKey(state.groupContext.groupId), state);
+      const group = await this.states.add(state, meta);
       await this.keyPackages.used(secret.newMember, stored);
-      const group = toBase64(state.groupContext.groupId);
-      this.groups.set(group, { state, meta });
       return [{ kind: 'joined', group, meta, members: leavesOf(state) }];
     }
     return [refused(from, 'an invitation for a key package this device does not hold')];
@@ -251,7 +241,7 @@ export class Conversations {
     const current = this.group(group);
     const made = await createCommit({ state: current.state, cipherSuite: this.suite }, { extraProposals: proposals, ratchetTreeExtension: true });
     // Saved before it is sent: a crash now finds it and asks the relay whether it won.
-    await this.states.savePending(groupKey(current.state.groupContext.groupId), made.newState);
+    await this.states.savePending(current, made.newState);
     // The current epoch's secrets it used stay until the relay says it won: it may lose.
     this.consumedByPending.set(group, made.consumed);
     return {
@@ -275,15 +265,8 @@ export class Conversations {
     return keyPackage;
   }
 
-  /** The new state is saved before the old one's used secrets are wiped. */
-  private async replace(group: Group, state: ClientState, consumed: Uint8Array[]): Promise<void> {
-    await this.states.save(groupKey(state.groupContext.groupId), state);
-    group.state = state;
-    for (const secret of consumed) zeroOutUint8Array(secret);
-  }
-
   private group(group: string): Group {
-    const found = this.groups.get(group);
+    const found = this.states.get(group);
     if (found === undefined) throw new ConversationError('no such conversation');
     return found;
   }
