@@ -3,17 +3,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeBase64 } from '../../src/domain/base64-reader.ts';
 import { parseMlsFraming } from '../../src/domain/mls-framing.ts';
+import { encodeMlsHeader as encodeHeader, mlsText, u64 } from '../support/mls-headers.ts';
 import { SUITES, mlsGroupRun } from '../support/mls-messages.ts';
 
-/** RFC 9000 §16 in its shortest form, without the 8-byte one (RFC 9420 §2.1.2). */
-function varint(value: number): number[] {
-  if (value < 64) return [value];
-  if (value < 16384) return [0x40 | (value >> 8), value & 0xff];
-  return [0x80 | (value >>> 24), (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff];
-}
-const u16 = (value: number) => [value >> 8, value & 0xff];
-const u64 = (value: number) => [...Array.from({ length: 8 }, (_, i) => Math.floor(value / 2 ** (8 * (7 - i))) % 256)];
-const body = (bytes: number[]) => `mls1.${Buffer.from(bytes).toString('base64')}`;
+const body = mlsText;
 
 const header = fc.record({
   wire: fc.constantFrom(1, 2),
@@ -24,21 +17,6 @@ const header = fc.record({
   content: fc.constantFrom(1, 2, 3),
   tail: fc.uint8Array({ maxLength: 64 }),
 });
-
-interface Header {
-  wire: number; group: Uint8Array; epoch: number; sender: { type: number; index?: number }; aad: Uint8Array; content: number; tail: Uint8Array;
-}
-
-/** RFC 9420 §6.2 and §6.3, up to content_type, then `tail`. */
-function encodeHeader(h: Header): number[] {
-  const bytes = [...u16(1), ...u16(h.wire), ...varint(h.group.length), ...h.group, ...u64(h.epoch)];
-  if (h.wire === 1) {
-    bytes.push(h.sender.type);
-    if (h.sender.index !== undefined) bytes.push(...u64(h.sender.index).slice(4));
-    bytes.push(...varint(h.aad.length), ...h.aad);
-  }
-  return [...bytes, h.content, ...h.tail];
-}
 
 test('reads group, epoch and content type from any Public or PrivateMessage header, whatever follows', () => {
   fc.assert(fc.property(header, (h) => {
