@@ -4,7 +4,9 @@ import type { Endpoint } from '../src/adapters/cli/option-spec.ts';
 import { choiceOption, defineCommand, endpointOption, flagOption, integerOption, listOption, secondsOption, textOption } from '../src/adapters/cli/option-spec.ts';
 import { REMOTE_OPTIONS } from '../src/adapters/cli/remote-options.ts';
 
-export const WORKLOADS = ['pairs', 'offline', 'conns', 'logins', 'startup'] as const;
+export const WORKLOADS = ['pairs', 'offline', 'conns', 'logins', 'startup', 'groups'] as const;
+/** Run only when named: `groups` measures what only the real server does (docs/protocol.md "Groups"). */
+const NAMED_ONLY: readonly Workload[] = ['groups'];
 export type Workload = (typeof WORKLOADS)[number];
 /** `redis`: the real server on a Redis the bench starts; `redis-pair`: two of them, senders on one, receivers on the other. */
 export type Target = 'real' | 'bare' | 'server' | 'redis' | 'redis-pair';
@@ -93,7 +95,7 @@ export function parseBenchOptions(argv: readonly string[]): { kind: 'run'; optio
   if (v.buffer === 'redis' && v.target !== undefined) return { kind: 'error', message: '--buffer redis chooses the targets itself; it cannot go with --target' };
   const options: BenchOptions = {
     // `startup` measures servers the bench starts, so --server leaves it out.
-    workloads: workloads.length === 0 ? WORKLOADS.filter((w) => v.server === undefined || w !== 'startup') : workloads,
+    workloads: workloads.length === 0 ? WORKLOADS.filter((w) => !NAMED_ONLY.includes(w) && (v.server === undefined || w !== 'startup')) : workloads,
     targets: v.server !== undefined ? ['server'] : v.buffer === 'redis' ? ['real', 'redis', 'redis-pair'] : v.target === undefined || v.target === 'both' ? ['real', 'bare'] : [v.target],
     server: v.server, buffer: v.buffer, proxy: v.proxy, runs: v.runs, seconds: v.seconds, warmup: v.warmup, pairs: v.pairs, window: v.window,
     bodyBytes: v['body-bytes'], recipients: v.recipients, perRecipient: v['per-recipient'],

@@ -7,6 +7,7 @@ import { BENCH_COMMAND, type BenchOptions, parseBenchOptions, type Target, type 
 import { type BenchReport, FAULTS, renderTable, summarise, toJson } from './bench-report.ts';
 import { runConns } from './conns-workload.ts';
 import type { Endpoint } from './endpoint.ts';
+import { GROUP_DELIVERIES, GROUP_MEMBERS, runGroups } from './groups-workload.ts';
 import { runOffline } from './offline-workload.ts';
 import { SCRYPT_DEFAULTS } from '../src/adapters/crypto/scrypt-password-hasher.ts';
 import { benchIdentity } from './bench-keys.ts';
@@ -88,7 +89,7 @@ async function prepare(options: BenchOptions, dataDir: string, password: string,
   const needs = (w: Workload): boolean => options.workloads.includes(w);
   const pairs = needs('pairs') || needs('logins') || needs('offline') ? options.pairs : 0;
   const storm = needs('logins') ? options.logins : 0;
-  const pool = Math.max(needs('conns') ? options.conns : 0, needs('offline') ? options.recipients : 0);
+  const pool = Math.max(needs('conns') ? options.conns : 0, needs('offline') ? options.recipients : 0, needs('groups') ? GROUP_MEMBERS : 0);
   const names = benchNameSets(pairs, storm, pool);
   if (options.targets.includes('real')) {
     progress(`creating ${names.timed.length + names.pool.length} bench operators`);
@@ -170,6 +171,8 @@ function workloadRun(options: BenchOptions, workload: Workload, ctx: WorkloadCon
       return runConns(ctx, { conns: options.conns });
     case 'startup':
       return runStartup(server, dataDir);
+    case 'groups':
+      return runGroups(ctx, { members: GROUP_MEMBERS, deliveries: GROUP_DELIVERIES, window: options.window });
   }
 }
 

@@ -140,6 +140,11 @@ export class ClientSession {
       case 'pong':
         this.unansweredPing = false;
         return;
+      case 'committed':
+      case 'group':
+      case 'uploaded':
+        // Answers to group frames (docs/protocol.md "Groups"), which this client does not send yet.
+        return;
       case 'key':
       case 'key_published':
         this.e2e.onFrame(frame);

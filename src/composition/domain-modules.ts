@@ -1,5 +1,6 @@
 import type { ContainerModule } from 'inversify';
 import { Authenticator } from '../domain/authenticator.ts';
+import { GroupDelivery } from '../domain/group-delivery.ts';
 import { OperatorAccounts } from '../domain/operator-accounts.ts';
 import { OperatorKeys } from '../domain/operator-keys.ts';
 import { Relay } from '../domain/relay.ts';
@@ -10,6 +11,7 @@ import { Challenges } from '../ports/challenges.ts';
 import { Clock } from '../ports/clock.ts';
 import { ConnectionGateway } from '../ports/connection-gateway.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
+import { GroupDirectory } from '../ports/group-directory.ts';
 import { KeyDirectory } from '../ports/key-directory.ts';
 import { Logger } from '../ports/logger.ts';
 import { OnionStatus } from '../ports/onion-status.ts';
@@ -73,16 +75,23 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
         [KeyDirectory, CredentialRepository, SignatureVerifier, Challenges, Authenticator, ServerId],
       )
       .inSingletonScope();
+    bind(GroupDelivery)
+      .toResolvedValue(
+        (router: Router, directory: GroupDirectory, credentials: CredentialRepository, gateway: ConnectionGateway, relayConfig: RelayConfigShape) =>
+          new GroupDelivery(router, directory, credentials, gateway, relayConfig),
+        [Router, GroupDirectory, CredentialRepository, ConnectionGateway, RelayConfig],
+      )
+      .inSingletonScope();
     bind(Relay)
       .toResolvedValue(
         (
           sessions: SessionStore, gateway: ConnectionGateway, presence: Presence, router: Router,
-          opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, keys: OperatorKeys, logger: Logger,
-          relayConfig: RelayConfigShape, onion: OnionStatus | undefined,
+          opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, keys: OperatorKeys, groups: GroupDelivery,
+          logger: Logger, relayConfig: RelayConfigShape, onion: OnionStatus | undefined,
         ) =>
-          new Relay({ sessions, gateway, presence, router, opener, authenticator, accounts, keys, logger, config: relayConfig, onion }),
-        [SessionStore, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, Logger, RelayConfig,
-          optional(OnionStatus)],
+          new Relay({ sessions, gateway, presence, router, opener, authenticator, accounts, keys, groups, logger, config: relayConfig, onion }),
+        [SessionStore, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, GroupDelivery, Logger,
+          RelayConfig, optional(OnionStatus)],
       )
       .inSingletonScope();
   });

@@ -2,10 +2,12 @@ import type { ContainerModule } from 'inversify';
 import { CredentialDatabase } from '../adapters/kysely/credential-database.ts';
 import { CredentialDialect } from '../adapters/kysely/credential-dialect.ts';
 import { KyselyCredentialRepository } from '../adapters/kysely/kysely-credential-repository.ts';
+import { KyselyGroupDirectory } from '../adapters/kysely/kysely-group-directory.ts';
 import { KyselyKeyDirectory } from '../adapters/kysely/kysely-key-directory.ts';
 import { openPostgresCredentials } from '../adapters/postgres/open-postgres-credentials.ts';
 import { PostgresCredentialDialect } from '../adapters/postgres/postgres-credential-dialect.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
+import { GroupDirectory } from '../ports/group-directory.ts';
 import { KeyDirectory } from '../ports/key-directory.ts';
 import { typedModule } from './typed-module.ts';
 
@@ -16,5 +18,6 @@ export function postgresModule(url: string): ContainerModule {
     bind(CredentialDialect).to(PostgresCredentialDialect).inSingletonScope();
     bind(CredentialRepository).to(KyselyCredentialRepository).inSingletonScope();
     bind(KeyDirectory).to(KyselyKeyDirectory).inSingletonScope();
+    bind(GroupDirectory).to(KyselyGroupDirectory).inSingletonScope();
   });
 }

@@ -58,6 +58,7 @@ function relayConfig(options: ServeOptions): RelayConfig {
     maxConnections: options.maxConnections,
     maxBodyBytes: options.maxBodyBytes,
     sendRatePerSecond: options.sendRate,
+    maxHandshakeBytes: options.maxHandshakeBytes,
     buffer: {
       maxMessagesPerRecipient: options.queueMaxMessages,
       maxBytesPerRecipient: options.queueMaxBytes,

@@ -2,10 +2,12 @@ import type { ContainerModule } from 'inversify';
 import { CredentialDatabase } from '../adapters/kysely/credential-database.ts';
 import { CredentialDialect } from '../adapters/kysely/credential-dialect.ts';
 import { KyselyCredentialRepository } from '../adapters/kysely/kysely-credential-repository.ts';
+import { KyselyGroupDirectory } from '../adapters/kysely/kysely-group-directory.ts';
 import { KyselyKeyDirectory } from '../adapters/kysely/kysely-key-directory.ts';
 import { openSqliteCredentials } from '../adapters/sqlite/open-sqlite-credentials.ts';
 import { SqliteCredentialDialect } from '../adapters/sqlite/sqlite-credential-dialect.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
+import { GroupDirectory } from '../ports/group-directory.ts';
 import { KeyDirectory } from '../ports/key-directory.ts';
 import { typedModule } from './typed-module.ts';
 
@@ -16,5 +18,6 @@ export function sqliteModule(path: string): ContainerModule {
     bind(CredentialDialect).to(SqliteCredentialDialect).inSingletonScope();
     bind(CredentialRepository).to(KyselyCredentialRepository).inSingletonScope();
     bind(KeyDirectory).to(KyselyKeyDirectory).inSingletonScope();
+    bind(GroupDirectory).to(KyselyGroupDirectory).inSingletonScope();
   });
 }

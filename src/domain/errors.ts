@@ -3,7 +3,8 @@ export type ErrorCode =
   | 'frame_too_large' | 'too_many_errors' | 'auth_timeout' | 'idle_timeout' | 'server_busy'
   | 'bad_frame' | 'unknown_op' | 'invalid' | 'not_authenticated' | 'already_authenticated'
   | 'auth_failed' | 'rate_limited' | 'registration_closed' | 'name_taken' | 'weak_password'
-  | 'no_such_recipient' | 'body_too_large' | 'queue_full' | 'internal' | 'no_key';
+  | 'no_such_recipient' | 'body_too_large' | 'queue_full' | 'internal' | 'no_key'
+  | 'stale_epoch' | 'no_such_group';
 
 export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   frame_too_large: 'frame longer than the frame limit',
@@ -26,5 +27,7 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   queue_full: "the recipient's queue is full",
   internal: 'internal error',
   no_key: 'that operator has published no key',
+  stale_epoch: 'the group is at another epoch: process its commits first',
+  no_such_group: 'no such group, or you are not a member',
 };
 

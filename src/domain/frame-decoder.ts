@@ -1,5 +1,6 @@
 import type { InboundFrame, InboundOp } from './frames.ts';
 import { withRef } from './frames.ts';
+import { GROUP_VALIDATORS } from './group-frames.ts';
 import { isPublicKey, isSignature } from './identity-keys.ts';
 import { isOperatorName, isPassword, MAX_PASSWORD_BYTES } from './names.ts';
 import { codePointLength } from './text.ts';
@@ -94,6 +95,7 @@ const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
   ['who', (_, ref) => withRef<InboundFrame>({ op: 'who' }, ref)],
   ['ping', (_, ref) => withRef<InboundFrame>({ op: 'ping' }, ref)],
   ['quit', (_, ref) => withRef<InboundFrame>({ op: 'quit' }, ref)],
+  ...GROUP_VALIDATORS,
 ]);
 
 /** PROTOCOL "Session" 5: what an unauthenticated connection may say. */

@@ -1,5 +1,6 @@
 import type { ErrorCode } from './errors.ts';
 import { ERROR_MESSAGES } from './errors.ts';
+import type { GroupInboundFrame, GroupOutboundFrame } from './group-frames.ts';
 
 /** Frames a client sends, once validated (PROTOCOL "Session", "Messages", "Other frames"). */
 export type InboundFrame =
@@ -12,14 +13,15 @@ export type InboundFrame =
   | { op: 'ack'; ids: string[]; ref?: string }
   | { op: 'who'; ref?: string }
   | { op: 'ping'; ref?: string }
-  | { op: 'quit'; ref?: string };
+  | { op: 'quit'; ref?: string }
+  | GroupInboundFrame;
 
 export type InboundOp = InboundFrame['op'];
 
 export type OutboundFrame =
   | { op: 'hello'; server: 'litsxg'; protocol: 1; registration: 'open' | 'closed'; features: ['keys']; server_id: string; challenge: string; onion?: 'up' | 'down' }
   | { op: 'welcome'; name: string; pending: number }
-  | { op: 'sent'; ref?: string; id: string; status: 'delivered' | 'queued' }
+  | { op: 'sent'; ref?: string; id: string; status: 'delivered' | 'queued'; copies?: undefined }
   | { op: 'msg'; id: string; from: string; body: string; ts: number; redelivered?: true }
   | { op: 'receipt'; id: string; to: string }
   | { op: 'online'; names: string[] }
@@ -27,6 +29,7 @@ export type OutboundFrame =
   | { op: 'key_published'; ref?: string }
   | { op: 'key'; name: string; agreement: string; signing: string; ref?: string }
   | { op: 'bye'; reason: 'replaced' | 'quit' | 'shutdown' }
+  | GroupOutboundFrame
   | ErrorFrame;
 
 export interface ErrorFrame {
@@ -35,6 +38,8 @@ export interface ErrorFrame {
   message: string;
   ref?: string;
   retry_after_ms?: number;
+  /** With `stale_epoch`: the group's current epoch (docs/protocol.md "Groups"). */
+  epoch?: number;
 }
 
 /** Copies a client's `ref` onto the frame that answers it, when it had one. */

@@ -8,4 +8,6 @@ export interface RelayConfig {
   /** Messages per second per sender, bursts up to twice that; 0 for no limit. */
   readonly sendRatePerSecond: number;
   readonly buffer: BufferLimits;
+  /** docs/protocol.md "Groups": upload bytes one connection may hold (`--max-handshake-bytes`). */
+  readonly maxHandshakeBytes: number;
 }

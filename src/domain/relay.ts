@@ -13,6 +13,7 @@ import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
 import type { InboundFrame, OutboundFrame } from './frames.ts';
 import { errorFrame, withRef } from './frames.ts';
 import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
+import type { GroupDelivery } from './group-delivery.ts';
 import type { OperatorKeys } from './operator-keys.ts';
 import type { RelayConfig } from './relay-config.ts';
 import { OVERLAPPING_OPS, answerInOrder } from './overlapping-answers.ts';
@@ -45,6 +46,7 @@ export interface RelayDependencies {
   readonly authenticator: Authenticator;
   readonly accounts: OperatorAccounts;
   readonly keys: OperatorKeys;
+  readonly groups: GroupDelivery;
   readonly logger: Logger;
   readonly config: RelayConfig;
   /** Set when the server publishes an onion: `hello` then says whether it is up. */
@@ -134,6 +136,7 @@ export class Relay {
     const session = this.deps.sessions.get(connection);
     if (session === undefined) return;
     this.deps.sessions.delete(connection);
+    this.deps.groups.release(connection);
     endSession(session);
     this.deps.logger.log('debug', 'connection_closed', { conn: connection });
     try {
@@ -224,6 +227,8 @@ export class Relay {
         gateway.send(session.id, { op: 'bye', reason: 'quit' });
         gateway.close(session.id);
         return;
+      default:
+        return this.deps.groups.handle(session, frame);
     }
   }
 

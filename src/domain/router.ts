@@ -10,6 +10,7 @@ import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
 import { describeError } from './describe-error.ts';
 import type { OutboundFrame } from './frames.ts';
+import type { Mailbox } from './mailbox.ts';
 import type { AcknowledgedMessage, NewMessage, QueuedMessage } from './messages.ts';
 import type { OperatorName } from './names.ts';
 import type { RelayConfig } from './relay-config.ts';
@@ -119,6 +120,33 @@ export class Router {
     } catch (error) {
       this.pushFailed(session, error);
     }
+  }
+
+  /**
+   * docs/protocol.md "Groups": the sender's wait before a group frame may go, from the same
+   * bucket as its sends (one token a frame, whatever the copies).
+   */
+  groupSendWait(from: Mailbox): Awaitable<number> {
+    const rate = this.config.sendRatePerSecond;
+    return rate <= 0 ? 0 : this.senders.take(from, rate, this.clock.now());
+  }
+
+  /**
+   * docs/protocol.md "Groups", fan-out: one frame in, one ordinary queued message for each of
+   * `recipients` (acks, receipts, the offline buffer and redelivery as for a direct message).
+   * The caller checked rate, size and membership; each copy meets the queue limits alone.
+   */
+  copies(from: Mailbox, recipients: readonly Mailbox[], body: string, bytes: number): Awaitable<RouteOutcome[]> {
+    const message: NewMessage = { from, body, ts: this.clock.now(), bytes };
+    const outcomes: Awaitable<RouteOutcome>[] = new Array(recipients.length);
+    let later = false;
+    for (let i = 0; i < recipients.length; i++) {
+      const to = recipients[i]!;
+      const queued = this.buffer.enqueue(to, message, this.config.buffer);
+      outcomes[i] = queued instanceof Promise ? whenResolved(queued, this.findRecipient, this, to, message) : this.findRecipient(queued, to, message);
+      later ||= outcomes[i] instanceof Promise;
+    }
+    return later ? Promise.all(outcomes) : (outcomes as RouteOutcome[]);
   }
 
   /** PROTOCOL "Messages", acknowledgement and receipt: receipts go to senders still connected. */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { privateMessage, welcomeMessage } from '../support/mls-headers.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
 import { backendsMissing, startSharedBackends } from '../support/scale-out.ts';
@@ -24,7 +25,7 @@ const missing = backendsMissing();
 // Servers take seconds to start, so A and B serve every test; each test has operators of its own.
 it.before(async (context) => {
   context.backends = await startSharedBackends();
-  context.credentials = await context.backends.credentials(['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivan', 'judy']);
+  context.credentials = await context.backends.credentials(['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hank', 'ivan', 'judy', 'lena', 'mona', 'nina']);
   [context.a, context.b] = await Promise.all([context.backends.server(context.credentials), context.backends.server(context.credentials)]);
 });
 it.after(async ({ backends, a, b }) => {
@@ -139,6 +140,52 @@ function operator(args: readonly string[], stdin: string): Promise<{ status: num
     child.once('exit', (status) => resolve({ status, stdout }));
     child.stdin.end(stdin);
   });
+}
+
+it('group members on A and B get group messages; first commit wins across instances; a commit on A reroutes sends on B', async (context) => {
+  const lena = await login(context, context.a, 'lena');
+  const [mona, nina] = [await login(context, context.b, 'mona'), await login(context, context.b, 'nina')];
+  const group = Buffer.alloc(32, 42).toString('base64');
+  lena.send({ op: 'group_commit', body: privateMessage(group, 0, 'commit'), members: ['lena', 'mona', 'nina'], welcome: welcomeMessage() });
+  assert.is((await lena.next('committed')).epoch, 1);
+  for (const member of [mona, nina]) assert.equal(pick(await member.next('msg')), ['lena', welcomeMessage()]);
+
+  // Both commit epoch 1 at once, one on each instance: exactly one wins, the other learns the epoch.
+  lena.send({ op: 'group_commit', body: privateMessage(group, 1, 'commit', 10), members: ['lena', 'mona', 'nina'] });
+  mona.send({ op: 'group_commit', body: privateMessage(group, 1, 'commit', 20), members: ['lena', 'mona', 'nina'] });
+  const answers = [await answer(lena), await answer(mona)];
+  assert.equal(answers.map((frame) => frame.op).sort(), ['committed', 'error'], JSON.stringify(answers));
+  assert.equal(answers.map((frame) => (frame.op === 'error' ? [frame.code, frame.epoch] : frame.epoch)).sort(), [2, ['stale_epoch', 2]].sort());
+
+  // lena on A removes nina at epoch 2; mona's next send on B is of epoch 3 and reaches lena only.
+  lena.send({ op: 'group_commit', body: privateMessage(group, 2, 'commit', 30), members: ['lena', 'mona'] });
+  assert.is((await lena.next('committed')).epoch, 3);
+  await delivered(nina, privateMessage(group, 2, 'commit', 30), 'lena');
+  await delivered(mona, privateMessage(group, 2, 'commit', 30), 'lena');
+  mona.send({ op: 'group_send', body: privateMessage(group, 3, 'application'), ref: 's' });
+  const sent = await mona.next('sent');
+  assert.equal(sent.copies, [{ to: 'lena', id: sent.id, status: 'delivered' }]);
+  await delivered(lena, privateMessage(group, 3, 'application'), 'mona');
+  nina.send({ op: 'group_send', body: privateMessage(group, 3, 'application') });
+  assert.is((await nina.next('error')).code, 'no_such_group');
+});
+
+const pick = (frame: Record<string, unknown>) => [frame.from, frame.body];
+
+/** The next frame that is not a delivery. */
+async function answer(client: ProtocolClient) {
+  for (;;) {
+    const frame = await client.next();
+    if (frame.op !== 'msg') return frame;
+  }
+}
+
+/** Waits for `body` from `from`, past the deliveries before it. */
+async function delivered(client: ProtocolClient, body: string, from: string): Promise<void> {
+  let msg;
+  do msg = await client.next('msg');
+  while (msg.body !== body);
+  assert.is(msg.from, from);
 }
 
 // Last: it kills A.

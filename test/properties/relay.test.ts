@@ -103,7 +103,7 @@ for (const mode of PORT_MODES) {
               const to = OPERATORS[a.to] ?? 'nobody';
               const ts = h.clock.now();
               const replies = await h.frame(conn, { op: 'send', to, body: a.body, ...(a.ref === undefined ? {} : { ref: a.ref }) });
-              for (const reply of replies) if (reply.op === 'sent') accepted.set(reply.id, { to, ts });
+              for (const reply of replies) if (reply.op === 'sent' && reply.copies === undefined) accepted.set(reply.id, { to, ts });
               return;
             }
             case 'ack': {

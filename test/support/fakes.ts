@@ -5,6 +5,7 @@ import type { OperatorName } from '../../src/domain/names.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import type { ConnectionGateway } from '../../src/ports/connection-gateway.ts';
 import type { CredentialRepository } from '../../src/ports/credential-repository.ts';
+import type { GroupCommitOutcome, GroupDirectory, GroupRoute } from '../../src/ports/group-directory.ts';
 import type { KeyDirectory } from '../../src/ports/key-directory.ts';
 import type { LogFields, LogLevel, Logger } from '../../src/ports/logger.ts';
 import type { PasswordHasher } from '../../src/ports/password-hasher.ts';
@@ -127,5 +128,22 @@ export class InMemoryKeyDirectory implements KeyDirectory {
   }
   async revoke(name: OperatorName) {
     return this.identities.delete(name);
+  }
+}
+
+/** Groups in a Map, with the same compare-and-set as the database (one event loop makes it atomic). */
+export class InMemoryGroupDirectory implements GroupDirectory {
+  readonly groups = new Map<string, GroupRoute>();
+  reads = 0;
+  async find(group: string) {
+    this.reads++;
+    return this.groups.get(group);
+  }
+  async commit(group: string, epoch: number, committer: string, members: readonly string[]): Promise<GroupCommitOutcome> {
+    const route = this.groups.get(group) ?? (epoch === 0 ? { epoch: 0, members: [committer] } : undefined);
+    if (route === undefined || !route.members.includes(committer)) return { ok: false, code: 'no_such_group' };
+    if (route.epoch !== epoch) return { ok: false, code: 'stale_epoch', current: route.epoch };
+    this.groups.set(group, { epoch: epoch + 1, members: [...members] });
+    return { ok: true, previous: route.members };
   }
 }

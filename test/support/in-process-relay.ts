@@ -6,6 +6,7 @@ import { InMemoryThrottleStore } from '../../src/adapters/memory/in-memory-throt
 import { NodeEd25519Verifier } from '../../src/adapters/crypto/node-ed25519-verifier.ts';
 import { RandomChallenges } from '../../src/adapters/system/random-challenges.ts';
 import { Authenticator } from '../../src/domain/authenticator.ts';
+import { GroupDelivery } from '../../src/domain/group-delivery.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
 import { OperatorKeys } from '../../src/domain/operator-keys.ts';
@@ -14,10 +15,11 @@ import type { RelayConfig } from '../../src/domain/relay-config.ts';
 import { Router } from '../../src/domain/router.ts';
 import { SessionOpener } from '../../src/domain/session-opener.ts';
 import type { CredentialRepository } from '../../src/ports/credential-repository.ts';
+import type { GroupDirectory } from '../../src/ports/group-directory.ts';
 import type { OnionStatus } from '../../src/ports/onion-status.ts';
 import type { MessageBuffer } from '../../src/ports/message-buffer.ts';
 import type { Presence } from '../../src/ports/presence.ts';
-import { InMemoryCredentialRepository, InMemoryKeyDirectory, ManualClock, PlainPasswordHasher, RecordingGateway, RecordingLogger } from './fakes.ts';
+import { InMemoryCredentialRepository, InMemoryGroupDirectory, InMemoryKeyDirectory, ManualClock, PlainPasswordHasher, RecordingGateway, RecordingLogger } from './fakes.ts';
 import { PASSWORD } from './seed-operators.ts';
 
 export const TEST_CONFIG: RelayConfig = {
@@ -25,6 +27,7 @@ export const TEST_CONFIG: RelayConfig = {
   maxConnections: 100,
   maxBodyBytes: 16384,
   sendRatePerSecond: 0,
+  maxHandshakeBytes: 1024 * 1024,
   buffer: { maxMessagesPerRecipient: 1000, maxBytesPerRecipient: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, ttlMs: 7 * 86_400_000 },
 };
 
@@ -57,7 +60,7 @@ export function answeringLater<T extends object>(port: T): T {
  * through `relay`, frames come out in `gateway`. The ports the core may find answering either
  * way (buffer, presence, credentials) answer as `mode` says; `sync` unless told.
  */
-export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffer?: MessageBuffer; mode?: PortMode; onion?: OnionStatus } = {}) {
+export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffer?: MessageBuffer; mode?: PortMode; onion?: OnionStatus; groups?: GroupDirectory } = {}) {
   const config = { ...TEST_CONFIG, ...overrides.config };
   const inMode = <T extends object>(port: T): T => (overrides.mode === 'async' ? answeringLater(port) : port);
   const clock = new ManualClock();
@@ -74,13 +77,15 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const keys = new OperatorKeys(directory, credentials, new NodeEd25519Verifier(), new RandomChallenges(), authenticator, 'test-server');
   const router = new Router(buffer, presence, gateway, sessions, credentials, new InMemorySenderBuckets(), clock, logger, config);
   const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock);
+  const groupDirectory = overrides.groups ?? new InMemoryGroupDirectory();
+  const groups = new GroupDelivery(router, groupDirectory, credentials, gateway, config);
   const relay = new Relay({
-    sessions, gateway, presence, router, opener, authenticator, accounts, keys, logger, config,
+    sessions, gateway, presence, router, opener, authenticator, accounts, keys, groups, logger, config,
     onion: overrides.onion,
   });
   let next = 0;
   const harness = {
-    relay, router, gateway, credentials, directory, hasher, logger, sessions, presence, buffer, accounts, clock, config,
+    relay, router, gateway, credentials, directory, groupDirectory, hasher, logger, sessions, presence, buffer, accounts, clock, config,
     /** Adds operators with PASSWORD. */
     async addOperators(...names: string[]) {
       for (const name of names) await accounts.add(name, PASSWORD);

@@ -28,6 +28,8 @@ export interface ServeOptions {
   readonly onionMaxStreams: number;
   readonly maxFrameBytes: number;
   readonly maxBodyBytes: number;
+  /** docs/protocol.md "Groups": upload bytes one connection may hold. */
+  readonly maxHandshakeBytes: number;
   readonly queueMaxMessages: number;
   readonly queueMaxBytes: number;
   readonly bufferMaxBytes: number;
@@ -80,6 +82,7 @@ export const SERVE_COMMAND = defineCommand({
     'onion-max-streams': integerOption(0, 65535, { default: '32', description: 'streams per rendezvous circuit before tor closes the circuit; 0 no bound', requires: ONION }),
     'max-frame-bytes': integerOption(256, 64 * 1024 * 1024, { default: '65536', description: 'longest line, newline included' }),
     'max-body-bytes': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '16384', description: 'longest message body, in UTF-8 bytes' }),
+    'max-handshake-bytes': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '1048576', description: 'MLS handshake upload bytes one connection may hold (group commits and welcomes)' }),
     'queue-max-messages': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '1000', description: 'messages waiting per recipient' }),
     'queue-max-bytes': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '4194304', description: 'body bytes waiting per recipient' }),
     'buffer-max-bytes': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '268435456', description: 'body bytes waiting in the whole server' }),
@@ -107,7 +110,7 @@ export function parseServeOptions(argv: readonly string[], env: Readonly<Record<
     onion: v.onion, torControl: v['tor-control'], torPassword: v['tor-password'], onionPort: v['onion-port'],
     onionClientAuth: v['onion-client-auth'], onionDownExitMs: v['onion-down-exit'] * 1000, onionPow: v['onion-pow'],
     onionPowQueueRate: v['onion-pow-queue-rate'], onionPowQueueBurst: v['onion-pow-queue-burst'], onionMaxStreams: v['onion-max-streams'],
-    maxFrameBytes: v['max-frame-bytes'], maxBodyBytes: v['max-body-bytes'], queueMaxMessages: v['queue-max-messages'],
+    maxFrameBytes: v['max-frame-bytes'], maxBodyBytes: v['max-body-bytes'], maxHandshakeBytes: v['max-handshake-bytes'], queueMaxMessages: v['queue-max-messages'],
     queueMaxBytes: v['queue-max-bytes'], bufferMaxBytes: v['buffer-max-bytes'],
     messageTtlMs: v['message-ttl'] * 1000, authTimeoutMs: v['auth-timeout'] * 1000, idleTimeoutMs: v['idle-timeout'] * 1000,
     maxConnections: v['max-connections'], sendRate: v['send-rate'], logLevel: v['log-level'],

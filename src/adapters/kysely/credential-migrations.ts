@@ -46,6 +46,23 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       }
     },
   },
+  // docs/protocol.md "Groups": the MLS delivery service's routing table, never content.
+  '0004_groups': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('groups')
+        .addColumn('group_id', 'varchar(44)', (column) => column.primaryKey())
+        .addColumn('epoch', 'bigint', (column) => column.notNull())
+        .addColumn('updated_at', 'bigint', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('group_members')
+        .addColumn('group_id', 'varchar(44)', (column) => column.notNull().references('groups.group_id').onDelete('cascade'))
+        .addColumn('mailbox', 'varchar(49)', (column) => column.notNull())
+        .addPrimaryKeyConstraint('group_members_pk', ['group_id', 'mailbox'])
+        .execute();
+    },
+  },
 };
 
 export const KNOWN_MIGRATIONS: readonly string[] = Object.keys(MIGRATIONS);

@@ -21,8 +21,23 @@ export interface OperatorOnionAuthKeysTable {
   created_at: number;
 }
 
+/** docs/protocol.md "Groups": an MLS group's epoch (a bigint: PostgreSQL hands it back as a string). */
+export interface GroupsTable {
+  group_id: string;
+  epoch: number | string;
+  updated_at: number;
+}
+
+/** A group's member mailboxes: who gets its messages. */
+export interface GroupMembersTable {
+  group_id: string;
+  mailbox: string;
+}
+
 export interface CredentialSchema {
   operators: OperatorsTable;
   operator_identity_keys: OperatorIdentityKeysTable;
   operator_onion_auth_keys: OperatorOnionAuthKeysTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
 }

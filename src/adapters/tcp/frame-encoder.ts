@@ -10,6 +10,8 @@ const quote = JSON.stringify as (text: string) => string;
 export function encodeFrame(frame: OutboundFrame): string {
   switch (frame.op) {
     case 'sent': {
+      // docs/protocol.md "Groups": a group send's answer lists its copies.
+      if (frame.copies !== undefined) return JSON.stringify(frame);
       const text = `{"op":"sent","id":${quote(frame.id)},"status":${quote(frame.status)}`;
       return frame.ref === undefined ? `${text}}` : `${text},"ref":${quote(frame.ref)}}`;
     }

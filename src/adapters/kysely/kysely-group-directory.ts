@@ -1,0 +1,74 @@
+import type { Kysely, Transaction } from 'kysely';
+import { inject, injectable } from 'inversify';
+import type { Mailbox } from '../../domain/mailbox.ts';
+import { Clock } from '../../ports/clock.ts';
+import type { GroupCommitOutcome, GroupDirectory, GroupRoute } from '../../ports/group-directory.ts';
+import { CredentialDatabase } from './credential-database.ts';
+import { CredentialDialect } from './credential-dialect.ts';
+import type { CredentialSchema } from './credential-schema.ts';
+
+/** Thrown inside a commit's transaction to roll it back: the committer turned out not to be a member. */
+class NotAMember extends Error {}
+
+/**
+ * The groups' routing table in the credential database, the same queries on SQLite and
+ * PostgreSQL. A commit is one transaction that starts with its write, a conditional UPDATE
+ * (`epoch = E`): on PostgreSQL a concurrent commit of the same group waits for the row lock and
+ * then finds the epoch moved, on SQLite it waits for the write lock (the dialect retries the
+ * whole transaction), so exactly one commit of an epoch wins, across instances.
+ */
+@injectable()
+export class KyselyGroupDirectory implements GroupDirectory {
+  constructor(
+    @inject(CredentialDatabase) private readonly db: Kysely<CredentialSchema>,
+    @inject(Clock) private readonly clock: Clock,
+    @inject(CredentialDialect) private readonly dialect: CredentialDialect,
+  ) {}
+
+  async find(group: string): Promise<GroupRoute | undefined> {
+    return this.dialect.run(() => this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('groups').select('epoch').where('group_id', '=', group).executeTakeFirst();
+      if (row === undefined) return undefined;
+      return { epoch: Number(row.epoch), members: await membersOf(trx, group) };
+    }));
+  }
+
+  async commit(group: string, epoch: number, committer: Mailbox, members: readonly Mailbox[]): Promise<GroupCommitOutcome> {
+    try {
+      return await this.dialect.run(() => this.db.transaction().execute((trx) => this.commitIn(trx, group, epoch, committer, members)));
+    } catch (error) {
+      if (error instanceof NotAMember) return { ok: false, code: 'no_such_group' };
+      throw error;
+    }
+  }
+
+  private async commitIn(
+    trx: Transaction<CredentialSchema>, group: string, epoch: number, committer: Mailbox, members: readonly Mailbox[],
+  ): Promise<GroupCommitOutcome> {
+    const now = this.clock.now();
+    if (epoch === 0) {
+      // Shared design: an unknown group at epoch 0 is created with its committer.
+      const created = await trx.insertInto('groups').values({ group_id: group, epoch: 0, updated_at: now })
+        .onConflict((conflict) => conflict.column('group_id').doNothing()).executeTakeFirst();
+      if (Number(created.numInsertedOrUpdatedRows ?? 0n) === 1) {
+        await trx.insertInto('group_members').values({ group_id: group, mailbox: committer }).execute();
+      }
+    }
+    const moved = await trx.updateTable('groups').set({ epoch: epoch + 1, updated_at: now })
+      .where('group_id', '=', group).where('epoch', '=', epoch).executeTakeFirst();
+    const previous = await membersOf(trx, group);
+    if (!previous.includes(committer)) throw new NotAMember();
+    if (Number(moved.numUpdatedRows) === 0) {
+      const row = await trx.selectFrom('groups').select('epoch').where('group_id', '=', group).executeTakeFirstOrThrow();
+      return { ok: false, code: 'stale_epoch', current: Number(row.epoch) };
+    }
+    await trx.deleteFrom('group_members').where('group_id', '=', group).execute();
+    await trx.insertInto('group_members').values(members.map((mailbox) => ({ group_id: group, mailbox }))).execute();
+    return { ok: true, previous };
+  }
+}
+
+async function membersOf(trx: Transaction<CredentialSchema>, group: string): Promise<Mailbox[]> {
+  const rows = await trx.selectFrom('group_members').select('mailbox').where('group_id', '=', group).orderBy('mailbox').execute();
+  return rows.map((row) => row.mailbox);
+}
