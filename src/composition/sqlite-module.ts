@@ -2,11 +2,15 @@ import type { ContainerModule } from 'inversify';
 import { CredentialDatabase } from '../adapters/kysely/credential-database.ts';
 import { CredentialDialect } from '../adapters/kysely/credential-dialect.ts';
 import { KyselyCredentialRepository } from '../adapters/kysely/kysely-credential-repository.ts';
+import { KyselyDeviceDirectory } from '../adapters/kysely/kysely-device-directory.ts';
 import { KyselyKeyDirectory } from '../adapters/kysely/kysely-key-directory.ts';
+import { KyselyKeyPackageStore } from '../adapters/kysely/kysely-key-package-store.ts';
 import { openSqliteCredentials } from '../adapters/sqlite/open-sqlite-credentials.ts';
 import { SqliteCredentialDialect } from '../adapters/sqlite/sqlite-credential-dialect.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
+import { DeviceDirectory } from '../ports/device-directory.ts';
 import { KeyDirectory } from '../ports/key-directory.ts';
+import { KeyPackageStore } from '../ports/key-package-store.ts';
 import { typedModule } from './typed-module.ts';
 
 /** Credentials in the SQLite file at `path` (`:memory:` for tests); resolve with `getAsync`. */
@@ -16,5 +20,7 @@ export function sqliteModule(path: string): ContainerModule {
     bind(CredentialDialect).to(SqliteCredentialDialect).inSingletonScope();
     bind(CredentialRepository).to(KyselyCredentialRepository).inSingletonScope();
     bind(KeyDirectory).to(KyselyKeyDirectory).inSingletonScope();
+    bind(DeviceDirectory).to(KyselyDeviceDirectory).inSingletonScope();
+    bind(KeyPackageStore).to(KyselyKeyPackageStore).inSingletonScope();
   });
 }

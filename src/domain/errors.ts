@@ -3,7 +3,9 @@ export type ErrorCode =
   | 'frame_too_large' | 'too_many_errors' | 'auth_timeout' | 'idle_timeout' | 'server_busy'
   | 'bad_frame' | 'unknown_op' | 'invalid' | 'not_authenticated' | 'already_authenticated'
   | 'auth_failed' | 'rate_limited' | 'registration_closed' | 'name_taken' | 'weak_password'
-  | 'no_such_recipient' | 'body_too_large' | 'queue_full' | 'internal' | 'no_key';
+  | 'no_such_recipient' | 'body_too_large' | 'queue_full' | 'internal' | 'no_key'
+  // docs/protocol.md "Devices and key packages".
+  | 'too_many_devices' | 'device_taken' | 'no_such_device' | 'not_a_device' | 'too_many_key_packages';
 
 export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   frame_too_large: 'frame longer than the frame limit',
@@ -26,5 +28,10 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   queue_full: "the recipient's queue is full",
   internal: 'internal error',
   no_key: 'that operator has published no key',
+  too_many_devices: 'that operator has as many devices as allowed: revoke one first',
+  device_taken: 'that device id is published with another key: revoke it first',
+  no_such_device: 'no such device',
+  not_a_device: 'only a session logged in as a device may do this',
+  too_many_key_packages: 'the device would hold more one-time key packages than allowed',
 };
 

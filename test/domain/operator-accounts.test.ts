@@ -1,12 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
+import { InMemoryDevices } from '../support/device-fakes.ts';
 import { InMemoryCredentialRepository, InMemoryKeyDirectory, PlainPasswordHasher } from '../support/fakes.ts';
 
 function accounts() {
   const credentials = new InMemoryCredentialRepository();
   const keys = new InMemoryKeyDirectory(credentials);
-  return { credentials, keys, accounts: new OperatorAccounts(credentials, new PlainPasswordHasher(), keys) };
+  const devices = new InMemoryDevices(credentials, keys);
+  return { credentials, keys, devices, accounts: new OperatorAccounts(credentials, new PlainPasswordHasher(), keys, devices, devices) };
 }
 
 test('add stores a hash, never the password, and refuses a taken name', async () => {
@@ -34,7 +36,7 @@ test('changePassword and remove need an existing operator', async () => {
   assert.equal(await a.changePassword('bob', 'short'), { ok: false, code: 'weak_password' });
   assert.equal(await a.changePassword('bob', 'new password!'), { ok: true });
   assert.is(credentials.hashes.get('bob'), 'plain:new password!');
-  assert.equal(await a.list(), ['bob']);
+  assert.equal(await a.list(), [{ name: 'bob', devices: 0, low: false }]);
   assert.equal(await a.remove('bob'), { ok: true });
   assert.equal(await a.list(), []);
 });
