@@ -59,4 +59,31 @@ test('a new password, a removal and revoke-key each take the published key away'
   assert.is(await keys.find('bob'), undefined, 'remove revokes');
 });
 
+test('reset-devices, passwd and remove take every device and its key packages away; list counts devices and low stock', async () => {
+  const { keys, devices, accounts: a } = accounts();
+  await a.add('bob', 'old password!');
+  await a.add('carol', 'old password!');
+  const phone = { device: 'phone1', signing: IDENTITY.signing, certificate: `${'S'.repeat(85)}A==` };
+  const addDevices = async () => {
+    await keys.publish('bob', IDENTITY);
+    await devices.add('bob', phone, 16);
+    await devices.add('bob', { ...phone, device: 'laptop' }, 16);
+    await devices.publish('bob', 'phone1', Array.from({ length: 10 }, (_, i) => `mls1.${i}`), undefined, 200);
+  };
+  await addDevices();
+  assert.equal(await a.list(), [{ name: 'bob', devices: 2, low: true }, { name: 'carol', devices: 0, low: false }]);
+  await devices.publish('bob', 'laptop', Array.from({ length: 10 }, (_, i) => `mls1.${i}`), undefined, 200);
+  assert.equal((await a.list())[0], { name: 'bob', devices: 2, low: false }, '10 one-time packages is not low');
+  assert.equal(await a.resetDevices('bob'), { ok: true });
+  assert.equal([await devices.list('bob'), await keys.find('bob'), await devices.stock()], [[], undefined, []]);
+  assert.equal(await a.resetDevices('nobody'), { ok: false, code: 'no_such_operator' });
+  assert.equal(await a.resetDevices('No Body'), { ok: false, code: 'invalid_name' });
+  await addDevices();
+  assert.equal(await a.changePassword('bob', 'new password!'), { ok: true });
+  assert.equal([await devices.list('bob'), await keys.find('bob')], [[], undefined], 'passwd resets devices');
+  await addDevices();
+  assert.equal(await a.remove('bob'), { ok: true });
+  assert.equal(await devices.stock(), [], 'remove takes the devices too');
+});
+
 test.run();
