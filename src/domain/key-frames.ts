@@ -5,17 +5,21 @@ import type { SessionStore } from '../ports/session-store.ts';
 import type { KeyPackageHandout } from './devices.ts';
 import { mailboxOf } from './devices.ts';
 import type { ErrorCode } from './errors.ts';
-import type { KeyFrame, OutboundFrame } from './frames.ts';
+import type { InboundFrame, KeyFrame, OutboundFrame } from './frames.ts';
 import { errorFrame, withRef } from './frames.ts';
 import type { OperatorDevices } from './operator-devices.ts';
 import type { OperatorKeys } from './operator-keys.ts';
 import type { Session } from './session.ts';
 import { endSession } from './session.ts';
 
-/** Every op KeyFrames answers: the relay hands these frames over once authenticated. */
-export const KEY_OPS: ReadonlySet<string> = new Set<KeyFrame['op']>([
+const KEY_OPS: ReadonlySet<string> = new Set<KeyFrame['op']>([
   'publish_key', 'fetch_key', 'publish_device', 'fetch_devices', 'revoke_device', 'publish_key_packages', 'fetch_key_packages',
 ]);
+
+/** Whether KeyFrames answers this frame: the relay hands these over once authenticated. */
+export function isKeyFrame(frame: InboundFrame): frame is KeyFrame {
+  return KEY_OPS.has(frame.op);
+}
 
 type FrameOf<Op extends KeyFrame['op']> = Extract<KeyFrame, { op: Op }>;
 

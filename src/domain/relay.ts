@@ -11,9 +11,9 @@ import { operatorOf } from './devices.ts';
 import type { ErrorCode } from './errors.ts';
 import type { DecodeResult } from './frame-decoder.ts';
 import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
-import type { InboundFrame, KeyFrame, OutboundFrame } from './frames.ts';
+import type { InboundFrame, OutboundFrame } from './frames.ts';
 import { errorFrame, withRef } from './frames.ts';
-import { KEY_OPS } from './key-frames.ts';
+import { isKeyFrame } from './key-frames.ts';
 import type { KeyFrames } from './key-frames.ts';
 import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
 import type { OperatorKeys } from './operator-keys.ts';
@@ -205,7 +205,7 @@ export class Relay {
 
   private handle(session: Session, frame: InboundFrame): Awaitable<void> {
     const { gateway, router } = this.deps;
-    if (KEY_OPS.has(frame.op)) return this.deps.keyFrames.handle(session, frame as KeyFrame);
+    if (isKeyFrame(frame)) return this.deps.keyFrames.handle(session, frame);
     switch (frame.op) {
       case 'auth':
       case 'register':

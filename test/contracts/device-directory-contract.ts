@@ -11,6 +11,8 @@ export interface DeviceStoreHarness {
   readonly keys: KeyDirectory;
   readonly devices: DeviceDirectory;
   readonly packages: KeyPackageStore;
+  /** False without the database's foreign keys (the domain tests' fake): removal with the operator is then not its to keep. */
+  readonly cascades?: boolean;
   other?(): Promise<{ devices: DeviceDirectory; packages: KeyPackageStore; close(): Promise<void> }>;
   dispose(): Promise<void>;
 }
@@ -95,6 +97,7 @@ export function deviceDirectoryContract(name: string, make: () => Promise<Device
   });
 
   it('devices and their packages go with their operator', async ({ h }) => {
+    if (h.cascades === false) return;
     await h.devices.add('alice', device('phone1'), 16);
     await h.packages.publish('alice', 'phone1', ['mls1.AAAA'], 'mls1.BBBB', 200);
     await h.credentials.remove('alice');
