@@ -33,9 +33,14 @@ test('the ports import only the domain and other ports', () => {
   assert.equal(violations('ports', /^(domain|ports)\//), []);
 });
 
-test('the terminal client is an application of its own: the shared frames, text and key shapes, its way out (tor), its exit statuses, @noble', () => {
+test('the terminal client is an application of its own: the shared frames, text and key shapes, its way out (tor), its exit statuses, @noble, ts-mls', () => {
   const allowed = /^(client\/|domain\/(frames|errors|visible-text|identity-keys)\.ts$|adapters\/tor\/connect-through\.ts$|adapters\/cli\/exit-status\.ts$)/;
-  assert.equal(violations('client', allowed).filter((found) => !/ imports (node:|@noble\/)/.test(found)), []);
+  assert.equal(violations('client', allowed).filter((found) => !/ imports (node:|@noble\/|ts-mls(\/|$))/.test(found)), []);
+});
+
+test('the conversation core, shared with the browser, imports no node: module: only itself, ts-mls, @noble and the client\'s base64', () => {
+  const allowed = /^client\/(conversations\/|e2e\/base64\.ts$)/;
+  assert.equal(violations('client/conversations', allowed).filter((found) => !/ imports (@noble\/|ts-mls(\/|$))/.test(found)), []);
 });
 
 test('the domain carries no decorators', () => {

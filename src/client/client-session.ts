@@ -153,6 +153,13 @@ export class ClientSession {
         return this.e2e.onFrame(frame) ? undefined : this.onError(frame);
       case 'bye':
         return this.onBye(String(frame.reason));
+      // Answers to docs/protocol.md "Devices and key packages" frames, which this client does not send.
+      case 'device_published':
+      case 'devices':
+      case 'device_revoked':
+      case 'key_packages_published':
+      case 'key_packages':
+        return;
       default:
         return ignoreUnknown(frame);
     }

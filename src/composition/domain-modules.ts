@@ -1,7 +1,9 @@
 import type { ContainerModule } from 'inversify';
 import { Authenticator } from '../domain/authenticator.ts';
 import { GroupDelivery } from '../domain/group-delivery.ts';
+import { KeyFrames } from '../domain/key-frames.ts';
 import { OperatorAccounts } from '../domain/operator-accounts.ts';
+import { OperatorDevices } from '../domain/operator-devices.ts';
 import { OperatorKeys } from '../domain/operator-keys.ts';
 import { Relay } from '../domain/relay.ts';
 import type { RelayConfig as RelayConfigShape } from '../domain/relay-config.ts';
@@ -11,8 +13,10 @@ import { Challenges } from '../ports/challenges.ts';
 import { Clock } from '../ports/clock.ts';
 import { ConnectionGateway } from '../ports/connection-gateway.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
+import { DeviceDirectory } from '../ports/device-directory.ts';
 import { GroupDirectory } from '../ports/group-directory.ts';
 import { KeyDirectory } from '../ports/key-directory.ts';
+import { KeyPackageStore } from '../ports/key-package-store.ts';
 import { Logger } from '../ports/logger.ts';
 import { OnionStatus } from '../ports/onion-status.ts';
 import { MessageBuffer } from '../ports/message-buffer.ts';
@@ -22,7 +26,7 @@ import { SenderBuckets } from '../ports/sender-buckets.ts';
 import { SessionStore } from '../ports/session-store.ts';
 import { SignatureVerifier } from '../ports/signature-verifier.ts';
 import { ThrottleStore } from '../ports/throttle-store.ts';
-import { ServerId } from './local-tokens.ts';
+import { KeyPackageFetchBuckets, ServerId } from './local-tokens.ts';
 import { RelayConfig } from './relay-config-token.ts';
 import { optional, typedModule } from './typed-module.ts';
 
@@ -31,8 +35,9 @@ export function accountsModule(): ContainerModule {
   return typedModule((bind) => {
     bind(OperatorAccounts)
       .toResolvedValue(
-        (credentials: CredentialRepository, hasher: PasswordHasher, keys: KeyDirectory) => new OperatorAccounts(credentials, hasher, keys),
-        [CredentialRepository, PasswordHasher, KeyDirectory],
+        (credentials: CredentialRepository, hasher: PasswordHasher, keys: KeyDirectory, devices: DeviceDirectory, packages: KeyPackageStore) =>
+          new OperatorAccounts(credentials, hasher, keys, devices, packages),
+        [CredentialRepository, PasswordHasher, KeyDirectory, DeviceDirectory, KeyPackageStore],
       )
       .inSingletonScope();
     bind(Authenticator)
@@ -70,9 +75,27 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
       .inSingletonScope();
     bind(OperatorKeys)
       .toResolvedValue(
-        (directory: KeyDirectory, credentials: CredentialRepository, verifier: SignatureVerifier, challenges: Challenges, authenticator: Authenticator, serverId: string) =>
-          new OperatorKeys(directory, credentials, verifier, challenges, authenticator, serverId),
-        [KeyDirectory, CredentialRepository, SignatureVerifier, Challenges, Authenticator, ServerId],
+        (
+          directory: KeyDirectory, devices: DeviceDirectory, credentials: CredentialRepository, verifier: SignatureVerifier, challenges: Challenges,
+          authenticator: Authenticator, serverId: string,
+        ) => new OperatorKeys(directory, devices, credentials, verifier, challenges, authenticator, serverId),
+        [KeyDirectory, DeviceDirectory, CredentialRepository, SignatureVerifier, Challenges, Authenticator, ServerId],
+      )
+      .inSingletonScope();
+    bind(OperatorDevices)
+      .toResolvedValue(
+        (
+          devices: DeviceDirectory, packages: KeyPackageStore, identities: KeyDirectory, credentials: CredentialRepository,
+          verifier: SignatureVerifier, buckets: SenderBuckets, clock: Clock,
+        ) => new OperatorDevices(devices, packages, identities, credentials, verifier, buckets, clock),
+        [DeviceDirectory, KeyPackageStore, KeyDirectory, CredentialRepository, SignatureVerifier, KeyPackageFetchBuckets, Clock],
+      )
+      .inSingletonScope();
+    bind(KeyFrames)
+      .toResolvedValue(
+        (keys: OperatorKeys, devices: OperatorDevices, gateway: ConnectionGateway, presence: Presence, sessions: SessionStore, logger: Logger) =>
+          new KeyFrames(keys, devices, gateway, presence, sessions, logger),
+        [OperatorKeys, OperatorDevices, ConnectionGateway, Presence, SessionStore, Logger],
       )
       .inSingletonScope();
     bind(GroupDelivery)
@@ -86,12 +109,12 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
       .toResolvedValue(
         (
           sessions: SessionStore, gateway: ConnectionGateway, presence: Presence, router: Router,
-          opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, keys: OperatorKeys, groups: GroupDelivery,
-          logger: Logger, relayConfig: RelayConfigShape, onion: OnionStatus | undefined,
+          opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, keys: OperatorKeys, keyFrames: KeyFrames,
+          groups: GroupDelivery, logger: Logger, relayConfig: RelayConfigShape, onion: OnionStatus | undefined,
         ) =>
-          new Relay({ sessions, gateway, presence, router, opener, authenticator, accounts, keys, groups, logger, config: relayConfig, onion }),
-        [SessionStore, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, GroupDelivery, Logger,
-          RelayConfig, optional(OnionStatus)],
+          new Relay({ sessions, gateway, presence, router, opener, authenticator, accounts, keys, keyFrames, groups, logger, config: relayConfig, onion }),
+        [SessionStore, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, KeyFrames, GroupDelivery,
+          Logger, RelayConfig, optional(OnionStatus)],
       )
       .inSingletonScope();
   });

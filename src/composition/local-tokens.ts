@@ -1,5 +1,6 @@
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { IdGenerator } from '../ports/id-generator.ts';
+import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import { token } from '../ports/token.ts';
 
 /**
@@ -10,6 +11,13 @@ export const LocalConnectionGateway = token<ConnectionGateway>('LocalConnectionG
 
 /** Ids as this process makes them; a scaled-out instance stamps itself on its connection ids. */
 export const LocalIdGenerator = token<IdGenerator>('LocalIdGenerator');
+
+/**
+ * The buckets of key-package fetches (docs/protocol.md "Devices and key packages"): the
+ * SenderBuckets port again, with keys of their own (`kp/NAME`), but an instance of its own,
+ * because Redis's batches one turn's takes under a single rate.
+ */
+export const KeyPackageFetchBuckets = token<SenderBuckets>('KeyPackageFetchBuckets');
 
 /** This server's id (docs/protocol.md "Login by key"), read from the data directory once it is prepared. */
 export const ServerId = token<string>('ServerId');

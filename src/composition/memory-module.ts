@@ -11,7 +11,7 @@ import { Presence } from '../ports/presence.ts';
 import { SenderBuckets } from '../ports/sender-buckets.ts';
 import { SessionStore } from '../ports/session-store.ts';
 import { ThrottleStore } from '../ports/throttle-store.ts';
-import { LocalConnectionGateway, LocalIdGenerator } from './local-tokens.ts';
+import { KeyPackageFetchBuckets, LocalConnectionGateway, LocalIdGenerator } from './local-tokens.ts';
 import { typedModule } from './typed-module.ts';
 
 /**
@@ -22,6 +22,7 @@ export function memoryModule(held: { buffer: boolean; presence: boolean }): Cont
   return typedModule((bind) => {
     bind(SessionStore).to(InMemorySessionStore).inSingletonScope();
     if (held.presence) bind(SenderBuckets).to(InMemorySenderBuckets).inSingletonScope();
+    if (held.presence) bind(KeyPackageFetchBuckets).to(InMemorySenderBuckets).inSingletonScope();
     if (held.presence) bind(ThrottleStore).to(InMemoryThrottleStore).inSingletonScope();
     if (held.buffer) bind(MessageBuffer).to(InMemoryMessageBuffer).inSingletonScope();
     if (!held.presence) return;

@@ -3,12 +3,16 @@ import { CredentialDatabase } from '../adapters/kysely/credential-database.ts';
 import { CredentialDialect } from '../adapters/kysely/credential-dialect.ts';
 import { KyselyCredentialRepository } from '../adapters/kysely/kysely-credential-repository.ts';
 import { KyselyGroupDirectory } from '../adapters/kysely/kysely-group-directory.ts';
+import { KyselyDeviceDirectory } from '../adapters/kysely/kysely-device-directory.ts';
 import { KyselyKeyDirectory } from '../adapters/kysely/kysely-key-directory.ts';
+import { KyselyKeyPackageStore } from '../adapters/kysely/kysely-key-package-store.ts';
 import { openPostgresCredentials } from '../adapters/postgres/open-postgres-credentials.ts';
 import { PostgresCredentialDialect } from '../adapters/postgres/postgres-credential-dialect.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
 import { GroupDirectory } from '../ports/group-directory.ts';
+import { DeviceDirectory } from '../ports/device-directory.ts';
 import { KeyDirectory } from '../ports/key-directory.ts';
+import { KeyPackageStore } from '../ports/key-package-store.ts';
 import { typedModule } from './typed-module.ts';
 
 /** Credentials in PostgreSQL at `url` (`--credentials postgres://…`); resolve with `getAsync`. */
@@ -19,5 +23,7 @@ export function postgresModule(url: string): ContainerModule {
     bind(CredentialRepository).to(KyselyCredentialRepository).inSingletonScope();
     bind(KeyDirectory).to(KyselyKeyDirectory).inSingletonScope();
     bind(GroupDirectory).to(KyselyGroupDirectory).inSingletonScope();
+    bind(DeviceDirectory).to(KyselyDeviceDirectory).inSingletonScope();
+    bind(KeyPackageStore).to(KyselyKeyPackageStore).inSingletonScope();
   });
 }

@@ -20,7 +20,7 @@ import { MessageBuffer } from '../ports/message-buffer.ts';
 import { Presence } from '../ports/presence.ts';
 import { SenderBuckets } from '../ports/sender-buckets.ts';
 import { ThrottleStore } from '../ports/throttle-store.ts';
-import { LocalConnectionGateway, LocalIdGenerator } from './local-tokens.ts';
+import { KeyPackageFetchBuckets, LocalConnectionGateway, LocalIdGenerator } from './local-tokens.ts';
 import { typedModule } from './typed-module.ts';
 
 export interface RedisSelection {
@@ -52,6 +52,7 @@ export function redisModule(selection: RedisSelection): ContainerModule {
     bind(Presence).toService(RedisPresence);
     bind(ThrottleStore).to(RedisThrottleStore).inSingletonScope();
     bind(SenderBuckets).to(RedisSenderBuckets).inSingletonScope();
+    bind(KeyPackageFetchBuckets).to(RedisSenderBuckets).inSingletonScope();
     bind(InstanceIdGenerator)
       .toResolvedValue((local: IdGenerator, identity: InstanceIdentity) => new InstanceIdGenerator(local, identity), [LocalIdGenerator, InstanceIdentity])
       .inSingletonScope();

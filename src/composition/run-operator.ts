@@ -16,7 +16,7 @@ import { OnionClientKeys } from '../ports/onion-client-keys.ts';
 import { operatorContainer } from './operator-container.ts';
 import { resolve, resolveAsync } from './typed-module.ts';
 
-/** `operator add|passwd|remove|revoke-key|onion-key NAME | list [--data-dir DIR] [--credentials …]`, beside a running server. */
+/** `operator add|passwd|remove|revoke-key|reset-devices|onion-key NAME | list [--data-dir DIR] [--credentials …]`, beside a running server. */
 export async function runOperator(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const parsed = parseCommandLine(OPERATOR_COMMAND, argv, env);
   if (parsed.kind !== 'run') return helpOrUsageError(OPERATOR_COMMAND.name, parsed);

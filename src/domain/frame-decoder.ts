@@ -1,6 +1,7 @@
 import type { InboundFrame, InboundOp } from './frames.ts';
 import { withRef } from './frames.ts';
 import { GROUP_VALIDATORS } from './group-frames.ts';
+import { DEVICE_LIMITS, isDeviceId, isKeyPackage } from './devices.ts';
 import { isPublicKey, isSignature } from './identity-keys.ts';
 import { isOperatorName, isPassword, MAX_PASSWORD_BYTES } from './names.ts';
 import { codePointLength } from './text.ts';
@@ -18,6 +19,8 @@ type Validator = (fields: Fields, ref: string | undefined) => InboundFrame | str
 const NAME = 'expected an operator name (1 to 32 of a-z 0-9 . _ -, starting with a letter or digit)';
 const PUBLIC_KEY = 'expected a 32-byte public key in padded base64';
 const SIGNATURE = 'expected a 64-byte Ed25519 signature in padded base64';
+const DEVICE = 'expected a device id (4 to 16 of a-z 0-9)';
+const KEY_PACKAGE = `expected mls1. and canonical padded base64 of at most ${DEVICE_LIMITS.packageChars} characters`;
 
 const MAX_REF_CHARS = 64;
 const MAX_ACK_IDS = 1000;
@@ -62,6 +65,18 @@ function send({ to, body }: Fields, ref: string | undefined): InboundFrame | str
   return withRef<InboundFrame>({ op: 'send', to, body }, ref);
 }
 
+/** docs/protocol.md "Devices and key packages": one-time packages, a last resort, or both. */
+function publishKeyPackages({ packages, last_resort: lastResort }: Fields, ref: string | undefined): InboundFrame | string {
+  if (!Array.isArray(packages) || packages.length > DEVICE_LIMITS.packagesPerFrame) return `packages: expected an array of at most ${DEVICE_LIMITS.packagesPerFrame} key packages`;
+  const bad = packages.findIndex((item) => !isKeyPackage(item));
+  if (bad !== -1) return `packages[${bad}]: ${KEY_PACKAGE}`;
+  if (lastResort !== undefined && !isKeyPackage(lastResort)) return `last_resort: ${KEY_PACKAGE}`;
+  if (packages.length === 0 && lastResort === undefined) return 'packages or last_resort: expected at least one key package';
+  const frame: InboundFrame = { op: 'publish_key_packages', packages: packages as string[] };
+  if (lastResort !== undefined) frame.last_resort = lastResort;
+  return withRef(frame, ref);
+}
+
 function ackIds({ id, ids }: Fields): string[] | string {
   if (id === undefined && ids === undefined) return 'id or ids: expected a message id, or a list of them';
   if (id !== undefined && typeof id !== 'string') return 'id: expected a string';
@@ -76,10 +91,11 @@ function ackIds({ id, ids }: Fields): string[] | string {
 const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
   ['auth', credentials('auth')],
   ['register', credentials('register')],
-  ['auth_key', ({ name, signature }, ref) => {
+  ['auth_key', ({ name, device, signature }, ref) => {
     if (!isOperatorName(name)) return `name: ${NAME}`;
+    if (device !== undefined && !isDeviceId(device)) return `device: ${DEVICE}`;
     if (!isSignature(signature)) return `signature: ${SIGNATURE}`;
-    return withRef<InboundFrame>({ op: 'auth_key', name, signature }, ref);
+    return withRef<InboundFrame>(device === undefined ? { op: 'auth_key', name, signature } : { op: 'auth_key', name, device, signature }, ref);
   }],
   ['publish_key', ({ agreement, signing }, ref) => {
     if (!isPublicKey(agreement)) return `agreement: ${PUBLIC_KEY}`;
@@ -87,6 +103,16 @@ const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
     return withRef<InboundFrame>({ op: 'publish_key', agreement, signing }, ref);
   }],
   ['fetch_key', ({ name }, ref) => (isOperatorName(name) ? withRef<InboundFrame>({ op: 'fetch_key', name }, ref) : `name: ${NAME}`)],
+  ['publish_device', ({ device, signing, certificate }, ref) => {
+    if (!isDeviceId(device)) return `device: ${DEVICE}`;
+    if (!isPublicKey(signing)) return `signing: ${PUBLIC_KEY}`;
+    if (!isSignature(certificate)) return `certificate: ${SIGNATURE}`;
+    return withRef<InboundFrame>({ op: 'publish_device', device, signing, certificate }, ref);
+  }],
+  ['fetch_devices', ({ name }, ref) => (isOperatorName(name) ? withRef<InboundFrame>({ op: 'fetch_devices', name }, ref) : `name: ${NAME}`)],
+  ['revoke_device', ({ device }, ref) => (isDeviceId(device) ? withRef<InboundFrame>({ op: 'revoke_device', device }, ref) : `device: ${DEVICE}`)],
+  ['publish_key_packages', publishKeyPackages],
+  ['fetch_key_packages', ({ name }, ref) => (isOperatorName(name) ? withRef<InboundFrame>({ op: 'fetch_key_packages', name }, ref) : `name: ${NAME}`)],
   ['send', send],
   ['ack', (fields, ref) => {
     const ids = ackIds(fields);

@@ -1,3 +1,4 @@
+import type { DeviceRecord } from './devices.ts';
 import type { ErrorCode } from './errors.ts';
 import { ERROR_MESSAGES } from './errors.ts';
 import type { GroupInboundFrame, GroupOutboundFrame } from './group-frames.ts';
@@ -6,9 +7,8 @@ import type { GroupInboundFrame, GroupOutboundFrame } from './group-frames.ts';
 export type InboundFrame =
   | { op: 'auth'; name: string; password: string; ref?: string }
   | { op: 'register'; name: string; password: string; ref?: string }
-  | { op: 'auth_key'; name: string; signature: string; ref?: string }
-  | { op: 'publish_key'; agreement: string; signing: string; ref?: string }
-  | { op: 'fetch_key'; name: string; ref?: string }
+  | { op: 'auth_key'; name: string; device?: string; signature: string; ref?: string }
+  | KeyFrame
   | { op: 'send'; to: string; body: string; ref?: string }
   | { op: 'ack'; ids: string[]; ref?: string }
   | { op: 'who'; ref?: string }
@@ -16,11 +16,21 @@ export type InboundFrame =
   | { op: 'quit'; ref?: string }
   | GroupInboundFrame;
 
+/** docs/protocol.md "Keys" and "Devices and key packages": the frames KeyFrames answers. */
+export type KeyFrame =
+  | { op: 'publish_key'; agreement: string; signing: string; ref?: string }
+  | { op: 'fetch_key'; name: string; ref?: string }
+  | ({ op: 'publish_device'; ref?: string } & DeviceRecord)
+  | { op: 'fetch_devices'; name: string; ref?: string }
+  | { op: 'revoke_device'; device: string; ref?: string }
+  | { op: 'publish_key_packages'; packages: string[]; last_resort?: string; ref?: string }
+  | { op: 'fetch_key_packages'; name: string; ref?: string };
+
 export type InboundOp = InboundFrame['op'];
 
 export type OutboundFrame =
-  | { op: 'hello'; server: 'litsxg'; protocol: 1; registration: 'open' | 'closed'; features: ['keys']; server_id: string; challenge: string; onion?: 'up' | 'down' }
-  | { op: 'welcome'; name: string; pending: number }
+  | { op: 'hello'; server: 'litsxg'; protocol: 1; registration: 'open' | 'closed'; features: ('keys' | 'devices' | 'groups')[]; server_id: string; challenge: string; onion?: 'up' | 'down' }
+  | { op: 'welcome'; name: string; pending: number; device?: string }
   | { op: 'sent'; ref?: string; id: string; status: 'delivered' | 'queued'; copies?: undefined }
   | { op: 'msg'; id: string; from: string; body: string; ts: number; redelivered?: true }
   | { op: 'receipt'; id: string; to: string }
@@ -28,7 +38,12 @@ export type OutboundFrame =
   | { op: 'pong'; ref?: string }
   | { op: 'key_published'; ref?: string }
   | { op: 'key'; name: string; agreement: string; signing: string; ref?: string }
-  | { op: 'bye'; reason: 'replaced' | 'quit' | 'shutdown' }
+  | ({ op: 'device_published'; ref?: string } & Pick<DeviceRecord, 'device'>)
+  | { op: 'devices'; name: string; devices: DeviceRecord[]; ref?: string }
+  | { op: 'device_revoked'; device: string; ref?: string }
+  | { op: 'key_packages_published'; count: number; ref?: string }
+  | { op: 'key_packages'; name: string; packages: { device: string; package: string; last_resort?: true }[]; ref?: string }
+  | { op: 'bye'; reason: 'replaced' | 'quit' | 'shutdown' | 'revoked' }
   | GroupOutboundFrame
   | ErrorFrame;
 

@@ -55,7 +55,7 @@ export class GroupDelivery {
   }
 
   handle(session: Session, frame: GroupInboundFrame): Awaitable<void> {
-    // The one place a session's mailbox is read: its operator name until devices come.
+    // A session's mailbox: its operator's name, or `name/device` for a device session.
     const mailbox: Mailbox = session.name!;
     switch (frame.op) {
       case 'group_send':

@@ -1,4 +1,3 @@
-import type { OperatorName } from './names.ts';
 
 /**
  * An operator's public identity (docs/protocol.md "Keys"): an X25519 key for agreement and an
@@ -25,9 +24,10 @@ export function isSignature(value: unknown): value is string {
 
 /**
  * What a key login signs (docs/protocol.md "Login by key"): a label no other Litsxg signature
- * starts with, this server's id and the connection's challenge from `hello`, and the name, so a
- * signature is good for one login as one operator on one connection of one server.
+ * starts with, this server's id and the connection's challenge from `hello`, and the mailbox
+ * (the name, or `name/device`), so a signature is good for one login to one mailbox on one
+ * connection of one server.
  */
-export function keyLoginMessage(serverId: string, challenge: string, name: OperatorName): string {
-  return `litsxg key login v1\n${serverId}\n${challenge}\n${name}`;
+export function keyLoginMessage(serverId: string, challenge: string, mailbox: string): string {
+  return `litsxg key login v1\n${serverId}\n${challenge}\n${mailbox}`;
 }

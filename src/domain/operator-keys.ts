@@ -1,8 +1,11 @@
 import type { Challenges } from '../ports/challenges.ts';
 import type { CredentialRepository } from '../ports/credential-repository.ts';
+import type { DeviceDirectory } from '../ports/device-directory.ts';
 import type { KeyDirectory } from '../ports/key-directory.ts';
 import type { SignatureVerifier } from '../ports/signature-verifier.ts';
 import type { AuthOutcome, Authenticator } from './authenticator.ts';
+import type { DeviceId } from './devices.ts';
+import { mailboxOf } from './mailbox.ts';
 import type { PublicIdentity } from './identity-keys.ts';
 import { keyLoginMessage } from './identity-keys.ts';
 import type { OperatorName } from './names.ts';
@@ -13,6 +16,7 @@ export type FetchOutcome = { ok: true; identity: PublicIdentity } | { ok: false;
 export class OperatorKeys {
   constructor(
     private readonly directory: KeyDirectory,
+    private readonly devices: DeviceDirectory,
     private readonly credentials: CredentialRepository,
     private readonly verifier: SignatureVerifier,
     private readonly challenges: Challenges,
@@ -28,12 +32,14 @@ export class OperatorKeys {
 
   /**
    * PROTOCOL "Session" 4, unchanged for keys: the same throttle, and an unknown name, a name
-   * without a key and a wrong signature all fail alike.
+   * without a key and a wrong signature all fail alike. With `device`, the device's own key
+   * signs for its mailbox `name/device` (docs/protocol.md "Devices and key packages"); a
+   * revoked device is an unknown one.
    */
-  login(name: OperatorName, challenge: string, signature: string): Promise<AuthOutcome> {
+  login(name: OperatorName, challenge: string, signature: string, device?: DeviceId): Promise<AuthOutcome> {
     return this.authenticator.attempt(name, async () => {
-      const identity = await this.directory.find(name);
-      return identity !== undefined && await this.verifier.verify(identity.signing, keyLoginMessage(this.serverId, challenge, name), signature);
+      const signing = device === undefined ? (await this.directory.find(name))?.signing : (await this.devices.find(name, device))?.signing;
+      return signing !== undefined && await this.verifier.verify(signing, keyLoginMessage(this.serverId, challenge, mailboxOf(name, device)), signature);
     });
   }
 

@@ -7,11 +7,14 @@ import type { Authenticator } from './authenticator.ts';
 import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
 import { describeError } from './describe-error.ts';
+import { operatorOf } from './mailbox.ts';
 import type { ErrorCode } from './errors.ts';
 import type { DecodeResult } from './frame-decoder.ts';
 import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
 import type { InboundFrame, OutboundFrame } from './frames.ts';
 import { errorFrame, withRef } from './frames.ts';
+import { isKeyFrame } from './key-frames.ts';
+import type { KeyFrames } from './key-frames.ts';
 import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
 import type { GroupDelivery } from './group-delivery.ts';
 import type { OperatorKeys } from './operator-keys.ts';
@@ -47,6 +50,7 @@ export interface RelayDependencies {
   readonly accounts: OperatorAccounts;
   readonly keys: OperatorKeys;
   readonly groups: GroupDelivery;
+  readonly keyFrames: KeyFrames;
   readonly logger: Logger;
   readonly config: RelayConfig;
   /** Set when the server publishes an onion: `hello` then says whether it is up. */
@@ -73,7 +77,7 @@ export class Relay {
     logger.log('debug', 'connection_opened', { conn: connection });
     const hello: OutboundFrame = {
       op: 'hello', server: 'litsxg', protocol: 1, registration: config.registration,
-      features: ['keys'], server_id: this.deps.keys.serverId, challenge: session.challenge,
+      features: ['keys', 'devices', 'groups'], server_id: this.deps.keys.serverId, challenge: session.challenge,
     };
     // docs/protocol.md "Onion": an extension field, ignored by clients that do not know it.
     gateway.send(connection, this.deps.onion === undefined ? hello : { ...hello, onion: this.deps.onion.onion });
@@ -204,17 +208,15 @@ export class Relay {
 
   private handle(session: Session, frame: InboundFrame): Awaitable<void> {
     const { gateway, router } = this.deps;
+    if (isKeyFrame(frame)) return this.deps.keyFrames.handle(session, frame);
     switch (frame.op) {
       case 'auth':
       case 'register':
       case 'auth_key':
         return this.authenticate(session, frame);
-      case 'publish_key':
-        return this.publishKey(session, frame);
-      case 'fetch_key':
-        return this.fetchKey(session, frame);
       case 'send':
-        return answerInOrder(this, session, frame, router.route(session.name!, frame.to, frame.body), this.answerSend, this.frameFailed);
+        // docs/protocol.md "Devices and key packages": a device session sends as its operator.
+        return answerInOrder(this, session, frame, router.route(session.operator!, frame.to, frame.body), this.answerSend, this.frameFailed);
       case 'ack':
         return answerInOrder(this, session, frame, router.acknowledge(session.name!, frame.ids), this.noReply, this.frameFailed);
       case 'who':
@@ -240,23 +242,10 @@ export class Relay {
   /** PROTOCOL "Messages": an ack gets no reply. */
   private noReply(): void {}
 
+  /** PROTOCOL "Other frames": operators, not mailboxes; one with several device sessions is named once. */
   private async who(session: Session): Promise<void> {
-    this.deps.gateway.send(session.id, { op: 'online', names: await this.deps.presence.online() });
-  }
-
-  /** docs/protocol.md "Keys": the public identity is the session's own operator's. */
-  private async publishKey(session: Session, frame: InboundFrame & { op: 'publish_key' }): Promise<void> {
-    const published = await this.deps.keys.publish(session.name!, { agreement: frame.agreement, signing: frame.signing });
-    if (!published) return this.reply(session, 'no_such_recipient', frame.ref);
-    this.deps.logger.log('info', 'key_published', { conn: session.id, name: session.name });
-    this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'key_published' }, frame.ref));
-  }
-
-  private async fetchKey(session: Session, frame: InboundFrame & { op: 'fetch_key' }): Promise<void> {
-    const outcome = await this.deps.keys.fetch(frame.name);
-    if (!outcome.ok) return this.reply(session, outcome.code, frame.ref);
-    const { agreement, signing } = outcome.identity;
-    this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'key', name: frame.name, agreement, signing }, frame.ref));
+    const names = new Set((await this.deps.presence.online()).map(operatorOf));
+    this.deps.gateway.send(session.id, { op: 'online', names: [...names].sort() });
   }
 
   /** PROTOCOL "Session" 2–4; docs/protocol.md "Login by key". */
@@ -271,7 +260,7 @@ export class Relay {
     } else {
       const outcome = frame.op === 'auth'
         ? await authenticator.authenticate(frame.name, frame.password, () => !session.closing)
-        : await keys.login(frame.name, session.challenge, frame.signature);
+        : await keys.login(frame.name, session.challenge, frame.signature, frame.device);
       if (!outcome.ok && outcome.code === 'rate_limited') {
         return this.reply(session, 'rate_limited', frame.ref, outcome.retryAfterMs);
       }
@@ -283,8 +272,9 @@ export class Relay {
       }
     }
     if (session.closing) return;
-    logger.log('info', 'authenticated', { conn: session.id, name: frame.name });
-    await opener.open(session, frame.name);
+    const device = frame.op === 'auth_key' ? frame.device : undefined;
+    logger.log('info', 'authenticated', { conn: session.id, name: frame.name, ...(device === undefined ? {} : { device }) });
+    await opener.open(session, frame.name, device);
   }
 
   private protocolError(session: Session, code: 'bad_frame' | 'unknown_op' | 'invalid', ref: string | undefined, message?: string): void {

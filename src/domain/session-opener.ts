@@ -3,6 +3,8 @@ import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { MessageBuffer } from '../ports/message-buffer.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SessionStore } from '../ports/session-store.ts';
+import type { DeviceId } from './devices.ts';
+import { mailboxOf } from './mailbox.ts';
 import type { OperatorName } from './names.ts';
 import type { Router } from './router.ts';
 import type { ConnectionId, Session } from './session.ts';
@@ -20,20 +22,25 @@ export class SessionOpener {
   ) {}
 
   /**
-   * Makes this connection the operator's session, replacing an older one, then welcomes it and
-   * hands it everything waiting, oldest first.
+   * Makes this connection the one session of its mailbox (the operator's name, or `name/device`
+   * for a device), replacing an older one, then welcomes it and hands it everything waiting,
+   * oldest first.
    */
-  async open(session: Session, name: OperatorName): Promise<void> {
-    const previous = await this.presence.claim(name, session.id);
-    if (previous !== undefined && previous !== session.id) this.replace(previous, name);
+  async open(session: Session, name: OperatorName, device?: DeviceId): Promise<void> {
+    const mailbox = mailboxOf(name, device);
+    const previous = await this.presence.claim(mailbox, session.id);
+    if (previous !== undefined && previous !== session.id) this.replace(previous, mailbox);
     if (session.closing) {
       // Closed while claiming: its close found no name to release, so release it here.
-      await this.presence.release(name, session.id);
+      await this.presence.release(mailbox, session.id);
       return;
     }
-    session.name = name;
-    const pending = await this.buffer.take(name, 0, Number.MAX_SAFE_INTEGER, this.clock.now());
-    this.gateway.send(session.id, { op: 'welcome', name, pending: pending.length });
+    session.name = mailbox;
+    session.operator = name;
+    session.device = device;
+    const pending = await this.buffer.take(mailbox, 0, Number.MAX_SAFE_INTEGER, this.clock.now());
+    // docs/protocol.md "Devices and key packages": `welcome` names the device of a device session.
+    this.gateway.send(session.id, device === undefined ? { op: 'welcome', name, pending: pending.length } : { op: 'welcome', name, pending: pending.length, device });
     await this.router.handOver(session, pending);
   }
 
@@ -48,9 +55,9 @@ export class SessionOpener {
    * shared buffer, so everything waiting comes to the new one flagged `redelivered`
    * (docs/protocol.md, "Messages"); one held here has its marks in the buffer already.
    */
-  private replace(previous: ConnectionId, name: OperatorName): void {
+  private replace(previous: ConnectionId, mailbox: string): void {
     const older = this.sessions.get(previous);
-    if (older === undefined) this.buffer.handedOutAll(name);
+    if (older === undefined) this.buffer.handedOutAll(mailbox);
     else endSession(older);
     this.gateway.send(previous, { op: 'bye', reason: 'replaced' });
     this.gateway.close(previous);

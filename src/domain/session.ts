@@ -1,3 +1,4 @@
+import type { DeviceId } from './devices.ts';
 import type { OperatorName } from './names.ts';
 import type { WaitingAnswer } from './overlapping-answers.ts';
 
@@ -7,8 +8,15 @@ export type ConnectionId = string;
 /** Everything the core remembers about one connection, held by the SessionStore port. */
 export interface Session {
   readonly id: ConnectionId;
-  /** Set once authenticated. */
-  name: OperatorName | undefined;
+  /**
+   * Set once authenticated: the session's mailbox, where its queue lives and what presence keys
+   * on (docs/protocol.md "Devices and key packages"): the operator's name, or `name/device`.
+   */
+  name: string | undefined;
+  /** Set with `name`: the operator, whose name sends, rate buckets and permissions go by. */
+  operator: OperatorName | undefined;
+  /** Set with `name` for a device session. */
+  device: DeviceId | undefined;
   /** Welcome and pending messages sent: live pushes may follow. */
   ready: boolean;
   /** Sequence number of the last message written to this connection: a failed push retries after it. */
@@ -35,7 +43,7 @@ export interface Session {
 
 export function newSession(id: ConnectionId): Session {
   return {
-    id, name: undefined, ready: false, pushedThrough: 0, pushing: false, pushAgain: false,
+    id, name: undefined, operator: undefined, device: undefined, ready: false, pushedThrough: 0, pushing: false, pushAgain: false,
     authFailures: 0, protocolErrors: 0, challenge: '', closing: false, answering: undefined, allAnswered: undefined, waitingAnswers: [],
   };
 }

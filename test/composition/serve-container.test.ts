@@ -9,9 +9,10 @@ import { RedisConnectionGateway } from '../../src/adapters/redis/redis-connectio
 import { RedisMessageBuffer } from '../../src/adapters/redis/redis-message-buffer.ts';
 import { RedisPresence } from '../../src/adapters/redis/redis-presence.ts';
 import { RedisScaleOut } from '../../src/adapters/redis/redis-scale-out.ts';
+import { RedisSenderBuckets } from '../../src/adapters/redis/redis-sender-buckets.ts';
 import { TcpConnectionGateway } from '../../src/adapters/tcp/tcp-connection-gateway.ts';
 import { ReconnectingOnionService } from '../../src/adapters/tor/reconnecting-onion-service.ts';
-import { LocalConnectionGateway, LocalIdGenerator } from '../../src/composition/local-tokens.ts';
+import { KeyPackageFetchBuckets, LocalConnectionGateway, LocalIdGenerator } from '../../src/composition/local-tokens.ts';
 import { serveContainer } from '../../src/composition/serve-container.ts';
 import { resolve, resolveIfBound } from '../../src/composition/typed-module.ts';
 import { ConnectionGateway } from '../../src/ports/connection-gateway.ts';
@@ -21,6 +22,7 @@ import { OnionService } from '../../src/ports/onion-service.ts';
 import { OnionStatus } from '../../src/ports/onion-status.ts';
 import { PasswordHasher } from '../../src/ports/password-hasher.ts';
 import { Presence } from '../../src/ports/presence.ts';
+import { SenderBuckets } from '../../src/ports/sender-buckets.ts';
 import { RecordingLogger } from '../support/fakes.ts';
 
 /** `serve`'s defaults (PROTOCOL "Command line"); nothing here opens a file or a socket. */
@@ -64,6 +66,9 @@ test('--presence redis: the core\'s gateway is the Redis decorator, bound under 
   assert.instance(resolve(container, LocalConnectionGateway), TcpConnectionGateway);
   assert.match(resolve(container, IdGenerator).connectionId(), /^c-[0-9a-f]+\.[0-9a-f]+$/);
   assert.match(resolve(container, LocalIdGenerator).connectionId(), /^c-[0-9a-f]+$/);
+  // A batch of Redis takes shares one rate: key-package fetches get buckets of their own (docs/protocol.md "Devices and key packages").
+  assert.instance(resolve(container, KeyPackageFetchBuckets), RedisSenderBuckets);
+  assert.is.not(resolve(container, KeyPackageFetchBuckets), resolve(container, SenderBuckets));
 });
 
 test('--onion: the onion service is the reconnecting Tor control adapter, from the container, and hello\'s status is it', async () => {

@@ -1,12 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
+import { InMemoryDevices } from '../support/device-fakes.ts';
 import { InMemoryCredentialRepository, InMemoryKeyDirectory, PlainPasswordHasher } from '../support/fakes.ts';
 
 function accounts() {
   const credentials = new InMemoryCredentialRepository();
   const keys = new InMemoryKeyDirectory(credentials);
-  return { credentials, keys, accounts: new OperatorAccounts(credentials, new PlainPasswordHasher(), keys) };
+  const devices = new InMemoryDevices(credentials, keys);
+  return { credentials, keys, devices, accounts: new OperatorAccounts(credentials, new PlainPasswordHasher(), keys, devices, devices) };
 }
 
 test('add stores a hash, never the password, and refuses a taken name', async () => {
@@ -34,7 +36,7 @@ test('changePassword and remove need an existing operator', async () => {
   assert.equal(await a.changePassword('bob', 'short'), { ok: false, code: 'weak_password' });
   assert.equal(await a.changePassword('bob', 'new password!'), { ok: true });
   assert.is(credentials.hashes.get('bob'), 'plain:new password!');
-  assert.equal(await a.list(), ['bob']);
+  assert.equal(await a.list(), [{ name: 'bob', devices: 0, low: false }]);
   assert.equal(await a.remove('bob'), { ok: true });
   assert.equal(await a.list(), []);
 });
@@ -55,6 +57,33 @@ test('a new password, a removal and revoke-key each take the published key away'
   await keys.publish('bob', IDENTITY);
   assert.equal(await a.remove('bob'), { ok: true });
   assert.is(await keys.find('bob'), undefined, 'remove revokes');
+});
+
+test('reset-devices, passwd and remove take every device and its key packages away; list counts devices and low stock', async () => {
+  const { keys, devices, accounts: a } = accounts();
+  await a.add('bob', 'old password!');
+  await a.add('carol', 'old password!');
+  const phone = { device: 'phone1', signing: IDENTITY.signing, certificate: `${'S'.repeat(85)}A==` };
+  const addDevices = async () => {
+    await keys.publish('bob', IDENTITY);
+    await devices.add('bob', phone, 16);
+    await devices.add('bob', { ...phone, device: 'laptop' }, 16);
+    await devices.publish('bob', 'phone1', Array.from({ length: 10 }, (_, i) => `mls1.${i}`), undefined, 200);
+  };
+  await addDevices();
+  assert.equal(await a.list(), [{ name: 'bob', devices: 2, low: true }, { name: 'carol', devices: 0, low: false }]);
+  await devices.publish('bob', 'laptop', Array.from({ length: 10 }, (_, i) => `mls1.${i}`), undefined, 200);
+  assert.equal((await a.list())[0], { name: 'bob', devices: 2, low: false }, '10 one-time packages is not low');
+  assert.equal(await a.resetDevices('bob'), { ok: true });
+  assert.equal([await devices.list('bob'), await keys.find('bob'), await devices.stock()], [[], undefined, []]);
+  assert.equal(await a.resetDevices('nobody'), { ok: false, code: 'no_such_operator' });
+  assert.equal(await a.resetDevices('No Body'), { ok: false, code: 'invalid_name' });
+  await addDevices();
+  assert.equal(await a.changePassword('bob', 'new password!'), { ok: true });
+  assert.equal([await devices.list('bob'), await keys.find('bob')], [[], undefined], 'passwd resets devices');
+  await addDevices();
+  assert.equal(await a.remove('bob'), { ok: true });
+  assert.equal(await devices.stock(), [], 'remove takes the devices too');
 });
 
 test.run();

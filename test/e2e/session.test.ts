@@ -47,7 +47,7 @@ test('1. hello first, saying whether registration is open', async () => {
   for (const [server, registration] of [[open, 'open'], [closed, 'closed']] as const) {
     const client = await ProtocolClient.connect(server.port);
     const { challenge, server_id: serverId, ...hello } = await client.next();
-    assert.equal(hello, { op: 'hello', server: 'litsxg', protocol: 1, registration, features: ['keys'] });
+    assert.equal(hello, { op: 'hello', server: 'litsxg', protocol: 1, registration, features: ['keys', 'devices', 'groups'] });
     assert.type(challenge, 'string');
     assert.type(serverId, 'string');
     client.close();

@@ -19,6 +19,9 @@ import type { GroupDirectory } from '../../src/ports/group-directory.ts';
 import type { OnionStatus } from '../../src/ports/onion-status.ts';
 import type { MessageBuffer } from '../../src/ports/message-buffer.ts';
 import type { Presence } from '../../src/ports/presence.ts';
+import { KeyFrames } from '../../src/domain/key-frames.ts';
+import { OperatorDevices } from '../../src/domain/operator-devices.ts';
+import { InMemoryDevices } from './device-fakes.ts';
 import { InMemoryCredentialRepository, InMemoryGroupDirectory, InMemoryKeyDirectory, ManualClock, PlainPasswordHasher, RecordingGateway, RecordingLogger } from './fakes.ts';
 import { PASSWORD } from './seed-operators.ts';
 
@@ -72,20 +75,25 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const presence: Presence = inMode(new InMemoryPresence());
   const buffer: MessageBuffer = inMode(overrides.buffer ?? new InMemoryMessageBuffer());
   const directory = new InMemoryKeyDirectory(credentials);
-  const accounts = new OperatorAccounts(credentials, hasher, directory);
+  const devices = new InMemoryDevices(credentials, directory);
+  const accounts = new OperatorAccounts(credentials, hasher, directory, devices, devices);
   const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
-  const keys = new OperatorKeys(directory, credentials, new NodeEd25519Verifier(), new RandomChallenges(), authenticator, 'test-server');
+  const verifier = new NodeEd25519Verifier();
+  const keys = new OperatorKeys(directory, devices, credentials, verifier, new RandomChallenges(), authenticator, 'test-server');
+  const fetchBuckets = new InMemorySenderBuckets();
+  const operatorDevices = new OperatorDevices(devices, devices, directory, credentials, verifier, fetchBuckets, clock);
+  const keyFrames = new KeyFrames(keys, operatorDevices, gateway, presence, sessions, logger);
   const router = new Router(buffer, presence, gateway, sessions, credentials, new InMemorySenderBuckets(), clock, logger, config);
   const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock);
   const groupDirectory = overrides.groups ?? new InMemoryGroupDirectory();
   const groups = new GroupDelivery(router, groupDirectory, credentials, gateway, config);
   const relay = new Relay({
-    sessions, gateway, presence, router, opener, authenticator, accounts, keys, groups, logger, config,
+    sessions, gateway, presence, router, opener, authenticator, accounts, keys, keyFrames, groups, logger, config,
     onion: overrides.onion,
   });
   let next = 0;
   const harness = {
-    relay, router, gateway, credentials, directory, groupDirectory, hasher, logger, sessions, presence, buffer, accounts, clock, config,
+    relay, router, gateway, credentials, directory, devices, groupDirectory, hasher, logger, sessions, presence, buffer, accounts, clock, config,
     /** Adds operators with PASSWORD. */
     async addOperators(...names: string[]) {
       for (const name of names) await accounts.add(name, PASSWORD);

@@ -8,7 +8,7 @@ import { defineCommand, flagOption } from './option-spec.ts';
 
 export const OPERATOR_COMMAND = defineCommand({
   name: 'operator',
-  usage: 'operator add|passwd|remove|revoke-key|onion-key NAME | operator list [options]',
+  usage: 'operator add|passwd|remove|revoke-key|reset-devices|onion-key NAME | operator list [options]',
   summary: 'Manages operators in the credential database, also while the server runs.',
   environment: true,
   options: {
@@ -18,12 +18,16 @@ export const OPERATOR_COMMAND = defineCommand({
   },
   notes: [
     'add and passwd read the password from the first line of standard input when it is not a terminal, else prompt twice.',
-    'list, passwd, remove, revoke-key and onion-key refuse a data directory that does not exist; add creates it and says where.',
+    'list, passwd, remove, revoke-key, reset-devices and onion-key refuse a data directory that does not exist; add creates it and says where.',
+    'passwd and remove also take the published key and every device away; reset-devices does only that.',
+    'list prints a name a line, then, for an operator with devices, their count and "key packages low" when one holds fewer than 10.',
     'onion-key prints the operator\'s onion client-authorization private key, as a ClientOnionAuthDir file\'s line.',
   ],
 });
 
-export type OperatorRequest = { readonly action: 'list' } | { readonly action: 'add' | 'passwd' | 'remove' | 'revoke-key' | 'onion-key'; readonly name: string };
+const NAMED_ACTIONS = ['add', 'passwd', 'remove', 'revoke-key', 'reset-devices', 'onion-key'] as const;
+type NamedAction = (typeof NAMED_ACTIONS)[number];
+export type OperatorRequest = { readonly action: 'list' } | { readonly action: NamedAction; readonly name: string };
 
 /** Each operator's onion client-authorization key, made by `add`, dropped by `remove`, shown by `onion-key`. */
 export interface OperatorOnionKeys {
@@ -59,19 +63,22 @@ const REASONS: Readonly<Record<Refusal, (name: string, password: string) => stri
 export function parseOperatorRequest(positionals: readonly string[]): OperatorRequest | { readonly status: 1 | 2; readonly message: string } {
   const [action, name, ...extra] = positionals;
   if (action === 'list') return name === undefined ? { action } : { status: 2, message: `unexpected argument ${JSON.stringify(name)}` };
-  if (action !== 'add' && action !== 'passwd' && action !== 'remove' && action !== 'revoke-key' && action !== 'onion-key') {
-    return { status: 2, message: 'expected add NAME, passwd NAME, remove NAME, revoke-key NAME, onion-key NAME or list' };
+  if (!NAMED_ACTIONS.includes(action as NamedAction)) {
+    return { status: 2, message: 'expected add NAME, passwd NAME, remove NAME, revoke-key NAME, reset-devices NAME, onion-key NAME or list' };
   }
   if (name === undefined) return { status: 2, message: `${action} needs a NAME` };
   if (extra.length > 0) return { status: 2, message: `unexpected argument ${JSON.stringify(extra[0])}` };
   if (!isOperatorName(name)) return { status: 1, message: REASONS.invalid_name(name, '') };
-  return { action, name };
+  return { action: action as NamedAction, name };
 }
 
 /** Carries out a request: exit 0 on success, 1 with a one-line reason. */
 export async function runOperatorCommand(request: OperatorRequest, accounts: OperatorAccounts, onion: OperatorOnionKeys, io: OperatorIo): Promise<number> {
   if (request.action === 'list') {
-    for (const operator of await accounts.list()) io.stdout.write(`${operator}\n`);
+    // The name stays the whole line for an operator without devices, and the first field always: scripts read it.
+    for (const { name, devices, low } of await accounts.list()) {
+      io.stdout.write(devices === 0 ? `${name}\n` : `${name} ${devices} device${devices === 1 ? '' : 's'}${low ? ', key packages low' : ''}\n`);
+    }
     return 0;
   }
   if (request.action === 'onion-key') return printOnionKey(request.name, onion, io);
@@ -81,6 +88,7 @@ export async function runOperatorCommand(request: OperatorRequest, accounts: Ope
   try {
     if (action === 'remove') outcome = await accounts.remove(name);
     else if (action === 'revoke-key') outcome = await accounts.revokeKey(name);
+    else if (action === 'reset-devices') outcome = await accounts.resetDevices(name);
     else {
       password = await io.readPassword(true);
       outcome = action === 'add' ? await accounts.add(name, password) : await accounts.changePassword(name, password);
@@ -95,7 +103,7 @@ export async function runOperatorCommand(request: OperatorRequest, accounts: Ope
     operatorSays(io, REASONS[outcome.code](name, password));
     return 1;
   }
-  const done = { add: 'added', passwd: 'password changed for', remove: 'removed', 'revoke-key': 'key revoked for' }[action];
+  const done = { add: 'added', passwd: 'password changed for', remove: 'removed', 'revoke-key': 'key revoked for', 'reset-devices': 'devices and key reset for' }[action];
   io.stdout.write(`${done} ${name}\n`);
   return 0;
 }

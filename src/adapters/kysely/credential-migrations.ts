@@ -46,8 +46,35 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       }
     },
   },
+  // docs/protocol.md "Devices and key packages": devices and their MLS key packages, public
+  // material only; a device goes with its operator, its packages with it.
+  '0004_operator_devices': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('operator_devices')
+        .addColumn('name', 'varchar(32)', (column) => column.notNull().references('operators.name').onDelete('cascade'))
+        .addColumn('device', 'varchar(16)', (column) => column.notNull())
+        .addColumn('signing_key', 'varchar(44)', (column) => column.notNull())
+        .addColumn('certificate', 'varchar(88)', (column) => column.notNull())
+        .addColumn('last_resort_package', 'text')
+        .addColumn('created_at', 'bigint', (column) => column.notNull())
+        .addPrimaryKeyConstraint('operator_devices_pk', ['name', 'device'])
+        .execute();
+      await db.schema
+        .createTable('device_key_packages')
+        .addColumn('id', 'varchar(36)', (column) => column.primaryKey())
+        .addColumn('name', 'varchar(32)', (column) => column.notNull())
+        .addColumn('device', 'varchar(16)', (column) => column.notNull())
+        .addColumn('package', 'text', (column) => column.notNull())
+        .addColumn('published_at', 'bigint', (column) => column.notNull())
+        .addColumn('position', 'integer', (column) => column.notNull())
+        .addForeignKeyConstraint('device_key_packages_device_fk', ['name', 'device'], 'operator_devices', ['name', 'device'], (key) => key.onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('device_key_packages_by_device').on('device_key_packages').columns(['name', 'device', 'published_at', 'position']).execute();
+    },
+  },
   // docs/protocol.md "Groups": the MLS delivery service's routing table, never content.
-  '0004_groups': {
+  '0005_groups': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('groups')

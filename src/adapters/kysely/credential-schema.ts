@@ -21,6 +21,27 @@ export interface OperatorOnionAuthKeysTable {
   created_at: number;
 }
 
+/** docs/protocol.md "Devices and key packages": a device, its certificate and its last-resort key package. */
+export interface OperatorDevicesTable {
+  name: string;
+  device: string;
+  signing_key: string;
+  certificate: string;
+  last_resort_package: string | null;
+  created_at: number;
+}
+
+/** One-time key packages, each handed out once and deleted as it is. */
+export interface DeviceKeyPackagesTable {
+  id: string;
+  name: string;
+  device: string;
+  package: string;
+  published_at: number;
+  /** Its place in the frame that published it: oldest first means by `published_at`, then this. */
+  position: number;
+}
+
 /** docs/protocol.md "Groups": an MLS group's epoch (a bigint: PostgreSQL hands it back as a string). */
 export interface GroupsTable {
   group_id: string;
@@ -38,6 +59,8 @@ export interface CredentialSchema {
   operators: OperatorsTable;
   operator_identity_keys: OperatorIdentityKeysTable;
   operator_onion_auth_keys: OperatorOnionAuthKeysTable;
+  operator_devices: OperatorDevicesTable;
+  device_key_packages: DeviceKeyPackagesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
 }

@@ -1,0 +1,78 @@
+import type { Kysely, Transaction } from 'kysely';
+import { inject, injectable } from 'inversify';
+import type { DeviceId, DeviceRecord } from '../../domain/devices.ts';
+import type { OperatorName } from '../../domain/names.ts';
+import { Clock } from '../../ports/clock.ts';
+import type { AddDeviceOutcome, DeviceDirectory } from '../../ports/device-directory.ts';
+import { CredentialDatabase } from './credential-database.ts';
+import { CredentialDialect } from './credential-dialect.ts';
+import type { CredentialSchema } from './credential-schema.ts';
+
+/**
+ * Devices in the credential database, beside their operator (a foreign key removes them with
+ * it, and their key packages with them). Read afresh at every device login, so a revocation
+ * applies at once, on every instance.
+ */
+@injectable()
+export class KyselyDeviceDirectory implements DeviceDirectory {
+  constructor(
+    @inject(CredentialDatabase) private readonly db: Kysely<CredentialSchema>,
+    @inject(Clock) private readonly clock: Clock,
+    @inject(CredentialDialect) private readonly dialect: CredentialDialect,
+  ) {}
+
+  add(name: OperatorName, { device, signing, certificate }: DeviceRecord, maxDevices: number): Promise<AddDeviceOutcome> {
+    return this.dialect.run(() => this.db.transaction().execute(async (trx): Promise<AddDeviceOutcome> => {
+      if (!(await lockOperator(trx, name))) return 'no_such_operator';
+      const existing = await trx.selectFrom('operator_devices').select('signing_key').where('name', '=', name).where('device', '=', device).executeTakeFirst();
+      if (existing !== undefined) {
+        if (existing.signing_key !== signing) return 'device_taken';
+        await trx.updateTable('operator_devices').set({ certificate }).where('name', '=', name).where('device', '=', device).execute();
+        return 'published';
+      }
+      const { count } = await trx.selectFrom('operator_devices').select((eb) => eb.fn.countAll<number | string>().as('count')).where('name', '=', name).executeTakeFirstOrThrow();
+      if (Number(count) >= maxDevices) return 'too_many_devices';
+      await trx.insertInto('operator_devices')
+        .values({ name, device, signing_key: signing, certificate, last_resort_package: null, created_at: this.clock.now() })
+        .execute();
+      return 'published';
+    }));
+  }
+
+  async find(name: OperatorName, device: DeviceId): Promise<DeviceRecord | undefined> {
+    const row = await this.dialect.run(() => this.db.selectFrom('operator_devices')
+      .select(['device', 'signing_key', 'certificate']).where('name', '=', name).where('device', '=', device).executeTakeFirst());
+    return row === undefined ? undefined : { device: row.device, signing: row.signing_key, certificate: row.certificate };
+  }
+
+  async list(name: OperatorName): Promise<DeviceRecord[]> {
+    const rows = await this.dialect.run(() => this.db.selectFrom('operator_devices')
+      .select(['device', 'signing_key', 'certificate']).where('name', '=', name).orderBy('created_at').orderBy('device').execute());
+    return rows.map((row) => ({ device: row.device, signing: row.signing_key, certificate: row.certificate }));
+  }
+
+  async revoke(name: OperatorName, device: DeviceId): Promise<boolean> {
+    const result = await this.dialect.run(() => this.db.deleteFrom('operator_devices').where('name', '=', name).where('device', '=', device).executeTakeFirst());
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  reset(name: OperatorName): Promise<boolean> {
+    return this.dialect.run(() => this.db.transaction().execute(async (trx) => {
+      if (!(await lockOperator(trx, name))) return false;
+      await trx.deleteFrom('device_key_packages').where('name', '=', name).execute();
+      await trx.deleteFrom('operator_devices').where('name', '=', name).execute();
+      await trx.deleteFrom('operator_identity_keys').where('name', '=', name).execute();
+      return true;
+    }));
+  }
+}
+
+/**
+ * Takes the operator's row for the rest of the transaction (an update that changes nothing: a
+ * row lock on PostgreSQL, the write lock on SQLite), so that devices added at once from several
+ * instances are counted one after another. False when there is no such operator.
+ */
+async function lockOperator(trx: Transaction<CredentialSchema>, name: OperatorName): Promise<boolean> {
+  const result = await trx.updateTable('operators').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('name', '=', name).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -1,0 +1,70 @@
+import type { Clock } from '../ports/clock.ts';
+import type { CredentialRepository } from '../ports/credential-repository.ts';
+import type { DeviceDirectory } from '../ports/device-directory.ts';
+import type { KeyDirectory } from '../ports/key-directory.ts';
+import type { KeyPackageStore, PublishPackagesOutcome } from '../ports/key-package-store.ts';
+import type { SenderBuckets } from '../ports/sender-buckets.ts';
+import type { SignatureVerifier } from '../ports/signature-verifier.ts';
+import type { DeviceId, DeviceRecord, KeyPackageHandout } from './devices.ts';
+import { DEVICE_LIMITS, deviceCertificateMessage } from './devices.ts';
+import type { OperatorName } from './names.ts';
+
+export type PublishDeviceOutcome =
+  | { ok: true }
+  | { ok: false; code: 'no_such_recipient' | 'no_key' | 'bad_certificate' | 'too_many_devices' | 'device_taken' };
+export type ListOutcome<T> = { ok: true; items: T[] } | { ok: false; code: 'no_such_recipient' };
+
+/**
+ * The key space of key-package fetch buckets in the SenderBuckets port: a `/` is in no
+ * operator name, so these never share a bucket with a sender's `--send-rate` one.
+ */
+const FETCH_BUCKET_PREFIX = 'kp/';
+
+/** docs/protocol.md "Devices and key packages": operators' devices and their MLS key packages. */
+export class OperatorDevices {
+  constructor(
+    private readonly devices: DeviceDirectory,
+    private readonly packages: KeyPackageStore,
+    private readonly identities: KeyDirectory,
+    private readonly credentials: CredentialRepository,
+    private readonly verifier: SignatureVerifier,
+    /** Fetch buckets, `kp/<fetcher>`; an instance of their own (see the composition). */
+    private readonly fetchBuckets: SenderBuckets,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Stores a device whose certificate verifies under the operator's published identity. */
+  async publish(name: OperatorName, device: DeviceRecord): Promise<PublishDeviceOutcome> {
+    const identity = await this.identities.find(name);
+    if (identity === undefined) return { ok: false, code: (await this.credentials.exists(name)) ? 'no_key' : 'no_such_recipient' };
+    if (!(await this.verifier.verify(identity.signing, deviceCertificateMessage(name, device), device.certificate))) return { ok: false, code: 'bad_certificate' };
+    const added = await this.devices.add(name, device, DEVICE_LIMITS.devicesPerOperator);
+    if (added === 'published') return { ok: true };
+    return { ok: false, code: added === 'no_such_operator' ? 'no_such_recipient' : added };
+  }
+
+  async list(name: OperatorName): Promise<ListOutcome<DeviceRecord>> {
+    if (!(await this.credentials.exists(name))) return { ok: false, code: 'no_such_recipient' };
+    return { ok: true, items: await this.devices.list(name) };
+  }
+
+  /** False when the operator has no such device. */
+  revoke(name: OperatorName, device: DeviceId): Promise<boolean> {
+    return this.devices.revoke(name, device);
+  }
+
+  publishPackages(name: OperatorName, device: DeviceId, packages: readonly string[], lastResort: string | undefined): Promise<PublishPackagesOutcome> {
+    return this.packages.publish(name, device, packages, lastResort, DEVICE_LIMITS.packagesPerDevice);
+  }
+
+  /**
+   * One package for each of `name`'s devices. One-time packages go only to a fetcher within its
+   * rate (a token bucket per fetching operator, shared by the instances as `--send-rate`'s
+   * are): past it, last resorts only, so nobody drains another's one-time packages fast.
+   */
+  async fetchPackages(fetcher: OperatorName, name: OperatorName): Promise<ListOutcome<KeyPackageHandout>> {
+    if (!(await this.credentials.exists(name))) return { ok: false, code: 'no_such_recipient' };
+    const wait = await this.fetchBuckets.take(`${FETCH_BUCKET_PREFIX}${fetcher}`, DEVICE_LIMITS.fetchesPerSecond, this.clock.now());
+    return { ok: true, items: await this.packages.take(name, wait === 0) };
+  }
+}
