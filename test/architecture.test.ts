@@ -38,6 +38,10 @@ test('the terminal client is an application of its own: the shared frames, text 
   assert.equal(violations('client', allowed).filter((found) => !/ imports (node:|@noble\/)/.test(found)), []);
 });
 
+test('the client trust code, shared with the browser, imports no node: module', () => {
+  assert.equal(violations('client/trust', /^client\/trust\//).filter((found) => / imports node:/.test(found)), []);
+});
+
 test('the domain carries no decorators', () => {
   const decorated = sourceFiles(join(SRC, 'domain')).filter((file) => /^\s*@\w+\(/m.test(readFileSync(file, 'utf8')));
   assert.equal(decorated, []);

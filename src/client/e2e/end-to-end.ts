@@ -8,7 +8,7 @@ import { ENVELOPE_PREFIX, MAX_TEXT_BYTES, open, seal } from './envelope.ts';
 import type { KeyAnswer } from './key-requests.ts';
 import { KeyRequests } from './key-requests.ts';
 import type { KeyStore } from './key-store.ts';
-import { safetyNumber } from './safety-number.ts';
+import { safetyNumber } from '../trust/safety-number.ts';
 
 /** What the end-to-end layer needs of the session it serves. */
 export interface E2eLink {
@@ -140,7 +140,8 @@ export class EndToEnd {
     const answer = await this.requests.fetch(name);
     if (!answer.ok) return this.link.say(`cannot verify ${name}: ${whyNoKey(name, answer.reason)}`);
     const pin = this.pinOnFirstUse(name, answer.identity);
-    const number = safetyNumber({ name: this.me, identity: this.store.identity.public }, { name, identity: answer.identity });
+    const number = safetyNumber({ name: this.me, signingKey: fromBase64(this.store.identity.public.signing, 32)! },
+      { name, signingKey: fromBase64(answer.identity.signing, 32)! });
     const changed = sameIdentity(pin.identity, answer.identity) ? '' : ` (this is ${name}'s NEW key, not the one pinned)`;
     this.link.say(`safety number with ${name}${changed}: ${number}`);
     this.link.say(pin.verified && !changed ? `${name} is verified` : `compare it with ${name}'s /verify ${this.me}, out of band; if equal, /trust ${name}`);
