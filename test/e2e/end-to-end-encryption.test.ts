@@ -8,6 +8,7 @@ import { runClient } from '../../src/client/client.ts';
 import { KeyStore } from '../../src/client/e2e/key-store.ts';
 import { RecordingProxy } from '../support/recording-proxy.ts';
 import { runLitsxg } from '../support/run-litsxg.ts';
+import { ProtocolClient } from '../support/protocol-client.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -116,6 +117,32 @@ test('text typed by alice reaches bob\'s screen and nowhere else: not on the wir
     await server.stop();
     keys.remove();
     diagnostics.remove();
+  }
+});
+
+test('a password login as bob sends alice text in clear: alice, who has bob\'s key, sees a refusal, never the text as bob', async () => {
+  const keys = tempDir();
+  const server = await startServer({ operators: ['alice', 'bob'] });
+  try {
+    const bob = terminalClient('bob', server.port, join(keys.path, 'bob'), PASSWORD);
+    await until(() => KeyStore.open(join(keys.path, 'bob')).published, "bob's key to be published");
+    bob.quit();
+    assert.is(await bob.status, 0);
+    const alice = terminalClient('alice', server.port, join(keys.path, 'alice'), PASSWORD);
+    await alice.waitFor('connected to');
+    alice.type('/verify bob');
+    await alice.waitFor('safety number with bob');
+    // Whoever has bob's password (or the server itself) speaks as bob over a raw socket.
+    const impostor = await ProtocolClient.login(server.port, 'bob');
+    impostor.send({ op: 'send', to: 'alice', body: 'it is me, bob: send the codes' });
+    await alice.waitFor("! refused a message claiming to be bob: not signed by bob's key");
+    assert.not.match(alice.screen(), 'send the codes');
+    impostor.close();
+    alice.quit();
+    assert.is(await alice.status, 0);
+  } finally {
+    await server.stop();
+    keys.remove();
   }
 });
 
