@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EndToEnd } from '../../src/client/e2e/end-to-end.ts';
+import { seal } from '../../src/client/e2e/envelope.ts';
+import { fromBase64 } from '../../src/client/e2e/base64.ts';
 import type { InboundFrame } from '../../src/domain/frames.ts';
 import { KeyStore } from '../../src/client/e2e/key-store.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -52,7 +54,7 @@ function people() {
     side.keys.set('alice', alice!.store.identity.public);
     side.keys.set('bob', bob!.store.identity.public);
   }
-  return { alice: alice!, bob: bob!, mallory: mallory!, remove: () => dirs.forEach((dir) => dir.remove()) };
+  return { alice: alice!, bob: bob!, mallory: mallory!, bobDir: dirs[1]!.path, remove: () => dirs.forEach((dir) => dir.remove()) };
 }
 
 test('a swapped key for bob: alice\'s client holds the message, and sends it only after /trust bob', async () => {
@@ -167,6 +169,30 @@ test('/trust pins exactly what /verify showed, without fetching; nothing shown o
   assert.match(alice.said.at(-1)!, "nothing trusted: bob's key has changed since /verify showed it");
   assert.equal(alice.store.pin('bob'), { identity: shownKey, verified: true });
   assert.is(alice.sends().length, 0, 'still held');
+  remove();
+});
+
+test('a replay is caught after a restart: the envelopes shown are kept with the keys', async () => {
+  const { alice, bob, bobDir, remove } = people();
+  await alice.e2e.send('bob', 'only once', 'c-1');
+  const body = String(alice.sends()[0]!.body);
+  await bob.e2e.receive({ from: 'alice', body, ts: 1 });
+  const restarted = new StandIn(KeyStore.open(bobDir), 'bob');
+  restarted.keys.set('alice', alice.store.identity.public);
+  await restarted.e2e.receive({ from: 'alice', body, ts: 2 });
+  assert.equal([...bob.shown, ...restarted.shown], ['alice: only once']);
+  remove();
+});
+
+test('an envelope signed as sent far in the future is refused with a notice', async () => {
+  const { alice, bob, remove } = people();
+  const to = { name: 'bob', agreementPublic: fromBase64(bob.store.identity.public.agreement, 32)! };
+  const from = { name: 'alice', signingSecret: alice.store.identity.signingSecret };
+  const tomorrow = Date.now() + 24 * 3600_000;
+  await bob.e2e.receive({ from: 'alice', body: seal('from tomorrow', from, to, tomorrow), ts: 1 });
+  await bob.e2e.receive({ from: 'alice', body: seal('a minute fast', from, to, Date.now() + 60_000), ts: 2 });
+  assert.equal(bob.shown, ['alice: a minute fast'], 'a clock a little fast is fine');
+  assert.match(bob.said.join('\n'), `! refused a message from alice: signed as sent at ${new Date(tomorrow).toISOString()}, more than 10 minutes ahead of this clock`);
   remove();
 });
 

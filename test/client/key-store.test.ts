@@ -13,14 +13,16 @@ test('created on first use: a directory 0700 of files 0600, the same identity wh
     const store = KeyStore.open(path);
     store.setPublished(true);
     store.setPin('bob', { agreement: `${'A'.repeat(43)}=`, signing: `${'B'.repeat(42)}A=` }, false);
+    store.setSeenEnvelopes([{ id: 'n1', sentAt: 5 }]);
     assert.is(statSync(path).mode & 0o777, 0o700);
-    for (const file of ['identity.json', 'state.json', 'pins.json']) assert.is(statSync(join(path, file)).mode & 0o777, 0o600, file);
+    for (const file of ['identity.json', 'state.json', 'pins.json', 'seen.json']) assert.is(statSync(join(path, file)).mode & 0o777, 0o600, file);
     chmodSync(path, 0o755);
     const again = KeyStore.open(path);
     assert.is(statSync(path).mode & 0o777, 0o700, 'a looser directory is tightened');
     assert.equal(again.identity.public, store.identity.public);
     assert.is(again.published, true);
     assert.equal(again.pin('bob'), store.pin('bob'));
+    assert.equal(again.seenEnvelopes, [{ id: 'n1', sentAt: 5 }]);
     assert.is.not(KeyStore.open(join(dir.path, 'keys', 'bob')).identity.public.signing, store.identity.public.signing, 'each store its own identity');
   } finally {
     dir.remove();
@@ -34,7 +36,8 @@ test('a damaged store is a clear error, and is left exactly as it was', () => {
     const store = KeyStore.open(path);
     store.setPublished(true);
     store.setPin('bob', { agreement: `${'A'.repeat(43)}=`, signing: `${'B'.repeat(42)}A=` }, true);
-    for (const [file, content] of [['identity.json', '{"version":1,"agreement":{"secret":"short"}'], ['pins.json', '{"bob":{"identity":{"agreement":"x"}}}'], ['state.json', '[]']] as const) {
+    store.setSeenEnvelopes([]);
+    for (const [file, content] of [['identity.json', '{"version":1,"agreement":{"secret":"short"}'], ['pins.json', '{"bob":{"identity":{"agreement":"x"}}}'], ['state.json', '[]'], ['seen.json', '[{"id":"n1"}]']] as const) {
       const before = readFileSync(join(path, file), 'utf8');
       writeFileSync(join(path, file), content);
       assert.throws(() => KeyStore.open(path), (error: Error) => error instanceof KeyStoreError && error.message.includes(`damaged (${file}`));

@@ -10,6 +10,7 @@ import { KeyRequests } from './key-requests.ts';
 import type { KeyStore } from './key-store.ts';
 import { safetyNumber } from '../trust/safety-number.ts';
 import { ShownKeys } from '../trust/shown-keys.ts';
+import { admit } from '../trust/replay-guard.ts';
 
 /** What the end-to-end layer needs of the session it serves. */
 export interface E2eLink {
@@ -34,8 +35,6 @@ interface Outgoing {
   readonly ref: string;
 }
 
-const SEEN_LIMIT = 10_000;
-
 /**
  * The client's end-to-end encryption (docs/protocol.md "Keys", README "Security model"): key
  * login, publishing, sealing to pinned keys, and opening what arrives. Trust on first use: the
@@ -46,8 +45,6 @@ export class EndToEnd {
   private readonly requests: KeyRequests;
   private readonly held: Outgoing[] = [];
   private readonly quarantined: Incoming[] = [];
-  /** Envelope nonces already shown: the same envelope sent again (a replay) is shown once. */
-  private readonly seen = new Set<string>();
   private readonly shown = new ShownKeys<PublicIdentity>(sameIdentity);
 
   constructor(private readonly store: KeyStore, private readonly me: string, private readonly link: E2eLink) {
@@ -128,8 +125,15 @@ export class EndToEnd {
       this.link.say(`a message from ${message.from} failed to decrypt (${opened.reason}); not shown`);
       return true;
     }
-    if (this.seen.has(opened.id)) return true;
-    this.remember(opened.id);
+    const { verdict, seen } = admit(this.store.seenEnvelopes, { id: opened.id, sentAt: opened.sentAt }, Date.now());
+    // A replay was shown once already: dropped without a word, as a redelivery is.
+    if (verdict === 'replayed') return true;
+    if (verdict !== 'fresh') {
+      const when = new Date(opened.sentAt).toISOString();
+      this.link.say(`! refused a message from ${message.from}: signed as sent at ${when}, ${verdict === 'future' ? 'more than 10 minutes ahead of this clock' : 'older than every message remembered against replays'}`);
+      return true;
+    }
+    this.store.setSeenEnvelopes(seen);
     this.link.show(message.ts, message.from, opened.text);
     return true;
   }
@@ -203,10 +207,6 @@ export class EndToEnd {
     return this.store.pin(name)!;
   }
 
-  private remember(id: string): void {
-    this.seen.add(id);
-    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value as string);
-  }
 }
 
 function whyNoKey(name: string, reason: Exclude<KeyAnswer, { ok: true }>['reason']): string {

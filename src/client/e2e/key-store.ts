@@ -2,6 +2,7 @@ import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublicIdentity } from '../../domain/identity-keys.ts';
+import type { SeenEnvelope } from '../trust/replay-guard.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import { KeyStoreError } from './key-store-error.ts';
 
@@ -19,11 +20,13 @@ export interface Pin {
 const IDENTITY_FILE = 'identity.json';
 const STATE_FILE = 'state.json';
 const PINS_FILE = 'pins.json';
+const SEEN_FILE = 'seen.json';
 
 /**
  * One identity's key store: a directory (0700) of files (0600). `identity.json` holds the two
  * secret keys and is written once; `state.json` whether the identity is published on the
- * server; `pins.json` the keys pinned for other operators (trust on first use, or verified).
+ * server; `pins.json` the keys pinned for other operators (trust on first use, or verified);
+ * `seen.json` the envelopes already shown (ids and signed times), against replays.
  * A damaged file is reported, never replaced: replacing it would lose the identity.
  */
 export class KeyStore {
@@ -32,6 +35,7 @@ export class KeyStore {
     readonly identity: Identity,
     private state: { published: boolean },
     private readonly pins: Map<string, Pin>,
+    private seen: readonly SeenEnvelope[],
   ) {}
 
   /** Opens the store at `dir`, creating it and a new identity when it does not exist. */
@@ -51,7 +55,9 @@ export class KeyStore {
     if (typeof (state as { published?: unknown }).published !== 'boolean') throw damaged(dir, STATE_FILE);
     const pins = exists(join(dir, PINS_FILE)) ? parsePins(readJson(dir, PINS_FILE)) : new Map<string, Pin>();
     if (pins === undefined) throw damaged(dir, PINS_FILE);
-    return new KeyStore(dir, identity, state as { published: boolean }, pins);
+    const seen = exists(join(dir, SEEN_FILE)) ? parseSeen(readJson(dir, SEEN_FILE)) : [];
+    if (seen === undefined) throw damaged(dir, SEEN_FILE);
+    return new KeyStore(dir, identity, state as { published: boolean }, pins, seen);
   }
 
   get published(): boolean {
@@ -70,6 +76,15 @@ export class KeyStore {
   setPin(name: string, identity: PublicIdentity, verified: boolean): void {
     this.pins.set(name, { identity, verified });
     writeJson(this.dir, PINS_FILE, Object.fromEntries(this.pins));
+  }
+
+  get seenEnvelopes(): readonly SeenEnvelope[] {
+    return this.seen;
+  }
+
+  setSeenEnvelopes(seen: readonly SeenEnvelope[]): void {
+    this.seen = seen;
+    writeJson(this.dir, SEEN_FILE, seen);
   }
 }
 
@@ -104,6 +119,12 @@ function parsePins(value: unknown): Map<string, Pin> | undefined {
     pins.set(name, { identity: { agreement, signing }, verified: pin.verified });
   }
   return pins;
+}
+
+function parseSeen(value: unknown): SeenEnvelope[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const wellFormed = value.every((entry: Partial<SeenEnvelope> | null) => typeof entry?.id === 'string' && Number.isSafeInteger(entry.sentAt));
+  return wellFormed ? value.map(({ id, sentAt }: SeenEnvelope) => ({ id, sentAt })) : undefined;
 }
 
 function readJson(dir: string, file: string): unknown {
