@@ -135,7 +135,9 @@ it('in a real terminal, a tab, an escape and a right-to-left override from a sen
 });
 
 it('the name typed on the command line is shown visibly in the prompts', async (ctx) => {
-  const terminal = await TmuxTerminal.start([LITSXG, 'client', 'eve\u202eevil', '--server', '127.0.0.1:1']);
+  // The password is asked for once the server has said hello: only then is its key store known.
+  ctx.server = await startServer({ operators: ['alice'] });
+  const terminal = await TmuxTerminal.start([LITSXG, 'client', 'eve\u202eevil', '--server', `127.0.0.1:${ctx.server.port}`]);
   ctx.terminals.push(terminal);
   await terminal.waitFor('password for eve<U+202E>evil:');
 });

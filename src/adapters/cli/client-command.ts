@@ -1,4 +1,4 @@
-import { defaultKeysDir } from '../../client/e2e/default-keys-dir.ts';
+import { defaultKeysRoot } from '../../client/e2e/key-store-location.ts';
 import { runClient } from '../../client/client.ts';
 import { isOnion } from '../tor/connect-through.ts';
 import { registerOnionKey } from './onion-key-option.ts';
@@ -27,7 +27,7 @@ export async function runClientCommand(argv: readonly string[], env: Readonly<Re
   return runClient({
     name,
     server,
-    keysDir: parsed.values['keys-dir'] ?? defaultKeysDir(server, name, env),
+    keys: parsed.values['keys-dir'] !== undefined ? { dir: parsed.values['keys-dir'] } : { root: defaultKeysRoot(env) },
     proxy,
     password: env.LITSXG_PASSWORD,
     input: process.stdin,
