@@ -18,6 +18,10 @@ export interface ClientOptions {
   readonly keys: KeyStoreLocation;
   /** From LITSXG_PASSWORD; when absent and needed, it is asked for (without echo on a terminal). */
   readonly password?: string;
+  /** From LITSXG_KEY_PASSPHRASE; when absent and needed, asked for on a terminal. */
+  readonly keyPassphrase?: string;
+  /** `--encrypt-keys`: the identity's secrets are kept encrypted under the passphrase from now on. */
+  readonly encryptKeys?: boolean;
   readonly input: NodeJS.ReadableStream;
   readonly output: NodeJS.WritableStream;
 }
@@ -50,7 +54,10 @@ export async function runClient(options: ClientOptions): Promise<number> {
       try {
         const { dir, movedFrom } = keyStoreDir(options.keys, { serverId, ...options.server }, options.name);
         if (movedFrom !== undefined) print(statusLine(`moved this server's key store from ${movedFrom} to ${dir}`));
-        return KeyStore.open(dir);
+        const encrypt = options.encryptKeys ?? false;
+        const needed = encrypt || KeyStore.isSealed(dir);
+        const passphrase = !needed ? undefined : options.keyPassphrase ?? (terminal ? await promptPassword(input, output, 'key store passphrase: ') : undefined);
+        return KeyStore.open(dir, { ...(passphrase === undefined ? {} : { passphrase }), encrypt });
       } catch (error) {
         if (!(error instanceof KeyStoreError)) throw error;
         print(error.message);

@@ -50,4 +50,31 @@ test('a damaged store is a clear error, and is left exactly as it was', () => {
   }
 });
 
+test('encrypted under a passphrase: the secrets are not in the file, and it opens only with the passphrase', () => {
+  const dir = tempDir();
+  try {
+    const path = join(dir.path, 'alice');
+    const plain = KeyStore.open(path);
+    const secret = Buffer.from(plain.identity.signingSecret).toString('base64');
+    assert.match(readFileSync(join(path, 'identity.json'), 'utf8'), secret, 'in clear unless asked');
+    assert.throws(() => KeyStore.open(path, { encrypt: true }), (error: Error) => error instanceof KeyStoreError && error.message.includes('needs a passphrase'));
+    const encrypted = KeyStore.open(path, { passphrase: 'correct horse', encrypt: true });
+    assert.equal(encrypted.identity.public, plain.identity.public);
+    const file = readFileSync(join(path, 'identity.json'), 'utf8');
+    assert.not.match(file, secret);
+    assert.ok(KeyStore.isSealed(path));
+    assert.is(statSync(join(path, 'identity.json')).mode & 0o777, 0o600);
+    assert.throws(() => KeyStore.open(path), (error: Error) => error instanceof KeyStoreError && error.message.includes('is encrypted: set LITSXG_KEY_PASSPHRASE'));
+    assert.throws(() => KeyStore.open(path, { passphrase: 'wrong' }), (error: Error) => error instanceof KeyStoreError && error.message.includes('wrong passphrase'));
+    assert.is(readFileSync(join(path, 'identity.json'), 'utf8'), file, 'a failed open changes nothing');
+    assert.equal(KeyStore.open(path, { passphrase: 'correct horse' }).identity.public, plain.identity.public);
+    const fresh = join(dir.path, 'bob');
+    const created = KeyStore.open(fresh, { passphrase: 'another', encrypt: true });
+    assert.ok(KeyStore.isSealed(fresh), 'a new store is created encrypted');
+    assert.equal(KeyStore.open(fresh, { passphrase: 'another' }).identity.public, created.identity.public);
+  } finally {
+    dir.remove();
+  }
+});
+
 test.run();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runClient } from '../../src/client/client.ts';
+import { type ClientOptions, runClient } from '../../src/client/client.ts';
 import { freePort } from '../../bench/free-port.ts';
 import { KeyStore } from '../../src/client/e2e/key-store.ts';
 import type { KeyStoreLocation } from '../../src/client/e2e/key-store-location.ts';
@@ -16,12 +16,12 @@ import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 /** A terminal client in this process, its keyboard and screen as streams. */
-function terminalClient(name: string, port: number, keys: string | KeyStoreLocation, password: string | undefined, host = '127.0.0.1') {
+function terminalClient(name: string, port: number, keys: string | KeyStoreLocation, password: string | undefined, host = '127.0.0.1', more: Partial<ClientOptions> = {}) {
   const input = new PassThrough();
   const output = new PassThrough();
   let screen = '';
   output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
-  const status = runClient({ name, server: { host, port }, keys: typeof keys === 'string' ? { dir: keys } : keys, ...(password === undefined ? {} : { password }), input, output });
+  const status = runClient({ name, server: { host, port }, keys: typeof keys === 'string' ? { dir: keys } : keys, ...more, ...(password === undefined ? {} : { password }), input, output });
   return {
     status,
     type: (line: string) => input.write(`${line}\n`),
@@ -179,6 +179,29 @@ test('the key store is the server\'s, by its id: 127.0.0.1 and localhost are one
   } finally {
     await server.stop();
     home.remove();
+  }
+});
+
+test('--encrypt-keys: the secrets are encrypted at rest; without the passphrase the client says so and stops', async () => {
+  const keys = tempDir();
+  const server = await startServer({ operators: ['alice'] });
+  try {
+    const dir = join(keys.path, 'alice');
+    const first = terminalClient('alice', server.port, dir, PASSWORD, '127.0.0.1', { encryptKeys: true, keyPassphrase: 'correct horse' });
+    await first.waitFor('connected to');
+    first.quit();
+    assert.is(await first.status, 0);
+    assert.ok(KeyStore.isSealed(dir));
+    const without = terminalClient('alice', server.port, dir, undefined);
+    assert.is(await without.status, 1);
+    assert.match(without.screen(), 'is encrypted: set LITSXG_KEY_PASSPHRASE');
+    const withIt = terminalClient('alice', server.port, dir, undefined, '127.0.0.1', { keyPassphrase: 'correct horse' });
+    await withIt.waitFor('connected to');
+    withIt.quit();
+    assert.is(await withIt.status, 0);
+  } finally {
+    await server.stop();
+    keys.remove();
   }
 });
 

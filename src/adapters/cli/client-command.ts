@@ -7,8 +7,8 @@ import { CLIENT_COMMAND } from './remote-options.ts';
 import { helpOrUsageError, usageError } from './usage-error.ts';
 
 /**
- * `client NAME [--server HOST:PORT] [--proxy socks5://HOST:PORT] [--keys-dir DIR] [--onion-key FILE --tor-control HOST:PORT]`,
- * the password from LITSXG_PASSWORD or a prompt.
+ * `client NAME [--server HOST:PORT] [--proxy socks5://HOST:PORT] [--keys-dir DIR] [--encrypt-keys] [--onion-key FILE --tor-control HOST:PORT]`,
+ * the password from LITSXG_PASSWORD or a prompt, the key store's passphrase from LITSXG_KEY_PASSPHRASE or a prompt.
  */
 export async function runClientCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const parsed = parseCommandLine(CLIENT_COMMAND, argv, env);
@@ -30,6 +30,8 @@ export async function runClientCommand(argv: readonly string[], env: Readonly<Re
     keys: parsed.values['keys-dir'] !== undefined ? { dir: parsed.values['keys-dir'] } : { root: defaultKeysRoot(env) },
     proxy,
     password: env.LITSXG_PASSWORD,
+    ...(env.LITSXG_KEY_PASSPHRASE === undefined ? {} : { keyPassphrase: env.LITSXG_KEY_PASSPHRASE }),
+    encryptKeys: parsed.values['encrypt-keys'],
     input: process.stdin,
     output: process.stdout,
   });
