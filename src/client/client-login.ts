@@ -25,24 +25,25 @@ export class ClientLogin {
   private password: Promise<string | undefined> | undefined;
   /** The last answer was a key login. */
   byKey = false;
+  /** The end-to-end layer, once the key store is open. */
+  e2e: EndToEnd | undefined;
 
   constructor(private readonly options: ClientLoginOptions, private readonly link: E2eLink) {}
 
-  /** The end-to-end layer and the frame that answers `hello`; undefined when the session cannot go on. */
-  async answer(hello: Extract<ServerFrame, { op: 'hello' }>): Promise<{ e2e: EndToEnd; frame: InboundFrame } | undefined> {
+  /** The frame that answers `hello`; undefined when the session cannot go on. */
+  async answer(hello: Extract<ServerFrame, { op: 'hello' }>): Promise<InboundFrame | undefined> {
     this.opening ??= this.options.openKeys((hello as { server_id?: unknown }).server_id)
       .then((keys) => keys && new EndToEnd(keys, this.options.name, this.link));
-    const e2e = await this.opening;
-    if (e2e === undefined) return undefined;
-    const keyLogin = e2e.loginFrame(hello);
+    this.e2e = await this.opening;
+    if (this.e2e === undefined) return undefined;
+    const keyLogin = this.e2e.loginFrame(hello);
     this.byKey = keyLogin !== undefined;
-    const frame = keyLogin ?? await this.passwordLogin();
-    return frame && { e2e, frame };
+    return keyLogin ?? this.passwordLogin();
   }
 
   /** The key was refused (revoked, or the password changed): the password proves who this is, then the key is published again. */
-  async keyRefused(e2e: EndToEnd): Promise<InboundFrame | undefined> {
-    e2e.keyLoginRefused();
+  async keyRefused(): Promise<InboundFrame | undefined> {
+    this.e2e?.keyLoginRefused();
     this.byKey = false;
     return this.passwordLogin();
   }

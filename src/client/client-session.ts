@@ -1,7 +1,6 @@
 import { ExitStatus } from '../adapters/cli/exit-status.ts';
 import type { InboundFrame } from '../domain/frames.ts';
 import { connectThrough, type ServerAddress } from '../adapters/tor/connect-through.ts';
-import type { EndToEnd } from './e2e/end-to-end.ts';
 import { CLIENT_HELP, type ClientCommand } from './client-commands.ts';
 import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts';
 import { ClientLogin, type ClientLoginOptions } from './client-login.ts';
@@ -40,7 +39,6 @@ export class ClientSession {
   private retryTimer: NodeJS.Timeout | undefined;
   private unansweredPing = false;
   private finish: (status: number) => void = () => undefined;
-  private e2e: EndToEnd | undefined;
   private readonly login: ClientLogin;
   /** Messages are opened one at a time, in the order they arrived. */
   private incoming: Promise<void> = Promise.resolve();
@@ -78,11 +76,11 @@ export class ClientSession {
         return;
       case 'verify':
       case 'trust':
-        if (this.holdUnlessReady(command)) void (command.kind === 'verify' ? this.e2e!.verify(command.name) : this.e2e!.trust(command.name));
+        if (this.holdUnlessReady(command)) void (command.kind === 'verify' ? this.login.e2e!.verify(command.name) : this.login.e2e!.trust(command.name));
         return;
       case 'send': {
         if (!this.holdUnlessReady(command)) return;
-        void this.e2e!.send(command.to, command.body, this.outbox.add(command.to));
+        void this.login.e2e!.send(command.to, command.body, this.outbox.add(command.to));
         return;
       }
     }
@@ -122,12 +120,11 @@ export class ClientSession {
 
   private onFrame(frame: ServerFrame): void | Promise<void> {
     this.answered = true;
+    // A server welcoming or delivering before its hello was answered is not followed.
+    if (this.login.e2e === undefined && (frame.op === 'welcome' || frame.op === 'msg')) return;
     switch (frame.op) {
       case 'hello':
-        return this.answer(this.login.answer(frame).then((answer) => {
-          this.e2e = answer?.e2e;
-          return answer?.frame;
-        }));
+        return this.answer(this.login.answer(frame));
       case 'welcome':
         return this.onWelcome(Number(frame.pending ?? 0));
       case 'msg':
@@ -143,10 +140,10 @@ export class ClientSession {
         return;
       case 'key':
       case 'key_published':
-        this.e2e?.onFrame(frame);
+        this.login.e2e?.onFrame(frame);
         return;
       case 'error':
-        return this.e2e?.onFrame(frame) ? undefined : this.onError(frame);
+        return this.login.e2e?.onFrame(frame) ? undefined : this.onError(frame);
       case 'bye':
         return this.onBye(String(frame.reason));
       default:
@@ -173,7 +170,7 @@ export class ClientSession {
     this.everReady = true;
     this.unansweredPing = false;
     this.pingTimer = setInterval(() => this.keepAlive(), this.options.pingEveryMs ?? 60_000);
-    this.e2e!.welcomed(this.login.byKey);
+    this.login.e2e!.welcomed(this.login.byKey);
     for (const command of this.held.splice(0)) this.handle(command);
     if (firstTime) this.options.onReady?.();
   }
@@ -184,7 +181,7 @@ export class ClientSession {
     this.incoming = this.incoming.then(async () => {
       // PROTOCOL "Messages": a redelivery of something already shown is acknowledged, not shown again.
       // One that could not be opened for want of a connection is not acknowledged: it comes again.
-      if (!this.seen.has(id) && !(await this.e2e!.receive(message))) return;
+      if (!this.seen.has(id) && !(await this.login.e2e!.receive(message))) return;
       this.remember(id);
       this.channel?.send({ op: 'ack', ids: [id] });
     });
@@ -198,7 +195,7 @@ export class ClientSession {
     if (refusal !== undefined) return this.say(refusal);
     if (!this.ready && code === 'auth_failed' && this.login.byKey) {
       this.say('the server refused this client\'s key; logging in with the password');
-      return void this.answer(this.login.keyRefused(this.e2e!));
+      return void this.answer(this.login.keyRefused());
     }
     if (!this.ready && code === 'auth_failed') {
       this.say('authentication failed: wrong name or password');
@@ -224,7 +221,7 @@ export class ClientSession {
     this.ready = false;
     this.channel = undefined;
     clearInterval(this.pingTimer);
-    this.e2e?.connectionLost();
+    this.login.e2e?.connectionLost();
     for (const line of this.outbox.connectionLost()) this.say(line);
     if (this.stopping !== undefined) return this.end();
     this.retry(reason);
