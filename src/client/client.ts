@@ -55,8 +55,13 @@ export async function runClient(options: ClientOptions): Promise<number> {
         const { dir, movedFrom } = keyStoreDir(options.keys, { serverId, ...options.server }, options.name);
         if (movedFrom !== undefined) print(statusLine(`moved this server's key store from ${movedFrom} to ${dir}`));
         const encrypt = options.encryptKeys ?? false;
-        const needed = encrypt || KeyStore.isSealed(dir);
-        const passphrase = !needed ? undefined : options.keyPassphrase ?? (terminal ? await promptPassword(input, output, 'key store passphrase: ') : undefined);
+        const sealed = KeyStore.isSealed(dir);
+        const passphrase = !encrypt && !sealed ? undefined : options.keyPassphrase ?? (terminal ? await promptPassword(input, output, 'key store passphrase: ') : undefined);
+        // A new passphrase is typed twice: a typo would lock the identity away for good.
+        if (!sealed && passphrase !== undefined && options.keyPassphrase === undefined && await promptPassword(input, output, 'the same passphrase again: ') !== passphrase) {
+          print('the two passphrases differ; nothing was encrypted');
+          return undefined;
+        }
         return KeyStore.open(dir, { ...(passphrase === undefined ? {} : { passphrase }), encrypt });
       } catch (error) {
         if (!(error instanceof KeyStoreError)) throw error;
