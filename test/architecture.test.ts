@@ -43,6 +43,10 @@ test('the conversation core, shared with the browser, imports no node: module: o
   assert.equal(violations('client/conversations', allowed).filter((found) => !/ imports (@noble\/|ts-mls(\/|$))/.test(found)), []);
 });
 
+test('the client trust code, shared with the browser, imports no node: module', () => {
+  assert.equal(violations('client/trust', /^client\/trust\//).filter((found) => / imports node:/.test(found)), []);
+});
+
 test('the domain carries no decorators', () => {
   const decorated = sourceFiles(join(SRC, 'domain')).filter((file) => /^\s*@\w+\(/m.test(readFileSync(file, 'utf8')));
   assert.equal(decorated, []);

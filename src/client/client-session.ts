@@ -1,23 +1,21 @@
 import { ExitStatus } from '../adapters/cli/exit-status.ts';
+import type { InboundFrame } from '../domain/frames.ts';
 import { connectThrough, type ServerAddress } from '../adapters/tor/connect-through.ts';
-import { EndToEnd } from './e2e/end-to-end.ts';
-import type { KeyStore } from './e2e/key-store.ts';
 import { CLIENT_HELP, type ClientCommand } from './client-commands.ts';
 import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts';
+import { ClientLogin, type ClientLoginOptions } from './client-login.ts';
 import { ClientOutbox } from './client-outbox.ts';
 import { incomingLine, statusLine } from './client-view.ts';
 import { ReconnectBackoff } from './reconnect-backoff.ts';
 
-export interface ClientSessionOptions {
-  readonly name: string;
-  /** Needed for the first login from a new key store; then only when the key login is refused. */
-  readonly password: string | undefined;
-  readonly keys: KeyStore;
+export interface ClientSessionOptions extends ClientLoginOptions {
   readonly server: ServerAddress;
   readonly proxy?: string;
   readonly print: (line: string) => void;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly pingEveryMs?: number;
+  /** The first welcome: the session is logged in. */
+  readonly onReady?: () => void;
 }
 
 type FrameOf<Op extends ServerFrame['op']> = Extract<ServerFrame, { op: Op }>;
@@ -41,14 +39,14 @@ export class ClientSession {
   private retryTimer: NodeJS.Timeout | undefined;
   private unansweredPing = false;
   private finish: (status: number) => void = () => undefined;
-  private readonly e2e: EndToEnd;
-  private byKey = false;
+  private readonly login: ClientLogin;
   /** Messages are opened one at a time, in the order they arrived. */
   private incoming: Promise<void> = Promise.resolve();
+  private frames: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ClientSessionOptions) {
     this.backoff = new ReconnectBackoff(options.backoff ?? { initialMs: 1000, maxMs: 30_000 });
-    this.e2e = new EndToEnd(options.keys, options.name, {
+    this.login = new ClientLogin(options, {
       send: (frame) => this.channel?.send(frame),
       say: (text) => this.say(text),
       show: (ts, from, text) => options.print(incomingLine(ts, from, text)),
@@ -78,11 +76,11 @@ export class ClientSession {
         return;
       case 'verify':
       case 'trust':
-        if (this.holdUnlessReady(command)) void (command.kind === 'verify' ? this.e2e.verify(command.name) : this.e2e.trust(command.name));
+        if (this.holdUnlessReady(command)) void (command.kind === 'verify' ? this.login.e2e!.verify(command.name) : this.login.e2e!.trust(command.name));
         return;
       case 'send': {
         if (!this.holdUnlessReady(command)) return;
-        void this.e2e.send(command.to, command.body, this.outbox.add(command.to));
+        void this.login.e2e!.send(command.to, command.body, this.outbox.add(command.to));
         return;
       }
     }
@@ -112,21 +110,21 @@ export class ClientSession {
         socket.destroy();
         return this.end();
       }
-      this.channel = new ClientFrameChannel(socket, (frame) => this.onFrame(frame), (reason) => this.onClose(reason));
+      // Frames wait while `hello` is answered (the key store opens, a password may be asked): none overtakes it.
+      this.channel = new ClientFrameChannel(socket, (frame) => { this.frames = this.frames.then(() => this.onFrame(frame)); }, (reason) => this.onClose(reason));
     } catch (error) {
       if (this.stopping !== undefined) return this.end();
       this.retry((error as Error).message);
     }
   }
 
-  private onFrame(frame: ServerFrame): void {
+  private onFrame(frame: ServerFrame): void | Promise<void> {
     this.answered = true;
+    // A server welcoming or delivering before its hello was answered is not followed.
+    if (this.login.e2e === undefined && (frame.op === 'welcome' || frame.op === 'msg')) return;
     switch (frame.op) {
-      case 'hello': {
-        const keyLogin = this.e2e.loginFrame(frame);
-        this.byKey = keyLogin !== undefined;
-        return this.byKey ? this.channel?.send(keyLogin!) : this.sendPassword();
-      }
+      case 'hello':
+        return this.answer(this.login.answer(frame));
       case 'welcome':
         return this.onWelcome(Number(frame.pending ?? 0));
       case 'msg':
@@ -147,10 +145,10 @@ export class ClientSession {
         return;
       case 'key':
       case 'key_published':
-        this.e2e.onFrame(frame);
+        this.login.e2e?.onFrame(frame);
         return;
       case 'error':
-        return this.e2e.onFrame(frame) ? undefined : this.onError(frame);
+        return this.login.e2e?.onFrame(frame) ? undefined : this.onError(frame);
       case 'bye':
         return this.onBye(String(frame.reason));
       // Answers to docs/protocol.md "Devices and key packages" frames, which this client does not send.
@@ -165,12 +163,12 @@ export class ClientSession {
     }
   }
 
-  private sendPassword(): void {
-    if (this.options.password === undefined) {
-      this.say(`no password given, and no key of ${this.options.name}'s published on this server yet: set LITSXG_PASSWORD`);
-      return this.stop(ExitStatus.failed);
-    }
-    this.channel?.send({ op: 'auth', name: this.options.name, password: this.options.password });
+  /** Sends a login frame on the connection it was made for; without one the session cannot go on. */
+  private async answer(login: Promise<InboundFrame | undefined>): Promise<void> {
+    const channel = this.channel;
+    const frame = await login;
+    if (frame === undefined) return this.stop(ExitStatus.failed);
+    if (channel === this.channel) channel?.send(frame);
   }
 
   private onWelcome(pending: number): void {
@@ -178,13 +176,15 @@ export class ClientSession {
     this.backoff.reset();
     const where = `${this.options.server.host}:${this.options.server.port}`;
     const waiting = pending === 1 ? ', 1 message waiting' : pending > 1 ? `, ${pending} messages waiting` : '';
-    this.say(`${this.everReady ? 'reconnected' : 'connected'} to ${where} as ${this.options.name}${waiting}`);
-    if (!this.everReady) this.say('type /help for the commands');
+    const firstTime = !this.everReady;
+    this.say(`${firstTime ? 'connected' : 'reconnected'} to ${where} as ${this.options.name}${waiting}`);
+    if (firstTime) this.say('type /help for the commands');
     this.everReady = true;
     this.unansweredPing = false;
     this.pingTimer = setInterval(() => this.keepAlive(), this.options.pingEveryMs ?? 60_000);
-    this.e2e.welcomed(this.byKey);
+    this.login.e2e!.welcomed(this.login.byKey);
     for (const command of this.held.splice(0)) this.handle(command);
+    if (firstTime) this.options.onReady?.();
   }
 
   private onMessage(frame: FrameOf<'msg'>): void {
@@ -193,7 +193,7 @@ export class ClientSession {
     this.incoming = this.incoming.then(async () => {
       // PROTOCOL "Messages": a redelivery of something already shown is acknowledged, not shown again.
       // One that could not be opened for want of a connection is not acknowledged: it comes again.
-      if (!this.seen.has(id) && !(await this.e2e.receive(message))) return;
+      if (!this.seen.has(id) && !(await this.login.e2e!.receive(message))) return;
       this.remember(id);
       this.channel?.send({ op: 'ack', ids: [id] });
     });
@@ -205,12 +205,9 @@ export class ClientSession {
     const wait = typeof frame.retry_after_ms === 'number' ? `, retry in ${Math.ceil(frame.retry_after_ms / 1000)} s` : '';
     const refusal = ref === undefined ? undefined : this.outbox.refused(ref, `${code.replaceAll('_', ' ')}${wait}`);
     if (refusal !== undefined) return this.say(refusal);
-    if (!this.ready && code === 'auth_failed' && this.byKey) {
-      // Revoked, or the password changed: the password proves who this is, then the key is published again.
-      this.e2e.keyLoginRefused();
-      this.byKey = false;
+    if (!this.ready && code === 'auth_failed' && this.login.byKey) {
       this.say('the server refused this client\'s key; logging in with the password');
-      return this.sendPassword();
+      return void this.answer(this.login.keyRefused());
     }
     if (!this.ready && code === 'auth_failed') {
       this.say('authentication failed: wrong name or password');
@@ -236,7 +233,7 @@ export class ClientSession {
     this.ready = false;
     this.channel = undefined;
     clearInterval(this.pingTimer);
-    this.e2e.connectionLost();
+    this.login.e2e?.connectionLost();
     for (const line of this.outbox.connectionLost()) this.say(line);
     if (this.stopping !== undefined) return this.end();
     this.retry(reason);

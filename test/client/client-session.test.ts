@@ -13,7 +13,7 @@ let stores = 0;
 /** A fresh key store for each client. */
 const keysDir = () => join(KEY_STORES.path, String(++stores));
 
-/** A scripted relay: what the client sent, per connection, and a way to answer. */
+/** A scripted relay: what the client sent, per connection, and a way to answer; no operator of it has a key. */
 class ScriptedRelay {
   readonly received: Record<string, unknown>[][] = [];
   private readonly server: Server;
@@ -23,7 +23,12 @@ class ScriptedRelay {
     this.server = createServer((socket) => {
       const frames: Record<string, unknown>[] = [];
       this.received.push(frames);
-      createInterface({ input: socket }).on('line', (line) => frames.push(JSON.parse(line) as Record<string, unknown>));
+      createInterface({ input: socket }).on('line', (line) => {
+        const frame = JSON.parse(line) as Record<string, unknown>;
+        frames.push(frame);
+        // Its operators use plain clients: no key, so their text in clear is theirs to send.
+        if (frame.op === 'fetch_key') send(socket, { op: 'error', code: 'no_key', message: 'no key', ref: frame.ref });
+      });
       socket.on('error', () => undefined);
       this.waiting.shift()?.(socket);
     });
@@ -44,12 +49,12 @@ class ScriptedRelay {
 }
 
 /** Runs the terminal client on a fake terminal, with a fresh key store: what it shows collects in `screen()`. */
-function startClient(options: Omit<ClientOptions, 'keysDir' | 'input' | 'output'>) {
+function startClient(options: Omit<ClientOptions, 'keys' | 'input' | 'output'>) {
   const input = new PassThrough();
   const output = new PassThrough();
   let screen = '';
   output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
-  const status = runClient({ ...options, keysDir: keysDir(), input, output });
+  const status = runClient({ ...options, keys: { dir: keysDir() }, input, output });
   return { input, status, screen: () => screen };
 }
 
@@ -95,8 +100,6 @@ test('shows a redelivered message once, acknowledges every delivery, and reconne
 
   input.end('@alice thanks\n');
   await until(() => relay.received[1]?.some((f) => f.op === 'quit') ?? false, 'quit');
-  assert.equal(relay.received[1]?.find((f) => f.op === 'fetch_key'), { op: 'fetch_key', name: 'alice', ref: 'k-1' });
-  send(two, { op: 'error', code: 'no_key', message: 'that operator has published no key', ref: 'k-1' });
   await until(() => screen().includes('#1 to alice: not sent'), 'the refusal');
   assert.is(relay.received[1]?.find((f) => f.op === 'send'), undefined, 'nothing goes out in clear to an operator without a key');
   send(two, { op: 'bye', reason: 'quit' });
@@ -169,7 +172,8 @@ test('what the server and other people send is shown, never obeyed: controls, ta
   send(socket, { op: 'msg', id: 'm-1', from: 'al\u202eice', body: 'pay\t\u202Eeno\u202C \u2066x\u2069\u200fy\u061c\u200b\u009b2J\r\nline two\u2028three', ts: Date.UTC(2026, 0, 1, 12, 0, 0) });
   send(socket, { op: 'online', names: ['bob', 'e\u202ee'] });
   send(socket, { op: 'error', code: 'internal', message: 'oops\u202e\u001b[2J' });
-  await until(() => screen().includes('oops'), 'the error line');
+  // The message waits for the sender's key to be asked for (a name with a key may not send in clear).
+  await until(() => screen().includes('oops') && screen().includes('three'), 'the error line and the message');
   assert.match(screen(), 'al<U+202E>ice (unencrypted): pay^I<U+202E>eno<U+202C> <U+2066>x<U+2069><U+200F>y<U+061C><U+200B><U+009B>2J\n    line two<U+2028>three');
   assert.match(screen(), 'online: bob, e<U+202E>e');
   assert.match(screen(), 'server: internal (oops<U+202E>^[[2J)');

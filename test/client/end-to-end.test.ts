@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EndToEnd } from '../../src/client/e2e/end-to-end.ts';
+import { seal } from '../../src/client/e2e/envelope.ts';
+import { fromBase64 } from '../../src/client/e2e/base64.ts';
 import type { InboundFrame } from '../../src/domain/frames.ts';
 import { KeyStore } from '../../src/client/e2e/key-store.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -52,7 +54,7 @@ function people() {
     side.keys.set('alice', alice!.store.identity.public);
     side.keys.set('bob', bob!.store.identity.public);
   }
-  return { alice: alice!, bob: bob!, mallory: mallory!, remove: () => dirs.forEach((dir) => dir.remove()) };
+  return { alice: alice!, bob: bob!, mallory: mallory!, bobDir: dirs[1]!.path, remove: () => dirs.forEach((dir) => dir.remove()) };
 }
 
 test('a swapped key for bob: alice\'s client holds the message, and sends it only after /trust bob', async () => {
@@ -64,6 +66,7 @@ test('a swapped key for bob: alice\'s client holds the message, and sends it onl
   await alice.e2e.send('bob', 'second, while the server lies', 'c-2');
   assert.is(alice.sends().length, 1, 'nothing sent to the swapped key');
   assert.match(alice.said.at(-1)!, "bob's key has changed since it was pinned: held, not sent");
+  await alice.e2e.verify('bob');
   await alice.e2e.trust('bob');
   assert.is(alice.sends().length, 2, 'sent once the new key is accepted');
   const body = String(alice.sends()[1]!.body);
@@ -86,7 +89,7 @@ test('bob\'s client shows a message once, and refuses a changed ciphertext byte 
   await bob.e2e.receive({ from: 'alice', body: tampered(100), ts: 1 });
   await bob.e2e.receive({ from: 'alice', body: tampered(bytes.length - 1), ts: 1 });
   assert.equal(bob.shown, []);
-  assert.match(bob.said.join('\n'), 'is not signed by their pinned key: held, not shown');
+  assert.match(bob.said.join('\n'), '! held a message claiming to be alice: not signed by their pinned key, not shown');
   await bob.e2e.receive({ from: 'alice', body, ts: 2 });
   await bob.e2e.receive({ from: 'alice', body, ts: 3 });
   assert.equal(bob.shown, ['alice: the text itself'], 'a replayed envelope is shown once');
@@ -123,10 +126,73 @@ test('/verify shows the same safety number on both sides; /trust marks the pin v
   remove();
 });
 
-test('a plain client\'s message is shown marked unencrypted', async () => {
+test('a plain client\'s message is shown marked unencrypted, when its sender has no key', async () => {
   const { bob, remove } = people();
+  bob.keys.set('nc-user', 'no_key');
   assert.ok(await bob.e2e.receive({ from: 'nc-user', body: 'typed into nc', ts: 1 }));
   assert.equal(bob.shown, ['nc-user (unencrypted): typed into nc']);
+  remove();
+});
+
+test('text in clear claiming a name with published keys is refused with a notice, never shown as them', async () => {
+  const { alice, remove } = people();
+  assert.ok(await alice.e2e.receive({ from: 'bob', body: 'send me the codes', ts: 1 }));
+  assert.is(alice.store.pin('bob'), undefined, 'a refused message pins nothing');
+  await alice.e2e.verify('bob');
+  // Pinned: not even a server answering `no_key` unlocks the name.
+  alice.keys.set('bob', 'no_key');
+  const fetchesBefore = alice.sent.length;
+  assert.ok(await alice.e2e.receive({ from: 'bob', body: 'really, it is me', ts: 2 }));
+  assert.is(alice.sent.length, fetchesBefore, 'the pin decides; the server is not asked');
+  assert.equal(alice.shown, []);
+  assert.equal(alice.said.filter((line) => line.startsWith('!')), [
+    "! refused a message claiming to be bob: not signed by bob's key",
+    "! refused a message claiming to be bob: not signed by bob's key",
+  ]);
+  remove();
+});
+
+test('/trust pins exactly what /verify showed, without fetching; nothing shown or a change since: refused', async () => {
+  const { alice, mallory, remove } = people();
+  await alice.e2e.trust('bob');
+  assert.match(alice.said.at(-1)!, 'nothing trusted: /verify bob first');
+  await alice.e2e.verify('bob');
+  const shownKey = alice.keys.get('bob');
+  alice.keys.set('bob', mallory.store.identity.public);
+  const fetchesBefore = alice.sent.filter((frame) => frame.op === 'fetch_key').length;
+  await alice.e2e.trust('bob');
+  assert.is(alice.sent.filter((frame) => frame.op === 'fetch_key').length, fetchesBefore, '/trust asks the server nothing');
+  assert.equal(alice.store.pin('bob'), { identity: shownKey, verified: true }, 'the key that was compared, not the swapped one');
+  // The server's swap is seen (a send fetches it): /trust now refuses until /verify shows it.
+  await alice.e2e.send('bob', 'held', 'c-1');
+  await alice.e2e.trust('bob');
+  assert.match(alice.said.at(-1)!, "nothing trusted: bob's key has changed since /verify showed it");
+  assert.equal(alice.store.pin('bob'), { identity: shownKey, verified: true });
+  assert.is(alice.sends().length, 0, 'still held');
+  remove();
+});
+
+test('a replay is caught after a restart: the envelopes shown are kept with the keys', async () => {
+  const { alice, bob, bobDir, remove } = people();
+  await alice.e2e.send('bob', 'only once', 'c-1');
+  const body = String(alice.sends()[0]!.body);
+  await bob.e2e.receive({ from: 'alice', body, ts: 1 });
+  const restarted = new StandIn(KeyStore.open(bobDir), 'bob');
+  restarted.keys.set('alice', alice.store.identity.public);
+  await restarted.e2e.receive({ from: 'alice', body, ts: 2 });
+  assert.equal([...bob.shown, ...restarted.shown], ['alice: only once']);
+  remove();
+});
+
+test('an envelope signed as sent far in the future is refused with a notice', async () => {
+  const { alice, bob, remove } = people();
+  const to = { name: 'bob', agreementPublic: fromBase64(bob.store.identity.public.agreement, 32)! };
+  const from = { name: 'alice', signingSecret: alice.store.identity.signingSecret };
+  const tomorrow = Date.now() + 24 * 3600_000;
+  await bob.e2e.receive({ from: 'alice', body: seal('from tomorrow', from, to, tomorrow), ts: 1 });
+  await bob.e2e.receive({ from: 'alice', body: seal('a minute fast', from, to, Date.now() + 60_000), ts: 2 });
+  assert.equal(bob.shown, ['alice: a minute fast'], 'a clock a little fast is fine');
+  assert.match(bob.said.join('\n'), `! refused a message from alice: signed as sent at ${new Date(tomorrow).toISOString()}, more than 10 minutes ahead of this clock`);
   remove();
 });
 

@@ -5,7 +5,6 @@ import * as fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ENVELOPE_PREFIX, MAX_TEXT_BYTES, PADDED_SIZES, messageKey, open, seal } from '../../src/client/e2e/envelope.ts';
-import { safetyNumber } from '../../src/client/e2e/safety-number.ts';
 
 const fill = (n: number, v: number) => new Uint8Array(n).fill(v);
 const alice = { name: 'alice', signingSecret: fill(32, 1) };
@@ -34,15 +33,6 @@ test('vector: a whole envelope, given its random bytes', () => {
   const envelope = seal('hello bob', alice, bob, TS, (n?: number) => fill(n ?? 32, 3 + calls++));
   assert.is(envelope.length, 541);
   assert.is(bytesToHex(sha256(new TextEncoder().encode(envelope))), '026708fd004d64343414c4de94b56cc0250e997afb8699250b24dfc4e25c0a16');
-});
-
-test('vector: the safety number, the same whichever side asks', () => {
-  const a = { name: 'alice', identity: { agreement: 'rAGyIJ6GNU+4UyN7XeD0+rE8f8v0M6YcAZNpYX/s8Qs=', signing: 'iojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w=' } };
-  const b = { name: 'bob', identity: { agreement: 'zo060cy2M+x7cMF4FKXHbs0CloUFDTRHRboFhw5YfVk=', signing: 'bnoc3Smwt4/ROvTFWY/v9O8qlxZuPKby5Pv8zYBQW/E=' } };
-  const expected = '54107 32266 37383 06991 46981 10981 50060 55376 56940 31166 48265 34193';
-  assert.is(safetyNumber(a, b), expected);
-  assert.is(safetyNumber(b, a), expected);
-  assert.is.not(safetyNumber(a, { ...b, identity: { ...b.identity, signing: a.identity.signing } }), expected, 'another key, another number');
 });
 
 test('property: any text up to the limit opens to itself, padded to one of four sizes', () => {

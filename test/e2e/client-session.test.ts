@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -135,9 +136,37 @@ it('in a real terminal, a tab, an escape and a right-to-left override from a sen
 });
 
 it('the name typed on the command line is shown visibly in the prompts', async (ctx) => {
-  const terminal = await TmuxTerminal.start([LITSXG, 'client', 'eve\u202eevil', '--server', '127.0.0.1:1']);
+  // The password is asked for once the server has said hello: only then is its key store known.
+  ctx.server = await startServer({ operators: ['alice'] });
+  const terminal = await TmuxTerminal.start([LITSXG, 'client', 'eve\u202eevil', '--server', `127.0.0.1:${ctx.server.port}`]);
   ctx.terminals.push(terminal);
   await terminal.waitFor('password for eve<U+202E>evil:');
+});
+
+it('--encrypt-keys on a terminal asks for the passphrase twice, then for it at each start', async (ctx) => {
+  ctx.server = await startServer({ operators: ['alice'] });
+  const home = join(ctx.homes.path, 'alice');
+  const start = async (...args: string[]) => {
+    const terminal = await TmuxTerminal.start([LITSXG, 'client', 'alice', '--server', `127.0.0.1:${ctx.server.port}`, ...args], { XDG_CONFIG_HOME: home, LITSXG_PASSWORD: PASSWORD });
+    ctx.terminals.push(terminal);
+    return terminal;
+  };
+  const first = await start('--encrypt-keys');
+  await first.waitFor('key store passphrase:');
+  await first.line('correct horse');
+  await first.waitFor('the same passphrase again:');
+  await first.line('correct horse');
+  await first.waitFor('as alice');
+  assert.not.match(await first.screen(), 'correct horse', 'not echoed');
+  await first.line('/quit');
+  assert.is(await first.exitStatus(), 0);
+  const serverId = readFileSync(join(ctx.server.dataDir, 'server-id'), 'utf8').trim();
+  assert.match(readFileSync(join(home, 'litsxg', 'keys', serverId, 'alice', 'identity.json'), 'utf8'), '"sealed"');
+  const again = await start();
+  await again.waitFor('key store passphrase:');
+  await again.line('wrong horse');
+  await again.waitFor('wrong passphrase');
+  assert.is(await again.exitStatus(), 1);
 });
 
 it('a server that never answered ends the client at once with status 8 and the cause; no reconnecting', async (ctx) => {

@@ -1,24 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runClient } from '../../src/client/client.ts';
+import { type ClientOptions, runClient } from '../../src/client/client.ts';
+import { freePort } from '../../bench/free-port.ts';
 import { KeyStore } from '../../src/client/e2e/key-store.ts';
+import type { KeyStoreLocation } from '../../src/client/e2e/key-store-location.ts';
 import { RecordingProxy } from '../support/recording-proxy.ts';
 import { runLitsxg } from '../support/run-litsxg.ts';
+import { ProtocolClient } from '../support/protocol-client.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 /** A terminal client in this process, its keyboard and screen as streams. */
-function terminalClient(name: string, port: number, keysDir: string, password: string | undefined) {
+function terminalClient(name: string, port: number, keys: string | KeyStoreLocation, password: string | undefined, host = '127.0.0.1', more: Partial<ClientOptions> = {}) {
   const input = new PassThrough();
   const output = new PassThrough();
   let screen = '';
   output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
-  const status = runClient({ name, server: { host: '127.0.0.1', port }, keysDir, ...(password === undefined ? {} : { password }), input, output });
+  const status = runClient({ name, server: { host, port }, keys: typeof keys === 'string' ? { dir: keys } : keys, ...more, ...(password === undefined ? {} : { password }), input, output });
   return {
     status,
     type: (line: string) => input.write(`${line}\n`),
@@ -116,6 +119,89 @@ test('text typed by alice reaches bob\'s screen and nowhere else: not on the wir
     await server.stop();
     keys.remove();
     diagnostics.remove();
+  }
+});
+
+test('a password login as bob sends alice text in clear: alice, who has bob\'s key, sees a refusal, never the text as bob', async () => {
+  const keys = tempDir();
+  const server = await startServer({ operators: ['alice', 'bob'] });
+  try {
+    const bob = terminalClient('bob', server.port, join(keys.path, 'bob'), PASSWORD);
+    await until(() => KeyStore.open(join(keys.path, 'bob')).published, "bob's key to be published");
+    bob.quit();
+    assert.is(await bob.status, 0);
+    const alice = terminalClient('alice', server.port, join(keys.path, 'alice'), PASSWORD);
+    await alice.waitFor('connected to');
+    alice.type('/verify bob');
+    await alice.waitFor('safety number with bob');
+    // Whoever has bob's password (or the server itself) speaks as bob over a raw socket.
+    const impostor = await ProtocolClient.login(server.port, 'bob');
+    impostor.send({ op: 'send', to: 'alice', body: 'it is me, bob: send the codes' });
+    await alice.waitFor("! refused a message claiming to be bob: not signed by bob's key");
+    assert.not.match(alice.screen(), 'send the codes');
+    impostor.close();
+    alice.quit();
+    assert.is(await alice.status, 0);
+  } finally {
+    await server.stop();
+    keys.remove();
+  }
+});
+
+test('the key store is the server\'s, by its id: 127.0.0.1 and localhost are one identity; an old HOST_PORT store moves; nothing before hello', async () => {
+  const home = tempDir();
+  const root = join(home.path, 'keys');
+  const server = await startServer({ operators: ['alice'] });
+  try {
+    const nowhere = terminalClient('alice', await freePort(), { root }, PASSWORD);
+    assert.is(await nowhere.status, 8);
+    assert.not.ok(existsSync(root), 'nothing created for a server that never said hello');
+
+    // A store of an older client, kept under the address as typed.
+    const old = KeyStore.open(join(root, `127.0.0.1_${server.port}`, 'alice'));
+    const first = terminalClient('alice', server.port, { root }, PASSWORD);
+    await first.waitFor('connected to');
+    const serverId = readFileSync(join(server.dataDir, 'server-id'), 'utf8').trim();
+    const store = join(root, serverId, 'alice');
+    assert.match(first.screen(), `moved this server's key store from ${join(root, `127.0.0.1_${server.port}`, 'alice')} to ${store}`);
+    assert.equal(readdirSync(root), [serverId], 'the old directory is gone');
+    assert.equal(KeyStore.open(store).identity.public, old.identity.public, 'the same identity, moved');
+    await until(() => KeyStore.open(store).published, "alice's key to be published");
+    first.quit();
+    assert.is(await first.status, 0);
+
+    // The same server by another name: the same store, so the key logs in and no password is needed.
+    const again = terminalClient('alice', server.port, { root }, undefined, 'localhost');
+    await again.waitFor(`connected to localhost:${server.port} as alice`);
+    again.quit();
+    assert.is(await again.status, 0);
+    assert.equal(readdirSync(root), [serverId]);
+  } finally {
+    await server.stop();
+    home.remove();
+  }
+});
+
+test('--encrypt-keys: the secrets are encrypted at rest; without the passphrase the client says so and stops', async () => {
+  const keys = tempDir();
+  const server = await startServer({ operators: ['alice'] });
+  try {
+    const dir = join(keys.path, 'alice');
+    const first = terminalClient('alice', server.port, dir, PASSWORD, '127.0.0.1', { encryptKeys: true, keyPassphrase: 'correct horse' });
+    await first.waitFor('connected to');
+    first.quit();
+    assert.is(await first.status, 0);
+    assert.ok(KeyStore.isSealed(dir));
+    const without = terminalClient('alice', server.port, dir, undefined);
+    assert.is(await without.status, 1);
+    assert.match(without.screen(), 'is encrypted: set LITSXG_KEY_PASSPHRASE');
+    const withIt = terminalClient('alice', server.port, dir, undefined, '127.0.0.1', { keyPassphrase: 'correct horse' });
+    await withIt.waitFor('connected to');
+    withIt.quit();
+    assert.is(await withIt.status, 0);
+  } finally {
+    await server.stop();
+    keys.remove();
   }
 });
 

@@ -1,4 +1,4 @@
-import { defaultKeysDir } from '../../client/e2e/default-keys-dir.ts';
+import { defaultKeysRoot } from '../../client/e2e/key-store-location.ts';
 import { runClient } from '../../client/client.ts';
 import { isOnion } from '../tor/connect-through.ts';
 import { registerOnionKey } from './onion-key-option.ts';
@@ -7,8 +7,8 @@ import { CLIENT_COMMAND } from './remote-options.ts';
 import { helpOrUsageError, usageError } from './usage-error.ts';
 
 /**
- * `client NAME [--server HOST:PORT] [--proxy socks5://HOST:PORT] [--keys-dir DIR] [--onion-key FILE --tor-control HOST:PORT]`,
- * the password from LITSXG_PASSWORD or a prompt.
+ * `client NAME [--server HOST:PORT] [--proxy socks5://HOST:PORT] [--keys-dir DIR] [--encrypt-keys] [--onion-key FILE --tor-control HOST:PORT]`,
+ * the password from LITSXG_PASSWORD or a prompt, the key store's passphrase from LITSXG_KEY_PASSPHRASE or a prompt.
  */
 export async function runClientCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const parsed = parseCommandLine(CLIENT_COMMAND, argv, env);
@@ -27,9 +27,11 @@ export async function runClientCommand(argv: readonly string[], env: Readonly<Re
   return runClient({
     name,
     server,
-    keysDir: parsed.values['keys-dir'] ?? defaultKeysDir(server, name, env),
+    keys: parsed.values['keys-dir'] !== undefined ? { dir: parsed.values['keys-dir'] } : { root: defaultKeysRoot(env) },
     proxy,
     password: env.LITSXG_PASSWORD,
+    ...(env.LITSXG_KEY_PASSPHRASE === undefined ? {} : { keyPassphrase: env.LITSXG_KEY_PASSPHRASE }),
+    encryptKeys: parsed.values['encrypt-keys'],
     input: process.stdin,
     output: process.stdout,
   });

@@ -1,6 +1,6 @@
 import { parseProxyUrl } from '../tor/connect-through.ts';
 import { ONION_KEY_OPTIONS } from './onion-key-option.ts';
-import { defineCommand, endpointOption, textOption } from './option-spec.ts';
+import { defineCommand, endpointOption, flagOption, textOption } from './option-spec.ts';
 
 /** Where `health`, `client` and `bench` find a server, and the SOCKS proxy (Tor) on the way. */
 export const REMOTE_OPTIONS = {
@@ -36,7 +36,11 @@ export const CLIENT_COMMAND = defineCommand({
   options: {
     ...REMOTE_OPTIONS,
     ...ONION_KEY_OPTIONS,
-    'keys-dir': textOption('DIR', { default: undefined, description: 'where the client keeps its keys (default: one directory per server and name)' }),
+    'keys-dir': textOption('DIR', { default: undefined, description: 'where the client keeps its keys (default: one directory per server id and name)' }),
+    'encrypt-keys': flagOption('keep the identity\'s secret keys encrypted under a passphrase (scrypt, XChaCha20-Poly1305) from now on'),
   },
-  notes: ['The password comes from LITSXG_PASSWORD, else from a prompt (or the first line of input when it is not a terminal).'],
+  notes: [
+    'The password comes from LITSXG_PASSWORD, else from a prompt (or the first line of input when it is not a terminal).',
+    'An encrypted key store\'s passphrase comes from LITSXG_KEY_PASSPHRASE, else from a prompt on a terminal.',
+  ],
 });

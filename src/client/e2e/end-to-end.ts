@@ -8,7 +8,9 @@ import { ENVELOPE_PREFIX, MAX_TEXT_BYTES, open, seal } from './envelope.ts';
 import type { KeyAnswer } from './key-requests.ts';
 import { KeyRequests } from './key-requests.ts';
 import type { KeyStore } from './key-store.ts';
-import { safetyNumber } from './safety-number.ts';
+import { safetyNumber } from '../trust/safety-number.ts';
+import { ShownKeys } from '../trust/shown-keys.ts';
+import { admit } from '../trust/replay-guard.ts';
 
 /** What the end-to-end layer needs of the session it serves. */
 export interface E2eLink {
@@ -33,8 +35,6 @@ interface Outgoing {
   readonly ref: string;
 }
 
-const SEEN_LIMIT = 10_000;
-
 /**
  * The client's end-to-end encryption (docs/protocol.md "Keys", README "Security model"): key
  * login, publishing, sealing to pinned keys, and opening what arrives. Trust on first use: the
@@ -45,8 +45,7 @@ export class EndToEnd {
   private readonly requests: KeyRequests;
   private readonly held: Outgoing[] = [];
   private readonly quarantined: Incoming[] = [];
-  /** Envelope nonces already shown: the same envelope sent again (a replay) is shown once. */
-  private readonly seen = new Set<string>();
+  private readonly shown = new ShownKeys<PublicIdentity>(sameIdentity);
 
   constructor(private readonly store: KeyStore, private readonly me: string, private readonly link: E2eLink) {
     this.requests = new KeyRequests((frame) => link.send(frame));
@@ -89,7 +88,7 @@ export class EndToEnd {
   /** Seals `text` to `to`'s pinned key; never sends it in clear. */
   async send(to: string, text: string, ref: string): Promise<void> {
     if (utf8ToBytes(text).length > MAX_TEXT_BYTES) return this.link.refuse(ref, `longer than ${MAX_TEXT_BYTES} bytes of text`);
-    const answer = await this.requests.fetch(to);
+    const answer = await this.fetch(to);
     if (!answer.ok) return this.link.refuse(ref, whyNoKey(to, answer.reason));
     const pin = this.pinOnFirstUse(to, answer.identity);
     if (!sameIdentity(pin.identity, answer.identity)) {
@@ -103,13 +102,10 @@ export class EndToEnd {
 
   /** Shows what arrived, or why it is not shown; resolves false when it must wait for a new connection. */
   async receive(message: Incoming): Promise<boolean> {
-    if (!message.body.startsWith(ENVELOPE_PREFIX)) {
-      this.link.show(message.ts, `${message.from} (unencrypted)`, message.body);
-      return true;
-    }
+    if (!message.body.startsWith(ENVELOPE_PREFIX)) return this.receivePlain(message);
     let pin = this.store.pin(message.from);
     if (pin === undefined) {
-      const answer = await this.requests.fetch(message.from);
+      const answer = await this.fetch(message.from);
       if (!answer.ok && answer.reason === 'connection_lost') return false;
       if (!answer.ok) {
         this.link.say(`a message from ${message.from} could not be checked (${whyNoKey(message.from, answer.reason)}); not shown`);
@@ -121,7 +117,7 @@ export class EndToEnd {
     const opened = open(message.body, message.from, fromBase64(pin.identity.signing, 32)!, this.me, agreementSecret, fromBase64(own.agreement, 32));
     if (!opened.ok && opened.reason === 'bad_signature') {
       this.quarantined.push(message);
-      this.link.say(`a message from ${message.from} is not signed by their pinned key: held, not shown. ` +
+      this.link.say(`! held a message claiming to be ${message.from}: not signed by their pinned key, not shown. ` +
         `If their key changed, compare safety numbers (/verify ${message.from}), then /trust ${message.from} to read it`);
       return true;
     }
@@ -129,28 +125,64 @@ export class EndToEnd {
       this.link.say(`a message from ${message.from} failed to decrypt (${opened.reason}); not shown`);
       return true;
     }
-    if (this.seen.has(opened.id)) return true;
-    this.remember(opened.id);
+    const { verdict, seen } = admit(this.store.seenEnvelopes, { id: opened.id, sentAt: opened.sentAt }, Date.now());
+    // A replay was shown once already: dropped without a word, as a redelivery is.
+    if (verdict === 'replayed') return true;
+    if (verdict !== 'fresh') {
+      const when = new Date(opened.sentAt).toISOString();
+      this.link.say(`! refused a message from ${message.from}: signed as sent at ${when}, ${verdict === 'future' ? 'more than 10 minutes ahead of this clock' : 'older than every message remembered against replays'}`);
+      return true;
+    }
+    this.store.setSeenEnvelopes(seen);
     this.link.show(message.ts, message.from, opened.text);
+    return true;
+  }
+
+  /**
+   * Text in clear claiming a name that has published keys is an impersonation (a password
+   * login, or a server, speaking as them): refused. A pinned name is refused without asking the
+   * server, which could otherwise unlock it by answering `no_key`.
+   */
+  private async receivePlain(message: Incoming): Promise<boolean> {
+    const refuse = () => {
+      this.link.say(`! refused a message claiming to be ${message.from}: not signed by ${message.from}'s key`);
+      return true;
+    };
+    if (this.store.pin(message.from) !== undefined) return refuse();
+    const answer = await this.fetch(message.from);
+    if (!answer.ok && answer.reason === 'connection_lost') return false;
+    if (answer.ok || answer.reason === 'malformed') return refuse();
+    if (answer.reason === 'refused') {
+      this.link.say(`a message from ${message.from} could not be checked (${whyNoKey(message.from, answer.reason)}); not shown`);
+      return true;
+    }
+    // No key (or no such operator any more): a plain client's text, labelled as such.
+    this.link.show(message.ts, `${message.from} (unencrypted)`, message.body);
     return true;
   }
 
   /** `/verify NAME`: the safety number for the key the server has now, pinning it if nothing was. */
   async verify(name: string): Promise<void> {
-    const answer = await this.requests.fetch(name);
+    const answer = await this.fetch(name);
     if (!answer.ok) return this.link.say(`cannot verify ${name}: ${whyNoKey(name, answer.reason)}`);
+    this.shown.show(name, answer.identity);
     const pin = this.pinOnFirstUse(name, answer.identity);
-    const number = safetyNumber({ name: this.me, identity: this.store.identity.public }, { name, identity: answer.identity });
+    const number = safetyNumber({ name: this.me, signingKey: fromBase64(this.store.identity.public.signing, 32)! },
+      { name, signingKey: fromBase64(answer.identity.signing, 32)! });
     const changed = sameIdentity(pin.identity, answer.identity) ? '' : ` (this is ${name}'s NEW key, not the one pinned)`;
     this.link.say(`safety number with ${name}${changed}: ${number}`);
     this.link.say(pin.verified && !changed ? `${name} is verified` : `compare it with ${name}'s /verify ${this.me}, out of band; if equal, /trust ${name}`);
   }
 
-  /** `/trust NAME`: pins the server's current key as verified, then sends what was held and shows what was quarantined. */
+  /**
+   * `/trust NAME`: pins as verified exactly the key `/verify NAME` last showed (never one
+   * fetched now), then sends what was held and shows what was quarantined.
+   */
   async trust(name: string): Promise<void> {
-    const answer = await this.requests.fetch(name);
-    if (!answer.ok) return this.link.say(`cannot trust ${name}: ${whyNoKey(name, answer.reason)}`);
-    this.store.setPin(name, answer.identity, true);
+    const trustable = this.shown.trustable(name);
+    if (!trustable.ok && trustable.reason === 'not_shown') return this.link.say(`nothing trusted: /verify ${name} first, compare the number with ${name}, then /trust ${name}`);
+    if (!trustable.ok) return this.link.say(`nothing trusted: ${name}'s key has changed since /verify showed it; /verify ${name} again and compare the new number`);
+    this.store.setPin(name, trustable.key, true);
     this.link.say(`${name}'s key is pinned as verified`);
     const held = this.held.filter((outgoing) => outgoing.to === name);
     const quarantined = this.quarantined.filter((incoming) => incoming.from === name);
@@ -158,6 +190,13 @@ export class EndToEnd {
     removeAll(this.quarantined, quarantined);
     for (const outgoing of held) await this.send(outgoing.to, outgoing.text, outgoing.ref);
     for (const incoming of quarantined) await this.receive(incoming);
+  }
+
+  /** Every key the server hands out is noted: `/trust` refuses once it differs from what `/verify` showed. */
+  private async fetch(name: string): Promise<KeyAnswer> {
+    const answer = await this.requests.fetch(name);
+    if (answer.ok) this.shown.seen(name, answer.identity);
+    return answer;
   }
 
   private pinOnFirstUse(name: string, identity: PublicIdentity) {
@@ -168,10 +207,6 @@ export class EndToEnd {
     return this.store.pin(name)!;
   }
 
-  private remember(id: string): void {
-    this.seen.add(id);
-    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value as string);
-  }
 }
 
 function whyNoKey(name: string, reason: Exclude<KeyAnswer, { ok: true }>['reason']): string {

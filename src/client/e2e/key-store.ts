@@ -1,7 +1,10 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublicIdentity } from '../../domain/identity-keys.ts';
+import { openWithPassphrase, sealWithPassphrase } from '../trust/passphrase-seal.ts';
+import type { SeenEnvelope } from '../trust/replay-guard.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import { KeyStoreError } from './key-store-error.ts';
 
@@ -19,11 +22,14 @@ export interface Pin {
 const IDENTITY_FILE = 'identity.json';
 const STATE_FILE = 'state.json';
 const PINS_FILE = 'pins.json';
+const SEEN_FILE = 'seen.json';
 
 /**
- * One identity's key store: a directory (0700) of files (0600). `identity.json` holds the two
- * secret keys and is written once; `state.json` whether the identity is published on the
- * server; `pins.json` the keys pinned for other operators (trust on first use, or verified).
+ * One identity's key store: a directory (0700) of files (0600), each written whole then renamed
+ * over. `identity.json` holds the two secret keys, in clear or encrypted under a passphrase;
+ * `state.json` whether the identity is published on the server; `pins.json` the keys pinned for
+ * other operators (trust on first use, or verified);
+ * `seen.json` the envelopes already shown (ids and signed times), against replays.
  * A damaged file is reported, never replaced: replacing it would lose the identity.
  */
 export class KeyStore {
@@ -32,26 +38,41 @@ export class KeyStore {
     readonly identity: Identity,
     private state: { published: boolean },
     private readonly pins: Map<string, Pin>,
+    private seen: readonly SeenEnvelope[],
   ) {}
 
-  /** Opens the store at `dir`, creating it and a new identity when it does not exist. */
-  static open(dir: string): KeyStore {
+  /** Whether the identity's secrets are encrypted under a passphrase (one is then needed to open it). */
+  static isSealed(dir: string): boolean {
+    return exists(join(dir, IDENTITY_FILE)) && typeof (readJson(dir, IDENTITY_FILE) as { sealed?: unknown } | undefined)?.sealed === 'string';
+  }
+
+  /**
+   * Opens the store at `dir`, creating it and a new identity when it does not exist. With
+   * `encrypt`, secrets kept in clear are encrypted under `passphrase` from now on.
+   */
+  static open(dir: string, secrets: { passphrase?: string; encrypt?: boolean } = {}): KeyStore {
+    const { passphrase, encrypt = false } = secrets;
+    if (encrypt && passphrase === undefined) throw new KeyStoreError('encrypting the keys needs a passphrase: set LITSXG_KEY_PASSPHRASE, or start the client in a terminal to be asked');
     let created = false;
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       chmodSync(dir, 0o700);
       created = !exists(join(dir, IDENTITY_FILE));
-      if (created) writeJson(dir, IDENTITY_FILE, newIdentity());
+      if (created) writeJson(dir, IDENTITY_FILE, encrypt ? sealed(newIdentity(), passphrase!) : newIdentity());
     } catch (error) {
       throw new KeyStoreError(`cannot use key store ${dir}: ${(error as Error).message}`);
     }
-    const identity = parseIdentity(readJson(dir, IDENTITY_FILE));
+    const file = unsealed(dir, readJson(dir, IDENTITY_FILE), passphrase);
+    const identity = parseIdentity(file);
     if (identity === undefined) throw damaged(dir, IDENTITY_FILE);
+    if (encrypt && !KeyStore.isSealed(dir)) writeJson(dir, IDENTITY_FILE, sealed(file as object, passphrase!));
     const state = created || !exists(join(dir, STATE_FILE)) ? { published: false } : readJson(dir, STATE_FILE);
     if (typeof (state as { published?: unknown }).published !== 'boolean') throw damaged(dir, STATE_FILE);
     const pins = exists(join(dir, PINS_FILE)) ? parsePins(readJson(dir, PINS_FILE)) : new Map<string, Pin>();
     if (pins === undefined) throw damaged(dir, PINS_FILE);
-    return new KeyStore(dir, identity, state as { published: boolean }, pins);
+    const seen = exists(join(dir, SEEN_FILE)) ? parseSeen(readJson(dir, SEEN_FILE)) : [];
+    if (seen === undefined) throw damaged(dir, SEEN_FILE);
+    return new KeyStore(dir, identity, state as { published: boolean }, pins, seen);
   }
 
   get published(): boolean {
@@ -71,6 +92,15 @@ export class KeyStore {
     this.pins.set(name, { identity, verified });
     writeJson(this.dir, PINS_FILE, Object.fromEntries(this.pins));
   }
+
+  get seenEnvelopes(): readonly SeenEnvelope[] {
+    return this.seen;
+  }
+
+  setSeenEnvelopes(seen: readonly SeenEnvelope[]): void {
+    this.seen = seen;
+    writeJson(this.dir, SEEN_FILE, seen);
+  }
 }
 
 function newIdentity(): object {
@@ -81,6 +111,21 @@ function newIdentity(): object {
     agreement: { secret: toBase64(agreement.secretKey), public: toBase64(agreement.publicKey) },
     signing: { secret: toBase64(signing.secretKey), public: toBase64(signing.publicKey) },
   };
+}
+
+/** identity.json as `{version, sealed}`: its plain form, as JSON, encrypted (src/client/trust/passphrase-seal.ts). */
+function sealed(identity: object, passphrase: string): object {
+  return { version: 1, sealed: toBase64(sealWithPassphrase(utf8ToBytes(JSON.stringify(identity)), passphrase)) };
+}
+
+function unsealed(dir: string, file: unknown, passphrase: string | undefined): unknown {
+  const blob = (file as { sealed?: unknown } | undefined)?.sealed;
+  if (typeof blob !== 'string') return file;
+  if (passphrase === undefined) throw new KeyStoreError(`key store ${dir} is encrypted: set LITSXG_KEY_PASSPHRASE, or start the client in a terminal to be asked`);
+  const bytes = fromBase64(blob);
+  const plain = bytes && openWithPassphrase(bytes, passphrase);
+  if (plain === undefined) throw new KeyStoreError(`cannot open key store ${dir}: wrong passphrase, or ${IDENTITY_FILE} is damaged`);
+  return JSON.parse(new TextDecoder().decode(plain));
 }
 
 function parseIdentity(value: unknown): Identity | undefined {
@@ -104,6 +149,12 @@ function parsePins(value: unknown): Map<string, Pin> | undefined {
     pins.set(name, { identity: { agreement, signing }, verified: pin.verified });
   }
   return pins;
+}
+
+function parseSeen(value: unknown): SeenEnvelope[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const wellFormed = value.every((entry: Partial<SeenEnvelope> | null) => typeof entry?.id === 'string' && Number.isSafeInteger(entry.sentAt));
+  return wellFormed ? value.map(({ id, sentAt }: SeenEnvelope) => ({ id, sentAt })) : undefined;
 }
 
 function readJson(dir: string, file: string): unknown {
