@@ -23,6 +23,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       return (await import('./adapters/cli/help-command.ts')).runHelpCommand(rest);
     case 'version':
     case '--version':
+    case '-V':
       return (await import('./adapters/cli/help-command.ts')).runVersionCommand();
     default:
       return usageError(undefined, command === undefined ? 'a command is needed' : `unknown command ${JSON.stringify(command)}`);

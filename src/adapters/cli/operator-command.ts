@@ -6,6 +6,9 @@ import { authPrivateLine, generateOnionClientKey, publicKeyOf } from '../tor/oni
 import { IDENTITY_OPTIONS } from './serve-options.ts';
 import { defineCommand, flagOption } from './option-spec.ts';
 
+/** Where every word finds the operators. */
+const STORE = ['data-dir', 'credentials'] as const;
+
 export const OPERATOR_COMMAND = defineCommand({
   name: 'operator',
   usage: 'operator add|passwd|remove|revoke-key|onion-key NAME | operator list [options]',
@@ -16,11 +19,21 @@ export const OPERATOR_COMMAND = defineCommand({
     'key-only': flagOption('onion-key: print only the bare key, as Tor Browser\'s prompt takes it'),
     public: flagOption('onion-key: print the public key line for a static torrc\'s authorized_clients/NAME.auth'),
   },
-  notes: [
-    'add and passwd read the password from the first line of standard input when it is not a terminal, else prompt twice.',
-    'list, passwd, remove, revoke-key and onion-key refuse a data directory that does not exist; add creates it and says where.',
-    'onion-key prints the operator\'s onion client-authorization private key, as a ClientOnionAuthDir file\'s line.',
-  ],
+  // Issue 22: `operator add --help` is add's help. Every word but add refuses a missing data directory.
+  subcommands: {
+    add: {
+      usage: 'operator add NAME [options]', options: STORE,
+      summary: 'Adds NAME, the password read from the first line of standard input when it is not a terminal, else prompted twice; creates a missing data directory and says where.',
+    },
+    passwd: { usage: 'operator passwd NAME [options]', options: STORE, summary: 'Sets NAME\'s password, read as add reads it; the running server checks it at the next authentication.' },
+    remove: { usage: 'operator remove NAME [options]', options: STORE, summary: 'Removes NAME, with its published key and its onion client-authorization key.' },
+    'revoke-key': { usage: 'operator revoke-key NAME [options]', options: STORE, summary: 'Revokes NAME\'s published key (exit 1 when NAME does not exist or has none).' },
+    'onion-key': {
+      usage: 'operator onion-key NAME [--key-only | --public] [options]', options: [...STORE, 'key-only', 'public'],
+      summary: 'Prints NAME\'s onion client-authorization private key, as a ClientOnionAuthDir file\'s line (needs the onion address: serve --onion once).',
+    },
+    list: { usage: 'operator list [options]', options: STORE, summary: 'Prints the operators\' names, one a line, sorted.' },
+  },
 });
 
 export type OperatorRequest = { readonly action: 'list' } | { readonly action: 'add' | 'passwd' | 'remove' | 'revoke-key' | 'onion-key'; readonly name: string };

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
-import { commandHelp } from './command-help.ts';
+import { commandHelp, versionText } from './command-help.ts';
 import type { AnyOption, CommandSpec, OptionSpecs, OptionValues } from './option-spec.ts';
 import { describeRequirement, envName } from './option-spec.ts';
 
 export type CommandLine<S extends OptionSpecs> =
   | { readonly kind: 'run'; readonly values: OptionValues<S>; readonly positionals: readonly string[] }
+  /** `--help` or `--version`: the text to print, then exit 0. */
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'error'; readonly message: string };
 
@@ -18,10 +19,12 @@ export function parseCommandLine<S extends OptionSpecs>(command: CommandSpec<S>,
   const specs: OptionSpecs = command.options;
   const types = Object.entries(specs).map(([name, spec]) => [name, { type: spec.kind === 'flag' ? 'boolean' : 'string' }] as const);
   const { tokens } = parseArgs({
-    args: [...argv], options: { ...Object.fromEntries(types), help: { type: 'boolean', short: 'h' } },
+    args: [...argv], options: { ...Object.fromEntries(types), help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } },
     strict: false, allowPositionals: true, tokens: true,
   });
-  if (tokens.some((token) => token.kind === 'option' && token.name === 'help')) return { kind: 'help', text: commandHelp(command) };
+  const asked = (name: string) => tokens.some((token) => token.kind === 'option' && token.name === name);
+  if (asked('help')) return { kind: 'help', text: commandHelp(command, subcommandOf(command, tokens)) };
+  if (asked('version')) return { kind: 'help', text: versionText() };
   const read: Read = { values: new Map(), given: new Map() };
   const refused = readFlags(specs, tokens, read) ?? (command.environment ? readEnvironment(specs, env, read) : undefined);
   if (refused !== undefined) return { kind: 'error', message: refused };
@@ -39,6 +42,12 @@ interface Read {
 }
 
 type Tokens = ReturnType<typeof parseArgs>['tokens'] & object;
+
+/** `operator add --help`: the first word, when it names one of the command's subcommands. */
+function subcommandOf(command: CommandSpec<OptionSpecs>, tokens: Tokens): string | undefined {
+  const word = tokens.find((token) => token.kind === 'positional')?.value;
+  return word !== undefined && command.subcommands !== undefined && Object.hasOwn(command.subcommands, word) ? word : undefined;
+}
 
 function readFlags(specs: OptionSpecs, tokens: Tokens, read: Read): string | undefined {
   for (const token of tokens) {
