@@ -51,7 +51,8 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     logger.log('error', 'onion_abandoned', { down_for_s: options.onionDownExitMs / 1000 });
     void starting.then((server) => server.stop()).finally(() => process.exit(ExitStatus.tor));
   };
-  const starting = deps.startServer(options, logger, onionAbandoned);
+  const { strayVariables } = await import('./adapters/cli/stray-variables.ts');
+  const starting = deps.startServer({ ...options, strayVariables: strayVariables(env) }, logger, onionAbandoned);
   onShutdownSignal((signal) => {
     logger.log('info', 'shutting_down', { signal });
     // PROTOCOL "Other frames": exit 0 within 5 s, whatever is still in flight.

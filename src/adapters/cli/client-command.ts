@@ -4,6 +4,7 @@ import { isOnion } from '../tor/connect-through.ts';
 import { registerOnionKey } from './onion-key-option.ts';
 import { parseCommandLine } from './option-parser.ts';
 import { CLIENT_COMMAND } from './remote-options.ts';
+import { warnStrayVariables } from './stray-variables.ts';
 import { helpOrUsageError, usageError } from './usage-error.ts';
 
 /**
@@ -24,6 +25,7 @@ export async function runClientCommand(argv: readonly string[], env: Readonly<Re
     process.stderr.write(`litsxg client: ${keyRefused.reason}\n`);
     return keyRefused.status;
   }
+  warnStrayVariables(CLIENT_COMMAND.name, env);
   return runClient({
     name,
     server,

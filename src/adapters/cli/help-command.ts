@@ -7,7 +7,8 @@ import { CLIENT_COMMAND, HEALTH_COMMAND } from './remote-options.ts';
 import { SERVE_COMMAND } from './serve-options.ts';
 import { usageError } from './usage-error.ts';
 
-const COMMANDS: readonly CommandSpec<OptionSpecs>[] = [SERVE_COMMAND, OPERATOR_COMMAND, CLIENT_COMMAND, HEALTH_COMMAND];
+/** Every command whose spec is shipped, for help and for the variables they read. */
+export const COMMANDS: readonly CommandSpec<OptionSpecs>[] = [SERVE_COMMAND, OPERATOR_COMMAND, CLIENT_COMMAND, HEALTH_COMMAND];
 /** Commands whose spec is not shipped: the bench lives in a git checkout (bin/litsxg runs it there). */
 const OTHERS = [
   ['bench', 'Measures the server against the bare reference relay, in a git checkout (litsxg bench --help).'],
