@@ -22,12 +22,14 @@ export function commandHelp<S extends OptionSpecs>(command: CommandSpec<S>, subc
       spec.kind === 'value' && spec.default !== undefined ? `default ${spec.default}` : undefined,
       spec.kind === 'list' ? 'repeatable' : undefined,
       command.environment && spec.kind !== 'list' ? `env ${envName(name)}` : undefined,
+      command.configOption !== undefined && name !== command.configOption && spec.kind !== 'list' ? `file key ${name}` : undefined,
       spec.requires === undefined ? undefined : `only ${describeRequirement(spec.requires)}`,
     ].filter((fact) => fact !== undefined);
     lines.push(row(`  --${name}${spec.kind === 'flag' ? '' : ` ${spec.placeholder}`}`, `${spec.description}${facts.length > 0 ? ` (${facts.join('; ')})` : ''}`));
   }
   lines.push(row('  -h, --help', 'this help'), row('  -V, --version', 'the version'));
-  if (command.environment) lines.push('', 'A flag wins over the environment, the environment over the default.');
+  if (command.configOption !== undefined) lines.push('', `A flag wins over the environment, the environment over the file (--${command.configOption}), the file over the default.`);
+  else if (command.environment) lines.push('', 'A flag wins over the environment, the environment over the default.');
   if (command.notes !== undefined) lines.push('', ...command.notes);
   return `${lines.join('\n')}\n`;
 }

@@ -63,6 +63,8 @@ export interface CommandSpec<S extends OptionSpecs> {
   readonly environment: boolean;
   /** Extra lines for `--help` (variables read outside the options, say). */
   readonly notes?: readonly string[];
+  /** The option naming a TOML file of options (`serve --config`), below the environment, above the defaults. */
+  readonly configOption?: string;
   /** Its first word picks what it does (`operator add`): `operator add --help` is that word's help. */
   readonly subcommands?: Readonly<Record<string, Subcommand>>;
 }
@@ -77,7 +79,7 @@ export interface Subcommand<O extends string = string> {
 
 /** Declares a command, keeping each option's own type; a subcommand names only options of the command. */
 export function defineCommand<S extends OptionSpecs>(
-  command: CommandSpec<S> & { readonly subcommands?: Readonly<Record<string, Subcommand<NoInfer<keyof S & string>>>> },
+  command: CommandSpec<S> & { readonly configOption?: NoInfer<keyof S & string>; readonly subcommands?: Readonly<Record<string, Subcommand<NoInfer<keyof S & string>>>> },
 ): CommandSpec<S> {
   return command;
 }
