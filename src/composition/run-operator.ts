@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitStatus } from '../adapters/cli/exit-status.ts';
+import { COMMANDS } from '../adapters/cli/help-command.ts';
 import { OPERATOR_COMMAND, operatorSays, parseOperatorRequest, runOperatorCommand } from '../adapters/cli/operator-command.ts';
 import { parseCommandLine } from '../adapters/cli/option-parser.ts';
 import { readPassword } from '../adapters/cli/read-password.ts';
@@ -27,7 +28,7 @@ export async function runOperator(argv: readonly string[], env: Readonly<Record<
     operatorSays(process, request.message);
     return ExitStatus.failed;
   }
-  warnStrayVariables(OPERATOR_COMMAND.name, env);
+  warnStrayVariables(OPERATOR_COMMAND.name, env, COMMANDS);
   const { credentials: credentialStore, 'data-dir': dataDir } = parsed.values;
   const logger = new JsonLinesLogger('warn', (line) => process.stderr.write(line));
   try {

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { nearestName } from '../../src/adapters/cli/nearest-name.ts';
-import { describeStray, strayVariables } from '../../src/adapters/cli/stray-variables.ts';
+import { COMMANDS } from '../../src/adapters/cli/help-command.ts';
+import { describeStray, strayVariables as straysAmong } from '../../src/adapters/cli/stray-variables.ts';
+
+const strayVariables = (env: Record<string, string>) => straysAmong(env, COMMANDS);
 
 test('a LITSXG_ variable no command reads is named with the nearest one that is read (issue 22)', () => {
   const env = { LITSXG_PORTT: '1', LITSXG_DAT_DIR: 'x', LITSXG_PORT: '2', PATH: '/bin', litsxg_port: '3' };

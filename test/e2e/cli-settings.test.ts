@@ -17,9 +17,9 @@ function file(name: string, text: string): string {
   return path;
 }
 
-test('serve --config: the file\'s settings apply, and a mistyped variable is one JSON warning after listening', async () => {
+test('serve --config: the file\'s settings apply; a mistyped variable is one JSON warning after listening, another command\'s none', async () => {
   const config = file('good.toml', 'registration = "open"\nsend-rate = 5\n');
-  const server = await startServer({ args: ['--config', config], env: { LITSXG_PORTT: '7771' } });
+  const server = await startServer({ args: ['--config', config], env: { LITSXG_PORTT: '7771', LITSXG_SERVER: '127.0.0.1:1' } });
   try {
     const client = await ProtocolClient.connect(server.port);
     assert.is((await client.next('hello')).registration, 'open');

@@ -1,6 +1,7 @@
 import { defaultKeysDir } from '../../client/e2e/default-keys-dir.ts';
 import { runClient } from '../../client/client.ts';
 import { isOnion } from '../tor/connect-through.ts';
+import { COMMANDS } from './help-command.ts';
 import { registerOnionKey } from './onion-key-option.ts';
 import { parseCommandLine } from './option-parser.ts';
 import { CLIENT_COMMAND } from './remote-options.ts';
@@ -25,7 +26,7 @@ export async function runClientCommand(argv: readonly string[], env: Readonly<Re
     process.stderr.write(`litsxg client: ${keyRefused.reason}\n`);
     return keyRefused.status;
   }
-  warnStrayVariables(CLIENT_COMMAND.name, env);
+  warnStrayVariables(CLIENT_COMMAND.name, env, COMMANDS);
   return runClient({
     name,
     server,

@@ -1,5 +1,5 @@
-import { COMMANDS } from './help-command.ts';
 import { nearestName } from './nearest-name.ts';
+import type { CommandSpec, OptionSpecs } from './option-spec.ts';
 import { envName } from './option-spec.ts';
 
 /**
@@ -14,13 +14,16 @@ export interface StrayVariable {
   readonly nearest: string;
 }
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 /**
- * Issue 22: `LITSXG_PORTT` would otherwise be ignored without a word. A variable is known when
- * any command reads it, not only the one running: one environment often serves several.
+ * Issue 22: `LITSXG_PORTT` would otherwise be ignored without a word. Given every command (help's
+ * list), a variable is known when any of them reads it, not only the one running: one
+ * environment often serves several.
  */
-export function strayVariables(env: Readonly<Record<string, string | undefined>>): StrayVariable[] {
+export function strayVariables(env: Env, commands: readonly CommandSpec<OptionSpecs>[]): StrayVariable[] {
   const known = new Set(READ_ELSEWHERE);
-  for (const command of COMMANDS) {
+  for (const command of commands) {
     if (!command.environment) continue;
     for (const [name, spec] of Object.entries(command.options)) if (spec.kind !== 'list') known.add(envName(name));
   }
@@ -33,6 +36,6 @@ export function describeStray(stray: StrayVariable): string {
 }
 
 /** For the commands that do not log JSON: one plain line a variable, once the command line was accepted. */
-export function warnStrayVariables(command: string, env: Readonly<Record<string, string | undefined>>, stderr: NodeJS.WritableStream = process.stderr): void {
-  for (const stray of strayVariables(env)) stderr.write(`litsxg ${command}: ${describeStray(stray)}\n`);
+export function warnStrayVariables(command: string, env: Env, commands: readonly CommandSpec<OptionSpecs>[], stderr: NodeJS.WritableStream = process.stderr): void {
+  for (const stray of strayVariables(env, commands)) stderr.write(`litsxg ${command}: ${describeStray(stray)}\n`);
 }
