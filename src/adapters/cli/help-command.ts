@@ -13,7 +13,7 @@ export const COMMANDS: readonly CommandSpec<OptionSpecs>[] = [SERVE_COMMAND, OPE
 const OTHERS = [
   ['bench', 'Measures the server against the bare reference relay, in a git checkout (litsxg bench --help).'],
   ['help', "This list; help COMMAND: that command's options."],
-  ['version', 'The version (also --version).'],
+  ['version', 'The version (also --version or -V, alone or after any command).'],
 ] as const;
 
 /** `litsxg help [COMMAND]`: the commands, or one command's options (as `COMMAND --help`). */
