@@ -107,6 +107,7 @@ function readConfigFile(specs: OptionSpecs, option: string, read: Read, readText
   const keys = Object.keys(specs).filter((name) => name !== option && specs[name]!.kind !== 'list');
   for (const { key, value, line } of entries) {
     const where = `${path}${line === undefined ? '' : `:${line}`}: ${key}`;
+    if (key === option) return `${where}: a configuration file cannot name another`;
     if (!keys.includes(key)) return `${where}: unknown key: did you mean ${nearestName(key, keys)}?`;
     const spec = specs[key]!;
     const given = spec.kind === 'flag' ? (typeof value === 'boolean' ? value : undefined)
