@@ -1,4 +1,5 @@
-// `npm run build` (and `prepare`, so `npm ci` and `npm pack` build too): the server and CLI as
+// `npm run build` (also before `npm start`, `npm run bench` and `npm pack`, never at install:
+// an installed package runs no script of ours, issue 22): the server and CLI as
 // JavaScript in dist/, bundled by esbuild with source maps, so that starting needs neither a
 // TypeScript loader nor hundreds of module resolutions (README "Performance"). Each command's
 // dynamic import becomes a chunk of its own: a command loads only what it uses. Packages are

@@ -1,5 +1,6 @@
 import { ExitStatus } from './adapters/cli/exit-status.ts';
-import { parseServeOptions } from './adapters/cli/serve-options.ts';
+import { parseServeOptions, SERVE_COMMAND } from './adapters/cli/serve-options.ts';
+import { strayVariables } from './adapters/cli/stray-variables.ts';
 import { helpOrUsageError, usageError } from './adapters/cli/usage-error.ts';
 import { JsonLinesLogger } from './adapters/system/json-lines-logger.ts';
 import { describeError } from './domain/describe-error.ts';
@@ -23,6 +24,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       return (await import('./adapters/cli/help-command.ts')).runHelpCommand(rest);
     case 'version':
     case '--version':
+    case '-V':
       return (await import('./adapters/cli/help-command.ts')).runVersionCommand();
     default:
       return usageError(undefined, command === undefined ? 'a command is needed' : `unknown command ${JSON.stringify(command)}`);
@@ -50,7 +52,9 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     logger.log('error', 'onion_abandoned', { down_for_s: options.onionDownExitMs / 1000 });
     void starting.then((server) => server.stop()).finally(() => process.exit(ExitStatus.tor));
   };
-  const starting = deps.startServer(options, logger, onionAbandoned);
+  // The other commands' specs pull in the client's code: loaded only for a variable serve does not read.
+  const strays = strayVariables(env, [SERVE_COMMAND]).length === 0 ? [] : strayVariables(env, (await import('./adapters/cli/help-command.ts')).COMMANDS);
+  const starting = deps.startServer({ ...options, strayVariables: strays }, logger, onionAbandoned);
   onShutdownSignal((signal) => {
     logger.log('info', 'shutting_down', { signal });
     // PROTOCOL "Other frames": exit 0 within 5 s, whatever is still in flight.

@@ -3,9 +3,11 @@ import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitStatus } from '../adapters/cli/exit-status.ts';
+import { COMMANDS } from '../adapters/cli/help-command.ts';
 import { OPERATOR_COMMAND, operatorSays, parseOperatorRequest, runOperatorCommand } from '../adapters/cli/operator-command.ts';
 import { parseCommandLine } from '../adapters/cli/option-parser.ts';
 import { readPassword } from '../adapters/cli/read-password.ts';
+import { warnStrayVariables } from '../adapters/cli/stray-variables.ts';
 import { helpOrUsageError, usageError } from '../adapters/cli/usage-error.ts';
 import { CredentialStoreError } from '../adapters/kysely/credential-store-error.ts';
 import { CREDENTIALS_FILE, DataDirectoryError, ONION_HOSTNAME_FILE, prepareDataDirectory, requireDataDirectory } from '../adapters/system/data-directory.ts';
@@ -26,6 +28,7 @@ export async function runOperator(argv: readonly string[], env: Readonly<Record<
     operatorSays(process, request.message);
     return ExitStatus.failed;
   }
+  warnStrayVariables(OPERATOR_COMMAND.name, env, COMMANDS);
   const { credentials: credentialStore, 'data-dir': dataDir } = parsed.values;
   const logger = new JsonLinesLogger('warn', (line) => process.stderr.write(line));
   try {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { ServeOptions } from '../adapters/cli/serve-options.ts';
-import { serveWarnings } from '../adapters/cli/serve-warnings.ts';
+import { serveWarnings, type WarnedSettings } from '../adapters/cli/serve-warnings.ts';
 import type { PreparedDataDirectory } from '../adapters/system/data-directory.ts';
 import type { LogFields, LogLevel, Logger } from '../ports/logger.ts';
 import type { OnionService } from '../ports/onion-service.ts';
@@ -51,7 +51,7 @@ interface Held {
  * Starts in one order: lock, credentials, Redis, listen, onion. A step that throws releases
  * what the earlier ones started and the error goes to the caller, which maps it to an exit status.
  */
-export async function runServer(parts: ServerParts, options: Pick<ServeOptions, 'host' | 'onion' | 'registration' | 'onionPort'>, logger: Announcer): Promise<RunningServer> {
+export async function runServer(parts: ServerParts, options: WarnedSettings & Pick<ServeOptions, 'onionPort'>, logger: Announcer): Promise<RunningServer> {
   const held: Held = {};
   try {
     const directory = parts.lockDataDirectory();

@@ -1,4 +1,5 @@
 import type { ServeOptions } from '../adapters/cli/serve-options.ts';
+import type { WarnedSettings } from '../adapters/cli/serve-warnings.ts';
 import { RedisScaleOut } from '../adapters/redis/redis-scale-out.ts';
 import { lockDataDirectory, prepareDataDirectory } from '../adapters/system/data-directory.ts';
 import type { JsonLinesLogger } from '../adapters/system/json-lines-logger.ts';
@@ -19,7 +20,7 @@ import { resolve, resolveAsync, resolveIfBound } from './typed-module.ts';
  * TorControlError, having released whatever had started. `onOnionAbandoned` is told when the
  * onion stayed down past `--onion-down-exit`.
  */
-export async function startServer(options: ServeOptions, logger: JsonLinesLogger, onOnionAbandoned: () => void = () => undefined): Promise<RunningServer> {
+export async function startServer(options: ServeOptions & WarnedSettings, logger: JsonLinesLogger, onOnionAbandoned: () => void = () => undefined): Promise<RunningServer> {
   const container = await serveContainer(options, logger, onOnionAbandoned);
   return runServer(
     {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { commandHelp } from '../../src/adapters/cli/command-help.ts';
+import { commandHelp, versionText } from '../../src/adapters/cli/command-help.ts';
 import { parseCommandLine } from '../../src/adapters/cli/option-parser.ts';
 import { choiceOption, defineCommand, flagOption, integerOption, listOption, textOption } from '../../src/adapters/cli/option-spec.ts';
 
@@ -68,6 +68,43 @@ test('--help and -h win over everything else, with text written from the spec', 
   assert.match(text, /\n {2}--tunnel-key KEY +the tunnel key \(env LITSXG_TUNNEL_KEY; only with --tunnel\)\n/);
   assert.match(text, /\n {2}--extra WORD +repeatable words \(repeatable\)\n/);
   assert.match(text, /\n {2}--b-only N +for mode b \(default 0; env LITSXG_B_ONLY; only with --mode b\)\n/);
+});
+
+test('--version and -V, anywhere on the line, print the version and win over errors (issue 22)', () => {
+  for (const argv of [['--version'], ['-V'], ['pos', '--count', '99', '-V']]) {
+    const result = parse(argv);
+    assert.equal(result.kind === 'help' && result.text, versionText(), argv.join(' '));
+  }
+  assert.match(versionText(), /^litsxg \d+\.\d+\.\d+\n$/);
+  assert.match(commandHelp(DEMO), /\n {2}-V, --version +the version\n/);
+});
+
+const WORDS = defineCommand({
+  name: 'words',
+  usage: 'words add|list [options]',
+  summary: 'A command with subcommands.',
+  environment: false,
+  options: { count: DEMO.options.count, tunnel: DEMO.options.tunnel },
+  subcommands: {
+    add: { usage: 'words add NAME [options]', summary: 'Adds NAME.', options: ['count'] },
+    list: { usage: 'words list', summary: 'Lists them.', options: [] },
+  },
+});
+
+test('COMMAND WORD --help is that word\'s help: its usage, what it does and only its options (issue 22)', () => {
+  const help = (argv: string[]) => {
+    const result = parseCommandLine(WORDS, argv, {});
+    return result.kind === 'help' ? result.text : `not help: ${result.kind}`;
+  };
+  const add = help(['add', '--help']);
+  assert.is(add, commandHelp(WORDS, 'add'));
+  assert.match(add, /^usage: litsxg words add NAME \[options\]\nAdds NAME\.\n\noptions:\n {2}--count N +how many \(default 3\)\n/);
+  assert.not.match(add, /--tunnel/);
+  assert.is(help(['-h', 'list']), commandHelp(WORDS, 'list'));
+  const whole = help(['--help']);
+  assert.is(help(['bogus', '--help']), whole, 'an unknown word gets the command\'s help');
+  assert.match(whole, /\ncommands:\n {2}add +Adds NAME\.\n {2}list +Lists them\.\n/);
+  assert.match(whole, /\n {2}--tunnel +use the tunnel\n/);
 });
 
 test.run();

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseEndpoint } from '../../src/adapters/cli/option-spec.ts';
-import { parseServeOptions } from '../../src/adapters/cli/serve-options.ts';
+import { commandHelp } from '../../src/adapters/cli/command-help.ts';
+import { parseServeOptions, SERVE_COMMAND } from '../../src/adapters/cli/serve-options.ts';
 
 const parse = (argv: string[], env: Record<string, string> = {}) => parseServeOptions(argv, env);
 
@@ -97,6 +99,60 @@ test('endpoints are HOST:PORT, IPv6 in brackets', () => {
   assert.equal(parseEndpoint('[::1]:80'), { host: '::1', port: 80 });
   assert.equal(parseEndpoint('abc.onion:7770'), { host: 'abc.onion', port: 7770 });
   for (const bad of ['host', 'host:0', 'host:99999', ':80', '::1:80']) assert.is(parseEndpoint(bad), undefined, bad);
+});
+
+/** `serve --config litsxg.toml` over a file held in memory. */
+const withFile = (text: string, argv: string[] = [], env: Record<string, string> = {}) =>
+  parseServeOptions(['--config', 'litsxg.toml', ...argv], env, (path) => {
+    if (path !== 'litsxg.toml') throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+    return text;
+  });
+const refusal = (result: ReturnType<typeof parse>) => (result.kind === 'error' ? result.message : `not an error: ${result.kind}`);
+
+test('a configuration file sets options by their long names; flag, then environment, then file, then default (issue 22)', () => {
+  const file = 'port = 7001\nhost = "127.0.0.2"\nidle-timeout = 0.5\n# a comment\nregistration = "open"\n';
+  const fromFile = withFile(file);
+  assert.equal(fromFile.kind === 'run' && [fromFile.options.port, fromFile.options.host, fromFile.options.idleTimeoutMs, fromFile.options.registration, fromFile.options.sendRate],
+    [7001, '127.0.0.2', 500, 'open', 100]);
+  const layered = withFile(file, ['--port', '7003'], { LITSXG_PORT: '7002', LITSXG_HOST: '127.0.0.3' });
+  assert.equal(layered.kind === 'run' && [layered.options.port, layered.options.host, layered.options.registration], [7003, '127.0.0.3', 'open']);
+  const viaEnv = parseServeOptions([], { LITSXG_CONFIG: 'x.toml' }, () => 'onion = true\ntor-control = "/run/tor/control"\nonion-client-auth = true\n');
+  assert.equal(viaEnv.kind === 'run' && [viaEnv.options.onion, viaEnv.options.onionClientAuth], [true, true]);
+});
+
+test('unknown keys and bad values are refused in one line naming the file, the line and the key', () => {
+  const cases: [string, string][] = [
+    ['\nportt = 1\n', 'litsxg.toml:2: portt: unknown key: did you mean port?'],
+    ['port = 70000', 'litsxg.toml:1: port: expected an integer from 0 to 65535, got 70000'],
+    ['port = "seven"', 'litsxg.toml:1: port: expected an integer from 0 to 65535, got "seven"'],
+    ['onion = "yes"', 'litsxg.toml:1: onion: expected true or false, got "yes"'],
+    ['log-level = true', 'litsxg.toml:1: log-level: expected one of error, warn, info, debug, got true'],
+    ['config = "other.toml"', 'litsxg.toml:1: config: a configuration file cannot name another'],
+    ['# two\n\n[onion]\nx = 1', 'litsxg.toml:3: onion: expected true or false, got {"x":1}'],
+    ['tor-control = "/run/tor/control"', 'litsxg.toml:1: tor-control only takes effect with --onion'],
+    ['port = 1\nport = 2', 'litsxg.toml:2: trying to redefine an already defined table or value'],
+    ['port =', 'litsxg.toml:1: invalid value'],
+    ['credentials = "mysql://admin:hunter2@db"', 'litsxg.toml:1: credentials: expected sqlite or a postgres:// URL, got something else (not shown: it may hold a password)'],
+  ];
+  for (const [text, expected] of cases) assert.is(refusal(withFile(text)), expected, text);
+  assert.is(refusal(withFile('port = 70000', ['--port', '1'])), 'litsxg.toml:1: port: expected an integer from 0 to 65535, got 70000', 'overridden, still checked');
+  assert.is(refusal(parseServeOptions(['--config', 'missing.toml'], {}, () => { throw new Error('ENOENT: no such file or directory, open \'missing.toml\''); })),
+    '--config: cannot read missing.toml: no such file or directory');
+});
+
+test('--help names each option\'s file key, and the order in which the sources win', () => {
+  const help = commandHelp(SERVE_COMMAND);
+  assert.match(help, /\n {2}--port N +port; 0 picks a free one \(default 7770; env LITSXG_PORT; file key port\)\n/);
+  assert.match(help, /\n {2}--config FILE +.*\(env LITSXG_CONFIG\)\n/);
+  assert.match(help, /A flag wins over the environment, the environment over the file \(--config\), the file over the default\./);
+});
+
+test('the example configuration file parses, and sets what it says', () => {
+  const text = readFileSync('docs/litsxg.example.toml', 'utf8');
+  const result = parseServeOptions(['--config', 'docs/litsxg.example.toml'], {});
+  assert.is(refusal(result), 'not an error: run');
+  assert.equal(result.kind === 'run' && [result.options.dataDir, result.options.onionClientAuth, result.options.onionDownExitMs], ['/var/lib/litsxg', true, 600_000]);
+  assert.match(text, /^data-dir = "\/var\/lib\/litsxg"$/m);
 });
 
 test.run();

@@ -17,4 +17,9 @@ test('open registration is warned about, once, beside an exposed address', () =>
   assert.match(exposed!.detail, /^listening on 0\.0\.0\.0, not loopback, without --onion/);
 });
 
+test('a LITSXG_ variable nothing reads is one warning each, naming the nearest (issue 22)', () => {
+  const warnings = serveWarnings({ host: '127.0.0.1', onion: false, registration: 'closed', strayVariables: [{ variable: 'LITSXG_PORTT', nearest: 'LITSXG_PORT' }] });
+  assert.equal(warnings, [{ event: 'unknown_variable', detail: 'LITSXG_PORTT is read by no litsxg command: did you mean LITSXG_PORT?' }]);
+});
+
 test.run();

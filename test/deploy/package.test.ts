@@ -17,6 +17,7 @@ const prefix = join(temp.path, 'prefix');
 const litsxg = join(prefix, 'bin', 'litsxg');
 const installed = join(prefix, 'lib', 'node_modules', 'litsxg');
 let files: string[] = [];
+let tarball = '';
 
 // About 15 s here: npm fetches the dependencies' metadata from the registry.
 test.before(withTimeLimit(300_000, async () => {
@@ -25,10 +26,11 @@ test.before(withTimeLimit(300_000, async () => {
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', temp.path], { cwd: root });
   const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
   files = packed!.files.map((file) => file.path);
+  tarball = join(temp.path, packed!.filename);
   // From the npm cache `npm ci` filled where it can. better-sqlite3 would compile for minutes:
   // its install script is skipped and the binary this checkout built is reused (same version).
   await run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund',
-    join(temp.path, packed!.filename)], { cwd: temp.path, timeout: 240_000 });
+    tarball], { cwd: temp.path, timeout: 240_000 });
   const binary = join('better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   mkdirSync(join(installed, 'node_modules', binary, '..'), { recursive: true });
   copyFileSync(join(root, 'node_modules', binary), join(installed, 'node_modules', binary));
@@ -41,6 +43,18 @@ test('the tarball holds the built code, its source maps and the launcher, no sou
   assert.ok(files.includes('dist/main.js.map'), files.join(' '));
   assert.ok(files.includes('bin/litsxg') && files.includes('bin/node-options'), files.join(' '));
   assert.equal(files.filter((path) => /\.ts$|^(src|test|bench|scripts|docker)\//.test(path)), []);
+});
+
+test('installing runs no script of ours: README\'s install command gets no install-scripts warning (issue 22)', async () => {
+  const { scripts } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const atInstall = ['preinstall', 'install', 'postinstall', 'preprepare', 'prepare', 'postprepare'];
+  assert.equal(Object.keys(scripts).filter((name) => atInstall.includes(name)), []);
+  // A dry run: npm lists the scripts it would run without approval, and installs nothing.
+  const dryPrefix = join(temp.path, 'dry-run');
+  mkdirSync(join(dryPrefix, 'lib'), { recursive: true });
+  const { stderr } = await run('npm', ['install', '--global', '--allow-scripts=better-sqlite3', '--prefix', dryPrefix, '--dry-run', '--prefer-offline',
+    '--no-audit', '--no-fund', tarball], { cwd: temp.path, timeout: 120_000 });
+  assert.not.match(stderr, /install-scripts|allowScripts/);
 });
 
 test('only runtime dependencies are installed: the native better-sqlite3, the rest is bundled in dist/', () => {

@@ -217,7 +217,7 @@ test('help, --help and --version: every command lists its options, defaults and 
   for (const command of ['serve', 'operator', 'client', 'health', 'bench', 'version']) assert.match(help.stdout, new RegExp(`\n  ${command} `));
   for (const result of [serve, operator, client, health, bench]) assert.equal([result.status, result.stderr], [0, '']);
   assert.match(serve.stdout, /^usage: litsxg serve \[options\]\n/);
-  assert.match(serve.stdout, /\n  --data-dir DIR +.*\(default \.\/data; env LITSXG_DATA_DIR\)\n/);
+  assert.match(serve.stdout, /\n  --data-dir DIR +.*\(default \.\/data; env LITSXG_DATA_DIR; file key data-dir\)\n/);
   assert.match(serve.stdout, /\n  --tor-control HOST:PORT\|PATH\s+.*only with --onion\)\n/);
   assert.is(topic.stdout, serve.stdout);
   assert.match(operator.stdout, /\n  --credentials /);

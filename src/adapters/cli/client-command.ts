@@ -1,9 +1,11 @@
 import { defaultKeysRoot } from '../../client/e2e/key-store-location.ts';
 import { runClient } from '../../client/client.ts';
 import { isOnion } from '../tor/connect-through.ts';
+import { COMMANDS } from './help-command.ts';
 import { registerOnionKey } from './onion-key-option.ts';
 import { parseCommandLine } from './option-parser.ts';
 import { CLIENT_COMMAND } from './remote-options.ts';
+import { warnStrayVariables } from './stray-variables.ts';
 import { helpOrUsageError, usageError } from './usage-error.ts';
 
 /**
@@ -24,6 +26,7 @@ export async function runClientCommand(argv: readonly string[], env: Readonly<Re
     process.stderr.write(`litsxg client: ${keyRefused.reason}\n`);
     return keyRefused.status;
   }
+  warnStrayVariables(CLIENT_COMMAND.name, env, COMMANDS);
   return runClient({
     name,
     server,

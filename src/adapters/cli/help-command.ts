@@ -1,5 +1,5 @@
 import packageJson from '../../../package.json' with { type: 'json' };
-import { commandHelp } from './command-help.ts';
+import { commandHelp, versionText } from './command-help.ts';
 import { ExitStatus } from './exit-status.ts';
 import { OPERATOR_COMMAND } from './operator-command.ts';
 import type { CommandSpec, OptionSpecs } from './option-spec.ts';
@@ -7,17 +7,19 @@ import { CLIENT_COMMAND, HEALTH_COMMAND } from './remote-options.ts';
 import { SERVE_COMMAND } from './serve-options.ts';
 import { usageError } from './usage-error.ts';
 
-const COMMANDS: readonly CommandSpec<OptionSpecs>[] = [SERVE_COMMAND, OPERATOR_COMMAND, CLIENT_COMMAND, HEALTH_COMMAND];
+/** Every command whose spec is shipped, for help and for the variables they read. */
+export const COMMANDS: readonly CommandSpec<OptionSpecs>[] = [SERVE_COMMAND, OPERATOR_COMMAND, CLIENT_COMMAND, HEALTH_COMMAND];
 /** Commands whose spec is not shipped: the bench lives in a git checkout (bin/litsxg runs it there). */
 const OTHERS = [
   ['bench', 'Measures the server against the bare reference relay, in a git checkout (litsxg bench --help).'],
   ['help', "This list; help COMMAND: that command's options."],
-  ['version', 'The version (also --version).'],
+  ['version', 'The version (also --version or -V, alone or after any command).'],
 ] as const;
 
 /** `litsxg help [COMMAND]`: the commands, or one command's options (as `COMMAND --help`). */
 export function runHelpCommand(argv: readonly string[]): number {
-  const [name, ...extra] = argv;
+  const [name, word, ...extra] = argv;
+  if (name === '--version' || name === '-V') return runVersionCommand();
   if (extra.length > 0) return usageError(undefined, `unexpected argument ${JSON.stringify(extra[0])}`);
   if (name === undefined) {
     const rows = [...COMMANDS.map((command) => [command.name, command.summary] as const), ...OTHERS];
@@ -32,12 +34,14 @@ export function runHelpCommand(argv: readonly string[]): number {
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (command === undefined) return usageError(undefined, `no help for ${JSON.stringify(name)}${name === 'bench' ? ': run litsxg bench --help' : ''}`);
-  process.stdout.write(commandHelp(command));
+  // `help operator add` is `operator add --help`.
+  if (word !== undefined && !Object.hasOwn(command.subcommands ?? {}, word)) return usageError(undefined, `no help for ${JSON.stringify(`${name} ${word}`)}`);
+  process.stdout.write(commandHelp(command, word));
   return ExitStatus.ok;
 }
 
-/** `litsxg version` and `litsxg --version`: package.json's version. */
+/** `litsxg version`, `litsxg --version` and `-V`: package.json's version. */
 export function runVersionCommand(): number {
-  process.stdout.write(`litsxg ${packageJson.version}\n`);
+  process.stdout.write(versionText());
   return ExitStatus.ok;
 }

@@ -6,6 +6,9 @@ import { authPrivateLine, generateOnionClientKey, publicKeyOf } from '../tor/oni
 import { IDENTITY_OPTIONS } from './serve-options.ts';
 import { defineCommand, flagOption } from './option-spec.ts';
 
+/** Where every word finds the operators. */
+const STORE = ['data-dir', 'credentials'] as const;
+
 export const OPERATOR_COMMAND = defineCommand({
   name: 'operator',
   usage: 'operator add|passwd|remove|revoke-key|reset-devices|onion-key NAME | operator list [options]',
@@ -16,13 +19,31 @@ export const OPERATOR_COMMAND = defineCommand({
     'key-only': flagOption('onion-key: print only the bare key, as Tor Browser\'s prompt takes it'),
     public: flagOption('onion-key: print the public key line for a static torrc\'s authorized_clients/NAME.auth'),
   },
-  notes: [
-    'add and passwd read the password from the first line of standard input when it is not a terminal, else prompt twice.',
-    'list, passwd, remove, revoke-key, reset-devices and onion-key refuse a data directory that does not exist; add creates it and says where.',
-    'passwd and remove also take the published key and every device away; reset-devices does only that.',
-    'list prints a name a line, then, for an operator with devices, their count and "key packages low" when one holds fewer than 10.',
-    'onion-key prints the operator\'s onion client-authorization private key, as a ClientOnionAuthDir file\'s line.',
-  ],
+  // Issue 22: `operator add --help` is add's help. Every word but add refuses a missing data directory.
+  subcommands: {
+    add: {
+      usage: 'operator add NAME [options]', options: STORE,
+      summary: 'Adds NAME, the password read from the first line of standard input when it is not a terminal, else prompted twice; creates a missing data directory and says where.',
+    },
+    passwd: {
+      usage: 'operator passwd NAME [options]', options: STORE,
+      summary: 'Sets NAME\'s password, read as add reads it, and takes NAME\'s published key and every device away; the running server checks it at the next authentication.',
+    },
+    remove: { usage: 'operator remove NAME [options]', options: STORE, summary: 'Removes NAME, with its published key, its devices and its onion client-authorization key.' },
+    'revoke-key': { usage: 'operator revoke-key NAME [options]', options: STORE, summary: 'Revokes NAME\'s published key (exit 1 when NAME does not exist or has none).' },
+    'reset-devices': {
+      usage: 'operator reset-devices NAME [options]', options: STORE,
+      summary: 'Removes every device of NAME, their key packages and NAME\'s published key, in one transaction: the next login is by password and starts over.',
+    },
+    'onion-key': {
+      usage: 'operator onion-key NAME [--key-only | --public] [options]', options: [...STORE, 'key-only', 'public'],
+      summary: 'Prints NAME\'s onion client-authorization private key, as a ClientOnionAuthDir file\'s line (needs the onion address: serve --onion once).',
+    },
+    list: {
+      usage: 'operator list [options]', options: STORE,
+      summary: 'Prints the operators\' names, one a line, sorted; after an operator with devices, their count and "key packages low" when one holds fewer than 10.',
+    },
+  },
 });
 
 const NAMED_ACTIONS = ['add', 'passwd', 'remove', 'revoke-key', 'reset-devices', 'onion-key'] as const;

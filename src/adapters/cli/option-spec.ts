@@ -63,10 +63,24 @@ export interface CommandSpec<S extends OptionSpecs> {
   readonly environment: boolean;
   /** Extra lines for `--help` (variables read outside the options, say). */
   readonly notes?: readonly string[];
+  /** The option naming a TOML file of options (`serve --config`), below the environment, above the defaults. */
+  readonly configOption?: string;
+  /** Its first word picks what it does (`operator add`): `operator add --help` is that word's help. */
+  readonly subcommands?: Readonly<Record<string, Subcommand>>;
 }
 
-/** Declares a command, keeping each option's own type. */
-export function defineCommand<S extends OptionSpecs>(command: CommandSpec<S>): CommandSpec<S> {
+export interface Subcommand<O extends string = string> {
+  /** After `usage: litsxg `, e.g. `operator add NAME [options]`. */
+  readonly usage: string;
+  readonly summary: string;
+  /** The options it reads: its `--help` lists only these. */
+  readonly options: readonly O[];
+}
+
+/** Declares a command, keeping each option's own type; a subcommand names only options of the command. */
+export function defineCommand<S extends OptionSpecs>(
+  command: CommandSpec<S> & { readonly configOption?: NoInfer<keyof S & string>; readonly subcommands?: Readonly<Record<string, Subcommand<NoInfer<keyof S & string>>>> },
+): CommandSpec<S> {
   return command;
 }
 

@@ -1,5 +1,5 @@
 import type { LogLevel } from '../../ports/logger.ts';
-import { parseCommandLine, type CommandLine } from './option-parser.ts';
+import { parseCommandLine, type CommandLine, type ReadText } from './option-parser.ts';
 import { choiceOption, defineCommand, flagOption, integerOption, secondsOption, textOption } from './option-spec.ts';
 
 /** `serve`'s options (PROTOCOL "Command line"), durations already in milliseconds. */
@@ -59,7 +59,9 @@ export const SERVE_COMMAND = defineCommand({
   usage: 'serve [options]',
   summary: 'Runs the relay: listens, authenticates operators and routes their messages.',
   environment: true,
+  configOption: 'config',
   options: {
+    config: textOption('FILE', { default: undefined, description: 'a TOML file of these options, keyed by their long names (port = 7770, onion-client-auth = true)' }),
     host: textOption('HOST', { default: '127.0.0.1', description: 'address to listen on' }),
     port: integerOption(0, 65535, { default: '7770', description: 'port; 0 picks a free one' }),
     ...IDENTITY_OPTIONS,
@@ -99,8 +101,8 @@ export type ServeCommandLine =
   | { readonly kind: 'run'; readonly options: ServeOptions }
   | Exclude<CommandLine<typeof SERVE_COMMAND.options>, { kind: 'run' }>;
 
-export function parseServeOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ServeCommandLine {
-  const parsed = parseCommandLine(SERVE_COMMAND, argv, env);
+export function parseServeOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, readText?: ReadText): ServeCommandLine {
+  const parsed = parseCommandLine(SERVE_COMMAND, argv, env, readText);
   if (parsed.kind !== 'run') return parsed;
   if (parsed.positionals.length > 0) return { kind: 'error', message: `unexpected argument ${JSON.stringify(parsed.positionals[0])}` };
   const v = parsed.values;

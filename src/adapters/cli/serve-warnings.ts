@@ -1,4 +1,5 @@
 import type { ServeOptions } from './serve-options.ts';
+import { describeStray, type StrayVariable } from './stray-variables.ts';
 
 export interface ServeWarning {
   readonly event: string;
@@ -6,8 +7,16 @@ export interface ServeWarning {
   readonly detail: string;
 }
 
-/** Issue 11.9: settings that expose the server more than the defaults do; each is logged once, at `warn`, beside `listening`. */
-export function serveWarnings(options: Pick<ServeOptions, 'host' | 'onion' | 'registration'>): ServeWarning[] {
+export type WarnedSettings = Pick<ServeOptions, 'host' | 'onion' | 'registration'> & {
+  /** `LITSXG_*` variables no command reads (issue 22), found by main. */
+  readonly strayVariables?: readonly StrayVariable[];
+};
+
+/**
+ * Issue 11.9: settings that expose the server more than the defaults do, and (issue 22) variables
+ * likely mistyped; each is logged once, at `warn`, beside `listening`.
+ */
+export function serveWarnings(options: WarnedSettings): ServeWarning[] {
   const warnings: ServeWarning[] = [];
   if (!options.onion && !isLoopback(options.host)) {
     warnings.push({
@@ -22,6 +31,7 @@ export function serveWarnings(options: Pick<ServeOptions, 'host' | 'onion' | 're
       detail: 'anyone who reaches the server can create an operator with register and message every operator; use --registration closed and operator add',
     });
   }
+  for (const stray of options.strayVariables ?? []) warnings.push({ event: 'unknown_variable', detail: describeStray(stray) });
   return warnings;
 }
 
