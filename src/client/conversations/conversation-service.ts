@@ -1,0 +1,206 @@
+import { sendCommit } from './commit-sender.ts';
+import type { ConversationEvent, Conversations, OutgoingCommit } from './conversations.ts';
+import { ConversationError } from './conversations.ts';
+import type { DeviceRef } from './device-credential.ts';
+import { mailboxOf } from './device-credential.ts';
+import type { ServerFrame } from './frame-link.ts';
+import { directMeta } from './group-meta.ts';
+import type { GroupMeta } from './group-meta.ts';
+import { isMlsBody } from './mls-body.ts';
+import { RelayRefusal } from './requests.ts';
+import type { Requests } from './requests.ts';
+
+/** What the person sees: the core's events, and what became of what they sent. */
+export type ServiceEvent =
+  | ConversationEvent
+  | { kind: 'receipt'; group: string; id: string; by: DeviceRef };
+
+/** How many times a commit is made again after losing its epoch to another member's. */
+const COMMIT_ATTEMPTS = 5;
+/** Below this many unused one-time key packages the device publishes more (docs/protocol.md "Key packages"). */
+const KEY_PACKAGES_LOW = 10;
+const KEY_PACKAGES_BATCH = 40;
+/** How long a retry waits for the winning commit to arrive before asking the relay. */
+const CATCH_UP_MS = 10_000;
+
+/**
+ * The conversation core on the relay (docs/protocol.md "Devices and key packages", "Groups"):
+ * it fetches key packages, has commits ordered (uploading large ones, retrying after
+ * `stale_epoch`), sends and receives group messages, and acknowledges what it processed. The
+ * terminal and the browser both drive it; it knows frames, not sockets.
+ */
+export class ConversationService {
+  /** Deliveries are processed one at a time, in the order they came. */
+  private incoming: Promise<unknown> = Promise.resolve();
+  private readonly processed = new Set<() => void>();
+  /** Our sent messages' copies, by copy id, for receipts. */
+  private readonly copies = new Map<string, { group: string; id: string }>();
+
+  constructor(
+    private readonly core: Conversations,
+    private readonly requests: Requests,
+    private readonly emit: (event: ServiceEvent) => void,
+    private readonly ack: (ids: string[]) => void,
+  ) {}
+
+  get me(): DeviceRef {
+    return this.core.me;
+  }
+
+  /** A frame from the relay: true when it was this service's (a group delivery, a receipt). */
+  onFrame(frame: ServerFrame): boolean {
+    if (this.requests.answer(frame)) return true;
+    if (frame.op === 'msg' && isMlsBody(frame.body)) {
+      this.incoming = this.incoming.then(() => this.deliver(frame.id, frame.from, frame.body));
+      return true;
+    }
+    if (frame.op === 'receipt') {
+      const copy = this.copies.get(frame.id);
+      if (copy === undefined) return false;
+      this.copies.delete(frame.id);
+      const [name = frame.to, device = ''] = frame.to.split('/');
+      this.emit({ kind: 'receipt', group: copy.group, id: copy.id, by: { name, device } });
+      return true;
+    }
+    return false;
+  }
+
+  /** Once logged in as this device: settles commits a crash left pending, and refills key packages. */
+  async ready(): Promise<void> {
+    for (const { group } of this.core.list()) {
+      if (!await this.core.hasPending(group)) continue;
+      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'group' }>>({ op: 'group_info', group });
+      // The answer came after what waited for us: once that is processed, a commit of another
+      // member for our epoch would have dropped ours. Still pending and one epoch on: ours won.
+      await this.incoming;
+      if (!await this.core.hasPending(group)) continue;
+      if (BigInt(answer.epoch) === this.core.epoch(group) + 1n) this.emitAll(await this.core.commitAccepted(group));
+      else await this.core.commitRefused(group);
+    }
+    await this.refillKeyPackages();
+  }
+
+  list(): ReturnType<Conversations['list']> {
+    return this.core.list();
+  }
+
+  /** The direct conversation with `name`, made (with every device of both) if there is none. */
+  async direct(name: string): Promise<string> {
+    const meta = directMeta(this.me.name, name);
+    const found = this.core.list().find((g) => g.meta.kind === 'direct' && g.meta.name === meta.name);
+    if (found !== undefined) return found.group;
+    return this.found(meta, name === this.me.name ? [name] : [this.me.name, name]);
+  }
+
+  /** A named group with this operator's devices in it. */
+  createGroup(name: string): Promise<string> {
+    return this.found({ kind: 'group', name }, [this.me.name]);
+  }
+
+  /** Adds every device of each operator. */
+  async invite(group: string, names: readonly string[]): Promise<void> {
+    const packages: string[] = [];
+    for (const name of names) packages.push(...await this.keyPackagesOf(name));
+    if (packages.length === 0) throw new ConversationError(`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no device to add`);
+    await this.commit(group, () => this.core.add(group, packages));
+  }
+
+  async remove(group: string, name: string): Promise<void> {
+    await this.commit(group, () => this.core.remove(group, name));
+  }
+
+  /** New keys for this device in the group (RFC 9420 §12.4.2: a commit with a path heals). */
+  async update(group: string): Promise<void> {
+    await this.commit(group, () => this.core.update(group));
+  }
+
+  /** Sends a text to the group; its copies' receipts come as events. */
+  async say(group: string, text: string, id: string): Promise<void> {
+    const body = await this.core.encrypt(group, text, id);
+    const sent = await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body });
+    for (const copy of sent.copies ?? []) if ('id' in copy) this.copies.set(copy.id, { group, id });
+  }
+
+  findGroup(name: string): string | undefined {
+    return this.core.list().find((g) => g.meta.kind === 'group' && g.meta.name === name)?.group;
+  }
+
+  members(group: string): DeviceRef[] {
+    return this.core.members(group);
+  }
+
+  metaOf(group: string): GroupMeta | undefined {
+    return this.core.list().find((g) => g.group === group)?.meta;
+  }
+
+  private async found(meta: GroupMeta, names: readonly string[]): Promise<string> {
+    const group = await this.core.create(meta);
+    const packages: string[] = [];
+    for (const name of names) packages.push(...await this.keyPackagesOf(name));
+    // The first commit founds the group on the relay, even with no other device to add.
+    await this.commit(group, () => this.core.add(group, packages));
+    return group;
+  }
+
+  /** One key package of each device of `name` but this one. */
+  private async keyPackagesOf(name: string): Promise<string[]> {
+    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
+    return answer.packages.filter((p) => mailboxOf({ name, device: p.device }) !== mailboxOf(this.me)).map((p) => p.package);
+  }
+
+  private async refillKeyPackages(): Promise<void> {
+    const held = await this.core.keyPackages.unused();
+    if (held.oneTime >= KEY_PACKAGES_LOW && held.lastResort) return;
+    const packages = await this.core.keyPackages.create(KEY_PACKAGES_BATCH - held.oneTime);
+    const lastResort = held.lastResort ? undefined : (await this.core.keyPackages.create(1, true))[0];
+    // Several frames: X-Wing packages are 3.7 KB each, against the 64 KiB frame limit.
+    for (let start = 0; start < packages.length; start += 12) {
+      const frame = { op: 'publish_key_packages' as const, packages: packages.slice(start, start + 12) };
+      await this.requests.ask(start === 0 && lastResort !== undefined ? { ...frame, last_resort: lastResort } : frame);
+    }
+  }
+
+  /** Makes a commit and has the relay order it, again on a new epoch while another member's wins. */
+  private async commit(group: string, make: () => Promise<OutgoingCommit>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const commit = await make();
+      try {
+        await sendCommit(this.requests, commit);
+      } catch (error) {
+        const stale = error instanceof RelayRefusal && error.code === 'stale_epoch';
+        // The link lost: the commit stays pending, settled by ready() after the reconnection.
+        if (!(error instanceof RelayRefusal)) throw error;
+        await this.core.commitRefused(group);
+        if (!stale || attempt >= COMMIT_ATTEMPTS) throw error;
+        await this.catchUp(group, BigInt((error.frame as { epoch?: number }).epoch ?? 0));
+        continue;
+      }
+      this.emitAll(await this.core.commitAccepted(group));
+      return;
+    }
+  }
+
+  /** Waits until the winning commits have reached this device (they come in order). */
+  private async catchUp(group: string, epoch: bigint): Promise<void> {
+    const deadline = Date.now() + CATCH_UP_MS;
+    while (this.core.epoch(group) < epoch) {
+      if (Date.now() > deadline) throw new ConversationError('the conversation moved on and its commits did not arrive: try again');
+      await new Promise<void>((resolve) => {
+        this.processed.add(resolve);
+        setTimeout(resolve, 250);
+      });
+    }
+  }
+
+  private async deliver(id: string, from: string, body: string): Promise<void> {
+    this.emitAll(await this.core.receive(from, body));
+    await this.core.flush();
+    this.ack([id]);
+    for (const wake of this.processed) wake();
+    this.processed.clear();
+  }
+
+  private emitAll(events: readonly ConversationEvent[]): void {
+    for (const event of events) this.emit(event);
+  }
+}
