@@ -25,7 +25,7 @@ export const OPERATOR_COMMAND = defineCommand({
 
 export type OperatorRequest = { readonly action: 'list' } | { readonly action: 'add' | 'passwd' | 'remove' | 'revoke-key' | 'onion-key'; readonly name: string };
 
-/** Each operator's onion client-authorization key, made by `add`, dropped by `remove`, shown by `onion-key`. */
+/** Each operator's onion client-authorization key, made by `add`, shown by `onion-key` (`remove` drops it with the account). */
 export interface OperatorOnionKeys {
   readonly keys: OnionClientKeys;
   /** The server's `.onion` address, once a server has published it. */
@@ -86,7 +86,6 @@ export async function runOperatorCommand(request: OperatorRequest, accounts: Ope
       outcome = action === 'add' ? await accounts.add(name, password) : await accounts.changePassword(name, password);
     }
     if (outcome.ok && action === 'add') await onion.keys.put(name, generateOnionClientKey());
-    if (outcome.ok && action === 'remove') await onion.keys.remove(name);
   } catch (error) {
     operatorSays(io, (error as Error).message);
     return 1;

@@ -68,8 +68,16 @@ export class KyselyCredentialRepository implements CredentialRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /**
+   * The operator and what is kept for them go in one transaction (issue 24): interrupted, an
+   * operator keeps both account and onion client-authorization key, never a key without the
+   * account nor the reverse. The identity key goes with the row (foreign key, cascade).
+   */
   async remove(name: OperatorName): Promise<boolean> {
-    const result = await this.dialect.run(() => this.db.deleteFrom('operators').where('name', '=', name).executeTakeFirst());
+    const result = await this.dialect.run(() => this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('operator_onion_auth_keys').where('name', '=', name).execute();
+      return trx.deleteFrom('operators').where('name', '=', name).executeTakeFirst();
+    }));
     this.names?.delete(name);
     return Number(result.numDeletedRows) === 1;
   }
