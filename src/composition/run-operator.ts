@@ -8,6 +8,7 @@ import { parseCommandLine } from '../adapters/cli/option-parser.ts';
 import { readPassword } from '../adapters/cli/read-password.ts';
 import { helpOrUsageError, usageError } from '../adapters/cli/usage-error.ts';
 import { CredentialStoreError } from '../adapters/kysely/credential-store-error.ts';
+import { backupSqliteDatabase } from '../adapters/sqlite/backup-sqlite-database.ts';
 import { CREDENTIALS_FILE, DataDirectoryError, ONION_HOSTNAME_FILE, prepareDataDirectory, requireDataDirectory } from '../adapters/system/data-directory.ts';
 import { JsonLinesLogger } from '../adapters/system/json-lines-logger.ts';
 import { OperatorAccounts } from '../domain/operator-accounts.ts';
@@ -29,6 +30,15 @@ export async function runOperator(argv: readonly string[], env: Readonly<Record<
   const { credentials: credentialStore, 'data-dir': dataDir } = parsed.values;
   const logger = new JsonLinesLogger('warn', (line) => process.stderr.write(line));
   try {
+    if (request.action === 'backup') {
+      if (credentialStore !== 'sqlite') {
+        operatorSays(process, 'backup copies the SQLite credential database; for a PostgreSQL one use pg_dump');
+        return ExitStatus.failed;
+      }
+      await backupSqliteDatabase(join(requireDataDirectory(dataDir).path, CREDENTIALS_FILE), request.file);
+      process.stdout.write(`backed up the credential database to ${request.file}\n`);
+      return ExitStatus.ok;
+    }
     // Issue 11.2: `./data` follows the working directory; only `add` may start a new one, and says where.
     if (credentialStore === 'sqlite') {
       const directory = request.action === 'add' ? prepareDataDirectory(dataDir) : requireDataDirectory(dataDir);

@@ -8,7 +8,7 @@ import { defineCommand, flagOption } from './option-spec.ts';
 
 export const OPERATOR_COMMAND = defineCommand({
   name: 'operator',
-  usage: 'operator add|passwd|remove|revoke-key|onion-key NAME | operator list [options]',
+  usage: 'operator add|passwd|remove|revoke-key|onion-key NAME | operator list | operator backup FILE [options]',
   summary: 'Manages operators in the credential database, also while the server runs.',
   environment: true,
   options: {
@@ -20,10 +20,13 @@ export const OPERATOR_COMMAND = defineCommand({
     'add and passwd read the password from the first line of standard input when it is not a terminal, else prompt twice.',
     'list, passwd, remove, revoke-key and onion-key refuse a data directory that does not exist; add creates it and says where.',
     'onion-key prints the operator\'s onion client-authorization private key, as a ClientOnionAuthDir file\'s line.',
+    'backup copies the SQLite credential database to a new FILE (0600), also while the server runs; for PostgreSQL use pg_dump.',
   ],
 });
 
 export type OperatorRequest = { readonly action: 'list' } | { readonly action: 'add' | 'passwd' | 'remove' | 'revoke-key' | 'onion-key'; readonly name: string };
+/** `backup FILE`: a copy of the database itself, made without the accounts service. */
+export interface BackupRequest { readonly action: 'backup'; readonly file: string }
 
 /** Each operator's onion client-authorization key, made by `add`, shown by `onion-key` (`remove` drops it with the account). */
 export interface OperatorOnionKeys {
@@ -56,14 +59,15 @@ const REASONS: Readonly<Record<Refusal, (name: string, password: string) => stri
  * `operator`'s words: a request, a usage error (status 2), or a name refused before anything
  * is touched (status 1), so a mistyped name never creates a data directory.
  */
-export function parseOperatorRequest(positionals: readonly string[]): OperatorRequest | { readonly status: 1 | 2; readonly message: string } {
+export function parseOperatorRequest(positionals: readonly string[]): OperatorRequest | BackupRequest | { readonly status: 1 | 2; readonly message: string } {
   const [action, name, ...extra] = positionals;
   if (action === 'list') return name === undefined ? { action } : { status: 2, message: `unexpected argument ${JSON.stringify(name)}` };
-  if (action !== 'add' && action !== 'passwd' && action !== 'remove' && action !== 'revoke-key' && action !== 'onion-key') {
-    return { status: 2, message: 'expected add NAME, passwd NAME, remove NAME, revoke-key NAME, onion-key NAME or list' };
+  if (action !== 'add' && action !== 'passwd' && action !== 'remove' && action !== 'revoke-key' && action !== 'onion-key' && action !== 'backup') {
+    return { status: 2, message: 'expected add NAME, passwd NAME, remove NAME, revoke-key NAME, onion-key NAME, list or backup FILE' };
   }
-  if (name === undefined) return { status: 2, message: `${action} needs a NAME` };
+  if (name === undefined) return { status: 2, message: `${action} needs a ${action === 'backup' ? 'FILE' : 'NAME'}` };
   if (extra.length > 0) return { status: 2, message: `unexpected argument ${JSON.stringify(extra[0])}` };
+  if (action === 'backup') return { action, file: name };
   if (!isOperatorName(name)) return { status: 1, message: REASONS.invalid_name(name, '') };
   return { action, name };
 }
