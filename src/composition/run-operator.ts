@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitStatus } from '../adapters/cli/exit-status.ts';
-import { OPERATOR_COMMAND, operatorSays, parseOperatorRequest, runOperatorCommand } from '../adapters/cli/operator-command.ts';
+import { OPERATOR_COMMAND, operatorSays, parseOperatorRequest, readNewPassword, runOperatorCommand } from '../adapters/cli/operator-command.ts';
 import { parseCommandLine } from '../adapters/cli/option-parser.ts';
 import { readPassword } from '../adapters/cli/read-password.ts';
 import { helpOrUsageError, usageError } from '../adapters/cli/usage-error.ts';
@@ -39,6 +39,15 @@ export async function runOperator(argv: readonly string[], env: Readonly<Record<
       process.stdout.write(`backed up the credential database to ${request.file}\n`);
       return ExitStatus.ok;
     }
+    let readOperatorPassword = (confirm: boolean) => readPassword(process.stdin, process.stderr, confirm);
+    if (request.action === 'add') {
+      const read = await readNewPassword(request.name, { readPassword: readOperatorPassword });
+      if (!read.ok) {
+        operatorSays(process, read.reason);
+        return ExitStatus.failed;
+      }
+      readOperatorPassword = async () => read.password;
+    }
     // Issue 11.2: `./data` follows the working directory; only `add` may start a new one, and says where.
     if (credentialStore === 'sqlite') {
       const directory = request.action === 'add' ? prepareDataDirectory(dataDir) : requireDataDirectory(dataDir);
@@ -56,7 +65,7 @@ export async function runOperator(argv: readonly string[], env: Readonly<Record<
       return await runOperatorCommand(request, resolve(container, OperatorAccounts), onion, {
         stdout: process.stdout,
         stderr: process.stderr,
-        readPassword: (confirm) => readPassword(process.stdin, process.stderr, confirm),
+        readPassword: readOperatorPassword,
       });
     } finally {
       await credentials.close();

@@ -22,7 +22,7 @@ export class OperatorAccounts {
   ) {}
 
   async add(name: string, password: string): Promise<AddOutcome> {
-    const refused = this.check(name, password);
+    const refused = refuseAccount(name, password);
     if (refused !== undefined) return refused;
     if (await this.credentials.exists(name)) return { ok: false, code: 'name_taken' };
     const added = await this.credentials.add(name, await this.hasher.hash(password));
@@ -30,7 +30,7 @@ export class OperatorAccounts {
   }
 
   async changePassword(name: string, password: string): Promise<AccountOutcome> {
-    const refused = this.check(name, password);
+    const refused = refuseAccount(name, password);
     if (refused !== undefined) return refused;
     if (!(await this.credentials.exists(name))) return { ok: false, code: 'no_such_operator' };
     const changed = await this.credentials.changeHash(name, await this.hasher.hash(password));
@@ -53,14 +53,19 @@ export class OperatorAccounts {
     return { ok: false, code: (await this.credentials.exists(name)) ? 'no_key' : 'no_such_operator' };
   }
 
+  async exists(name: OperatorName): Promise<boolean> {
+    return this.credentials.exists(name);
+  }
+
   list(): Promise<OperatorName[]> {
     return this.credentials.list();
   }
+}
 
-  private check(name: string, password: string): { ok: false; code: Unacceptable } | undefined {
-    if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
-    if (!isPassword(password)) return { ok: false, code: 'invalid_password' };
-    if (codePointLength(password) < MIN_PASSWORD_CHARS) return { ok: false, code: 'weak_password' };
-    return undefined;
-  }
+/** Why a name and password cannot make an account, before any store is asked; undefined when they can. */
+export function refuseAccount(name: string, password: string): { ok: false; code: Unacceptable } | undefined {
+  if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
+  if (!isPassword(password)) return { ok: false, code: 'invalid_password' };
+  if (codePointLength(password) < MIN_PASSWORD_CHARS) return { ok: false, code: 'weak_password' };
+  return undefined;
 }

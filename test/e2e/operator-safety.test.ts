@@ -57,4 +57,18 @@ test('operator backup with --credentials postgres://… points to pg_dump and cr
   assert.not.ok(existsSync(file));
 });
 
+test('operator passwd on an unknown name says so before reading a password', async () => {
+  // Standard input is empty: reading a password first would fail with another reason.
+  assertOneLineFailure(await runLitsxg(['operator', 'passwd', 'ghost', '--data-dir', dataDir]), /^litsxg operator: no operator named ghost\n$/);
+  assertOneLineFailure(await runLitsxg(['operator', 'passwd', 'ghost', '--data-dir', dataDir], { input: 'short\n' }), /no operator named ghost/);
+});
+
+test('operator add without a usable password creates no data directory', async () => {
+  const fresh = join(temp.path, 'never-created');
+  assertOneLineFailure(await runLitsxg(['operator', 'add', 'bob', '--data-dir', fresh]), /no password on standard input/);
+  assertOneLineFailure(await runLitsxg(['operator', 'add', 'bob', '--data-dir', fresh], { input: 'short\n' }), /weak password/);
+  assertOneLineFailure(await runLitsxg(['operator', 'add', 'bob', '--data-dir', fresh], { input: '\n' }), /empty password/);
+  assert.not.ok(existsSync(fresh));
+});
+
 test.run();

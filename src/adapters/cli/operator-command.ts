@@ -1,5 +1,6 @@
 import { isOperatorName, MAX_PASSWORD_BYTES } from '../../domain/names.ts';
 import { visibleText } from '../../domain/visible-text.ts';
+import { refuseAccount } from '../../domain/operator-accounts.ts';
 import type { AccountOutcome, OperatorAccounts } from '../../domain/operator-accounts.ts';
 import type { OnionClientKeys } from '../../ports/onion-client-keys.ts';
 import { authPrivateLine, generateOnionClientKey, publicKeyOf } from '../tor/onion-client-key.ts';
@@ -85,6 +86,8 @@ export async function runOperatorCommand(request: OperatorRequest, accounts: Ope
   try {
     if (action === 'remove') outcome = await accounts.remove(name);
     else if (action === 'revoke-key') outcome = await accounts.revokeKey(name);
+    // Issue 24: an unknown name is said before a password is asked for, not after as a weak one.
+    else if (action === 'passwd' && !(await accounts.exists(name))) outcome = { ok: false, code: 'no_such_operator' };
     else {
       password = await io.readPassword(true);
       outcome = action === 'add' ? await accounts.add(name, password) : await accounts.changePassword(name, password);
@@ -101,6 +104,21 @@ export async function runOperatorCommand(request: OperatorRequest, accounts: Ope
   const done = { add: 'added', passwd: 'password changed for', remove: 'removed', 'revoke-key': 'key revoked for' }[action];
   io.stdout.write(`${done} ${name}\n`);
   return 0;
+}
+
+/**
+ * `add`'s password, read and checked before anything is created (issue 24): a missing, empty or
+ * weak password leaves no data directory behind.
+ */
+export async function readNewPassword(name: string, io: Pick<OperatorIo, 'readPassword'>): Promise<{ ok: true; password: string } | { ok: false; reason: string }> {
+  let password: string;
+  try {
+    password = await io.readPassword(true);
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+  const refused = refuseAccount(name, password);
+  return refused === undefined ? { ok: true, password } : { ok: false, reason: REASONS[refused.code](name, password) };
 }
 
 /** What the operator typed is quoted back: shown, never obeyed by the terminal. */
