@@ -152,10 +152,7 @@ export class TcpConnection {
     while (this.head < this.events.length && (this.peerGone || this.canTakeMore())) {
       const event = this.events[this.head++]!;
       this.queuedBytes -= weight(event);
-      if (event === CLOSED) {
-        void this.relay.onClose(this.id).then(() => this.registry.delete(this.id));
-        return;
-      }
+      if (event === CLOSED) return this.release();
       const pending = event === OVERSIZED ? this.relay.onOversizedFrame(this.id) : this.relay.onFrame(this.id, event);
       if (pending instanceof Promise) return this.processAfter(pending);
     }
@@ -195,13 +192,30 @@ export class TcpConnection {
     else this.resumeWhenReady();
   }
 
-  /** The close goes through the same queue, so it is handled after the frames before it. */
+  /**
+   * With no frame waiting, the close goes through the queue, after the frames the peer sent
+   * before leaving. While one waits for a port (a hung store, say), it is handled out of turn
+   * (issue 24): the session is released and its slot freed now, and the frames behind the
+   * waiting one are dropped: nobody is left to answer them, and none of them was accepted.
+   */
   private closed(): void {
     this.authDeadline = 0;
     this.peerGone = true;
     this.output = [];
-    this.events.push(CLOSED);
-    if (!this.processing) this.process();
+    if (!this.processing) {
+      this.events.push(CLOSED);
+      this.process();
+      return;
+    }
+    this.events = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+    this.release();
+  }
+
+  /** The relay ends the session (what it had not acknowledged stays queued); then the id is forgotten. */
+  private release(): void {
+    void this.relay.onClose(this.id).then(() => this.registry.delete(this.id));
   }
 }
 
