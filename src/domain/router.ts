@@ -134,6 +134,8 @@ export class Router {
    * the high-water mark; then live pushing starts.
    */
   handOver(session: Session, pending: readonly QueuedMessage[]): Awaitable<void> {
+    // Issue 24: `ready` never comes back once the session ended.
+    if (session.closing) return;
     try {
       this.deliver(session, pending);
     } catch (error) {

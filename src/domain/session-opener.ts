@@ -33,6 +33,9 @@ export class SessionOpener {
     }
     session.name = name;
     const pending = await this.buffer.take(name, 0, Number.MAX_SAFE_INTEGER, this.clock.now());
+    // Issue 24: closed or replaced while the take was under way, it stays closed; its close (or
+    // its replacement's claim) released the presence, and what it took waits for the next login.
+    if (session.closing) return;
     this.gateway.send(session.id, { op: 'welcome', name, pending: pending.length });
     await this.router.handOver(session, pending);
   }
