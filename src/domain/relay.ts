@@ -218,7 +218,8 @@ export class Relay {
         return this.who(session);
       case 'ping':
         gateway.send(session.id, withRef<OutboundFrame>({ op: 'pong' }, frame.ref));
-        return;
+        // Issue 24: a push that failed, or a wake lost between instances, is made up for here.
+        return router.push(session);
       case 'quit':
         endSession(session);
         gateway.send(session.id, { op: 'bye', reason: 'quit' });
