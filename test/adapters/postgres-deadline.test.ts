@@ -9,7 +9,10 @@ import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { reportMissingService } from '../support/missing-service.ts';
 import { postgresMissing, startPostgresCluster } from '../support/postgres-cluster.ts';
 
-/** A TCP relay to PostgreSQL that can go silent, as a half-open socket does: nothing passes, nothing closes. */
+/**
+ * A TCP relay to PostgreSQL that can go silent, as a half-open socket does: nothing passes,
+ * nothing closes, and what was sent meanwhile is lost. Thawed, new connections work again.
+ */
 async function freezingProxy(port: number) {
   let frozen = false;
   const sockets: Socket[] = [];
@@ -25,6 +28,7 @@ async function freezingProxy(port: number) {
   return {
     port: (server.address() as { port: number }).port,
     freeze: () => (frozen = true),
+    thaw: () => (frozen = false),
     close() {
       for (const socket of sockets) socket.destroy();
       server.close();
@@ -64,6 +68,10 @@ if (missing !== undefined) {
       assert.match(carol.outcome, /^failed/);
       // Waiting for a connection and running the statement are bounded each.
       assert.ok(carol.ms < 2 * STATEMENT_TIMEOUT_MS + 1_000, `a name the cache lacks failed after ${carol.ms} ms`);
+
+      // The connections that went silent never answer again: they must not be used again.
+      proxy.thaw();
+      assert.is((await timed(() => repository.findHash('bob'))).outcome, 'answered hash', 'the store is usable again at once');
     } finally {
       proxy.close();
       await repository.close().catch(() => undefined);

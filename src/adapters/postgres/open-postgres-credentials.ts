@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { CredentialSchema } from '../kysely/credential-schema.ts';
 import { openMigratedCredentials } from '../kysely/open-migrated-credentials.ts';
+import { discardingPool } from './discarding-pool.ts';
 
 /** Connections one process keeps to PostgreSQL: authentication and the per-message name check. */
 const POOL_SIZE = 4;
@@ -24,7 +25,7 @@ export async function openPostgresCredentials(url: string): Promise<Kysely<Crede
   const failure = 'cannot use the PostgreSQL credential database';
   await (await openMigratedCredentials(new PostgresDialect({ pool: newPool(url, { connectionTimeoutMillis: 5_000 }) }), failure)).destroy();
   const timeouts = { connectionTimeoutMillis: STATEMENT_TIMEOUT_MS, statement_timeout: STATEMENT_TIMEOUT_MS, query_timeout: STATEMENT_TIMEOUT_MS };
-  return new Kysely<CredentialSchema>({ dialect: new PostgresDialect({ pool: newPool(url, timeouts) }) });
+  return new Kysely<CredentialSchema>({ dialect: new PostgresDialect({ pool: discardingPool(newPool(url, timeouts)) }) });
 }
 
 function newPool(url: string, timeouts: pg.PoolConfig): pg.Pool {
