@@ -32,6 +32,8 @@ const NO_SUCH_RECIPIENT: RouteOutcome = { ok: false, code: 'no_such_recipient' }
 export class Router {
   /** Sessions whose last push failed, pushed again every PUSH_RETRY_MS while there are any. */
   private readonly failedPushes = new Set<Session>();
+  /** Those of the last retry: failing again, they are logged at `debug`, not every second at `error`. */
+  private retried: ReadonlySet<Session> = new Set();
   private cancelRetries: (() => void) | undefined;
 
   constructor(
@@ -197,16 +199,16 @@ export class Router {
    * so a recipient who stays connected and quiet is not left waiting for their next message.
    */
   private pushFailed(session: Session, error: unknown): void {
-    this.logger.log('error', 'handler_failed', { conn: session.id, op: 'push', ...describeError(error) });
+    this.logger.log(this.retried.has(session) ? 'debug' : 'error', 'handler_failed', { conn: session.id, op: 'push', ...describeError(error) });
     this.failedPushes.add(session);
     this.cancelRetries ??= this.clock.every(PUSH_RETRY_MS, () => this.retryFailedPushes());
   }
 
   /** A push that fails again comes back into the set; an ended session is dropped by `push`. */
   private retryFailedPushes(): void {
-    const sessions = [...this.failedPushes];
+    this.retried = new Set(this.failedPushes);
     this.failedPushes.clear();
-    for (const session of sessions) void this.push(session);
+    for (const session of this.retried) void this.push(session);
     if (this.failedPushes.size > 0) return;
     this.cancelRetries?.();
     this.cancelRetries = undefined;
