@@ -4,8 +4,7 @@ import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProtocolClient } from '../support/protocol-client.ts';
-import type { CommandResult } from '../support/run-litsxg.ts';
-import { runLitsxg } from '../support/run-litsxg.ts';
+import { assertOneLineFailure, runLitsxg } from '../support/run-litsxg.ts';
 import type { RunningServer } from '../support/server-process.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -24,13 +23,6 @@ test.after(async () => {
   temp.remove();
 });
 
-function assertOneLineFailure(result: CommandResult, reason: RegExp): void {
-  assert.is(result.status, 1, result.stderr);
-  assert.is(result.stdout, '');
-  assert.ok(result.stderr.endsWith('\n') && result.stderr.split('\n').length === 2, `one line: ${JSON.stringify(result.stderr)}`);
-  assert.match(result.stderr, reason);
-}
-
 test('operator backup: a 0600 copy made while the server runs, never over an existing file', async () => {
   const file = join(temp.path, 'backup.sqlite');
   const made = await runLitsxg(['operator', 'backup', file, '--data-dir', dataDir]);
@@ -42,7 +34,7 @@ test('operator backup: a 0600 copy made while the server runs, never over an exi
   copy.close();
 
   const before = readFileSync(file);
-  assertOneLineFailure(await runLitsxg(['operator', 'backup', file, '--data-dir', dataDir]), /already exists/);
+  assertOneLineFailure(await runLitsxg(['operator', 'backup', file, '--data-dir', dataDir]), 1, /already exists/);
   assert.ok(readFileSync(file).equals(before), 'the existing file is untouched');
 
   const client = await ProtocolClient.connect(server.port);
@@ -53,21 +45,21 @@ test('operator backup: a 0600 copy made while the server runs, never over an exi
 test('operator backup with --credentials postgres://… points to pg_dump and creates nothing', async () => {
   const file = join(temp.path, 'never.sqlite');
   const refused = await runLitsxg(['operator', 'backup', file, '--credentials', 'postgres://127.0.0.1:1/litsxg']);
-  assertOneLineFailure(refused, /pg_dump/);
+  assertOneLineFailure(refused, 1, /pg_dump/);
   assert.not.ok(existsSync(file));
 });
 
 test('operator passwd on an unknown name says so before reading a password', async () => {
   // Standard input is empty: reading a password first would fail with another reason.
-  assertOneLineFailure(await runLitsxg(['operator', 'passwd', 'ghost', '--data-dir', dataDir]), /^litsxg operator: no operator named ghost\n$/);
-  assertOneLineFailure(await runLitsxg(['operator', 'passwd', 'ghost', '--data-dir', dataDir], { input: 'short\n' }), /no operator named ghost/);
+  assertOneLineFailure(await runLitsxg(['operator', 'passwd', 'ghost', '--data-dir', dataDir]), 1, /^litsxg operator: no operator named ghost\n$/);
+  assertOneLineFailure(await runLitsxg(['operator', 'passwd', 'ghost', '--data-dir', dataDir], { input: 'short\n' }), 1, /no operator named ghost/);
 });
 
 test('operator add without a usable password creates no data directory', async () => {
   const fresh = join(temp.path, 'never-created');
-  assertOneLineFailure(await runLitsxg(['operator', 'add', 'bob', '--data-dir', fresh]), /no password on standard input/);
-  assertOneLineFailure(await runLitsxg(['operator', 'add', 'bob', '--data-dir', fresh], { input: 'short\n' }), /weak password/);
-  assertOneLineFailure(await runLitsxg(['operator', 'add', 'bob', '--data-dir', fresh], { input: '\n' }), /empty password/);
+  assertOneLineFailure(await runLitsxg(['operator', 'add', 'bob', '--data-dir', fresh]), 1, /no password on standard input/);
+  assertOneLineFailure(await runLitsxg(['operator', 'add', 'bob', '--data-dir', fresh], { input: 'short\n' }), 1, /weak password/);
+  assertOneLineFailure(await runLitsxg(['operator', 'add', 'bob', '--data-dir', fresh], { input: '\n' }), 1, /empty password/);
   assert.not.ok(existsSync(fresh));
 });
 
