@@ -73,7 +73,7 @@ export class KeyFrames {
     const { device, signing, ref } = frame;
     const pending = 'agreement' in frame;
     if (pending && session.device !== undefined) return this.refuse(session, 'invalid', ref, 'certificate: required from a device session (only a password session publishes a pending device)');
-    const outcome = 'agreement' in frame
+    const outcome = pending
       ? await this.devices.publishPending(session.operator!, { device, signing, agreement: frame.agreement })
       : await this.devices.publish(session.operator!, { device, signing, certificate: frame.certificate });
     if (!outcome.ok) {
