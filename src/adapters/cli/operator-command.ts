@@ -46,7 +46,7 @@ export const OPERATOR_COMMAND = defineCommand({
     },
     list: {
       usage: 'operator list [options]', options: STORE,
-      summary: 'Prints the operators\' names, one a line, sorted; after an operator with devices, their count and "key packages low" when one holds fewer than 10.',
+      summary: 'Prints the operators\' names, one a line, sorted; after an operator with devices, how many are certified (a pending one is not counted) and "key packages low" when one holds fewer than 10.',
     },
   },
 });
