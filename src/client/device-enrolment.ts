@@ -2,6 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { InboundFrame, OutboundFrame } from '../domain/frames.ts';
+import type { ClientFrame } from './conversations/frame-link.ts';
 import { keyLoginMessage } from '../domain/identity-keys.ts';
 import { certifyDevice } from './conversations/device-credential.ts';
 import type { DeviceKeys } from './conversations/device-credential.ts';
@@ -11,14 +12,14 @@ import type { KeyStore } from './e2e/key-store.ts';
 const DEVICE_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** A device id (docs/protocol.md "Devices"): 10 random characters of `a-z 2-7`. */
-function newDeviceId(): string {
+export function newDeviceId(): string {
   return Array.from(randomBytes(10), (b) => DEVICE_ALPHABET[b % 32]).join('');
 }
 
 /** This key store's device as the conversation core takes it. */
 export function deviceKeys(store: KeyStore, name: string): DeviceKeys | undefined {
   const device = store.device;
-  if (device === undefined) return undefined;
+  if (device?.certificate === undefined) return undefined;
   return { name, device: device.device, signingSecret: device.signingSecret, signingPublic: ed25519.getPublicKey(device.signingSecret), certificate: device.certificate };
 }
 
@@ -37,8 +38,9 @@ export function deviceLoginFrame(store: KeyStore, name: string, hello: Extract<O
  * login that calls this): its key, certified by the identity, and the frame that publishes it.
  * The store keeps it unpublished until the relay answers `device_published`.
  */
-export function enrolFirstDevice(store: KeyStore, name: string): InboundFrame {
-  const device = store.device ?? (() => {
+export function enrolFirstDevice(store: KeyStore, name: string): ClientFrame {
+  // A device still waiting for an approval that never came is made again, certified this time.
+  const device = store.device?.certificate !== undefined ? store.device : (() => {
     const signingSecret = ed25519.utils.randomSecretKey();
     const id = newDeviceId();
     const certificate = certifyDevice(store.identity.signingSecret, name, id, ed25519.getPublicKey(signingSecret));
@@ -48,7 +50,7 @@ export function enrolFirstDevice(store: KeyStore, name: string): InboundFrame {
   })();
   return {
     op: 'publish_device', device: device.device, signing: toBase64(ed25519.getPublicKey(device.signingSecret)),
-    certificate: toBase64(device.certificate), ref: 'enrol',
+    certificate: toBase64(device.certificate!),
   };
 }
 

@@ -6,7 +6,10 @@ export type MlsCommand =
   | { readonly kind: 'leave'; readonly group: string }
   | { readonly kind: 'groups' }
   | { readonly kind: 'members'; readonly group: string }
-  | { readonly kind: 'group-send'; readonly group: string; readonly text: string };
+  | { readonly kind: 'group-send'; readonly group: string; readonly text: string }
+  | { readonly kind: 'devices' }
+  | { readonly kind: 'devices-approve'; readonly code: string }
+  | { readonly kind: 'devices-remove'; readonly device: string };
 
 type Mistake = { readonly kind: 'mistake'; readonly message: string };
 
@@ -21,6 +24,9 @@ export const GROUP_HELP = [
   '  /leave GROUP           leave the group',
   '  /groups                your groups',
   '  /members GROUP         who is in the group',
+  '  /devices               your devices',
+  '  /devices approve CODE  make the new device showing CODE one of yours, in every conversation',
+  '  /devices remove ID     take a lost device out of every conversation, and revoke it',
 ];
 
 /** The group commands' words, or undefined for a word that is not one of them. */
@@ -32,7 +38,8 @@ export function parseGroupCommand(word: string, args: readonly string[], text: s
   switch (word) {
     case '#': {
       const match = /^#(\S+)\s+([\s\S]*\S)\s*$/.exec(text);
-      return match ? named({ kind: 'group-send', group: match[1]!.toLowerCase(), text: match[2]! }, '#GROUP TEXT') : usage('#GROUP TEXT');
+      const name = match?.[1]?.toLowerCase() ?? '';
+      return match && GROUP_NAME.test(name) ? { kind: 'group-send', group: name, text: match[2]! } : usage('#GROUP TEXT');
     }
     case '/group':
       return group === 'create' && args.length === 2 ? parseGroupCommand('/group-create', args.slice(1), text) : usage('/group create GROUP');
@@ -46,6 +53,11 @@ export function parseGroupCommand(word: string, args: readonly string[], text: s
       return args.length === 1 ? named({ kind: 'leave', group }, '/leave GROUP') : usage('/leave GROUP');
     case '/groups':
       return args.length === 0 ? { kind: 'groups' } : usage('/groups');
+    case '/devices':
+      if (args.length === 0) return { kind: 'devices' };
+      if (args[0] === 'approve' && args.length === 2) return { kind: 'devices-approve', code: args[1]!.toLowerCase() };
+      if (args[0] === 'remove' && args.length === 2) return { kind: 'devices-remove', device: args[1]!.toLowerCase() };
+      return usage('/devices, /devices approve CODE or /devices remove ID');
     case '/members':
       return args.length === 1 ? named({ kind: 'members', group }, '/members GROUP') : usage('/members GROUP');
   }

@@ -7,6 +7,8 @@ import type { DeviceRef } from './conversations/device-credential.ts';
 import type { ClientFrame, ServerFrame } from './conversations/frame-link.ts';
 import type { GroupMeta } from './conversations/group-meta.ts';
 import { Requests } from './conversations/requests.ts';
+import type { PendingListing } from './device-approval.ts';
+import { approvalCode, approve } from './device-approval.ts';
 import { deviceKeys } from './device-enrolment.ts';
 import type { EndToEnd } from './e2e/end-to-end.ts';
 import type { KeyStore } from './e2e/key-store.ts';
@@ -15,45 +17,67 @@ import type { MlsCommand } from './mls-commands.ts';
 import { clock, safeText } from './client-view.ts';
 import { visibleText } from '../domain/visible-text.ts';
 
+/** How long an approving device waits for the new one to log in and publish key packages. */
+const APPROVAL_WAIT_MS = 120_000;
+const APPROVAL_POLL_MS = 3_000;
+
 export interface MlsTerminalLink {
   send(frame: ClientFrame): void;
   print(line: string): void;
   say(text: string): void;
+  /** A recipient's device acknowledged a message of ours (the relay's id of its first copy). */
+  receipt(id: string): void;
 }
+
+/** What became of a text sent: the relay's answer for its first copy, as a direct `send` has it. */
+export type Sent = { readonly id: string | undefined; readonly status: 'delivered' | 'queued' };
 
 /**
  * The terminal's side of MLS conversations (README "Conversations"): a device session's
  * conversation service, the commands that drive it, and how its events read on screen.
  */
 export class MlsTerminal {
-  private constructor(private readonly service: ConversationService, private readonly link: MlsTerminalLink) {}
+  private constructor(
+    private readonly service: ConversationService,
+    private readonly requests: Requests,
+    private readonly store: KeyStore,
+    private readonly link: MlsTerminalLink,
+  ) {}
 
-  /** Starts on a device session: opens the conversation store beside the keys, settles what a crash left. */
-  static async start(store: KeyStore, name: string, e2e: EndToEnd, link: MlsTerminalLink): Promise<MlsTerminal> {
+  /** On a device session: opens the conversation store beside the keys (then `ready`). */
+  static async open(store: KeyStore, name: string, e2e: EndToEnd, link: MlsTerminalLink): Promise<MlsTerminal> {
     const device = deviceKeys(store, name)!;
     const files = new FileConversationStore(join(store.directory, 'mls'), store.device!.storageKey);
     const core = await Conversations.open({ store: files, device, identities: e2e });
     let terminal: MlsTerminal | undefined;
     const requests = new Requests(link, 'mls-');
     const service = new ConversationService(core, requests, (event) => terminal?.show(event), (ids) => link.send({ op: 'ack', ids }));
-    terminal = new MlsTerminal(service, link);
-    await service.ready();
+    terminal = new MlsTerminal(service, requests, store, link);
     return terminal;
+  }
+
+  /** Settles what a crash left, refills key packages: its frames' answers must reach onFrame meanwhile. */
+  ready(): Promise<void> {
+    return this.service.ready();
   }
 
   onFrame(frame: ServerFrame): boolean {
     return this.service.onFrame(frame);
   }
 
-  /** `@NAME TEXT` in MLS; false when NAME has no device yet (the caller sends a v1 envelope). */
-  async sendDirect(name: string, text: string): Promise<boolean> {
+  /** `@NAME TEXT` in MLS; undefined when NAME has no device yet (the caller sends a v1 envelope). */
+  async sendDirect(name: string, text: string): Promise<Sent | undefined> {
     try {
-      await this.service.say(await this.service.direct(name), text, messageId());
-      return true;
+      return await this.service.say(await this.service.direct(name), text, messageId());
     } catch (error) {
-      if (error instanceof NoDevices) return false;
+      if (error instanceof NoDevices) return undefined;
       throw error;
     }
+  }
+
+  /** `#GROUP TEXT`. */
+  sendToGroup(name: string, text: string): Promise<Sent> {
+    return this.service.say(this.group(name), text, messageId());
   }
 
   async handle(command: MlsCommand): Promise<void> {
@@ -77,8 +101,52 @@ export class MlsTerminal {
       case 'members':
         return this.link.say(`#${command.group}: ${names(service.members(this.group(command.group))).join(', ')}`);
       case 'group-send':
-        return service.say(this.group(command.group), command.text, messageId());
+        await this.sendToGroup(command.group, command.text);
+        return;
+      case 'devices':
+        return this.listDevices();
+      case 'devices-approve':
+        return this.approve(command.code);
+      case 'devices-remove':
+        return this.removeDevice(command.device);
     }
+  }
+
+  private async listDevices(): Promise<void> {
+    const { name, device: mine } = this.service.me;
+    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'devices' }>>({ op: 'fetch_devices', name });
+    const lines = answer.devices.map((d) => `${d.device}${d.device === mine ? ' (this one)' : ''}${(d as { pending?: boolean }).pending ? ' (waiting for approval)' : ''}`);
+    this.link.say(`${name}'s devices: ${lines.join(', ')}`);
+  }
+
+  /**
+   * docs/protocol.md "Approval": certifies the pending device the code names, hands it the
+   * identity, then adds it to every conversation once it has published key packages.
+   */
+  private async approve(code: string): Promise<void> {
+    const { name } = this.service.me;
+    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'devices' }>>({ op: 'fetch_devices', name });
+    const pending = answer.devices.flatMap((d) => ((d as { pending?: boolean }).pending ? [d as typeof d & PendingListing] : []))
+      .find((d) => approvalCode(name, d) === code);
+    if (pending === undefined) return this.link.say(`no device of ${name} waiting for approval shows ${code}`);
+    const { certify, grant } = approve(name, this.store.identity, pending);
+    await this.requests.ask(certify);
+    await this.requests.ask({ op: 'send', to: name, body: grant });
+    this.link.say(`approved device ${pending.device}; it joins your conversations once it has logged in`);
+    for (let waited = 0; !await this.service.hasKeyPackage(name, pending.device); waited += APPROVAL_POLL_MS) {
+      if (waited >= APPROVAL_WAIT_MS) return this.link.say(`device ${pending.device} has not logged in yet: /devices approve ${code} again once it has`);
+      await new Promise((resolve) => setTimeout(resolve, APPROVAL_POLL_MS));
+    }
+    const added = await this.service.addDevice(name, pending.device);
+    this.link.say(`device ${pending.device} added to ${added === 1 ? '1 conversation' : `${added} conversations`}`);
+  }
+
+  private async removeDevice(device: string): Promise<void> {
+    const { name, device: mine } = this.service.me;
+    if (device === mine) return this.link.say('this is the device you are using: remove it from another one');
+    await this.service.removeDevice(name, device);
+    await this.requests.ask({ op: 'revoke_device', device });
+    this.link.say(`device ${device} removed from every conversation and revoked`);
   }
 
   private group(name: string): string {
@@ -110,8 +178,10 @@ export class MlsTerminal {
         return this.link.say(`${label(event.meta, me.name)}you are no longer a member`);
       case 'refused':
         return this.link.say(`! a message from ${event.from} was not shown: ${event.reason}`);
+      case 'proposal':
+        return;
       case 'receipt':
-        return this.link.say(`✓ ${visibleText(event.by.name)} received your message in ${label(this.service.metaOf(event.group), me.name).trim() || 'a conversation'}`);
+        return this.link.receipt(event.id);
     }
   }
 }

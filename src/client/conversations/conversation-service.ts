@@ -13,6 +13,7 @@ import type { Requests } from './requests.ts';
 /** What the person sees: the core's events, and what became of what they sent. */
 export type ServiceEvent =
   | ConversationEvent
+  /** `id`: the relay's id of the message's first copy, as `say` answered it. */
   | { kind: 'receipt'; group: string; id: string; by: DeviceRef };
 
 /** The operator has no device to talk MLS with (an older client): the caller may fall back to v1. */
@@ -110,6 +111,33 @@ export class ConversationService {
     await this.commit(group, () => this.core.add(group, packages));
   }
 
+  /** Adds a new device of `name` (approved, or just enrolled) to every conversation this device is in; how many. */
+  async addDevice(name: string, device: string): Promise<number> {
+    let added = 0;
+    for (const { group, members } of this.core.list()) {
+      if (members.some((m) => m.name === name && m.device === device)) continue;
+      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
+      const found = answer.packages.find((p) => p.device === device);
+      if (found === undefined) throw new ConversationError(`${name}/${device} has published no key package yet`);
+      await this.commit(group, () => this.core.add(group, [found.package]));
+      added++;
+    }
+    return added;
+  }
+
+  /** Takes a device out of every conversation this device is in (a lost or revoked one). */
+  async removeDevice(name: string, device: string): Promise<void> {
+    for (const { group, members } of this.core.list()) {
+      if (members.some((m) => m.name === name && m.device === device)) await this.commit(group, () => this.core.remove(group, name, device));
+    }
+  }
+
+  /** Whether `name/device` has a key package on the relay (fetching hands out one of each device's). */
+  async hasKeyPackage(name: string, device: string): Promise<boolean> {
+    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
+    return answer.packages.some((p) => p.device === device);
+  }
+
   async remove(group: string, name: string): Promise<void> {
     await this.commit(group, () => this.core.remove(group, name));
   }
@@ -124,11 +152,15 @@ export class ConversationService {
     await this.requests.ask({ op: 'group_send', body: await this.core.leave(group) });
   }
 
-  /** Sends a text to the group; its copies' receipts come as events. */
-  async say(group: string, text: string, id: string): Promise<void> {
+  /**
+   * Sends a text to the group: the relay's answer for its first copy (`id`, and `delivered` when
+   * every copy was). Each copy's receipt comes as an event naming that first copy's id.
+   */
+  async say(group: string, text: string, id: string): Promise<{ id: string | undefined; status: 'delivered' | 'queued' }> {
     const body = await this.core.encrypt(group, text, id);
     const sent = await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body });
-    for (const copy of sent.copies ?? []) if ('id' in copy) this.copies.set(copy.id, { group, id });
+    for (const copy of sent.copies ?? []) if ('id' in copy) this.copies.set(copy.id, { group, id: sent.id! });
+    return { id: sent.id, status: sent.status };
   }
 
   findGroup(name: string): string | undefined {

@@ -29,7 +29,10 @@ const DEVICE_FILE = 'device.json';
 export interface StoredDevice {
   readonly device: string;
   readonly signingSecret: Uint8Array;
-  readonly certificate: Uint8Array;
+  /** The identity's certificate; none while the device waits for approval. */
+  readonly certificate: Uint8Array | undefined;
+  /** While waiting for approval: the X25519 key the approving device seals the identity to. */
+  readonly agreementSecret?: Uint8Array | undefined;
   /** The relay has it: the client logs in as this device. */
   readonly published: boolean;
   /** Seals the conversation store's files (file-conversation-store.ts). */
@@ -47,7 +50,7 @@ export interface StoredDevice {
 export class KeyStore {
   private constructor(
     private readonly dir: string,
-    readonly identity: Identity,
+    private ownIdentity: Identity,
     private state: { published: boolean },
     private readonly pins: Map<string, Pin>,
     private seen: readonly SeenEnvelope[],
@@ -55,6 +58,21 @@ export class KeyStore {
     /** Kept to seal device.json as identity.json is, when the store is encrypted. */
     private readonly passphrase: string | undefined,
   ) {}
+
+  /**
+   * A device approved by another takes the operator's identity (docs/protocol.md "Approval"):
+   * this store's own, never published, is replaced by it.
+   */
+  adoptIdentity(agreementSecret: Uint8Array, signingSecret: Uint8Array): void {
+    const plain = {
+      version: 1,
+      agreement: { secret: toBase64(agreementSecret), public: toBase64(x25519.getPublicKey(agreementSecret)) },
+      signing: { secret: toBase64(signingSecret), public: toBase64(ed25519.getPublicKey(signingSecret)) },
+    };
+    writeJson(this.dir, IDENTITY_FILE, KeyStore.isSealed(this.dir) ? sealed(plain, this.passphrase!) : plain);
+    this.ownIdentity = parseIdentity(plain)!;
+    this.setPublished(true);
+  }
 
   /** The directory, for the conversation store kept beside the keys. */
   get directory(): string {
@@ -68,11 +86,16 @@ export class KeyStore {
   /** Written like identity.json: encrypted under the passphrase when the store is. */
   setDevice(device: StoredDevice): void {
     const plain = {
-      version: 1, device: device.device, signingSecret: toBase64(device.signingSecret), certificate: toBase64(device.certificate),
-      published: device.published, storageKey: toBase64(device.storageKey),
+      version: 1, device: device.device, signingSecret: toBase64(device.signingSecret), published: device.published, storageKey: toBase64(device.storageKey),
+      ...(device.certificate === undefined ? {} : { certificate: toBase64(device.certificate) }),
+      ...(device.agreementSecret === undefined ? {} : { agreementSecret: toBase64(device.agreementSecret) }),
     };
     writeJson(this.dir, DEVICE_FILE, KeyStore.isSealed(this.dir) ? sealed(plain, this.passphrase!) : plain);
     this.storedDevice = device;
+  }
+
+  get identity(): Identity {
+    return this.ownIdentity;
   }
 
   /** Whether the identity's secrets are encrypted under a passphrase (one is then needed to open it). */
@@ -181,9 +204,10 @@ function parseDevice(value: unknown): StoredDevice | null {
   if (file?.version !== 1 || typeof file.device !== 'string' || typeof file.published !== 'boolean') return null;
   const signingSecret = typeof file.signingSecret === 'string' ? fromBase64(file.signingSecret, 32) : undefined;
   const certificate = typeof file.certificate === 'string' ? fromBase64(file.certificate, 64) : undefined;
+  const agreementSecret = typeof file.agreementSecret === 'string' ? fromBase64(file.agreementSecret, 32) : undefined;
   const storageKey = typeof file.storageKey === 'string' ? fromBase64(file.storageKey, 32) : undefined;
-  if (signingSecret === undefined || certificate === undefined || storageKey === undefined) return null;
-  return { device: file.device, signingSecret, certificate, storageKey, published: file.published };
+  if (signingSecret === undefined || storageKey === undefined || (file.certificate !== undefined && certificate === undefined)) return null;
+  return { device: file.device, signingSecret, certificate, agreementSecret, storageKey, published: file.published };
 }
 
 function parsePins(value: unknown): Map<string, Pin> | undefined {
