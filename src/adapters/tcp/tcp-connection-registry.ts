@@ -1,19 +1,37 @@
 import { injectable } from 'inversify';
 import type { ConnectionId } from '../../domain/session.ts';
-import type { TcpConnection } from './tcp-connection.ts';
 
-/** This process's open sockets by connection id, and the one flush per event-loop turn. */
+/**
+ * What the registry, the gateway and the sweep ask of a connection: a TCP socket's, or a
+ * WebSocket's (`serve --web`), so both transports share one gateway, one flush per turn and
+ * one sweep of timeouts.
+ */
+export interface RelayConnection {
+  readonly id: ConnectionId;
+  /** When the last complete frame arrived (PROTOCOL "Other frames"). */
+  readonly lastActivity: number;
+  /** Queues one frame's JSON text until the turn's flush. */
+  send(frame: string): void;
+  flush(): void;
+  canTakeMore(): boolean;
+  /** Flushes, then closes. */
+  close(): void;
+  checkAuthDeadline(now: number): void;
+  destroy(): void;
+}
+
+/** This process's open connections by id, whatever their transport, and the one flush per event-loop turn. */
 @injectable()
 export class TcpConnectionRegistry {
-  private readonly connections = new Map<ConnectionId, TcpConnection>();
-  private dirty: TcpConnection[] = [];
+  private readonly connections = new Map<ConnectionId, RelayConnection>();
+  private dirty: RelayConnection[] = [];
   private flushScheduled = false;
 
-  add(connection: TcpConnection): void {
+  add(connection: RelayConnection): void {
     this.connections.set(connection.id, connection);
   }
 
-  get(id: ConnectionId): TcpConnection | undefined {
+  get(id: ConnectionId): RelayConnection | undefined {
     return this.connections.get(id);
   }
 
@@ -21,7 +39,7 @@ export class TcpConnectionRegistry {
     this.connections.delete(id);
   }
 
-  all(): IterableIterator<TcpConnection> {
+  all(): IterableIterator<RelayConnection> {
     return this.connections.values();
   }
 
@@ -30,7 +48,7 @@ export class TcpConnectionRegistry {
   }
 
   /** Everything sent during this turn leaves in one write per connection, after the turn. */
-  scheduleFlush(connection: TcpConnection): void {
+  scheduleFlush(connection: RelayConnection): void {
     this.dirty.push(connection);
     if (this.flushScheduled) return;
     this.flushScheduled = true;

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { ConnectionId } from '../../domain/session.ts';
 import type { Relay } from '../../domain/relay.ts';
 import { LineSplitter, OVERSIZED } from './line-splitter.ts';
-import type { TcpConnectionRegistry } from './tcp-connection-registry.ts';
+import type { RelayConnection, TcpConnectionRegistry } from './tcp-connection-registry.ts';
 import type { TransportOptions } from './transport-options.ts';
 
 type Event = string | null | typeof OVERSIZED | typeof CLOSED;
@@ -20,7 +20,7 @@ const CLOSE_GRACE_MS = 2_000;
  * One client socket: turns bytes into the relay's events, one at a time and in order, and
  * batches what the relay sends into one write per event-loop turn.
  */
-export class TcpConnection {
+export class TcpConnection implements RelayConnection {
   /** When the last complete line arrived (PROTOCOL "Other frames": any frame resets the idle timer). */
   lastActivity = Date.now();
   private readonly splitter: LineSplitter;
