@@ -1,0 +1,82 @@
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { concatBytes, randomBytes } from '@noble/hashes/utils.js';
+import type { ConversationStore } from '../conversations/conversation-store.ts';
+import type { PassphraseSealer } from './passphrase-sealer.ts';
+
+const VALUES = 'values';
+const META = 'meta';
+const DATA_KEY = 'data-key';
+const NONCE_BYTES = 24;
+
+/**
+ * The browser's ConversationStore (STYLE 10): IndexedDB, every value encrypted. A random data
+ * key encrypts the values (XChaCha20-Poly1305, the value's own key as associated data, so a
+ * value moved to another key does not open); the passphrase seals that data key once
+ * (passphrase-seal.ts, scrypt in a worker), so unlocking costs one scrypt, not one per value.
+ * Each `put` is one IndexedDB transaction: the value is replaced whole or not at all.
+ */
+export class IndexedDbConversationStore implements ConversationStore {
+  private constructor(private readonly db: IDBDatabase, private readonly key: Uint8Array) {}
+
+  /** Opens (or creates) the store of `name`; undefined when `passphrase` is not the one it was created with. */
+  static async open(name: string, passphrase: string, sealer: PassphraseSealer): Promise<IndexedDbConversationStore | undefined> {
+    const db = await openDatabase(name);
+    const sealed = await request<Uint8Array | undefined>(db.transaction(META).objectStore(META).get(DATA_KEY));
+    if (sealed !== undefined) {
+      const key = await sealer.open(sealed, passphrase);
+      if (key === undefined) db.close();
+      return key === undefined ? undefined : new IndexedDbConversationStore(db, key);
+    }
+    const key = randomBytes(32);
+    await request(db.transaction(META, 'readwrite').objectStore(META).put(await sealer.seal(key, passphrase), DATA_KEY));
+    return new IndexedDbConversationStore(db, key);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const stored = await request<Uint8Array | undefined>(this.db.transaction(VALUES).objectStore(VALUES).get(key));
+    if (stored === undefined) return undefined;
+    const nonce = stored.subarray(0, NONCE_BYTES);
+    // A value that does not open was altered (or moved): an error, never a silent undefined.
+    return xchacha20poly1305(this.key, nonce, associated(key)).decrypt(stored.subarray(NONCE_BYTES));
+  }
+
+  async put(key: string, value: Uint8Array): Promise<void> {
+    const nonce = randomBytes(NONCE_BYTES);
+    const stored = concatBytes(nonce, xchacha20poly1305(this.key, nonce, associated(key)).encrypt(value));
+    await request(this.db.transaction(VALUES, 'readwrite').objectStore(VALUES).put(stored, key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await request(this.db.transaction(VALUES, 'readwrite').objectStore(VALUES).delete(key));
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+    return (await request(this.db.transaction(VALUES).objectStore(VALUES).getAllKeys(range))).map(String);
+  }
+
+  close(): void {
+    this.key.fill(0);
+    this.db.close();
+  }
+}
+
+function associated(key: string): Uint8Array {
+  return new TextEncoder().encode(key);
+}
+
+function openDatabase(name: string): Promise<IDBDatabase> {
+  const opening = indexedDB.open(name, 1);
+  opening.onupgradeneeded = () => {
+    opening.result.createObjectStore(VALUES);
+    opening.result.createObjectStore(META);
+  };
+  return request(opening);
+}
+
+function request<T>(pending: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    pending.onsuccess = () => resolve(pending.result);
+    pending.onerror = () => reject(pending.error ?? new Error('IndexedDB failed'));
+  });
+}
