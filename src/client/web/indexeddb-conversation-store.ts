@@ -1,12 +1,22 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { concatBytes, randomBytes } from '@noble/hashes/utils.js';
 import type { ConversationStore } from '../conversations/conversation-store.ts';
+import type { ScryptCost } from '../trust/passphrase-seal.ts';
 import type { PassphraseSealer } from './passphrase-sealer.ts';
 
 const VALUES = 'values';
 const META = 'meta';
 const DATA_KEY = 'data-key';
 const NONCE_BYTES = 24;
+
+/**
+ * scrypt N=2^15, r=8 (32 MiB), not the terminal's 2^17: at Tor Browser's Safer level (no JIT)
+ * 2^17 took 27.5 s in firefox-esr on the project's 2-core machine, 2^15 7.6 to 10 s
+ * (test/e2e/web-store.test.ts prints it). It runs in a worker, so the page never freezes; and
+ * Tor Browser keeps the store only for its session (keys-notice.ts), which bounds what a slower
+ * cost would protect. Each sealed blob carries its cost, so raising it later still opens old ones.
+ */
+export const BROWSER_SCRYPT_COST: ScryptCost = { logN: 15, r: 8, p: 1 };
 
 /**
  * The browser's ConversationStore (STYLE 10): IndexedDB, every value encrypted. A random data
@@ -19,7 +29,7 @@ export class IndexedDbConversationStore implements ConversationStore {
   private constructor(private readonly db: IDBDatabase, private readonly key: Uint8Array) {}
 
   /** Opens (or creates) the store of `name`; undefined when `passphrase` is not the one it was created with. */
-  static async open(name: string, passphrase: string, sealer: PassphraseSealer): Promise<IndexedDbConversationStore | undefined> {
+  static async open(name: string, passphrase: string, sealer: PassphraseSealer, cost = BROWSER_SCRYPT_COST): Promise<IndexedDbConversationStore | undefined> {
     const db = await openDatabase(name);
     const sealed = await request<Uint8Array | undefined>(db.transaction(META).objectStore(META).get(DATA_KEY));
     if (sealed !== undefined) {
@@ -28,7 +38,9 @@ export class IndexedDbConversationStore implements ConversationStore {
       return key === undefined ? undefined : new IndexedDbConversationStore(db, key);
     }
     const key = randomBytes(32);
-    await request(db.transaction(META, 'readwrite').objectStore(META).put(await sealer.seal(key, passphrase), DATA_KEY));
+    // Sealed before the transaction opens: one left waiting on a promise is committed empty.
+    const sealedKey = await sealer.seal(key, passphrase, cost);
+    await request(db.transaction(META, 'readwrite').objectStore(META).put(sealedKey, DATA_KEY));
     return new IndexedDbConversationStore(db, key);
   }
 
