@@ -17,7 +17,7 @@ export function loginView(submit: (credentials: Credentials) => Promise<string |
   const form = el('form', { 'aria-labelledby': 'login-title' },
     el('label', { for: 'name' }, 'Name'), name,
     el('label', { for: 'password' }, 'Password'), password,
-    el('label', { for: 'register' }, register, ' Register this name (where the server allows it)'),
+    el('label', { for: 'register', class: 'inline' }, register, 'Register this name (where the server allows it)'),
     button, status);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
