@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { firefoxMissing, launchFirefox } from '../support/firefox.ts';
 import { runUnlessMissing } from '../support/missing-service.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
-import { PASSWORD } from '../support/seed-operators.ts';
+import { logInAs, openApp, waitForText } from '../support/web-app.ts';
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
@@ -33,28 +33,16 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}/web-${name}.png` });
 }
 
-/** A fresh profile's page (its own IndexedDB), logged in as `name`; the times to the first screen and to the chat. */
+/** A fresh profile's page, logged in as `name`; the times to the first screen and to the chat. */
 async function logIn(name: string, shoot = false): Promise<{ page: Page; firstScreenMs: number; loggedInMs: number }> {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  await page.setViewport({ width: 1000, height: 760 });
   const started = Date.now();
-  await page.goto(`${web.origin}/`);
-  await page.waitForSelector('#name');
-  const firstScreenMs = Date.now() - started;
+  const { page, firstScreenMs } = await openApp(browser, `${web.origin}/`);
   if (shoot) await screenshot(page, 'login');
-  await page.type('#name', name);
-  await page.type('#password', PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('ul[aria-label="Conversations"]', { timeout: 10_000 });
+  await logInAs(page, name);
   return { page, firstScreenMs, loggedInMs: Date.now() - started };
 }
 
 const text = (page: Page, selector: string) => page.$eval(selector, (element) => element.textContent ?? '');
-
-async function waitForText(page: Page, selector: string, expected: string): Promise<void> {
-  await page.waitForFunction((s: string, e: string) => (document.querySelector(s)?.textContent ?? '').includes(e), { timeout: 10_000 }, selector, expected);
-}
 
 test('the app loads at Safer and logs in by password within 10 s', async () => {
   const { page, firstScreenMs, loggedInMs } = await logIn('carol', true);
@@ -64,9 +52,7 @@ test('the app loads at Safer and logs in by password within 10 s', async () => {
 });
 
 test('a wrong password is refused on the page, with the server\'s reason', async () => {
-  const page = await (await browser.createBrowserContext()).newPage();
-  await page.goto(`${web.origin}/`);
-  await page.waitForSelector('#name');
+  const { page } = await openApp(browser, `${web.origin}/`);
   await page.type('#name', 'alice');
   await page.type('#password', 'not the password');
   await page.keyboard.press('Enter');
@@ -136,9 +122,7 @@ test('the policy holds in the browser: a page of another origin cannot open the 
 });
 
 test('the whole transfer, compressed, is within 300 KB', async () => {
-  const page = await (await browser.createBrowserContext()).newPage();
-  await page.goto(`${web.origin}/`);
-  await page.waitForSelector('#name');
+  const { page } = await openApp(browser, `${web.origin}/`);
   const bytes = await page.evaluate(() => (performance.getEntries() as PerformanceResourceTiming[]).reduce((sum, entry) => sum + (entry.transferSize ?? 0), 0));
   console.log(`whole transfer of the first screen: ${bytes} bytes (gzip, headers included)`);
   assert.ok(bytes > 0 && bytes <= 300 * 1024);

@@ -35,8 +35,9 @@ export function launchFirefox(options: FirefoxOptions = {}): Promise<Browser> {
     'network.proxy.socks_port': options.socks.port,
     'network.proxy.socks_version': 5,
     'network.proxy.socks_remote_dns': true,
-    // Firefox otherwise refuses .onion names outright (Tor Browser lifts this too).
+    // Firefox otherwise refuses .onion names outright; Tor Browser lifts this, and treats onions as secure contexts.
     'network.dns.blockDotOnion': false,
+    'dom.securecontext.allowlist_onions': true,
     'network.proxy.allow_hijacking_localhost': true,
   };
   return puppeteer.launch({
