@@ -1,4 +1,4 @@
-import type { DeviceRecord } from './devices.ts';
+import type { DeviceRecord, ListedDevice, PendingDevice } from './devices.ts';
 import type { ErrorCode } from './errors.ts';
 import { ERROR_MESSAGES } from './errors.ts';
 import type { GroupInboundFrame, GroupOutboundFrame } from './group-frames.ts';
@@ -20,7 +20,8 @@ export type InboundFrame =
 export type KeyFrame =
   | { op: 'publish_key'; agreement: string; signing: string; ref?: string }
   | { op: 'fetch_key'; name: string; ref?: string }
-  | ({ op: 'publish_device'; ref?: string } & DeviceRecord)
+  /** With `certificate`, a certified device; with `agreement` instead, a pending one (docs/protocol.md "Approval"). */
+  | ({ op: 'publish_device'; ref?: string } & (DeviceRecord | PendingDevice))
   | { op: 'fetch_devices'; name: string; ref?: string }
   | { op: 'revoke_device'; device: string; ref?: string }
   | { op: 'publish_key_packages'; packages: string[]; last_resort?: string; ref?: string }
@@ -38,8 +39,8 @@ export type OutboundFrame =
   | { op: 'pong'; ref?: string }
   | { op: 'key_published'; ref?: string }
   | { op: 'key'; name: string; agreement: string; signing: string; ref?: string }
-  | ({ op: 'device_published'; ref?: string } & Pick<DeviceRecord, 'device'>)
-  | { op: 'devices'; name: string; devices: DeviceRecord[]; ref?: string }
+  | ({ op: 'device_published'; pending?: true; ref?: string } & Pick<DeviceRecord, 'device'>)
+  | { op: 'devices'; name: string; devices: ListedDevice[]; ref?: string }
   | { op: 'device_revoked'; device: string; ref?: string }
   | { op: 'key_packages_published'; count: number; ref?: string }
   | { op: 'key_packages'; name: string; packages: { device: string; package: string; last_resort?: true }[]; ref?: string }

@@ -33,7 +33,7 @@ export class OperatorAccounts {
   ) {}
 
   async add(name: string, password: string): Promise<AddOutcome> {
-    const refused = this.check(name, password);
+    const refused = refuseAccount(name, password);
     if (refused !== undefined) return refused;
     if (await this.credentials.exists(name)) return { ok: false, code: 'name_taken' };
     const added = await this.credentials.add(name, await this.hasher.hash(password));
@@ -41,7 +41,7 @@ export class OperatorAccounts {
   }
 
   async changePassword(name: string, password: string): Promise<AccountOutcome> {
-    const refused = this.check(name, password);
+    const refused = refuseAccount(name, password);
     if (refused !== undefined) return refused;
     if (!(await this.credentials.exists(name))) return { ok: false, code: 'no_such_operator' };
     const changed = await this.credentials.changeHash(name, await this.hasher.hash(password));
@@ -86,10 +86,15 @@ export class OperatorAccounts {
     return names.map((name) => ({ name, ...(devices.get(name) ?? { devices: 0, low: false }) }));
   }
 
-  private check(name: string, password: string): { ok: false; code: Unacceptable } | undefined {
-    if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
-    if (!isPassword(password)) return { ok: false, code: 'invalid_password' };
-    if (codePointLength(password) < MIN_PASSWORD_CHARS) return { ok: false, code: 'weak_password' };
-    return undefined;
+  async exists(name: OperatorName): Promise<boolean> {
+    return this.credentials.exists(name);
   }
+}
+
+/** Why a name and password cannot make an account, before any store is asked; undefined when they can. */
+export function refuseAccount(name: string, password: string): { ok: false; code: Unacceptable } | undefined {
+  if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
+  if (!isPassword(password)) return { ok: false, code: 'invalid_password' };
+  if (codePointLength(password) < MIN_PASSWORD_CHARS) return { ok: false, code: 'weak_password' };
+  return undefined;
 }

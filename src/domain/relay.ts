@@ -221,9 +221,9 @@ export class Relay {
         return answerInOrder(this, session, frame, router.acknowledge(session.name!, frame.ids), this.noReply, this.frameFailed);
       case 'who':
         return this.who(session);
-      case 'ping':
+      case 'ping': // Issue 24: its push makes up for one that failed, or a wake lost between instances.
         gateway.send(session.id, withRef<OutboundFrame>({ op: 'pong' }, frame.ref));
-        return;
+        return router.push(session);
       case 'quit':
         endSession(session);
         gateway.send(session.id, { op: 'bye', reason: 'quit' });

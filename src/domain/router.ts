@@ -24,11 +24,19 @@ export type RouteOutcome =
 
 /** Messages fetched from the buffer per round of pushing to one connection. */
 const PUSH_BATCH = 64;
+/** How soon a push that failed is tried again (issue 24 "Stranded messages"). */
+export const PUSH_RETRY_MS = 1_000;
 const BODY_TOO_LARGE: RouteOutcome = { ok: false, code: 'body_too_large' };
 const NO_SUCH_RECIPIENT: RouteOutcome = { ok: false, code: 'no_such_recipient' };
 
 /** PROTOCOL "Messages" and "Slow consumers": queue every message, push it while the recipient keeps up, receipts. */
 export class Router {
+  /** Sessions whose last push failed, pushed again every PUSH_RETRY_MS while there are any. */
+  private readonly failedPushes = new Set<Session>();
+  /** Those of the last retry: failing again, they are logged at `debug`, not every second at `error`. */
+  private retried: ReadonlySet<Session> = new Set();
+  private cancelRetries: (() => void) | undefined;
+
   constructor(
     private readonly buffer: MessageBuffer,
     private readonly presence: Presence,
@@ -162,6 +170,8 @@ export class Router {
    * the high-water mark; then live pushing starts.
    */
   handOver(session: Session, pending: readonly QueuedMessage[]): Awaitable<void> {
+    // Issue 24: `ready` never comes back once the session ended.
+    if (session.closing) return;
     try {
       this.deliver(session, pending);
     } catch (error) {
@@ -212,9 +222,24 @@ export class Router {
     if (session.pushAgain) await this.push(session);
   }
 
-  /** Where it failed, never what it carried. */
+  /**
+   * Where it failed, never what it carried. What it did not write is pushed again on a timer,
+   * so a recipient who stays connected and quiet is not left waiting for their next message.
+   */
   private pushFailed(session: Session, error: unknown): void {
-    this.logger.log('error', 'handler_failed', { conn: session.id, op: 'push', ...describeError(error) });
+    this.logger.log(this.retried.has(session) ? 'debug' : 'error', 'handler_failed', { conn: session.id, op: 'push', ...describeError(error) });
+    this.failedPushes.add(session);
+    this.cancelRetries ??= this.clock.every(PUSH_RETRY_MS, () => this.retryFailedPushes());
+  }
+
+  /** A push that fails again comes back into the set; an ended session is dropped by `push`. */
+  private retryFailedPushes(): void {
+    this.retried = new Set(this.failedPushes);
+    this.failedPushes.clear();
+    for (const session of this.retried) void this.push(session);
+    if (this.failedPushes.size > 0) return;
+    this.cancelRetries?.();
+    this.cancelRetries = undefined;
   }
 
   /** Receipts for `acknowledged` from `start` on; acks usually name one sender's messages in a row. */

@@ -75,7 +75,7 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const presence: Presence = inMode(new InMemoryPresence());
   const buffer: MessageBuffer = inMode(overrides.buffer ?? new InMemoryMessageBuffer());
   const directory = new InMemoryKeyDirectory(credentials);
-  const devices = new InMemoryDevices(credentials, directory);
+  const devices = new InMemoryDevices(credentials, directory, clock);
   const accounts = new OperatorAccounts(credentials, hasher, directory, devices, devices);
   const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
   const verifier = new NodeEd25519Verifier();

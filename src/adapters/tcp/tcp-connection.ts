@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
 import type { ConnectionId } from '../../domain/session.ts';
+import { describeError } from '../../domain/describe-error.ts';
 import type { Relay } from '../../domain/relay.ts';
+import type { Logger } from '../../ports/logger.ts';
 import { LineSplitter, OVERSIZED } from './line-splitter.ts';
 import type { RelayConnection, TcpConnectionRegistry } from './tcp-connection-registry.ts';
 import type { TransportOptions } from './transport-options.ts';
@@ -46,6 +48,7 @@ export class TcpConnection implements RelayConnection {
     private readonly options: TransportOptions,
     /** Flushes this connection after the turn, and forgets it once the relay has handled its close. */
     private readonly registry: TcpConnectionRegistry,
+    private readonly logger: Logger,
   ) {
     this.splitter = new LineSplitter(options.maxFrameBytes);
     this.authDeadline = this.lastActivity + options.authTimeoutMs;
@@ -152,10 +155,7 @@ export class TcpConnection implements RelayConnection {
     while (this.head < this.events.length && (this.peerGone || this.canTakeMore())) {
       const event = this.events[this.head++]!;
       this.queuedBytes -= weight(event);
-      if (event === CLOSED) {
-        void this.relay.onClose(this.id).then(() => this.registry.delete(this.id));
-        return;
-      }
+      if (event === CLOSED) return this.release();
       const pending = event === OVERSIZED ? this.relay.onOversizedFrame(this.id) : this.relay.onFrame(this.id, event);
       if (pending instanceof Promise) return this.processAfter(pending);
     }
@@ -169,7 +169,18 @@ export class TcpConnection implements RelayConnection {
 
   /** Apart from `process`: a closure there would cost it a heap context on every call. */
   private processAfter(pending: Promise<void>): void {
-    void pending.then(() => this.process());
+    pending.then(() => this.process(), (error: unknown) => {
+      this.slipped('frame', error);
+      this.process();
+    });
+  }
+
+  /**
+   * The relay answers its own failures; one that still slips out is logged where (never what)
+   * and this connection goes on, so it neither ends the process nor wedges the connection.
+   */
+  private slipped(op: string, error: unknown): void {
+    this.logger.log('error', 'handler_failed', { conn: this.id, op, ...describeError(error) });
   }
 
   private hasRoom(): boolean {
@@ -190,18 +201,37 @@ export class TcpConnection implements RelayConnection {
   }
 
   private drained(): void {
-    void this.relay.onDrain(this.id);
+    this.relay.onDrain(this.id).catch((error: unknown) => this.slipped('drain', error));
     if (!this.processing && this.head < this.events.length) this.process();
     else this.resumeWhenReady();
   }
 
-  /** The close goes through the same queue, so it is handled after the frames before it. */
+  /**
+   * With no frame waiting, the close goes through the queue, after the frames the peer sent
+   * before leaving. While one waits for a port (a hung store, say), it is handled out of turn
+   * (issue 24): the session is released and its slot freed now, and the frames behind the
+   * waiting one are dropped: nobody is left to answer them, and none of them was accepted.
+   */
   private closed(): void {
     this.authDeadline = 0;
     this.peerGone = true;
     this.output = [];
-    this.events.push(CLOSED);
-    if (!this.processing) this.process();
+    if (!this.processing) {
+      this.events.push(CLOSED);
+      this.process();
+      return;
+    }
+    this.events = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+    this.release();
+  }
+
+  /** The relay ends the session (what it had not acknowledged stays queued); then the id is forgotten. */
+  private release(): void {
+    this.relay.onClose(this.id)
+      .catch((error: unknown) => this.slipped('close', error))
+      .finally(() => this.registry.delete(this.id));
   }
 }
 

@@ -15,6 +15,9 @@ export type ServiceEvent =
   | ConversationEvent
   | { kind: 'receipt'; group: string; id: string; by: DeviceRef };
 
+/** The operator has no device to talk MLS with (an older client): the caller may fall back to v1. */
+export class NoDevices extends ConversationError {}
+
 /** How many times a commit is made again after losing its epoch to another member's. */
 const COMMIT_ATTEMPTS = 5;
 /** Below this many unused one-time key packages the device publishes more (docs/protocol.md "Key packages"). */
@@ -89,7 +92,9 @@ export class ConversationService {
     const meta = directMeta(this.me.name, name);
     const found = this.core.list().find((g) => g.meta.kind === 'direct' && g.meta.name === meta.name);
     if (found !== undefined) return found.group;
-    return this.found(meta, name === this.me.name ? [name] : [this.me.name, name]);
+    const theirs = await this.keyPackagesOf(name);
+    if (theirs.length === 0 && name !== this.me.name) throw new NoDevices(`${name} has no device yet`);
+    return this.found(meta, [this.me.name], theirs);
   }
 
   /** A named group with this operator's devices in it. */
@@ -114,6 +119,11 @@ export class ConversationService {
     await this.commit(group, () => this.core.update(group));
   }
 
+  /** Leaves the group: the other members' next commit removes this device (see Conversations.leave). */
+  async leave(group: string): Promise<void> {
+    await this.requests.ask({ op: 'group_send', body: await this.core.leave(group) });
+  }
+
   /** Sends a text to the group; its copies' receipts come as events. */
   async say(group: string, text: string, id: string): Promise<void> {
     const body = await this.core.encrypt(group, text, id);
@@ -133,9 +143,9 @@ export class ConversationService {
     return this.core.list().find((g) => g.group === group)?.meta;
   }
 
-  private async found(meta: GroupMeta, names: readonly string[]): Promise<string> {
+  private async found(meta: GroupMeta, names: readonly string[], fetched: readonly string[] = []): Promise<string> {
     const group = await this.core.create(meta);
-    const packages: string[] = [];
+    const packages = [...fetched];
     for (const name of names) packages.push(...await this.keyPackagesOf(name));
     // The first commit founds the group on the relay, even with no other device to add.
     await this.commit(group, () => this.core.add(group, packages));
@@ -160,9 +170,13 @@ export class ConversationService {
     }
   }
 
-  /** Makes a commit and has the relay order it, again on a new epoch while another member's wins. */
-  private async commit(group: string, make: () => Promise<OutgoingCommit>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+  private async applyProposals(group: string): Promise<void> {
+    await this.commit(group, () => this.core.update(group), () => this.core.hasProposals(group));
+  }
+
+  /** Makes a commit and has the relay order it, again on a new epoch while another member's wins (and it is still wanted). */
+  private async commit(group: string, make: () => Promise<OutgoingCommit>, wanted = () => true): Promise<void> {
+    for (let attempt = 1; wanted(); attempt++) {
       const commit = await make();
       try {
         await sendCommit(this.requests, commit);
@@ -193,7 +207,10 @@ export class ConversationService {
   }
 
   private async deliver(id: string, from: string, body: string): Promise<void> {
-    this.emitAll(await this.core.receive(from, body));
+    const events = await this.core.receive(from, body);
+    this.emitAll(events);
+    // Every member tries; the relay keeps the first, and the others find nothing left to apply.
+    for (const event of events) if (event.kind === 'proposal') void this.applyProposals(event.group).catch(() => undefined);
     await this.core.flush();
     this.ack([id]);
     for (const wake of this.processed) wake();

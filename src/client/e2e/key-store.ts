@@ -23,6 +23,18 @@ const IDENTITY_FILE = 'identity.json';
 const STATE_FILE = 'state.json';
 const PINS_FILE = 'pins.json';
 const SEEN_FILE = 'seen.json';
+const DEVICE_FILE = 'device.json';
+
+/** This store's MLS device (docs/protocol.md "Devices and key packages"), once enrolled. */
+export interface StoredDevice {
+  readonly device: string;
+  readonly signingSecret: Uint8Array;
+  readonly certificate: Uint8Array;
+  /** The relay has it: the client logs in as this device. */
+  readonly published: boolean;
+  /** Seals the conversation store's files (file-conversation-store.ts). */
+  readonly storageKey: Uint8Array;
+}
 
 /**
  * One identity's key store: a directory (0700) of files (0600), each written whole then renamed
@@ -39,7 +51,29 @@ export class KeyStore {
     private state: { published: boolean },
     private readonly pins: Map<string, Pin>,
     private seen: readonly SeenEnvelope[],
+    private storedDevice: StoredDevice | undefined,
+    /** Kept to seal device.json as identity.json is, when the store is encrypted. */
+    private readonly passphrase: string | undefined,
   ) {}
+
+  /** The directory, for the conversation store kept beside the keys. */
+  get directory(): string {
+    return this.dir;
+  }
+
+  get device(): StoredDevice | undefined {
+    return this.storedDevice;
+  }
+
+  /** Written like identity.json: encrypted under the passphrase when the store is. */
+  setDevice(device: StoredDevice): void {
+    const plain = {
+      version: 1, device: device.device, signingSecret: toBase64(device.signingSecret), certificate: toBase64(device.certificate),
+      published: device.published, storageKey: toBase64(device.storageKey),
+    };
+    writeJson(this.dir, DEVICE_FILE, KeyStore.isSealed(this.dir) ? sealed(plain, this.passphrase!) : plain);
+    this.storedDevice = device;
+  }
 
   /** Whether the identity's secrets are encrypted under a passphrase (one is then needed to open it). */
   static isSealed(dir: string): boolean {
@@ -72,7 +106,9 @@ export class KeyStore {
     if (pins === undefined) throw damaged(dir, PINS_FILE);
     const seen = exists(join(dir, SEEN_FILE)) ? parseSeen(readJson(dir, SEEN_FILE)) : [];
     if (seen === undefined) throw damaged(dir, SEEN_FILE);
-    return new KeyStore(dir, identity, state as { published: boolean }, pins, seen);
+    const device = exists(join(dir, DEVICE_FILE)) ? parseDevice(unsealed(dir, readJson(dir, DEVICE_FILE), passphrase)) : undefined;
+    if (device === null) throw damaged(dir, DEVICE_FILE);
+    return new KeyStore(dir, identity, state as { published: boolean }, pins, seen, device, passphrase);
   }
 
   get published(): boolean {
@@ -137,6 +173,17 @@ function parseIdentity(value: unknown): Identity | undefined {
   // The public halves are derived again: a file whose halves disagree cannot mislead.
   const publicIdentity = { agreement: toBase64(x25519.getPublicKey(agreementSecret)), signing: toBase64(ed25519.getPublicKey(signingSecret)) };
   return { agreementSecret, signingSecret, public: publicIdentity };
+}
+
+/** Undefined-free: null when the file is not what Litsxg wrote. */
+function parseDevice(value: unknown): StoredDevice | null {
+  const file = value as Record<string, unknown> | undefined;
+  if (file?.version !== 1 || typeof file.device !== 'string' || typeof file.published !== 'boolean') return null;
+  const signingSecret = typeof file.signingSecret === 'string' ? fromBase64(file.signingSecret, 32) : undefined;
+  const certificate = typeof file.certificate === 'string' ? fromBase64(file.certificate, 64) : undefined;
+  const storageKey = typeof file.storageKey === 'string' ? fromBase64(file.storageKey, 32) : undefined;
+  if (signingSecret === undefined || certificate === undefined || storageKey === undefined) return null;
+  return { device: file.device, signingSecret, certificate, storageKey, published: file.published };
 }
 
 function parsePins(value: unknown): Map<string, Pin> | undefined {

@@ -1,0 +1,137 @@
+import { randomBytes } from '@noble/ciphers/utils.js';
+import { join } from 'node:path';
+import type { ServiceEvent } from './conversations/conversation-service.ts';
+import { ConversationService, NoDevices } from './conversations/conversation-service.ts';
+import { Conversations } from './conversations/conversations.ts';
+import type { DeviceRef } from './conversations/device-credential.ts';
+import type { ClientFrame, ServerFrame } from './conversations/frame-link.ts';
+import type { GroupMeta } from './conversations/group-meta.ts';
+import { Requests } from './conversations/requests.ts';
+import { deviceKeys } from './device-enrolment.ts';
+import type { EndToEnd } from './e2e/end-to-end.ts';
+import type { KeyStore } from './e2e/key-store.ts';
+import { FileConversationStore } from './file-conversation-store.ts';
+import type { MlsCommand } from './mls-commands.ts';
+import { clock, safeText } from './client-view.ts';
+import { visibleText } from '../domain/visible-text.ts';
+
+export interface MlsTerminalLink {
+  send(frame: ClientFrame): void;
+  print(line: string): void;
+  say(text: string): void;
+}
+
+/**
+ * The terminal's side of MLS conversations (README "Conversations"): a device session's
+ * conversation service, the commands that drive it, and how its events read on screen.
+ */
+export class MlsTerminal {
+  private constructor(private readonly service: ConversationService, private readonly link: MlsTerminalLink) {}
+
+  /** Starts on a device session: opens the conversation store beside the keys, settles what a crash left. */
+  static async start(store: KeyStore, name: string, e2e: EndToEnd, link: MlsTerminalLink): Promise<MlsTerminal> {
+    const device = deviceKeys(store, name)!;
+    const files = new FileConversationStore(join(store.directory, 'mls'), store.device!.storageKey);
+    const core = await Conversations.open({ store: files, device, identities: e2e });
+    let terminal: MlsTerminal | undefined;
+    const requests = new Requests(link, 'mls-');
+    const service = new ConversationService(core, requests, (event) => terminal?.show(event), (ids) => link.send({ op: 'ack', ids }));
+    terminal = new MlsTerminal(service, link);
+    await service.ready();
+    return terminal;
+  }
+
+  onFrame(frame: ServerFrame): boolean {
+    return this.service.onFrame(frame);
+  }
+
+  /** `@NAME TEXT` in MLS; false when NAME has no device yet (the caller sends a v1 envelope). */
+  async sendDirect(name: string, text: string): Promise<boolean> {
+    try {
+      await this.service.say(await this.service.direct(name), text, messageId());
+      return true;
+    } catch (error) {
+      if (error instanceof NoDevices) return false;
+      throw error;
+    }
+  }
+
+  async handle(command: MlsCommand): Promise<void> {
+    const { service } = this;
+    switch (command.kind) {
+      case 'group-create':
+        if (service.findGroup(command.group) !== undefined) return this.link.say(`#${command.group} exists already`);
+        await service.createGroup(command.group);
+        return this.link.say(`#${command.group} created; /invite ${command.group} NAME… to add people`);
+      case 'invite':
+        await service.invite(this.group(command.group), command.names);
+        return;
+      case 'remove':
+        await service.remove(this.group(command.group), command.name);
+        return;
+      case 'leave':
+        await service.leave(this.group(command.group));
+        return this.link.say(`you left #${command.group}`);
+      case 'groups':
+        return this.link.say(this.groupsLine());
+      case 'members':
+        return this.link.say(`#${command.group}: ${names(service.members(this.group(command.group))).join(', ')}`);
+      case 'group-send':
+        return service.say(this.group(command.group), command.text, messageId());
+    }
+  }
+
+  private group(name: string): string {
+    const group = this.service.findGroup(name);
+    if (group === undefined) throw new Error(`no group #${name} (/groups lists yours)`);
+    return group;
+  }
+
+  private groupsLine(): string {
+    const groups = this.service.list().filter((g) => g.meta.kind === 'group');
+    if (groups.length === 0) return 'no groups yet: /group create NAME';
+    return `groups: ${groups.map((g) => `#${g.meta.name} (${names(g.members).length})`).join(', ')}`;
+  }
+
+  private show(event: ServiceEvent): void {
+    const me = this.service.me;
+    switch (event.kind) {
+      case 'text': {
+        const mine = event.from.name === me.name ? ' (your other device)' : '';
+        return this.link.print(`[${clock(Date.now())}] ${where(event.meta, me.name)}${visibleText(event.from.name)}${mine}: ${safeText(event.text)}`);
+      }
+      case 'membership':
+        for (const device of event.added) this.link.say(`${label(event.meta, me.name)}added ${visibleText(device.name)} (device ${device.device})`);
+        for (const device of event.removed) this.link.say(`${label(event.meta, me.name)}removed ${visibleText(device.name)} (device ${device.device})`);
+        return;
+      case 'joined':
+        return this.link.say(`${label(event.meta, me.name)}you are in, with ${names(event.members).filter((n) => n !== me.name).join(', ') || 'nobody else yet'}`);
+      case 'left':
+        return this.link.say(`${label(event.meta, me.name)}you are no longer a member`);
+      case 'refused':
+        return this.link.say(`! a message from ${event.from} was not shown: ${event.reason}`);
+      case 'receipt':
+        return this.link.say(`✓ ${visibleText(event.by.name)} received your message in ${label(this.service.metaOf(event.group), me.name).trim() || 'a conversation'}`);
+    }
+  }
+}
+
+/** The operators among a group's devices, each once. */
+function names(devices: readonly DeviceRef[]): string[] {
+  return [...new Set(devices.map((d) => d.name))].sort();
+}
+
+/** `#ops ` for a group, nothing for a direct conversation (its lines read as today's). */
+function where(meta: GroupMeta, _me: string): string {
+  return meta.kind === 'group' ? `#${visibleText(meta.name)} ` : '';
+}
+
+function label(meta: GroupMeta | undefined, me: string): string {
+  if (meta === undefined) return '';
+  if (meta.kind === 'group') return `#${visibleText(meta.name)} `;
+  return `(with ${meta.name.split(',').filter((n) => n !== me).join(', ') || 'yourself'}) `;
+}
+
+function messageId(): string {
+  return Array.from(randomBytes(12), (b) => b.toString(16).padStart(2, '0')).join('');
+}
