@@ -123,8 +123,17 @@ test('the same limits: a binary message is bad_frame, an oversized one closes (1
   assert.is((await carol.next('error')).code, 'bad_frame');
   carol.send({ op: 'send', to: 'bob', body: 'x'.repeat(2000) });
   assert.is((await carol.next('error')).code, 'body_too_large');
+  carol.send('{"op":\n"ping"}');
+  assert.is((await carol.next('error')).code, 'bad_frame', 'a raw line break, which no encoder writes');
+  carol.send({ op: 'ping', ref: 'still here' });
+  assert.is((await carol.next('pong')).ref, 'still here');
   carol.send(`{"op":"ping","pad":"${'x'.repeat(4096)}"}`);
   assert.is(await carol.closed(), 1009);
+  // One byte under ws's bound but past the limit with the newline a line would have: the relay's own refusal.
+  const erin = await WebSocketClient.login(wsUrl(), web.origin, 'alice');
+  erin.send(`{"op":"ping","pad":"${'x'.repeat(4096 - 22)}"}`);
+  assert.is((await erin.next('error')).code, 'frame_too_large');
+  assert.is(await erin.closed(), 1000);
   const silent = await WebSocketClient.connect(wsUrl(), web.origin);
   await silent.next('hello');
   assert.is((await silent.next('error', 5_000)).code, 'auth_timeout');

@@ -1,37 +1,19 @@
 import { injectable } from 'inversify';
 import type { ConnectionId } from '../../domain/session.ts';
+import type { TcpConnection } from './tcp-connection.ts';
 
-/**
- * What the registry, the gateway and the sweep ask of a connection: a TCP socket's, or a
- * WebSocket's (`serve --web`), so both transports share one gateway, one flush per turn and
- * one sweep of timeouts.
- */
-export interface RelayConnection {
-  readonly id: ConnectionId;
-  /** When the last complete frame arrived (PROTOCOL "Other frames"). */
-  readonly lastActivity: number;
-  /** Queues one frame's JSON text until the turn's flush. */
-  send(frame: string): void;
-  flush(): void;
-  canTakeMore(): boolean;
-  /** Flushes, then closes. */
-  close(): void;
-  checkAuthDeadline(now: number): void;
-  destroy(): void;
-}
-
-/** This process's open connections by id, whatever their transport, and the one flush per event-loop turn. */
+/** This process's open sockets by connection id, and the one flush per event-loop turn. */
 @injectable()
 export class TcpConnectionRegistry {
-  private readonly connections = new Map<ConnectionId, RelayConnection>();
-  private dirty: RelayConnection[] = [];
+  private readonly connections = new Map<ConnectionId, TcpConnection>();
+  private dirty: TcpConnection[] = [];
   private flushScheduled = false;
 
-  add(connection: RelayConnection): void {
+  add(connection: TcpConnection): void {
     this.connections.set(connection.id, connection);
   }
 
-  get(id: ConnectionId): RelayConnection | undefined {
+  get(id: ConnectionId): TcpConnection | undefined {
     return this.connections.get(id);
   }
 
@@ -39,7 +21,7 @@ export class TcpConnectionRegistry {
     this.connections.delete(id);
   }
 
-  all(): IterableIterator<RelayConnection> {
+  all(): IterableIterator<TcpConnection> {
     return this.connections.values();
   }
 
@@ -48,7 +30,7 @@ export class TcpConnectionRegistry {
   }
 
   /** Everything sent during this turn leaves in one write per connection, after the turn. */
-  scheduleFlush(connection: RelayConnection): void {
+  scheduleFlush(connection: TcpConnection): void {
     this.dirty.push(connection);
     if (this.flushScheduled) return;
     this.flushScheduled = true;

@@ -8,21 +8,23 @@ import { Relay } from '../../domain/relay.ts';
 import { IdGenerator } from '../../ports/id-generator.ts';
 import { Logger } from '../../ports/logger.ts';
 import { ListenError } from '../tcp/listen-error.ts';
+import { TcpConnection } from '../tcp/tcp-connection.ts';
 import { TcpConnectionRegistry } from '../tcp/tcp-connection-registry.ts';
 import { TransportOptions } from '../tcp/transport-options.ts';
 import { originAllowed } from './allowed-origins.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { StaticApp } from './static-app.ts';
 import { OnionAddress, WebOptions } from './web-options.ts';
-import { WebSocketConnection } from './websocket-connection.ts';
+import { WebSocketStream } from './websocket-stream.ts';
 
 /** Where the app's WebSocket is reached; every other path is a file or nothing. */
 export const WEBSOCKET_PATH = '/ws';
 
 /**
  * `serve --web`: the app's files and its WebSocket on a listener of their own (the onion's
- * port 80). Its connections join the TCP transport's registry, so the same gateway, flush,
- * timeouts and shutdown serve them. Nothing about a request is logged but that one was refused.
+ * port 80). Each WebSocket becomes a TcpConnection over a WebSocketStream, in the TCP
+ * transport's registry: the same connection code, gateway, flush, timeouts and shutdown serve
+ * it. Nothing about a request is logged but that one was refused.
  */
 @injectable()
 export class WebRelayServer {
@@ -101,7 +103,7 @@ export class WebRelayServer {
     }
     this.sockets.handleUpgrade(request, socket, head, (websocket) => {
       const id = this.ids.connectionId();
-      this.connections.add(new WebSocketConnection(id, websocket, socket, this.relay, this.transport, this.connections));
+      this.connections.add(new TcpConnection(id, new WebSocketStream(websocket, socket), this.relay, this.transport, this.connections, this.logger));
       this.relay.onOpen(id);
     });
   }
