@@ -20,8 +20,8 @@ type OwnedSocket = ByteStream & { [CONNECTION]: TcpConnection };
  */
 export interface ByteStream {
   setNoDelay(noDelay: boolean): unknown;
-  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
-  on(event: 'drain' | 'error' | 'close', listener: () => void): unknown;
+  on(eventName: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(eventName: 'drain' | 'error' | 'close', listener: () => void): unknown;
   write(text: string): unknown;
   readonly writableLength: number;
   readonly destroyed: boolean;
