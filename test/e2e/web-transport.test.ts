@@ -15,7 +15,8 @@ const CANARY = 'canary-7f3a9e do not log';
 
 test.before(async () => {
   [web, plain] = await Promise.all([
-    startWebServer({ operators: ['alice', 'bob', 'carol', 'dave'], args: ['--max-frame-bytes', '4096', '--max-body-bytes', '1024', '--auth-timeout', '2'] }),
+    startWebServer({ operators: ['alice', 'bob', 'carol', 'dave'], args: ['--max-frame-bytes', '4096', '--max-body-bytes', '1024', '--auth-timeout', '2',
+      '--send-rate', '0', '--queue-max-messages', '100000', '--queue-max-bytes', '100000000', '--buffer-max-bytes', '100000000'] }),
     startServer(),
   ]);
 });
@@ -138,6 +139,28 @@ test('the same limits: a binary message is bad_frame, an oversized one closes (1
   await silent.next('hello');
   assert.is((await silent.next('error', 5_000)).code, 'auth_timeout');
   assert.is(await silent.closed(), 1000);
+});
+
+test('a browser that stops reading is not pushed to past the high-water mark: its messages wait queued, then all arrive in order', async () => {
+  const alice = await WebSocketClient.login(wsUrl(), web.origin, 'alice');
+  const bob = await ProtocolClient.login(web.server.port, 'bob');
+  alice.socket.pause();
+  const count = 12_000;
+  const body = 'y'.repeat(1000);
+  for (let i = 0; i < count; i++) bob.send({ op: 'send', to: 'alice', body: `bp-${i} ${body}` });
+  const statuses = new Set<unknown>();
+  for (let i = 0; i < count; i++) statuses.add((await bob.next('sent', 20_000)).status);
+  assert.ok(statuses.has('queued'), 'pushing stopped while the browser did not read');
+  alice.socket.resume();
+  // Unacknowledged messages of earlier tests come first, redelivered.
+  const received: string[] = [];
+  while (received.length < count) {
+    const first = String((await alice.next('msg', 20_000)).body).split(' ', 1)[0]!;
+    if (first.startsWith('bp-')) received.push(first);
+  }
+  assert.equal(received, Array.from({ length: count }, (_, i) => `bp-${i}`));
+  alice.close();
+  bob.close();
 });
 
 test('a second login takes over across transports', async () => {
