@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { firefoxMissing, launchFirefox } from '../support/firefox.ts';
 import { runUnlessMissing } from '../support/missing-service.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
-import { logInAs, openApp, waitForText } from '../support/web-app.ts';
+import { logInAs, openApp, unnamedControls, violations, waitForText } from '../support/web-app.ts';
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
@@ -60,26 +60,49 @@ test('a wrong password is refused on the page, with the server\'s reason', async
   await page.close();
 });
 
-test('a browser user and a terminal user exchange direct messages, with receipts, from the keyboard', async () => {
-  const { page } = await logIn('alice');
+test('two browser users and a terminal user exchange direct messages, with receipts, from the keyboard; nothing is blocked by the policy and every control has a name', async () => {
+  const [{ page: alice }, { page: carol }] = await Promise.all([logIn('alice'), logIn('carol')]);
   const bob = await ProtocolClient.login(web.server.port, 'bob');
   bob.send({ op: 'send', to: 'alice', body: 'hello from the terminal' });
-  await waitForText(page, 'ul[aria-label="Conversations"]', 'bob (1 unread)');
-  await waitForText(page, '[aria-live="polite"]', 'New message from bob: hello from the terminal');
-  // Keyboard only: Tab to bob's entry, Enter opens it; the input is then focused.
-  await page.focus('ul[aria-label="Conversations"] button');
-  await page.keyboard.press('Enter');
-  await waitForText(page, '.messages', 'hello from the terminal');
-  assert.is(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Message');
-  await page.keyboard.type(CANARY);
-  await page.keyboard.press('Enter');
+  await waitForText(alice, 'ul[aria-label="Conversations"]', 'bob (1 unread)');
+  await waitForText(alice, '[aria-live="polite"]', 'New message from bob: hello from the terminal');
+  // From here the keyboard only: Enter on bob's entry opens it and puts the focus in the input.
+  // Keys go to the page in front, as to a person's window.
+  await alice.bringToFront();
+  await alice.focus('ul[aria-label="Conversations"] button');
+  await alice.keyboard.press('Enter');
+  await waitForText(alice, '.messages', 'hello from the terminal');
+  assert.is(await alice.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Message');
+  await alice.keyboard.type(CANARY);
+  await alice.keyboard.press('Enter');
   const delivered = await bob.next('msg');
   assert.equal([delivered.from, delivered.body], ['alice', CANARY]);
   bob.send({ op: 'ack', id: delivered.id });
-  await waitForText(page, '.messages li:last-child .state', 'received');
-  await screenshot(page, 'chat');
+  await waitForText(alice, '.messages li:last-child .state', 'received');
+  await screenshot(alice, 'chat');
+
+  // Browser to browser: alice opens a conversation with carol by name; carol's page shows it, which acknowledges it.
+  await alice.focus('#peer');
+  await alice.keyboard.type('carol');
+  await alice.keyboard.press('Enter');
+  await alice.keyboard.type('hello carol, from a browser');
+  await alice.keyboard.press('Enter');
+  await waitForText(carol, 'ul[aria-label="Conversations"]', 'alice (1 unread)');
+  await carol.bringToFront();
+  await carol.focus('ul[aria-label="Conversations"] button');
+  await carol.keyboard.press('Enter');
+  await waitForText(carol, '.messages', 'hello carol, from a browser');
+  await waitForText(alice, '.messages li:last-child .state', 'received');
+  await carol.keyboard.type('hello alice');
+  await carol.keyboard.press('Enter');
+  await waitForText(alice, '[aria-live="polite"]', 'New message from carol: hello alice');
+  await screenshot(carol, 'chat-carol');
+  for (const page of [alice, carol]) {
+    assert.equal(await violations(page), []);
+    assert.equal(await unnamedControls(page), []);
+    await page.close();
+  }
   bob.close();
-  await page.close();
 });
 
 test('XSS payloads in bodies and names are shown as text and never run; bidi controls are shown as the terminal shows them', async () => {
