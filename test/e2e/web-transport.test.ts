@@ -170,6 +170,15 @@ test('a second login takes over across transports', async () => {
   second.close();
 });
 
+test('on shutdown a browser gets its bye like a TCP client, and the process exits 0', async () => {
+  const own = await startWebServer({ operators: ['alice', 'bob'] });
+  const alice = await WebSocketClient.login(`ws://127.0.0.1:${own.webPort}/ws`, own.origin, 'alice');
+  const bob = await ProtocolClient.login(own.server.port, 'bob');
+  assert.is(await own.server.stop(), 0);
+  assert.equal(await alice.next('bye'), { op: 'bye', reason: 'shutdown' });
+  assert.equal(await bob.next('bye'), { op: 'bye', reason: 'shutdown' });
+});
+
 test('the log holds no message content and no address', () => {
   const log = JSON.stringify(web.server.logs);
   assert.not.ok(log.includes(CANARY));
