@@ -40,7 +40,13 @@ export async function serveContainer(options: ServeOptions, logger: Logger, onOn
   );
   if (options.onion) container.load(torModule(options, onOnionAbandoned));
   if (options.web) {
-    container.load(webModule({ host: options.host, port: options.webPort, appDirectory: WEB_APP_DIRECTORY, origins: options.webOrigin === undefined ? [] : [options.webOrigin] }));
+    container.load(webModule({
+      host: options.host,
+      port: options.webPort,
+      appDirectory: WEB_APP_DIRECTORY,
+      origins: options.webOrigin === undefined ? [] : [options.webOrigin],
+      maxConnections: options.maxConnections,
+    }));
   }
   return container;
 }

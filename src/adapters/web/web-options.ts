@@ -9,6 +9,8 @@ export interface WebOptions {
   readonly appDirectory: string;
   /** Origins let in besides the onion's and the listener's own (`--web-origin`, for a tor the server does not drive). */
   readonly origins: readonly string[];
+  /** `--max-connections`: sockets the web listener holds at most, pages and WebSockets together (file descriptors are finite). */
+  readonly maxConnections: number;
 }
 export const WebOptions = token<WebOptions>('WebOptions');
 

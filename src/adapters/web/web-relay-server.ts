@@ -51,6 +51,9 @@ export class WebRelayServer {
       perMessageDeflate: false,
     });
     this.server = createServer({ requestTimeout: 10_000, headersTimeout: 10_000 }, (request, response) => this.answer(request, response));
+    // Beyond it Node closes a new socket at once. One more than the relay's limit, so a WebSocket
+    // past that limit is still accepted and told server_busy, as a TCP client is.
+    this.server.maxConnections = options.maxConnections + 1;
     this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
   }
 
