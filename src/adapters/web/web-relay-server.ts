@@ -18,7 +18,7 @@ import { OnionAddress, WebOptions } from './web-options.ts';
 import { WebSocketStream } from './websocket-stream.ts';
 
 /** Where the app's WebSocket is reached; every other path is a file or nothing. */
-export const WEBSOCKET_PATH = '/ws';
+const WEBSOCKET_PATH = '/ws';
 
 /**
  * `serve --web`: the app's files and its WebSocket on a listener of their own (the onion's

@@ -6,7 +6,7 @@ export type SealRequest =
 export interface SealReply {
   readonly id: number;
   readonly value: Uint8Array | undefined;
-  /** How long scrypt and the cipher took in the worker: the app reports it. */
+  /** How long scrypt and the cipher took in the worker (test/e2e/web-store.test.ts reports it). */
   readonly ms: number;
 }
 
@@ -34,10 +34,6 @@ export class PassphraseSealer {
   /** Undefined for a wrong passphrase or a damaged blob. */
   open(sealed: Uint8Array, passphrase: string): Promise<Uint8Array | undefined> {
     return this.ask({ id: ++this.nextId, kind: 'open', bytes: sealed, passphrase });
-  }
-
-  close(): void {
-    this.worker.terminate();
   }
 
   private ask(request: SealRequest): Promise<Uint8Array | undefined> {
