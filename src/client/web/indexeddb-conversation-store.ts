@@ -11,7 +11,7 @@ const NONCE_BYTES = 24;
 
 /**
  * scrypt N=2^15, r=8 (32 MiB), not the terminal's 2^17: at Tor Browser's Safer level (no JIT)
- * 2^17 took 27.5 s in firefox-esr on the project's 2-core machine, 2^15 7.6 to 10 s
+ * 2^17 took 27.5 s in firefox-esr on the project's shared 2-core machine, 2^15 7.6 to 12.8 s
  * (test/e2e/web-store.test.ts prints it). It runs in a worker, so the page never freezes; and
  * Tor Browser keeps the store only for its session (keys-notice.ts), which bounds what a slower
  * cost would protect. Each sealed blob carries its cost, so raising it later still opens old ones.
