@@ -47,6 +47,11 @@ test('the client trust code, shared with the browser, imports no node: module', 
   assert.equal(violations('client/trust', /^client\/trust\//).filter((found) => / imports node:/.test(found)), []);
 });
 
+test('the web client runs in a browser: no node: module and no package but the conversation core\'s; only the client\'s shared code and the text rules', () => {
+  const allowed = /^(client\/(web|conversations|trust)\/|domain\/visible-text\.ts$)/;
+  assert.equal(violations('client/web', allowed).filter((found) => !/ imports (@noble\/|ts-mls(\/|$))/.test(found)), []);
+});
+
 test('the domain carries no decorators', () => {
   const decorated = sourceFiles(join(SRC, 'domain')).filter((file) => /^\s*@\w+\(/m.test(readFileSync(file, 'utf8')));
   assert.equal(decorated, []);

@@ -4,6 +4,7 @@ import { RedisScaleOut } from '../adapters/redis/redis-scale-out.ts';
 import { lockDataDirectory, prepareDataDirectory } from '../adapters/system/data-directory.ts';
 import type { JsonLinesLogger } from '../adapters/system/json-lines-logger.ts';
 import { TcpRelayServer } from '../adapters/tcp/tcp-relay-server.ts';
+import { WebRelayServer } from '../adapters/web/web-relay-server.ts';
 import { startMessageExpiry } from '../domain/message-expiry.ts';
 import { Clock } from '../ports/clock.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
@@ -31,6 +32,7 @@ export async function startServer(options: ServeOptions & WarnedSettings, logger
       openCredentials: () => resolveAsync(container, CredentialRepository),
       redis: () => resolveIfBound(container, RedisScaleOut),
       listener: () => resolve(container, TcpRelayServer),
+      webListener: () => resolveIfBound(container, WebRelayServer),
       startExpiry: () => startMessageExpiry(resolve(container, MessageBuffer), resolve(container, Clock), logger, options.messageTtlMs),
       onion: () => resolveIfBound(container, OnionService),
     },

@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import type { ConnectionId } from '../../domain/session.ts';
 import { describeError } from '../../domain/describe-error.ts';
 import type { Relay } from '../../domain/relay.ts';
@@ -14,7 +13,24 @@ const CLOSED = Symbol('closed');
  * serves every socket: closures per connection would cost each idle connection their memory.
  */
 const CONNECTION = Symbol('connection');
-type OwnedSocket = Socket & { [CONNECTION]: TcpConnection };
+type OwnedSocket = ByteStream & { [CONNECTION]: TcpConnection };
+/**
+ * What a connection reads and writes: a TCP socket, or a WebSocket seen as one (serve --web,
+ * src/adapters/web/websocket-stream.ts), so both transports share this one connection.
+ */
+export interface ByteStream {
+  setNoDelay(noDelay: boolean): unknown;
+  on(eventName: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(eventName: 'drain' | 'error' | 'close', listener: () => void): unknown;
+  write(text: string): unknown;
+  readonly writableLength: number;
+  readonly destroyed: boolean;
+  end(): unknown;
+  destroy(): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
 /** Time a closing connection gets to flush its last frames before it is cut. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -43,7 +59,7 @@ export class TcpConnection {
 
   constructor(
     readonly id: ConnectionId,
-    private readonly socket: Socket,
+    private readonly socket: ByteStream,
     private readonly relay: Relay,
     private readonly options: TransportOptions,
     /** Flushes this connection after the turn, and forgets it once the relay has handled its close. */
@@ -68,7 +84,7 @@ export class TcpConnection {
     this[CONNECTION].drained();
   }
 
-  private static onError(this: Socket): void {
+  private static onError(this: ByteStream): void {
     this.destroy();
   }
 
