@@ -16,6 +16,8 @@ export interface ServerParts {
   lockDataDirectory(): PreparedDataDirectory & { release(): void };
   /** Opens (and migrates) the credential store. */
   openCredentials(): Promise<{ close(): Promise<void> }>;
+  /** Loads which operators have devices, before the first send; returns the cancel of the reloads that follow. */
+  followDevices(): Promise<() => void>;
   /** The Redis connections, when Redis holds any state. */
   redis(): { open(): Promise<void>; checkPersistence(): Promise<void>; close(): Promise<void> } | undefined;
   listener(): { listen(): Promise<AddressInfo>; close(graceMs: number): Promise<void> };
@@ -43,6 +45,7 @@ export interface RunningServer {
 interface Held {
   releaseLock?: () => void;
   credentials?: { close(): Promise<void> };
+  stopFollowingDevices?: () => void;
   redis?: { close(): Promise<void> };
   listener?: { close(graceMs: number): Promise<void> };
   webListener?: { close(): Promise<void> };
@@ -51,8 +54,9 @@ interface Held {
 }
 
 /**
- * Starts in one order: lock, credentials, Redis, listen (TCP, then web), onion. A step that throws releases
- * what the earlier ones started and the error goes to the caller, which maps it to an exit status.
+ * Starts in one order: lock, credentials, devices (known before any send), Redis, listen (TCP,
+ * then web), onion. A step that throws releases what the earlier ones started and the error goes
+ * to the caller, which maps it to an exit status.
  */
 export async function runServer(parts: ServerParts, options: WarnedSettings & Pick<ServeOptions, 'onionPort'>, logger: Announcer): Promise<RunningServer> {
   const held: Held = {};
@@ -60,6 +64,7 @@ export async function runServer(parts: ServerParts, options: WarnedSettings & Pi
     const directory = parts.lockDataDirectory();
     held.releaseLock = directory.release;
     held.credentials = await parts.openCredentials();
+    held.stopFollowingDevices = await parts.followDevices();
     const redis = parts.redis();
     held.redis = redis;
     await redis?.open();
@@ -101,6 +106,7 @@ async function release(held: Held): Promise<void> {
   await quietly(held.listener?.close(SHUTDOWN_GRACE_MS));
   await webClosed;
   held.cancelExpiry?.();
+  held.stopFollowingDevices?.();
   await quietly(held.onion && Promise.race([held.onion.unpublish(), new Promise<void>((resolve) => setTimeout(resolve, ONION_UNPUBLISH_MS).unref())]));
   await quietly(held.redis?.close());
   await quietly(held.credentials?.close());

@@ -2,6 +2,8 @@ import type { DeviceRecord, ListedDevice, PendingDevice } from './devices.ts';
 import type { ErrorCode } from './errors.ts';
 import { ERROR_MESSAGES } from './errors.ts';
 import type { GroupInboundFrame, GroupOutboundFrame } from './group-frames.ts';
+import type { NewMessage } from './messages.ts';
+import type { RouteOutcome } from './router.ts';
 
 /** Frames a client sends, once validated (PROTOCOL "Session", "Messages", "Other frames"). */
 export type InboundFrame =
@@ -69,4 +71,16 @@ export function errorFrame(code: ErrorCode, ref?: string, retryAfterMs?: number,
   const frame = withRef<ErrorFrame>({ op: 'error', code, message }, ref);
   if (retryAfterMs !== undefined) frame.retry_after_ms = Math.max(1, Math.ceil(retryAfterMs));
   return frame;
+}
+
+/** PROTOCOL "Messages", delivery: `redelivered` only on a message pushed before. */
+export function messageFrame(id: string, { from, body, ts }: NewMessage, redelivered: boolean): OutboundFrame {
+  const frame: OutboundFrame = { op: 'msg', id, from, body, ts };
+  if (redelivered) frame.redelivered = true;
+  return frame;
+}
+
+/** PROTOCOL "Messages", accepted; docs/protocol.md "Devices and key packages": `copies` for a name with devices. */
+export function sentFrame({ id, status, copies }: Extract<RouteOutcome, { ok: true }>): OutboundFrame {
+  return copies === undefined ? { op: 'sent', id, status } : { op: 'sent', id, status, copies };
 }

@@ -5,6 +5,7 @@ import type { KeyDirectory } from '../ports/key-directory.ts';
 import type { KeyPackageStore, PublishPackagesOutcome } from '../ports/key-package-store.ts';
 import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SignatureVerifier } from '../ports/signature-verifier.ts';
+import type { DeviceMailboxes } from './device-mailboxes.ts';
 import type { DeviceId, DeviceRecord, KeyPackageHandout, ListedDevice, PendingDevice } from './devices.ts';
 import { DEVICE_LIMITS, deviceCertificateMessage } from './devices.ts';
 import type { OperatorName } from './names.ts';
@@ -31,6 +32,8 @@ export class OperatorDevices {
     /** Fetch buckets, `kp/<fetcher>`; an instance of their own (see the composition). */
     private readonly fetchBuckets: SenderBuckets,
     private readonly clock: Clock,
+    /** Told of each device certified or revoked here, so that sends to the name reach it at once. */
+    private readonly mailboxes: DeviceMailboxes,
   ) {}
 
   /**
@@ -41,7 +44,9 @@ export class OperatorDevices {
     const identity = await this.identities.find(name);
     if (identity === undefined) return { ok: false, code: (await this.credentials.exists(name)) ? 'no_key' : 'no_such_recipient' };
     if (!(await this.verifier.verify(identity.signing, deviceCertificateMessage(name, device), device.certificate))) return { ok: false, code: 'bad_certificate' };
-    return publishOutcome(await this.devices.add(name, device, this.slots()));
+    const outcome = publishOutcome(await this.devices.add(name, device, this.slots()));
+    if (outcome.ok) this.mailboxes.certified(name, device.device);
+    return outcome;
   }
 
   /** docs/protocol.md "Approval": the operator's one pending device, replacing the one before; no identity needed yet. */
@@ -60,8 +65,10 @@ export class OperatorDevices {
   }
 
   /** False when the operator has no such device. */
-  revoke(name: OperatorName, device: DeviceId): Promise<boolean> {
-    return this.devices.revoke(name, device);
+  async revoke(name: OperatorName, device: DeviceId): Promise<boolean> {
+    const revoked = await this.devices.revoke(name, device);
+    if (revoked) this.mailboxes.revoked(name, device);
+    return revoked;
   }
 
   publishPackages(name: OperatorName, device: DeviceId, packages: readonly string[], lastResort: string | undefined): Promise<PublishPackagesOutcome> {

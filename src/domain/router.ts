@@ -2,14 +2,17 @@ import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { CredentialRepository } from '../ports/credential-repository.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { EnqueueResult, MessageBuffer } from '../ports/message-buffer.ts';
+import type { EnqueueResult, MessageBuffer, QueuedResult } from '../ports/message-buffer.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
 import { describeError } from './describe-error.ts';
-import type { OutboundFrame } from './frames.ts';
+import type { DeviceMailboxes } from './device-mailboxes.ts';
+import { sentToAll } from './device-mailboxes.ts';
+import { messageFrame } from './frames.ts';
+import type { GroupCopy } from './group-frames.ts';
 import type { Mailbox } from './mailbox.ts';
 import type { AcknowledgedMessage, NewMessage, QueuedMessage } from './messages.ts';
 import type { OperatorName } from './names.ts';
@@ -18,7 +21,7 @@ import type { ConnectionId, Session } from './session.ts';
 import { utf8ByteLength } from './text.ts';
 
 export type RouteOutcome =
-  | { ok: true; id: string; status: 'delivered' | 'queued' }
+  | { ok: true; id: string; status: 'delivered' | 'queued'; copies?: GroupCopy[] }
   | { ok: false; code: 'no_such_recipient' | 'body_too_large' | 'queue_full' }
   | { ok: false; code: 'rate_limited'; retryAfterMs: number };
 
@@ -43,6 +46,7 @@ export class Router {
     private readonly gateway: ConnectionGateway,
     private readonly sessions: SessionStore,
     private readonly credentials: CredentialRepository,
+    private readonly devices: DeviceMailboxes,
     private readonly senders: SenderBuckets,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -76,6 +80,9 @@ export class Router {
 
   private enqueue(known: boolean, from: OperatorName, to: OperatorName, body: string, bytes: number): Awaitable<RouteOutcome> {
     if (!known) return NO_SUCH_RECIPIENT;
+    // docs/protocol.md "Devices and key packages": a name with devices is copied to each of them too.
+    const mailboxes = this.devices.of(to);
+    if (mailboxes !== undefined) return sentToAll(mailboxes, this.copies(from, mailboxes, body, bytes));
     const message: NewMessage = { from, body, ts: this.clock.now(), bytes };
     const queued = this.buffer.enqueue(to, message, this.config.buffer);
     if (queued instanceof Promise) return whenResolved(queued, this.findRecipient, this, to, message);
@@ -295,12 +302,4 @@ export class Router {
     }
     return messages.length === PUSH_BATCH;
   }
-}
-
-type QueuedResult = Extract<EnqueueResult, { ok: true }>;
-
-function messageFrame(id: string, { from, body, ts }: NewMessage, redelivered: boolean): OutboundFrame {
-  const frame: OutboundFrame = { op: 'msg', id, from, body, ts };
-  if (redelivered) frame.redelivered = true;
-  return frame;
 }

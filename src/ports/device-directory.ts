@@ -30,6 +30,11 @@ export interface DeviceDirectory {
   find(name: OperatorName, device: DeviceId): Promise<DeviceRecord | undefined>;
   /** The operator's certified devices, oldest first (none for an unknown name). */
   list(name: OperatorName): Promise<DeviceRecord[]>;
+  /**
+   * Every operator's certified devices, oldest first, by name (operators without any left out):
+   * the view of all instances' devices each instance reloads once a second.
+   */
+  certifiedDevices(): Promise<Map<OperatorName, DeviceId[]>>;
   /** The operator's pending device, unless published before `pendingSince`. */
   findPending(name: OperatorName, pendingSince: number): Promise<PendingDevice | undefined>;
   /** Removes the device, certified (with its key packages) or pending; false when it was not there. */

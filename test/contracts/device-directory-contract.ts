@@ -56,6 +56,20 @@ export function deviceDirectoryContract(name: string, make: () => Promise<Device
     assert.equal(await h.devices.find('alice', 'phone1'), recertified);
   });
 
+  it('lists every operator\'s certified devices, oldest first, none pending or revoked, operators without any left out', async ({ h }) => {
+    await h.credentials.add('bob', 'hash');
+    await h.credentials.add('carol', 'hash');
+    assert.equal(await h.devices.certifiedDevices(), new Map());
+    // Added in the order of their ids too: devices added within one millisecond come in id order.
+    await h.devices.add('alice', device('laptop', 'L'), SLOTS);
+    await h.devices.add('bob', device('zeta'), SLOTS);
+    await h.devices.add('alice', device('old1', 'O'), SLOTS);
+    await h.devices.add('alice', device('phone1'), SLOTS);
+    await h.devices.addPending('carol', pendingDevice('tablet'), SLOTS);
+    await h.devices.revoke('alice', 'old1');
+    assert.equal(await h.devices.certifiedDevices(), new Map([['alice', ['laptop', 'phone1']], ['bob', ['zeta']]]));
+  });
+
   it('refuses a device past the limit and one for an unknown operator', async ({ h }) => {
     for (const id of ['dev1', 'dev2']) assert.is(await h.devices.add('alice', device(id), slots(2)), 'published');
     assert.is(await h.devices.add('alice', device('dev3'), slots(2)), 'too_many_devices');

@@ -57,6 +57,11 @@ export class InMemoryDevices implements DeviceDirectory, KeyPackageStore {
   async list(name: OperatorName) {
     return [...(this.held.get(name)?.values() ?? [])].map((held) => held.record);
   }
+  async certifiedDevices() {
+    const devices = new Map<OperatorName, DeviceId[]>();
+    for (const [name, held] of this.held) if (held.size > 0) devices.set(name, [...held.keys()]);
+    return devices;
+  }
   async revoke(name: OperatorName, device: DeviceId) {
     if (this.pending.get(name)?.record.device === device) return this.pending.delete(name);
     return this.held.get(name)?.delete(device) ?? false;

@@ -74,6 +74,18 @@ export class KyselyDeviceDirectory implements DeviceDirectory {
     return rows.map((row) => ({ device: row.device, signing: row.signing_key, certificate: row.certificate }));
   }
 
+  async certifiedDevices(): Promise<Map<OperatorName, DeviceId[]>> {
+    const rows = await this.dialect.run(() => this.db.selectFrom('operator_devices')
+      .select(['name', 'device']).orderBy('name').orderBy('created_at').orderBy('device').execute());
+    const devices = new Map<OperatorName, DeviceId[]>();
+    for (const { name, device } of rows) {
+      const ids = devices.get(name);
+      if (ids === undefined) devices.set(name, [device]);
+      else ids.push(device);
+    }
+    return devices;
+  }
+
   async findPending(name: OperatorName, pendingSince: number): Promise<PendingDevice | undefined> {
     const row = await this.dialect.run(() => this.db.selectFrom('pending_devices')
       .select(['device', 'signing_key', 'agreement_key']).where('name', '=', name).where('created_at', '>=', pendingSince).executeTakeFirst());
