@@ -165,7 +165,7 @@ export class ClientSession {
       case 'msg':
         return this.onMessage(frame);
       case 'sent':
-        return this.sayIf(this.outbox.accepted(String(frame.ref), String(frame.id), String(frame.status)));
+        return this.sayIf(this.outbox.accepted(String(frame.ref), String(frame.id), String(frame.status), copyIds(frame)));
       case 'receipt':
         return this.sayIf(this.outbox.receipt(String(frame.id)));
       case 'online':
@@ -346,3 +346,9 @@ export class ClientSession {
  * `never`, so a frame added to the server's union and not handled above fails to compile.
  */
 function ignoreUnknown(_frame: never): void {}
+
+/** The ids of a `sent`'s copies, when it has some (docs/protocol.md "Devices and key packages"). */
+function copyIds(frame: FrameOf<'sent'>): string[] {
+  const copies = (frame as { copies?: unknown }).copies;
+  return Array.isArray(copies) ? copies.flatMap((copy: { id?: unknown }) => (typeof copy?.id === 'string' ? [copy.id] : [])) : [];
+}

@@ -30,6 +30,8 @@ export class DeviceSessions {
   private typed: Promise<unknown> = Promise.resolve();
   private state: SetUp | 'device' | undefined;
   private loggingInAgain = false;
+  /** Waiting for the login after the one that made this client a device. */
+  private readonly nextLogin: (() => void)[] = [];
 
   constructor(private readonly name: string, private readonly login: ClientLogin, private readonly link: DeviceSessionsLink) {
     this.requests = new Requests(link, 'dev-');
@@ -55,6 +57,7 @@ export class DeviceSessions {
       return true;
     });
     this.starting = started;
+    for (const resolve of this.nextLogin.splice(0)) resolve();
     return started;
   }
 
@@ -92,8 +95,17 @@ export class DeviceSessions {
     return result;
   }
 
-  private async sayNow(target: Target, text: string): Promise<Sent | 'envelope'> {
+  /** Until this client's conversations are up: across the login again that makes it a device, too. */
+  private async started(): Promise<void> {
     await this.starting;
+    while (this.state === 'relogin') {
+      await new Promise<void>((resolve) => this.nextLogin.push(resolve));
+      await this.starting;
+    }
+  }
+
+  private async sayNow(target: Target, text: string): Promise<Sent | 'envelope'> {
+    await this.started();
     if (this.mls === undefined) {
       if ('to' in target) return 'envelope';
       throw new Error(this.state === 'pending' ? 'this client waits for approval by one of your devices: groups come after it' : 'groups need a server with devices and groups');
@@ -103,7 +115,7 @@ export class DeviceSessions {
   }
 
   private async handleNow(command: MlsCommand): Promise<void> {
-    await this.starting;
+    await this.started();
     if (this.mls === undefined) {
       return this.link.say(this.state === 'pending' ? 'this client waits for approval by one of your devices: groups come after it' : 'groups need a server with devices and groups');
     }

@@ -6,7 +6,7 @@ import { Conversations } from './conversations/conversations.ts';
 import type { DeviceRef } from './conversations/device-credential.ts';
 import type { ClientFrame, ServerFrame } from './conversations/frame-link.ts';
 import type { GroupMeta } from './conversations/group-meta.ts';
-import { Requests } from './conversations/requests.ts';
+import { RelayRefusal, Requests } from './conversations/requests.ts';
 import type { PendingListing } from './device-approval.ts';
 import { approvalCode, approve } from './device-approval.ts';
 import { deviceKeys } from './device-enrolment.ts';
@@ -70,7 +70,8 @@ export class MlsTerminal {
     try {
       return await this.service.say(await this.service.direct(name), text, messageId());
     } catch (error) {
-      if (error instanceof NoDevices) return undefined;
+      // No device, or no such operator: the envelope path says which, as it always has.
+      if (error instanceof NoDevices || (error instanceof RelayRefusal && error.code === 'no_such_recipient')) return undefined;
       throw error;
     }
   }

@@ -68,11 +68,16 @@ export class OperatorAccounts {
     return (await this.devices.reset(name)) ? { ok: true } : { ok: false, code: 'no_such_operator' };
   }
 
-  /** A lost device: its key no longer logs in, and the next login by password publishes anew. */
+  /**
+   * A lost key: it no longer logs in, and the next login by password publishes anew. The devices
+   * it certified go with it (docs/protocol.md "Devices and key packages": their certificates
+   * would vouch for nothing once it is gone), as `reset-devices` does.
+   */
   async revokeKey(name: string): Promise<AccountOutcome> {
     if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
-    if (await this.keys.revoke(name)) return { ok: true };
-    return { ok: false, code: (await this.credentials.exists(name)) ? 'no_key' : 'no_such_operator' };
+    if (await this.keys.find(name) === undefined) return { ok: false, code: (await this.credentials.exists(name)) ? 'no_key' : 'no_such_operator' };
+    await this.devices.reset(name);
+    return { ok: true };
   }
 
   /** Every operator, sorted, with its devices counted and whether any of them runs low on key packages. */

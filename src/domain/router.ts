@@ -14,7 +14,8 @@ import { sentToAll } from './device-mailboxes.ts';
 import { messageFrame } from './frames.ts';
 import type { GroupCopy } from './group-frames.ts';
 import type { Mailbox } from './mailbox.ts';
-import type { AcknowledgedMessage, NewMessage, QueuedMessage } from './messages.ts';
+import type { NewMessage, QueuedMessage } from './messages.ts';
+import { Receipts } from './receipts.ts';
 import type { OperatorName } from './names.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { ConnectionId, Session } from './session.ts';
@@ -36,6 +37,7 @@ const NO_SUCH_RECIPIENT: RouteOutcome = { ok: false, code: 'no_such_recipient' }
 export class Router {
   /** Sessions whose last push failed, pushed again every PUSH_RETRY_MS while there are any. */
   private readonly failedPushes = new Set<Session>();
+  private readonly receipts: Receipts;
   /** Those of the last retry: failing again, they are logged at `debug`, not every second at `error`. */
   private retried: ReadonlySet<Session> = new Set();
   private cancelRetries: (() => void) | undefined;
@@ -51,7 +53,9 @@ export class Router {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly config: RelayConfig,
-  ) {}
+  ) {
+    this.receipts = new Receipts(presence, gateway, sessions, devices);
+  }
 
   /**
    * PROTOCOL "Messages": every message is queued first and stays there until acknowledged. A
@@ -168,8 +172,8 @@ export class Router {
   acknowledge(recipient: OperatorName, ids: readonly string[]): Awaitable<void> {
     if (ids.length === 0) return;
     const acknowledged = this.buffer.acknowledge(recipient, ids);
-    if (acknowledged instanceof Promise) return whenResolved(acknowledged, this.sendReceipts, this, recipient, 0);
-    return this.sendReceipts(acknowledged, recipient, 0);
+    if (acknowledged instanceof Promise) return whenResolved(acknowledged, this.receipts.send, this.receipts, recipient, 0);
+    return this.receipts.send(acknowledged, recipient, 0);
   }
 
   /**
@@ -249,33 +253,6 @@ export class Router {
     this.cancelRetries = undefined;
   }
 
-  /** Receipts for `acknowledged` from `start` on; acks usually name one sender's messages in a row. */
-  private sendReceipts(acknowledged: readonly AcknowledgedMessage[], recipient: OperatorName, start: number): Awaitable<void> {
-    while (start < acknowledged.length) {
-      const first = start;
-      const from = acknowledged[first]!.from;
-      while (start < acknowledged.length && acknowledged[start]!.from === from) start++;
-      const sender = this.presence.lookup(from);
-      if (sender instanceof Promise) return whenResolved(sender, this.sendReceiptsThenRest, this, recipient, acknowledged, first, start);
-      this.sendReceiptsTo(sender, recipient, acknowledged, first, start);
-    }
-  }
-
-  private sendReceiptsThenRest(
-    sender: ConnectionId | undefined, recipient: OperatorName, acknowledged: readonly AcknowledgedMessage[], first: number, end: number,
-  ): Awaitable<void> {
-    this.sendReceiptsTo(sender, recipient, acknowledged, first, end);
-    return this.sendReceipts(acknowledged, recipient, end);
-  }
-
-  private sendReceiptsTo(
-    sender: ConnectionId | undefined, recipient: OperatorName, acknowledged: readonly AcknowledgedMessage[], first: number, end: number,
-  ): void {
-    // Nothing may come between a welcome and its pending messages: a sender still logging in
-    // here goes without (receipts are not queued). One on another instance is ready by then.
-    if (sender === undefined || this.sessions.get(sender)?.ready === false) return;
-    for (let i = first; i < end; i++) this.gateway.send(sender, { op: 'receipt', id: acknowledged[i]!.id, to: recipient });
-  }
 
   /**
    * Takes and delivers batches while the connection has room and there may be more (`more`: the

@@ -22,7 +22,7 @@ test('over the relay: a direct conversation reaches every device of both operato
     assert.equal(bob.texts(), ['alice: hello bob']);
     assert.equal(alice2.texts(), ['alice: hello bob', 'bob: hi alice']);
     assert.equal(alice1.texts(), ['bob: hi alice']);
-    await until(() => alice1.events.some((e) => e.kind === 'receipt' && e.id === 'a1' && e.by.name === 'bob'), 'bob\'s receipt for a1');
+    await until(() => alice1.events.some((e) => e.kind === 'receipt' && e.by.name === 'bob'), 'bob\'s receipt');
     // The relay saw ciphertext only: every body it queued was an MLS message.
     const bodies = [...team.relay.gateway.frames.values()].flat().flatMap((f) => (f.op === 'msg' ? [f.body] : []));
     assert.ok(bodies.length > 0 && bodies.every((b) => b.startsWith('mls1.')));

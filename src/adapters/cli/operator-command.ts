@@ -31,7 +31,7 @@ export const OPERATOR_COMMAND = defineCommand({
       summary: 'Sets NAME\'s password, read as add reads it, and takes NAME\'s published key and every device away; the running server checks it at the next authentication.',
     },
     remove: { usage: 'operator remove NAME [options]', options: STORE, summary: 'Removes NAME, with its published key, its devices and its onion client-authorization key.' },
-    'revoke-key': { usage: 'operator revoke-key NAME [options]', options: STORE, summary: 'Revokes NAME\'s published key (exit 1 when NAME does not exist or has none).' },
+    'revoke-key': { usage: 'operator revoke-key NAME [options]', options: STORE, summary: 'Revokes NAME\'s published key and the devices it certified (exit 1 when NAME does not exist or has no key).' },
     'reset-devices': {
       usage: 'operator reset-devices NAME [options]', options: STORE,
       summary: 'Removes every device of NAME, their key packages and NAME\'s published key, in one transaction: the next login is by password and starts over.',

@@ -24,6 +24,7 @@ const COMMIT_ATTEMPTS = 5;
 /** Below this many unused one-time key packages the device publishes more (docs/protocol.md "Key packages"). */
 const KEY_PACKAGES_LOW = 10;
 const KEY_PACKAGES_BATCH = 40;
+const EARLY_RECEIPTS = 256;
 /** How long a retry waits for the winning commit to arrive before asking the relay. */
 const CATCH_UP_MS = 10_000;
 
@@ -39,6 +40,8 @@ export class ConversationService {
   private readonly processed = new Set<() => void>();
   /** Our sent messages' copies, by copy id, for receipts. */
   private readonly copies = new Map<string, { group: string; id: string }>();
+  /** Receipts for copies not yet known (see onFrame), by copy id: the mailbox that acknowledged. */
+  private readonly early = new Map<string, string>();
 
   constructor(
     private readonly core: Conversations,
@@ -59,11 +62,13 @@ export class ConversationService {
       return true;
     }
     if (frame.op === 'receipt') {
-      const copy = this.copies.get(frame.id);
-      if (copy === undefined) return false;
-      this.copies.delete(frame.id);
-      const [name = frame.to, device = ''] = frame.to.split('/');
-      this.emit({ kind: 'receipt', group: copy.group, id: copy.id, by: { name, device } });
+      if (!this.copies.has(frame.id)) {
+        // It may have overtaken our send's answer, read a turn after the frames that follow it.
+        if (this.early.size >= EARLY_RECEIPTS) this.early.delete(this.early.keys().next().value!);
+        this.early.set(frame.id, frame.to);
+        return false;
+      }
+      this.receipt(frame.id, frame.to);
       return true;
     }
     return false;
@@ -160,6 +165,7 @@ export class ConversationService {
     const body = await this.core.encrypt(group, text, id);
     const sent = await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body });
     for (const copy of sent.copies ?? []) if ('id' in copy) this.copies.set(copy.id, { group, id: sent.id! });
+    for (const [copy, to] of this.early) if (this.copies.has(copy)) this.receipt(copy, to);
     return { id: sent.id, status: sent.status };
   }
 
@@ -236,6 +242,14 @@ export class ConversationService {
         setTimeout(resolve, 250);
       });
     }
+  }
+
+  private receipt(copyId: string, to: string): void {
+    const copy = this.copies.get(copyId)!;
+    this.copies.delete(copyId);
+    this.early.delete(copyId);
+    const [name = to, device = ''] = to.split('/');
+    this.emit({ kind: 'receipt', group: copy.group, id: copy.id, by: { name, device } });
   }
 
   private async deliver(id: string, from: string, body: string): Promise<void> {
