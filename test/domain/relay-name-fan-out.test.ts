@@ -63,6 +63,18 @@ function fanOutSuite(mode: PortMode): void {
     ]);
   });
 
+  test('a plain send from a device goes from its operator; the receipt reaches the device that sent it', async () => {
+    const { h, identity, alice, bob } = await setUp();
+    const dev1 = identity.device('alice', 'dev1');
+    await publish(h, alice, dev1);
+    const device = await logInAs(h, dev1);
+    await h.frame(device, { op: 'send', to: 'bob', body: 'from my device', ref: 'd' });
+    const delivered = msgs(h.gateway.sentTo(bob)).at(-1)!;
+    assert.is(delivered.from, 'alice');
+    await h.frame(bob, { op: 'ack', id: delivered.id });
+    assert.equal(h.gateway.sentTo(device).filter((f) => f.op === 'receipt'), [{ op: 'receipt', id: delivered.id, to: 'bob' }]);
+  });
+
   test('an operator without devices: sent exactly as before, no copies', async () => {
     const { h, bob } = await setUp();
     const [sent] = await h.frame(bob, { op: 'send', to: 'carol', body: 'hi', ref: 'r' });
