@@ -30,6 +30,8 @@ export class DeviceSessions {
   private typed: Promise<unknown> = Promise.resolve();
   private state: SetUp | 'device' | undefined;
   private loggingInAgain = false;
+  /** The first device login of this process said how many conversations it has. */
+  private announced = false;
   /** Waiting for the login after the one that made this client a device. */
   private readonly nextLogin: (() => void)[] = [];
 
@@ -45,6 +47,8 @@ export class DeviceSessions {
         this.state = 'device';
         this.mls = await MlsTerminal.open(keys!, this.name, e2e!, this.link);
         await this.mls.ready();
+        if (!this.announced) this.link.say(`conversations ready on device ${keys!.device!.device}: ${this.mls.count()} (/groups lists the groups)`);
+        this.announced = true;
         return true;
       }
       this.state = await setUpDevice({ store: keys!, name: this.name, e2e: e2e!, byKey, serverHasDevices, requests: this.requests, say: (text) => this.link.say(text) });
@@ -70,8 +74,10 @@ export class DeviceSessions {
       return true;
     }
     if (this.mls?.onFrame(frame) === true) return true;
-    if (frame.op === 'msg' && this.state === 'pending' && frame.body.startsWith(GRANT_PREFIX)) {
-      void this.onGrant(frame.id, frame.body);
+    if (frame.op === 'msg' && frame.body.startsWith(GRANT_PREFIX)) {
+      // A grant reaches every session of the name, the approving device's own too: only a pending one takes it.
+      if (this.state === 'pending') void this.onGrant(frame.id, frame.body);
+      else this.link.send({ op: 'ack', ids: [frame.id] });
       return true;
     }
     return false;

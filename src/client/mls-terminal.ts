@@ -61,6 +61,11 @@ export class MlsTerminal {
     return this.service.ready();
   }
 
+  /** How many conversations this device is in. */
+  count(): number {
+    return this.service.list().length;
+  }
+
   onFrame(frame: ServerFrame): boolean {
     return this.service.onFrame(frame);
   }
