@@ -56,7 +56,7 @@ async function measureSuite(suite: CiphersuiteName): Promise<void> {
   const state = (await alice.store.get(`group/${[...Buffer.from(group, 'base64')].map((b) => b.toString(16).padStart(2, '0')).join('')}`))!;
   process.stdout.write([
     `${suite}, ${members} members:`,
-    `  key package ${kib(keyPackage.length)}; welcome (tree included) ${kib(sizes.welcome)}; commits: add ${kib(sizes.add)}, update ${kib(update.body.length)}, remove ${kib(remove.body.length)} (base64 bodies)`,
+    `  key package ${kib(keyPackage.package.length)}; welcome (tree included) ${kib(sizes.welcome)}; commits: add ${kib(sizes.add)}, update ${kib(update.body.length)}, remove ${kib(remove.body.length)} (base64 bodies)`,
     `  group state ${kib(state.length)}`,
     `  CPU medians: encrypt ${median(encrypt).toFixed(2)} ms, decrypt ${median(decrypt).toFixed(2)} ms, writing the state once a burst ${median(write).toFixed(2)} ms, add one member (commit + welcome) ${median(add).toFixed(1)} ms`,
     '',

@@ -45,7 +45,8 @@ export class DeviceSessions {
     const started = (async () => {
       if (byDevice) {
         this.state = 'device';
-        this.mls = await MlsTerminal.open(keys!, this.name, e2e!, this.link);
+        // One conversation core a process, across reconnections: two would write the same files.
+        this.mls ??= await MlsTerminal.open(keys!, this.name, e2e!, this.link);
         await this.mls.ready();
         if (!this.announced) this.link.say(`conversations ready on device ${keys!.device!.device}: ${this.mls.count()} (/groups lists the groups)`);
         this.announced = true;
@@ -69,7 +70,7 @@ export class DeviceSessions {
   onFrame(frame: ServerFrame): boolean {
     if (this.requests.answer(frame)) return true;
     // A delivery that comes while the conversations still open waits for them, in order.
-    if (this.mls === undefined && this.state === 'device' && frame.op === 'msg' && isMlsBody(frame.body)) {
+    if (this.mls === undefined && this.login.byDevice && frame.op === 'msg' && isMlsBody(frame.body)) {
       this.starting = this.starting.then(() => this.mls?.onFrame(frame));
       return true;
     }
@@ -132,9 +133,10 @@ export class DeviceSessions {
     }
   }
 
+  /** What waited for an answer fails now (a typed command says so) instead of waiting for ever. */
   connectionLost(): void {
     this.requests.lost();
-    this.mls = undefined;
+    this.mls?.connectionLost();
   }
 
   /** True once, after this client became a device: the session connects again without waiting. */

@@ -61,6 +61,10 @@ export class MlsTerminal {
     return this.service.ready();
   }
 
+  connectionLost(): void {
+    this.requests.lost();
+  }
+
   /** How many conversations this device is in. */
   count(): number {
     return this.service.list().length;

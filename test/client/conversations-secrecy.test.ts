@@ -17,7 +17,7 @@ async function pair(): Promise<{ team: TestTeam; alice: TestDevice; bob: TestDev
   const team = new TestTeam();
   const alice = await team.device('alice');
   const bob = await team.device('bob');
-  const group = await alice.core.create({ kind: 'direct', name: 'alice,bob' });
+  const group = await alice.core.create({ kind: 'group', name: 'pair' });
   await alice.commit((core) => team.packagesOf(bob).then((p) => core.add(group, p)));
   await bob.drain();
   return { team, alice, bob, group };

@@ -83,6 +83,63 @@ test('a key package whose device its operator did not certify is refused before 
   assert.is(alice.core.epoch(group), 0n);
 });
 
+test('a key package of another operator, handed out for bob, is refused (the relay cannot swap people)', async () => {
+  const team = new TestTeam();
+  const alice = await team.device('alice');
+  const mallory = await team.device('mallory');
+  const group = await alice.core.create({ kind: 'group', name: 'ops' });
+  const [theirs] = await team.packagesOf(mallory);
+  const swapped = { ...theirs!, name: 'bob', device: 'dev9' };
+  await alice.core.add(group, [swapped]).then(() => assert.unreachable('added'), (error: Error) => assert.match(error.message, /handed out for bob\/dev9/));
+});
+
+test('an invitation to a "direct" conversation with a third person in it, or to a second group of a name, is refused', async () => {
+  const team = new TestTeam();
+  const alice = await team.device('alice');
+  const mallory = await team.device('mallory');
+  const fake = await mallory.core.create({ kind: 'direct', name: 'alice,bob' });
+  await mallory.commit((core) => team.packagesOf(alice).then((p) => core.add(fake, p)));
+  assert.match(JSON.stringify(await alice.drain()), /calling itself direct \(alice,bob\) with others in it/);
+  assert.equal(alice.core.list(), []);
+  await alice.core.create({ kind: 'group', name: 'ops' });
+  const second = await mallory.core.create({ kind: 'group', name: 'ops' });
+  await mallory.commit((core) => team.packagesOf(alice).then((p) => core.add(second, p)));
+  assert.match(JSON.stringify(await alice.drain()), /a second group named #ops/);
+  assert.is(alice.core.list().length, 1);
+});
+
+test('the same message delivered twice is shown once', async () => {
+  const team = new TestTeam();
+  const alice = await team.device('alice');
+  const bob = await team.device('bob');
+  const group = await alice.core.create({ kind: 'direct', name: 'alice,bob' });
+  await alice.commit((core) => team.packagesOf(bob).then((p) => core.add(group, p)));
+  await bob.drain();
+  const body = await alice.core.encrypt(group, 'once', 'same-id');
+  const again = await alice.core.encrypt(group, 'once', 'same-id');
+  assert.equal((await bob.core.receive(alice.mailbox, body)).map((e) => e.kind), ['text']);
+  assert.equal(await bob.core.receive(alice.mailbox, again), [], 'a re-sent copy (a new ciphertext, the same id) is not shown again');
+});
+
+test('a proposal arriving while our commit waits for the relay leaves the commit pending', async () => {
+  const team = new TestTeam();
+  const alice = await team.device('alice');
+  const bob = await team.device('bob');
+  const carol = await team.device('carol');
+  const group = await alice.core.create({ kind: 'group', name: 'ops' });
+  await alice.commit((core) => team.packagesOf(bob, carol).then((p) => core.add(group, p)));
+  await bob.drain();
+  await carol.drain();
+  const commit = await alice.core.update(group);
+  team.ds.send(carol.mailbox, group, await carol.core.leave(group));
+  await alice.drain();
+  assert.ok(await alice.core.hasPending(group), 'still pending after the proposal');
+  assert.is(team.ds.commit(alice.mailbox, commit), 'committed');
+  await alice.core.commitAccepted(group);
+  await bob.drain();
+  assert.equal(alice.core.epochAuthenticator(group), bob.core.epochAuthenticator(group));
+});
+
 test('bad input is refused as an event, never thrown, and changes nothing', async () => {
   const team = new TestTeam();
   const alice = await team.device('alice');

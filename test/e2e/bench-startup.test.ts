@@ -30,7 +30,7 @@ test('startup measures servers the bench starts: not with --server', async () =>
 test('bin/litsxg bench runs the bench from a checkout', async () => {
   const result = await runLitsxg(['bench', '--help']);
   assert.is(result.status, 0, result.stderr);
-  assert.match(result.stdout, /^usage: litsxg bench \[pairs\|offline\|conns\|logins\|startup \.\.\.\]/);
+  assert.match(result.stdout, /^usage: litsxg bench \[pairs\|offline\|conns\|logins\|startup\|groups \.\.\.\]/);
 });
 
 test.run();

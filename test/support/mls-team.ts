@@ -1,6 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { CiphersuiteName } from 'ts-mls';
-import type { ConversationEvent, OutgoingCommit } from '../../src/client/conversations/conversations.ts';
+import type { ConversationEvent, FetchedPackage, OutgoingCommit } from '../../src/client/conversations/conversations.ts';
 import { Conversations } from '../../src/client/conversations/conversations.ts';
 import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
 import type { DeviceKeys } from '../../src/client/conversations/device-credential.ts';
@@ -126,9 +126,11 @@ export class TestTeam {
   }
 
   /** One key package of each given device, as `fetch_key_packages` hands them out. */
-  async packagesOf(...devices: TestDevice[]): Promise<string[]> {
-    const packages: string[] = [];
-    for (const device of devices) packages.push(...await device.core.keyPackages.create(1));
+  async packagesOf(...devices: TestDevice[]): Promise<FetchedPackage[]> {
+    const packages: FetchedPackage[] = [];
+    for (const device of devices) {
+      for (const body of await device.core.keyPackages.create(1)) packages.push({ name: device.keys.name, device: device.keys.device, package: body });
+    }
     return packages;
   }
 }

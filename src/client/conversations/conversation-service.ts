@@ -1,11 +1,12 @@
 import { sendCommit } from './commit-sender.ts';
-import type { ConversationEvent, Conversations, OutgoingCommit } from './conversations.ts';
+import type { ConversationEvent, Conversations, FetchedPackage, OutgoingCommit } from './conversations.ts';
 import { ConversationError } from './conversations.ts';
 import type { DeviceRef } from './device-credential.ts';
 import { mailboxOf } from './device-credential.ts';
 import type { ServerFrame } from './frame-link.ts';
 import { directMeta } from './group-meta.ts';
 import type { GroupMeta } from './group-meta.ts';
+import { isDirectBetween } from './group-members.ts';
 import { isMlsBody } from './mls-body.ts';
 import { RelayRefusal } from './requests.ts';
 import type { Requests } from './requests.ts';
@@ -40,6 +41,8 @@ export class ConversationService {
   private readonly processed = new Set<() => void>();
   /** Our sent messages' copies, by copy id, for receipts. */
   private readonly copies = new Map<string, { group: string; id: string }>();
+  /** Each group's commits, one after the other (see commit). */
+  private readonly committing = new Map<string, Promise<unknown>>();
   /** Receipts for copies not yet known (see onFrame), by copy id: the mailbox that acknowledged. */
   private readonly early = new Map<string, string>();
 
@@ -96,7 +99,9 @@ export class ConversationService {
   /** The direct conversation with `name`, made (with every device of both) if there is none. */
   async direct(name: string): Promise<string> {
     const meta = directMeta(this.me.name, name);
-    const found = this.core.list().find((g) => g.meta.kind === 'direct' && g.meta.name === meta.name);
+    // Two started at once (each side its own) are both kept; the first by id is written to.
+    const found = this.core.list().filter((g) => g.meta.kind === 'direct' && g.meta.name === meta.name && isDirectBetween(meta, g.members, this.me.name))
+      .sort((a, b) => (a.group < b.group ? -1 : 1))[0];
     if (found !== undefined) return found.group;
     const theirs = await this.keyPackagesOf(name);
     if (theirs.length === 0 && name !== this.me.name) throw new NoDevices(`${name} has no device yet`);
@@ -110,7 +115,7 @@ export class ConversationService {
 
   /** Adds every device of each operator. */
   async invite(group: string, names: readonly string[]): Promise<void> {
-    const packages: string[] = [];
+    const packages: FetchedPackage[] = [];
     for (const name of names) packages.push(...await this.keyPackagesOf(name));
     if (packages.length === 0) throw new ConversationError(`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no device to add`);
     await this.commit(group, () => this.core.add(group, packages));
@@ -124,7 +129,7 @@ export class ConversationService {
       const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
       const found = answer.packages.find((p) => p.device === device);
       if (found === undefined) throw new ConversationError(`${name}/${device} has published no key package yet`);
-      await this.commit(group, () => this.core.add(group, [found.package]));
+      await this.commit(group, () => this.core.add(group, [{ name, device, package: found.package }]));
       added++;
     }
     return added;
@@ -181,7 +186,7 @@ export class ConversationService {
     return this.core.list().find((g) => g.group === group)?.meta;
   }
 
-  private async found(meta: GroupMeta, names: readonly string[], fetched: readonly string[] = []): Promise<string> {
+  private async found(meta: GroupMeta, names: readonly string[], fetched: readonly FetchedPackage[] = []): Promise<string> {
     const group = await this.core.create(meta);
     const packages = [...fetched];
     for (const name of names) packages.push(...await this.keyPackagesOf(name));
@@ -191,9 +196,9 @@ export class ConversationService {
   }
 
   /** One key package of each device of `name` but this one. */
-  private async keyPackagesOf(name: string): Promise<string[]> {
+  private async keyPackagesOf(name: string): Promise<FetchedPackage[]> {
     const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
-    return answer.packages.filter((p) => mailboxOf({ name, device: p.device }) !== mailboxOf(this.me)).map((p) => p.package);
+    return answer.packages.filter((p) => mailboxOf({ name, device: p.device }) !== mailboxOf(this.me)).map((p) => ({ name, device: p.device, package: p.package }));
   }
 
   private async refillKeyPackages(): Promise<void> {
@@ -212,8 +217,18 @@ export class ConversationService {
     await this.commit(group, () => this.core.update(group), () => this.core.hasProposals(group));
   }
 
-  /** Makes a commit and has the relay order it, again on a new epoch while another member's wins (and it is still wanted). */
-  private async commit(group: string, make: () => Promise<OutgoingCommit>, wanted = () => true): Promise<void> {
+  /**
+   * Makes a commit and has the relay order it, again on a new epoch while another member's wins
+   * (and it is still wanted). One at a time a group: a second made while the first waits would
+   * be made from the epoch the first leaves.
+   */
+  private commit(group: string, make: () => Promise<OutgoingCommit>, wanted = () => true): Promise<void> {
+    const turn = (this.committing.get(group) ?? Promise.resolve()).then(() => this.commitNow(group, make, wanted));
+    this.committing.set(group, turn.catch(() => undefined));
+    return turn;
+  }
+
+  private async commitNow(group: string, make: () => Promise<OutgoingCommit>, wanted: () => boolean): Promise<void> {
     for (let attempt = 1; wanted(); attempt++) {
       const commit = await make();
       try {
@@ -249,7 +264,8 @@ export class ConversationService {
     this.copies.delete(copyId);
     this.early.delete(copyId);
     const [name = to, device = ''] = to.split('/');
-    this.emit({ kind: 'receipt', group: copy.group, id: copy.id, by: { name, device } });
+    // Our own other devices acknowledge too: only another person's receipt says it was received.
+    if (name !== this.me.name) this.emit({ kind: 'receipt', group: copy.group, id: copy.id, by: { name, device } });
   }
 
   private async deliver(id: string, from: string, body: string): Promise<void> {

@@ -9,13 +9,21 @@ import type { DeviceKeys, DeviceRef } from './device-credential.ts';
 import { readDeviceCredential } from './device-credential.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { groupMetaExtension, readGroupMeta } from './group-meta.ts';
-import { leavesOf, mailboxesOf, membershipChange } from './group-members.ts';
+import { isDirectBetween, leavesOf, mailboxesOf, membershipChange } from './group-members.ts';
+import { ShownIds } from './shown-ids.ts';
 import type { Group } from './group-states.ts';
 import { GroupStates } from './group-states.ts';
 import { KeyPackages } from './key-packages.ts';
 import { fromMlsBody, toMlsBody } from './mls-body.ts';
 import { loadSuite } from './mls-suite.ts';
 import { openApplication } from './open-application.ts';
+
+/** A key package as `fetch_key_packages` answered it: for this operator's device. */
+export interface FetchedPackage {
+  readonly name: string;
+  readonly device: string;
+  readonly package: string;
+}
 
 /** A commit of ours, for the relay to order (docs/protocol.md "Groups", `group_commit`). */
 export interface OutgoingCommit {
@@ -56,6 +64,8 @@ export class Conversations {
   /** Secrets a pending commit of ours used up, wiped once it wins. */
   private readonly consumedByPending = new Map<string, Uint8Array[]>();
   private readonly states: GroupStates;
+  /** Message ids shown, per group: one that comes twice (redelivered, re-sent, replayed) shows once. */
+  private readonly shown = new ShownIds();
   private turn: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -114,12 +124,15 @@ export class Conversations {
     });
   }
 
-  /** Adds the devices whose key packages (`mls1.` bodies, fetched from the relay) are given. */
-  add(group: string, packages: readonly string[]): Promise<OutgoingCommit> {
+  /**
+   * Adds the devices whose key packages (`mls1.` bodies, fetched from the relay) are given, each
+   * with the device it was fetched for: the relay cannot hand over someone else's instead.
+   */
+  add(group: string, packages: readonly FetchedPackage[]): Promise<OutgoingCommit> {
     return this.exclusive(async () => {
       const proposals: Proposal[] = [];
-      for (const body of packages) {
-        const keyPackage = await this.verifiedKeyPackage(body);
+      for (const fetched of packages) {
+        const keyPackage = await this.verifiedKeyPackage(fetched);
         proposals.push({ proposalType: 'add', add: { keyPackage } });
       }
       return this.commit(group, proposals);
@@ -225,13 +238,16 @@ export class Conversations {
       this.states.advance(current, opened.newState, opened.consumed);
       const payload = decodePayload(opened.data);
       if (payload === undefined) return [refused(from, 'an unreadable message')];
+      if (this.shown.seen(group, payload.id)) return [];
       return [{ kind: 'text', group, meta: current.meta, from: opened.sender, id: payload.id, text: payload.text }];
     }
     // The relay hands out commits in order: one from an epoch we left behind lost the race.
     if (pm.epoch < current.state.groupContext.epoch) return [];
-    // Another member's commit for this epoch came first: a pending one of ours lost.
-    await this.states.dropPending(current);
-    this.consumedByPending.delete(group);
+    if (pm.contentType === 'commit') {
+      // Another member's commit for this epoch came first: a pending one of ours lost.
+      await this.states.dropPending(current);
+      this.consumedByPending.delete(group);
+    }
     const before = leavesOf(current.state);
     const result = await processMessage(message, current.state, emptyPskIndex, acceptAll, this.suite);
     if (result.kind !== 'newState') return [];
@@ -253,6 +269,10 @@ export class Conversations {
       const state = await joinGroup(welcome, stored.publicPackage, stored.privatePackage, emptyPskIndex, this.suite, undefined, undefined, this.config);
       const meta = readGroupMeta(state.groupContext.extensions);
       if (meta === undefined) return [refused(from, 'a conversation without a name')];
+      // A "direct" conversation holds its two operators' devices only, or it is no direct one;
+      // a second group of a name would take over what is typed to the first.
+      if (meta.kind === 'direct' && !isDirectBetween(meta, leavesOf(state), this.device.name)) return [refused(from, `an invitation to a conversation calling itself direct (${meta.name}) with others in it`)];
+      if (meta.kind === 'group' && this.list().some((g) => g.meta.kind === 'group' && g.meta.name === meta.name)) return [refused(from, `an invitation to a second group named #${meta.name}`)];
       const group = await this.states.add(state, meta);
       await this.keyPackages.used(secret.newMember, stored);
       return [{ kind: 'joined', group, meta, members: leavesOf(state) }];
@@ -277,12 +297,13 @@ export class Conversations {
   }
 
   /** A key package from the relay, checked before it goes into a commit. */
-  private async verifiedKeyPackage(body: string): Promise<KeyPackage> {
+  private async verifiedKeyPackage({ name, device, package: body }: FetchedPackage): Promise<KeyPackage> {
     const message = fromMlsBody(body);
     if (message?.wireformat !== 'mls_key_package') throw new ConversationError('not a key package');
     const { keyPackage } = message;
     if (keyPackage.cipherSuite !== this.suite.name) throw new ConversationError(`a key package for ${keyPackage.cipherSuite}`);
     const claim = readDeviceCredential(keyPackage.leafNode.credential);
+    if (claim !== undefined && (claim.name !== name || claim.device !== device)) throw new ConversationError(`a key package of ${claim.name}/${claim.device} handed out for ${name}/${device}`);
     const valid = claim !== undefined && await this.config.authService.validateCredential(keyPackage.leafNode.credential, keyPackage.leafNode.signaturePublicKey);
     if (!valid) throw new ConversationError('a key package whose device its operator did not certify');
     return keyPackage;

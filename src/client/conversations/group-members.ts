@@ -38,3 +38,9 @@ export function membershipChange(before: readonly DeviceRef[], after: readonly D
     removed: before.filter((ref) => !has.has(mailboxOf(ref))).map(({ name, device }) => ({ name, device })),
   };
 }
+
+/** A direct conversation's devices are its two operators' (or one's own, alone), `me` among them. */
+export function isDirectBetween(meta: { readonly name: string }, leaves: readonly DeviceRef[], me: string): boolean {
+  const names = new Set(meta.name.split(','));
+  return names.has(me) && names.size <= 2 && leaves.every((leaf) => names.has(leaf.name));
+}
