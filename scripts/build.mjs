@@ -4,7 +4,7 @@
 // TypeScript loader nor hundreds of module resolutions (README "Performance"). Each command's
 // dynamic import becomes a chunk of its own: a command loads only what it uses. Packages are
 // bundled, but for package.json's `dependencies` (native code, installed with the package).
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -40,3 +40,21 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+
+// The web client (`serve --web`, docs/protocol.md "Web client"): plain files for Tor Browser at
+// its Safer level, so no WebAssembly, no eval, no inline script or style, nothing remote. The
+// passphrase's scrypt runs in a worker of its own, so the page never freezes meanwhile.
+await build({
+  absWorkingDir: root,
+  entryPoints: { app: 'src/client/web/main.ts', 'seal-worker': 'src/client/web/seal-worker.ts', style: 'src/client/web/style.css' },
+  entryNames: '[name]',
+  outdir: 'dist/web',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'firefox115',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+copyFileSync(`${root}/src/client/web/index.html`, `${root}/dist/web/index.html`);

@@ -38,13 +38,18 @@ test('the terminal client is an application of its own: the shared frames, text 
   assert.equal(violations('client', allowed).filter((found) => !/ imports (node:|@noble\/|ts-mls(\/|$))/.test(found)), []);
 });
 
-test('the conversation core, shared with the browser, imports no node: module: only itself, ts-mls, @noble and the client\'s base64', () => {
-  const allowed = /^client\/(conversations\/|e2e\/base64\.ts$)/;
+test('the conversation core, shared with the browser, imports no node: module: only itself, the frames, ts-mls, @noble and the client\'s base64', () => {
+  const allowed = /^(client\/(conversations\/|e2e\/base64\.ts$)|domain\/frames\.ts$)/;
   assert.equal(violations('client/conversations', allowed).filter((found) => !/ imports (@noble\/|ts-mls(\/|$))/.test(found)), []);
 });
 
 test('the client trust code, shared with the browser, imports no node: module', () => {
   assert.equal(violations('client/trust', /^client\/trust\//).filter((found) => / imports node:/.test(found)), []);
+});
+
+test('the web client runs in a browser: no node: module and no package but the conversation core\'s; only the client\'s shared code and the text rules', () => {
+  const allowed = /^(client\/(web|conversations|trust)\/|domain\/visible-text\.ts$)/;
+  assert.equal(violations('client/web', allowed).filter((found) => !/ imports (@noble\/|ts-mls(\/|$))/.test(found)), []);
 });
 
 test('the domain carries no decorators', () => {

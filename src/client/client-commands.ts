@@ -1,4 +1,8 @@
+import type { MlsCommand } from './mls-commands.ts';
+import { GROUP_HELP, parseGroupCommand } from './mls-commands.ts';
+
 export type ClientCommand =
+  | MlsCommand
   | { readonly kind: 'send'; readonly to: string; readonly body: string }
   | { readonly kind: 'who' }
   | { readonly kind: 'verify' | 'trust'; readonly name: string }
@@ -11,6 +15,7 @@ export const CLIENT_HELP = [
   'commands:',
   '  @NAME TEXT        send TEXT to NAME',
   '  /msg NAME TEXT    the same',
+  ...GROUP_HELP,
   '  /who              who is online',
   '  /verify NAME      the safety number to compare with NAME out of band',
   '  /trust NAME       accept NAME\'s current key as verified (sends what a key change held)',
@@ -23,7 +28,10 @@ export function parseClientCommand(line: string): ClientCommand {
   const text = line.trim();
   if (text === '') return { kind: 'none' };
   if (text.startsWith('@')) return send(text.slice(1), '@NAME TEXT');
+  if (text.startsWith('#')) return parseGroupCommand('#', [], text)!;
   const [word = '', ...rest] = text.split(/\s+/);
+  const group = parseGroupCommand(word.toLowerCase(), rest, text);
+  if (group !== undefined) return group;
   switch (word.toLowerCase()) {
     case '/msg':
       return send(text.slice(word.length).trimStart(), '/msg NAME TEXT');

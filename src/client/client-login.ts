@@ -2,6 +2,7 @@ import type { InboundFrame } from '../domain/frames.ts';
 import { EndToEnd, type E2eLink } from './e2e/end-to-end.ts';
 import type { KeyStore } from './e2e/key-store.ts';
 import type { ServerFrame } from './client-frame-channel.ts';
+import { deviceLoginFrame } from './device-enrolment.ts';
 
 export interface ClientLoginOptions {
   readonly name: string;
@@ -25,6 +26,10 @@ export class ClientLogin {
   private password: Promise<string | undefined> | undefined;
   /** The last answer was a key login. */
   byKey = false;
+  /** The last answer was a login as this store's device (docs/protocol.md "Login as a device"). */
+  byDevice = false;
+  /** The key store, once open. */
+  keys: KeyStore | undefined;
   /** The end-to-end layer, once the key store is open. */
   e2e: EndToEnd | undefined;
 
@@ -33,10 +38,15 @@ export class ClientLogin {
   /** The frame that answers `hello`; undefined when the session cannot go on. */
   async answer(hello: Extract<ServerFrame, { op: 'hello' }>): Promise<InboundFrame | undefined> {
     this.opening ??= this.options.openKeys((hello as { server_id?: unknown }).server_id)
-      .then((keys) => keys && new EndToEnd(keys, this.options.name, this.link));
+      .then((keys) => {
+        this.keys = keys;
+        return keys && new EndToEnd(keys, this.options.name, this.link);
+      });
     this.e2e = await this.opening;
     if (this.e2e === undefined) return undefined;
-    const keyLogin = this.e2e.loginFrame(hello);
+    const deviceLogin = deviceLoginFrame(this.keys!, this.options.name, hello);
+    this.byDevice = deviceLogin !== undefined;
+    const keyLogin = deviceLogin ?? this.e2e.loginFrame(hello);
     this.byKey = keyLogin !== undefined;
     return keyLogin ?? this.passwordLogin();
   }
@@ -44,7 +54,9 @@ export class ClientLogin {
   /** The key was refused (revoked, or the password changed): the password proves who this is, then the key is published again. */
   async keyRefused(): Promise<InboundFrame | undefined> {
     this.e2e?.keyLoginRefused();
+    if (this.byDevice) this.keys?.setDevice({ ...this.keys.device!, published: false });
     this.byKey = false;
+    this.byDevice = false;
     return this.passwordLogin();
   }
 

@@ -1,3 +1,10 @@
+/** Receipts kept for a `sent` still on its way; a few suffice (one a message in flight). */
+const EARLY_LIMIT = 256;
+
+function received(outgoing: Outgoing): string {
+  return `#${outgoing.number} to ${outgoing.to}: ✓ received`;
+}
+
 interface Outgoing {
   readonly number: number;
   readonly to: string;
@@ -11,6 +18,8 @@ export class ClientOutbox {
   private count = 0;
   private readonly awaitingSent = new Map<string, Outgoing>();
   private readonly awaitingReceipt = new Map<string, Outgoing>();
+  /** Receipts that overtook the `sent` they answer (an MLS send's answer is read after its frame). */
+  private readonly early = new Set<string>();
 
   /** Registers a message about to be sent; returns its `ref`. */
   add(to: string): string {
@@ -20,16 +29,31 @@ export class ClientOutbox {
     return ref;
   }
 
-  accepted(ref: string, id: string, status: string): string | undefined {
+  /**
+   * `copies`: the ids of the message's other copies (a send to an operator with devices goes to
+   * each: docs/protocol.md "Devices and key packages"); the first receipt for any of them counts.
+   */
+  accepted(ref: string, id: string, status: string, copies: readonly string[] = []): string | undefined {
     const outgoing = this.take(this.awaitingSent, ref);
     if (!outgoing) return undefined;
-    this.awaitingReceipt.set(id, outgoing);
-    return `#${outgoing.number} to ${outgoing.to}: ${status}`;
+    const line = `#${outgoing.number} to ${outgoing.to}: ${status}`;
+    const ids = [id, ...copies.filter((copy) => copy !== id)];
+    if (ids.some((copy) => this.early.delete(copy))) return `${line}\n${received(outgoing)}`;
+    for (const copy of ids) this.awaitingReceipt.set(copy, outgoing);
+    return line;
   }
 
   receipt(id: string): string | undefined {
     const outgoing = this.take(this.awaitingReceipt, id);
-    return outgoing && `#${outgoing.number} to ${outgoing.to}: ✓ received`;
+    if (outgoing !== undefined) {
+      for (const [copy, other] of this.awaitingReceipt) if (other === outgoing) this.awaitingReceipt.delete(copy);
+      return received(outgoing);
+    }
+    if (this.awaitingSent.size > 0) {
+      if (this.early.size >= EARLY_LIMIT) this.early.delete(this.early.values().next().value!);
+      this.early.add(id);
+    }
+    return undefined;
   }
 
   /** A refusal for one of ours, or undefined when `ref` is not ours. */

@@ -5,6 +5,7 @@ import { CLIENT_HELP, type ClientCommand } from './client-commands.ts';
 import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts';
 import { ClientLogin, type ClientLoginOptions } from './client-login.ts';
 import { ClientOutbox } from './client-outbox.ts';
+import { DeviceSessions, type Target } from './device-sessions.ts';
 import { incomingLine, statusLine } from './client-view.ts';
 import { ReconnectBackoff } from './reconnect-backoff.ts';
 
@@ -40,9 +41,12 @@ export class ClientSession {
   private unansweredPing = false;
   private finish: (status: number) => void = () => undefined;
   private readonly login: ClientLogin;
+  /** MLS conversations, once this client logs in as a device (device-sessions.ts). */
+  private readonly devices: DeviceSessions;
   /** Messages are opened one at a time, in the order they arrived. */
   private incoming: Promise<void> = Promise.resolve();
   private frames: Promise<void> = Promise.resolve();
+  private hello: FrameOf<'hello'> | undefined;
 
   constructor(private readonly options: ClientSessionOptions) {
     this.backoff = new ReconnectBackoff(options.backoff ?? { initialMs: 1000, maxMs: 30_000 });
@@ -51,6 +55,13 @@ export class ClientSession {
       say: (text) => this.say(text),
       show: (ts, from, text) => options.print(incomingLine(ts, from, text)),
       refuse: (ref, reason) => this.sayIf(this.outbox.refused(ref, reason)),
+    });
+    this.devices = new DeviceSessions(options.name, this.login, {
+      send: (frame) => this.channel?.send(frame as InboundFrame),
+      print: (line) => options.print(line),
+      say: (text) => this.say(text),
+      receipt: (id) => this.sayIf(this.outbox.receipt(id)),
+      relogin: () => this.relogin(),
     });
   }
 
@@ -78,12 +89,34 @@ export class ClientSession {
       case 'trust':
         if (this.holdUnlessReady(command)) void (command.kind === 'verify' ? this.login.e2e!.verify(command.name) : this.login.e2e!.trust(command.name));
         return;
-      case 'send': {
+      case 'send':
+      case 'group-send': {
         if (!this.holdUnlessReady(command)) return;
-        void this.login.e2e!.send(command.to, command.body, this.outbox.add(command.to));
+        const target = command.kind === 'send' ? { to: command.to } : { group: command.group };
+        void this.sendText(target, command.kind === 'send' ? command.body : command.text);
         return;
       }
+      default:
+        if (this.holdUnlessReady(command)) void this.devices.handle(command);
     }
+  }
+
+  /** A text typed to a person or a group: on MLS when it can go so, else as a v1 envelope. */
+  private async sendText(target: Target, text: string): Promise<void> {
+    const ref = this.outbox.add('to' in target ? target.to : `#${target.group}`);
+    try {
+      const sent = await this.devices.say(target, text);
+      if (sent === 'envelope') return await this.login.e2e!.send((target as { to: string }).to, text, ref);
+      if (sent.id === undefined) return this.sayIf(this.outbox.refused(ref, 'nobody else is in that conversation yet'));
+      this.sayIf(this.outbox.accepted(ref, sent.id, sent.status));
+    } catch (error) {
+      this.sayIf(this.outbox.refused(ref, (error as Error).message));
+    }
+  }
+
+  /** Logs in again at once (this client just became a device): the connection is closed and made anew. */
+  private relogin(): void {
+    this.channel?.close();
   }
 
   /** Leaves; unless `now`, what was typed while disconnected is sent first. */
@@ -122,15 +155,17 @@ export class ClientSession {
     this.answered = true;
     // A server welcoming or delivering before its hello was answered is not followed.
     if (this.login.e2e === undefined && (frame.op === 'welcome' || frame.op === 'msg')) return;
+    if (this.devices.onFrame(frame)) return;
     switch (frame.op) {
       case 'hello':
+        this.hello = frame;
         return this.answer(this.login.answer(frame));
       case 'welcome':
         return this.onWelcome(Number(frame.pending ?? 0));
       case 'msg':
         return this.onMessage(frame);
       case 'sent':
-        return this.sayIf(this.outbox.accepted(String(frame.ref), String(frame.id), String(frame.status)));
+        return this.sayIf(this.outbox.accepted(String(frame.ref), String(frame.id), String(frame.status), copyIds(frame)));
       case 'receipt':
         return this.sayIf(this.outbox.receipt(String(frame.id)));
       case 'online':
@@ -182,8 +217,10 @@ export class ClientSession {
     this.everReady = true;
     this.unansweredPing = false;
     this.pingTimer = setInterval(() => this.keepAlive(), this.options.pingEveryMs ?? 60_000);
-    this.login.e2e!.welcomed(this.login.byKey);
-    for (const command of this.held.splice(0)) this.handle(command);
+    const hello = this.hello;
+    void this.devices.welcomed(hello?.features?.includes('devices') === true).then((ready) => {
+      if (ready) for (const command of this.held.splice(0)) this.handle(command);
+    });
     if (firstTime) this.options.onReady?.();
   }
 
@@ -234,6 +271,8 @@ export class ClientSession {
     this.channel = undefined;
     clearInterval(this.pingTimer);
     this.login.e2e?.connectionLost();
+    this.devices.connectionLost();
+    if (this.devices.reconnectNow()) return void this.connect();
     for (const line of this.outbox.connectionLost()) this.say(line);
     if (this.stopping !== undefined) return this.end();
     this.retry(reason);
@@ -307,3 +346,9 @@ export class ClientSession {
  * `never`, so a frame added to the server's union and not handled above fails to compile.
  */
 function ignoreUnknown(_frame: never): void {}
+
+/** The ids of a `sent`'s copies, when it has some (docs/protocol.md "Devices and key packages"). */
+function copyIds(frame: FrameOf<'sent'>): string[] {
+  const copies = (frame as { copies?: unknown }).copies;
+  return Array.isArray(copies) ? copies.flatMap((copy: { id?: unknown }) => (typeof copy?.id === 'string' ? [copy.id] : [])) : [];
+}

@@ -1,5 +1,6 @@
 import type { ContainerModule } from 'inversify';
 import { Authenticator } from '../domain/authenticator.ts';
+import { DeviceMailboxes } from '../domain/device-mailboxes.ts';
 import { GroupDelivery } from '../domain/group-delivery.ts';
 import { KeyFrames } from '../domain/key-frames.ts';
 import { OperatorAccounts } from '../domain/operator-accounts.ts';
@@ -56,14 +57,17 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
     // Read when the relay is first resolved, once the data directory is prepared.
     bind(ServerId).toDynamicValue(serverId).inSingletonScope();
     bind(RelayConfig).toConstantValue(config);
+    bind(DeviceMailboxes)
+      .toResolvedValue((devices: DeviceDirectory, clock: Clock, logger: Logger) => new DeviceMailboxes(devices, clock, logger), [DeviceDirectory, Clock, Logger])
+      .inSingletonScope();
     bind(Router)
       .toResolvedValue(
         (
-          buffer: MessageBuffer, presence: Presence, gateway: ConnectionGateway, sessions: SessionStore,
-          credentials: CredentialRepository, senders: SenderBuckets, clock: Clock, logger: Logger, relayConfig: RelayConfigShape,
+          buffer: MessageBuffer, presence: Presence, gateway: ConnectionGateway, sessions: SessionStore, credentials: CredentialRepository,
+          devices: DeviceMailboxes, senders: SenderBuckets, clock: Clock, logger: Logger, relayConfig: RelayConfigShape,
         ) =>
-          new Router(buffer, presence, gateway, sessions, credentials, senders, clock, logger, relayConfig),
-        [MessageBuffer, Presence, ConnectionGateway, SessionStore, CredentialRepository, SenderBuckets, Clock, Logger, RelayConfig],
+          new Router(buffer, presence, gateway, sessions, credentials, devices, senders, clock, logger, relayConfig),
+        [MessageBuffer, Presence, ConnectionGateway, SessionStore, CredentialRepository, DeviceMailboxes, SenderBuckets, Clock, Logger, RelayConfig],
       )
       .inSingletonScope();
     bind(SessionOpener)
@@ -86,9 +90,9 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
       .toResolvedValue(
         (
           devices: DeviceDirectory, packages: KeyPackageStore, identities: KeyDirectory, credentials: CredentialRepository,
-          verifier: SignatureVerifier, buckets: SenderBuckets, clock: Clock,
-        ) => new OperatorDevices(devices, packages, identities, credentials, verifier, buckets, clock),
-        [DeviceDirectory, KeyPackageStore, KeyDirectory, CredentialRepository, SignatureVerifier, KeyPackageFetchBuckets, Clock],
+          verifier: SignatureVerifier, buckets: SenderBuckets, clock: Clock, mailboxes: DeviceMailboxes,
+        ) => new OperatorDevices(devices, packages, identities, credentials, verifier, buckets, clock, mailboxes),
+        [DeviceDirectory, KeyPackageStore, KeyDirectory, CredentialRepository, SignatureVerifier, KeyPackageFetchBuckets, Clock, DeviceMailboxes],
       )
       .inSingletonScope();
     bind(KeyFrames)

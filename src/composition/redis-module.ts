@@ -67,9 +67,9 @@ export function redisModule(selection: RedisSelection): ContainerModule {
     bind(ConnectionGateway).toService(RedisConnectionGateway);
     bind(RedisInstanceListener)
       .toResolvedValue(
-        (connections: RedisConnections, prefix: string, identity: InstanceIdentity, local: ConnectionGateway, relay: Relay) =>
-          new RedisInstanceListener(connections.subscriber, prefix, identity, local, (connection, seq) => relay.onWake(connection, seq)),
-        [RedisConnections, RedisKeyPrefix, InstanceIdentity, LocalConnectionGateway, Relay],
+        (connections: RedisConnections, prefix: string, identity: InstanceIdentity, local: ConnectionGateway, relay: Relay, logger: Logger) =>
+          new RedisInstanceListener(connections.subscriber, prefix, identity, local, (connection, seq) => relay.onWake(connection, seq), logger),
+        [RedisConnections, RedisKeyPrefix, InstanceIdentity, LocalConnectionGateway, Relay, Logger],
       )
       .inSingletonScope();
     bind(RedisScaleOut)

@@ -5,6 +5,7 @@ import type { ServeOptions } from '../adapters/cli/serve-options.ts';
 import { CREDENTIALS_FILE } from '../adapters/system/data-directory.ts';
 import { serverIdOf } from '../adapters/system/server-id-file.ts';
 import { DEFAULT_HIGH_WATER_CHARS } from '../adapters/tcp/transport-options.ts';
+import { WEB_APP_DIRECTORY } from '../adapters/web/web-app-directory.ts';
 import type { RelayConfig } from '../domain/relay-config.ts';
 import type { Logger } from '../ports/logger.ts';
 import { credentialsModule } from './credentials-module.ts';
@@ -15,6 +16,7 @@ import { onionClientKeysModule } from './onion-client-keys-module.ts';
 import { systemModule } from './system-module.ts';
 import { tcpModule } from './tcp-module.ts';
 import { torModule } from './tor-module.ts';
+import { webModule } from './web-module.ts';
 
 /** The server's container: configuration picks one module per adapter family; `onOnionAbandoned`: see torModule. */
 export async function serveContainer(options: ServeOptions, logger: Logger, onOnionAbandoned: () => void = () => undefined): Promise<Container> {
@@ -37,6 +39,15 @@ export async function serveContainer(options: ServeOptions, logger: Logger, onOn
     }),
   );
   if (options.onion) container.load(torModule(options, onOnionAbandoned));
+  if (options.web) {
+    container.load(webModule({
+      host: options.host,
+      port: options.webPort,
+      appDirectory: WEB_APP_DIRECTORY,
+      origins: options.webOrigin === undefined ? [] : [options.webOrigin],
+      maxConnections: options.maxConnections,
+    }));
+  }
   return container;
 }
 

@@ -16,9 +16,13 @@ export interface ServerParts {
   lockDataDirectory(): PreparedDataDirectory & { release(): void };
   /** Opens (and migrates) the credential store. */
   openCredentials(): Promise<{ close(): Promise<void> }>;
+  /** Loads which operators have devices, before the first send; returns the cancel of the reloads that follow. */
+  followDevices(): Promise<() => void>;
   /** The Redis connections, when Redis holds any state. */
   redis(): { open(): Promise<void>; checkPersistence(): Promise<void>; close(): Promise<void> } | undefined;
   listener(): { listen(): Promise<AddressInfo>; close(graceMs: number): Promise<void> };
+  /** `serve --web`: the web client's listener, whose connections the TCP listener's close says bye to. */
+  webListener?(): { listen(): Promise<AddressInfo>; close(): Promise<void> } | undefined;
   /** Starts expiring old messages; returns the cancel. */
   startExpiry(): () => void;
   onion(): OnionService | undefined;
@@ -41,15 +45,18 @@ export interface RunningServer {
 interface Held {
   releaseLock?: () => void;
   credentials?: { close(): Promise<void> };
+  stopFollowingDevices?: () => void;
   redis?: { close(): Promise<void> };
   listener?: { close(graceMs: number): Promise<void> };
+  webListener?: { close(): Promise<void> };
   cancelExpiry?: () => void;
   onion?: OnionService;
 }
 
 /**
- * Starts in one order: lock, credentials, Redis, listen, onion. A step that throws releases
- * what the earlier ones started and the error goes to the caller, which maps it to an exit status.
+ * Starts in one order: lock, credentials, devices (known before any send), Redis, listen (TCP,
+ * then web), onion. A step that throws releases what the earlier ones started and the error goes
+ * to the caller, which maps it to an exit status.
  */
 export async function runServer(parts: ServerParts, options: WarnedSettings & Pick<ServeOptions, 'onionPort'>, logger: Announcer): Promise<RunningServer> {
   const held: Held = {};
@@ -57,6 +64,7 @@ export async function runServer(parts: ServerParts, options: WarnedSettings & Pi
     const directory = parts.lockDataDirectory();
     held.releaseLock = directory.release;
     held.credentials = await parts.openCredentials();
+    held.stopFollowingDevices = await parts.followDevices();
     const redis = parts.redis();
     held.redis = redis;
     await redis?.open();
@@ -67,13 +75,17 @@ export async function runServer(parts: ServerParts, options: WarnedSettings & Pi
     logger.announce('info', 'listening', { host: address.address, port: address.port, registration: options.registration, data_dir: directory.path });
     // Issue 11.2: `./data` follows the working directory, so a new one is reported by its absolute path.
     if (directory.created) logger.log('info', 'data_dir_created', { path: directory.path });
+    const webListener = parts.webListener?.();
+    const web = await webListener?.listen();
+    held.webListener = webListener;
+    if (web !== undefined) logger.announce('info', 'web_listening', { host: web.address, port: web.port });
     for (const warning of serveWarnings(options)) logger.log('warn', warning.event, { detail: warning.detail });
     await redis?.checkPersistence();
     held.cancelExpiry = parts.startExpiry();
     const onion = parts.onion();
-    const onionAddress = await onion?.publish({ host: address.address, port: address.port }, options.onionPort);
+    const onionAddress = await onion?.publish({ host: address.address, port: address.port }, options.onionPort, web && { host: web.address, port: web.port });
     held.onion = onion;
-    if (onionAddress !== undefined) logger.announce('info', 'onion_published', { address: onionAddress, port: options.onionPort });
+    if (onionAddress !== undefined) logger.announce('info', 'onion_published', { address: onionAddress, port: options.onionPort, ...(web && { web_port: 80 }) });
     let stopping: Promise<void> | undefined;
     return { address, onion: onionAddress, stop: () => (stopping ??= release(held)) };
   } catch (error) {
@@ -89,8 +101,12 @@ export async function runServer(parts: ServerParts, options: WarnedSettings & Pi
  */
 async function release(held: Held): Promise<void> {
   const quietly = (step: Promise<void> | undefined) => step?.catch(() => undefined);
+  // No new page or WebSocket meanwhile; those open get their bye with the TCP connections.
+  const webClosed = quietly(held.webListener?.close());
   await quietly(held.listener?.close(SHUTDOWN_GRACE_MS));
+  await webClosed;
   held.cancelExpiry?.();
+  held.stopFollowingDevices?.();
   await quietly(held.onion && Promise.race([held.onion.unpublish(), new Promise<void>((resolve) => setTimeout(resolve, ONION_UNPUBLISH_MS).unref())]));
   await quietly(held.redis?.close());
   await quietly(held.credentials?.close());

@@ -4,6 +4,8 @@ import { RedisScaleOut } from '../adapters/redis/redis-scale-out.ts';
 import { lockDataDirectory, prepareDataDirectory } from '../adapters/system/data-directory.ts';
 import type { JsonLinesLogger } from '../adapters/system/json-lines-logger.ts';
 import { TcpRelayServer } from '../adapters/tcp/tcp-relay-server.ts';
+import { WebRelayServer } from '../adapters/web/web-relay-server.ts';
+import { DeviceMailboxes } from '../domain/device-mailboxes.ts';
 import { startMessageExpiry } from '../domain/message-expiry.ts';
 import { Clock } from '../ports/clock.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
@@ -29,8 +31,10 @@ export async function startServer(options: ServeOptions & WarnedSettings, logger
         return { ...directory, release: lockDataDirectory(directory.path) };
       },
       openCredentials: () => resolveAsync(container, CredentialRepository),
+      followDevices: () => resolve(container, DeviceMailboxes).start(),
       redis: () => resolveIfBound(container, RedisScaleOut),
       listener: () => resolve(container, TcpRelayServer),
+      webListener: () => resolveIfBound(container, WebRelayServer),
       startExpiry: () => startMessageExpiry(resolve(container, MessageBuffer), resolve(container, Clock), logger, options.messageTtlMs),
       onion: () => resolveIfBound(container, OnionService),
     },

@@ -12,6 +12,20 @@ export interface DeviceRecord {
   readonly certificate: string;
 }
 
+/**
+ * A device awaiting approval (docs/protocol.md "Devices and key packages", "Approval"):
+ * published from a password session without a certificate, which it cannot make yet.
+ */
+export interface PendingDevice {
+  readonly device: DeviceId;
+  readonly signing: string;
+  /** The new device's X25519 key: the approving device seals the operator identity to it. */
+  readonly agreement: string;
+}
+
+/** A device as `fetch_devices` lists it: certified, or (to its own operator only) pending. */
+export type ListedDevice = DeviceRecord | (PendingDevice & { readonly pending: true });
+
 /** One key package handed out for a device; `lastResort` when it is the device's reusable one. */
 export interface KeyPackageHandout {
   readonly device: DeviceId;
@@ -22,6 +36,8 @@ export interface KeyPackageHandout {
 /** docs/protocol.md "Devices and key packages": the limits the relay holds clients to. */
 export const DEVICE_LIMITS = {
   devicesPerOperator: 16,
+  /** A pending device not certified within this many ms is dropped; one pending device an operator at a time. */
+  pendingMs: 10 * 60_000,
   packagesPerFrame: 100,
   /** One-time packages held per device. */
   packagesPerDevice: 200,

@@ -77,6 +77,19 @@ function publishKeyPackages({ packages, last_resort: lastResort }: Fields, ref: 
   return withRef(frame, ref);
 }
 
+/** docs/protocol.md "Devices and key packages": a certificate, or else an `agreement` key for a pending device ("Approval"). */
+function publishDevice({ device, signing, certificate, agreement }: Fields, ref: string | undefined): InboundFrame | string {
+  if (!isDeviceId(device)) return `device: ${DEVICE}`;
+  if (!isPublicKey(signing)) return `signing: ${PUBLIC_KEY}`;
+  if (certificate === undefined) {
+    if (!isPublicKey(agreement)) return `agreement: ${PUBLIC_KEY} (a device published without certificate is pending)`;
+    return withRef<InboundFrame>({ op: 'publish_device', device, signing, agreement }, ref);
+  }
+  if (!isSignature(certificate)) return `certificate: ${SIGNATURE}`;
+  if (agreement !== undefined) return 'agreement: expected none beside a certificate (only a pending device has one)';
+  return withRef<InboundFrame>({ op: 'publish_device', device, signing, certificate }, ref);
+}
+
 function ackIds({ id, ids }: Fields): string[] | string {
   if (id === undefined && ids === undefined) return 'id or ids: expected a message id, or a list of them';
   if (id !== undefined && typeof id !== 'string') return 'id: expected a string';
@@ -103,12 +116,7 @@ const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
     return withRef<InboundFrame>({ op: 'publish_key', agreement, signing }, ref);
   }],
   ['fetch_key', ({ name }, ref) => (isOperatorName(name) ? withRef<InboundFrame>({ op: 'fetch_key', name }, ref) : `name: ${NAME}`)],
-  ['publish_device', ({ device, signing, certificate }, ref) => {
-    if (!isDeviceId(device)) return `device: ${DEVICE}`;
-    if (!isPublicKey(signing)) return `signing: ${PUBLIC_KEY}`;
-    if (!isSignature(certificate)) return `certificate: ${SIGNATURE}`;
-    return withRef<InboundFrame>({ op: 'publish_device', device, signing, certificate }, ref);
-  }],
+  ['publish_device', publishDevice],
   ['fetch_devices', ({ name }, ref) => (isOperatorName(name) ? withRef<InboundFrame>({ op: 'fetch_devices', name }, ref) : `name: ${NAME}`)],
   ['revoke_device', ({ device }, ref) => (isDeviceId(device) ? withRef<InboundFrame>({ op: 'revoke_device', device }, ref) : `device: ${DEVICE}`)],
   ['publish_key_packages', publishKeyPackages],

@@ -1,7 +1,9 @@
-import type { DeviceRecord } from './devices.ts';
+import type { DeviceRecord, ListedDevice, PendingDevice } from './devices.ts';
 import type { ErrorCode } from './errors.ts';
 import { ERROR_MESSAGES } from './errors.ts';
 import type { GroupInboundFrame, GroupOutboundFrame } from './group-frames.ts';
+import type { NewMessage } from './messages.ts';
+import type { RouteOutcome } from './router.ts';
 
 /** Frames a client sends, once validated (PROTOCOL "Session", "Messages", "Other frames"). */
 export type InboundFrame =
@@ -20,7 +22,8 @@ export type InboundFrame =
 export type KeyFrame =
   | { op: 'publish_key'; agreement: string; signing: string; ref?: string }
   | { op: 'fetch_key'; name: string; ref?: string }
-  | ({ op: 'publish_device'; ref?: string } & DeviceRecord)
+  /** With `certificate`, a certified device; with `agreement` instead, a pending one (docs/protocol.md "Approval"). */
+  | ({ op: 'publish_device'; ref?: string } & (DeviceRecord | PendingDevice))
   | { op: 'fetch_devices'; name: string; ref?: string }
   | { op: 'revoke_device'; device: string; ref?: string }
   | { op: 'publish_key_packages'; packages: string[]; last_resort?: string; ref?: string }
@@ -38,8 +41,8 @@ export type OutboundFrame =
   | { op: 'pong'; ref?: string }
   | { op: 'key_published'; ref?: string }
   | { op: 'key'; name: string; agreement: string; signing: string; ref?: string }
-  | ({ op: 'device_published'; ref?: string } & Pick<DeviceRecord, 'device'>)
-  | { op: 'devices'; name: string; devices: DeviceRecord[]; ref?: string }
+  | ({ op: 'device_published'; pending?: true; ref?: string } & Pick<DeviceRecord, 'device'>)
+  | { op: 'devices'; name: string; devices: ListedDevice[]; ref?: string }
   | { op: 'device_revoked'; device: string; ref?: string }
   | { op: 'key_packages_published'; count: number; ref?: string }
   | { op: 'key_packages'; name: string; packages: { device: string; package: string; last_resort?: true }[]; ref?: string }
@@ -68,4 +71,16 @@ export function errorFrame(code: ErrorCode, ref?: string, retryAfterMs?: number,
   const frame = withRef<ErrorFrame>({ op: 'error', code, message }, ref);
   if (retryAfterMs !== undefined) frame.retry_after_ms = Math.max(1, Math.ceil(retryAfterMs));
   return frame;
+}
+
+/** PROTOCOL "Messages", delivery: `redelivered` only on a message pushed before. */
+export function messageFrame(id: string, { from, body, ts }: NewMessage, redelivered: boolean): OutboundFrame {
+  const frame: OutboundFrame = { op: 'msg', id, from, body, ts };
+  if (redelivered) frame.redelivered = true;
+  return frame;
+}
+
+/** PROTOCOL "Messages", accepted; docs/protocol.md "Devices and key packages": `copies` for a name with devices. */
+export function sentFrame({ id, status, copies }: Extract<RouteOutcome, { ok: true }>): OutboundFrame {
+  return copies === undefined ? { op: 'sent', id, status } : { op: 'sent', id, status, copies };
 }

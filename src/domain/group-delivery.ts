@@ -5,8 +5,8 @@ import type { Awaitable } from './awaitable.ts';
 import type { ErrorCode } from './errors.ts';
 import { errorFrame, withRef } from './frames.ts';
 import type { OutboundFrame } from './frames.ts';
-import { isGroupId } from './group-frames.ts';
-import type { GroupCopy, GroupInboundFrame, HandshakeBody } from './group-frames.ts';
+import { copiesOf, isGroupId } from './group-frames.ts';
+import type { GroupInboundFrame, HandshakeBody } from './group-frames.ts';
 import { GroupRoutes } from './group-routes.ts';
 import { HandshakeUploads } from './handshake-uploads.ts';
 import { operatorOf } from './mailbox.ts';
@@ -14,7 +14,7 @@ import type { Mailbox } from './mailbox.ts';
 import { parseMlsFraming } from './mls-framing.ts';
 import type { ContentType } from './mls-framing.ts';
 import type { RelayConfig } from './relay-config.ts';
-import type { RouteOutcome, Router } from './router.ts';
+import type { Router } from './router.ts';
 import type { ConnectionId, Session } from './session.ts';
 import { utf8ByteLength } from './text.ts';
 
@@ -186,8 +186,4 @@ function memberRefusal(route: GroupRoute | undefined, sender: Mailbox, epoch: nu
 
 function others(members: readonly Mailbox[], self: Mailbox): Mailbox[] {
   return members.filter((member) => member !== self);
-}
-
-function copiesOf(recipients: readonly Mailbox[], outcomes: readonly RouteOutcome[]): GroupCopy[] {
-  return outcomes.map((outcome, i) => (outcome.ok ? { to: recipients[i]!, id: outcome.id, status: outcome.status } : { to: recipients[i]!, code: 'queue_full' }));
 }

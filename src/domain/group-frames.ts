@@ -3,6 +3,7 @@ import type { InboundFrame } from './frames.ts';
 import { isPublicKey } from './identity-keys.ts';
 import { isMailbox } from './mailbox.ts';
 import type { Mailbox } from './mailbox.ts';
+import type { RouteOutcome } from './router.ts';
 
 /** A handshake body: given in the frame, or named as an upload held by the connection. */
 export type HandshakeBody = { readonly text: string } | { readonly upload: string };
@@ -14,11 +15,19 @@ export type GroupInboundFrame =
   | { op: 'group_info'; group: string; ref?: string }
   | { op: 'upload'; upload: string; data: string; more: boolean; ref?: string };
 
-/** One copy of a group message: queued for `to` under `id`, or refused. */
+/** One copy of a message fanned out (a group's, or a send to a name with devices): queued for `to` under `id`, or refused. */
 export type GroupCopy = { to: Mailbox; id: string; status: 'delivered' | 'queued' } | { to: Mailbox; code: 'queue_full' };
 
+/** The copies an answer lists, one for each of `recipients`, from what routing each one came to. */
+export function copiesOf(recipients: readonly Mailbox[], outcomes: readonly RouteOutcome[]): GroupCopy[] {
+  return outcomes.map((outcome, i) => (outcome.ok ? { to: recipients[i]!, id: outcome.id, status: outcome.status } : { to: recipients[i]!, code: 'queue_full' }));
+}
+
 export type GroupOutboundFrame =
-  /** `id` and `status` of the first copy queued (none: no copy was wanted); `delivered` when every copy was. */
+  /**
+   * `id` and `status` of the first copy queued (none: no copy was wanted); `delivered` when every copy was. For a
+   * `send` to a name with devices, the name's own copy's, or the first accepted one's (docs/protocol.md "Sending to a name with devices").
+   */
   | { op: 'sent'; ref?: string; id?: string; status: 'delivered' | 'queued'; copies: GroupCopy[] }
   | { op: 'committed'; ref?: string; group: string; epoch: number; copies: GroupCopy[] }
   | { op: 'group'; ref?: string; group: string; epoch: number; members: Mailbox[] }

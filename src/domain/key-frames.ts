@@ -65,19 +65,28 @@ export class KeyFrames {
     this.answer(session, { op: 'key', name: frame.name, agreement, signing }, frame.ref);
   }
 
-  private async publishDevice(session: Session, { device, signing, certificate, ref }: FrameOf<'publish_device'>): Promise<void> {
-    const outcome = await this.devices.publish(session.operator!, { device, signing, certificate });
+  /**
+   * docs/protocol.md "Approval": only a password session publishes a pending device; a device
+   * session holds the identity (it certifies) and is itself a device already.
+   */
+  private async publishDevice(session: Session, frame: FrameOf<'publish_device'>): Promise<void> {
+    const { device, signing, ref } = frame;
+    const pending = 'agreement' in frame;
+    if (pending && session.device !== undefined) return this.refuse(session, 'invalid', ref, 'certificate: required from a device session (only a password session publishes a pending device)');
+    const outcome = pending
+      ? await this.devices.publishPending(session.operator!, { device, signing, agreement: frame.agreement })
+      : await this.devices.publish(session.operator!, { device, signing, certificate: frame.certificate });
     if (!outcome.ok) {
       // docs/protocol.md "Devices and key packages": a certificate that does not verify is `invalid`, naming it.
       if (outcome.code !== 'bad_certificate') return this.refuse(session, outcome.code, ref);
       return this.refuse(session, 'invalid', ref, `certificate: does not verify under ${session.operator}'s published identity`);
     }
-    this.logger.log('info', 'device_published', { conn: session.id, name: session.operator, device });
-    this.answer(session, { op: 'device_published', device }, ref);
+    this.logger.log('info', 'device_published', { conn: session.id, name: session.operator, device, pending });
+    this.answer(session, pending ? { op: 'device_published', device, pending: true } : { op: 'device_published', device }, ref);
   }
 
   private async fetchDevices(session: Session, { name, ref }: FrameOf<'fetch_devices'>): Promise<void> {
-    const outcome = await this.devices.list(name);
+    const outcome = await this.devices.list(session.operator!, name);
     if (!outcome.ok) return this.refuse(session, outcome.code, ref);
     this.answer(session, { op: 'devices', name, devices: outcome.items }, ref);
   }

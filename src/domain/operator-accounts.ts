@@ -33,7 +33,7 @@ export class OperatorAccounts {
   ) {}
 
   async add(name: string, password: string): Promise<AddOutcome> {
-    const refused = this.check(name, password);
+    const refused = refuseAccount(name, password);
     if (refused !== undefined) return refused;
     if (await this.credentials.exists(name)) return { ok: false, code: 'name_taken' };
     const added = await this.credentials.add(name, await this.hasher.hash(password));
@@ -41,7 +41,7 @@ export class OperatorAccounts {
   }
 
   async changePassword(name: string, password: string): Promise<AccountOutcome> {
-    const refused = this.check(name, password);
+    const refused = refuseAccount(name, password);
     if (refused !== undefined) return refused;
     if (!(await this.credentials.exists(name))) return { ok: false, code: 'no_such_operator' };
     const changed = await this.credentials.changeHash(name, await this.hasher.hash(password));
@@ -68,11 +68,16 @@ export class OperatorAccounts {
     return (await this.devices.reset(name)) ? { ok: true } : { ok: false, code: 'no_such_operator' };
   }
 
-  /** A lost device: its key no longer logs in, and the next login by password publishes anew. */
+  /**
+   * A lost key: it no longer logs in, and the next login by password publishes anew. The devices
+   * it certified go with it (docs/protocol.md "Devices and key packages": their certificates
+   * would vouch for nothing once it is gone), as `reset-devices` does.
+   */
   async revokeKey(name: string): Promise<AccountOutcome> {
     if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
-    if (await this.keys.revoke(name)) return { ok: true };
-    return { ok: false, code: (await this.credentials.exists(name)) ? 'no_key' : 'no_such_operator' };
+    if (await this.keys.find(name) === undefined) return { ok: false, code: (await this.credentials.exists(name)) ? 'no_key' : 'no_such_operator' };
+    await this.devices.reset(name);
+    return { ok: true };
   }
 
   /** Every operator, sorted, with its devices counted and whether any of them runs low on key packages. */
@@ -86,10 +91,15 @@ export class OperatorAccounts {
     return names.map((name) => ({ name, ...(devices.get(name) ?? { devices: 0, low: false }) }));
   }
 
-  private check(name: string, password: string): { ok: false; code: Unacceptable } | undefined {
-    if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
-    if (!isPassword(password)) return { ok: false, code: 'invalid_password' };
-    if (codePointLength(password) < MIN_PASSWORD_CHARS) return { ok: false, code: 'weak_password' };
-    return undefined;
+  async exists(name: OperatorName): Promise<boolean> {
+    return this.credentials.exists(name);
   }
+}
+
+/** Why a name and password cannot make an account, before any store is asked; undefined when they can. */
+export function refuseAccount(name: string, password: string): { ok: false; code: Unacceptable } | undefined {
+  if (!isOperatorName(name)) return { ok: false, code: 'invalid_name' };
+  if (!isPassword(password)) return { ok: false, code: 'invalid_password' };
+  if (codePointLength(password) < MIN_PASSWORD_CHARS) return { ok: false, code: 'weak_password' };
+  return undefined;
 }

@@ -1,11 +1,12 @@
 import type { Clock } from '../ports/clock.ts';
 import type { CredentialRepository } from '../ports/credential-repository.ts';
-import type { DeviceDirectory } from '../ports/device-directory.ts';
+import type { AddDeviceOutcome, DeviceDirectory, DeviceSlots } from '../ports/device-directory.ts';
 import type { KeyDirectory } from '../ports/key-directory.ts';
 import type { KeyPackageStore, PublishPackagesOutcome } from '../ports/key-package-store.ts';
 import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SignatureVerifier } from '../ports/signature-verifier.ts';
-import type { DeviceId, DeviceRecord, KeyPackageHandout } from './devices.ts';
+import type { DeviceMailboxes } from './device-mailboxes.ts';
+import type { DeviceId, DeviceRecord, KeyPackageHandout, ListedDevice, PendingDevice } from './devices.ts';
 import { DEVICE_LIMITS, deviceCertificateMessage } from './devices.ts';
 import type { OperatorName } from './names.ts';
 
@@ -31,26 +32,43 @@ export class OperatorDevices {
     /** Fetch buckets, `kp/<fetcher>`; an instance of their own (see the composition). */
     private readonly fetchBuckets: SenderBuckets,
     private readonly clock: Clock,
+    /** Told of each device certified or revoked here, so that sends to the name reach it at once. */
+    private readonly mailboxes: DeviceMailboxes,
   ) {}
 
-  /** Stores a device whose certificate verifies under the operator's published identity. */
+  /**
+   * Stores a device whose certificate verifies under the operator's published identity, fresh or
+   * the pending one certified.
+   */
   async publish(name: OperatorName, device: DeviceRecord): Promise<PublishDeviceOutcome> {
     const identity = await this.identities.find(name);
     if (identity === undefined) return { ok: false, code: (await this.credentials.exists(name)) ? 'no_key' : 'no_such_recipient' };
     if (!(await this.verifier.verify(identity.signing, deviceCertificateMessage(name, device), device.certificate))) return { ok: false, code: 'bad_certificate' };
-    const added = await this.devices.add(name, device, DEVICE_LIMITS.devicesPerOperator);
-    if (added === 'published') return { ok: true };
-    return { ok: false, code: added === 'no_such_operator' ? 'no_such_recipient' : added };
+    const outcome = publishOutcome(await this.devices.add(name, device, this.slots()));
+    if (outcome.ok) this.mailboxes.certified(name, device.device);
+    return outcome;
   }
 
-  async list(name: OperatorName): Promise<ListOutcome<DeviceRecord>> {
+  /** docs/protocol.md "Approval": the operator's one pending device, replacing the one before; no identity needed yet. */
+  async publishPending(name: OperatorName, device: PendingDevice): Promise<PublishDeviceOutcome> {
+    return publishOutcome(await this.devices.addPending(name, device, this.slots()));
+  }
+
+  /** Certified devices, oldest first; then, to the operator's own sessions only, the pending one. */
+  async list(fetcher: OperatorName, name: OperatorName): Promise<ListOutcome<ListedDevice>> {
     if (!(await this.credentials.exists(name))) return { ok: false, code: 'no_such_recipient' };
-    return { ok: true, items: await this.devices.list(name) };
+    const [certified, pending] = await Promise.all([
+      this.devices.list(name),
+      fetcher === name ? this.devices.findPending(name, this.slots().pendingSince) : undefined,
+    ]);
+    return { ok: true, items: pending === undefined ? certified : [...certified, { ...pending, pending: true }] };
   }
 
   /** False when the operator has no such device. */
-  revoke(name: OperatorName, device: DeviceId): Promise<boolean> {
-    return this.devices.revoke(name, device);
+  async revoke(name: OperatorName, device: DeviceId): Promise<boolean> {
+    const revoked = await this.devices.revoke(name, device);
+    if (revoked) this.mailboxes.revoked(name, device);
+    return revoked;
   }
 
   publishPackages(name: OperatorName, device: DeviceId, packages: readonly string[], lastResort: string | undefined): Promise<PublishPackagesOutcome> {
@@ -67,4 +85,13 @@ export class OperatorDevices {
     const wait = await this.fetchBuckets.take(`${FETCH_BUCKET_PREFIX}${fetcher}`, DEVICE_LIMITS.fetchesPerSecond, this.clock.now());
     return { ok: true, items: await this.packages.take(name, wait === 0) };
   }
+
+  private slots(): DeviceSlots {
+    return { maxDevices: DEVICE_LIMITS.devicesPerOperator, pendingSince: this.clock.now() - DEVICE_LIMITS.pendingMs };
+  }
+}
+
+function publishOutcome(added: AddDeviceOutcome): PublishDeviceOutcome {
+  if (added === 'published') return { ok: true };
+  return { ok: false, code: added === 'no_such_operator' ? 'no_such_recipient' : added };
 }

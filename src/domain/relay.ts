@@ -12,7 +12,7 @@ import type { ErrorCode } from './errors.ts';
 import type { DecodeResult } from './frame-decoder.ts';
 import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
 import type { InboundFrame, OutboundFrame } from './frames.ts';
-import { errorFrame, withRef } from './frames.ts';
+import { errorFrame, sentFrame, withRef } from './frames.ts';
 import { isKeyFrame } from './key-frames.ts';
 import type { KeyFrames } from './key-frames.ts';
 import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
@@ -221,9 +221,9 @@ export class Relay {
         return answerInOrder(this, session, frame, router.acknowledge(session.name!, frame.ids), this.noReply, this.frameFailed);
       case 'who':
         return this.who(session);
-      case 'ping':
+      case 'ping': // Issue 24: its push makes up for one that failed, or a wake lost between instances.
         gateway.send(session.id, withRef<OutboundFrame>({ op: 'pong' }, frame.ref));
-        return;
+        return router.push(session);
       case 'quit':
         endSession(session);
         gateway.send(session.id, { op: 'bye', reason: 'quit' });
@@ -236,7 +236,7 @@ export class Relay {
 
   private answerSend(outcome: RouteOutcome, session: Session, frame: InboundFrame & { op: 'send' }): void {
     if (!outcome.ok) return this.reply(session, outcome.code, frame.ref, outcome.code === 'rate_limited' ? outcome.retryAfterMs : undefined);
-    this.deps.gateway.send(session.id, withRef<OutboundFrame>({ op: 'sent', id: outcome.id, status: outcome.status }, frame.ref));
+    this.deps.gateway.send(session.id, withRef(sentFrame(outcome), frame.ref));
   }
 
   /** PROTOCOL "Messages": an ack gets no reply. */

@@ -2,44 +2,60 @@ import type { Clock } from '../ports/clock.ts';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { CredentialRepository } from '../ports/credential-repository.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { EnqueueResult, MessageBuffer } from '../ports/message-buffer.ts';
+import type { EnqueueResult, MessageBuffer, QueuedResult } from '../ports/message-buffer.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
 import { describeError } from './describe-error.ts';
-import type { OutboundFrame } from './frames.ts';
+import type { DeviceMailboxes } from './device-mailboxes.ts';
+import { sentToAll } from './device-mailboxes.ts';
+import { messageFrame } from './frames.ts';
+import type { GroupCopy } from './group-frames.ts';
 import type { Mailbox } from './mailbox.ts';
-import type { AcknowledgedMessage, NewMessage, QueuedMessage } from './messages.ts';
+import type { NewMessage, QueuedMessage } from './messages.ts';
+import { Receipts } from './receipts.ts';
 import type { OperatorName } from './names.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { ConnectionId, Session } from './session.ts';
 import { utf8ByteLength } from './text.ts';
 
 export type RouteOutcome =
-  | { ok: true; id: string; status: 'delivered' | 'queued' }
+  | { ok: true; id: string; status: 'delivered' | 'queued'; copies?: GroupCopy[] }
   | { ok: false; code: 'no_such_recipient' | 'body_too_large' | 'queue_full' }
   | { ok: false; code: 'rate_limited'; retryAfterMs: number };
 
 /** Messages fetched from the buffer per round of pushing to one connection. */
 const PUSH_BATCH = 64;
+/** How soon a push that failed is tried again (issue 24 "Stranded messages"). */
+export const PUSH_RETRY_MS = 1_000;
 const BODY_TOO_LARGE: RouteOutcome = { ok: false, code: 'body_too_large' };
 const NO_SUCH_RECIPIENT: RouteOutcome = { ok: false, code: 'no_such_recipient' };
 
 /** PROTOCOL "Messages" and "Slow consumers": queue every message, push it while the recipient keeps up, receipts. */
 export class Router {
+  /** Sessions whose last push failed, pushed again every PUSH_RETRY_MS while there are any. */
+  private readonly failedPushes = new Set<Session>();
+  private readonly receipts: Receipts;
+  /** Those of the last retry: failing again, they are logged at `debug`, not every second at `error`. */
+  private retried: ReadonlySet<Session> = new Set();
+  private cancelRetries: (() => void) | undefined;
+
   constructor(
     private readonly buffer: MessageBuffer,
     private readonly presence: Presence,
     private readonly gateway: ConnectionGateway,
     private readonly sessions: SessionStore,
     private readonly credentials: CredentialRepository,
+    private readonly devices: DeviceMailboxes,
     private readonly senders: SenderBuckets,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly config: RelayConfig,
-  ) {}
+  ) {
+    this.receipts = new Receipts(presence, gateway, sessions, devices);
+  }
 
   /**
    * PROTOCOL "Messages": every message is queued first and stays there until acknowledged. A
@@ -68,6 +84,9 @@ export class Router {
 
   private enqueue(known: boolean, from: OperatorName, to: OperatorName, body: string, bytes: number): Awaitable<RouteOutcome> {
     if (!known) return NO_SUCH_RECIPIENT;
+    // docs/protocol.md "Devices and key packages": a name with devices is copied to each of them too.
+    const mailboxes = this.devices.of(to);
+    if (mailboxes !== undefined) return sentToAll(mailboxes, this.copies(from, mailboxes, body, bytes));
     const message: NewMessage = { from, body, ts: this.clock.now(), bytes };
     const queued = this.buffer.enqueue(to, message, this.config.buffer);
     if (queued instanceof Promise) return whenResolved(queued, this.findRecipient, this, to, message);
@@ -153,8 +172,8 @@ export class Router {
   acknowledge(recipient: OperatorName, ids: readonly string[]): Awaitable<void> {
     if (ids.length === 0) return;
     const acknowledged = this.buffer.acknowledge(recipient, ids);
-    if (acknowledged instanceof Promise) return whenResolved(acknowledged, this.sendReceipts, this, recipient, 0);
-    return this.sendReceipts(acknowledged, recipient, 0);
+    if (acknowledged instanceof Promise) return whenResolved(acknowledged, this.receipts.send, this.receipts, recipient, 0);
+    return this.receipts.send(acknowledged, recipient, 0);
   }
 
   /**
@@ -162,6 +181,8 @@ export class Router {
    * the high-water mark; then live pushing starts.
    */
   handOver(session: Session, pending: readonly QueuedMessage[]): Awaitable<void> {
+    // Issue 24: `ready` never comes back once the session ended.
+    if (session.closing) return;
     try {
       this.deliver(session, pending);
     } catch (error) {
@@ -212,38 +233,26 @@ export class Router {
     if (session.pushAgain) await this.push(session);
   }
 
-  /** Where it failed, never what it carried. */
+  /**
+   * Where it failed, never what it carried. What it did not write is pushed again on a timer,
+   * so a recipient who stays connected and quiet is not left waiting for their next message.
+   */
   private pushFailed(session: Session, error: unknown): void {
-    this.logger.log('error', 'handler_failed', { conn: session.id, op: 'push', ...describeError(error) });
+    this.logger.log(this.retried.has(session) ? 'debug' : 'error', 'handler_failed', { conn: session.id, op: 'push', ...describeError(error) });
+    this.failedPushes.add(session);
+    this.cancelRetries ??= this.clock.every(PUSH_RETRY_MS, () => this.retryFailedPushes());
   }
 
-  /** Receipts for `acknowledged` from `start` on; acks usually name one sender's messages in a row. */
-  private sendReceipts(acknowledged: readonly AcknowledgedMessage[], recipient: OperatorName, start: number): Awaitable<void> {
-    while (start < acknowledged.length) {
-      const first = start;
-      const from = acknowledged[first]!.from;
-      while (start < acknowledged.length && acknowledged[start]!.from === from) start++;
-      const sender = this.presence.lookup(from);
-      if (sender instanceof Promise) return whenResolved(sender, this.sendReceiptsThenRest, this, recipient, acknowledged, first, start);
-      this.sendReceiptsTo(sender, recipient, acknowledged, first, start);
-    }
+  /** A push that fails again comes back into the set; an ended session is dropped by `push`. */
+  private retryFailedPushes(): void {
+    this.retried = new Set(this.failedPushes);
+    this.failedPushes.clear();
+    for (const session of this.retried) void this.push(session);
+    if (this.failedPushes.size > 0) return;
+    this.cancelRetries?.();
+    this.cancelRetries = undefined;
   }
 
-  private sendReceiptsThenRest(
-    sender: ConnectionId | undefined, recipient: OperatorName, acknowledged: readonly AcknowledgedMessage[], first: number, end: number,
-  ): Awaitable<void> {
-    this.sendReceiptsTo(sender, recipient, acknowledged, first, end);
-    return this.sendReceipts(acknowledged, recipient, end);
-  }
-
-  private sendReceiptsTo(
-    sender: ConnectionId | undefined, recipient: OperatorName, acknowledged: readonly AcknowledgedMessage[], first: number, end: number,
-  ): void {
-    // Nothing may come between a welcome and its pending messages: a sender still logging in
-    // here goes without (receipts are not queued). One on another instance is ready by then.
-    if (sender === undefined || this.sessions.get(sender)?.ready === false) return;
-    for (let i = first; i < end; i++) this.gateway.send(sender, { op: 'receipt', id: acknowledged[i]!.id, to: recipient });
-  }
 
   /**
    * Takes and delivers batches while the connection has room and there may be more (`more`: the
@@ -270,12 +279,4 @@ export class Router {
     }
     return messages.length === PUSH_BATCH;
   }
-}
-
-type QueuedResult = Extract<EnqueueResult, { ok: true }>;
-
-function messageFrame(id: string, { from, body, ts }: NewMessage, redelivered: boolean): OutboundFrame {
-  const frame: OutboundFrame = { op: 'msg', id, from, body, ts };
-  if (redelivered) frame.redelivered = true;
-  return frame;
 }

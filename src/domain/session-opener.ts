@@ -39,6 +39,9 @@ export class SessionOpener {
     session.operator = name;
     session.device = device;
     const pending = await this.buffer.take(mailbox, 0, Number.MAX_SAFE_INTEGER, this.clock.now());
+    // Issue 24: closed or replaced while the take was under way, it stays closed; its close (or
+    // its replacement's claim) released the presence, and what it took waits for the next login.
+    if (session.closing) return;
     // docs/protocol.md "Devices and key packages": `welcome` names the device of a device session.
     this.gateway.send(session.id, device === undefined ? { op: 'welcome', name, pending: pending.length } : { op: 'welcome', name, pending: pending.length, device });
     await this.router.handOver(session, pending);

@@ -11,7 +11,7 @@ export interface CredentialRepository {
   add(name: OperatorName, hash: string): Promise<boolean>;
   /** False when there is no such operator. */
   changeHash(name: OperatorName, hash: string): Promise<boolean>;
-  /** False when there is no such operator. */
+  /** With everything kept for the operator (identity and onion keys), all or nothing. False when there is no such operator. */
   remove(name: OperatorName): Promise<boolean>;
   /** Every operator name, sorted. */
   list(): Promise<OperatorName[]>;

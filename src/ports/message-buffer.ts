@@ -9,6 +9,7 @@ import { token } from './token.ts';
  * this one directly, in order, without a take.
  */
 export type EnqueueResult = { ok: true; id: string; seq: number; after: number } | { ok: false; code: 'queue_full' };
+export type QueuedResult = Extract<EnqueueResult, { ok: true }>;
 
 /**
  * Per-recipient FIFO queues kept until acknowledged. Each message gets a sequence number,

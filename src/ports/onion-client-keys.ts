@@ -8,6 +8,6 @@ export interface OnionClientKeys {
   privateKey(name: OperatorName): Promise<string | undefined>;
   /** The public keys of every existing operator, sorted: whom the onion admits. */
   publicKeys(): Promise<string[]>;
-  remove(name: OperatorName): Promise<void>;
+  // No remove: a key goes with its operator, in CredentialRepository.remove's transaction.
 }
 export const OnionClientKeys = token<OnionClientKeys>('OnionClientKeys');

@@ -37,7 +37,7 @@ test('operators from before the keys get one when the database is migrated', asy
   }
 });
 
-test('put replaces, remove forgets, and only existing operators\' keys are listed', async () => {
+test('put replaces, removing the operator forgets, and only existing operators\' keys are listed', async () => {
   const { db, credentials, keys } = await open(':memory:');
   await credentials.add('alice', 'hash');
   const [first, second, stray] = [generateOnionClientKey(), generateOnionClientKey(), generateOnionClientKey()];
@@ -46,10 +46,38 @@ test('put replaces, remove forgets, and only existing operators\' keys are liste
   await keys.put('ghost', stray);
   assert.is(await keys.privateKey('alice'), second.privateKey);
   assert.equal(await keys.publicKeys(), [second.publicKey]);
-  await keys.remove('alice');
+  assert.ok(await credentials.remove('alice'));
   assert.is(await keys.privateKey('alice'), undefined);
   assert.equal(await keys.publicKeys(), []);
   await db.destroy();
+});
+
+// Issue 24: killed between its two writes, `operator remove` left tor-level access behind.
+test('removing an operator is one transaction: a failure at either write leaves account and key both', async () => {
+  const temp = tempDir();
+  const path = join(temp.path, 'credentials.sqlite');
+  const { db, credentials, keys } = await open(path);
+  try {
+    await credentials.add('alice', 'hash');
+    const key = generateOnionClientKey();
+    await keys.put('alice', key);
+    // A second connection, as a crash would be seen: a trigger makes each write fail in turn.
+    const other = new Database(path);
+    for (const table of ['operators', 'operator_onion_auth_keys']) {
+      other.exec(`create trigger killed before delete on ${table} begin select raise(abort, 'killed here'); end`);
+      const failure = await credentials.remove('alice').then(() => undefined, (error: Error) => error.message);
+      assert.match(failure ?? 'no failure', /killed here/);
+      other.exec('drop trigger killed');
+      assert.equal(await credentials.list(), ['alice'], `the account stays when the ${table} write fails`);
+      assert.is(await keys.privateKey('alice'), key.privateKey, `the key stays when the ${table} write fails`);
+    }
+    other.close();
+    assert.ok(await credentials.remove('alice'));
+    assert.is(await keys.privateKey('alice'), undefined);
+  } finally {
+    await db.destroy();
+    temp.remove();
+  }
 });
 
 test.run();

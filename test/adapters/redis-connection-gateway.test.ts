@@ -32,7 +32,7 @@ async function instance(server: RedisServer, prefix: string): Promise<Instance> 
   const subscriber = server.client();
   const gateway = new RedisConnectionGateway(local, commands, prefix, identity, logger);
   const pushed: [string, number][] = [];
-  const listener = new RedisInstanceListener(subscriber, prefix, identity, gateway, async (connection, seq) => void pushed.push([connection, seq]));
+  const listener = new RedisInstanceListener(subscriber, prefix, identity, gateway, async (connection, seq) => void pushed.push([connection, seq]), logger);
   await listener.start();
   return { identity, local, gateway, pushed, clients: [commands, subscriber] };
 }

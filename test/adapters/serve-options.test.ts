@@ -14,7 +14,7 @@ test('defaults are those of PROTOCOL.md, durations in milliseconds', () => {
     host: '127.0.0.1', port: 7770, dataDir: './data', registration: 'closed', credentials: 'sqlite', buffer: 'memory',
     redisUrl: 'redis://127.0.0.1:6379', presence: 'memory', onion: false, torControl: undefined, torPassword: undefined,
     onionPort: 7770, onionClientAuth: false, onionDownExitMs: 0, onionPow: 'on', onionPowQueueRate: 250, onionPowQueueBurst: 2500,
-    onionMaxStreams: 32, maxFrameBytes: 65536, maxBodyBytes: 16384, maxHandshakeBytes: 1048576, queueMaxMessages: 1000, queueMaxBytes: 4194304,
+    onionMaxStreams: 32, web: false, webPort: 7780, webOrigin: undefined, maxFrameBytes: 65536, maxBodyBytes: 16384, maxHandshakeBytes: 1048576, queueMaxMessages: 1000, queueMaxBytes: 4194304,
     bufferMaxBytes: 268435456, messageTtlMs: 604800000, authTimeoutMs: 10000, idleTimeoutMs: 300000,
     maxConnections: 10000, sendRate: 100, logLevel: 'info',
   });
@@ -62,6 +62,23 @@ test('unknown options and bad values are one clear line', () => {
     const message = result.kind === 'error' ? result.message : '';
     assert.match(message, pattern);
     assert.not.ok(message.includes('\n'), message);
+  }
+});
+
+test('--web: its port, one more origin, each only with --web, and no port clash', () => {
+  const result = parse(['--web', '--web-port', '8080', '--web-origin', 'http://abc.onion']);
+  assert.equal(result.kind === 'run' && [result.options.web, result.options.webPort, result.options.webOrigin], [true, 8080, 'http://abc.onion']);
+  const plain = parse([]);
+  assert.equal(plain.kind === 'run' && [plain.options.web, plain.options.webPort], [false, 7780]);
+  const cases: [string[], string][] = [
+    [['--web-port', '8080'], '--web-port only takes effect with --web'],
+    [['--web', '--web-origin', 'http://a.onion/path'], '--web-origin: expected an origin like http://xxx.onion, got "http://a.onion/path"'],
+    [['--web', '--web-port', '7770'], '--web-port must differ from --port'],
+    [['--web', '--onion', '--tor-control', '9051', '--onion-port', '80'], '--onion-port 80 is the web client\'s with --web: keep the default 7770'],
+  ];
+  for (const [argv, expected] of cases) {
+    const bad = parse(argv);
+    assert.is(bad.kind === 'error' ? bad.message : bad.kind, expected);
   }
 });
 

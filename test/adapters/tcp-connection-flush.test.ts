@@ -6,6 +6,7 @@ import { TcpConnection } from '../../src/adapters/tcp/tcp-connection.ts';
 import { TcpConnectionRegistry } from '../../src/adapters/tcp/tcp-connection-registry.ts';
 import type { TransportOptions } from '../../src/adapters/tcp/transport-options.ts';
 import type { Relay } from '../../src/domain/relay.ts';
+import { RecordingLogger } from '../support/fakes.ts';
 
 const OPTIONS: TransportOptions = { host: '127.0.0.1', port: 0, maxFrameBytes: 65_536, authTimeoutMs: 10_000, idleTimeoutMs: 60_000, highWaterChars: 262_144 };
 
@@ -39,7 +40,7 @@ function pair() {
     onDrain: async () => undefined,
     onClose: async () => undefined,
   } as unknown as Relay;
-  for (const id of ['a', 'b'] as const) registry.add(new TcpConnection(id, sockets[id] as unknown as Socket, relay, OPTIONS, registry));
+  for (const id of ['a', 'b'] as const) registry.add(new TcpConnection(id, sockets[id] as unknown as Socket, relay, OPTIONS, registry, new RecordingLogger()));
   return { registry, sockets };
 }
 

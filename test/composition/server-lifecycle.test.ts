@@ -4,7 +4,7 @@ import { runServer } from '../../src/composition/server-lifecycle.ts';
 import type { ServerParts } from '../../src/composition/server-lifecycle.ts';
 import type { LogFields } from '../../src/ports/logger.ts';
 
-type Step = 'lock' | 'credentials' | 'redis' | 'listen' | 'persistence' | 'expiry' | 'onion';
+type Step = 'lock' | 'credentials' | 'devices' | 'redis' | 'listen' | 'persistence' | 'expiry' | 'onion';
 
 /** Parts that record each step and its undoing in one list; `failAt` makes that step throw. */
 function recordingParts(failAt?: Step, has = { redis: true, onion: true }) {
@@ -18,6 +18,7 @@ function recordingParts(failAt?: Step, has = { redis: true, onion: true }) {
   const parts: ServerParts = {
     lockDataDirectory: () => (step('lock'), { path: '/srv/litsxg', created: false, release: () => void steps.push('stop lock') }),
     openCredentials: async () => (step('credentials'), { close: undo('credentials') }),
+    followDevices: async () => (step('devices'), () => void steps.push('stop devices')),
     redis: () => has.redis ? { open: async () => step('redis'), checkPersistence: async () => step('persistence'), close: undo('redis') } : undefined,
     listener: () => ({
       listen: async () => (step('listen'), { address: '127.0.0.1', family: 'IPv4', port: 7777 }),
@@ -36,10 +37,10 @@ function recordingParts(failAt?: Step, has = { redis: true, onion: true }) {
 
 const OPTIONS = { host: '127.0.0.1', onion: false, registration: 'closed', onionPort: 7770 } as const;
 
-test('starts lock, credentials, Redis, listen, onion; stops byes, onion, Redis, database, lock', async () => {
+test('starts lock, credentials, devices, Redis, listen, onion; stops byes, onion, Redis, database, lock', async () => {
   const { parts, steps, announced, logger } = recordingParts();
   const server = await runServer(parts, OPTIONS, logger);
-  assert.equal(steps, ['lock', 'credentials', 'redis', 'listen', 'persistence', 'expiry', 'onion']);
+  assert.equal(steps, ['lock', 'credentials', 'devices', 'redis', 'listen', 'persistence', 'expiry', 'onion']);
   assert.equal(announced, [
     { event: 'listening', fields: { host: '127.0.0.1', port: 7777, registration: 'closed', data_dir: '/srv/litsxg' } },
     { event: 'onion_published', fields: { address: 'abc.onion', port: 7770 } },
@@ -48,14 +49,14 @@ test('starts lock, credentials, Redis, listen, onion; stops byes, onion, Redis, 
   assert.is(server.address.port, 7777);
   steps.length = 0;
   await Promise.all([server.stop(), server.stop()]);
-  assert.equal(steps, ['stop listen (byes, 2000 ms grace)', 'stop expiry', 'stop onion', 'stop redis', 'stop credentials', 'stop lock']);
+  assert.equal(steps, ['stop listen (byes, 2000 ms grace)', 'stop expiry', 'stop devices', 'stop onion', 'stop redis', 'stop credentials', 'stop lock']);
 });
 
 test('without Redis or an onion, those steps are left out', async () => {
   const { parts, steps, logger } = recordingParts(undefined, { redis: false, onion: false });
   const server = await runServer(parts, OPTIONS, logger);
   await server.stop();
-  assert.equal(steps, ['lock', 'credentials', 'listen', 'expiry', 'stop listen (byes, 2000 ms grace)', 'stop expiry', 'stop credentials', 'stop lock']);
+  assert.equal(steps, ['lock', 'credentials', 'devices', 'listen', 'expiry', 'stop listen (byes, 2000 ms grace)', 'stop expiry', 'stop devices', 'stop credentials', 'stop lock']);
   assert.is(server.onion, undefined);
 });
 
@@ -72,12 +73,13 @@ test('a step that fails releases what had started, in the stopping order, and it
   const expected: Record<Step, string[]> = {
     lock: [],
     credentials: ['stop lock'],
+    devices: ['stop credentials', 'stop lock'],
     // Redis is closed even when opening it failed: a half-open connection stops retrying.
-    redis: ['stop redis', 'stop credentials', 'stop lock'],
-    listen: ['stop redis', 'stop credentials', 'stop lock'],
-    persistence: ['stop listen (byes, 2000 ms grace)', 'stop redis', 'stop credentials', 'stop lock'],
-    expiry: ['stop listen (byes, 2000 ms grace)', 'stop redis', 'stop credentials', 'stop lock'],
-    onion: ['stop listen (byes, 2000 ms grace)', 'stop expiry', 'stop redis', 'stop credentials', 'stop lock'],
+    redis: ['stop devices', 'stop redis', 'stop credentials', 'stop lock'],
+    listen: ['stop devices', 'stop redis', 'stop credentials', 'stop lock'],
+    persistence: ['stop listen (byes, 2000 ms grace)', 'stop devices', 'stop redis', 'stop credentials', 'stop lock'],
+    expiry: ['stop listen (byes, 2000 ms grace)', 'stop devices', 'stop redis', 'stop credentials', 'stop lock'],
+    onion: ['stop listen (byes, 2000 ms grace)', 'stop expiry', 'stop devices', 'stop redis', 'stop credentials', 'stop lock'],
   };
   for (const [failAt, released] of Object.entries(expected) as [Step, string[]][]) {
     const { parts, steps, logger } = recordingParts(failAt);
@@ -100,7 +102,7 @@ test('a stopping step that fails or hangs does not keep the next from running', 
   const alive = setTimeout(() => undefined, 5_000);
   await server.stop();
   clearTimeout(alive);
-  assert.equal(steps, ['stop expiry', 'stop redis', 'stop credentials', 'stop lock']);
+  assert.equal(steps, ['stop expiry', 'stop devices', 'stop redis', 'stop credentials', 'stop lock']);
   assert.ok(Date.now() - started < 1_500, `tor that never answers holds the stop about a second, took ${Date.now() - started} ms`);
 });
 

@@ -16,7 +16,7 @@ function options(dataDir: string, overrides: Partial<ServeOptions> = {}): ServeO
     host: '127.0.0.1', port: 0, dataDir, registration: 'closed', credentials: 'sqlite',
     buffer: 'memory', redisUrl: 'redis://127.0.0.1:1', presence: 'memory', onion: false, torControl: undefined,
     torPassword: undefined, onionPort: 7770, onionClientAuth: false, onionDownExitMs: 0, onionPow: 'on', onionPowQueueRate: 250,
-    onionPowQueueBurst: 2500, onionMaxStreams: 32, maxFrameBytes: 65536, maxBodyBytes: 16384, maxHandshakeBytes: 1048576, queueMaxMessages: 1000,
+    onionPowQueueBurst: 2500, onionMaxStreams: 32, web: false, webPort: 7780, webOrigin: undefined, maxFrameBytes: 65536, maxBodyBytes: 16384, maxHandshakeBytes: 1048576, queueMaxMessages: 1000,
     queueMaxBytes: 4194304, bufferMaxBytes: 268435456, messageTtlMs: 604800_000, authTimeoutMs: 10_000,
     idleTimeoutMs: 300_000, maxConnections: 10000, sendRate: 100, logLevel: 'info', ...overrides,
   };

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { device } from './device-directory-contract.ts';
+import { device, SLOTS } from './device-directory-contract.ts';
 import type { DeviceStoreHarness } from './device-directory-contract.ts';
 
 const pkg = (i: number) => `mls1.${Buffer.from(`package ${i}`).toString('base64')}`;
@@ -12,7 +12,7 @@ export function keyPackageStoreContract(name: string, make: () => Promise<Device
   it.before.each(async (context) => {
     context.h = await make();
     await context.h.credentials.add('alice', 'hash');
-    await context.h.devices.add('alice', device('phone1'), 16);
+    await context.h.devices.add('alice', device('phone1'), SLOTS);
   });
   it.after.each(async (context) => {
     await context.h.dispose();
@@ -31,8 +31,8 @@ export function keyPackageStoreContract(name: string, make: () => Promise<Device
   });
 
   it('one package for each device; a device with nothing published is left out', async ({ h }) => {
-    await h.devices.add('alice', device('laptop', 'L'), 16);
-    await h.devices.add('alice', device('tablet', 'T'), 16);
+    await h.devices.add('alice', device('laptop', 'L'), SLOTS);
+    await h.devices.add('alice', device('tablet', 'T'), SLOTS);
     await h.packages.publish('alice', 'phone1', [pkg(1)], LAST, 200);
     await h.packages.publish('alice', 'laptop', [], LAST, 200);
     const taken = await h.packages.take('alice', true);
@@ -67,8 +67,8 @@ export function keyPackageStoreContract(name: string, make: () => Promise<Device
 
   it('stock counts each device\'s one-time packages, devices without any included', async ({ h }) => {
     await h.credentials.add('bob', 'hash');
-    await h.devices.add('bob', device('desk'), 16);
-    await h.devices.add('alice', device('laptop', 'L'), 16);
+    await h.devices.add('bob', device('desk'), SLOTS);
+    await h.devices.add('alice', device('laptop', 'L'), SLOTS);
     await h.packages.publish('alice', 'phone1', [pkg(1), pkg(2)], LAST, 200);
     assert.equal(await h.packages.stock(), [
       { name: 'alice', device: 'laptop', held: 0 },

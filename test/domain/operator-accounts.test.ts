@@ -1,13 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
+import { SLOTS } from '../contracts/device-directory-contract.ts';
 import { InMemoryDevices } from '../support/device-fakes.ts';
-import { InMemoryCredentialRepository, InMemoryKeyDirectory, PlainPasswordHasher } from '../support/fakes.ts';
+import { InMemoryCredentialRepository, InMemoryKeyDirectory, ManualClock, PlainPasswordHasher } from '../support/fakes.ts';
 
 function accounts() {
   const credentials = new InMemoryCredentialRepository();
   const keys = new InMemoryKeyDirectory(credentials);
-  const devices = new InMemoryDevices(credentials, keys);
+  const devices = new InMemoryDevices(credentials, keys, new ManualClock());
   return { credentials, keys, devices, accounts: new OperatorAccounts(credentials, new PlainPasswordHasher(), keys, devices, devices) };
 }
 
@@ -66,8 +67,8 @@ test('reset-devices, passwd and remove take every device and its key packages aw
   const phone = { device: 'phone1', signing: IDENTITY.signing, certificate: `${'S'.repeat(85)}A==` };
   const addDevices = async () => {
     await keys.publish('bob', IDENTITY);
-    await devices.add('bob', phone, 16);
-    await devices.add('bob', { ...phone, device: 'laptop' }, 16);
+    await devices.add('bob', phone, SLOTS);
+    await devices.add('bob', { ...phone, device: 'laptop' }, SLOTS);
     await devices.publish('bob', 'phone1', Array.from({ length: 10 }, (_, i) => `mls1.${i}`), undefined, 200);
   };
   await addDevices();

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEVICE_LIMITS } from '../../src/domain/devices.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
+import { SLOTS } from '../contracts/device-directory-contract.ts';
 import { keyPackage, makeIdentity } from '../support/device-keys.ts';
 import { inProcessRelay } from '../support/in-process-relay.ts';
 
@@ -29,7 +30,7 @@ async function logInAs(h: Harness, device: Device) {
 /** A device of alice's, published, and a connection logged in as it. */
 async function deviceSession(h: Harness, identity: ReturnType<typeof makeIdentity>, id: string) {
   const device = identity.device('alice', id);
-  await h.devices.add('alice', device.record, DEVICE_LIMITS.devicesPerOperator);
+  await h.devices.add('alice', device.record, SLOTS);
   return logInAs(h, device);
 }
 
@@ -87,7 +88,7 @@ test('a device login signed by another key, for another device or for a device n
   const h = inProcessRelay();
   const { identity } = await withIdentity(h);
   const phone = identity.device('alice', 'phone1');
-  await h.devices.add('alice', phone.record, 16);
+  await h.devices.add('alice', phone.record, SLOTS);
   const c = h.open();
   const { challenge } = h.gateway.sentTo(c)[0] as { challenge: string };
   const signature = phone.login(challenge, 'test-server');
@@ -123,7 +124,7 @@ test('revoke_device: the device is gone, its live session gets bye revoked, and 
 test('revoking a device whose session another instance holds sends it bye revoked through the gateway', async () => {
   const h = inProcessRelay();
   const { identity, alice } = await withIdentity(h);
-  await h.devices.add('alice', identity.device('alice', 'laptop').record, 16);
+  await h.devices.add('alice', identity.device('alice', 'laptop').record, SLOTS);
   await h.presence.claim('alice/laptop', 'elsewhere-7');
   await h.frame(alice, { op: 'revoke_device', device: 'laptop' });
   assert.equal(h.gateway.sentTo('elsewhere-7'), [{ op: 'bye', reason: 'revoked' }]);
@@ -189,6 +190,64 @@ test('a fetcher past its rate gets last resorts and takes no one-time package; i
   const [later] = await h.frame(bob, { op: 'fetch_key_packages', name: 'alice' });
   assert.ok(later?.op === 'key_packages' && later.packages[0]?.last_resort === undefined, 'a second later, one-time again');
   assert.equal((await h.devices.stock())[0]?.held, 50 - burst - 2);
+});
+
+/** What a new device publishes before it is approved: its key and an X25519 key, no certificate. */
+function pendingOf(device: Device) {
+  return { device: device.record.device, signing: device.record.signing, agreement: makeIdentity().published.agreement };
+}
+
+test('approval: a pending device from a password session cannot log in, is listed to its operator only, and a certificate admits it', async () => {
+  const h = inProcessRelay();
+  const { identity, alice } = await withIdentity(h);
+  const tablet = identity.device('alice', 'tablet');
+  const pending = pendingOf(tablet);
+  assert.equal(await h.frame(alice, { op: 'publish_device', ...pending, ref: 'n' }), [{ op: 'device_published', device: 'tablet', pending: true, ref: 'n' }]);
+  assert.is(codeOf((await logInAs(h, tablet)).welcome), 'auth_failed');
+  const phone = await deviceSession(h, identity, 'phone1');
+  assert.equal(await h.frame(phone.connection, { op: 'fetch_devices', name: 'alice' }),
+    [{ op: 'devices', name: 'alice', devices: [phone.device.record, { ...pending, pending: true }] }]);
+  const bob = await h.login('bob');
+  assert.equal(await h.frame(bob, { op: 'fetch_devices', name: 'alice' }), [{ op: 'devices', name: 'alice', devices: [phone.device.record] }], 'not a device yet to others');
+  assert.equal(await h.frame(phone.connection, { op: 'publish_device', ...pendingOf(identity.device('alice', 'spare')), ref: 'd' }), [{
+    op: 'error', code: 'invalid', message: 'certificate: required from a device session (only a password session publishes a pending device)', ref: 'd',
+  }]);
+  assert.is(codeOf(await h.frame(phone.connection, { op: 'publish_device', ...identity.device('alice', 'tablet').record })), 'device_taken', 'certified with its own key only');
+  assert.equal(await h.frame(phone.connection, { op: 'publish_device', ...tablet.record }), [{ op: 'device_published', device: 'tablet' }]);
+  assert.equal((await logInAs(h, tablet)).welcome, [{ op: 'welcome', name: 'alice', pending: 0, device: 'tablet' }]);
+  assert.is(codeOf(await h.frame(alice, { op: 'publish_device', ...pending })), 'device_taken', 'a certified device is never pending again');
+  assert.equal(await h.frame(alice, { op: 'fetch_devices', name: 'alice' }), [{ op: 'devices', name: 'alice', devices: [phone.device.record, tablet.record] }]);
+});
+
+test('approval: one pending device at a time, the newer replacing it; it holds a slot for 10 minutes', async () => {
+  const h = inProcessRelay();
+  const { identity, alice } = await withIdentity(h);
+  for (let i = 1; i < DEVICE_LIMITS.devicesPerOperator; i++) await h.frame(alice, { op: 'publish_device', ...identity.device('alice', `dev${i}`).record });
+  const older = pendingOf(identity.device('alice', 'older'));
+  const newer = pendingOf(identity.device('alice', 'newer'));
+  assert.is(codeOf(await h.frame(alice, { op: 'publish_device', ...older })), 'device_published');
+  assert.is(codeOf(await h.frame(alice, { op: 'publish_device', ...newer })), 'device_published');
+  const listed = async () => { const [answer] = await h.frame(alice, { op: 'fetch_devices', name: 'alice' }); return answer?.op === 'devices' ? answer.devices : []; };
+  assert.equal((await listed()).filter((d) => 'pending' in d), [{ ...newer, pending: true }]);
+  assert.is(codeOf(await h.frame(alice, { op: 'publish_device', ...identity.device('alice', 'onemore').record })), 'too_many_devices');
+  h.clock.advance(DEVICE_LIMITS.pendingMs + 1);
+  assert.is((await listed()).length, DEVICE_LIMITS.devicesPerOperator - 1, 'expired, it is no longer listed');
+  assert.is(codeOf(await h.frame(alice, { op: 'publish_device', ...identity.device('alice', 'onemore').record })), 'device_published');
+  assert.is(codeOf(await h.frame(alice, { op: 'publish_device', ...older })), 'too_many_devices');
+});
+
+test('publish_device: agreement required without certificate, refused beside one', async () => {
+  const h = inProcessRelay();
+  const { identity, alice } = await withIdentity(h);
+  const { record } = identity.device('alice', 'tablet');
+  const agreement = identity.published.agreement;
+  for (const [bad, message] of [
+    [{ device: 'tablet', signing: record.signing }, 'agreement: expected a 32-byte public key in padded base64 (a device published without certificate is pending)'],
+    [{ device: 'tablet', signing: record.signing, agreement: 'x' }, 'agreement: expected a 32-byte public key in padded base64 (a device published without certificate is pending)'],
+    [{ ...record, agreement }, 'agreement: expected none beside a certificate (only a pending device has one)'],
+  ] as const) {
+    assert.equal(await h.frame(alice, { op: 'publish_device', ...bad }), [{ op: 'error', code: 'invalid', message }], JSON.stringify(bad));
+  }
 });
 
 test('the device frames need authentication', async () => {

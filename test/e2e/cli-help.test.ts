@@ -34,7 +34,7 @@ test('operator WORD --help is that word\'s help, for every word; help operator W
 
 test('every word operator accepts has its help', () => {
   const refusal = parseOperatorRequest(['bogus']);
-  const accepted = 'message' in refusal ? refusal.message.replace(/^expected /, '').split(/, | or /).map((word) => word.replace(/ NAME$/, '')) : [];
+  const accepted = 'message' in refusal ? refusal.message.replace(/^expected /, '').split(/, | or /).map((word) => word.replace(/ (NAME|FILE)$/, '')) : [];
   assert.equal([...accepted].sort(), [...words].sort());
 });
 

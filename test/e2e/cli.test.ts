@@ -8,8 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freePort } from '../../bench/free-port.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
-import type { CommandResult } from '../support/run-litsxg.ts';
-import { runLitsxg } from '../support/run-litsxg.ts';
+import { assertOneLineFailure, runLitsxg } from '../support/run-litsxg.ts';
 import type { RunningServer } from '../support/server-process.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -43,14 +42,6 @@ test.after(async () => {
   blocker?.close();
   temp.remove();
 });
-
-/** Exit status, and a single line on stderr (the one-line reason) with nothing on stdout. */
-function assertOneLineFailure(result: CommandResult, status: number, reason: RegExp): void {
-  assert.is(result.status, status, result.stderr);
-  assert.is(result.stdout, '');
-  assert.ok(result.stderr.endsWith('\n') && result.stderr.split('\n').length === 2, `one line: ${JSON.stringify(result.stderr)}`);
-  assert.match(result.stderr, reason);
-}
 
 async function authAnswer(name: string, password: string): Promise<string> {
   const client = await ProtocolClient.connect(server.port);

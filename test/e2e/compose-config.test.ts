@@ -28,6 +28,9 @@ test('the onion service points at the address the litsxg service has on the comp
   const address = /ipv4_address: (\S+)/.exec(compose)?.[1];
   assert.ok(address);
   assert.match(torrc, new RegExp(`^HiddenServicePort 7770 ${address.replaceAll('.', '\\.')}:7770$`, 'm'));
+  // The web client (serve --web) as the onion's port 80.
+  assert.match(torrc, new RegExp(`^HiddenServicePort 80 ${address.replaceAll('.', '\\.')}:7780$`, 'm'));
+  assert.match(compose, /LITSXG_WEB: "true"\n\s+LITSXG_WEB_PORT: "7780"/);
   assert.match(torrc, /^HiddenServiceDir \/var\/lib\/tor\/litsxg$/m);
   assert.match(compose, /onion-service:\/var\/lib\/tor\/litsxg/);
 });

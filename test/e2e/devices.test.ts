@@ -81,6 +81,31 @@ test('a revoked device gets bye revoked and no longer logs in', async () => {
   for (const client of [alice, again.client]) client.close();
 });
 
+test('approval: a device published pending from a password session logs in once a device session certified it', async () => {
+  const tablet = identity.device('alice', 'tablet');
+  const pending = { device: 'tablet', signing: tablet.record.signing, agreement: makeIdentity().published.agreement };
+  const newcomer = await ProtocolClient.login(server.port, 'alice');
+  assert.equal(await ask(newcomer, { op: 'publish_device', ...pending }), { op: 'device_published', device: 'tablet', pending: true });
+  const early = await deviceLogin(tablet);
+  assert.is(early.answer.code, 'auth_failed', 'not while pending');
+  const firstLine = async () => (await runLitsxg(['operator', 'list', '--data-dir', server.dataDir])).stdout.split(/[,\n]/)[0];
+  assert.is(await firstLine(), 'alice 1 device', 'operator list counts certified devices only');
+
+  const { client: old } = await deviceLogin(phone);
+  assert.equal(await ask(old, { op: 'fetch_devices', name: 'alice' }), { op: 'devices', name: 'alice', devices: [phone.record, { ...pending, pending: true }] });
+  const bob = await ProtocolClient.login(server.port, 'bob');
+  assert.equal(await ask(bob, { op: 'fetch_devices', name: 'alice' }), { op: 'devices', name: 'alice', devices: [phone.record] }, 'others see no pending device');
+  assert.equal(await ask(old, { op: 'publish_device', ...pending, device: 'spare' }), {
+    op: 'error', code: 'invalid', message: 'certificate: required from a device session (only a password session publishes a pending device)',
+  });
+  assert.equal(await ask(old, { op: 'publish_device', ...tablet.record }), { op: 'device_published', device: 'tablet' });
+
+  const admitted = await deviceLogin(tablet);
+  assert.equal(admitted.answer, { op: 'welcome', name: 'alice', pending: 0, device: 'tablet' });
+  assert.is(await firstLine(), 'alice 2 devices');
+  for (const client of [newcomer, early.client, old, bob, admitted.client]) client.close();
+});
+
 test('operator reset-devices: every device, its key packages and the key go at once', async () => {
   assert.equal(await runLitsxg(['operator', 'reset-devices', 'alice', '--data-dir', server.dataDir]), { status: 0, stdout: 'devices and key reset for alice\n', stderr: '' });
   assert.equal((await runLitsxg(['operator', 'reset-devices', 'nobody', '--data-dir', server.dataDir])).stderr, 'litsxg operator: no operator named nobody\n');

@@ -82,7 +82,9 @@ test('text typed by alice reaches bob\'s screen and nowhere else: not on the wir
     const bobKeys = join(keys.path, 'bob');
     const bob = terminalClient('bob', proxy.port, bobKeys, PASSWORD);
     await bob.waitFor('connected to');
-    await until(() => KeyStore.open(bobKeys).published, "bob's key to be published");
+    // Bob's client becomes his device and publishes key packages (their private halves are kept first).
+    await until(() => KeyStore.open(bobKeys).device?.published === true && keyPackagesHeld(bobKeys) >= 10, "bob's device and key packages");
+    await new Promise((resolve) => setTimeout(resolve, 500));
     bob.quit();
     assert.is(await bob.status, 0);
 
@@ -92,11 +94,12 @@ test('text typed by alice reaches bob\'s screen and nowhere else: not on the wir
     await alice.waitFor('#1 to bob: queued');
     assert.match(alice.screen(), "pinned bob's key on first use");
 
-    // While the message waits for bob, the server's memory holds only its envelope.
+    // While the message waits for bob, the server's memory holds only its MLS ciphertext.
     const snapshot = await heapSnapshot(server.process.pid!, diagnostics.path);
     assertAbsent(snapshot, secret, 'the heap snapshot');
-    const envelope = /"body":"(e2e1\.[^"]+)"/.exec(proxy.bytes().toString())?.[1] ?? '';
-    assert.ok(envelope.length > 500 && snapshot.includes(envelope.slice(0, 200)), 'the snapshot does hold the waiting message, as an envelope');
+    const sent = [...proxy.bytes().toString().matchAll(/"op":"group_send","body":"(mls1\.[^"]+)"/g)].map((m) => m[1]!);
+    const ciphertext = sent.at(-1) ?? '';
+    assert.ok(ciphertext.length > 200 && snapshot.includes(ciphertext.slice(0, 200)), 'the snapshot does hold the waiting message, as MLS ciphertext');
 
     // Back again, bob logs in by key: no password given, none sent.
     const connectionsBefore = proxy.chunks.length;
@@ -112,7 +115,7 @@ test('text typed by alice reaches bob\'s screen and nowhere else: not on the wir
     assert.is(await alice.status, 0);
 
     assertAbsent(proxy.bytes().toString('latin1'), secret, 'the bytes through the proxy');
-    assert.match(proxy.bytes().toString(), '"body":"e2e1.', 'envelopes crossed');
+    assert.match(proxy.bytes().toString(), '"op":"group_send","body":"mls1.', 'MLS messages crossed');
     assertAbsent(JSON.stringify(server.logs), secret, 'the server log');
   } finally {
     await proxy.stop();
@@ -237,3 +240,12 @@ test('operator revoke-key: the key no longer logs in; the client logs in by pass
 });
 
 test.run();
+
+/** How many key packages a client's conversation store holds the private halves of. */
+function keyPackagesHeld(keysDir: string): number {
+  try {
+    return readdirSync(join(keysDir, 'mls')).filter((file) => file.startsWith('key-package=')).length;
+  } catch {
+    return 0;
+  }
+}

@@ -10,6 +10,9 @@ import { TmuxTerminal } from '../support/tmux-terminal.ts';
 import { startTorNetwork, type TorNetwork } from '../support/tor-network.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { withTimeLimit } from '../support/time-limit.ts';
+import { firefoxMissing, launchFirefox } from '../support/firefox.ts';
+import { ProtocolClient } from '../support/protocol-client.ts';
+import { logInAs, openApp, waitForText } from '../support/web-app.ts';
 import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 
 const NETWORK_MS = 150_000;
@@ -162,6 +165,30 @@ it('--onion-client-auth: no key, no way in; a key gets in; a removed operator\'s
   step(ctx, 'bob\'s key: healthy, same address');
 });
 
+it('serve --web --onion: firefox at Safer opens the app at the onion\'s port 80 over SOCKS with remote DNS, as Tor Browser does, and talks to a terminal user', async (ctx) => {
+  const { network } = ctx;
+  const server = await startServer({ operators: ['alice', 'bob'], args: ['--onion', '--tor-control', network.serviceControl, '--web', '--web-port', '0'] });
+  ctx.servers.push(server);
+  const address = await onionPublished(server);
+  assert.is(server.logs.find((line) => line.event === 'onion_published')?.web_port, 80);
+  await healthUntil(network, address, healthy);
+  step(ctx, `${address} reachable`);
+  const socks = new URL(network.socksProxy);
+  const browser = await launchFirefox({ socks: { host: socks.hostname, port: Number(socks.port) } });
+  try {
+    const started = Date.now();
+    const { page, firstScreenMs } = await openApp(browser, `http://${address}/`, 60_000);
+    await logInAs(page, 'alice', 60_000);
+    step(ctx, `through Tor: first screen ${firstScreenMs} ms, logged in ${Date.now() - started} ms after the page was opened`);
+    const bob = await ProtocolClient.login(server.port, 'bob');
+    bob.send({ op: 'send', to: 'alice', body: 'hello over the onion' });
+    await waitForText(page, '[aria-live="polite"]', 'New message from bob: hello over the onion', 30_000);
+    bob.close();
+  } finally {
+    await browser.close();
+  }
+});
+
 it('rejects a malformed key file in one line, status 2, before touching tor', async (ctx) => {
   const temp = tempDir();
   ctx.temps.push(temp);
@@ -174,4 +201,4 @@ it('rejects a malformed key file in one line, status 2, before touching tor', as
   assert.not.match(stderr, 'this is not a key');
 });
 
-runUnlessMissing(it, commandMissing('tor'), commandMissing('tor-gencert', 'tor'), commandMissing('tmux'));
+runUnlessMissing(it, commandMissing('tor'), commandMissing('tor-gencert', 'tor'), commandMissing('tmux'), firefoxMissing());

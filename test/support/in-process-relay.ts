@@ -6,6 +6,7 @@ import { InMemoryThrottleStore } from '../../src/adapters/memory/in-memory-throt
 import { NodeEd25519Verifier } from '../../src/adapters/crypto/node-ed25519-verifier.ts';
 import { RandomChallenges } from '../../src/adapters/system/random-challenges.ts';
 import { Authenticator } from '../../src/domain/authenticator.ts';
+import { DeviceMailboxes } from '../../src/domain/device-mailboxes.ts';
 import { GroupDelivery } from '../../src/domain/group-delivery.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import { OperatorAccounts } from '../../src/domain/operator-accounts.ts';
@@ -75,15 +76,17 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const presence: Presence = inMode(new InMemoryPresence());
   const buffer: MessageBuffer = inMode(overrides.buffer ?? new InMemoryMessageBuffer());
   const directory = new InMemoryKeyDirectory(credentials);
-  const devices = new InMemoryDevices(credentials, directory);
+  const devices = new InMemoryDevices(credentials, directory, clock);
   const accounts = new OperatorAccounts(credentials, hasher, directory, devices, devices);
   const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
   const verifier = new NodeEd25519Verifier();
   const keys = new OperatorKeys(directory, devices, credentials, verifier, new RandomChallenges(), authenticator, 'test-server');
   const fetchBuckets = new InMemorySenderBuckets();
-  const operatorDevices = new OperatorDevices(devices, devices, directory, credentials, verifier, fetchBuckets, clock);
+  // Not started: a test that wants the once-a-second reload starts it (a timer on the clock).
+  const deviceMailboxes = new DeviceMailboxes(devices, clock, logger);
+  const operatorDevices = new OperatorDevices(devices, devices, directory, credentials, verifier, fetchBuckets, clock, deviceMailboxes);
   const keyFrames = new KeyFrames(keys, operatorDevices, gateway, presence, sessions, logger);
-  const router = new Router(buffer, presence, gateway, sessions, credentials, new InMemorySenderBuckets(), clock, logger, config);
+  const router = new Router(buffer, presence, gateway, sessions, credentials, deviceMailboxes, new InMemorySenderBuckets(), clock, logger, config);
   const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock);
   const groupDirectory = overrides.groups ?? new InMemoryGroupDirectory();
   const groups = new GroupDelivery(router, groupDirectory, credentials, gateway, config);
@@ -93,7 +96,7 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   });
   let next = 0;
   const harness = {
-    relay, router, gateway, credentials, directory, devices, groupDirectory, hasher, logger, sessions, presence, buffer, accounts, clock, config,
+    relay, router, gateway, credentials, directory, devices, deviceMailboxes, groupDirectory, hasher, logger, sessions, presence, buffer, accounts, clock, config,
     /** Adds operators with PASSWORD. */
     async addOperators(...names: string[]) {
       for (const name of names) await accounts.add(name, PASSWORD);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as assert from 'uvu/assert';
 import { LITSXG } from './server-process.ts';
 
 export interface CommandResult {
@@ -26,4 +27,12 @@ export function runLitsxg(args: readonly string[], options: { input?: string; en
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/** Exit status, and a single line on stderr (the one-line reason) with nothing on stdout. */
+export function assertOneLineFailure(result: CommandResult, status: number, reason: RegExp): void {
+  assert.is(result.status, status, result.stderr);
+  assert.is(result.stdout, '');
+  assert.ok(result.stderr.endsWith('\n') && result.stderr.split('\n').length === 2, `one line: ${JSON.stringify(result.stderr)}`);
+  assert.match(result.stderr, reason);
 }

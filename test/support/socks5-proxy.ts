@@ -8,12 +8,15 @@ export interface SocksRequest {
 }
 
 /**
- * A minimal SOCKS5 proxy for tests (RFC 1928, no authentication, CONNECT only). It resolves
+ * A minimal SOCKS5 proxy for tests (RFC 1928, CONNECT only). Offered username and password
+ * (RFC 1929), it takes and records them, as Tor does for circuit isolation; it checks nothing. It resolves
  * names only through `routes` (`host:port` → a local port), never DNS, as Tor would for a
  * `.onion`; anything else is refused with "host unreachable".
  */
 export class Socks5Proxy {
   readonly requests: SocksRequest[] = [];
+  /** The username and password of each connection that gave them, in order. */
+  readonly credentials: { readonly username: string; readonly password: string }[] = [];
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -37,13 +40,24 @@ export class Socks5Proxy {
     socket.on('error', () => socket.destroy());
     let buffer = Buffer.alloc(0);
     let greeted = false;
+    let authenticating = false;
     const onData = (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
       if (!greeted) {
         if (buffer.length < 2 || buffer.length < 2 + (buffer[1] ?? 0)) return;
+        authenticating = buffer.subarray(2, 2 + (buffer[1] ?? 0)).includes(2);
         buffer = buffer.subarray(2 + (buffer[1] ?? 0));
         greeted = true;
-        socket.write(Buffer.from([5, 0]));
+        socket.write(Buffer.from([5, authenticating ? 2 : 0]));
+      }
+      if (authenticating) {
+        const userEnd = 2 + (buffer[1] ?? 0);
+        if (buffer.length < userEnd + 1 || buffer.length < userEnd + 1 + (buffer[userEnd] ?? 0)) return;
+        const passwordEnd = userEnd + 1 + buffer[userEnd]!;
+        this.credentials.push({ username: buffer.subarray(2, userEnd).toString(), password: buffer.subarray(userEnd + 1, passwordEnd).toString() });
+        buffer = buffer.subarray(passwordEnd);
+        authenticating = false;
+        socket.write(Buffer.from([1, 0]));
       }
       const request = parseConnect(buffer);
       if (!request) return;

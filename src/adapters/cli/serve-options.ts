@@ -26,6 +26,11 @@ export interface ServeOptions {
   readonly onionPowQueueBurst: number;
   /** Streams per rendezvous circuit before tor closes it; 0: no bound. */
   readonly onionMaxStreams: number;
+  /** The web client (docs/protocol.md "Web client"): its files and WebSocket on a port of their own. */
+  readonly web: boolean;
+  readonly webPort: number;
+  /** One more origin whose pages may open the WebSocket (an onion published by a tor of its own). */
+  readonly webOrigin: string | undefined;
   readonly maxFrameBytes: number;
   readonly maxBodyBytes: number;
   /** docs/protocol.md "Groups": upload bytes one connection may hold. */
@@ -51,6 +56,7 @@ export const IDENTITY_OPTIONS = {
 } as const;
 
 const ONION = { option: 'onion' } as const;
+const WEB = { option: 'web' } as const;
 const REDIS_BUFFER = { option: 'buffer', equals: 'redis' } as const;
 
 /** PROTOCOL "Command line", `serve`. Other helpers' options join here, with their `requires`. */
@@ -82,6 +88,12 @@ export const SERVE_COMMAND = defineCommand({
     'onion-pow-queue-rate': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '250', description: 'introductions per second tor takes from the proof-of-work queue', requires: ONION }),
     'onion-pow-queue-burst': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '2500', description: 'burst of introductions tor takes from the proof-of-work queue', requires: ONION }),
     'onion-max-streams': integerOption(0, 65535, { default: '32', description: 'streams per rendezvous circuit before tor closes the circuit; 0 no bound', requires: ONION }),
+    web: flagOption('serve the web client (its files and a WebSocket) on --web-port, and as port 80 of the onion'),
+    'web-port': integerOption(0, 65535, { default: '7780', description: 'the web client\'s port, on --host; 0 picks a free one', requires: WEB }),
+    'web-origin': textOption('ORIGIN', {
+      default: undefined, description: 'one more origin whose pages may open the WebSocket, as http://xxx.onion (a tor of its own publishes the onion)',
+      expects: 'an origin like http://xxx.onion', valid: (raw) => /^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(raw), requires: WEB,
+    }),
     'max-frame-bytes': integerOption(256, 64 * 1024 * 1024, { default: '65536', description: 'longest line, newline included' }),
     'max-body-bytes': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '16384', description: 'longest message body, in UTF-8 bytes' }),
     'max-handshake-bytes': integerOption(1, Number.MAX_SAFE_INTEGER, { default: '1048576', description: 'MLS handshake upload bytes one connection may hold (group commits and welcomes)' }),
@@ -112,6 +124,7 @@ export function parseServeOptions(argv: readonly string[], env: Readonly<Record<
     onion: v.onion, torControl: v['tor-control'], torPassword: v['tor-password'], onionPort: v['onion-port'],
     onionClientAuth: v['onion-client-auth'], onionDownExitMs: v['onion-down-exit'] * 1000, onionPow: v['onion-pow'],
     onionPowQueueRate: v['onion-pow-queue-rate'], onionPowQueueBurst: v['onion-pow-queue-burst'], onionMaxStreams: v['onion-max-streams'],
+    web: v.web, webPort: v['web-port'], webOrigin: v['web-origin'],
     maxFrameBytes: v['max-frame-bytes'], maxBodyBytes: v['max-body-bytes'], maxHandshakeBytes: v['max-handshake-bytes'], queueMaxMessages: v['queue-max-messages'],
     queueMaxBytes: v['queue-max-bytes'], bufferMaxBytes: v['buffer-max-bytes'],
     messageTtlMs: v['message-ttl'] * 1000, authTimeoutMs: v['auth-timeout'] * 1000, idleTimeoutMs: v['idle-timeout'] * 1000,
@@ -125,6 +138,8 @@ export function parseServeOptions(argv: readonly string[], env: Readonly<Record<
 function checkConsistency(options: ServeOptions): string | undefined {
   if (options.maxBodyBytes > options.maxFrameBytes) return '--max-body-bytes must not exceed --max-frame-bytes';
   if (options.onion && options.torControl === undefined) return '--onion needs --tor-control HOST:PORT or a socket path';
+  if (options.web && options.webPort !== 0 && options.webPort === options.port) return '--web-port must differ from --port';
+  if (options.web && options.onion && options.onionPort === 80) return '--onion-port 80 is the web client\'s with --web: keep the default 7770';
   if (options.presence === 'redis' && options.buffer !== 'redis') return '--presence redis needs --buffer redis: instances acting as one share their queues';
   return undefined;
 }

@@ -90,6 +90,22 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  // docs/protocol.md "Devices and key packages", "Approval": the one device an operator has
+  // awaiting approval. A table of its own rather than a nullable `certificate`: the name as key
+  // holds it to one, and SQLite would have to rebuild `operator_devices`, whose drop would cascade
+  // to `device_key_packages`.
+  '0006_pending_devices': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('pending_devices')
+        .addColumn('name', 'varchar(32)', (column) => column.primaryKey().references('operators.name').onDelete('cascade'))
+        .addColumn('device', 'varchar(16)', (column) => column.notNull())
+        .addColumn('signing_key', 'varchar(44)', (column) => column.notNull())
+        .addColumn('agreement_key', 'varchar(44)', (column) => column.notNull())
+        .addColumn('created_at', 'bigint', (column) => column.notNull())
+        .execute();
+    },
+  },
 };
 
 export const KNOWN_MIGRATIONS: readonly string[] = Object.keys(MIGRATIONS);

@@ -31,6 +31,15 @@ export interface OperatorDevicesTable {
   created_at: number;
 }
 
+/** docs/protocol.md "Approval": an operator's one device awaiting its certificate, dropped after `DEVICE_LIMITS.pendingMs`. */
+export interface PendingDevicesTable {
+  name: string;
+  device: string;
+  signing_key: string;
+  agreement_key: string;
+  created_at: number;
+}
+
 /** One-time key packages, each handed out once and deleted as it is. */
 export interface DeviceKeyPackagesTable {
   id: string;
@@ -60,6 +69,7 @@ export interface CredentialSchema {
   operator_identity_keys: OperatorIdentityKeysTable;
   operator_onion_auth_keys: OperatorOnionAuthKeysTable;
   operator_devices: OperatorDevicesTable;
+  pending_devices: PendingDevicesTable;
   device_key_packages: DeviceKeyPackagesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;

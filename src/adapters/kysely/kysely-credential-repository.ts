@@ -10,6 +10,8 @@ import type { CredentialSchema } from './credential-schema.ts';
 
 /** How stale the name cache behind `exists` may be when another process changed the store. */
 const NAMES_RECHECK_MS = 1_000;
+/** How long a lookup of a name the cache has waits for a check before the cache answers it (issue 24). */
+const NAMES_CHECK_PATIENCE_MS = 200;
 
 /**
  * Credentials through Kysely, the same queries on SQLite and PostgreSQL. Hashes are read afresh
@@ -22,8 +24,14 @@ export class KyselyCredentialRepository implements CredentialRepository {
   private names: Set<OperatorName> | undefined;
   /** Set by a timer a second after each check: the per-message path reads no clock. */
   private namesStale = true;
-  /** The check under way: every lookup meanwhile waits for it. */
+  /** The check under way: lookups of names the set lacks wait for it. */
   private namesLoading: Promise<Set<OperatorName>> | undefined;
+  /** Settles once the check ends, or has taken NAMES_CHECK_PATIENCE_MS; never rejects. */
+  private namesPatience: Promise<void> | undefined;
+  /** The check under way has outlasted the patience: the set answers for the names it has. */
+  private namesSlow = false;
+  /** Names the set lacked when looked up during this check: later lookups of them wait for it too. */
+  private readonly namesWaiting = new Set<OperatorName>();
 
   constructor(
     @inject(CredentialDatabase) private readonly db: Kysely<CredentialSchema>,
@@ -38,13 +46,21 @@ export class KyselyCredentialRepository implements CredentialRepository {
 
   /**
    * Answered from the set while it is fresh: the per-message path waits for no database. While
-   * it is checked again, every lookup waits for that check, so a sender's later message can
-   * never overtake an earlier one that waited here (docs/protocol.md "Pipelining").
+   * it is checked again, lookups wait for the check, so a removal applies within a second. But
+   * a slow, hung or failing store stalls only the senders to names the set lacks (issue 24):
+   * once the check has taken NAMES_CHECK_PATIENCE_MS, or failed, the set answers for the names
+   * it has. Lookups of one name are answered in the order asked, so a later message to it never
+   * overtakes an earlier one (docs/protocol.md "Pipelining").
    */
   exists(name: OperatorName): Awaitable<boolean> {
     if (this.names !== undefined && !this.namesStale) return this.names.has(name);
-    this.namesLoading ??= this.reloadNames();
-    return this.namesLoading.then((names) => names.has(name));
+    const loading = this.namesLoading ?? this.startCheck();
+    if (this.names?.has(name) !== true || this.namesWaiting.has(name)) {
+      this.namesWaiting.add(name);
+      return loading.then((names) => names.has(name));
+    }
+    if (this.namesSlow) return true;
+    return this.namesPatience!.then(() => this.names!.has(name));
   }
 
   async add(name: OperatorName, hash: string): Promise<boolean> {
@@ -68,8 +84,16 @@ export class KyselyCredentialRepository implements CredentialRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /**
+   * The operator and what is kept for them go in one transaction (issue 24): interrupted, an
+   * operator keeps both account and onion client-authorization key, never a key without the
+   * account nor the reverse. The identity key goes with the row (foreign key, cascade).
+   */
   async remove(name: OperatorName): Promise<boolean> {
-    const result = await this.dialect.run(() => this.db.deleteFrom('operators').where('name', '=', name).executeTakeFirst());
+    const result = await this.dialect.run(() => this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('operator_onion_auth_keys').where('name', '=', name).execute();
+      return trx.deleteFrom('operators').where('name', '=', name).executeTakeFirst();
+    }));
     this.names?.delete(name);
     return Number(result.numDeletedRows) === 1;
   }
@@ -81,6 +105,27 @@ export class KyselyCredentialRepository implements CredentialRepository {
 
   async close(): Promise<void> {
     await this.db.destroy();
+  }
+
+  /**
+   * A failed check rejects the lookups of names the set lacks (`internal`); the next lookup
+   * starts another. The patience handles its rejection, so one nobody waited for crashes nothing.
+   */
+  private startCheck(): Promise<Set<OperatorName>> {
+    const loading = this.reloadNames();
+    this.namesLoading = loading;
+    this.namesPatience = new Promise<void>((resolve) => {
+      const slow = setTimeout(() => {
+        this.namesSlow = this.namesLoading === loading;
+        resolve();
+      }, NAMES_CHECK_PATIENCE_MS);
+      const ended = () => {
+        clearTimeout(slow);
+        resolve();
+      };
+      loading.then(ended, ended);
+    });
+    return loading;
   }
 
   private async reloadNames(): Promise<Set<OperatorName>> {
@@ -95,6 +140,8 @@ export class KyselyCredentialRepository implements CredentialRepository {
       return this.names;
     } finally {
       this.namesLoading = undefined;
+      this.namesSlow = false;
+      this.namesWaiting.clear();
     }
   }
 }

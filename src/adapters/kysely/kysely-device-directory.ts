@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import { inject, injectable } from 'inversify';
-import type { DeviceId, DeviceRecord } from '../../domain/devices.ts';
+import type { DeviceId, DeviceRecord, PendingDevice } from '../../domain/devices.ts';
 import type { OperatorName } from '../../domain/names.ts';
 import { Clock } from '../../ports/clock.ts';
-import type { AddDeviceOutcome, DeviceDirectory } from '../../ports/device-directory.ts';
+import type { AddDeviceOutcome, DeviceDirectory, DeviceSlots } from '../../ports/device-directory.ts';
 import { CredentialDatabase } from './credential-database.ts';
 import { CredentialDialect } from './credential-dialect.ts';
 import type { CredentialSchema } from './credential-schema.ts';
@@ -21,19 +21,42 @@ export class KyselyDeviceDirectory implements DeviceDirectory {
     @inject(CredentialDialect) private readonly dialect: CredentialDialect,
   ) {}
 
-  add(name: OperatorName, { device, signing, certificate }: DeviceRecord, maxDevices: number): Promise<AddDeviceOutcome> {
+  add(name: OperatorName, { device, signing, certificate }: DeviceRecord, { maxDevices, pendingSince }: DeviceSlots): Promise<AddDeviceOutcome> {
     return this.dialect.run(() => this.db.transaction().execute(async (trx): Promise<AddDeviceOutcome> => {
       if (!(await lockOperator(trx, name))) return 'no_such_operator';
+      await dropExpiredPending(trx, name, pendingSince);
       const existing = await trx.selectFrom('operator_devices').select('signing_key').where('name', '=', name).where('device', '=', device).executeTakeFirst();
       if (existing !== undefined) {
         if (existing.signing_key !== signing) return 'device_taken';
         await trx.updateTable('operator_devices').set({ certificate }).where('name', '=', name).where('device', '=', device).execute();
         return 'published';
       }
-      const { count } = await trx.selectFrom('operator_devices').select((eb) => eb.fn.countAll<number | string>().as('count')).where('name', '=', name).executeTakeFirstOrThrow();
-      if (Number(count) >= maxDevices) return 'too_many_devices';
+      const pending = await trx.selectFrom('pending_devices').select(['device', 'signing_key']).where('name', '=', name).executeTakeFirst();
+      if (pending?.device === device) {
+        if (pending.signing_key !== signing) return 'device_taken';
+        // Certified: the pending device's slot becomes the certified one's.
+        await trx.deleteFrom('pending_devices').where('name', '=', name).execute();
+      } else if ((await countCertified(trx, name)) + (pending === undefined ? 0 : 1) >= maxDevices) {
+        return 'too_many_devices';
+      }
       await trx.insertInto('operator_devices')
         .values({ name, device, signing_key: signing, certificate, last_resort_package: null, created_at: this.clock.now() })
+        .execute();
+      return 'published';
+    }));
+  }
+
+  addPending(name: OperatorName, { device, signing, agreement }: PendingDevice, { maxDevices, pendingSince }: DeviceSlots): Promise<AddDeviceOutcome> {
+    return this.dialect.run(() => this.db.transaction().execute(async (trx): Promise<AddDeviceOutcome> => {
+      if (!(await lockOperator(trx, name))) return 'no_such_operator';
+      await dropExpiredPending(trx, name, pendingSince);
+      const certified = await trx.selectFrom('operator_devices').select('device').where('name', '=', name).where('device', '=', device).executeTakeFirst();
+      if (certified !== undefined) return 'device_taken';
+      // The pending device this one replaces holds no slot of its own here.
+      if ((await countCertified(trx, name)) >= maxDevices) return 'too_many_devices';
+      await trx.deleteFrom('pending_devices').where('name', '=', name).execute();
+      await trx.insertInto('pending_devices')
+        .values({ name, device, signing_key: signing, agreement_key: agreement, created_at: this.clock.now() })
         .execute();
       return 'published';
     }));
@@ -51,9 +74,31 @@ export class KyselyDeviceDirectory implements DeviceDirectory {
     return rows.map((row) => ({ device: row.device, signing: row.signing_key, certificate: row.certificate }));
   }
 
+  async certifiedDevices(): Promise<Map<OperatorName, DeviceId[]>> {
+    const rows = await this.dialect.run(() => this.db.selectFrom('operator_devices')
+      .select(['name', 'device']).orderBy('name').orderBy('created_at').orderBy('device').execute());
+    const devices = new Map<OperatorName, DeviceId[]>();
+    for (const { name, device } of rows) {
+      const ids = devices.get(name);
+      if (ids === undefined) devices.set(name, [device]);
+      else ids.push(device);
+    }
+    return devices;
+  }
+
+  async findPending(name: OperatorName, pendingSince: number): Promise<PendingDevice | undefined> {
+    const row = await this.dialect.run(() => this.db.selectFrom('pending_devices')
+      .select(['device', 'signing_key', 'agreement_key']).where('name', '=', name).where('created_at', '>=', pendingSince).executeTakeFirst());
+    return row === undefined ? undefined : { device: row.device, signing: row.signing_key, agreement: row.agreement_key };
+  }
+
   async revoke(name: OperatorName, device: DeviceId): Promise<boolean> {
-    const result = await this.dialect.run(() => this.db.deleteFrom('operator_devices').where('name', '=', name).where('device', '=', device).executeTakeFirst());
-    return Number(result.numDeletedRows) === 1;
+    const removed = await this.dialect.run(() => this.db.transaction().execute(async (trx) => {
+      const certified = await trx.deleteFrom('operator_devices').where('name', '=', name).where('device', '=', device).executeTakeFirst();
+      const pending = await trx.deleteFrom('pending_devices').where('name', '=', name).where('device', '=', device).executeTakeFirst();
+      return Number(certified.numDeletedRows) + Number(pending.numDeletedRows);
+    }));
+    return removed > 0;
   }
 
   reset(name: OperatorName): Promise<boolean> {
@@ -61,10 +106,21 @@ export class KyselyDeviceDirectory implements DeviceDirectory {
       if (!(await lockOperator(trx, name))) return false;
       await trx.deleteFrom('device_key_packages').where('name', '=', name).execute();
       await trx.deleteFrom('operator_devices').where('name', '=', name).execute();
+      await trx.deleteFrom('pending_devices').where('name', '=', name).execute();
       await trx.deleteFrom('operator_identity_keys').where('name', '=', name).execute();
       return true;
     }));
   }
+}
+
+async function countCertified(trx: Transaction<CredentialSchema>, name: OperatorName): Promise<number> {
+  const { count } = await trx.selectFrom('operator_devices').select((eb) => eb.fn.countAll<number | string>().as('count')).where('name', '=', name).executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/** docs/protocol.md "Approval": a pending device not certified in time is gone, and frees its slot. */
+async function dropExpiredPending(trx: Transaction<CredentialSchema>, name: OperatorName, pendingSince: number): Promise<void> {
+  await trx.deleteFrom('pending_devices').where('name', '=', name).where('created_at', '<', pendingSince).execute();
 }
 
 /**

@@ -30,7 +30,7 @@ export class KyselyOnionClientKeys implements OnionClientKeys {
     return row?.private_key;
   }
 
-  /** Joined with the operators: a key left behind by an interrupted `remove` admits nobody. */
+  /** Joined with the operators: a key stored for a name not (or no longer) an operator admits nobody. */
   async publicKeys(): Promise<string[]> {
     const rows = await this.dialect.run(() => this.db
       .selectFrom('operator_onion_auth_keys')
@@ -39,9 +39,5 @@ export class KyselyOnionClientKeys implements OnionClientKeys {
       .orderBy('operator_onion_auth_keys.public_key')
       .execute());
     return rows.map((row) => row.public_key);
-  }
-
-  async remove(name: OperatorName): Promise<void> {
-    await this.dialect.run(() => this.db.deleteFrom('operator_onion_auth_keys').where('name', '=', name).execute());
   }
 }

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import { describeError } from '../../domain/describe-error.ts';
 import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
+import type { Logger } from '../../ports/logger.ts';
 import { instanceChannel, parseInstanceCommands } from './instance-command.ts';
 import type { InstanceCommand } from './instance-command.ts';
 import type { InstanceIdentity } from './instance-identity.ts';
@@ -21,6 +23,7 @@ export class RedisInstanceListener {
     private readonly identity: InstanceIdentity,
     private readonly local: ConnectionGateway,
     private readonly push: PushQueued,
+    private readonly logger: Logger,
   ) {}
 
   async start(): Promise<void> {
@@ -31,10 +34,23 @@ export class RedisInstanceListener {
     await this.subscriber.subscribe(channel);
   }
 
+  /**
+   * A command that fails is logged where (never what) and the others still apply: thrown from
+   * a subscriber's event, it would end the process and every queue with it (issue 24).
+   */
   private apply(text: string): void {
     for (const command of parseInstanceCommands(text)) {
-      if (this.identity.holds(command.connection)) this.applyOne(command);
+      if (!this.identity.holds(command.connection)) continue;
+      try {
+        this.applyOne(command);
+      } catch (error) {
+        this.failed(command, error);
+      }
     }
+  }
+
+  private failed(command: InstanceCommand, error: unknown): void {
+    this.logger.log('error', 'handler_failed', { conn: command.connection, op: command.do, ...describeError(error) });
   }
 
   private applyOne(command: InstanceCommand): void {
@@ -47,7 +63,7 @@ export class RedisInstanceListener {
       case 'close':
         return this.local.close(command.connection);
       case 'wake':
-        void this.push(command.connection, command.seq);
+        this.push(command.connection, command.seq).catch((error: unknown) => this.failed(command, error));
     }
   }
 }

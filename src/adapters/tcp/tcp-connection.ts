@@ -1,6 +1,7 @@
-import type { Socket } from 'node:net';
 import type { ConnectionId } from '../../domain/session.ts';
+import { describeError } from '../../domain/describe-error.ts';
 import type { Relay } from '../../domain/relay.ts';
+import type { Logger } from '../../ports/logger.ts';
 import { LineSplitter, OVERSIZED } from './line-splitter.ts';
 import type { TcpConnectionRegistry } from './tcp-connection-registry.ts';
 import type { TransportOptions } from './transport-options.ts';
@@ -12,7 +13,24 @@ const CLOSED = Symbol('closed');
  * serves every socket: closures per connection would cost each idle connection their memory.
  */
 const CONNECTION = Symbol('connection');
-type OwnedSocket = Socket & { [CONNECTION]: TcpConnection };
+type OwnedSocket = ByteStream & { [CONNECTION]: TcpConnection };
+/**
+ * What a connection reads and writes: a TCP socket, or a WebSocket seen as one (serve --web,
+ * src/adapters/web/websocket-stream.ts), so both transports share this one connection.
+ */
+export interface ByteStream {
+  setNoDelay(noDelay: boolean): unknown;
+  on(eventName: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(eventName: 'drain' | 'error' | 'close', listener: () => void): unknown;
+  write(text: string): unknown;
+  readonly writableLength: number;
+  readonly destroyed: boolean;
+  end(): unknown;
+  destroy(): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
 /** Time a closing connection gets to flush its last frames before it is cut. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -41,11 +59,12 @@ export class TcpConnection {
 
   constructor(
     readonly id: ConnectionId,
-    private readonly socket: Socket,
+    private readonly socket: ByteStream,
     private readonly relay: Relay,
     private readonly options: TransportOptions,
     /** Flushes this connection after the turn, and forgets it once the relay has handled its close. */
     private readonly registry: TcpConnectionRegistry,
+    private readonly logger: Logger,
   ) {
     this.splitter = new LineSplitter(options.maxFrameBytes);
     this.authDeadline = this.lastActivity + options.authTimeoutMs;
@@ -68,7 +87,7 @@ export class TcpConnection {
     this[CONNECTION].drained();
   }
 
-  private static onError(this: Socket): void {
+  private static onError(this: ByteStream): void {
     this.destroy();
   }
 
@@ -155,10 +174,7 @@ export class TcpConnection {
     while (this.head < this.events.length && (this.peerGone || this.canTakeMore())) {
       const event = this.events[this.head++]!;
       this.queuedBytes -= weight(event);
-      if (event === CLOSED) {
-        void this.relay.onClose(this.id).then(() => this.registry.delete(this.id));
-        return;
-      }
+      if (event === CLOSED) return this.release();
       const pending = event === OVERSIZED ? this.relay.onOversizedFrame(this.id) : this.relay.onFrame(this.id, event);
       if (pending instanceof Promise) return this.processAfter(pending);
     }
@@ -172,7 +188,18 @@ export class TcpConnection {
 
   /** Apart from `process`: a closure there would cost it a heap context on every call. */
   private processAfter(pending: Promise<void>): void {
-    void pending.then(() => this.process());
+    pending.then(() => this.process(), (error: unknown) => {
+      this.slipped('frame', error);
+      this.process();
+    });
+  }
+
+  /**
+   * The relay answers its own failures; one that still slips out is logged where (never what)
+   * and this connection goes on, so it neither ends the process nor wedges the connection.
+   */
+  private slipped(op: string, error: unknown): void {
+    this.logger.log('error', 'handler_failed', { conn: this.id, op, ...describeError(error) });
   }
 
   private hasRoom(): boolean {
@@ -193,18 +220,37 @@ export class TcpConnection {
   }
 
   private drained(): void {
-    void this.relay.onDrain(this.id);
+    this.relay.onDrain(this.id).catch((error: unknown) => this.slipped('drain', error));
     if (!this.processing && this.head < this.events.length) this.process();
     else this.resumeWhenReady();
   }
 
-  /** The close goes through the same queue, so it is handled after the frames before it. */
+  /**
+   * With no frame waiting, the close goes through the queue, after the frames the peer sent
+   * before leaving. While one waits for a port (a hung store, say), it is handled out of turn
+   * (issue 24): the session is released and its slot freed now, and the frames behind the
+   * waiting one are dropped: nobody is left to answer them, and none of them was accepted.
+   */
   private closed(): void {
     this.authDeadline = 0;
     this.peerGone = true;
     this.output = [];
-    this.events.push(CLOSED);
-    if (!this.processing) this.process();
+    if (!this.processing) {
+      this.events.push(CLOSED);
+      this.process();
+      return;
+    }
+    this.events = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+    this.release();
+  }
+
+  /** The relay ends the session (what it had not acknowledged stays queued); then the id is forgotten. */
+  private release(): void {
+    this.relay.onClose(this.id)
+      .catch((error: unknown) => this.slipped('close', error))
+      .finally(() => this.registry.delete(this.id));
   }
 }
 

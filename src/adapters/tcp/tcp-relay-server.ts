@@ -3,6 +3,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { inject, injectable } from 'inversify';
 import { Relay } from '../../domain/relay.ts';
 import { IdGenerator } from '../../ports/id-generator.ts';
+import { Logger } from '../../ports/logger.ts';
 import { ListenError } from './listen-error.ts';
 import { TcpConnection } from './tcp-connection.ts';
 import { TcpConnectionRegistry } from './tcp-connection-registry.ts';
@@ -22,6 +23,7 @@ export class TcpRelayServer {
     @inject(TcpConnectionRegistry) private readonly connections: TcpConnectionRegistry,
     @inject(IdGenerator) private readonly ids: IdGenerator,
     @inject(TransportOptions) private readonly options: TransportOptions,
+    @inject(Logger) private readonly logger: Logger,
   ) {
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
@@ -55,7 +57,7 @@ export class TcpRelayServer {
 
   private accept(socket: Socket): void {
     const id = this.ids.connectionId();
-    const connection = new TcpConnection(id, socket, this.relay, this.options, this.connections);
+    const connection = new TcpConnection(id, socket, this.relay, this.options, this.connections, this.logger);
     this.connections.add(connection);
     this.relay.onOpen(id);
   }

@@ -15,6 +15,8 @@ export interface AddOnionRequest {
   readonly key: string;
   readonly virtualPort: number;
   readonly target: { readonly host: string; readonly port: number };
+  /** The web client's listener (`serve --web`), as the onion's port 80: what Tor Browser opens for `http://xxx.onion/`. */
+  readonly web?: { readonly host: string; readonly port: number };
   /** Base32 x25519 public keys: when given, only their holders get the descriptor (V3Auth). */
   readonly clientAuthKeys?: readonly string[];
   readonly protections: OnionProtections;
@@ -33,6 +35,7 @@ export function addOnionCommand(request: AddOnionRequest): string {
     ...(maxStreams > 0 ? [`MaxStreams=${maxStreams}`] : []),
     ...(pow !== undefined ? ['PoWDefensesEnabled=1', `PoWQueueRate=${pow.queueRate}`, `PoWQueueBurst=${pow.queueBurst}`] : []),
     `Port=${request.virtualPort},${targetSpec(request.target)}`,
+    ...(request.web !== undefined ? [`Port=80,${targetSpec(request.web)}`] : []),
     ...(auth ?? []).map((key) => `ClientAuthV3=${key}`),
   ].join(' ');
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { SocksClient } from 'socks';
 
@@ -34,8 +35,7 @@ export async function connectThrough(server: ServerAddress, proxy: URL | string 
         host: proxyHost,
         port: proxyPort,
         type: 5,
-        // Tor isolates circuits by SOCKS credentials (IsolateSOCKSAuth), so they are passed on.
-        ...(url.username ? { userId: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : {}),
+        ...isolationCredentials(url),
       },
       destination: { host: server.host, port: server.port },
       timeout: timeoutMs,
@@ -47,6 +47,17 @@ export async function connectThrough(server: ServerAddress, proxy: URL | string 
     const why = ONION_FAILURES[socksReplyCode(received) ?? -1] ?? (error as Error).message;
     throw new Error(`cannot reach ${server.host}:${server.port} through ${url.protocol}//${url.host}: ${why}`);
   }
+}
+
+/**
+ * Fresh SOCKS credentials for every attempt, the user's own (from the proxy URL) kept as their
+ * prefix. Tor gives each pair a circuit of its own (IsolateSOCKSAuth, on by default), so an
+ * attempt never waits on a rendezvous circuit an earlier one left stalled, as after the onion's
+ * tor restarted (issue 24 "Reconnecting through a restarted onion").
+ */
+function isolationCredentials(url: URL): { userId: string; password: string } {
+  const fresh = randomBytes(12).toString('base64url');
+  return { userId: `${decodeURIComponent(url.username) || 'litsxg'}-${fresh}`, password: `${decodeURIComponent(url.password)}${fresh}` };
 }
 
 /** Tor's SOCKS5 extended errors (tor manual, SocksPort ExtendedErrors): the ones a client can act on. */

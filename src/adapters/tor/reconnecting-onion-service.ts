@@ -30,7 +30,7 @@ export class ReconnectingOnionService implements OnionService, OnionStatus {
   private readonly tor: TorControlOnionService;
   private readonly backoff: Backoff;
   private readonly logger: Logger;
-  private published: { target: { host: string; port: number }; virtualPort: number; address: string } | undefined;
+  private published: { target: { host: string; port: number }; virtualPort: number; web?: { host: string; port: number }; address: string } | undefined;
   private keys: readonly string[] | undefined;
   private lostAt: number | undefined;
   private retry: NodeJS.Timeout | undefined;
@@ -61,10 +61,15 @@ export class ReconnectingOnionService implements OnionService, OnionStatus {
     return this.tor.pow;
   }
 
-  async publish(target: { host: string; port: number }, virtualPort: number): Promise<string> {
+  /** The `xxx.onion` address once published: the web client's WebSocket admits pages of this origin. */
+  get address(): string | undefined {
+    return this.published?.address;
+  }
+
+  async publish(target: { host: string; port: number }, virtualPort: number, web?: { host: string; port: number }): Promise<string> {
     this.keys = await this.clientKeys();
-    const address = await this.tor.publish(target, virtualPort, this.keys);
-    this.published = { target, virtualPort, address };
+    const address = await this.tor.publish(target, virtualPort, web, this.keys);
+    this.published = { target, virtualPort, web, address };
     this.logger.log('info', 'onion_defences', {
       pow: this.tor.pow,
       max_streams: this.options.protections?.maxStreams ?? 0,
@@ -104,7 +109,7 @@ export class ReconnectingOnionService implements OnionService, OnionStatus {
     if (this.stopped || published === undefined) return;
     try {
       this.keys = await this.clientKeys();
-      await this.tor.publish(published.target, published.virtualPort, this.keys);
+      await this.tor.publish(published.target, published.virtualPort, published.web, this.keys);
     } catch (error) {
       this.logger.log('warn', 'onion_retry_failed', { reason: (error as Error).message, waited_ms: Math.round(waited) });
       this.schedule();

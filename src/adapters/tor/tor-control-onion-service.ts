@@ -41,15 +41,15 @@ export class TorControlOnionService implements OnionService {
     return this.options.protections?.pow !== undefined && !this.powRefused;
   }
 
-  /** `clientAuthKeys` (base32 x25519 public keys), when given, admit only their holders. */
-  async publish(target: { host: string; port: number }, virtualPort: number, clientAuthKeys?: readonly string[]): Promise<string> {
+  /** `web`: see OnionService. `clientAuthKeys` (base32 x25519 public keys), when given, admit only their holders. */
+  async publish(target: { host: string; port: number }, virtualPort: number, web?: { host: string; port: number }, clientAuthKeys?: readonly string[]): Promise<string> {
     if (this.published) throw new Error('the onion service is already published');
     const endpoint = parseTorControlEndpoint(this.options.control);
     const existingKey = await this.keyFile.read();
     const conn = await TorControlConnection.open(endpoint, this.options.control, this.options.timeoutMs ?? 10_000);
     try {
       await authenticateTorControl(conn, this.options.password);
-      const request = { key: existingKey ?? 'NEW:ED25519-V3', virtualPort, target, clientAuthKeys };
+      const request = { key: existingKey ?? 'NEW:ED25519-V3', virtualPort, target, clientAuthKeys, web };
       const reply = await this.add(conn, request);
       const serviceId = field(reply.lines, 'ServiceID');
       if (serviceId === undefined) throw new TorControlError('protocol', 'tor answered ADD_ONION without a ServiceID');

@@ -1,5 +1,5 @@
 import type { CiphersuiteImpl, CiphersuiteName, KeyPackage, MLSMessage, Proposal } from 'ts-mls';
-import { acceptAll, createApplicationMessage, createCommit, createGroup, emptyPskIndex, joinGroup, processMessage } from 'ts-mls';
+import { acceptAll, createApplicationMessage, createCommit, createGroup, createProposal, emptyPskIndex, joinGroup, processMessage } from 'ts-mls';
 import { toBase64 } from '../e2e/base64.ts';
 import { decodePayload, encodePayload } from './app-payload.ts';
 import type { ConversationStore } from './conversation-store.ts';
@@ -33,6 +33,8 @@ export type ConversationEvent =
   | { kind: 'text'; group: string; meta: GroupMeta; from: DeviceRef; id: string; text: string }
   | { kind: 'membership'; group: string; meta: GroupMeta; added: DeviceRef[]; removed: DeviceRef[] }
   | { kind: 'left'; group: string; meta: GroupMeta }
+  /** A member proposed a change (leaving): a commit of anyone's applies it. */
+  | { kind: 'proposal'; group: string; meta: GroupMeta }
   | { kind: 'refused'; from: string; reason: string };
 
 export interface ConversationsOptions {
@@ -167,6 +169,26 @@ export class Conversations {
     return (await this.states.loadPending(this.group(group))) !== undefined;
   }
 
+  /**
+   * Leaving: a member cannot commit its own removal (RFC 9420 §12.2), so it proposes it, to go
+   * by `group_send`, and forgets the group; the next commit of any member applies it.
+   */
+  leave(group: string): Promise<string> {
+    return this.exclusive(async () => {
+      const current = this.group(group);
+      const removed = current.state.privatePath.leafIndex;
+      const made = await createProposal(current.state, false, { proposalType: 'remove', remove: { removed } }, this.suite);
+      await this.states.remove(group, current);
+      return toMlsBody(made.message);
+    });
+  }
+
+  /** Proposals received and not yet committed. */
+  hasProposals(group: string): boolean {
+    const found = this.states.get(group);
+    return found !== undefined && Object.keys(found.state.unappliedProposals).length > 0;
+  }
+
   /** An application message for the group: an `mls1.` body for `group_send`. */
   encrypt(group: string, text: string, id: string): Promise<string> {
     return this.exclusive(async () => {
@@ -218,6 +240,7 @@ export class Conversations {
       return [{ kind: 'left', group, meta: current.meta }];
     }
     await this.states.replace(current, result.newState, result.consumed);
+    if (pm.contentType === 'proposal') return [{ kind: 'proposal', group, meta: current.meta }];
     const change = membershipChange(before, leavesOf(result.newState));
     if (change.added.length === 0 && change.removed.length === 0) return [];
     return [{ kind: 'membership', group, meta: current.meta, ...change }];

@@ -49,6 +49,18 @@ export class KeyPackages {
     }, this.suite);
   }
 
+  /** How many of this device's packages wait for a Welcome (the relay hands each out once). */
+  async unused(): Promise<{ oneTime: number; lastResort: boolean }> {
+    let oneTime = 0;
+    let lastResort = false;
+    for (const key of await this.store.keys(PREFIX)) {
+      const bytes = await this.store.get(key);
+      if (bytes?.[0] === 1) lastResort = true;
+      else if (bytes !== undefined) oneTime++;
+    }
+    return { oneTime, lastResort };
+  }
+
   /** The stored package a Welcome names (by its reference), if it is ours. */
   async find(ref: Uint8Array): Promise<StoredKeyPackage | undefined> {
     const bytes = await this.store.get(PREFIX + hex(ref));

@@ -161,6 +161,21 @@ export class EndToEnd {
     return true;
   }
 
+  /**
+   * The operator identity key MLS leaves of `name` must be certified by (docs/protocol.md
+   * "Devices"): the pinned one, pinned on first use; undefined when the name has none.
+   */
+  async identityOf(name: string): Promise<Uint8Array | undefined> {
+    if (name === this.me) return fromBase64(this.store.identity.public.signing, 32);
+    let pin = this.store.pin(name);
+    if (pin === undefined) {
+      const answer = await this.fetch(name);
+      if (!answer.ok) return undefined;
+      pin = this.pinOnFirstUse(name, answer.identity);
+    }
+    return fromBase64(pin.identity.signing, 32);
+  }
+
   /** `/verify NAME`: the safety number for the key the server has now, pinning it if nothing was. */
   async verify(name: string): Promise<void> {
     const answer = await this.fetch(name);

@@ -23,6 +23,21 @@ const IDENTITY_FILE = 'identity.json';
 const STATE_FILE = 'state.json';
 const PINS_FILE = 'pins.json';
 const SEEN_FILE = 'seen.json';
+const DEVICE_FILE = 'device.json';
+
+/** This store's MLS device (docs/protocol.md "Devices and key packages"), once enrolled. */
+export interface StoredDevice {
+  readonly device: string;
+  readonly signingSecret: Uint8Array;
+  /** The identity's certificate; none while the device waits for approval. */
+  readonly certificate: Uint8Array | undefined;
+  /** While waiting for approval: the X25519 key the approving device seals the identity to. */
+  readonly agreementSecret?: Uint8Array | undefined;
+  /** The relay has it: the client logs in as this device. */
+  readonly published: boolean;
+  /** Seals the conversation store's files (file-conversation-store.ts). */
+  readonly storageKey: Uint8Array;
+}
 
 /**
  * One identity's key store: a directory (0700) of files (0600), each written whole then renamed
@@ -35,11 +50,53 @@ const SEEN_FILE = 'seen.json';
 export class KeyStore {
   private constructor(
     private readonly dir: string,
-    readonly identity: Identity,
+    private ownIdentity: Identity,
     private state: { published: boolean },
     private readonly pins: Map<string, Pin>,
     private seen: readonly SeenEnvelope[],
+    private storedDevice: StoredDevice | undefined,
+    /** Kept to seal device.json as identity.json is, when the store is encrypted. */
+    private readonly passphrase: string | undefined,
   ) {}
+
+  /**
+   * A device approved by another takes the operator's identity (docs/protocol.md "Approval"):
+   * this store's own, never published, is replaced by it.
+   */
+  adoptIdentity(agreementSecret: Uint8Array, signingSecret: Uint8Array): void {
+    const plain = {
+      version: 1,
+      agreement: { secret: toBase64(agreementSecret), public: toBase64(x25519.getPublicKey(agreementSecret)) },
+      signing: { secret: toBase64(signingSecret), public: toBase64(ed25519.getPublicKey(signingSecret)) },
+    };
+    writeJson(this.dir, IDENTITY_FILE, KeyStore.isSealed(this.dir) ? sealed(plain, this.passphrase!) : plain);
+    this.ownIdentity = parseIdentity(plain)!;
+    this.setPublished(true);
+  }
+
+  /** The directory, for the conversation store kept beside the keys. */
+  get directory(): string {
+    return this.dir;
+  }
+
+  get device(): StoredDevice | undefined {
+    return this.storedDevice;
+  }
+
+  /** Written like identity.json: encrypted under the passphrase when the store is. */
+  setDevice(device: StoredDevice): void {
+    const plain = {
+      version: 1, device: device.device, signingSecret: toBase64(device.signingSecret), published: device.published, storageKey: toBase64(device.storageKey),
+      ...(device.certificate === undefined ? {} : { certificate: toBase64(device.certificate) }),
+      ...(device.agreementSecret === undefined ? {} : { agreementSecret: toBase64(device.agreementSecret) }),
+    };
+    writeJson(this.dir, DEVICE_FILE, KeyStore.isSealed(this.dir) ? sealed(plain, this.passphrase!) : plain);
+    this.storedDevice = device;
+  }
+
+  get identity(): Identity {
+    return this.ownIdentity;
+  }
 
   /** Whether the identity's secrets are encrypted under a passphrase (one is then needed to open it). */
   static isSealed(dir: string): boolean {
@@ -72,7 +129,9 @@ export class KeyStore {
     if (pins === undefined) throw damaged(dir, PINS_FILE);
     const seen = exists(join(dir, SEEN_FILE)) ? parseSeen(readJson(dir, SEEN_FILE)) : [];
     if (seen === undefined) throw damaged(dir, SEEN_FILE);
-    return new KeyStore(dir, identity, state as { published: boolean }, pins, seen);
+    const device = exists(join(dir, DEVICE_FILE)) ? parseDevice(unsealed(dir, readJson(dir, DEVICE_FILE), passphrase)) : undefined;
+    if (device === null) throw damaged(dir, DEVICE_FILE);
+    return new KeyStore(dir, identity, state as { published: boolean }, pins, seen, device, passphrase);
   }
 
   get published(): boolean {
@@ -137,6 +196,18 @@ function parseIdentity(value: unknown): Identity | undefined {
   // The public halves are derived again: a file whose halves disagree cannot mislead.
   const publicIdentity = { agreement: toBase64(x25519.getPublicKey(agreementSecret)), signing: toBase64(ed25519.getPublicKey(signingSecret)) };
   return { agreementSecret, signingSecret, public: publicIdentity };
+}
+
+/** Undefined-free: null when the file is not what Litsxg wrote. */
+function parseDevice(value: unknown): StoredDevice | null {
+  const file = value as Record<string, unknown> | undefined;
+  if (file?.version !== 1 || typeof file.device !== 'string' || typeof file.published !== 'boolean') return null;
+  const signingSecret = typeof file.signingSecret === 'string' ? fromBase64(file.signingSecret, 32) : undefined;
+  const certificate = typeof file.certificate === 'string' ? fromBase64(file.certificate, 64) : undefined;
+  const agreementSecret = typeof file.agreementSecret === 'string' ? fromBase64(file.agreementSecret, 32) : undefined;
+  const storageKey = typeof file.storageKey === 'string' ? fromBase64(file.storageKey, 32) : undefined;
+  if (signingSecret === undefined || storageKey === undefined || (file.certificate !== undefined && certificate === undefined)) return null;
+  return { device: file.device, signingSecret, certificate, agreementSecret, storageKey, published: file.published };
 }
 
 function parsePins(value: unknown): Map<string, Pin> | undefined {

@@ -1,0 +1,25 @@
+import type { InboundFrame, OutboundFrame } from '../../domain/frames.ts';
+
+/** docs/protocol.md "Groups": `group_commit` as it goes over the wire (the server's decoded form names its bodies). */
+export interface GroupCommitFrame {
+  op: 'group_commit';
+  members: string[];
+  body?: string;
+  body_upload?: string;
+  welcome?: string;
+  welcome_upload?: string;
+  ref?: string;
+}
+
+/** What a client sends: the server's own union, `group_commit` in its wire form. */
+export type ClientFrame = Exclude<InboundFrame, { op: 'group_commit' }> | GroupCommitFrame;
+
+/**
+ * The conversation core's way to the relay: a TCP connection in the terminal, a WebSocket in the
+ * browser (STYLE 10). Frames as PROTOCOL and docs/protocol.md say, one at a time, in order.
+ */
+export interface FrameLink {
+  send(frame: ClientFrame): void;
+}
+
+export type ServerFrame = OutboundFrame;

@@ -1,0 +1,79 @@
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { randomBytes } from '@noble/ciphers/utils.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import type { ClientFrame } from './conversations/frame-link.ts';
+import { certifyDevice, verifyCertificate } from './conversations/device-credential.ts';
+import { fromBase64, toBase64 } from './e2e/base64.ts';
+import { open, seal } from './e2e/envelope.ts';
+import type { Identity, KeyStore } from './e2e/key-store.ts';
+
+/** docs/protocol.md "Approval": what the approving device sends the new one, in a plain `send` to their name. */
+export const GRANT_PREFIX = 'grant1.';
+const CODE_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** A pending device as `fetch_devices` lists it to its own operator. */
+export interface PendingListing {
+  readonly device: string;
+  readonly signing: string;
+  readonly agreement: string;
+}
+
+/**
+ * The short code a new device shows and its approver types: 8 base32 characters of SHA-256 over
+ * the device's id and both public keys, so the relay cannot swap in keys of its own unseen
+ * (40 bits, good for the 10 minutes a pending device lives).
+ */
+export function approvalCode(name: string, pending: PendingListing): string {
+  const digest = sha256(utf8ToBytes(`litsxg device code v1\n${name}\n${pending.device}\n${pending.signing}\n${pending.agreement}`));
+  const code = Array.from(digest.subarray(0, 8), (b) => CODE_ALPHABET[b % 32]).join('');
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+/** This store as a device waiting for approval: made once, then published pending after each password login. */
+export function pendingDevice(store: KeyStore, name: string, deviceId: string): { frame: ClientFrame; code: string } {
+  const device = store.device ?? (() => {
+    const made = { device: deviceId, signingSecret: ed25519.utils.randomSecretKey(), agreementSecret: x25519.utils.randomSecretKey(), certificate: undefined, published: false, storageKey: randomBytes(32) };
+    store.setDevice(made);
+    return made;
+  })();
+  const listing = { device: device.device, signing: toBase64(ed25519.getPublicKey(device.signingSecret)), agreement: toBase64(x25519.getPublicKey(device.agreementSecret!)) };
+  return { frame: { op: 'publish_device', ...listing }, code: approvalCode(name, listing) };
+}
+
+/**
+ * On the approving device: the certificate for the pending device the code names, and the
+ * grant that carries the identity to it, sealed to its X25519 key and signed by the identity.
+ */
+export function approve(name: string, identity: Identity, pending: PendingListing): { certify: ClientFrame; grant: string } {
+  const signing = fromBase64(pending.signing, 32)!;
+  const certificate = certifyDevice(identity.signingSecret, name, pending.device, signing);
+  const secrets = JSON.stringify({ agreement: toBase64(identity.agreementSecret), signing: toBase64(identity.signingSecret), certificate: toBase64(certificate) });
+  const envelope = seal(secrets, { name, signingSecret: identity.signingSecret }, { name: `${name}/${pending.device}`, agreementPublic: fromBase64(pending.agreement, 32)! }, Date.now());
+  return {
+    certify: { op: 'publish_device', device: pending.device, signing: pending.signing, certificate: toBase64(certificate) },
+    grant: GRANT_PREFIX + envelope,
+  };
+}
+
+/**
+ * On the new device: opens a grant, checks it comes from the identity the relay publishes for
+ * the name and certifies this device, then takes the identity. False when it is not for us.
+ */
+export function acceptGrant(store: KeyStore, name: string, body: string, publishedSigning: Uint8Array): boolean {
+  const device = store.device;
+  if (device?.agreementSecret === undefined || !body.startsWith(GRANT_PREFIX)) return false;
+  const opened = open(body.slice(GRANT_PREFIX.length), name, publishedSigning, `${name}/${device.device}`, device.agreementSecret);
+  if (!opened.ok) return false;
+  const secrets = JSON.parse(opened.text) as { agreement?: string; signing?: string; certificate?: string };
+  const agreement = fromBase64(secrets.agreement ?? '', 32);
+  const signing = fromBase64(secrets.signing ?? '', 32);
+  const certificate = fromBase64(secrets.certificate ?? '', 64);
+  if (agreement === undefined || signing === undefined || certificate === undefined) return false;
+  const signingPublic = ed25519.getPublicKey(device.signingSecret);
+  if (!verifyCertificate(publishedSigning, name, device.device, signingPublic, certificate)) return false;
+  if (toBase64(ed25519.getPublicKey(signing)) !== toBase64(publishedSigning)) return false;
+  store.adoptIdentity(agreement, signing);
+  store.setDevice({ ...device, certificate, agreementSecret: undefined, published: true });
+  return true;
+}

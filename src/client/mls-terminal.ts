@@ -1,0 +1,213 @@
+import { randomBytes } from '@noble/ciphers/utils.js';
+import { join } from 'node:path';
+import type { ServiceEvent } from './conversations/conversation-service.ts';
+import { ConversationService, NoDevices } from './conversations/conversation-service.ts';
+import { Conversations } from './conversations/conversations.ts';
+import type { DeviceRef } from './conversations/device-credential.ts';
+import type { ClientFrame, ServerFrame } from './conversations/frame-link.ts';
+import type { GroupMeta } from './conversations/group-meta.ts';
+import { RelayRefusal, Requests } from './conversations/requests.ts';
+import type { PendingListing } from './device-approval.ts';
+import { approvalCode, approve } from './device-approval.ts';
+import { deviceKeys } from './device-enrolment.ts';
+import type { EndToEnd } from './e2e/end-to-end.ts';
+import type { KeyStore } from './e2e/key-store.ts';
+import { FileConversationStore } from './file-conversation-store.ts';
+import type { MlsCommand } from './mls-commands.ts';
+import { clock, safeText } from './client-view.ts';
+import { visibleText } from '../domain/visible-text.ts';
+
+/** How long an approving device waits for the new one to log in and publish key packages. */
+const APPROVAL_WAIT_MS = 120_000;
+const APPROVAL_POLL_MS = 3_000;
+
+export interface MlsTerminalLink {
+  send(frame: ClientFrame): void;
+  print(line: string): void;
+  say(text: string): void;
+  /** A recipient's device acknowledged a message of ours (the relay's id of its first copy). */
+  receipt(id: string): void;
+}
+
+/** What became of a text sent: the relay's answer for its first copy, as a direct `send` has it. */
+export type Sent = { readonly id: string | undefined; readonly status: 'delivered' | 'queued' };
+
+/**
+ * The terminal's side of MLS conversations (README "Conversations"): a device session's
+ * conversation service, the commands that drive it, and how its events read on screen.
+ */
+export class MlsTerminal {
+  private constructor(
+    private readonly service: ConversationService,
+    private readonly requests: Requests,
+    private readonly store: KeyStore,
+    private readonly link: MlsTerminalLink,
+  ) {}
+
+  /** On a device session: opens the conversation store beside the keys (then `ready`). */
+  static async open(store: KeyStore, name: string, e2e: EndToEnd, link: MlsTerminalLink): Promise<MlsTerminal> {
+    const device = deviceKeys(store, name)!;
+    const files = new FileConversationStore(join(store.directory, 'mls'), store.device!.storageKey);
+    const core = await Conversations.open({ store: files, device, identities: e2e });
+    let terminal: MlsTerminal | undefined;
+    const requests = new Requests(link, 'mls-');
+    const service = new ConversationService(core, requests, (event) => terminal?.show(event), (ids) => link.send({ op: 'ack', ids }));
+    terminal = new MlsTerminal(service, requests, store, link);
+    return terminal;
+  }
+
+  /** Settles what a crash left, refills key packages: its frames' answers must reach onFrame meanwhile. */
+  ready(): Promise<void> {
+    return this.service.ready();
+  }
+
+  /** How many conversations this device is in. */
+  count(): number {
+    return this.service.list().length;
+  }
+
+  onFrame(frame: ServerFrame): boolean {
+    return this.service.onFrame(frame);
+  }
+
+  /** `@NAME TEXT` in MLS; undefined when NAME has no device yet (the caller sends a v1 envelope). */
+  async sendDirect(name: string, text: string): Promise<Sent | undefined> {
+    try {
+      return await this.service.say(await this.service.direct(name), text, messageId());
+    } catch (error) {
+      // No device, or no such operator: the envelope path says which, as it always has.
+      if (error instanceof NoDevices || (error instanceof RelayRefusal && error.code === 'no_such_recipient')) return undefined;
+      throw error;
+    }
+  }
+
+  /** `#GROUP TEXT`. */
+  sendToGroup(name: string, text: string): Promise<Sent> {
+    return this.service.say(this.group(name), text, messageId());
+  }
+
+  async handle(command: MlsCommand): Promise<void> {
+    const { service } = this;
+    switch (command.kind) {
+      case 'group-create':
+        if (service.findGroup(command.group) !== undefined) return this.link.say(`#${command.group} exists already`);
+        await service.createGroup(command.group);
+        return this.link.say(`#${command.group} created; /invite ${command.group} NAME… to add people`);
+      case 'invite':
+        await service.invite(this.group(command.group), command.names);
+        return;
+      case 'remove':
+        await service.remove(this.group(command.group), command.name);
+        return;
+      case 'leave':
+        await service.leave(this.group(command.group));
+        return this.link.say(`you left #${command.group}`);
+      case 'groups':
+        return this.link.say(this.groupsLine());
+      case 'members':
+        return this.link.say(`#${command.group}: ${names(service.members(this.group(command.group))).join(', ')}`);
+      case 'group-send':
+        await this.sendToGroup(command.group, command.text);
+        return;
+      case 'devices':
+        return this.listDevices();
+      case 'devices-approve':
+        return this.approve(command.code);
+      case 'devices-remove':
+        return this.removeDevice(command.device);
+    }
+  }
+
+  private async listDevices(): Promise<void> {
+    const { name, device: mine } = this.service.me;
+    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'devices' }>>({ op: 'fetch_devices', name });
+    const lines = answer.devices.map((d) => `${d.device}${d.device === mine ? ' (this one)' : ''}${(d as { pending?: boolean }).pending ? ' (waiting for approval)' : ''}`);
+    this.link.say(`${name}'s devices: ${lines.join(', ')}`);
+  }
+
+  /**
+   * docs/protocol.md "Approval": certifies the pending device the code names, hands it the
+   * identity, then adds it to every conversation once it has published key packages.
+   */
+  private async approve(code: string): Promise<void> {
+    const { name } = this.service.me;
+    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'devices' }>>({ op: 'fetch_devices', name });
+    const pending = answer.devices.flatMap((d) => ((d as { pending?: boolean }).pending ? [d as typeof d & PendingListing] : []))
+      .find((d) => approvalCode(name, d) === code);
+    if (pending === undefined) return this.link.say(`no device of ${name} waiting for approval shows ${code}`);
+    const { certify, grant } = approve(name, this.store.identity, pending);
+    await this.requests.ask(certify);
+    await this.requests.ask({ op: 'send', to: name, body: grant });
+    this.link.say(`approved device ${pending.device}; it joins your conversations once it has logged in`);
+    for (let waited = 0; !await this.service.hasKeyPackage(name, pending.device); waited += APPROVAL_POLL_MS) {
+      if (waited >= APPROVAL_WAIT_MS) return this.link.say(`device ${pending.device} has not logged in yet: /devices approve ${code} again once it has`);
+      await new Promise((resolve) => setTimeout(resolve, APPROVAL_POLL_MS));
+    }
+    const added = await this.service.addDevice(name, pending.device);
+    this.link.say(`device ${pending.device} added to ${added === 1 ? '1 conversation' : `${added} conversations`}`);
+  }
+
+  private async removeDevice(device: string): Promise<void> {
+    const { name, device: mine } = this.service.me;
+    if (device === mine) return this.link.say('this is the device you are using: remove it from another one');
+    await this.service.removeDevice(name, device);
+    await this.requests.ask({ op: 'revoke_device', device });
+    this.link.say(`device ${device} removed from every conversation and revoked`);
+  }
+
+  private group(name: string): string {
+    const group = this.service.findGroup(name);
+    if (group === undefined) throw new Error(`no group #${name} (/groups lists yours)`);
+    return group;
+  }
+
+  private groupsLine(): string {
+    const groups = this.service.list().filter((g) => g.meta.kind === 'group');
+    if (groups.length === 0) return 'no groups yet: /group create NAME';
+    return `groups: ${groups.map((g) => `#${g.meta.name} (${names(g.members).length})`).join(', ')}`;
+  }
+
+  private show(event: ServiceEvent): void {
+    const me = this.service.me;
+    switch (event.kind) {
+      case 'text': {
+        const mine = event.from.name === me.name ? ' (your other device)' : '';
+        return this.link.print(`[${clock(Date.now())}] ${where(event.meta, me.name)}${visibleText(event.from.name)}${mine}: ${safeText(event.text)}`);
+      }
+      case 'membership':
+        for (const device of event.added) this.link.say(`${label(event.meta, me.name)}added ${visibleText(device.name)} (device ${device.device})`);
+        for (const device of event.removed) this.link.say(`${label(event.meta, me.name)}removed ${visibleText(device.name)} (device ${device.device})`);
+        return;
+      case 'joined':
+        return this.link.say(`${label(event.meta, me.name)}you are in, with ${names(event.members).filter((n) => n !== me.name).join(', ') || 'nobody else yet'}`);
+      case 'left':
+        return this.link.say(`${label(event.meta, me.name)}you are no longer a member`);
+      case 'refused':
+        return this.link.say(`! a message from ${event.from} was not shown: ${event.reason}`);
+      case 'proposal':
+        return;
+      case 'receipt':
+        return this.link.receipt(event.id);
+    }
+  }
+}
+
+/** The operators among a group's devices, each once. */
+function names(devices: readonly DeviceRef[]): string[] {
+  return [...new Set(devices.map((d) => d.name))].sort();
+}
+
+/** `#ops ` for a group, nothing for a direct conversation (its lines read as today's). */
+function where(meta: GroupMeta, _me: string): string {
+  return meta.kind === 'group' ? `#${visibleText(meta.name)} ` : '';
+}
+
+function label(meta: GroupMeta | undefined, me: string): string {
+  if (meta === undefined) return '';
+  if (meta.kind === 'group') return `#${visibleText(meta.name)} `;
+  return `(with ${meta.name.split(',').filter((n) => n !== me).join(', ') || 'yourself'}) `;
+}
+
+function messageId(): string {
+  return Array.from(randomBytes(12), (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,125 @@
+import type { Conversation, Delivery, Entry } from './direct-messages.ts';
+import { el, shown } from './dom.ts';
+import { keysNotice } from './keys-notice.ts';
+
+export interface ChatActions {
+  say(peer: string, text: string): void;
+  logOut(): void;
+}
+
+/**
+ * The app's layout: the conversation list (`aria-label="Conversations"`), the open
+ * conversation, the message input (`aria-label="Message"`), and a polite live region that
+ * announces each new message. Everything is a native control, so the keyboard reaches all of it.
+ */
+export class ChatView {
+  readonly root: HTMLElement;
+  private readonly list = el('ul', { 'aria-label': 'Conversations' });
+  private readonly title = el('h2', { id: 'conversation-title' }, 'No conversation open');
+  private readonly messages = el('ol', { class: 'messages', 'aria-labelledby': 'conversation-title' });
+  private readonly input = el('textarea', { 'aria-label': 'Message', rows: '2', disabled: '' });
+  private readonly announcer = el('div', { class: 'visually-hidden', 'aria-live': 'polite', role: 'status' });
+  private readonly status = el('p', { class: 'status', role: 'status' });
+  private readonly rows = new Map<Entry, HTMLLIElement>();
+  private current: Conversation | undefined;
+
+  constructor(private readonly me: string, private readonly actions: ChatActions, private readonly conversations: () => Iterable<Conversation>, open: (peer: string) => Conversation) {
+    const peer = el('input', { id: 'peer', autocapitalize: 'none', spellcheck: 'false', required: '' });
+    const start = el('form', {}, el('label', { for: 'peer' }, 'Write to (a name)'), peer, el('button', { type: 'submit' }, 'Open'));
+    start.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const name = peer.value.trim().toLowerCase();
+      if (name === '') return;
+      peer.value = '';
+      this.show(open(name));
+      this.input.focus();
+    });
+    const send = el('button', { type: 'submit' }, 'Send');
+    const composer = el('form', { class: 'composer' }, this.input, send);
+    composer.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.sendInput();
+    });
+    // Enter sends, as in the terminal; Shift+Enter starts a new line.
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+      event.preventDefault();
+      this.sendInput();
+    });
+    const logOut = el('button', { type: 'button' }, 'Log out');
+    logOut.addEventListener('click', () => actions.logOut());
+    this.root = el('div', { class: 'chat' },
+      el('header', {}, el('h1', {}, 'Litsxg'), el('span', {}, `Signed in as ${shown(me)}`), this.status, logOut),
+      el('nav', { 'aria-labelledby': 'conversations-title' }, el('h2', { id: 'conversations-title' }, 'Conversations'), this.list, start,
+        el('details', {}, el('summary', {}, 'What this browser keeps'), keysNotice())),
+      el('main', { class: 'conversation' }, this.title, this.messages, composer, this.announcer));
+  }
+
+  /** A conversation changed: a new entry is shown (and announced when someone else wrote it), or a delivery state. */
+  changed(conversation: Conversation, entry: Entry, isNew: boolean): void {
+    if (isNew && entry.from !== this.me) {
+      this.announcer.textContent = `New message from ${shown(entry.from)}: ${shown(entry.body)}`;
+      if (conversation !== this.current) conversation.unread += 1;
+    }
+    if (conversation === this.current) {
+      const row = this.rows.get(entry);
+      if (row === undefined) this.append(entry);
+      else row.replaceWith(this.row(entry));
+    }
+    this.renderList();
+  }
+
+  disconnected(reason: string): void {
+    this.status.textContent = reason;
+    this.input.disabled = true;
+  }
+
+  private show(conversation: Conversation): void {
+    this.current = conversation;
+    conversation.unread = 0;
+    this.title.textContent = `Conversation with ${shown(conversation.peer)}`;
+    this.rows.clear();
+    this.messages.replaceChildren();
+    for (const entry of conversation.entries) this.append(entry);
+    this.input.disabled = false;
+    this.renderList();
+  }
+
+  private sendInput(): void {
+    const text = this.input.value;
+    if (this.current === undefined || text.trim() === '') return;
+    this.input.value = '';
+    this.actions.say(this.current.peer, text);
+  }
+
+  private append(entry: Entry): void {
+    const row = this.row(entry);
+    this.messages.append(row);
+    row.scrollIntoView({ block: 'nearest' });
+  }
+
+  private row(entry: Entry): HTMLLIElement {
+    const time = new Date(entry.ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const row = el('li', {}, el('span', { class: 'meta' }, `${time} ${shown(entry.from)}`), el('span', { class: 'body' }, shown(entry.body)));
+    if (entry.delivery !== undefined) row.append(el('span', { class: 'state' }, deliveryText(entry.delivery)));
+    this.rows.set(entry, row);
+    return row;
+  }
+
+  private renderList(): void {
+    const items = [...this.conversations()].map((conversation) => {
+      const label = conversation.unread > 0 ? `${shown(conversation.peer)} (${conversation.unread} unread)` : shown(conversation.peer);
+      const button = el('button', { type: 'button', ...(conversation === this.current ? { 'aria-current': 'true' } : {}) }, label);
+      button.addEventListener('click', () => {
+        this.show(conversation);
+        this.input.focus();
+      });
+      return el('li', {}, button);
+    });
+    this.list.replaceChildren(...items);
+  }
+}
+
+function deliveryText(delivery: Delivery): string {
+  return typeof delivery === 'string' ? delivery : `not sent: ${shown(delivery.refused)}`;
+}

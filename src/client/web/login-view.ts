@@ -1,0 +1,34 @@
+import { el } from './dom.ts';
+import { keysNotice } from './keys-notice.ts';
+
+export interface Credentials {
+  readonly name: string;
+  readonly password: string;
+  readonly register: boolean;
+}
+
+/** The first screen: name and password, and what this browser keeps. `submit` resolves to an error to show, or undefined. */
+export function loginView(submit: (credentials: Credentials) => Promise<string | undefined>): HTMLElement {
+  const name = el('input', { id: 'name', name: 'username', autocomplete: 'username', required: '', autocapitalize: 'none', spellcheck: 'false' });
+  const password = el('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: '' });
+  const register = el('input', { id: 'register', type: 'checkbox' });
+  const button = el('button', { type: 'submit' }, 'Log in');
+  const status = el('p', { class: 'status', role: 'status' });
+  const form = el('form', { 'aria-labelledby': 'login-title' },
+    el('label', { for: 'name' }, 'Name'), name,
+    el('label', { for: 'password' }, 'Password'), password,
+    el('label', { for: 'register', class: 'inline' }, register, 'Register this name (where the server allows it)'),
+    button, status);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    status.textContent = 'Connecting…';
+    void submit({ name: name.value.trim(), password: password.value, register: register.checked }).then((error) => {
+      button.disabled = false;
+      status.textContent = error ?? '';
+      if (error !== undefined) password.select();
+    });
+  });
+  queueMicrotask(() => name.focus());
+  return el('main', { class: 'login' }, el('h1', { id: 'login-title' }, 'Litsxg'), form, keysNotice());
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { RecordingProxy } from '../support/recording-proxy.ts';
+import { PASSWORD } from '../support/seed-operators.ts';
+import { LITSXG, startServer, type RunningServer } from '../support/server-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { TmuxTerminal } from '../support/tmux-terminal.ts';
+import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
+import { withTimeLimit } from '../support/time-limit.ts';
+
+interface Context {
+  server: RunningServer;
+  proxy: RecordingProxy;
+  terminals: TmuxTerminal[];
+  homes: { path: string; remove: () => void };
+}
+const it = suite<Context>('several devices of one operator, and a group, in terminals (README "Devices")');
+
+it.before.each((ctx) => {
+  ctx.terminals = [];
+  ctx.homes = tempDir();
+});
+it.after.each(async (ctx) => {
+  await Promise.all(ctx.terminals.map((t) => t.stop()));
+  await ctx.proxy?.stop();
+  await ctx.server?.stop();
+  ctx.homes.remove();
+});
+
+/** A client with a key store of its own (`home`), through the recording proxy. */
+async function client(ctx: Context, name: string, home: string): Promise<TmuxTerminal> {
+  const env = { TZ: 'UTC', XDG_CONFIG_HOME: join(ctx.homes.path, home), LITSXG_PASSWORD: PASSWORD };
+  const terminal = await TmuxTerminal.start([LITSXG, 'client', name, '--server', `127.0.0.1:${ctx.proxy.port}`], env);
+  ctx.terminals.push(terminal);
+  return terminal;
+}
+
+/** What a text may look like where it must not be: as typed, in hex and in base64 at any alignment. */
+function encodings(text: string): string[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const base64 = [0, 1, 2].map((shift) => Buffer.concat([Buffer.alloc(shift, 0x20), bytes]).toString('base64').slice(4, -4));
+  return [text, bytes.toString('hex'), bytes.toString('hex').toUpperCase(), ...base64];
+}
+
+it('two devices of alice and one of bob: a message to alice shows on both of hers, what one sends shows on the other, and a group of three; no text in any relay byte or log line', withTimeLimit(170_000, async (ctx) => {
+  ctx.server = await startServer({ operators: ['alice', 'bob', 'carol'] });
+  ctx.proxy = await RecordingProxy.start(ctx.server.port);
+  const canary = (label: string) => `${label} canary ${randomBytes(6).toString('hex')}`;
+
+  const laptop = await client(ctx, 'alice', 'alice-laptop');
+  await laptop.waitFor(/this client is now alice's device \w+; logging in as it/);
+  await laptop.waitFor('conversations ready on device');
+  const bob = await client(ctx, 'bob', 'bob');
+  await bob.waitFor('conversations ready on device');
+  await laptop.line('@bob hello from the laptop');
+  await bob.waitFor('alice: hello from the laptop');
+
+  // A second device of alice's: it shows a code, the laptop approves it, it joins every conversation.
+  const phone = await client(ctx, 'alice', 'alice-phone');
+  const screen = await phone.waitFor(/\/devices approve [a-z2-7]{4}-[a-z2-7]{4}/);
+  const code = /\/devices approve ([a-z2-7]{4}-[a-z2-7]{4})/.exec(screen)![1]!;
+  await laptop.line(`/devices approve ${code}`);
+  await phone.waitFor('approved: this client is now a device of alice');
+  await laptop.waitFor(/device \w+ added to 1 conversation/, 60_000);
+  await phone.waitFor('(with bob) you are in');
+
+  const toAlice = canary('to alice');
+  await bob.line(`@alice ${toAlice}`);
+  await laptop.waitFor(`bob: ${toAlice}`);
+  await phone.waitFor(`bob: ${toAlice}`);
+  const fromPhone = canary('from the phone');
+  await phone.line(`@bob ${fromPhone}`);
+  await bob.waitFor(`alice: ${fromPhone}`);
+  await laptop.waitFor(`alice (your other device): ${fromPhone}`);
+
+  // A group of three operators, four devices.
+  const carol = await client(ctx, 'carol', 'carol');
+  await carol.waitFor('conversations ready on device');
+  await laptop.line('/group create ops');
+  await laptop.line('/invite ops bob carol');
+  await carol.waitFor('#ops you are in');
+  await bob.waitFor('#ops you are in');
+  await phone.waitFor('#ops you are in');
+  const toGroup = canary('to the group');
+  await carol.line(`#ops ${toGroup}`);
+  for (const terminal of [laptop, phone, bob]) await terminal.waitFor(`#ops carol: ${toGroup}`);
+  await bob.line('/members ops');
+  await bob.waitFor('#ops: alice, bob, carol');
+
+  const wire = ctx.proxy.bytes().toString('latin1');
+  const log = JSON.stringify(ctx.server.logs);
+  for (const secret of [toAlice, fromPhone, toGroup]) {
+    for (const encoded of encodings(secret)) {
+      assert.not.ok(wire.includes(encoded), `a relay byte holds ${encoded}`);
+      assert.not.ok(log.includes(encoded), `the log holds ${encoded}`);
+    }
+  }
+  assert.match(wire, '"op":"group_send","body":"mls1.', 'the texts went as MLS messages');
+}));
+
+runUnlessMissing(it, commandMissing('tmux'));
