@@ -36,6 +36,8 @@ export interface BenchOptions {
   login: 'password' | 'key';
   dataDir: string | undefined;
   profileDir: string | undefined;
+  /** Started servers on one core, the bench's clients (and Redis) on another (taskset). */
+  pin: boolean;
   /** Extra node options for the started real server, to try runtime tuning. */
   nodeArgs: string[];
   json: boolean;
@@ -77,6 +79,7 @@ export const BENCH_COMMAND = defineCommand({
     'profile-dir': textOption('DIR', { default: undefined, description: 'run the started real server with node --cpu-prof into DIR', requires: STARTED }),
     'node-arg': listOption('a node option such as --max-semi-space-size=32', 'ARG', (raw) => (raw.startsWith('--') ? raw : undefined),
       'a node option for the started real server, after bin/node-options', STARTED),
+    pin: flagOption('the started servers on CPU 0, the bench\'s clients and Redis on CPU 1 (taskset), as on a host that gives the server one core', STARTED),
     json: flagOption('one JSON report on stdout'),
   },
 });
@@ -100,7 +103,7 @@ export function parseBenchOptions(argv: readonly string[]): { kind: 'run'; optio
     server: v.server, buffer: v.buffer, proxy: v.proxy, runs: v.runs, seconds: v.seconds, warmup: v.warmup, pairs: v.pairs, window: v.window,
     bodyBytes: v['body-bytes'], recipients: v.recipients, perRecipient: v['per-recipient'],
     offlineSenders: Math.min(v['offline-senders'], v.pairs), conns: v.conns, logins: v.logins, stormAfter: v['storm-after'],
-    passwordFile: v['password-file'], login: v.login, dataDir: v['data-dir'], profileDir: v['profile-dir'], nodeArgs: v['node-arg'], json: v.json,
+    passwordFile: v['password-file'], login: v.login, dataDir: v['data-dir'], profileDir: v['profile-dir'], pin: v.pin, nodeArgs: v['node-arg'], json: v.json,
   };
   return { kind: 'run', options };
 }

@@ -19,7 +19,8 @@ export interface WorkloadReport {
 
 export interface BenchReport {
   /** `loadavg`: the 1-minute load average before and after, to see how busy the machine was. */
-  machine: { cpus: number; node: string; platform: string; loadavg: number[] };
+  /** `pinned`: with `--pin`, the core of the started servers and that of the load generator. */
+  machine: { cpus: number; node: string; platform: string; loadavg: number[]; pinned?: { server: number; load: number } };
   options: Record<string, unknown>;
   workloads: WorkloadReport[];
   errors: string[];
@@ -76,8 +77,9 @@ export function renderTable(report: BenchReport): string {
   const lines = rows.map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const runs = String(report.options.runs);
-  const { cpus, node, loadavg } = report.machine;
+  const { cpus, node, loadavg, pinned } = report.machine;
   const notes = [`${cpus} CPUs, node ${node}, 1-minute load average ${loadavg.map((l) => l.toFixed(1)).join(' then ')}`,
+    ...(pinned === undefined ? [] : [`pinned: servers on CPU ${pinned.server}, the load generator and Redis on CPU ${pinned.load}`]),
     `medians of ${runs} run(s) per target${targets.length > 1 ? ', alternating' : ''}; faults are totals`,
     ...report.errors.map((e) => `error: ${e}`)];
   return `${lines.join('\n')}\n${notes.join('\n')}\n`;

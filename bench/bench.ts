@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchConnection } from './bench-connection.ts';
+import { type CpuPinning, pinProcess, planPinning } from './cpu-pinning.ts';
 import { helpOrUsageError } from '../src/adapters/cli/usage-error.ts';
 import { BENCH_COMMAND, type BenchOptions, parseBenchOptions, type Target, type Workload } from './bench-options.ts';
 import { type BenchReport, FAULTS, renderTable, summarise, toJson } from './bench-report.ts';
@@ -46,9 +47,18 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     workloads: [],
     errors: [],
   };
+  let pin: CpuPinning | undefined;
+  try {
+    pin = options.pin ? planPinning() : undefined;
+  } catch (error) {
+    io.stderr.write(`litsxg bench: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (pin !== undefined) report.machine.pinned = pin;
   const ownDataDir = options.dataDir === undefined && options.targets.includes('real');
   const dataDir = options.dataDir ?? (ownDataDir ? mkdtempSync(join(tmpdir(), 'litsxg-bench-')) : '');
-  const redis = options.buffer === 'redis' ? await RedisProcess.start() : undefined;
+  const unpin = pin === undefined ? undefined : pinProcess(process.pid, pin.load);
+  const redis = options.buffer === 'redis' ? await RedisProcess.start(pin?.load) : undefined;
   try {
     await prepare(options, dataDir, password, progress);
     for (const workload of options.workloads) {
@@ -60,7 +70,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
           const label = `[${workload} ${target} ${run}/${options.runs}]`;
           progress(`${label} starting`);
           try {
-            (runs[target] ??= []).push(await runOne(options, workload, target, dataDir, password, redis,
+            (runs[target] ??= []).push(await runOne(options, workload, target, dataDir, password, redis, pin?.server,
               (text) => progress(`${label} ${text}`)));
           } catch (error) {
             report.errors.push(`${label} ${(error as Error).message}`);
@@ -73,6 +83,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     report.machine.loadavg.push(loadavg()[0]!);
     if (tty) io.stdout.write('\r\x1b[K');
     redis?.stop();
+    unpin?.();
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     if (ownDataDir) rmSync(`${dataDir}-b`, { recursive: true, force: true });
   }
@@ -116,8 +127,8 @@ function timeoutFor(options: BenchOptions): number {
 }
 
 async function runOne(options: BenchOptions, workload: Workload, target: Target, dataDir: string, password: string,
-  redis: RedisProcess | undefined, progress: (text: string) => void): Promise<Figures> {
-  const servers = await startServers(options, target, dataDir, redis);
+  redis: RedisProcess | undefined, cpu: number | undefined, progress: (text: string) => void): Promise<Figures> {
+  const servers = await startServers(options, target, dataDir, redis, cpu);
   const [server, receiving] = servers;
   const ctx: WorkloadContext = {
     endpoint: server === undefined ? endpointOf(options) : { host: '127.0.0.1', port: server.port },
@@ -142,17 +153,19 @@ async function runOne(options: BenchOptions, workload: Workload, target: Target,
 }
 
 /** None for `server`; two for `redis-pair` (senders log in on the first, receivers on the second). */
-async function startServers(options: BenchOptions, target: Target, dataDir: string, redis: RedisProcess | undefined): Promise<ServerProcess[]> {
+async function startServers(options: BenchOptions, target: Target, dataDir: string, redis: RedisProcess | undefined,
+  cpu: number | undefined): Promise<ServerProcess[]> {
   if (target === 'server') return [];
-  if (target === 'bare') return [await ServerProcess.start('bare')];
+  const pinned = cpu === undefined ? {} : { cpu };
+  if (target === 'bare') return [await ServerProcess.start('bare', pinned)];
   const nodeArgs = [...options.nodeArgs, ...(options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir])];
-  if (target === 'real') return [await ServerProcess.start('real', { dataDir, args: realServerArgs(options), nodeArgs })];
+  if (target === 'real') return [await ServerProcess.start('real', { dataDir, args: realServerArgs(options), nodeArgs, ...pinned })];
   await redis!.flush();
   const args = [...realServerArgs(options), '--buffer', 'redis', '--presence', 'redis', '--redis-url', redis!.url];
   // Each server locks its own data directory: the second one gets a copy of the operators.
   const dirs = target === 'redis' ? [dataDir] : [dataDir, `${dataDir}-b`];
   if (dirs[1] !== undefined) cpSync(dataDir, dirs[1], { recursive: true });
-  return Promise.all(dirs.map((dir) => ServerProcess.start('real', { dataDir: dir, args, nodeArgs })));
+  return Promise.all(dirs.map((dir) => ServerProcess.start('real', { dataDir: dir, args, nodeArgs, ...pinned })));
 }
 
 function workloadRun(options: BenchOptions, workload: Workload, ctx: WorkloadContext, dataDir: string,

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { pinnedCommand } from './cpu-pinning.ts';
 import { freePort } from './free-port.ts';
 import { type ProcSample, sampleProcess } from './proc-stats.ts';
 
@@ -12,10 +13,11 @@ const START_TIMEOUT_MS = 10_000;
 export class RedisProcess {
   private constructor(private readonly child: ChildProcess, readonly port: number) {}
 
-  static async start(): Promise<RedisProcess> {
+  /** `cpu`: with `bench --pin`, the load generator's core (issue 21). */
+  static async start(cpu?: number): Promise<RedisProcess> {
     const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-      '--daemonize', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
+    const child = spawn(...pinnedCommand(cpu, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+      '--daemonize', 'no', '--loglevel', 'warning']), { stdio: 'ignore' });
     let failed = false;
     child.once('error', () => { failed = true; });
     process.once('exit', () => child.kill('SIGKILL'));

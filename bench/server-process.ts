@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { LineSplitter } from '../src/client/line-splitter.ts';
+import { pinnedCommand } from './cpu-pinning.ts';
 import { type ProcSample, sampleProcess } from './proc-stats.ts';
 
 export type TargetKind = 'real' | 'bare';
@@ -30,6 +31,8 @@ export interface ServerStart {
   /** Extra node options (`--cpu-prof`), which bin/litsxg does not pass on. */
   readonly nodeArgs?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** `bench --pin`: the one core it runs on (taskset), all its threads included. */
+  readonly cpu?: number;
   /** Run once the process has exited after `stop` (a temporary data dir's removal). */
   readonly onStopped?: () => void;
 }
@@ -60,7 +63,8 @@ export class ServerProcess {
     const nodeOptions = [...(kind === 'real' ? SERVER_NODE_OPTIONS : []), ...(options.nodeArgs ?? [])];
     const args = [...nodeOptions, ...script, '--host', '127.0.0.1', '--port', '0', ...(options.args ?? [])];
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } });
+    const [command, argv] = pinnedCommand(options.cpu, process.execPath, args);
+    const child = spawn(command, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } });
     running.add(child);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
       running.delete(child);

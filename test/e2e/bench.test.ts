@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bench } from '../support/run-bench.ts';
 import { ServerProcess } from '../../bench/server-process.ts';
+import { allowedCpus } from '../../bench/cpu-pinning.ts';
 
 const TINY_PAIRS = ['pairs', '--runs', '1', '--seconds', '1', '--warmup', '0.2', '--pairs', '2', '--window', '8', '--json'];
 
@@ -25,6 +26,35 @@ test('a tiny pairs run against the real server and the bare relay: figures, rati
   }
   assert.ok(Number.isFinite(pairs.ratio.messages_per_s) && pairs.ratio.messages_per_s > 0);
   assert.ok(Number.isFinite(pairs.ratio.cpu_us_per_message));
+});
+
+test('--pin: servers on CPU 0, this process on CPU 1 while it runs and as before afterwards; server CPU per message on both', async () => {
+  const before = allowedCpus(process.pid);
+  let during = '';
+  const sampler = setInterval(() => { during ||= allowedCpus(process.pid); }, 100);
+  const { status, stdout } = await bench([...TINY_PAIRS, '--pin']).finally(() => clearInterval(sampler));
+  assert.is(status, 0, stdout);
+  const report = JSON.parse(stdout);
+  assert.equal(report.machine.pinned, { server: 0, load: 1 });
+  assert.is(during, '1');
+  assert.is(allowedCpus(process.pid), before);
+  for (const target of ['real', 'bare']) {
+    const figures = report.workloads[0].targets[target].median;
+    assert.ok(figures.cpu_us_per_message > 0 && figures.messages_per_s > 0, target);
+    assert.equal([figures.lost, figures.duplicated, figures.reordered, figures.other_errors], [0, 0, 0, 0]);
+  }
+  const table = await bench([...TINY_PAIRS.filter((a) => a !== '--json'), '--target', 'bare', '--pin']);
+  assert.match(table.stdout, /\npinned: servers on CPU 0, the load generator and Redis on CPU 1\n/);
+});
+
+test('a server started with a cpu runs on that core alone, under its own pid', async () => {
+  const relay = await ServerProcess.start('bare', { cpu: 0 });
+  try {
+    assert.is(allowedCpus(relay.pid), '0');
+    assert.ok(relay.sample().rssBytes > 0);
+  } finally {
+    await relay.stop();
+  }
 });
 
 test('the table names every figure and the ratio column', async () => {
@@ -80,7 +110,7 @@ test('--login key: offline recipients and idle connections log in by signing the
 test('a bad option is one line and exit status 2', async () => {
   for (const argv of [['--runs', 'x'], ['flood'], ['--login', 'token'], ['--proxy', 'socks5://127.0.0.1:9050'], ['--server', 'nohost'],
     ['--buffer', 'disk'], ['--buffer', 'redis', '--target', 'bare'], ['--buffer', 'redis', '--server', '127.0.0.1:1'],
-    ['--server', '127.0.0.1:1', '--node-arg', '--max-semi-space-size=16'], ['--server', '127.0.0.1:1', '--data-dir', '/tmp/x']]) {
+    ['--server', '127.0.0.1:1', '--node-arg', '--max-semi-space-size=16'], ['--server', '127.0.0.1:1', '--data-dir', '/tmp/x'], ['--server', '127.0.0.1:1', '--pin']]) {
     const { status, stdout, stderr } = await bench(argv);
     assert.is(status, 2, argv.join(' '));
     assert.is(stdout, '');

@@ -37,7 +37,12 @@ export class TcpConnectionRegistry {
     setImmediate(() => this.flushAll());
   }
 
-  private flushAll(): void {
+  /**
+   * Writes what every connection was sent. Called after each received chunk too: its frames
+   * leave while they are still in the CPU's cache rather than a turn later with every other
+   * connection's (bench pairs --pin, issue 21: about 5 % less CPU a message).
+   */
+  flushAll(): void {
     const dirty = this.dirty;
     this.dirty = [];
     this.flushScheduled = false;

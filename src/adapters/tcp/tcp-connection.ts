@@ -77,7 +77,10 @@ export class TcpConnection {
   }
 
   private static onData(this: OwnedSocket, chunk: Buffer): void {
-    this[CONNECTION].receive(chunk);
+    const connection = this[CONNECTION];
+    connection.receive(chunk);
+    // One write per connection per chunk, as the bare relay does: see TcpConnectionRegistry.flushAll.
+    connection.registry.flushAll();
   }
 
   private static onDrain(this: OwnedSocket): void {
