@@ -43,7 +43,7 @@ export const DEVICE_LIMITS = {
   packagesPerDevice: 200,
   /** Characters of base64 after `mls1.`. */
   packageChars: 8192,
-  /** Below this many one-time packages a device is "low" (`operator list`); clients refill to 50. */
+  /** Below this many one-time packages a device is "low" (`operator list`); clients refill to 40. */
   lowPackages: 10,
   /** Key package fetches per second per fetching operator, bursts up to twice that (a SenderBuckets bucket). */
   fetchesPerSecond: 5,
