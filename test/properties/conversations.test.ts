@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { OutgoingCommit } from '../../src/client/conversations/conversations.ts';
+import type { OutgoingCommit } from '../../src/client/conversations/conversation-events.ts';
 import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
 import type { TestDevice } from '../support/mls-team.ts';
 import { TestTeam } from '../support/mls-team.ts';

@@ -1,6 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { CiphersuiteName } from 'ts-mls';
-import type { ConversationEvent, FetchedPackage, OutgoingCommit } from '../../src/client/conversations/conversations.ts';
+import type { ConversationEvent, FetchedPackage, OutgoingCommit } from '../../src/client/conversations/conversation-events.ts';
 import { Conversations } from '../../src/client/conversations/conversations.ts';
 import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
 import type { DeviceKeys } from '../../src/client/conversations/device-credential.ts';

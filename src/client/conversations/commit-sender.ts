@@ -1,4 +1,4 @@
-import type { OutgoingCommit } from './conversations.ts';
+import type { OutgoingCommit } from './conversation-events.ts';
 import type { GroupCommitFrame } from './frame-link.ts';
 import type { Requests } from './requests.ts';
 

@@ -1,6 +1,7 @@
 import { sendCommit } from './commit-sender.ts';
-import type { ConversationEvent, Conversations, FetchedPackage, OutgoingCommit } from './conversations.ts';
-import { ConversationError } from './conversations.ts';
+import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
+import { ConversationError } from './conversation-events.ts';
+import type { Conversations } from './conversations.ts';
 import type { DeviceRef } from './device-credential.ts';
 import { mailboxOf } from './device-credential.ts';
 import type { ServerFrame } from './frame-link.ts';

@@ -7,6 +7,8 @@ import type { IdentityResolver } from './device-client-config.ts';
 import { deviceClientConfig } from './device-client-config.ts';
 import type { DeviceKeys, DeviceRef } from './device-credential.ts';
 import { readDeviceCredential } from './device-credential.ts';
+import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
+import { ConversationError, refused } from './conversation-events.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { groupMetaExtension, readGroupMeta } from './group-meta.ts';
 import { isDirectBetween, leavesOf, mailboxesOf, membershipChange } from './group-members.ts';
@@ -17,33 +19,6 @@ import { KeyPackages } from './key-packages.ts';
 import { fromMlsBody, toMlsBody } from './mls-body.ts';
 import { loadSuite } from './mls-suite.ts';
 import { openApplication } from './open-application.ts';
-
-/** A key package as `fetch_key_packages` answered it: for this operator's device. */
-export interface FetchedPackage {
-  readonly name: string;
-  readonly device: string;
-  readonly package: string;
-}
-
-/** A commit of ours, for the relay to order (docs/protocol.md "Groups", `group_commit`). */
-export interface OutgoingCommit {
-  readonly group: string;
-  /** The epoch it was made in: the relay takes the first commit for an epoch. */
-  readonly epoch: bigint;
-  readonly body: string;
-  readonly welcome: string | undefined;
-  /** Every member device's mailbox once it is applied: the relay's routing table. */
-  readonly members: string[];
-}
-
-export type ConversationEvent =
-  | { kind: 'joined'; group: string; meta: GroupMeta; members: DeviceRef[] }
-  | { kind: 'text'; group: string; meta: GroupMeta; from: DeviceRef; id: string; text: string }
-  | { kind: 'membership'; group: string; meta: GroupMeta; added: DeviceRef[]; removed: DeviceRef[] }
-  | { kind: 'left'; group: string; meta: GroupMeta }
-  /** A member proposed a change (leaving): a commit of anyone's applies it. */
-  | { kind: 'proposal'; group: string; meta: GroupMeta }
-  | { kind: 'refused'; from: string; reason: string };
 
 export interface ConversationsOptions {
   readonly store: ConversationStore;
@@ -320,12 +295,4 @@ export class Conversations {
     this.turn = result.catch(() => undefined);
     return result;
   }
-}
-
-export class ConversationError extends Error {
-  override readonly name = 'ConversationError';
-}
-
-function refused(from: string, reason: string): ConversationEvent {
-  return { kind: 'refused', from, reason };
 }

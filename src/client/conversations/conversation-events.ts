@@ -1,0 +1,38 @@
+import type { DeviceRef } from './device-credential.ts';
+import type { GroupMeta } from './group-meta.ts';
+
+/** A key package as `fetch_key_packages` answered it: for this operator's device. */
+export interface FetchedPackage {
+  readonly name: string;
+  readonly device: string;
+  readonly package: string;
+}
+
+/** A commit of ours, for the relay to order (docs/protocol.md "Groups", `group_commit`). */
+export interface OutgoingCommit {
+  readonly group: string;
+  /** The epoch it was made in: the relay takes the first commit for an epoch. */
+  readonly epoch: bigint;
+  readonly body: string;
+  readonly welcome: string | undefined;
+  /** Every member device's mailbox once it is applied: the relay's routing table. */
+  readonly members: string[];
+}
+
+export type ConversationEvent =
+  | { kind: 'joined'; group: string; meta: GroupMeta; members: DeviceRef[] }
+  | { kind: 'text'; group: string; meta: GroupMeta; from: DeviceRef; id: string; text: string }
+  | { kind: 'membership'; group: string; meta: GroupMeta; added: DeviceRef[]; removed: DeviceRef[] }
+  | { kind: 'left'; group: string; meta: GroupMeta }
+  /** A member proposed a change (leaving): a commit of anyone's applies it. */
+  | { kind: 'proposal'; group: string; meta: GroupMeta }
+  | { kind: 'refused'; from: string; reason: string };
+
+export class ConversationError extends Error {
+  override readonly name = 'ConversationError';
+}
+
+/** Bad input from the relay or a member: an event to show, never a throw. */
+export function refused(from: string, reason: string): ConversationEvent {
+  return { kind: 'refused', from, reason };
+}
