@@ -27,6 +27,9 @@ let webProxy: RecordingProxy;
 let tcpProxy: RecordingProxy;
 const homes = tempDir();
 const terminals: TmuxTerminal[] = [];
+/** alice's browser page, kept from test to test (its IndexedDB holds her device). */
+let alice: Page;
+let bob: TmuxTerminal;
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -68,7 +71,7 @@ function encodings(text: string): string[] {
 test('a browser device and a terminal device exchange a direct MLS message both ways, with receipts; no text in any relay byte or log line', async () => {
   const canary = (label: string) => `${label} canary ${randomBytes(6).toString('hex')}`;
   const started = Date.now();
-  const { page, firstScreenMs } = await openApp(browser, `http://127.0.0.1:${webProxy.port}/`);
+  const { page: page, firstScreenMs } = await openApp(browser, `http://127.0.0.1:${webProxy.port}/`);
   await screenshot(page, 'login');
   await page.type('#name', 'alice');
   await page.type('#password', PASSWORD);
@@ -79,7 +82,8 @@ test('a browser device and a terminal device exchange a direct MLS message both 
   const readyMs = Date.now() - started;
   console.log(`first screen ${firstScreenMs} ms; conversations ready ${readyMs} ms after the page was opened (a new device, at Safer)`);
 
-  const bob = await TmuxTerminal.start([LITSXG, 'client', 'bob', '--server', `127.0.0.1:${tcpProxy.port}`], { TZ: 'UTC', XDG_CONFIG_HOME: join(homes.path, 'bob'), LITSXG_PASSWORD: PASSWORD });
+  alice = page;
+  bob = await TmuxTerminal.start([LITSXG, 'client', 'bob', '--server', `127.0.0.1:${tcpProxy.port}`], { TZ: 'UTC', XDG_CONFIG_HOME: join(homes.path, 'bob'), LITSXG_PASSWORD: PASSWORD });
   terminals.push(bob);
   await bob.waitFor('conversations ready on device', 60_000);
 
@@ -115,7 +119,19 @@ test('a browser device and a terminal device exchange a direct MLS message both 
   // comes out, in clear framing, to the terminal; the terminal's where it comes out to the page.
   assert.match(tcpProxy.bytes().toString('latin1'), '"body":"mls1.', 'the terminal got MLS messages');
   assert.match(webProxy.bytes().toString('latin1'), '"body":"mls1.', 'the page got MLS messages');
-  await page.close();
 });
+
+test('after a reload the browser logs in by its device key with the passphrase alone, and its conversation is there', async () => {
+  await alice.reload();
+  await alice.waitForSelector('#name');
+  await alice.type('#name', 'alice');
+  await alice.type('#passphrase', 'a passphrase for this browser');
+  await alice.keyboard.press('Enter');
+  await waitForText(alice, '.chat header .status', 'Conversations ready on device', 60_000);
+  await waitForText(alice, '.chat header .status', ': 1');
+  await waitForText(alice, 'ul[aria-label="Conversations"]', 'bob');
+  // No password was typed: without the device key's login the page would have said the password is needed.
+});
+
 
 runUnlessMissing(test, firefoxMissing() ?? commandMissing('tmux'));
