@@ -134,4 +134,55 @@ test('after a reload the browser logs in by its device key with the passphrase a
 });
 
 
+test('a browser becomes bob\'s second device by the code his terminal approves; a group made in alice\'s browser reaches both of bob\'s devices', async () => {
+  const { page: phone } = await openApp(browser, `http://127.0.0.1:${webProxy.port}/`);
+  await phone.type('#name', 'bob');
+  await phone.type('#password', PASSWORD);
+  await phone.type('#passphrase', 'bob\'s browser passphrase');
+  await phone.keyboard.press('Enter');
+  await phone.waitForFunction(() => /\/devices approve [a-z2-7]{4}-[a-z2-7]{4}/.test(document.querySelector('.status')?.textContent ?? ''), { timeout: 60_000 });
+  await screenshot(phone, 'approval-code');
+  const code = /\/devices approve ([a-z2-7]{4}-[a-z2-7]{4})/.exec(await phone.$eval('.status', (e) => e.textContent ?? ''))![1]!;
+  await bob.line(`/devices approve ${code}`);
+  await waitForText(phone, '.chat header .status', 'Conversations ready on device', 120_000);
+  await bob.waitFor(/device \w+ added to 1 conversation/, 120_000);
+  await waitForText(phone, 'ul[aria-label="Conversations"]', 'alice', 60_000);
+
+  // alice's browser writes to bob: his terminal and his browser both show it.
+  const toBob = `to both of bob's devices ${randomBytes(4).toString('hex')}`;
+  await alice.bringToFront();
+  await alice.focus('ul[aria-label="Conversations"] button');
+  await alice.keyboard.press('Enter');
+  await alice.keyboard.type(toBob);
+  await alice.keyboard.press('Enter');
+  await bob.waitFor(`alice: ${toBob}`, 60_000);
+  await waitForText(phone, '[aria-live="polite"]', `New message from alice: ${toBob}`, 60_000);
+  await waitForText(phone, 'ul[aria-label="Conversations"]', 'alice (1 unread)');
+
+  // A group from the browser's controls: alice creates #ops and invites bob.
+  await alice.focus('#group-name');
+  await alice.keyboard.type('ops');
+  await alice.keyboard.press('Enter');
+  await waitForText(alice, '#conversation-title', 'Group #ops', 60_000);
+  await alice.focus('#invitees');
+  await alice.keyboard.type('bob');
+  await alice.keyboard.press('Enter');
+  await bob.waitFor('#ops you are in', 60_000);
+  await waitForText(phone, 'ul[aria-label="Conversations"]', '#ops', 60_000);
+  await waitForText(alice, '.members', 'alice, bob', 30_000);
+  const toGroup = `to the group ${randomBytes(4).toString('hex')}`;
+  await bob.line(`#ops ${toGroup}`);
+  await waitForText(alice, '.messages', toGroup, 60_000);
+  await waitForText(alice, '[aria-live="polite"]', `New message from bob: ${toGroup}`);
+  await waitForText(phone, 'ul[aria-label="Conversations"]', '#ops (1 unread)', 60_000);
+  await screenshot(alice, 'group');
+  await phone.bringToFront();
+  await screenshot(phone, 'second-device');
+  const wire = Buffer.concat([webProxy.bytes(), tcpProxy.bytes()]).toString('latin1');
+  for (const secret of [toBob, toGroup]) {
+    for (const encoded of encodings(secret)) assert.not.ok(wire.includes(encoded) || JSON.stringify(web.server.logs).includes(encoded), encoded);
+  }
+  await phone.close();
+});
+
 runUnlessMissing(test, firefoxMissing() ?? commandMissing('tmux'));
