@@ -122,6 +122,7 @@ test('a browser device and a terminal device exchange a direct MLS message both 
 });
 
 test('after a reload the browser logs in by its device key with the passphrase alone, and its conversation is there', async () => {
+  const started = Date.now();
   await alice.reload();
   await alice.waitForSelector('#name');
   await alice.type('#name', 'alice');
@@ -129,6 +130,7 @@ test('after a reload the browser logs in by its device key with the passphrase a
   await alice.keyboard.press('Enter');
   await waitForText(alice, '.chat header .status', 'Conversations ready on device', 60_000);
   await waitForText(alice, '.chat header .status', ': 1');
+  console.log(`a known device: conversations ready ${Date.now() - started} ms after the reload (scrypt at Safer, login by device key)`);
   await waitForText(alice, 'ul[aria-label="Conversations"]', 'bob');
   // No password was typed: without the device key's login the page would have said the password is needed.
 });

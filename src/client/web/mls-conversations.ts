@@ -87,6 +87,8 @@ export class MlsConversations {
   private note(group: string, meta: GroupMeta, text: string): void {
     const conversation = this.conversation(group, meta);
     this.refreshMembers(conversation);
+    // A commit that changed nobody (the one founding a group of this device alone) is no news.
+    if (text === '') return this.changed(conversation, undefined, false);
     const entry: Entry = { from: '', body: text, ts: Date.now() };
     conversation.entries.push(entry);
     this.changed(conversation, entry, false);
