@@ -36,7 +36,9 @@ export async function logInAsDevice(options: DeviceLoginOptions): Promise<LoginR
   }
   if (options.password === '') return { ok: false, reason: 'this browser is not a device of yours yet: the password is needed once' };
   const requests: { current?: Requests } = {};
-  let onGrant: (frame: Extract<ServerFrame, { op: 'msg' }>) => void = () => undefined;
+  // A grant that comes before this browser waits for one (setUpDevice still running) is kept for it.
+  const grants: Extract<ServerFrame, { op: 'msg' }>[] = [];
+  let onGrant: (frame: Extract<ServerFrame, { op: 'msg' }>) => void = (frame) => void grants.push(frame);
   const first = await logIn(options.url, name, options.password, options.register, (frame) => {
     if (requests.current?.answer(frame) === true) return;
     if (frame.op === 'msg' && frame.body.startsWith(GRANT_PREFIX)) onGrant(frame);
@@ -57,14 +59,19 @@ export async function logInAsDevice(options: DeviceLoginOptions): Promise<LoginR
     });
     await keys.flush();
     if (state === 'pending') {
-      await new Promise<void>((resolve) => {
+      await new Promise<void>((resolve, reject) => {
+        // The relay forgets a pending device after 10 minutes (docs/protocol.md "Approval").
+        const timer = setTimeout(() => reject(new Error('no approval came within 10 minutes: log in again for a new code')), APPROVAL_WAIT_MS);
+        link.onClose(() => reject(new Error('the connection closed while waiting for approval: log in again')));
         onGrant = (frame) => void receiveGrant(keys, first.name, frame.body, asking).catch(() => false).then(async (accepted) => {
           link.send({ op: 'ack', ids: [frame.id] });
           if (!accepted) return options.say('An approval came that was not for this browser, or not from your identity: ignored.');
           await keys.flush();
           options.say(`Approved: this browser is now a device of ${first.name}; logging in as it…`);
+          clearTimeout(timer);
           resolve();
         });
+        for (const frame of grants.splice(0)) onGrant(frame);
       });
     }
   } catch (error) {
@@ -74,6 +81,8 @@ export async function logInAsDevice(options: DeviceLoginOptions): Promise<LoginR
   link.close();
   return byDeviceKey(options);
 }
+
+const APPROVAL_WAIT_MS = 10 * 60_000;
 
 function byDeviceKey(options: DeviceLoginOptions): Promise<LoginResult> {
   return connect(options.url, (hello) => deviceLoginFrame(options.keys, options.name, hello) as ClientFrame | undefined, options.onFrame);

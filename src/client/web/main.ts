@@ -80,7 +80,7 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
   let view: ChatView | undefined;
   let mls: MlsConversations | undefined;
   const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (ids) => link.send({ op: 'ack', ids }));
-  mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew));
+  mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew), (text) => view?.say(text));
   const conversations = mls;
   // Plain texts still reach a device (sent by a client without MLS): shown apart, and said to be plain.
   const direct = new DirectMessages(result.name, (frame) => link.send(frame), {

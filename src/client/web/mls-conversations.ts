@@ -13,7 +13,11 @@ export class MlsConversations {
   readonly conversations = new Map<string, Conversation>();
   private readonly byId = new Map<string, Entry>();
 
-  constructor(private readonly service: ConversationService, private readonly changed: (conversation: Conversation, entry: Entry | undefined, isNew: boolean) => void) {}
+  constructor(
+    private readonly service: ConversationService,
+    private readonly changed: (conversation: Conversation, entry: Entry | undefined, isNew: boolean) => void,
+    private readonly refused: (text: string) => void = () => undefined,
+  ) {}
 
   /** Every conversation the service has, each listed (after a login, and after one is made). */
   sync(): void {
@@ -78,7 +82,8 @@ export class MlsConversations {
       case 'left':
         return this.note(event.group, event.meta, 'you are no longer a member');
       case 'refused':
-        return;
+        // As the terminal says it: a message that did not open, or whose sender's device is not certified by the key pinned for them.
+        return this.refused(`A message from ${event.from} was not shown: ${event.reason}`);
       case 'proposal':
         return;
     }
