@@ -72,7 +72,6 @@ test('a browser device and a terminal device exchange a direct MLS message both 
   const canary = (label: string) => `${label} canary ${randomBytes(6).toString('hex')}`;
   const started = Date.now();
   const { page: page, firstScreenMs } = await openApp(browser, `http://127.0.0.1:${webProxy.port}/`);
-  await screenshot(page, 'login');
   await page.type('#name', 'alice');
   await page.type('#password', PASSWORD);
   await page.type('#passphrase', 'a passphrase for this browser');
@@ -103,6 +102,12 @@ test('a browser device and a terminal device exchange a direct MLS message both 
   await bob.line(`@alice ${toAlice}`);
   await waitForText(page, '[aria-live="polite"]', `New message from bob: ${toAlice}`, 60_000);
   await waitForText(page, '.messages', toAlice);
+  // The safety number on the page is the terminal's `/verify alice`.
+  await page.click('.conversation button:not([type="submit"])');
+  await page.waitForFunction(() => /\d{5}( \d{5}){11}/.test(document.querySelector('.safety')?.textContent ?? ''), { timeout: 30_000 });
+  const onPage = /(\d{5}( \d{5}){11})/.exec(await page.$eval('.safety', (e) => e.textContent ?? ''))![1]!;
+  await bob.line('/verify alice');
+  await bob.waitFor(`safety number with alice: ${onPage}`, 30_000);
   await screenshot(page, 'direct');
   assert.equal(await violations(page), []);
   assert.equal(await unnamedControls(page), []);

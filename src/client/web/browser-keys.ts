@@ -6,6 +6,7 @@ import { RelayRefusal } from '../conversations/requests.ts';
 import type { Requests } from '../conversations/requests.ts';
 import type { DeviceHolder, Identity, StoredDevice } from '../device-holder.ts';
 import { fromBase64, toBase64 } from '../e2e/base64.ts';
+import { safetyNumber } from '../trust/safety-number.ts';
 
 const IDENTITY = 'keys/identity';
 const DEVICE = 'keys/device';
@@ -91,6 +92,13 @@ export class PinnedIdentities implements IdentityResolver {
     const signing = fromBase64(answer.signing, 32);
     if (signing !== undefined) await this.store.put(PIN + name, signing);
     return signing;
+  }
+
+  /** The terminal's `/verify NAME` number, for the key pinned for `name` (the same on both sides). */
+  async safetyNumber(name: string): Promise<string> {
+    const theirs = await this.identityOf(name);
+    if (theirs === undefined) throw new Error(`${name} has no identity key on this server`);
+    return safetyNumber({ name: this.me, signingKey: fromBase64(this.keys.identity.public.signing, 32)! }, { name, signingKey: theirs });
   }
 }
 

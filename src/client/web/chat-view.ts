@@ -9,6 +9,8 @@ export interface ChatActions {
   readonly groups?: {
     create(name: string): Promise<Conversation>;
     invite(conversation: Conversation, names: readonly string[]): Promise<void>;
+    /** The safety number with a direct conversation's other operator; undefined for a group or a plain conversation. */
+    verify(conversation: Conversation): (() => Promise<string>) | undefined;
   };
 }
 
@@ -23,6 +25,8 @@ export class ChatView {
   private readonly title = el('h2', { id: 'conversation-title' }, 'No conversation open');
   private readonly members = el('p', { class: 'members' });
   private readonly inviting = el('form', { class: 'invite', hidden: '' });
+  private readonly verifying = el('button', { type: 'button', hidden: '' }, 'Verify (safety number)');
+  private readonly safety = el('p', { class: 'safety', role: 'status' });
   private readonly messages = el('ol', { class: 'messages', 'aria-labelledby': 'conversation-title' });
   private readonly input = el('textarea', { 'aria-label': 'Message', rows: '2', disabled: '' });
   private readonly announcer = el('div', { class: 'visually-hidden', 'aria-live': 'polite', role: 'status' });
@@ -53,6 +57,17 @@ export class ChatView {
         void this.opening(() => groups.create(name));
       });
       groupControls.push(create);
+      this.verifying.addEventListener('click', () => {
+        const conversation = this.current;
+        const number = conversation === undefined ? undefined : groups.verify(conversation);
+        if (number === undefined) return;
+        number().then((digits) => {
+          const other = shown(conversation!.title ?? conversation!.peer);
+          this.safety.textContent = `Safety number with ${other}: ${digits}. Compare it with ${other}'s, out of band (in the terminal: /verify ${shown(me)}).`;
+        }, (error: Error) => {
+          this.safety.textContent = `Cannot verify: ${error.message}`;
+        });
+      });
       const invitees = el('input', { id: 'invitees', autocapitalize: 'none', spellcheck: 'false', required: '' });
       this.inviting.append(el('label', { for: 'invitees' }, 'Invite (names, separated by commas)'), invitees, el('button', { type: 'submit' }, 'Invite'));
       this.inviting.addEventListener('submit', (event) => {
@@ -88,7 +103,7 @@ export class ChatView {
       el('header', {}, el('h1', {}, 'Litsxg'), el('span', {}, `Signed in as ${shown(me)}`), this.status, logOut),
       el('nav', { 'aria-labelledby': 'conversations-title' }, el('h2', { id: 'conversations-title' }, 'Conversations'), this.list, start, ...groupControls,
         el('details', {}, el('summary', {}, 'What this browser keeps'), keysNotice())),
-      el('main', { class: 'conversation' }, this.title, this.members, this.inviting, this.messages, composer, this.announcer));
+      el('main', { class: 'conversation' }, this.title, this.members, this.verifying, this.safety, this.inviting, this.messages, composer, this.announcer));
   }
 
   /** A conversation changed: a new entry is shown (and announced when someone else wrote it), or a delivery state. */
@@ -123,6 +138,8 @@ export class ChatView {
     this.title.textContent = title.startsWith('#') ? `Group ${shown(title)}` : `Conversation with ${shown(title)}`;
     this.members.textContent = membersText(conversation);
     this.inviting.hidden = this.actions.groups === undefined || !title.startsWith('#');
+    this.verifying.hidden = this.actions.groups?.verify(conversation) === undefined;
+    this.safety.textContent = '';
     this.rows.clear();
     this.messages.replaceChildren();
     for (const entry of conversation.entries) this.append(entry);

@@ -76,7 +76,8 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
   const { link } = result;
   const me = deviceKeys(keys, result.name)!;
   const requests = new Requests(link, 'mls-');
-  const core = await Conversations.open({ store, device: me, identities: new PinnedIdentities(store, result.name, keys, requests) });
+  const identities = new PinnedIdentities(store, result.name, keys, requests);
+  const core = await Conversations.open({ store, device: me, identities });
   let view: ChatView | undefined;
   let mls: MlsConversations | undefined;
   const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (ids) => link.send({ op: 'ack', ids }));
@@ -93,7 +94,15 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
       store.close();
       showLogin();
     },
-    groups: { create: (group) => conversations.createGroup(group), invite: (conversation, names) => conversations.invite(conversation, names) },
+    groups: {
+      create: (group) => conversations.createGroup(group),
+      invite: (conversation, names) => conversations.invite(conversation, names),
+      verify: (conversation) => {
+        const meta = service.metaOf(conversation.peer);
+        if (meta?.kind !== 'direct') return undefined;
+        return () => identities.safetyNumber(meta.name.split(',').find((n) => n !== result.name) ?? result.name);
+      },
+    },
   }, () => [...conversations.conversations.values(), ...direct.conversations.values()], (peer) => conversations.direct(peer));
   handle = (frame) => {
     if (service.onFrame(frame)) return;
