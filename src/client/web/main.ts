@@ -24,7 +24,9 @@ const root = document.getElementById('app')!;
 let sealer: PassphraseSealer | undefined;
 
 function showLogin(): void {
-  root.replaceChildren(loginView((credentials, progress) => credentials.passphrase === '' ? plainSession(credentials) : deviceSession(credentials, progress)));
+  root.replaceChildren(loginView((credentials, progress) => (credentials.passphrase === '' ? plainSession(credentials) : deviceSession(credentials, progress))
+    // Storage refused (IndexedDB off) or a step that threw: said on the form, which can be tried again.
+    .catch((error: Error) => `Could not log in: ${error.message}`)));
 }
 
 /** Without a passphrase: plain direct text (`send` / `msg`), nothing kept in the browser. */
