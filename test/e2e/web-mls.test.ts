@@ -137,6 +137,11 @@ test('after a reload the browser logs in by its device key with the passphrase a
   await waitForText(alice, '.chat header .status', ': 1');
   console.log(`a known device: conversations ready ${Date.now() - started} ms after the reload (scrypt at Safer, login by device key)`);
   await waitForText(alice, 'ul[aria-label="Conversations"]', 'bob');
+  // What was said is kept (sealed in IndexedDB) and shown again.
+  await alice.focus('ul[aria-label="Conversations"] button');
+  await alice.keyboard.press('Enter');
+  await waitForText(alice, '.messages', 'from the terminal canary');
+  await waitForText(alice, '.messages', 'from the browser canary');
   // No password was typed: without the device key's login the page would have said the password is needed.
 });
 

@@ -83,7 +83,8 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
   let view: ChatView | undefined;
   let mls: MlsConversations | undefined;
   const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (ids) => link.send({ op: 'ack', ids }));
-  mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew), (text) => view?.say(text));
+  mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew), (text) => view?.say(text), store);
+  await mls.load();
   const conversations = mls;
   // Plain texts still reach a device (sent by a client without MLS): shown apart, and said to be plain.
   const direct = new DirectMessages(result.name, (frame) => link.send(frame), {

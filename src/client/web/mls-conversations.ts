@@ -1,5 +1,6 @@
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { ConversationService, ServiceEvent } from '../conversations/conversation-service.ts';
+import type { ConversationStore } from '../conversations/conversation-store.ts';
 import type { DeviceRef } from '../conversations/device-credential.ts';
 import type { GroupMeta } from '../conversations/group-meta.ts';
 import type { Conversation, Entry } from './direct-messages.ts';
@@ -12,16 +13,31 @@ import type { Conversation, Entry } from './direct-messages.ts';
 export class MlsConversations {
   readonly conversations = new Map<string, Conversation>();
   private readonly byId = new Map<string, Entry>();
+  private saving: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly service: ConversationService,
     private readonly changed: (conversation: Conversation, entry: Entry | undefined, isNew: boolean) => void,
     private readonly refused: (text: string) => void = () => undefined,
+    /** Where each conversation's last texts are kept (the sealed store), so a reload shows them again. */
+    private readonly history?: ConversationStore,
   ) {}
+
+  /** Every conversation, with the texts kept of it: before any delivery is shown. */
+  async load(): Promise<void> {
+    for (const { group } of this.service.list()) {
+      const conversation = this.conversation(group);
+      const kept = await this.history?.get(HISTORY + group);
+      if (kept === undefined) continue;
+      const entries = JSON.parse(new TextDecoder().decode(kept)) as Entry[];
+      conversation.entries.unshift(...entries);
+      for (const entry of entries) if (entry.id !== undefined) this.byId.set(entry.id, entry);
+    }
+  }
 
   /** Every conversation the service has, each listed (after a login, and after one is made). */
   sync(): void {
-    for (const { group } of this.service.list()) this.conversation(group);
+    for (const { group } of this.service.list()) this.changed(this.conversation(group), undefined, false);
   }
 
   async direct(name: string): Promise<Conversation> {
@@ -43,7 +59,7 @@ export class MlsConversations {
   async say(conversation: Conversation, text: string): Promise<void> {
     const entry: Entry = { from: this.service.me.name, body: text, ts: Date.now(), delivery: 'sending' };
     conversation.entries.push(entry);
-    this.changed(conversation, entry, true);
+    this.emit(conversation, entry, true);
     try {
       const sent = await this.service.say(conversation.peer, text, messageId());
       entry.delivery = sent.status;
@@ -54,7 +70,7 @@ export class MlsConversations {
     } catch (error) {
       entry.delivery = { refused: (error as Error).message };
     }
-    this.changed(conversation, entry, false);
+    this.emit(conversation, entry, false);
   }
 
   onEvent(event: ServiceEvent): void {
@@ -64,14 +80,14 @@ export class MlsConversations {
         const mine = event.from.name === this.service.me.name;
         const entry: Entry = { from: mine ? `${event.from.name} (your other device)` : event.from.name, body: event.text, ts: Date.now() };
         conversation.entries.push(entry);
-        return this.changed(conversation, entry, true);
+        return this.emit(conversation, entry, true);
       }
       case 'receipt': {
         const entry = this.byId.get(event.id);
         const conversation = this.conversations.get(event.group);
         if (entry === undefined || conversation === undefined) return;
         entry.delivery = 'received';
-        return this.changed(conversation, entry, false);
+        return this.emit(conversation, entry, false);
       }
       case 'joined':
         return this.note(event.group, event.meta, `you are in, with ${names(event.members, this.service.me.name).join(', ') || 'nobody else yet'}`);
@@ -89,6 +105,13 @@ export class MlsConversations {
     }
   }
 
+  private emit(conversation: Conversation, entry: Entry, isNew: boolean): void {
+    this.changed(conversation, entry, isNew);
+    if (this.history === undefined) return;
+    const kept = new TextEncoder().encode(JSON.stringify(conversation.entries.slice(-HISTORY_KEPT)));
+    this.saving = this.saving.then(() => this.history!.put(HISTORY + conversation.peer, kept)).catch(() => undefined);
+  }
+
   private note(group: string, meta: GroupMeta, text: string): void {
     const conversation = this.conversation(group, meta);
     this.refreshMembers(conversation);
@@ -96,7 +119,7 @@ export class MlsConversations {
     if (text === '') return this.changed(conversation, undefined, false);
     const entry: Entry = { from: '', body: text, ts: Date.now() };
     conversation.entries.push(entry);
-    this.changed(conversation, entry, false);
+    this.emit(conversation, entry, false);
   }
 
   private conversation(group: string, meta = this.service.metaOf(group)): Conversation {
@@ -120,6 +143,10 @@ export class MlsConversations {
     }
   }
 }
+
+const HISTORY = 'history/';
+/** Texts kept per conversation: a reload shows the last ones. */
+const HISTORY_KEPT = 200;
 
 /** The operators among a group's devices, each once, but `me`. */
 function names(devices: readonly DeviceRef[], me: string): string[] {
