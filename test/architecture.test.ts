@@ -47,8 +47,18 @@ test('the client trust code, shared with the browser, imports no node: module', 
   assert.equal(violations('client/trust', /^client\/trust\//).filter((found) => / imports node:/.test(found)), []);
 });
 
-test('the web client runs in a browser: no node: module and no package but the conversation core\'s; only the client\'s shared code and the text rules', () => {
-  const allowed = /^(client\/(web|conversations|trust)\/|domain\/visible-text\.ts$)/;
+/** The terminal's device steps the browser takes as they are (issue 20): none may import a node: module, even for types. */
+const SHARED_DEVICE_STEPS = /^(client\/(device-(setup|enrolment|approval|holder)|e2e\/(base64|envelope))\.ts$|domain\/(identity-keys|visible-text)\.ts$)/;
+
+test('the device steps the browser shares with the terminal import no node: module, nor the terminal\'s key store', () => {
+  const steps = sourceFiles(SRC).filter((file) => SHARED_DEVICE_STEPS.test(relative(SRC, file)));
+  assert.is(steps.length, 8);
+  const found = steps.flatMap((file) => imports(file).filter((spec) => spec.startsWith('node:') || /key-store|end-to-end/.test(spec)).map((spec) => `${relative(SRC, file)} imports ${spec}`));
+  assert.equal(found, []);
+});
+
+test('the web client runs in a browser: no node: module and no package but the conversation core\'s; only the client\'s shared code, the shared device steps and the text rules', () => {
+  const allowed = new RegExp(`^client\\/(web|conversations|trust)\\/|${SHARED_DEVICE_STEPS.source}`);
   assert.equal(violations('client/web', allowed).filter((found) => !/ imports (@noble\/|ts-mls(\/|$))/.test(found)), []);
 });
 

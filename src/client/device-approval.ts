@@ -6,7 +6,7 @@ import type { ClientFrame } from './conversations/frame-link.ts';
 import { certifyDevice, verifyCertificate } from './conversations/device-credential.ts';
 import { fromBase64, toBase64 } from './e2e/base64.ts';
 import { open, seal } from './e2e/envelope.ts';
-import type { Identity, KeyStore } from './e2e/key-store.ts';
+import type { DeviceHolder as KeyStore, Identity } from './device-holder.ts';
 
 /** docs/protocol.md "Approval": what the approving device sends the new one, in a plain `send` to their name. */
 export const GRANT_PREFIX = 'grant1.';

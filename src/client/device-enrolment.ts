@@ -7,7 +7,7 @@ import { keyLoginMessage } from '../domain/identity-keys.ts';
 import { certifyDevice } from './conversations/device-credential.ts';
 import type { DeviceKeys } from './conversations/device-credential.ts';
 import { toBase64 } from './e2e/base64.ts';
-import type { KeyStore } from './e2e/key-store.ts';
+import type { DeviceHolder as KeyStore } from './device-holder.ts';
 
 const DEVICE_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 

@@ -3,8 +3,7 @@ import type { Requests } from './conversations/requests.ts';
 import { acceptGrant, pendingDevice } from './device-approval.ts';
 import { devicePublished, enrolFirstDevice, newDeviceId } from './device-enrolment.ts';
 import { fromBase64 } from './e2e/base64.ts';
-import type { EndToEnd } from './e2e/end-to-end.ts';
-import type { KeyStore } from './e2e/key-store.ts';
+import type { DeviceHolder as KeyStore } from './device-holder.ts';
 
 type Devices = Extract<OutboundFrame, { op: 'devices' }>;
 type Key = Extract<OutboundFrame, { op: 'key' }>;
@@ -21,7 +20,8 @@ export type SetUp =
 export interface SetUpContext {
   readonly store: KeyStore;
   readonly name: string;
-  readonly e2e: EndToEnd;
+  /** After a password login: publishes the identity (EndToEnd in the terminal). */
+  readonly e2e: { welcomed(byKey: boolean): void };
   /** The login was by the identity key (this store holds the published identity). */
   readonly byKey: boolean;
   readonly serverHasDevices: boolean;

@@ -7,10 +7,11 @@ export class RecordingProxy {
 
   private constructor(private readonly server: Server, readonly port: number) {}
 
-  static async start(target: number): Promise<RecordingProxy> {
+  /** `port`: where to listen (a free one by default). */
+  static async start(target: number, port = 0): Promise<RecordingProxy> {
     let proxy: RecordingProxy | undefined;
     const server = createServer((client) => proxy!.forward(client, target));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     proxy = new RecordingProxy(server, (server.address() as { port: number }).port);
     return proxy;
   }

@@ -7,12 +7,9 @@ import { openWithPassphrase, sealWithPassphrase } from '../trust/passphrase-seal
 import type { SeenEnvelope } from '../trust/replay-guard.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import { KeyStoreError } from './key-store-error.ts';
+import type { Identity, StoredDevice } from '../device-holder.ts';
 
-export interface Identity {
-  readonly agreementSecret: Uint8Array;
-  readonly signingSecret: Uint8Array;
-  readonly public: PublicIdentity;
-}
+export type { Identity, StoredDevice } from '../device-holder.ts';
 
 export interface Pin {
   readonly identity: PublicIdentity;
@@ -25,19 +22,6 @@ const PINS_FILE = 'pins.json';
 const SEEN_FILE = 'seen.json';
 const DEVICE_FILE = 'device.json';
 
-/** This store's MLS device (docs/protocol.md "Devices and key packages"), once enrolled. */
-export interface StoredDevice {
-  readonly device: string;
-  readonly signingSecret: Uint8Array;
-  /** The identity's certificate; none while the device waits for approval. */
-  readonly certificate: Uint8Array | undefined;
-  /** While waiting for approval: the X25519 key the approving device seals the identity to. */
-  readonly agreementSecret?: Uint8Array | undefined;
-  /** The relay has it: the client logs in as this device. */
-  readonly published: boolean;
-  /** Seals the conversation store's files (file-conversation-store.ts). */
-  readonly storageKey: Uint8Array;
-}
 
 /**
  * One identity's key store: a directory (0700) of files (0600), each written whole then renamed

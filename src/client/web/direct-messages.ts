@@ -13,7 +13,12 @@ export interface Entry {
 }
 
 export interface Conversation {
+  /** A name (plain text), or an MLS group's id (mls-conversations.ts). */
   readonly peer: string;
+  /** What the list and the heading show, when not the peer's name: `bob`, `#ops`. */
+  readonly title?: string;
+  /** An MLS conversation's operators, shown under its heading. */
+  members?: string;
   readonly entries: Entry[];
   unread: number;
 }
@@ -34,12 +39,13 @@ export class DirectMessages {
   private readonly byId = new Map<string, Entry>();
   private nextRef = 0;
 
-  constructor(private readonly me: string, private readonly send: (frame: ClientFrame) => void, private readonly events: DirectMessagesEvents) {}
+  /** `title`: how a name's plain conversation is listed beside MLS ones (on a device: "bob (not encrypted)"). */
+  constructor(private readonly me: string, private readonly send: (frame: ClientFrame) => void, private readonly events: DirectMessagesEvents, private readonly title?: (peer: string) => string) {}
 
   open(peer: string): Conversation {
     let conversation = this.conversations.get(peer);
     if (conversation === undefined) {
-      conversation = { peer, entries: [], unread: 0 };
+      conversation = { peer, entries: [], unread: 0, ...(this.title === undefined ? {} : { title: this.title(peer) }) };
       this.conversations.set(peer, conversation);
     }
     return conversation;

@@ -1,0 +1,158 @@
+import { randomBytes } from '@noble/hashes/utils.js';
+import type { ConversationService, ServiceEvent } from '../conversations/conversation-service.ts';
+import type { ConversationStore } from '../conversations/conversation-store.ts';
+import type { DeviceRef } from '../conversations/device-credential.ts';
+import type { GroupMeta } from '../conversations/group-meta.ts';
+import type { Conversation, Entry } from './direct-messages.ts';
+
+/**
+ * The app's MLS conversations (README "Conversations"), from the shared ConversationService:
+ * direct conversations and groups by group id, their members, texts in and out with what became
+ * of them (queued, delivered, received), and membership changes as notes. The relay sees none.
+ */
+export class MlsConversations {
+  readonly conversations = new Map<string, Conversation>();
+  private readonly byId = new Map<string, Entry>();
+  private saving: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly service: ConversationService,
+    private readonly changed: (conversation: Conversation, entry: Entry | undefined, isNew: boolean) => void,
+    private readonly refused: (text: string) => void = () => undefined,
+    /** Where each conversation's last texts are kept (the sealed store), so a reload shows them again. */
+    private readonly history?: ConversationStore,
+  ) {}
+
+  /** Every conversation, with the texts kept of it: before any delivery is shown. */
+  async load(): Promise<void> {
+    for (const { group } of this.service.list()) {
+      const conversation = this.conversation(group);
+      const kept = await this.history?.get(HISTORY + group);
+      if (kept === undefined) continue;
+      const entries = JSON.parse(new TextDecoder().decode(kept)) as Entry[];
+      conversation.entries.unshift(...entries);
+      for (const entry of entries) if (entry.id !== undefined) this.byId.set(entry.id, entry);
+    }
+  }
+
+  /** Every conversation the service has, each listed (after a login, and after one is made). */
+  sync(): void {
+    for (const { group } of this.service.list()) this.changed(this.conversation(group), undefined, false);
+  }
+
+  async direct(name: string): Promise<Conversation> {
+    const group = await this.service.direct(name);
+    return this.conversation(group);
+  }
+
+  async createGroup(name: string): Promise<Conversation> {
+    if (this.service.findGroup(name) !== undefined) throw new Error(`#${name} exists already`);
+    return this.conversation(await this.service.createGroup(name));
+  }
+
+  async invite(conversation: Conversation, names: readonly string[]): Promise<void> {
+    await this.service.invite(conversation.peer, names);
+    this.refreshMembers(conversation);
+  }
+
+  /** A text in the conversation, on MLS (`service.say`); its state follows the relay's answer and the receipts. */
+  async say(conversation: Conversation, text: string): Promise<void> {
+    const entry: Entry = { from: this.service.me.name, body: text, ts: Date.now(), delivery: 'sending' };
+    conversation.entries.push(entry);
+    this.emit(conversation, entry, true);
+    try {
+      const sent = await this.service.say(conversation.peer, text, messageId());
+      entry.delivery = sent.status;
+      if (sent.id !== undefined) {
+        entry.id = sent.id;
+        this.byId.set(sent.id, entry);
+      }
+    } catch (error) {
+      entry.delivery = { refused: (error as Error).message };
+    }
+    this.emit(conversation, entry, false);
+  }
+
+  onEvent(event: ServiceEvent): void {
+    switch (event.kind) {
+      case 'text': {
+        const conversation = this.conversation(event.group, event.meta);
+        const mine = event.from.name === this.service.me.name;
+        const entry: Entry = { from: mine ? `${event.from.name} (your other device)` : event.from.name, body: event.text, ts: Date.now() };
+        conversation.entries.push(entry);
+        return this.emit(conversation, entry, true);
+      }
+      case 'receipt': {
+        const entry = this.byId.get(event.id);
+        const conversation = this.conversations.get(event.group);
+        if (entry === undefined || conversation === undefined) return;
+        entry.delivery = 'received';
+        return this.emit(conversation, entry, false);
+      }
+      case 'joined':
+        return this.note(event.group, event.meta, `you are in, with ${names(event.members, this.service.me.name).join(', ') || 'nobody else yet'}`);
+      case 'membership': {
+        const parts = [...event.added.map((d) => `added ${d.name} (device ${d.device})`), ...event.removed.map((d) => `removed ${d.name} (device ${d.device})`)];
+        return this.note(event.group, event.meta, parts.join('; '));
+      }
+      case 'left':
+        return this.note(event.group, event.meta, 'you are no longer a member');
+      case 'refused':
+        // As the terminal says it: a message that did not open, or whose sender's device is not certified by the key pinned for them.
+        return this.refused(`A message from ${event.from} was not shown: ${event.reason}`);
+      case 'proposal':
+        return;
+    }
+  }
+
+  private emit(conversation: Conversation, entry: Entry, isNew: boolean): void {
+    this.changed(conversation, entry, isNew);
+    if (this.history === undefined) return;
+    const kept = new TextEncoder().encode(JSON.stringify(conversation.entries.slice(-HISTORY_KEPT)));
+    this.saving = this.saving.then(() => this.history!.put(HISTORY + conversation.peer, kept)).catch(() => undefined);
+  }
+
+  private note(group: string, meta: GroupMeta, text: string): void {
+    const conversation = this.conversation(group, meta);
+    this.refreshMembers(conversation);
+    // A commit that changed nobody (the one founding a group of this device alone) is no news.
+    if (text === '') return this.changed(conversation, undefined, false);
+    const entry: Entry = { from: '', body: text, ts: Date.now() };
+    conversation.entries.push(entry);
+    this.emit(conversation, entry, false);
+  }
+
+  private conversation(group: string, meta = this.service.metaOf(group)): Conversation {
+    let conversation = this.conversations.get(group);
+    if (conversation === undefined) {
+      const me = this.service.me.name;
+      const title = meta === undefined ? 'conversation' : meta.kind === 'group' ? `#${meta.name}` : meta.name.split(',').filter((n) => n !== me).join(', ') || me;
+      conversation = { peer: group, title, entries: [], unread: 0, members: '' };
+      this.conversations.set(group, conversation);
+      this.refreshMembers(conversation);
+      this.changed(conversation, undefined, false);
+    }
+    return conversation;
+  }
+
+  private refreshMembers(conversation: Conversation): void {
+    try {
+      conversation.members = names(this.service.members(conversation.peer), '').join(', ');
+    } catch {
+      // Left: the last members stay shown.
+    }
+  }
+}
+
+const HISTORY = 'history/';
+/** Texts kept per conversation: a reload shows the last ones. */
+const HISTORY_KEPT = 200;
+
+/** The operators among a group's devices, each once, but `me`. */
+function names(devices: readonly DeviceRef[], me: string): string[] {
+  return [...new Set(devices.map((d) => d.name))].filter((n) => n !== me).sort();
+}
+
+function messageId(): string {
+  return Array.from(randomBytes(12), (b) => b.toString(16).padStart(2, '0')).join('');
+}
