@@ -4,8 +4,8 @@ import { connectThrough, type ServerAddress } from '../adapters/tor/connect-thro
 import { CLIENT_HELP, type ClientCommand } from './client-commands.ts';
 import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts';
 import { ClientLogin, type ClientLoginOptions } from './client-login.ts';
-import { ClientOutbox } from './client-outbox.ts';
-import { DeviceSessions, type Target } from './device-sessions.ts';
+import { ClientSends } from './client-sends.ts';
+import { DeviceSessions } from './device-sessions.ts';
 import { incomingLine, statusLine } from './client-view.ts';
 import { ReconnectBackoff } from './reconnect-backoff.ts';
 
@@ -33,7 +33,6 @@ export class ClientSession {
   private answered = false;
   private stopping: number | undefined;
   private readonly backoff: ReconnectBackoff;
-  private readonly outbox = new ClientOutbox();
   private readonly seen = new Set<string>();
   private readonly held: ClientCommand[] = [];
   private pingTimer: NodeJS.Timeout | undefined;
@@ -43,6 +42,7 @@ export class ClientSession {
   private readonly login: ClientLogin;
   /** MLS conversations, once this client logs in as a device (device-sessions.ts). */
   private readonly devices: DeviceSessions;
+  private readonly sends: ClientSends;
   /** Messages are opened one at a time, in the order they arrived. */
   private incoming: Promise<void> = Promise.resolve();
   private frames: Promise<void> = Promise.resolve();
@@ -54,15 +54,16 @@ export class ClientSession {
       send: (frame) => this.channel?.send(frame),
       say: (text) => this.say(text),
       show: (ts, from, text) => options.print(incomingLine(ts, from, text)),
-      refuse: (ref, reason) => this.sayIf(this.outbox.refused(ref, reason)),
+      refuse: (ref, reason) => void this.sends.refused(ref, reason),
     });
     this.devices = new DeviceSessions(options.name, this.login, {
       send: (frame) => this.channel?.send(frame as InboundFrame),
       print: (line) => options.print(line),
       say: (text) => this.say(text),
-      receipt: (id) => this.sayIf(this.outbox.receipt(id)),
+      receipt: (id) => this.sends.receipt(id),
       relogin: () => this.relogin(),
     });
+    this.sends = new ClientSends(this.devices, this.login, (text) => this.say(text));
   }
 
   /** Resolves with the exit status once the person quits or the session cannot go on. */
@@ -93,24 +94,11 @@ export class ClientSession {
       case 'group-send': {
         if (!this.holdUnlessReady(command)) return;
         const target = command.kind === 'send' ? { to: command.to } : { group: command.group };
-        void this.sendText(target, command.kind === 'send' ? command.body : command.text);
+        void this.sends.send(target, command.kind === 'send' ? command.body : command.text);
         return;
       }
       default:
         if (this.holdUnlessReady(command)) void this.devices.handle(command);
-    }
-  }
-
-  /** A text typed to a person or a group: on MLS when it can go so, else as a v1 envelope. */
-  private async sendText(target: Target, text: string): Promise<void> {
-    const ref = this.outbox.add('to' in target ? target.to : `#${target.group}`);
-    try {
-      const sent = await this.devices.say(target, text);
-      if (sent === 'envelope') return await this.login.e2e!.send((target as { to: string }).to, text, ref);
-      if (sent.id === undefined) return this.sayIf(this.outbox.refused(ref, 'nobody else is in that conversation yet'));
-      this.sayIf(this.outbox.accepted(ref, sent.id, sent.status));
-    } catch (error) {
-      this.sayIf(this.outbox.refused(ref, (error as Error).message));
     }
   }
 
@@ -165,18 +153,18 @@ export class ClientSession {
       case 'msg':
         return this.onMessage(frame);
       case 'sent':
-        return this.sayIf(this.outbox.accepted(String(frame.ref), String(frame.id), String(frame.status), copyIds(frame)));
+        return this.sends.accepted(frame);
       case 'receipt':
-        return this.sayIf(this.outbox.receipt(String(frame.id)));
+        return this.sends.receipt(String(frame.id));
       case 'online':
         return this.say(`online: ${(Array.isArray(frame.names) ? frame.names : []).join(', ')}`);
       case 'pong':
         this.unansweredPing = false;
         return;
-      case 'committed':
-      case 'group':
-      case 'uploaded':
-        // Answers to group frames (docs/protocol.md "Groups"), which this client does not send yet.
+      // Answers to the device layer's requests (docs/protocol.md "Devices and key packages",
+      // "Groups") that it did not take: late ones, for a request that failed meanwhile.
+      case 'committed': case 'group': case 'uploaded': case 'device_published': case 'devices':
+      case 'device_revoked': case 'key_packages_published': case 'key_packages':
         return;
       case 'key':
       case 'key_published':
@@ -186,13 +174,6 @@ export class ClientSession {
         return this.login.e2e?.onFrame(frame) ? undefined : this.onError(frame);
       case 'bye':
         return this.onBye(String(frame.reason));
-      // Answers to docs/protocol.md "Devices and key packages" frames, which this client does not send.
-      case 'device_published':
-      case 'devices':
-      case 'device_revoked':
-      case 'key_packages_published':
-      case 'key_packages':
-        return;
       default:
         return ignoreUnknown(frame);
     }
@@ -240,8 +221,7 @@ export class ClientSession {
     const code = String(frame.code);
     const ref = typeof frame.ref === 'string' ? frame.ref : undefined;
     const wait = typeof frame.retry_after_ms === 'number' ? `, retry in ${Math.ceil(frame.retry_after_ms / 1000)} s` : '';
-    const refusal = ref === undefined ? undefined : this.outbox.refused(ref, `${code.replaceAll('_', ' ')}${wait}`);
-    if (refusal !== undefined) return this.say(refusal);
+    if (ref !== undefined && this.sends.refused(ref, `${code.replaceAll('_', ' ')}${wait}`)) return;
     if (!this.ready && code === 'auth_failed' && this.login.byKey) {
       this.say('the server refused this client\'s key; logging in with the password');
       return void this.answer(this.login.keyRefused());
@@ -273,7 +253,7 @@ export class ClientSession {
     this.login.e2e?.connectionLost();
     this.devices.connectionLost();
     if (this.devices.reconnectNow()) return void this.connect();
-    for (const line of this.outbox.connectionLost()) this.say(line);
+    this.sends.connectionLost();
     if (this.stopping !== undefined) return this.end();
     this.retry(reason);
   }
@@ -332,9 +312,6 @@ export class ClientSession {
     this.finish(this.stopping ?? ExitStatus.ok);
   }
 
-  private sayIf(text: string | undefined): void {
-    if (text !== undefined) this.say(text);
-  }
 
   private say(text: string): void {
     this.options.print(statusLine(text));
@@ -346,9 +323,3 @@ export class ClientSession {
  * `never`, so a frame added to the server's union and not handled above fails to compile.
  */
 function ignoreUnknown(_frame: never): void {}
-
-/** The ids of a `sent`'s copies, when it has some (docs/protocol.md "Devices and key packages"). */
-function copyIds(frame: FrameOf<'sent'>): string[] {
-  const copies = (frame as { copies?: unknown }).copies;
-  return Array.isArray(copies) ? copies.flatMap((copy: { id?: unknown }) => (typeof copy?.id === 'string' ? [copy.id] : [])) : [];
-}
