@@ -5,6 +5,8 @@ import { CLIENT_HELP, type ClientCommand } from './client-commands.ts';
 import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts';
 import { ClientLogin, type ClientLoginOptions } from './client-login.ts';
 import { ClientSends } from './client-sends.ts';
+import { HeldCommands } from './held-commands.ts';
+import { KeepAlive } from './keep-alive.ts';
 import { DeviceSessions } from './device-sessions.ts';
 import { incomingLine, statusLine } from './client-view.ts';
 import { ReconnectBackoff } from './reconnect-backoff.ts';
@@ -22,7 +24,6 @@ export interface ClientSessionOptions extends ClientLoginOptions {
 type FrameOf<Op extends ServerFrame['op']> = Extract<ServerFrame, { op: Op }>;
 
 const SEEN_LIMIT = 10_000;
-const HELD_LIMIT = 100;
 
 /** One person's connection to the relay: authenticates, shows, acknowledges, reconnects. */
 export class ClientSession {
@@ -34,10 +35,9 @@ export class ClientSession {
   private stopping: number | undefined;
   private readonly backoff: ReconnectBackoff;
   private readonly seen = new Set<string>();
-  private readonly held: ClientCommand[] = [];
-  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly held = new HeldCommands();
+  private readonly keepAlive: KeepAlive;
   private retryTimer: NodeJS.Timeout | undefined;
-  private unansweredPing = false;
   private finish: (status: number) => void = () => undefined;
   private readonly login: ClientLogin;
   /** MLS conversations, once this client logs in as a device (device-sessions.ts). */
@@ -63,6 +63,7 @@ export class ClientSession {
       receipt: (id) => this.sends.receipt(id),
       relogin: () => this.relogin(),
     });
+    this.keepAlive = new KeepAlive(options.pingEveryMs ?? 60_000, () => this.channel?.send({ op: 'ping' }), () => this.channel?.close());
     this.sends = new ClientSends(this.devices, this.login, (text) => this.say(text));
   }
 
@@ -110,10 +111,7 @@ export class ClientSession {
   /** Leaves; unless `now`, what was typed while disconnected is sent first. */
   quit(now: boolean): void {
     if (this.stopping !== undefined) return;
-    if (!now && !this.ready && this.held.length > 0) {
-      this.held.push({ kind: 'quit' });
-      return;
-    }
+    if (!now && !this.ready && this.held.quitAfter()) return;
     this.stopping = 0;
     clearTimeout(this.retryTimer);
     if (!this.channel) return this.end();
@@ -159,8 +157,7 @@ export class ClientSession {
       case 'online':
         return this.say(`online: ${(Array.isArray(frame.names) ? frame.names : []).join(', ')}`);
       case 'pong':
-        this.unansweredPing = false;
-        return;
+        return this.keepAlive.pong();
       // Answers to the device layer's requests (docs/protocol.md "Devices and key packages",
       // "Groups") that it did not take: late ones, for a request that failed meanwhile.
       case 'committed': case 'group': case 'uploaded': case 'device_published': case 'devices':
@@ -196,11 +193,10 @@ export class ClientSession {
     this.say(`${firstTime ? 'connected' : 'reconnected'} to ${where} as ${this.options.name}${waiting}`);
     if (firstTime) this.say('type /help for the commands');
     this.everReady = true;
-    this.unansweredPing = false;
-    this.pingTimer = setInterval(() => this.keepAlive(), this.options.pingEveryMs ?? 60_000);
+    this.keepAlive.start();
     const hello = this.hello;
     void this.devices.welcomed(hello?.features?.includes('devices') === true).then((ready) => {
-      if (ready) for (const command of this.held.splice(0)) this.handle(command);
+      if (ready) for (const command of this.held.release()) this.handle(command);
     });
     if (firstTime) this.options.onReady?.();
   }
@@ -249,7 +245,7 @@ export class ClientSession {
   private onClose(reason: string): void {
     this.ready = false;
     this.channel = undefined;
-    clearInterval(this.pingTimer);
+    this.keepAlive.stop();
     this.login.e2e?.connectionLost();
     this.devices.connectionLost();
     if (this.devices.reconnectNow()) return void this.connect();
@@ -266,7 +262,7 @@ export class ClientSession {
   private retry(reason: string): void {
     if (!this.answered) {
       this.say(`cannot connect (${reason}); the server never answered, so the client stops: check --server and --proxy`);
-      const unsent = this.held.filter((command) => command.kind === 'send').length;
+      const unsent = this.held.unsentMessages();
       if (unsent > 0) this.say(`${unsent === 1 ? '1 message' : `${unsent} messages`} typed meanwhile not sent`);
       return this.stop(ExitStatus.unreachable);
     }
@@ -276,24 +272,15 @@ export class ClientSession {
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 
-  private keepAlive(): void {
-    // A ping unanswered for a whole interval means the path (often a Tor circuit) is dead.
-    if (this.unansweredPing) return this.channel?.close();
-    this.unansweredPing = true;
-    this.channel?.send({ op: 'ping' });
-  }
 
   /** While (re)connecting, commands wait (a bounded number) and go out once the session is back. */
   private holdUnlessReady(command: ClientCommand): boolean {
     if (this.ready) return true;
-    if (this.held.length >= HELD_LIMIT) {
-      this.say('not connected, and too much is waiting already; this was not sent');
-    } else {
-      this.held.push(command);
-      if (command.kind === 'send') this.say(`not connected yet; sending to ${command.to} once connected`);
-    }
+    const line = this.held.hold(command);
+    if (line !== undefined) this.say(line);
     return false;
   }
+
 
   private remember(id: string): void {
     this.seen.add(id);
@@ -308,7 +295,7 @@ export class ClientSession {
   }
 
   private end(): void {
-    clearInterval(this.pingTimer);
+    this.keepAlive.stop();
     this.finish(this.stopping ?? ExitStatus.ok);
   }
 

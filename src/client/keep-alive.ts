@@ -1,0 +1,29 @@
+/**
+ * A ping every interval on a logged-in connection; one unanswered for a whole interval means the
+ * path (often a Tor circuit) is dead, and the connection is closed so that it is made anew.
+ */
+export class KeepAlive {
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private unanswered = false;
+
+  constructor(private readonly everyMs: number, private readonly ping: () => void, private readonly dead: () => void) {}
+
+  start(): void {
+    this.stop();
+    this.unanswered = false;
+    this.timer = setInterval(() => {
+      if (this.unanswered) return this.dead();
+      this.unanswered = true;
+      this.ping();
+    }, this.everyMs);
+  }
+
+  pong(): void {
+    this.unanswered = false;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
