@@ -14,6 +14,7 @@ import { ProtocolClient } from '../support/protocol-client.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { assertAbsent, groupSendBodies, heapSnapshot, heapSnapshotEnv } from '../support/secrets.ts';
 
 /** A terminal client in this process, its keyboard and screen as streams. */
 function terminalClient(name: string, port: number, keys: string | KeyStoreLocation, password: string | undefined, host = '127.0.0.1', more: Partial<ClientOptions> = {}) {
@@ -39,41 +40,12 @@ async function until(check: () => boolean, what: string, timeoutMs = 20_000): Pr
   }
 }
 
-/** The text in every encoding it could be hidden in: UTF-8, hex, and base64 at each of the three alignments. */
-function encodings(text: string): string[] {
-  const bytes = Buffer.from(text, 'utf8');
-  const base64 = [0, 1, 2].map((shift) => Buffer.concat([Buffer.alloc(shift, 0x20), bytes]).toString('base64').slice(4, -4));
-  return [text, bytes.toString('hex'), bytes.toString('hex').toUpperCase(), ...base64];
-}
-
-function assertAbsent(haystack: string, secret: string, where: string): void {
-  for (const encoded of encodings(secret)) assert.not.ok(haystack.includes(encoded), `${where} holds ${encoded}`);
-}
-
-/** SIGUSR2 makes the server write a heap snapshot (--heapsnapshot-signal) into `dir`; resolves with it whole. */
-async function heapSnapshot(pid: number, dir: string): Promise<string> {
-  process.kill(pid, 'SIGUSR2');
-  let text = '';
-  await until(() => {
-    const file = readdirSync(dir).find((name) => name.endsWith('.heapsnapshot'));
-    if (file === undefined) return false;
-    text = readFileSync(join(dir, file), 'utf8');
-    try {
-      JSON.parse(text);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'the heap snapshot', 60_000);
-  return text;
-}
-
 test('text typed by alice reaches bob\'s screen and nowhere else: not on the wire, in the logs or in the server\'s memory', async () => {
   const diagnostics = tempDir();
   const keys = tempDir();
   const server = await startServer({
     operators: ['alice', 'bob'],
-    env: { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${diagnostics.path}` },
+    env: heapSnapshotEnv(diagnostics.path),
   });
   const proxy = await RecordingProxy.start(server.port);
   const secret = `the boat leaves at dawn ${randomBytes(8).toString('hex')}`;
@@ -97,8 +69,7 @@ test('text typed by alice reaches bob\'s screen and nowhere else: not on the wir
     // While the message waits for bob, the server's memory holds only its MLS ciphertext.
     const snapshot = await heapSnapshot(server.process.pid!, diagnostics.path);
     assertAbsent(snapshot, secret, 'the heap snapshot');
-    const sent = [...proxy.bytes().toString().matchAll(/"op":"group_send","body":"(mls1\.[^"]+)"/g)].map((m) => m[1]!);
-    const ciphertext = sent.at(-1) ?? '';
+    const ciphertext = groupSendBodies(proxy.bytes().toString()).at(-1) ?? '';
     assert.ok(ciphertext.length > 200 && snapshot.includes(ciphertext.slice(0, 200)), 'the snapshot does hold the waiting message, as MLS ciphertext');
 
     // Back again, bob logs in by key: no password given, none sent.
