@@ -1,14 +1,15 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { randomBytes } from '@noble/ciphers/utils.js';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConversationStore } from './conversations/conversation-store.ts';
+import { writeFileDurably } from './durable-file.ts';
 
 const NONCE_BYTES = 24;
 
 /**
  * The terminal's conversation store: one file a key in `mls/` beside the keys (0700), each
- * written whole to a temporary file and renamed over (0600), each sealed with XChaCha20-Poly1305
+ * written durably (src/client/durable-file.ts, 0600), each sealed with XChaCha20-Poly1305
  * under the device's storage key (device.json, itself under the passphrase when the key store
  * is), its key name bound as associated data so files cannot be swapped.
  */
@@ -33,9 +34,7 @@ export class FileConversationStore implements ConversationStore {
   async put(key: string, value: Uint8Array): Promise<void> {
     const nonce = randomBytes(NONCE_BYTES);
     const sealed = xchacha20poly1305(this.key, nonce, new TextEncoder().encode(key)).encrypt(value);
-    const temporary = `${this.path(key)}.tmp`;
-    writeFileSync(temporary, Buffer.concat([nonce, sealed]), { mode: 0o600 });
-    renameSync(temporary, this.path(key));
+    writeFileDurably(this.path(key), Buffer.concat([nonce, sealed]));
   }
 
   async delete(key: string): Promise<void> {

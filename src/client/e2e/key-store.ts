@@ -1,12 +1,13 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublicIdentity } from '../../domain/identity-keys.ts';
 import { openWithPassphrase, sealWithPassphrase } from '../trust/passphrase-seal.ts';
 import type { SeenEnvelope } from '../trust/replay-guard.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import { KeyStoreError } from './key-store-error.ts';
+import { writeFileDurably } from '../durable-file.ts';
 import type { Identity, StoredDevice } from '../device-holder.ts';
 
 export type { Identity, StoredDevice } from '../device-holder.ts';
@@ -24,7 +25,7 @@ const DEVICE_FILE = 'device.json';
 
 
 /**
- * One identity's key store: a directory (0700) of files (0600), each written whole then renamed
+ * One identity's key store: a directory (0700) of files (0600), each written durably then renamed
  * over. `identity.json` holds the two secret keys, in clear or encrypted under a passphrase;
  * `state.json` whether the identity is published on the server; `pins.json` the keys pinned for
  * other operators (trust on first use, or verified);
@@ -221,12 +222,8 @@ function readJson(dir: string, file: string): unknown {
   }
 }
 
-/** Written whole to a temporary file, then renamed over: a crash leaves the old file or the new. */
 function writeJson(dir: string, file: string, value: unknown): void {
-  const temporary = join(dir, `.${file}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, join(dir, file));
+  writeFileDurably(join(dir, file), `${JSON.stringify(value, null, 2)}\n`, join(dir, `.${file}.tmp`));
 }
 
 function exists(path: string): boolean {
