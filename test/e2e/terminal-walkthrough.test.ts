@@ -62,7 +62,7 @@ test('the walkthrough, typed into three terminals, shows what the README says it
     await alice.line(group);
     for (const name of ['bob', 'carol']) await terminals.get(name)!.waitFor(shown.group);
     await alice.waitFor('#2 to #ops: ✓ received');
-    if (SCREENSHOTS !== undefined) await picture(await Promise.all([...terminals].map(async ([name, terminal]) => ({ name, screen: await terminal.screen() }))));
+    if (SCREENSHOTS !== undefined) await picture(await Promise.all([...terminals].map(async ([name, terminal]) => ({ name, screen: await terminal.screen() }))), homes.path);
   } finally {
     await Promise.all([...terminals.values()].map((terminal) => terminal.stop()));
     await server.stop();
@@ -71,8 +71,8 @@ test('the walkthrough, typed into three terminals, shows what the README says it
   }
 }));
 
-/** The terminals side by side, as text in a dark monospace page, photographed by firefox-esr. */
-async function picture(screens: readonly { name: string; screen: string }[]): Promise<void> {
+/** The terminals side by side, as text in a dark monospace page (written in `workDir`), photographed by firefox-esr. */
+async function picture(screens: readonly { name: string; screen: string }[], workDir: string): Promise<void> {
   const escape = (text: string) => text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
   const panes = screens.map(({ name, screen }) => `<figure><figcaption>${name}</figcaption><pre>${escape(screen.trimEnd())}</pre></figure>`).join('');
   const page = `<!doctype html><meta charset="utf-8"><style>
@@ -81,7 +81,7 @@ async function picture(screens: readonly { name: string; screen: string }[]): Pr
     figcaption { background: #3c3c3c; color: #ddd; font: 12px sans-serif; padding: 4px 10px; }
     pre { margin: 0; padding: 8px 10px; color: #e6e6e6; font: 12px/1.35 "DejaVu Sans Mono", monospace; width: 76ch; white-space: pre-wrap; }
   </style>${panes}`;
-  const html = join(tempDir().path, 'terminals.html');
+  const html = join(workDir, 'terminals.html');
   writeFileSync(html, page);
   mkdirSync(SCREENSHOTS!, { recursive: true });
   const browser = await launchFirefox();
