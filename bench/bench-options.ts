@@ -50,7 +50,7 @@ const seconds = (fallback: string, description: string) => secondsOption({ defau
 export const BENCH_COMMAND = defineCommand({
   name: 'bench',
   usage: `bench [${WORKLOADS.join('|')} ...] [options]`,
-  summary: 'Measures the server against the bare reference relay, in alternating runs (README, "Performance").',
+  summary: 'Measures the server against the bare reference relay, in alternating runs (docs/performance.md).',
   // A server's LITSXG_DATA_DIR in the environment is not the bench's.
   environment: false,
   options: {

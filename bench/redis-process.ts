@@ -8,7 +8,7 @@ const START_TIMEOUT_MS = 10_000;
 
 /**
  * The redis-server that `bench --buffer redis` starts for itself: loopback, a free port, nothing
- * written to disk, as the README says to run it. Emptied between runs.
+ * written to disk, as docs/scaling.md § Starting it says to run it. Emptied between runs.
  */
 export class RedisProcess {
   private constructor(private readonly child: ChildProcess, readonly port: number) {}

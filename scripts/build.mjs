@@ -1,7 +1,7 @@
 // `npm run build` (also before `npm start`, `npm run bench` and `npm pack`, never at install:
 // an installed package runs no script of ours, issue 22): the server and CLI as
 // JavaScript in dist/, bundled by esbuild with source maps, so that starting needs neither a
-// TypeScript loader nor hundreds of module resolutions (README "Performance"). Each command's
+// TypeScript loader nor hundreds of module resolutions (docs/performance.md § Startup and memory). Each command's
 // dynamic import becomes a chunk of its own: a command loads only what it uses. Packages are
 // bundled, but for package.json's `dependencies` (native code, installed with the package).
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';

@@ -45,7 +45,7 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
   process.on('unhandledRejection', crash);
   process.umask(0o077);
   const deps = await import('./composition/serve-dependencies.ts');
-  // ioredis is loaded only when Redis is chosen (README "Performance").
+  // ioredis is loaded only when Redis is chosen (docs/performance.md § Startup and memory).
   const redis = options.buffer === 'redis' ? await import('./composition/redis-dependencies.ts') : undefined;
   // --onion-down-exit: the manual's "on failure the process terminates", for a supervisor to restart it.
   const onionAbandoned = () => {

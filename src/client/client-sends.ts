@@ -4,7 +4,7 @@ import { ClientOutbox } from './client-outbox.ts';
 import type { DeviceSessions, Target } from './device-sessions.ts';
 
 /**
- * What the person sends, and what the screen says became of it (README "The terminal client":
+ * What the person sends, and what the screen says became of it (docs/client.md § The terminal client:
  * `#3 to bob: delivered`, then `✓ received`): on MLS when the conversation can go so, else as a
  * v1 envelope, each line returned for the session to show.
  */

@@ -18,7 +18,7 @@ export interface DeviceSessionsLink extends MlsTerminalLink {
 }
 
 /**
- * The client session's MLS side, across its connections (README "Conversations"): after a
+ * The client session's MLS side, across its connections (docs/client.md § Conversations on MLS): after a
  * login, either the device's conversations start, or this client becomes a device (first
  * device, or one waiting for approval) and logs in again as it.
  */
@@ -86,7 +86,7 @@ export class DeviceSessions {
 
   /**
    * A text on MLS: the relay's answer, or 'envelope' when it goes as a v1 envelope instead (this
-   * client is no device, or NAME has none yet: README "Moving a team to MLS").
+   * client is no device, or NAME has none yet: docs/client.md § Moving a team to MLS).
    */
   say(target: Target, text: string): Promise<Sent | 'envelope'> {
     return this.inTurn(() => this.sayNow(target, text));

@@ -30,7 +30,7 @@ export interface SetUpContext {
 }
 
 /**
- * docs/protocol.md "Devices and key packages", README "Devices": after a password (or identity
+ * docs/protocol.md "Devices and key packages", docs/client.md § Devices: after a password (or identity
  * key) login, this client becomes a device of its operator. The first device is certified by
  * the identity this store holds (published now if it was not); a client of an operator that has
  * devices already, and without their identity, asks to be approved by one of them instead: its

@@ -1,4 +1,4 @@
-/** docs/protocol.md "Groups", README "Conversations": what the group commands mean. */
+/** docs/protocol.md "Groups", docs/client.md § Direct conversations and groups: what the group commands mean. */
 export type MlsCommand =
   | { readonly kind: 'group-create'; readonly group: string }
   | { readonly kind: 'invite'; readonly group: string; readonly names: readonly string[] }

@@ -33,7 +33,7 @@ export interface MlsTerminalLink {
 export type Sent = { readonly id: string | undefined; readonly status: 'delivered' | 'queued' };
 
 /**
- * The terminal's side of MLS conversations (README "Conversations"): a device session's
+ * The terminal's side of MLS conversations (docs/client.md § Conversations on MLS): a device session's
  * conversation service, the commands that drive it, and how its events read on screen.
  */
 export class MlsTerminal {

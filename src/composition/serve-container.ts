@@ -54,7 +54,7 @@ export async function serveContainer(options: ServeOptions, logger: Logger, onOn
 /**
  * The one place Redis is decided: `--buffer redis` puts the queues there, and `--presence redis`
  * presence too (instances acting as one); this process's memory holds the rest. ioredis is
- * loaded only then: it costs every other start memory and time (README "Performance").
+ * loaded only then: it costs every other start memory and time (docs/performance.md § Startup and memory).
  */
 async function stateModules(options: ServeOptions): Promise<ContainerModule[]> {
   if (options.buffer === 'memory') return [memoryModule({ buffer: true, presence: true })];

@@ -28,7 +28,7 @@ test('warns when Redis keeps an append-only file', async () => {
   assert.equal(await persistenceEvents(['--appendonly', 'yes']), ['redis_persists']);
 });
 
-test('says nothing of a Redis run as the README says', async () => {
+test('says nothing of a Redis run as docs/scaling.md says', async () => {
   assert.equal(await persistenceEvents([]), []);
 });
 

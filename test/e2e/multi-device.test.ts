@@ -18,7 +18,7 @@ interface Context {
   homes: { path: string; remove: () => void };
   diagnostics: { path: string; remove: () => void };
 }
-const it = suite<Context>('several devices of one operator, and a group, in terminals (README "Devices")');
+const it = suite<Context>('several devices of one operator, and a group, in terminals (docs/client.md § Devices)');
 
 it.before.each((ctx) => {
   ctx.terminals = [];

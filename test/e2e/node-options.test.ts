@@ -21,7 +21,7 @@ process.stdout.write(JSON.stringify({ start, largest }));
 test('the young generation starts small (idle servers and idle connections touch little) and grows past Node\'s default under load', () => {
   const options = readFileSync(`${REPO_ROOT}/bin/node-options`, 'utf8').split(/\s+/).filter((o) => o !== '');
   const { start, largest } = JSON.parse(execFileSync(process.execPath, [...options, '-e', PROBE], { encoding: 'utf8' })) as { start: number; largest: number };
-  // README "Startup and memory": fixed at 32 MiB it cost an idle connection 32 KB of resident
+  // docs/performance.md § Startup and memory: fixed at 32 MiB it cost an idle connection 32 KB of resident
   // memory (4.3x the bare relay's) and a slow consumer 33 MB; growing from 1 MiB, 8.5 KB and 12 MB.
   assert.ok(start <= 2, `starts at ${start} MiB`);
   // Node's default stops at 16 MiB a semi-space; 32 keeps a message's objects dying young under load.

@@ -12,7 +12,7 @@ import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
 // Issue 20 "Proof": the web client in firefox-esr at Tor Browser's Safer level, against the real server.
-// LITSXG_SCREENSHOTS=docs/screenshots also saves the README's screenshots.
+// LITSXG_SCREENSHOTS=docs/screenshots also saves the screenshots of README.md and docs/client.md.
 const SCREENSHOTS = process.env.LITSXG_SCREENSHOTS;
 const CANARY = 'canary-41c9 never in the log';
 let web: WebServer;

@@ -17,7 +17,7 @@ import { openApp, unnamedControls, violations, waitForText } from '../support/we
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
-// Issue 20: the browser as an MLS device (README "The web client"), in firefox-esr at Safer,
+// Issue 20: the browser as an MLS device (docs/client.md § The web client), in firefox-esr at Safer,
 // talking with a terminal client; both go through recording proxies, and no text crosses either
 // in clear, nor reaches the server's log. LITSXG_SCREENSHOTS=docs/screenshots saves the pictures.
 const SCREENSHOTS = process.env.LITSXG_SCREENSHOTS;

@@ -26,7 +26,7 @@ export function redisServerMissing(): string | undefined {
   return found.error === undefined && found.status === 0 ? undefined : 'redis-server is not installed (apt-get install redis-server)';
 }
 
-/** A throwaway redis-server on a free loopback port, persisting nothing, as the README says to run it. */
+/** A throwaway redis-server on a free loopback port, persisting nothing, as docs/scaling.md § Starting it says to run it. */
 export async function startRedisServer(extraArgs: readonly string[] = []): Promise<RedisServer> {
   const port = await freePort();
   const dir = tempDir('litsxg-redis-');

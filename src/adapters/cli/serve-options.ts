@@ -48,7 +48,7 @@ export interface ServeOptions {
 
 /** Shared with `operator`, which works on the same identities. */
 export const IDENTITY_OPTIONS = {
-  'data-dir': textOption('DIR', { default: './data', description: 'holds the credential database, the lock and the onion key; created when missing (0700)' }),
+  'data-dir': textOption('DIR', { default: './data', description: 'holds the credential database, the server id, the lock and the onion key; created when missing (0700)' }),
   credentials: textOption('sqlite|postgres://…', {
     default: 'sqlite', description: 'the identity store: sqlite in the data dir, or PostgreSQL shared by instances',
     expects: 'sqlite or a postgres:// URL', valid: (raw) => raw === 'sqlite' || /^postgres(ql)?:\/\//.test(raw), secret: true,

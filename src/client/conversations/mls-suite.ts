@@ -4,7 +4,7 @@ import { cachingEd25519 } from './caching-signature.ts';
 
 /**
  * The default: a post-quantum hybrid (X-Wing: X25519 + ML-KEM-768), since recorded Tor traffic
- * is what waits for a quantum computer (README "Conversations on MLS" has its cost).
+ * is what waits for a quantum computer (docs/performance.md § MLS in the clients has its cost).
  */
 export const DEFAULT_SUITE: CiphersuiteName = 'MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519';
 /** The classical suite, a quarter of the size, measured against the default. */

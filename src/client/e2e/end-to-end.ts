@@ -36,7 +36,7 @@ interface Outgoing {
 }
 
 /**
- * The client's end-to-end encryption (docs/protocol.md "Keys", README "Security model"): key
+ * The client's end-to-end encryption (docs/protocol.md "Keys", docs/security.md § Security model): key
  * login, publishing, sealing to pinned keys, and opening what arrives. Trust on first use: the
  * first key seen for an operator is pinned; a different one later holds what is sent to them and
  * quarantines what they sign, until `/trust`.

@@ -20,7 +20,7 @@ export interface DeviceLoginOptions {
 }
 
 /**
- * README "Devices", as the terminal does it (device-sessions.ts): a device published by this
+ * docs/client.md § Devices, as the terminal does it (device-sessions.ts): a device published by this
  * browser logs in by its key; otherwise a password login makes this browser a device (the
  * operator's first, certified by the identity it makes and publishes; or one waiting for
  * another device's approval, shown its code) and then logs in again as it.

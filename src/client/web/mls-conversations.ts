@@ -6,7 +6,7 @@ import type { GroupMeta } from '../conversations/group-meta.ts';
 import type { Conversation, Entry } from './direct-messages.ts';
 
 /**
- * The app's MLS conversations (README "Conversations"), from the shared ConversationService:
+ * The app's MLS conversations (docs/client.md § The web client), from the shared ConversationService:
  * direct conversations and groups by group id, their members, texts in and out with what became
  * of them (queued, delivered, received), and membership changes as notes. The relay sees none.
  */

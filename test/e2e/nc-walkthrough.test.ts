@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { section } from '../support/markdown.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import { seedOperators } from '../support/seed-operators.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
-/** One step of README's `nc` walkthrough: a line typed in a terminal, or one the server shows there. */
+/** One step of docs/client.md's `nc` walkthrough: a line typed in a terminal, or one the server shows there. */
 interface Step {
   readonly terminal: string;
   readonly line: string;
@@ -15,10 +15,10 @@ interface Step {
 
 /** The walkthrough's steps: `# terminal N` switches terminal, `<` marks the server's lines, `# …` is a comment. */
 function walkthrough(): Step[] {
-  const readme = readFileSync('README.md', 'utf8');
-  const start = readme.indexOf('```sh\n$ nc 127.0.0.1 7770');
-  assert.ok(start !== -1, 'README has the nc walkthrough');
-  const block = readme.slice(start, readme.indexOf('```\n', start + 6)).split('\n').slice(1);
+  const text = section('docs/client.md', 'A plain client: `nc`');
+  const start = text.indexOf('```sh\n$ nc 127.0.0.1 7770');
+  assert.ok(start !== -1, 'docs/client.md has the nc walkthrough');
+  const block = text.slice(start, text.indexOf('```\n', start + 6)).split('\n').slice(1);
   const steps: Step[] = [];
   let terminal = '';
   for (const raw of block) {
@@ -31,7 +31,7 @@ function walkthrough(): Step[] {
 }
 
 /**
- * A line the README shows as a pattern: its placeholders (`m-…`, the timestamp, a whole string
+ * A line the walkthrough shows as a pattern: its placeholders (`m-…`, the timestamp, a whole string
  * `"…"` such as hello's server id and challenge) stand for any id, time and value.
  */
 function pattern(shown: string): RegExp {
@@ -39,7 +39,7 @@ function pattern(shown: string): RegExp {
   return new RegExp(`^${escaped.replaceAll('m-…', 'm-[A-Za-z0-9_-]+').replaceAll('"…"', '"[^"]+"').replace('1764115200000', '\\d+')}$`);
 }
 
-test("README's nc walkthrough is what the server says, field order included", async () => {
+test("docs/client.md's nc walkthrough is what the server says, field order included", async () => {
   const data = tempDir();
   await seedOperators(data.path, ['alice'], 'correct horse battery');
   await seedOperators(data.path, ['bob'], 'staple of the battery');
@@ -58,7 +58,7 @@ test("README's nc walkthrough is what the server says, field order included", as
         // Parsed and written back: a JSON object keeps the order its fields arrived in.
         const shown = await terminal.client.next();
         const line = JSON.stringify(shown);
-        assert.match(line, pattern(step.line), `${step.terminal}: README shows ${step.line}, the server sent ${line}`);
+        assert.match(line, pattern(step.line), `${step.terminal}: the walkthrough shows ${step.line}, the server sent ${line}`);
         if (typeof shown.id === 'string') terminal.lastId = shown.id;
       } else {
         terminal.client.sendRaw(`${step.line.replaceAll('m-…', terminal.lastId)}\n`);
