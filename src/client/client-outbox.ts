@@ -12,7 +12,7 @@ interface Outgoing {
 
 /**
  * What the person sent, numbered `#1, #2…` for them: awaiting the server's `sent` (by ref),
- * then the recipient's receipt (by message id). Returns the line to show at each step.
+ * then the recipient's receipt (by message id). Returns the lines to show at each step.
  */
 export class ClientOutbox {
   private count = 0;
@@ -33,14 +33,14 @@ export class ClientOutbox {
    * `copies`: the ids of the message's other copies (a send to an operator with devices goes to
    * each: docs/protocol.md "Devices and key packages"); the first receipt for any of them counts.
    */
-  accepted(ref: string, id: string, status: string, copies: readonly string[] = []): string | undefined {
+  accepted(ref: string, id: string, status: string, copies: readonly string[] = []): string[] {
     const outgoing = this.take(this.awaitingSent, ref);
-    if (!outgoing) return undefined;
+    if (!outgoing) return [];
     const line = `#${outgoing.number} to ${outgoing.to}: ${status}`;
     const ids = [id, ...copies.filter((copy) => copy !== id)];
-    if (ids.some((copy) => this.early.delete(copy))) return `${line}\n${received(outgoing)}`;
+    if (ids.some((copy) => this.early.delete(copy))) return [line, received(outgoing)];
     for (const copy of ids) this.awaitingReceipt.set(copy, outgoing);
-    return line;
+    return [line];
   }
 
   receipt(id: string): string | undefined {

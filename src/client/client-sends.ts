@@ -22,7 +22,7 @@ export class ClientSends {
         this.refused(ref, 'nobody else is in that conversation yet');
         return;
       }
-      this.show(this.outbox.accepted(ref, sent.id, sent.status));
+      for (const line of this.outbox.accepted(ref, sent.id, sent.status)) this.say(line);
     } catch (error) {
       this.refused(ref, (error as Error).message);
     }
@@ -30,7 +30,7 @@ export class ClientSends {
 
   /** The relay's `sent` for an envelope or a plain text (its copies: docs/protocol.md "Devices and key packages"). */
   accepted(frame: Extract<ServerFrame, { op: 'sent' }>): void {
-    this.show(this.outbox.accepted(String(frame.ref), String(frame.id), String(frame.status), copyIds(frame)));
+    for (const line of this.outbox.accepted(String(frame.ref), String(frame.id), String(frame.status), copyIds(frame))) this.say(line);
   }
 
   receipt(id: string): void {
