@@ -27,6 +27,12 @@ export interface ClientSessionOptions extends ClientLoginOptions {
 type FrameOf<Op extends ServerFrame['op']> = Extract<ServerFrame, { op: Op }>;
 
 const SEEN_LIMIT = 10_000;
+/**
+ * Through a proxy a first connection may take 60 s (a first onion circuit is slow); a reconnection
+ * gets 20 s, as `health` does, then another try on fresh circuits: after the onion's tor restarted,
+ * an attempt can join a rendezvous circuit that never completes (issue 24), and waits on it to the end.
+ */
+const CONNECT_MS = { direct: 10_000, proxyFirst: 60_000, proxyAgain: 20_000 };
 
 /** One person's connection to the relay: authenticates, shows, acknowledges, reconnects. */
 export class ClientSession {
@@ -138,7 +144,7 @@ export class ClientSession {
   private async connect(): Promise<void> {
     const { server, proxy } = this.options;
     try {
-      const socket = await connectThrough(server, proxy, proxy ? 60_000 : 10_000);
+      const socket = await connectThrough(server, proxy, !proxy ? CONNECT_MS.direct : this.answered ? CONNECT_MS.proxyAgain : CONNECT_MS.proxyFirst);
       if (this.stopping !== undefined) {
         socket.destroy();
         return this.end();
