@@ -8,6 +8,9 @@ import { ClientSends } from './client-sends.ts';
 import { HeldCommands } from './held-commands.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { DeviceSessions } from './device-sessions.ts';
+import { onByeFrame, onErrorFrame, type ErrorAndByeLink } from './error-and-bye.ts';
+import { unawaited } from '../domain/log-failure.ts';
+import { failuresSaid } from './failures-said.ts';
 import { incomingLine, statusLine } from './client-view.ts';
 import { ReconnectBackoff } from './reconnect-backoff.ts';
 
@@ -24,6 +27,12 @@ export interface ClientSessionOptions extends ClientLoginOptions {
 type FrameOf<Op extends ServerFrame['op']> = Extract<ServerFrame, { op: Op }>;
 
 const SEEN_LIMIT = 10_000;
+/**
+ * Through a proxy a first connection may take 60 s (a first onion circuit is slow); a reconnection
+ * gets 20 s, as `health` does, then another try on fresh circuits: after the onion's tor restarted,
+ * an attempt can join a rendezvous circuit that never completes (issue 24), and waits on it to the end.
+ */
+const CONNECT_MS = { direct: 10_000, proxyFirst: 60_000, proxyAgain: 20_000 };
 
 /** One person's connection to the relay: authenticates, shows, acknowledges, reconnects. */
 export class ClientSession {
@@ -47,6 +56,8 @@ export class ClientSession {
   private incoming: Promise<void> = Promise.resolve();
   private frames: Promise<void> = Promise.resolve();
   private hello: FrameOf<'hello'> | undefined;
+  private readonly failures = failuresSaid((text) => this.say(text));
+  private readonly errorAndBye: ErrorAndByeLink;
 
   constructor(private readonly options: ClientSessionOptions) {
     this.backoff = new ReconnectBackoff(options.backoff ?? { initialMs: 1000, maxMs: 30_000 });
@@ -65,12 +76,21 @@ export class ClientSession {
     });
     this.keepAlive = new KeepAlive(options.pingEveryMs ?? 60_000, () => this.channel?.send({ op: 'ping' }), () => this.channel?.close());
     this.sends = new ClientSends(this.devices, this.login, (text) => this.say(text));
+    this.errorAndBye = {
+      name: options.name,
+      ready: () => this.ready,
+      byKey: () => this.login.byKey,
+      refused: (ref, reason) => this.sends.refused(ref, reason),
+      withPassword: () => void unawaited(this.answer(this.login.keyRefused()), this.failures, { op: 'auth' }),
+      say: (text) => this.say(text),
+      stop: (status) => this.stop(status),
+    };
   }
 
   /** Resolves with the exit status once the person quits or the session cannot go on. */
   run(): Promise<number> {
     const done = new Promise<number>((resolve) => { this.finish = resolve; });
-    void this.connect();
+    void unawaited(this.connect(), this.failures, { op: 'connect' });
     return done;
   }
 
@@ -89,17 +109,17 @@ export class ClientSession {
         return;
       case 'verify':
       case 'trust':
-        if (this.holdUnlessReady(command)) void (command.kind === 'verify' ? this.login.e2e!.verify(command.name) : this.login.e2e!.trust(command.name));
+        if (this.holdUnlessReady(command)) void unawaited(command.kind === 'verify' ? this.login.e2e!.verify(command.name) : this.login.e2e!.trust(command.name), this.failures, { op: command.kind });
         return;
       case 'send':
       case 'group-send': {
         if (!this.holdUnlessReady(command)) return;
         const target = command.kind === 'send' ? { to: command.to } : { group: command.group };
-        void this.sends.send(target, command.kind === 'send' ? command.body : command.text);
+        void unawaited(this.sends.send(target, command.kind === 'send' ? command.body : command.text), this.failures, { op: command.kind });
         return;
       }
       default:
-        if (this.holdUnlessReady(command)) void this.devices.handle(command);
+        if (this.holdUnlessReady(command)) void unawaited(this.devices.handle(command), this.failures, { op: command.kind });
     }
   }
 
@@ -124,13 +144,13 @@ export class ClientSession {
   private async connect(): Promise<void> {
     const { server, proxy } = this.options;
     try {
-      const socket = await connectThrough(server, proxy, proxy ? 60_000 : 10_000);
+      const socket = await connectThrough(server, proxy, !proxy ? CONNECT_MS.direct : this.answered ? CONNECT_MS.proxyAgain : CONNECT_MS.proxyFirst);
       if (this.stopping !== undefined) {
         socket.destroy();
         return this.end();
       }
       // Frames wait while `hello` is answered (the key store opens, a password may be asked): none overtakes it.
-      this.channel = new ClientFrameChannel(socket, (frame) => { this.frames = this.frames.then(() => this.onFrame(frame)); }, (reason) => this.onClose(reason));
+      this.channel = new ClientFrameChannel(socket, (frame) => { this.frames = unawaited(this.frames.then(() => this.onFrame(frame)), this.failures, { op: frame.op }); }, (reason) => this.onClose(reason));
     } catch (error) {
       if (this.stopping !== undefined) return this.end();
       this.retry((error as Error).message);
@@ -168,9 +188,9 @@ export class ClientSession {
         this.login.e2e?.onFrame(frame);
         return;
       case 'error':
-        return this.login.e2e?.onFrame(frame) ? undefined : this.onError(frame);
+        return this.login.e2e?.onFrame(frame) ? undefined : onErrorFrame(frame, this.errorAndBye);
       case 'bye':
-        return this.onBye(String(frame.reason));
+        return onByeFrame(String(frame.reason), this.errorAndBye);
       default:
         return ignoreUnknown(frame);
     }
@@ -195,51 +215,22 @@ export class ClientSession {
     this.everReady = true;
     this.keepAlive.start();
     const hello = this.hello;
-    void this.devices.welcomed(hello?.features?.includes('devices') === true).then((ready) => {
+    void unawaited(this.devices.welcomed(hello?.features?.includes('devices') === true).then((ready) => {
       if (ready) for (const command of this.held.release()) this.handle(command);
-    });
+    }), this.failures, { op: 'welcome' });
     if (firstTime) this.options.onReady?.();
   }
 
   private onMessage(frame: FrameOf<'msg'>): void {
     const id = String(frame.id);
     const message = { from: String(frame.from), body: String(frame.body), ts: Number(frame.ts) };
-    this.incoming = this.incoming.then(async () => {
+    this.incoming = unawaited(this.incoming.then(async () => {
       // PROTOCOL "Messages": a redelivery of something already shown is acknowledged, not shown again.
       // One that could not be opened for want of a connection is not acknowledged: it comes again.
       if (!this.seen.has(id) && !(await this.login.e2e!.receive(message))) return;
       this.remember(id);
       this.channel?.send({ op: 'ack', ids: [id] });
-    });
-  }
-
-  private onError(frame: FrameOf<'error'>): void {
-    const code = String(frame.code);
-    const ref = typeof frame.ref === 'string' ? frame.ref : undefined;
-    const wait = typeof frame.retry_after_ms === 'number' ? `, retry in ${Math.ceil(frame.retry_after_ms / 1000)} s` : '';
-    if (ref !== undefined && this.sends.refused(ref, `${code.replaceAll('_', ' ')}${wait}`)) return;
-    if (!this.ready && code === 'auth_failed' && this.login.byKey) {
-      this.say('the server refused this client\'s key; logging in with the password');
-      return void this.answer(this.login.keyRefused());
-    }
-    if (!this.ready && code === 'auth_failed') {
-      this.say('authentication failed: wrong name or password');
-      return this.stop(ExitStatus.failed);
-    }
-    if (!this.ready && code === 'rate_limited') {
-      this.say(`too many failed logins for ${this.options.name}${wait}`);
-      return this.stop(ExitStatus.failed);
-    }
-    this.say(`server: ${code}${typeof frame.message === 'string' ? ` (${frame.message})` : ''}`);
-  }
-
-  private onBye(reason: string): void {
-    if (reason === 'quit') return;
-    if (reason === 'replaced') {
-      this.say(`another login as ${this.options.name} took over this session`);
-      return this.stop(ExitStatus.failed);
-    }
-    this.say(reason === 'shutdown' ? 'the server is shutting down' : `the server closed the session (${reason})`);
+    }), this.failures, { op: 'msg' });
   }
 
   private onClose(reason: string): void {
@@ -248,7 +239,7 @@ export class ClientSession {
     this.keepAlive.stop();
     this.login.e2e?.connectionLost();
     this.devices.connectionLost();
-    if (this.devices.reconnectNow()) return void this.connect();
+    if (this.devices.reconnectNow()) return void unawaited(this.connect(), this.failures, { op: 'connect' });
     this.sends.connectionLost();
     if (this.stopping !== undefined) return this.end();
     this.retry(reason);
@@ -269,9 +260,8 @@ export class ClientSession {
     const delay = this.backoff.next();
     const what = this.everReady ? 'connection lost' : 'cannot connect';
     this.say(`${what} (${reason}); reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempt})`);
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.retryTimer = setTimeout(() => void unawaited(this.connect(), this.failures, { op: 'connect' }), delay);
   }
-
 
   /** While (re)connecting, commands wait (a bounded number) and go out once the session is back. */
   private holdUnlessReady(command: ClientCommand): boolean {
@@ -280,7 +270,6 @@ export class ClientSession {
     if (line !== undefined) this.say(line);
     return false;
   }
-
 
   private remember(id: string): void {
     this.seen.add(id);
@@ -298,7 +287,6 @@ export class ClientSession {
     this.keepAlive.stop();
     this.finish(this.stopping ?? ExitStatus.ok);
   }
-
 
   private say(text: string): void {
     this.options.print(statusLine(text));

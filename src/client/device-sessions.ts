@@ -8,6 +8,8 @@ import type { MlsCommand } from './mls-commands.ts';
 import { MlsTerminal } from './mls-terminal.ts';
 import type { MlsTerminalLink, Sent } from './mls-terminal.ts';
 import { isMlsBody } from './conversations/mls-body.ts';
+import { unawaited } from '../domain/log-failure.ts';
+import { failuresSaid } from './failures-said.ts';
 
 /** Where a text goes: a direct conversation, or a group. */
 export type Target = { readonly to: string } | { readonly group: string };
@@ -29,6 +31,7 @@ export class DeviceSessions {
   /** What the person typed goes in order: an invitation waits for the group it names to exist. */
   private typed: Promise<unknown> = Promise.resolve();
   private state: SetUp | 'device' | undefined;
+  private readonly failures = failuresSaid((text) => this.link.say(text));
   private loggingInAgain = false;
   /** The first device login of this process said how many conversations it has. */
   private announced = false;
@@ -71,13 +74,13 @@ export class DeviceSessions {
     if (this.requests.answer(frame)) return true;
     // A delivery that comes while the conversations still open waits for them, in order.
     if (this.mls === undefined && this.login.byDevice && frame.op === 'msg' && isMlsBody(frame.body)) {
-      this.starting = this.starting.then(() => this.mls?.onFrame(frame));
+      this.starting = unawaited(this.starting.then(() => this.mls?.onFrame(frame)), this.failures, { op: 'msg' });
       return true;
     }
     if (this.mls?.onFrame(frame) === true) return true;
     if (frame.op === 'msg' && frame.body.startsWith(GRANT_PREFIX)) {
       // A grant reaches every session of the name, the approving device's own too: only a pending one takes it.
-      if (this.state === 'pending') void this.onGrant(frame.id, frame.body);
+      if (this.state === 'pending') void unawaited(this.onGrant(frame.id, frame.body), this.failures, { op: 'grant' });
       else this.link.send({ op: 'ack', ids: [frame.id] });
       return true;
     }

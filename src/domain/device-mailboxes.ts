@@ -3,7 +3,7 @@ import type { DeviceDirectory } from '../ports/device-directory.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
-import { describeError } from './describe-error.ts';
+import { logFailure } from './log-failure.ts';
 import type { DeviceId } from './devices.ts';
 import { copiesOf } from './group-frames.ts';
 import { mailboxOf } from './mailbox.ts';
@@ -88,7 +88,7 @@ export class DeviceMailboxes {
       await this.reload();
       this.failing = false;
     } catch (error) {
-      this.logger.log(this.failing ? 'debug' : 'error', 'handler_failed', { op: 'devices_reload', ...describeError(error) });
+      logFailure(this.logger, { op: 'devices_reload' }, error, this.failing ? 'debug' : 'error');
       this.failing = true;
     }
   }

@@ -6,7 +6,7 @@ import type { SessionStore } from '../ports/session-store.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
-import { describeError } from './describe-error.ts';
+import { logFailure } from './log-failure.ts';
 import { operatorOf } from './mailbox.ts';
 import type { ErrorCode } from './errors.ts';
 import type { DecodeResult } from './frame-decoder.ts';
@@ -202,7 +202,7 @@ export class Relay {
 
   /** Where it failed, never what it carried. */
   private logFailure(connection: ConnectionId, op: string, error: unknown): void {
-    this.deps.logger.log('error', 'handler_failed', { conn: connection, op, ...describeError(error) });
+    logFailure(this.deps.logger, { conn: connection, op }, error);
   }
 
   private handle(session: Session, frame: InboundFrame): Awaitable<void> {

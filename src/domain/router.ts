@@ -8,7 +8,7 @@ import type { SenderBuckets } from '../ports/sender-buckets.ts';
 import type { SessionStore } from '../ports/session-store.ts';
 import type { Awaitable } from './awaitable.ts';
 import { whenResolved } from './awaitable.ts';
-import { describeError } from './describe-error.ts';
+import { logFailure } from './log-failure.ts';
 import type { DeviceMailboxes } from './device-mailboxes.ts';
 import { sentToAll } from './device-mailboxes.ts';
 import { messageFrame } from './frames.ts';
@@ -238,7 +238,7 @@ export class Router {
    * so a recipient who stays connected and quiet is not left waiting for their next message.
    */
   private pushFailed(session: Session, error: unknown): void {
-    this.logger.log(this.retried.has(session) ? 'debug' : 'error', 'handler_failed', { conn: session.id, op: 'push', ...describeError(error) });
+    logFailure(this.logger, { conn: session.id, op: 'push' }, error, this.retried.has(session) ? 'debug' : 'error');
     this.failedPushes.add(session);
     this.cancelRetries ??= this.clock.every(PUSH_RETRY_MS, () => this.retryFailedPushes());
   }

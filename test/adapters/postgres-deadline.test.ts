@@ -61,6 +61,8 @@ if (missing !== undefined) {
       proxy.freeze();
       await new Promise((resolve) => setTimeout(resolve, 1_050));
       const [hash, bob, carol] = await Promise.all([timed(() => repository.findHash('bob')), timed(() => repository.exists('bob')), timed(() => repository.exists('carol'))]);
+      // The figures docs/operator-guide.md § Failure and restart quotes.
+      console.log(`  PostgreSQL gone silent: findHash failed after ${hash.ms} ms, a name the cache lacks after ${carol.ms} ms, a known name answered after ${bob.ms} ms`);
       assert.match(hash.outcome, /^failed/);
       assert.ok(hash.ms < 2 * STATEMENT_TIMEOUT_MS + 1_000, `findHash failed after ${hash.ms} ms`);
       assert.is(bob.outcome, 'answered true');

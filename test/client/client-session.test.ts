@@ -116,6 +116,41 @@ test('shows a redelivered message once, acknowledges every delivery, and reconne
   await relay.close();
 });
 
+// Issue 24: a rejection nobody waited for ended the client, and what it had not sent with it.
+test('a failure while showing a message is said where, never what; the client goes on, shows the next and quits 0', async () => {
+  const relay = new ScriptedRelay();
+  const port = await relay.listen();
+  const connection = relay.nextConnection();
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let screen = '';
+  const write = output.write.bind(output) as (chunk: string) => boolean;
+  // The terminal fails on one line, as a closed pipe would.
+  output.write = ((chunk: string) => {
+    if (String(chunk).includes('TOPSECRET')) throw new Error('EPIPE');
+    screen += String(chunk);
+    return write(chunk);
+  }) as typeof output.write;
+  const status = runClient({ name: 'bob', server: { host: '127.0.0.1', port }, password: 'secret password', keys: { dir: keysDir() }, input, output });
+  const socket = await connection;
+  send(socket, { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed' });
+  await until(() => relay.received[0]?.some((f) => f.op === 'auth') ?? false, 'auth');
+  send(socket, { op: 'welcome', name: 'bob', pending: 2 });
+  send(socket, { op: 'msg', id: 'm-1', from: 'alice', body: 'TOPSECRET', ts: Date.UTC(2026, 0, 1, 12, 0, 0) });
+  send(socket, { op: 'msg', id: 'm-2', from: 'alice', body: 'after it', ts: Date.UTC(2026, 0, 1, 12, 0, 1) });
+  await until(() => relay.received[0]?.some((f) => f.op === 'ack') ?? false, 'the ack of the next message');
+  assert.equal(relay.received[0]?.filter((f) => f.op === 'ack'), [{ op: 'ack', ids: ['m-2'] }], 'the message not shown is not acknowledged: it comes again');
+  assert.match(screen, /internal error in msg \(Error at .*\); the client goes on/);
+  assert.match(screen, 'alice (unencrypted): after it');
+  input.end('/quit\n');
+  await until(() => relay.received[0]?.some((f) => f.op === 'quit') ?? false, 'quit');
+  send(socket, { op: 'bye', reason: 'quit' });
+  socket.end();
+  assert.is(await status, 0);
+  assert.not.match(screen, 'EPIPE');
+  await relay.close();
+});
+
 for (const password of ['@bob my secret password', 'my secret password, no at sign']) {
   test(`a piped password (${JSON.stringify(password)}) is the password only, never a command`, async () => {
     const relay = new ScriptedRelay();

@@ -68,6 +68,24 @@ function pushRetrySuite(label: string, mode: PortMode, make: BufferMaker): void 
     assert.equal(bodies(), ['stranded?']);
   });
 
+  // A wake lost between instances (Redis pub/sub): the message waits in the shared buffer, and no
+  // timer of this instance knows of it. The clients ping every 60 s (keep-alive.ts, web/main.ts).
+  test('a wake lost between instances: nothing pushes it until the recipient\'s own ping, which brings it', async () => {
+    const { buffer, dispose } = make();
+    disposal = dispose;
+    const h = inProcessRelay({ mode, buffer });
+    await h.addOperators('alice', 'bob');
+    const bob = await h.login('bob');
+    await h.buffer.enqueue('bob', { from: 'alice', body: 'woken?', ts: h.clock.now(), bytes: 6 }, h.config.buffer);
+    const bodies = () => h.gateway.sentTo(bob).filter((frame) => frame.op === 'msg').map((frame) => frame.body);
+    h.clock.advance(10 * PUSH_RETRY_MS);
+    await settledOn(() => bodies().length > 0);
+    assert.equal(bodies(), [], 'queued by another instance, its wake lost');
+    await h.frame(bob, { op: 'ping', ref: 'p' });
+    await settledOn(() => bodies().length > 0);
+    assert.equal(bodies(), ['woken?']);
+  });
+
   test('on ping: the recipient\'s own ping brings it at once', async () => {
     const { h, bob, bodies } = await firstFails();
     const answer = await h.frame(bob, { op: 'ping', ref: 'p' });

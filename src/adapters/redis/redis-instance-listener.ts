@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { describeError } from '../../domain/describe-error.ts';
+import { logFailure, unawaited } from '../../domain/log-failure.ts';
 import type { ConnectionGateway } from '../../ports/connection-gateway.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { instanceChannel, parseInstanceCommands } from './instance-command.ts';
@@ -44,13 +44,9 @@ export class RedisInstanceListener {
       try {
         this.applyOne(command);
       } catch (error) {
-        this.failed(command, error);
+        logFailure(this.logger, { conn: command.connection, op: command.do }, error);
       }
     }
-  }
-
-  private failed(command: InstanceCommand, error: unknown): void {
-    this.logger.log('error', 'handler_failed', { conn: command.connection, op: command.do, ...describeError(error) });
   }
 
   private applyOne(command: InstanceCommand): void {
@@ -63,7 +59,7 @@ export class RedisInstanceListener {
       case 'close':
         return this.local.close(command.connection);
       case 'wake':
-        this.push(command.connection, command.seq).catch((error: unknown) => this.failed(command, error));
+        void unawaited(this.push(command.connection, command.seq), this.logger, { conn: command.connection, op: 'wake' });
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { ConnectionId } from '../../domain/session.ts';
-import { describeError } from '../../domain/describe-error.ts';
+import { logFailure, unawaited } from '../../domain/log-failure.ts';
 import type { Relay } from '../../domain/relay.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { LineSplitter, OVERSIZED } from './line-splitter.ts';
@@ -188,18 +188,12 @@ export class TcpConnection {
 
   /** Apart from `process`: a closure there would cost it a heap context on every call. */
   private processAfter(pending: Promise<void>): void {
+    // The relay answers its own failures; one that still slips out is logged where (never what)
+    // and this connection goes on, so it neither ends the process nor wedges the connection.
     pending.then(() => this.process(), (error: unknown) => {
-      this.slipped('frame', error);
+      logFailure(this.logger, { conn: this.id, op: 'frame' }, error);
       this.process();
     });
-  }
-
-  /**
-   * The relay answers its own failures; one that still slips out is logged where (never what)
-   * and this connection goes on, so it neither ends the process nor wedges the connection.
-   */
-  private slipped(op: string, error: unknown): void {
-    this.logger.log('error', 'handler_failed', { conn: this.id, op, ...describeError(error) });
   }
 
   private hasRoom(): boolean {
@@ -220,7 +214,7 @@ export class TcpConnection {
   }
 
   private drained(): void {
-    this.relay.onDrain(this.id).catch((error: unknown) => this.slipped('drain', error));
+    void unawaited(this.relay.onDrain(this.id), this.logger, { conn: this.id, op: 'drain' });
     if (!this.processing && this.head < this.events.length) this.process();
     else this.resumeWhenReady();
   }
@@ -248,9 +242,7 @@ export class TcpConnection {
 
   /** The relay ends the session (what it had not acknowledged stays queued); then the id is forgotten. */
   private release(): void {
-    this.relay.onClose(this.id)
-      .catch((error: unknown) => this.slipped('close', error))
-      .finally(() => this.registry.delete(this.id));
+    void unawaited(this.relay.onClose(this.id), this.logger, { conn: this.id, op: 'close' }).then(() => this.registry.delete(this.id));
   }
 }
 
