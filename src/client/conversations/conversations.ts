@@ -59,7 +59,8 @@ export class Conversations {
     const suite = await loadSuite(options.suite);
     const config = deviceClientConfig(options.identities);
     const core = new Conversations(suite, options.device, options.store, new KeyPackages(options.store, options.device, suite), config);
-    await core.states.loadAll();
+    await core.states.loadAll(options.device.device);
+    await core.keyPackages.dropOthers();
     return core;
   }
 

@@ -4,6 +4,7 @@ import { toBase64 } from '../e2e/base64.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { readGroupMeta } from './group-meta.ts';
+import { leafAt } from './group-members.ts';
 
 /** A group this device is in: its current state, replaced whole at each step. */
 export interface Group {
@@ -31,11 +32,15 @@ export class GroupStates {
 
   constructor(private readonly store: ConversationStore, private readonly config: ClientConfig, private readonly onUnsaved: () => void) {}
 
-  async loadAll(): Promise<void> {
+  /** Loads every group whose own leaf is `device`'s; deletes the others (see KeyPackages.dropOthers). */
+  async loadAll(device: string): Promise<void> {
     for (const name of await this.store.keys('group/')) {
       const state = this.decode(await this.store.get(name));
       const meta = state === undefined ? undefined : readGroupMeta(state.groupContext.extensions);
-      if (state !== undefined && meta !== undefined) this.live.set(toBase64(state.groupContext.groupId), { state, meta, key: hex(state.groupContext.groupId) });
+      if (state === undefined || meta === undefined) continue;
+      const group = { state, meta, key: hex(state.groupContext.groupId) };
+      if (leafAt(state.ratchetTree, state.privatePath.leafIndex)?.device === device) this.live.set(toBase64(state.groupContext.groupId), group);
+      else await this.remove(toBase64(state.groupContext.groupId), group);
     }
   }
 
