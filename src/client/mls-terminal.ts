@@ -104,7 +104,12 @@ export class MlsTerminal {
         await service.remove(this.group(command.group), command.name);
         return;
       case 'leave':
-        await service.leave(this.group(command.group));
+        const group = this.group(command.group);
+        try {
+          await service.leave(group);
+        } catch (error) {
+          return this.link.say(`#${command.group}: not left, you are still in it (${(error as Error).message})`);
+        }
         return this.link.say(`you left #${command.group}`);
       case 'groups':
         return this.link.say(this.groupsLine());

@@ -8,7 +8,7 @@ import { Conversations } from '../../src/client/conversations/conversations.ts';
 import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
 import type { DeviceKeys } from '../../src/client/conversations/device-credential.ts';
 import { newDevice } from '../../src/client/conversations/device-credential.ts';
-import type { ClientFrame } from '../../src/client/conversations/frame-link.ts';
+import type { ClientFrame, ServerFrame } from '../../src/client/conversations/frame-link.ts';
 import { Requests } from '../../src/client/conversations/requests.ts';
 import { toBase64 } from '../../src/client/e2e/base64.ts';
 import { inProcessRelay } from './in-process-relay.ts';
@@ -24,6 +24,8 @@ export class RelayDevice {
   service!: ConversationService;
   /** While false, the device's answers are lost on the way (a crash before the relay's answer). */
   receiving = true;
+  /** While set, deliveries (`msg`) wait here, answers still go through: a device that is slow to process. */
+  held: ServerFrame[] | undefined;
 
   constructor(readonly keys: DeviceKeys, readonly store: MemoryConversationStore, private readonly team: RelayTeam) {}
 
@@ -51,9 +53,16 @@ export class RelayDevice {
   pump(): void {
     const frames = this.team.relay.gateway.sentTo(this.connection);
     while (this.seen < frames.length) {
-      const frame = frames[this.seen++]!;
-      if (this.receiving) this.service.onFrame(frame);
+      const frame = frames[this.seen++]! as ServerFrame;
+      if (this.held !== undefined && frame.op === 'msg') this.held.push(frame);
+      else if (this.receiving) this.service.onFrame(frame);
     }
+  }
+
+  /** Hands over the deliveries held (see held), in order, and holds no more. */
+  release(): void {
+    for (const frame of this.held ?? []) this.service.onFrame(frame);
+    this.held = undefined;
   }
 
   texts(): string[] {

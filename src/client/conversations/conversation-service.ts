@@ -8,6 +8,7 @@ import type { ServerFrame } from './frame-link.ts';
 import { directMeta } from './group-meta.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { isDirectBetween } from './group-members.ts';
+import { refillKeyPackages } from './key-package-refill.ts';
 import { isMlsBody } from './mls-body.ts';
 import { RelayRefusal } from './requests.ts';
 import type { Requests } from './requests.ts';
@@ -21,11 +22,8 @@ export type ServiceEvent =
 /** The operator has no device to talk MLS with (an older client): the caller may fall back to v1. */
 export class NoDevices extends ConversationError {}
 
-/** How many times a commit is made again after losing its epoch to another member's. */
+/** How many times a commit (or a group message) is made again after the group moved on without it. */
 const COMMIT_ATTEMPTS = 5;
-/** Below this many unused one-time key packages the device publishes more (docs/protocol.md "Key packages"). */
-const KEY_PACKAGES_LOW = 10;
-const KEY_PACKAGES_BATCH = 40;
 const EARLY_RECEIPTS = 256;
 /** How long a retry waits for the winning commit to arrive before asking the relay. */
 const CATCH_UP_MS = 10_000;
@@ -90,7 +88,7 @@ export class ConversationService {
       if (BigInt(answer.epoch) === this.core.epoch(group) + 1n) this.emitAll(await this.core.commitAccepted(group));
       else await this.core.commitRefused(group);
     }
-    await this.refillKeyPackages();
+    await refillKeyPackages(this.core.keyPackages, this.requests);
   }
 
   list(): ReturnType<Conversations['list']> {
@@ -158,9 +156,13 @@ export class ConversationService {
     await this.commit(group, () => this.core.update(group));
   }
 
-  /** Leaves the group: the other members' next commit removes this device (see Conversations.leave). */
+  /**
+   * Leaves the group: the other members' next commit removes this device (see Conversations.leave).
+   * It is forgotten once the relay took the proposal; when the relay did not, it stays, and this rejects.
+   */
   async leave(group: string): Promise<void> {
-    await this.requests.ask({ op: 'group_send', body: await this.core.leave(group) });
+    await this.groupSend(group, () => this.core.leave(group));
+    await this.core.forget(group);
   }
 
   /**
@@ -168,8 +170,7 @@ export class ConversationService {
    * every copy was). Each copy's receipt comes as an event naming that first copy's id.
    */
   async say(group: string, text: string, id: string): Promise<{ id: string | undefined; status: 'delivered' | 'queued' }> {
-    const body = await this.core.encrypt(group, text, id);
-    const sent = await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body });
+    const sent = await this.groupSend(group, () => this.core.encrypt(group, text, id));
     for (const copy of sent.copies ?? []) if ('id' in copy) this.copies.set(copy.id, { group, id: sent.id! });
     for (const [copy, to] of this.early) if (this.copies.has(copy)) this.receipt(copy, to);
     return { id: sent.id, status: sent.status };
@@ -202,18 +203,6 @@ export class ConversationService {
     return answer.packages.filter((p) => mailboxOf({ name, device: p.device }) !== mailboxOf(this.me)).map((p) => ({ name, device: p.device, package: p.package }));
   }
 
-  private async refillKeyPackages(): Promise<void> {
-    const held = await this.core.keyPackages.unused();
-    if (held.oneTime >= KEY_PACKAGES_LOW && held.lastResort) return;
-    const packages = await this.core.keyPackages.create(KEY_PACKAGES_BATCH - held.oneTime);
-    const lastResort = held.lastResort ? undefined : (await this.core.keyPackages.create(1, true))[0];
-    // Several frames: X-Wing packages are 3.7 KB each, against the 64 KiB frame limit.
-    for (let start = 0; start < packages.length; start += 12) {
-      const frame = { op: 'publish_key_packages' as const, packages: packages.slice(start, start + 12) };
-      await this.requests.ask(start === 0 && lastResort !== undefined ? { ...frame, last_resort: lastResort } : frame);
-    }
-  }
-
   private async applyProposals(group: string): Promise<void> {
     await this.commit(group, () => this.core.update(group), () => this.core.hasProposals(group));
   }
@@ -235,16 +224,33 @@ export class ConversationService {
       try {
         await sendCommit(this.requests, commit);
       } catch (error) {
-        const stale = error instanceof RelayRefusal && error.code === 'stale_epoch';
         // The link lost: the commit stays pending, settled by ready() after the reconnection.
         if (!(error instanceof RelayRefusal)) throw error;
         await this.core.commitRefused(group);
-        if (!stale || attempt >= COMMIT_ATTEMPTS) throw error;
-        await this.catchUp(group, BigInt((error.frame as { epoch?: number }).epoch ?? 0));
+        const epoch = staleEpoch(error);
+        if (epoch === undefined || attempt >= COMMIT_ATTEMPTS) throw error;
+        await this.catchUp(group, epoch);
         continue;
       }
       this.emitAll(await this.core.commitAccepted(group));
       return;
+    }
+  }
+
+  /**
+   * Has the relay take a `group_send` made by `make` at the group's epoch. `stale_epoch` means
+   * commits this device has not processed yet moved the group on: once they have, it is made
+   * again at the new epoch (as many times as a commit is).
+   */
+  private async groupSend(group: string, make: () => Promise<string>): Promise<Extract<ServerFrame, { op: 'sent' }>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body: await make() });
+      } catch (error) {
+        const epoch = staleEpoch(error);
+        if (epoch === undefined || attempt >= COMMIT_ATTEMPTS) throw error;
+        await this.catchUp(group, epoch);
+      }
     }
   }
 
@@ -283,4 +289,10 @@ export class ConversationService {
   private emitAll(events: readonly ConversationEvent[]): void {
     for (const event of events) this.emit(event);
   }
+}
+
+/** The relay's epoch when it refused a group frame for being of another (`stale_epoch`). */
+function staleEpoch(error: unknown): bigint | undefined {
+  if (!(error instanceof RelayRefusal) || error.code !== 'stale_epoch') return undefined;
+  return BigInt((error.frame as { epoch?: number }).epoch ?? 0);
 }

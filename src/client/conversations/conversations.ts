@@ -1,4 +1,4 @@
-import type { CiphersuiteImpl, CiphersuiteName, KeyPackage, MLSMessage, Proposal } from 'ts-mls';
+import type { CiphersuiteImpl, CiphersuiteName, MLSMessage, Proposal } from 'ts-mls';
 import { acceptAll, createApplicationMessage, createCommit, createGroup, createProposal, emptyPskIndex, joinGroup, processMessage } from 'ts-mls';
 import { toBase64 } from '../e2e/base64.ts';
 import { decodePayload, encodePayload } from './app-payload.ts';
@@ -6,7 +6,6 @@ import type { ConversationStore } from './conversation-store.ts';
 import type { IdentityResolver } from './device-client-config.ts';
 import { deviceClientConfig } from './device-client-config.ts';
 import type { DeviceKeys, DeviceRef } from './device-credential.ts';
-import { readDeviceCredential } from './device-credential.ts';
 import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
 import { ConversationError, refused } from './conversation-events.ts';
 import type { GroupMeta } from './group-meta.ts';
@@ -19,6 +18,7 @@ import { KeyPackages } from './key-packages.ts';
 import { fromMlsBody, toMlsBody } from './mls-body.ts';
 import { loadSuite } from './mls-suite.ts';
 import { openApplication } from './open-application.ts';
+import { verifiedKeyPackage } from './verified-key-package.ts';
 
 export interface ConversationsOptions {
   readonly store: ConversationStore;
@@ -108,7 +108,7 @@ export class Conversations {
     return this.exclusive(async () => {
       const proposals: Proposal[] = [];
       for (const fetched of packages) {
-        const keyPackage = await this.verifiedKeyPackage(fetched);
+        const keyPackage = await verifiedKeyPackage(fetched, this.suite.name, this.config);
         proposals.push({ proposalType: 'add', add: { keyPackage } });
       }
       return this.commit(group, proposals);
@@ -160,15 +160,26 @@ export class Conversations {
 
   /**
    * Leaving: a member cannot commit its own removal (RFC 9420 §12.2), so it proposes it, to go
-   * by `group_send`, and forgets the group; the next commit of any member applies it.
+   * by `group_send`; the next commit of any member applies it. The group stays until the relay
+   * took the proposal (then `forget`), and the generation the proposal used is saved as used
+   * first: one made again never reuses a key and nonce the relay saw.
    */
   leave(group: string): Promise<string> {
     return this.exclusive(async () => {
       const current = this.group(group);
       const removed = current.state.privatePath.leafIndex;
       const made = await createProposal(current.state, false, { proposalType: 'remove', remove: { removed } }, this.suite);
-      await this.states.remove(group, current);
+      // Our own removal is never ours to commit: it stays out of our state's proposals.
+      await this.states.replace(current, { ...made.newState, unappliedProposals: current.state.unappliedProposals }, made.consumed);
       return toMlsBody(made.message);
+    });
+  }
+
+  /** Drops a group this device left (the relay took its proposal to leave). */
+  forget(group: string): Promise<void> {
+    return this.exclusive(async () => {
+      const current = this.states.get(group);
+      if (current !== undefined) await this.states.remove(group, current);
     });
   }
 
@@ -270,19 +281,6 @@ export class Conversations {
       welcome: made.welcome === undefined ? undefined : toMlsBody({ version: 'mls10', wireformat: 'mls_welcome', welcome: made.welcome }),
       members: mailboxesOf(made.newState),
     };
-  }
-
-  /** A key package from the relay, checked before it goes into a commit. */
-  private async verifiedKeyPackage({ name, device, package: body }: FetchedPackage): Promise<KeyPackage> {
-    const message = fromMlsBody(body);
-    if (message?.wireformat !== 'mls_key_package') throw new ConversationError('not a key package');
-    const { keyPackage } = message;
-    if (keyPackage.cipherSuite !== this.suite.name) throw new ConversationError(`a key package for ${keyPackage.cipherSuite}`);
-    const claim = readDeviceCredential(keyPackage.leafNode.credential);
-    if (claim !== undefined && (claim.name !== name || claim.device !== device)) throw new ConversationError(`a key package of ${claim.name}/${claim.device} handed out for ${name}/${device}`);
-    const valid = claim !== undefined && await this.config.authService.validateCredential(keyPackage.leafNode.credential, keyPackage.leafNode.signaturePublicKey);
-    if (!valid) throw new ConversationError('a key package whose device its operator did not certify');
-    return keyPackage;
   }
 
   private group(group: string): Group {
