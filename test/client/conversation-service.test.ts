@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
+import { keyPackagesPublished } from '../../src/client/conversations/device-arrival.ts';
 import { RelayTeam } from '../support/relay-devices.ts';
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -114,6 +115,23 @@ test('/leave: the group is forgotten once the relay took the proposal; refused, 
   await bob.service.leave(ops);
   assert.equal(bob.service.list(), []);
   await until(() => alice.events.some((e) => e.kind === 'membership' && e.removed.some((d) => d.name === 'bob')), 'alice committed bob\'s leave');
+}));
+
+test('/devices approve: waiting for the new device uses up none of its key packages; adding it takes one a conversation, of it alone', onRelay(async (team) => {
+  const { alice, bob, direct } = await directPair(team);
+  await alice.service.createGroup('ops');
+  const laptop = await team.device('alice');
+  const stock = async () => new Map((await team.relay.devices.stock('alice')).map((s) => [s.device, s.held]));
+  const before = await stock();
+  for (let i = 0; i < 5; i++) assert.ok(await keyPackagesPublished(alice.requests, 'alice', laptop.keys.device, 0, 1), 'seen as published');
+  assert.not.ok(await keyPackagesPublished(alice.requests, 'alice', 'nosuchdev', 30, 10));
+  assert.is(await alice.service.addDevice('alice', laptop.keys.device), 2);
+  const after = await stock();
+  assert.is(after.get(laptop.keys.device), before.get(laptop.keys.device)! - 2, 'one a conversation, none for the waiting');
+  assert.is(after.get(alice.keys.device), before.get(alice.keys.device), 'the approving device\'s own are untouched');
+  await until(() => laptop.service.list().length === 2, 'the laptop joined both');
+  await alice.service.say(direct, 'to all', 'a9');
+  await until(() => laptop.texts().includes('alice: to all') && bob.texts().includes('alice: to all'), 'the laptop reads the direct conversation');
 }));
 
 test.run();

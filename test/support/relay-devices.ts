@@ -22,6 +22,8 @@ export class RelayDevice {
   private seen = 0;
   connection = '';
   service!: ConversationService;
+  /** The service's requests, for asking the relay beside it. */
+  requests!: Requests;
   /** While false, the device's answers are lost on the way (a crash before the relay's answer). */
   receiving = true;
   /** While set, deliveries (`msg`) wait here, answers still go through: a device that is slow to process. */
@@ -46,7 +48,8 @@ export class RelayDevice {
     const connection = this.connection;
     const link = { send: (frame: ClientFrame) => void relay.relay.onFrame(connection, JSON.stringify(frame)) };
     const core = await Conversations.open({ store: this.store, device: this.keys, identities: this.team, suite: this.team.suite });
-    this.service = new ConversationService(core, new Requests(link), (event) => this.events.push(event), (ids) => link.send({ op: 'ack', ids }));
+    this.requests = new Requests(link);
+    this.service = new ConversationService(core, this.requests, (event) => this.events.push(event), (ids) => link.send({ op: 'ack', ids }));
   }
 
   /** Hands the service what the relay sent this connection since last time. */

@@ -125,7 +125,8 @@ export class ConversationService {
     let added = 0;
     for (const { group, members } of this.core.list()) {
       if (members.some((m) => m.name === name && m.device === device)) continue;
-      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
+      // That device's package alone: the others' one-time packages are not used up.
+      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name, device });
       const found = answer.packages.find((p) => p.device === device);
       if (found === undefined) throw new ConversationError(`${name}/${device} has published no key package yet`);
       await this.commit(group, () => this.core.add(group, [{ name, device, package: found.package }]));
@@ -139,12 +140,6 @@ export class ConversationService {
     for (const { group, members } of this.core.list()) {
       if (members.some((m) => m.name === name && m.device === device)) await this.commit(group, () => this.core.remove(group, name, device));
     }
-  }
-
-  /** Whether `name/device` has a key package on the relay (fetching hands out one of each device's). */
-  async hasKeyPackage(name: string, device: string): Promise<boolean> {
-    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
-    return answer.packages.some((p) => p.device === device);
   }
 
   async remove(group: string, name: string): Promise<void> {
