@@ -134,4 +134,53 @@ test('/devices approve: waiting for the new device uses up none of its key packa
   await until(() => laptop.texts().includes('alice: to all') && bob.texts().includes('alice: to all'), 'the laptop reads the direct conversation');
 }));
 
+test('a crash between a commit and its answer while another member\'s commit won the same epoch: the committer decides, not the epoch', onRelay(async (team) => {
+  const { alice, bob, direct } = await directPair(team);
+  alice.held = [];
+  await bob.service.update(direct);
+  alice.receiving = false;
+  void alice.service.update(direct).catch(() => undefined);
+  await until(() => team.relay.gateway.sentTo(alice.connection).some((f) => f.op === 'error' && f.code === 'stale_epoch'), 'the relay refused alice\'s commit');
+  // Restarted: bob's winning commit comes only after alice asked group_info (it is one epoch on either way).
+  alice.receiving = true;
+  alice.held = [];
+  await alice.connect();
+  await alice.service.ready();
+  alice.release();
+  await until(() => alice.service.list()[0]!.epoch === 2n, 'alice applied bob\'s commit');
+  assert.equal(alice.service.list()[0]!.epoch, bob.service.list()[0]!.epoch);
+  await bob.service.say(direct, 'after the race', 'b1');
+  await alice.service.say(direct, 'me too', 'a1');
+  await until(() => alice.texts().includes('bob: after the race') && bob.texts().includes('alice: me too'), 'both read each other');
+}));
+
+test('after a crash, what arrives before ready() has settled a commit waits for it: a message of the commit\'s epoch is read', onRelay(async (team) => {
+  const { alice, bob, direct } = await directPair(team);
+  alice.receiving = false;
+  void alice.service.update(direct).catch(() => undefined);
+  await until(() => bob.service.list()[0]?.epoch === 2n, 'alice\'s commit won and bob applied it');
+  await bob.service.say(direct, 'in the new epoch', 'b1');
+  alice.receiving = true;
+  await alice.connect();
+  await team.settle();
+  await alice.service.ready();
+  await until(() => alice.texts().includes('bob: in the new epoch'), 'alice reads bob\'s message, not refused at the old epoch');
+  assert.not.ok(alice.events.some((e) => e.kind === 'refused'), JSON.stringify(alice.events.filter((e) => e.kind === 'refused')));
+}));
+
+test('after a crash, with the group moved on past our commit\'s epoch, the first delivery says ours won', onRelay(async (team) => {
+  const { alice, bob, direct } = await directPair(team);
+  alice.receiving = false;
+  void alice.service.update(direct).catch(() => undefined);
+  await until(() => bob.service.list()[0]?.epoch === 2n, 'alice\'s commit won and bob applied it');
+  await bob.service.update(direct);
+  alice.receiving = true;
+  await alice.connect();
+  await alice.service.ready();
+  await until(() => alice.service.list()[0]!.epoch === 3n, 'alice took her commit, then applied bob\'s');
+  assert.equal(alice.service.list()[0]!.epoch, bob.service.list()[0]!.epoch);
+  await bob.service.say(direct, 'two epochs on', 'b2');
+  await until(() => alice.texts().includes('bob: two epochs on'), 'alice reads bob');
+}));
+
 test.run();

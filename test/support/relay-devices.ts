@@ -44,7 +44,8 @@ export class RelayDevice {
     const message = new TextEncoder().encode(keyLoginMessage(hello.server_id, hello.challenge, this.mailbox));
     const signature = toBase64(ed25519.sign(message, this.keys.signingSecret));
     await relay.frame(this.connection, { op: 'auth_key', name: this.keys.name, device: this.keys.device, signature });
-    this.seen = relay.gateway.sentTo(this.connection).length;
+    // What was queued for this device while it was away comes after the welcome: the service gets it.
+    this.seen = relay.gateway.sentTo(this.connection).findIndex((frame) => frame.op === 'welcome') + 1;
     const connection = this.connection;
     const link = { send: (frame: ClientFrame) => void relay.relay.onFrame(connection, JSON.stringify(frame)) };
     const core = await Conversations.open({ store: this.store, device: this.keys, identities: this.team, suite: this.team.suite });

@@ -8,23 +8,21 @@ import type { ServerFrame } from './frame-link.ts';
 import { directMeta } from './group-meta.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { isDirectBetween } from './group-members.ts';
+import type { GroupReceipt } from './group-receipts.ts';
+import { GroupReceipts } from './group-receipts.ts';
 import { refillKeyPackages } from './key-package-refill.ts';
 import { isMlsBody } from './mls-body.ts';
 import { RelayRefusal } from './requests.ts';
 import type { Requests } from './requests.ts';
 
 /** What the person sees: the core's events, and what became of what they sent. */
-export type ServiceEvent =
-  | ConversationEvent
-  /** `id`: the relay's id of the message's first copy, as `say` answered it. */
-  | { kind: 'receipt'; group: string; id: string; by: DeviceRef };
+export type ServiceEvent = ConversationEvent | ({ kind: 'receipt' } & GroupReceipt);
 
 /** The operator has no device to talk MLS with (an older client): the caller may fall back to v1. */
 export class NoDevices extends ConversationError {}
 
 /** How many times a commit (or a group message) is made again after the group moved on without it. */
 const COMMIT_ATTEMPTS = 5;
-const EARLY_RECEIPTS = 256;
 /** How long a retry waits for the winning commit to arrive before asking the relay. */
 const CATCH_UP_MS = 10_000;
 
@@ -38,19 +36,21 @@ export class ConversationService {
   /** Deliveries are processed one at a time, in the order they came. */
   private incoming: Promise<unknown> = Promise.resolve();
   private readonly processed = new Set<() => void>();
-  /** Our sent messages' copies, by copy id, for receipts. */
-  private readonly copies = new Map<string, { group: string; id: string }>();
   /** Each group's commits, one after the other (see commit). */
   private readonly committing = new Map<string, Promise<unknown>>();
-  /** Receipts for copies not yet known (see onFrame), by copy id: the mailbox that acknowledged. */
-  private readonly early = new Map<string, string>();
+  private readonly receipts: GroupReceipts;
+  /** Opens the deliveries held from the start until the first ready(). */
+  private opening: (() => void) | undefined;
 
   constructor(
     private readonly core: Conversations,
     private readonly requests: Requests,
     private readonly emit: (event: ServiceEvent) => void,
     private readonly ack: (ids: string[]) => void,
-  ) {}
+  ) {
+    this.opening = this.holdDeliveries();
+    this.receipts = new GroupReceipts(core.me.name, (receipt) => emit({ kind: 'receipt', ...receipt }));
+  }
 
   get me(): DeviceRef {
     return this.core.me;
@@ -63,32 +63,48 @@ export class ConversationService {
       this.incoming = this.incoming.then(() => this.deliver(frame.id, frame.from, frame.body));
       return true;
     }
-    if (frame.op === 'receipt') {
-      if (!this.copies.has(frame.id)) {
-        // It may have overtaken our send's answer, read a turn after the frames that follow it.
-        if (this.early.size >= EARLY_RECEIPTS) this.early.delete(this.early.keys().next().value!);
-        this.early.set(frame.id, frame.to);
-        return false;
-      }
-      this.receipt(frame.id, frame.to);
-      return true;
-    }
-    return false;
+    return frame.op === 'receipt' && this.receipts.onReceipt(frame);
   }
 
-  /** Once logged in as this device: settles commits a crash left pending, and refills key packages. */
+  /**
+   * Once logged in as this device: settles commits a crash left pending, then lets the deliveries
+   * through (they wait meanwhile: processed before, they would be at the wrong epoch), and
+   * refills key packages.
+   */
   async ready(): Promise<void> {
-    for (const { group } of this.core.list()) {
-      if (!await this.core.hasPending(group)) continue;
-      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'group' }>>({ op: 'group_info', group });
-      // The answer came after what waited for us: once that is processed, a commit of another
-      // member for our epoch would have dropped ours. Still pending and one epoch on: ours won.
-      await this.incoming;
-      if (!await this.core.hasPending(group)) continue;
-      if (BigInt(answer.epoch) === this.core.epoch(group) + 1n) this.emitAll(await this.core.commitAccepted(group));
-      else await this.core.commitRefused(group);
+    const open = this.opening ?? this.holdDeliveries();
+    this.opening = undefined;
+    try {
+      for (const { group } of this.core.list()) if (this.core.hasPending(group)) await this.settle(group);
+    } finally {
+      open();
     }
     await refillKeyPackages(this.core.keyPackages, this.requests);
+  }
+
+  /**
+   * A commit of ours, sent before a crash, for epoch E: the relay still at E never took it; at
+   * E + 1 its `committer` says whose won. Further on, it stays pending, and the first delivery of
+   * the group says: a commit for E (another's won) or a message of E + 1 (ours did; see
+   * Conversations.handle).
+   */
+  private async settle(group: string): Promise<void> {
+    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'group' }>>({ op: 'group_info', group })
+      .catch((error: unknown) => { if (error instanceof RelayRefusal) return undefined; throw error; });
+    const at = answer === undefined ? undefined : BigInt(answer.epoch);
+    const epoch = this.core.epoch(group);
+    if (at === epoch) return this.core.commitRefused(group);
+    if (at !== epoch + 1n || answer?.committer === undefined) return;
+    if (answer.committer === mailboxOf(this.me)) this.emitAll(await this.core.commitAccepted(group));
+    else await this.core.commitRefused(group);
+  }
+
+  /** Deliveries wait from now until the returned function is called. */
+  private holdDeliveries(): () => void {
+    let open!: () => void;
+    const held = new Promise<void>((resolve) => (open = resolve));
+    this.incoming = this.incoming.then(() => held);
+    return open;
   }
 
   list(): ReturnType<Conversations['list']> {
@@ -166,8 +182,7 @@ export class ConversationService {
    */
   async say(group: string, text: string, id: string): Promise<{ id: string | undefined; status: 'delivered' | 'queued' }> {
     const sent = await this.groupSend(group, () => this.core.encrypt(group, text, id));
-    for (const copy of sent.copies ?? []) if ('id' in copy) this.copies.set(copy.id, { group, id: sent.id! });
-    for (const [copy, to] of this.early) if (this.copies.has(copy)) this.receipt(copy, to);
+    this.receipts.sent(group, sent);
     return { id: sent.id, status: sent.status };
   }
 
@@ -259,15 +274,6 @@ export class ConversationService {
         setTimeout(resolve, 250);
       });
     }
-  }
-
-  private receipt(copyId: string, to: string): void {
-    const copy = this.copies.get(copyId)!;
-    this.copies.delete(copyId);
-    this.early.delete(copyId);
-    const [name = to, device = ''] = to.split('/');
-    // Our own other devices acknowledge too: only another person's receipt says it was received.
-    if (name !== this.me.name) this.emit({ kind: 'receipt', group: copy.group, id: copy.id, by: { name, device } });
   }
 
   private async deliver(id: string, from: string, body: string): Promise<void> {

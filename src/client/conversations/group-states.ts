@@ -29,11 +29,14 @@ export class GroupStates {
   private readonly live = new Map<string, Group>();
   /** Groups that application messages moved on, not yet written (see advance). */
   private readonly unsaved = new Set<Group>();
+  /** The store keys of the groups with a pending commit. */
+  private readonly pending = new Set<string>();
 
   constructor(private readonly store: ConversationStore, private readonly config: ClientConfig, private readonly onUnsaved: () => void) {}
 
   /** Loads every group whose own leaf is `device`'s; deletes the others (see KeyPackages.dropOthers). */
   async loadAll(device: string): Promise<void> {
+    for (const name of await this.store.keys('pending/')) this.pending.add(name.slice('pending/'.length));
     for (const name of await this.store.keys('group/')) {
       const state = this.decode(await this.store.get(name));
       const meta = state === undefined ? undefined : readGroupMeta(state.groupContext.extensions);
@@ -64,7 +67,7 @@ export class GroupStates {
   async remove(id: string, group: Group): Promise<void> {
     this.live.delete(id);
     this.unsaved.delete(group);
-    await this.store.delete(`pending/${group.key}`);
+    await this.dropPending(group);
     await this.store.delete(`group/${group.key}`);
   }
 
@@ -99,12 +102,18 @@ export class GroupStates {
     return this.decode(await this.store.get(`pending/${group.key}`));
   }
 
-  savePending(group: Group, state: ClientState): Promise<void> {
-    return this.store.put(`pending/${group.key}`, encodeGroupState(state));
+  async savePending(group: Group, state: ClientState): Promise<void> {
+    await this.store.put(`pending/${group.key}`, encodeGroupState(state));
+    this.pending.add(group.key);
   }
 
-  dropPending(group: Group): Promise<void> {
-    return this.store.delete(`pending/${group.key}`);
+  hasPending(group: Group): boolean {
+    return this.pending.has(group.key);
+  }
+
+  async dropPending(group: Group): Promise<void> {
+    this.pending.delete(group.key);
+    await this.store.delete(`pending/${group.key}`);
   }
 
   private decode(bytes: Uint8Array | undefined): ClientState | undefined {
