@@ -6,6 +6,12 @@ import type { GroupMeta } from './group-meta.ts';
 import { readGroupMeta } from './group-meta.ts';
 import { leafAt } from './group-members.ts';
 
+/** A state with its encoding for the store. */
+export interface EncodedState {
+  readonly state: ClientState;
+  readonly encoded: Uint8Array;
+}
+
 /** A group this device is in: its current state, replaced whole at each step. */
 export interface Group {
   state: ClientState;
@@ -29,14 +35,18 @@ export class GroupStates {
   private readonly live = new Map<string, Group>();
   /** Groups that application messages moved on, not yet written (see advance). */
   private readonly unsaved = new Set<Group>();
-  /** The store keys of the groups with a pending commit. */
-  private readonly pending = new Set<string>();
+  /**
+   * The groups with a pending commit, by store key: its state and its encoding as saved, kept so
+   * that its acceptance decodes and encodes nothing (a 100-member X-Wing state takes tens of ms
+   * each way, the event loop held); undefined when known from the store only (after a restart).
+   */
+  private readonly pending = new Map<string, EncodedState | undefined>();
 
   constructor(private readonly store: ConversationStore, private readonly config: ClientConfig, private readonly onUnsaved: () => void) {}
 
   /** Loads every group whose own leaf is `device`'s; deletes the others (see KeyPackages.dropOthers). */
   async loadAll(device: string): Promise<void> {
-    for (const name of await this.store.keys('pending/')) this.pending.add(name.slice('pending/'.length));
+    for (const name of await this.store.keys('pending/')) this.pending.set(name.slice('pending/'.length), undefined);
     for (const name of await this.store.keys('group/')) {
       const state = this.decode(await this.store.get(name));
       const meta = state === undefined ? undefined : readGroupMeta(state.groupContext.extensions);
@@ -72,8 +82,8 @@ export class GroupStates {
   }
 
   /** A new epoch (a commit), saved before the old state's used secrets are wiped. */
-  async replace(group: Group, state: ClientState, consumed: readonly Uint8Array[]): Promise<void> {
-    await this.store.put(`group/${group.key}`, encodeGroupState(state));
+  async replace(group: Group, state: ClientState, consumed: readonly Uint8Array[], encoded = encodeGroupState(state)): Promise<void> {
+    await this.store.put(`group/${group.key}`, encoded);
     this.unsaved.delete(group);
     group.state = state;
     for (const secret of consumed) zeroOutUint8Array(secret);
@@ -98,13 +108,18 @@ export class GroupStates {
     this.unsaved.clear();
   }
 
-  async loadPending(group: Group): Promise<ClientState | undefined> {
-    return this.decode(await this.store.get(`pending/${group.key}`));
+  async loadPending(group: Group): Promise<EncodedState | undefined> {
+    const held = this.pending.get(group.key);
+    if (held !== undefined) return held;
+    const encoded = await this.store.get(`pending/${group.key}`);
+    const state = this.decode(encoded);
+    return state === undefined ? undefined : { state, encoded: encoded! };
   }
 
   async savePending(group: Group, state: ClientState): Promise<void> {
-    await this.store.put(`pending/${group.key}`, encodeGroupState(state));
-    this.pending.add(group.key);
+    const encoded = encodeGroupState(state);
+    await this.store.put(`pending/${group.key}`, encoded);
+    this.pending.set(group.key, { state, encoded });
   }
 
   hasPending(group: Group): boolean {

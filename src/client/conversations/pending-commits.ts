@@ -28,10 +28,10 @@ export class PendingCommits {
     const pending = await this.states.loadPending(current);
     if (pending === undefined) return [];
     const before = leavesOf(current.state);
-    await this.states.replace(current, pending, this.consumed.get(group) ?? []);
+    await this.states.replace(current, pending.state, this.consumed.get(group) ?? [], pending.encoded);
     await this.states.dropPending(current);
     this.consumed.delete(group);
-    return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(before, leavesOf(pending)) }];
+    return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(before, leavesOf(pending.state)) }];
   }
 
   /** Another commit won the epoch (or the group is gone: undefined): ours is dropped. */
