@@ -8,7 +8,7 @@ import { Conversations } from '../../src/client/conversations/conversations.ts';
 import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
 import type { DeviceKeys } from '../../src/client/conversations/device-credential.ts';
 import { newDevice } from '../../src/client/conversations/device-credential.ts';
-import type { ClientFrame } from '../../src/client/conversations/frame-link.ts';
+import type { ClientFrame, ServerFrame } from '../../src/client/conversations/frame-link.ts';
 import { Requests } from '../../src/client/conversations/requests.ts';
 import { toBase64 } from '../../src/client/e2e/base64.ts';
 import { inProcessRelay } from './in-process-relay.ts';
@@ -22,8 +22,12 @@ export class RelayDevice {
   private seen = 0;
   connection = '';
   service!: ConversationService;
+  /** The service's requests, for asking the relay beside it. */
+  requests!: Requests;
   /** While false, the device's answers are lost on the way (a crash before the relay's answer). */
   receiving = true;
+  /** While set, deliveries (`msg`) wait here, answers still go through: a device that is slow to process. */
+  held: ServerFrame[] | undefined;
 
   constructor(readonly keys: DeviceKeys, readonly store: MemoryConversationStore, private readonly team: RelayTeam) {}
 
@@ -40,20 +44,29 @@ export class RelayDevice {
     const message = new TextEncoder().encode(keyLoginMessage(hello.server_id, hello.challenge, this.mailbox));
     const signature = toBase64(ed25519.sign(message, this.keys.signingSecret));
     await relay.frame(this.connection, { op: 'auth_key', name: this.keys.name, device: this.keys.device, signature });
-    this.seen = relay.gateway.sentTo(this.connection).length;
+    // What was queued for this device while it was away comes after the welcome: the service gets it.
+    this.seen = relay.gateway.sentTo(this.connection).findIndex((frame) => frame.op === 'welcome') + 1;
     const connection = this.connection;
     const link = { send: (frame: ClientFrame) => void relay.relay.onFrame(connection, JSON.stringify(frame)) };
     const core = await Conversations.open({ store: this.store, device: this.keys, identities: this.team, suite: this.team.suite });
-    this.service = new ConversationService(core, new Requests(link), (event) => this.events.push(event), (ids) => link.send({ op: 'ack', ids }));
+    this.requests = new Requests(link);
+    this.service = new ConversationService(core, this.requests, (event) => this.events.push(event), (ids) => link.send({ op: 'ack', ids }));
   }
 
   /** Hands the service what the relay sent this connection since last time. */
   pump(): void {
     const frames = this.team.relay.gateway.sentTo(this.connection);
     while (this.seen < frames.length) {
-      const frame = frames[this.seen++]!;
-      if (this.receiving) this.service.onFrame(frame);
+      const frame = frames[this.seen++]! as ServerFrame;
+      if (this.held !== undefined && frame.op === 'msg') this.held.push(frame);
+      else if (this.receiving) this.service.onFrame(frame);
     }
+  }
+
+  /** Hands over the deliveries held (see held), in order, and holds no more. */
+  release(): void {
+    for (const frame of this.held ?? []) this.service.onFrame(frame);
+    this.held = undefined;
   }
 
   texts(): string[] {

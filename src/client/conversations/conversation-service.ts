@@ -8,25 +8,21 @@ import type { ServerFrame } from './frame-link.ts';
 import { directMeta } from './group-meta.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { isDirectBetween } from './group-members.ts';
+import type { GroupReceipt } from './group-receipts.ts';
+import { GroupReceipts } from './group-receipts.ts';
+import { refillKeyPackages } from './key-package-refill.ts';
 import { isMlsBody } from './mls-body.ts';
 import { RelayRefusal } from './requests.ts';
 import type { Requests } from './requests.ts';
 
 /** What the person sees: the core's events, and what became of what they sent. */
-export type ServiceEvent =
-  | ConversationEvent
-  /** `id`: the relay's id of the message's first copy, as `say` answered it. */
-  | { kind: 'receipt'; group: string; id: string; by: DeviceRef };
+export type ServiceEvent = ConversationEvent | ({ kind: 'receipt' } & GroupReceipt);
 
 /** The operator has no device to talk MLS with (an older client): the caller may fall back to v1. */
 export class NoDevices extends ConversationError {}
 
-/** How many times a commit is made again after losing its epoch to another member's. */
+/** How many times a commit (or a group message) is made again after the group moved on without it. */
 const COMMIT_ATTEMPTS = 5;
-/** Below this many unused one-time key packages the device publishes more (docs/protocol.md "Key packages"). */
-const KEY_PACKAGES_LOW = 10;
-const KEY_PACKAGES_BATCH = 40;
-const EARLY_RECEIPTS = 256;
 /** How long a retry waits for the winning commit to arrive before asking the relay. */
 const CATCH_UP_MS = 10_000;
 
@@ -40,19 +36,21 @@ export class ConversationService {
   /** Deliveries are processed one at a time, in the order they came. */
   private incoming: Promise<unknown> = Promise.resolve();
   private readonly processed = new Set<() => void>();
-  /** Our sent messages' copies, by copy id, for receipts. */
-  private readonly copies = new Map<string, { group: string; id: string }>();
   /** Each group's commits, one after the other (see commit). */
   private readonly committing = new Map<string, Promise<unknown>>();
-  /** Receipts for copies not yet known (see onFrame), by copy id: the mailbox that acknowledged. */
-  private readonly early = new Map<string, string>();
+  private readonly receipts: GroupReceipts;
+  /** Opens the deliveries held from the start until the first ready(). */
+  private opening: (() => void) | undefined;
 
   constructor(
     private readonly core: Conversations,
     private readonly requests: Requests,
     private readonly emit: (event: ServiceEvent) => void,
     private readonly ack: (ids: string[]) => void,
-  ) {}
+  ) {
+    this.opening = this.holdDeliveries();
+    this.receipts = new GroupReceipts(core.me.name, (receipt) => emit({ kind: 'receipt', ...receipt }));
+  }
 
   get me(): DeviceRef {
     return this.core.me;
@@ -65,32 +63,48 @@ export class ConversationService {
       this.incoming = this.incoming.then(() => this.deliver(frame.id, frame.from, frame.body));
       return true;
     }
-    if (frame.op === 'receipt') {
-      if (!this.copies.has(frame.id)) {
-        // It may have overtaken our send's answer, read a turn after the frames that follow it.
-        if (this.early.size >= EARLY_RECEIPTS) this.early.delete(this.early.keys().next().value!);
-        this.early.set(frame.id, frame.to);
-        return false;
-      }
-      this.receipt(frame.id, frame.to);
-      return true;
-    }
-    return false;
+    return frame.op === 'receipt' && this.receipts.onReceipt(frame);
   }
 
-  /** Once logged in as this device: settles commits a crash left pending, and refills key packages. */
+  /**
+   * Once logged in as this device: settles commits a crash left pending, then lets the deliveries
+   * through (they wait meanwhile: processed before, they would be at the wrong epoch), and
+   * refills key packages.
+   */
   async ready(): Promise<void> {
-    for (const { group } of this.core.list()) {
-      if (!await this.core.hasPending(group)) continue;
-      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'group' }>>({ op: 'group_info', group });
-      // The answer came after what waited for us: once that is processed, a commit of another
-      // member for our epoch would have dropped ours. Still pending and one epoch on: ours won.
-      await this.incoming;
-      if (!await this.core.hasPending(group)) continue;
-      if (BigInt(answer.epoch) === this.core.epoch(group) + 1n) this.emitAll(await this.core.commitAccepted(group));
-      else await this.core.commitRefused(group);
+    const open = this.opening ?? this.holdDeliveries();
+    this.opening = undefined;
+    try {
+      for (const { group } of this.core.list()) if (this.core.hasPending(group)) await this.settle(group);
+    } finally {
+      open();
     }
-    await this.refillKeyPackages();
+    await refillKeyPackages(this.core.keyPackages, this.requests);
+  }
+
+  /**
+   * A commit of ours, sent before a crash, for epoch E: the relay still at E never took it; at
+   * E + 1 its `committer` says whose won. Further on, it stays pending, and the first delivery of
+   * the group says: a commit for E (another's won) or a message of E + 1 (ours did; see
+   * Conversations.handle).
+   */
+  private async settle(group: string): Promise<void> {
+    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'group' }>>({ op: 'group_info', group })
+      .catch((error: unknown) => { if (error instanceof RelayRefusal) return undefined; throw error; });
+    const at = answer === undefined ? undefined : BigInt(answer.epoch);
+    const epoch = this.core.epoch(group);
+    if (at === epoch) return this.core.commitRefused(group);
+    if (at !== epoch + 1n || answer?.committer === undefined) return;
+    if (answer.committer === mailboxOf(this.me)) this.emitAll(await this.core.commitAccepted(group));
+    else await this.core.commitRefused(group);
+  }
+
+  /** Deliveries wait from now until the returned function is called. */
+  private holdDeliveries(): () => void {
+    let open!: () => void;
+    const held = new Promise<void>((resolve) => (open = resolve));
+    this.incoming = this.incoming.then(() => held);
+    return open;
   }
 
   list(): ReturnType<Conversations['list']> {
@@ -127,7 +141,8 @@ export class ConversationService {
     let added = 0;
     for (const { group, members } of this.core.list()) {
       if (members.some((m) => m.name === name && m.device === device)) continue;
-      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
+      // That device's package alone: the others' one-time packages are not used up.
+      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name, device });
       const found = answer.packages.find((p) => p.device === device);
       if (found === undefined) throw new ConversationError(`${name}/${device} has published no key package yet`);
       await this.commit(group, () => this.core.add(group, [{ name, device, package: found.package }]));
@@ -143,12 +158,6 @@ export class ConversationService {
     }
   }
 
-  /** Whether `name/device` has a key package on the relay (fetching hands out one of each device's). */
-  async hasKeyPackage(name: string, device: string): Promise<boolean> {
-    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
-    return answer.packages.some((p) => p.device === device);
-  }
-
   async remove(group: string, name: string): Promise<void> {
     await this.commit(group, () => this.core.remove(group, name));
   }
@@ -158,9 +167,13 @@ export class ConversationService {
     await this.commit(group, () => this.core.update(group));
   }
 
-  /** Leaves the group: the other members' next commit removes this device (see Conversations.leave). */
+  /**
+   * Leaves the group: the other members' next commit removes this device (see Conversations.leave).
+   * It is forgotten once the relay took the proposal; when the relay did not, it stays, and this rejects.
+   */
   async leave(group: string): Promise<void> {
-    await this.requests.ask({ op: 'group_send', body: await this.core.leave(group) });
+    await this.groupSend(group, () => this.core.leave(group));
+    await this.core.forget(group);
   }
 
   /**
@@ -168,10 +181,8 @@ export class ConversationService {
    * every copy was). Each copy's receipt comes as an event naming that first copy's id.
    */
   async say(group: string, text: string, id: string): Promise<{ id: string | undefined; status: 'delivered' | 'queued' }> {
-    const body = await this.core.encrypt(group, text, id);
-    const sent = await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body });
-    for (const copy of sent.copies ?? []) if ('id' in copy) this.copies.set(copy.id, { group, id: sent.id! });
-    for (const [copy, to] of this.early) if (this.copies.has(copy)) this.receipt(copy, to);
+    const sent = await this.groupSend(group, () => this.core.encrypt(group, text, id));
+    this.receipts.sent(group, sent);
     return { id: sent.id, status: sent.status };
   }
 
@@ -202,18 +213,6 @@ export class ConversationService {
     return answer.packages.filter((p) => mailboxOf({ name, device: p.device }) !== mailboxOf(this.me)).map((p) => ({ name, device: p.device, package: p.package }));
   }
 
-  private async refillKeyPackages(): Promise<void> {
-    const held = await this.core.keyPackages.unused();
-    if (held.oneTime >= KEY_PACKAGES_LOW && held.lastResort) return;
-    const packages = await this.core.keyPackages.create(KEY_PACKAGES_BATCH - held.oneTime);
-    const lastResort = held.lastResort ? undefined : (await this.core.keyPackages.create(1, true))[0];
-    // Several frames: X-Wing packages are 3.7 KB each, against the 64 KiB frame limit.
-    for (let start = 0; start < packages.length; start += 12) {
-      const frame = { op: 'publish_key_packages' as const, packages: packages.slice(start, start + 12) };
-      await this.requests.ask(start === 0 && lastResort !== undefined ? { ...frame, last_resort: lastResort } : frame);
-    }
-  }
-
   private async applyProposals(group: string): Promise<void> {
     await this.commit(group, () => this.core.update(group), () => this.core.hasProposals(group));
   }
@@ -235,16 +234,33 @@ export class ConversationService {
       try {
         await sendCommit(this.requests, commit);
       } catch (error) {
-        const stale = error instanceof RelayRefusal && error.code === 'stale_epoch';
         // The link lost: the commit stays pending, settled by ready() after the reconnection.
         if (!(error instanceof RelayRefusal)) throw error;
         await this.core.commitRefused(group);
-        if (!stale || attempt >= COMMIT_ATTEMPTS) throw error;
-        await this.catchUp(group, BigInt((error.frame as { epoch?: number }).epoch ?? 0));
+        const epoch = staleEpoch(error);
+        if (epoch === undefined || attempt >= COMMIT_ATTEMPTS) throw error;
+        await this.catchUp(group, epoch);
         continue;
       }
       this.emitAll(await this.core.commitAccepted(group));
       return;
+    }
+  }
+
+  /**
+   * Has the relay take a `group_send` made by `make` at the group's epoch. `stale_epoch` means
+   * commits this device has not processed yet moved the group on: once they have, it is made
+   * again at the new epoch (as many times as a commit is).
+   */
+  private async groupSend(group: string, make: () => Promise<string>): Promise<Extract<ServerFrame, { op: 'sent' }>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body: await make() });
+      } catch (error) {
+        const epoch = staleEpoch(error);
+        if (epoch === undefined || attempt >= COMMIT_ATTEMPTS) throw error;
+        await this.catchUp(group, epoch);
+      }
     }
   }
 
@@ -258,15 +274,6 @@ export class ConversationService {
         setTimeout(resolve, 250);
       });
     }
-  }
-
-  private receipt(copyId: string, to: string): void {
-    const copy = this.copies.get(copyId)!;
-    this.copies.delete(copyId);
-    this.early.delete(copyId);
-    const [name = to, device = ''] = to.split('/');
-    // Our own other devices acknowledge too: only another person's receipt says it was received.
-    if (name !== this.me.name) this.emit({ kind: 'receipt', group: copy.group, id: copy.id, by: { name, device } });
   }
 
   private async deliver(id: string, from: string, body: string): Promise<void> {
@@ -283,4 +290,10 @@ export class ConversationService {
   private emitAll(events: readonly ConversationEvent[]): void {
     for (const event of events) this.emit(event);
   }
+}
+
+/** The relay's epoch when it refused a group frame for being of another (`stale_epoch`). */
+function staleEpoch(error: unknown): bigint | undefined {
+  if (!(error instanceof RelayRefusal) || error.code !== 'stale_epoch') return undefined;
+  return BigInt((error.frame as { epoch?: number }).epoch ?? 0);
 }

@@ -1,4 +1,4 @@
-import type { CiphersuiteImpl, CiphersuiteName, KeyPackage, MLSMessage, Proposal } from 'ts-mls';
+import type { CiphersuiteImpl, CiphersuiteName, MLSMessage, Proposal } from 'ts-mls';
 import { acceptAll, createApplicationMessage, createCommit, createGroup, createProposal, emptyPskIndex, joinGroup, processMessage } from 'ts-mls';
 import { toBase64 } from '../e2e/base64.ts';
 import { decodePayload, encodePayload } from './app-payload.ts';
@@ -6,12 +6,12 @@ import type { ConversationStore } from './conversation-store.ts';
 import type { IdentityResolver } from './device-client-config.ts';
 import { deviceClientConfig } from './device-client-config.ts';
 import type { DeviceKeys, DeviceRef } from './device-credential.ts';
-import { readDeviceCredential } from './device-credential.ts';
 import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
 import { ConversationError, refused } from './conversation-events.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { groupMetaExtension, readGroupMeta } from './group-meta.ts';
 import { isDirectBetween, leavesOf, mailboxesOf, membershipChange } from './group-members.ts';
+import { PendingCommits } from './pending-commits.ts';
 import { ShownIds } from './shown-ids.ts';
 import type { Group } from './group-states.ts';
 import { GroupStates } from './group-states.ts';
@@ -19,6 +19,7 @@ import { KeyPackages } from './key-packages.ts';
 import { fromMlsBody, toMlsBody } from './mls-body.ts';
 import { loadSuite } from './mls-suite.ts';
 import { openApplication } from './open-application.ts';
+import { verifiedKeyPackage } from './verified-key-package.ts';
 
 export interface ConversationsOptions {
   readonly store: ConversationStore;
@@ -36,9 +37,8 @@ export interface ConversationsOptions {
  * Calls run one at a time (a group's state is a value that each step replaces).
  */
 export class Conversations {
-  /** Secrets a pending commit of ours used up, wiped once it wins. */
-  private readonly consumedByPending = new Map<string, Uint8Array[]>();
   private readonly states: GroupStates;
+  private readonly pending: PendingCommits;
   /** Message ids shown, per group: one that comes twice (redelivered, re-sent, replayed) shows once. */
   private readonly shown = new ShownIds();
   private turn: Promise<unknown> = Promise.resolve();
@@ -52,6 +52,7 @@ export class Conversations {
   ) {
     // Application messages' states are written once a burst, on the next turn (GroupStates.advance).
     this.states = new GroupStates(store, config, () => setTimeout(() => void this.flush(), 0));
+    this.pending = new PendingCommits(this.states);
   }
 
   /** Loads every group the store holds. */
@@ -59,7 +60,8 @@ export class Conversations {
     const suite = await loadSuite(options.suite);
     const config = deviceClientConfig(options.identities);
     const core = new Conversations(suite, options.device, options.store, new KeyPackages(options.store, options.device, suite), config);
-    await core.states.loadAll();
+    await core.states.loadAll(options.device.device);
+    await core.keyPackages.dropOthers();
     return core;
   }
 
@@ -107,7 +109,7 @@ export class Conversations {
     return this.exclusive(async () => {
       const proposals: Proposal[] = [];
       for (const fetched of packages) {
-        const keyPackage = await this.verifiedKeyPackage(fetched);
+        const keyPackage = await verifiedKeyPackage(fetched, this.suite.name, this.config);
         proposals.push({ proposalType: 'add', add: { keyPackage } });
       }
       return this.commit(group, proposals);
@@ -130,44 +132,42 @@ export class Conversations {
 
   /** The relay ordered our pending commit first: its epoch is now the group's. */
   commitAccepted(group: string): Promise<ConversationEvent[]> {
-    return this.exclusive(async () => {
-      const current = this.group(group);
-      const pending = await this.states.loadPending(current);
-      if (pending === undefined) return [];
-      const before = leavesOf(current.state);
-      await this.states.replace(current, pending, this.consumedByPending.get(group) ?? []);
-      await this.states.dropPending(current);
-      this.consumedByPending.delete(group);
-      return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(before, leavesOf(pending)) }];
-    });
+    return this.exclusive(() => this.pending.won(group, this.group(group)));
   }
 
   /** The relay took another commit for that epoch (`stale_epoch`): ours is dropped. */
   commitRefused(group: string): Promise<void> {
-    return this.exclusive(async () => {
-      this.consumedByPending.delete(group);
-      // Removed meanwhile: the group and its pending commit are gone already.
-      const current = this.states.get(group);
-      if (current !== undefined) await this.states.dropPending(current);
-    });
+    // Removed meanwhile: the group and its pending commit are gone already.
+    return this.exclusive(() => this.pending.lost(group, this.states.get(group)));
   }
 
-  /** Whether a commit of ours waits for the relay's order (after a crash, ask `group_info`). */
-  async hasPending(group: string): Promise<boolean> {
-    return (await this.states.loadPending(this.group(group))) !== undefined;
+  /** Whether a commit of ours waits for the relay's order (after a crash, see ConversationService.ready). */
+  hasPending(group: string): boolean {
+    return this.pending.has(this.group(group));
   }
 
   /**
    * Leaving: a member cannot commit its own removal (RFC 9420 §12.2), so it proposes it, to go
-   * by `group_send`, and forgets the group; the next commit of any member applies it.
+   * by `group_send`; the next commit of any member applies it. The group stays until the relay
+   * took the proposal (then `forget`), and the generation the proposal used is saved as used
+   * first: one made again never reuses a key and nonce the relay saw.
    */
   leave(group: string): Promise<string> {
     return this.exclusive(async () => {
       const current = this.group(group);
       const removed = current.state.privatePath.leafIndex;
       const made = await createProposal(current.state, false, { proposalType: 'remove', remove: { removed } }, this.suite);
-      await this.states.remove(group, current);
+      // Our own removal is never ours to commit: it stays out of our state's proposals.
+      await this.states.replace(current, { ...made.newState, unappliedProposals: current.state.unappliedProposals }, made.consumed);
       return toMlsBody(made.message);
+    });
+  }
+
+  /** Drops a group this device left (the relay took its proposal to leave). */
+  forget(group: string): Promise<void> {
+    return this.exclusive(async () => {
+      const current = this.states.get(group);
+      if (current !== undefined) await this.states.remove(group, current);
     });
   }
 
@@ -207,6 +207,15 @@ export class Conversations {
     const group = toBase64(pm.groupId);
     const current = this.states.get(group);
     if (current === undefined) return [refused(from, 'a message for a conversation this device is not in')];
+    // Of the epoch our pending commit leads to: ours won, since another winner's commit would have
+    // come first (the relay keeps each member's order). This settles what group_info could not.
+    const settled = pm.epoch === current.state.groupContext.epoch + 1n && this.pending.has(current) ? await this.pending.won(group, current) : [];
+    return [...settled, ...await this.process(from, message, current)];
+  }
+
+  private async process(from: string, message: MLSMessage & { wireformat: 'mls_private_message' }, current: Group): Promise<ConversationEvent[]> {
+    const pm = message.privateMessage;
+    const group = toBase64(pm.groupId);
     if (pm.contentType === 'application') {
       const opened = await openApplication(current.state, pm, this.suite);
       if (opened === undefined) return [refused(from, 'a message this device can no longer open')];
@@ -218,11 +227,8 @@ export class Conversations {
     }
     // The relay hands out commits in order: one from an epoch we left behind lost the race.
     if (pm.epoch < current.state.groupContext.epoch) return [];
-    if (pm.contentType === 'commit') {
-      // Another member's commit for this epoch came first: a pending one of ours lost.
-      await this.states.dropPending(current);
-      this.consumedByPending.delete(group);
-    }
+    // Another member's commit for this epoch came first: a pending one of ours lost.
+    if (pm.contentType === 'commit') await this.pending.lost(group, current);
     const before = leavesOf(current.state);
     const result = await processMessage(message, current.state, emptyPskIndex, acceptAll, this.suite);
     if (result.kind !== 'newState') return [];
@@ -259,9 +265,7 @@ export class Conversations {
     const current = this.group(group);
     const made = await createCommit({ state: current.state, cipherSuite: this.suite }, { extraProposals: proposals, ratchetTreeExtension: true });
     // Saved before it is sent: a crash now finds it and asks the relay whether it won.
-    await this.states.savePending(current, made.newState);
-    // The current epoch's secrets it used stay until the relay says it won: it may lose.
-    this.consumedByPending.set(group, made.consumed);
+    await this.pending.save(group, current, made.newState, made.consumed);
     return {
       group,
       epoch: current.state.groupContext.epoch,
@@ -269,19 +273,6 @@ export class Conversations {
       welcome: made.welcome === undefined ? undefined : toMlsBody({ version: 'mls10', wireformat: 'mls_welcome', welcome: made.welcome }),
       members: mailboxesOf(made.newState),
     };
-  }
-
-  /** A key package from the relay, checked before it goes into a commit. */
-  private async verifiedKeyPackage({ name, device, package: body }: FetchedPackage): Promise<KeyPackage> {
-    const message = fromMlsBody(body);
-    if (message?.wireformat !== 'mls_key_package') throw new ConversationError('not a key package');
-    const { keyPackage } = message;
-    if (keyPackage.cipherSuite !== this.suite.name) throw new ConversationError(`a key package for ${keyPackage.cipherSuite}`);
-    const claim = readDeviceCredential(keyPackage.leafNode.credential);
-    if (claim !== undefined && (claim.name !== name || claim.device !== device)) throw new ConversationError(`a key package of ${claim.name}/${claim.device} handed out for ${name}/${device}`);
-    const valid = claim !== undefined && await this.config.authService.validateCredential(keyPackage.leafNode.credential, keyPackage.leafNode.signaturePublicKey);
-    if (!valid) throw new ConversationError('a key package whose device its operator did not certify');
-    return keyPackage;
   }
 
   private group(group: string): Group {
