@@ -46,10 +46,11 @@ async function attempt(name: string, password: string): Promise<{ frame: Frame; 
 test('1. hello first, saying whether registration is open', async () => {
   for (const [server, registration] of [[open, 'open'], [closed, 'closed']] as const) {
     const client = await ProtocolClient.connect(server.port);
-    const { challenge, server_id: serverId, ...hello } = await client.next();
+    const { challenge, server_id: serverId, boot_id: bootId, ...hello } = await client.next();
     assert.equal(hello, { op: 'hello', server: 'litsxg', protocol: 1, registration, features: ['keys', 'devices', 'groups'] });
     assert.type(challenge, 'string');
     assert.type(serverId, 'string');
+    assert.match(String(bootId), /^[A-Za-z0-9_-]{22}$/);
     client.close();
   }
 });
