@@ -99,6 +99,15 @@ export class DeviceSessions {
     return this.inTurn(() => this.sayNow(target, text));
   }
 
+  /** A text sent before, sent again on MLS in its turn (docs/protocol.md "Restarts"). */
+  resend(group: string, text: string, id: string): Promise<Sent> {
+    return this.inTurn(async () => {
+      await this.started();
+      if (this.mls === undefined) throw new Error('the conversations are not open on this connection');
+      return this.mls.resend(group, text, id);
+    });
+  }
+
   handle(command: MlsCommand): Promise<void> {
     return this.inTurn(() => this.handleNow(command));
   }
