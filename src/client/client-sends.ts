@@ -43,6 +43,7 @@ export class ClientSends {
 
   /** The server restarted and may have lost them: every message without a receipt, in order, again. */
   async resendAfterRestart(): Promise<void> {
+    await this.devices.resendWelcomes().catch((error: Error) => this.say(`! invitations not sent again: ${error.message}`));
     for (const { ref, outgoing } of this.outbox.toResend()) {
       const resend = outgoing.resend!;
       if (resend.kind === 'envelope') {

@@ -94,6 +94,11 @@ export class MlsTerminal {
     return this.resend(this.group(name), text, messageId());
   }
 
+  /** Invitations the restarted relay may have lost go again before the texts (docs/protocol.md "Restarts"). */
+  async resendWelcomes(): Promise<void> {
+    for (const problem of await this.service.resendWelcomes()) this.link.say(`! ${problem}`);
+  }
+
   /**
    * A text under the id it went with before: encrypted afresh, in the group's current epoch,
    * where the old ciphertext may no longer open; a member that had it shows it once (ShownIds).
