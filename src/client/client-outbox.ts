@@ -91,16 +91,16 @@ export class ClientOutbox {
     return `#${outgoing.number} to ${outgoing.to}: ${outgoing.resent ? 'lost when the server restarted, and could not be re-sent' : 'not sent'} (${reason})`;
   }
 
-  /**
-   * The server restarted and lost its queues: every message without a receipt, oldest first,
-   * each awaiting its `sent` again under its old `ref` (returned with it).
-   */
-  toResend(): { ref: string; outgoing: Outgoing }[] {
-    return [...this.unreceived.values()].map((outgoing) => {
-      outgoing.resent = true;
-      this.awaitingSent.set(refOf(outgoing), outgoing);
-      return { ref: refOf(outgoing), outgoing };
-    });
+  /** The server restarted and lost its queues: every message without a receipt, oldest first. */
+  toResend(): Outgoing[] {
+    return [...this.unreceived.values()];
+  }
+
+  /** One of `toResend` goes again: it awaits its `sent` again, under its old `ref` (returned). */
+  again(outgoing: Outgoing): string {
+    outgoing.resent = true;
+    this.awaitingSent.set(refOf(outgoing), outgoing);
+    return refOf(outgoing);
   }
 
   /** The connection dropped: what the server never confirmed may or may not have arrived. */

@@ -2,6 +2,7 @@ import type { InboundFrame } from '../domain/frames.ts';
 import type { ServerFrame } from './client-frame-channel.ts';
 import type { ClientLogin } from './client-login.ts';
 import { ClientOutbox } from './client-outbox.ts';
+import { LinkLost } from './conversations/requests.ts';
 import type { DeviceSessions, Target } from './device-sessions.ts';
 
 /**
@@ -17,7 +18,8 @@ export class ClientSends {
     private readonly devices: DeviceSessions,
     private readonly login: ClientLogin,
     private readonly say: (text: string) => void,
-    private readonly post: (frame: InboundFrame) => void,
+    /** Sends on the current connection; false when there is none. */
+    private readonly post: (frame: InboundFrame) => boolean,
   ) {}
 
   async send(target: Target, text: string): Promise<void> {
@@ -41,13 +43,17 @@ export class ClientSends {
     if (frame.op === 'send' && frame.ref !== undefined) this.outbox.keep(frame.ref, { kind: 'envelope', frame });
   }
 
-  /** The server restarted and may have lost them: every message without a receipt, in order, again. */
+  /**
+   * The server restarted and may have lost them: every message without a receipt, in order,
+   * again. A connection lost meanwhile ends the round; what it did not reach is kept.
+   */
   async resendAfterRestart(): Promise<void> {
     await this.devices.resendWelcomes().catch((error: Error) => this.say(`! invitations not sent again: ${error.message}`));
-    for (const { ref, outgoing } of this.outbox.toResend()) {
+    for (const outgoing of this.outbox.toResend()) {
+      const ref = this.outbox.again(outgoing);
       const resend = outgoing.resend!;
       if (resend.kind === 'envelope') {
-        this.post(resend.frame);
+        if (!this.post(resend.frame)) return;
         continue;
       }
       try {
@@ -55,6 +61,7 @@ export class ClientSends {
         if (sent.id === undefined) this.refused(ref, 'nobody else is in that conversation any more');
         else for (const line of this.outbox.accepted(ref, sent.id, sent.status)) this.say(line);
       } catch (error) {
+        if (error instanceof LinkLost) return;
         this.refused(ref, (error as Error).message);
       }
     }

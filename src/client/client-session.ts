@@ -78,7 +78,10 @@ export class ClientSession {
       relogin: () => this.relogin(),
     });
     this.keepAlive = new KeepAlive(options.pingEveryMs ?? 60_000, () => this.channel?.send({ op: 'ping' }), () => this.channel?.close());
-    this.sends = new ClientSends(this.devices, this.login, (text) => this.say(text), (frame) => this.channel?.send(frame));
+    this.sends = new ClientSends(this.devices, this.login, (text) => this.say(text), (frame) => {
+      this.channel?.send(frame);
+      return this.channel !== undefined;
+    });
     this.incoming = new IncomingMessages(this.login, (id) => this.channel?.send({ op: 'ack', ids: [id] }), this.failures);
     this.errorAndBye = {
       name: options.name,
