@@ -30,8 +30,11 @@ export interface MlsTerminalLink {
   receipt(id: string): void;
 }
 
-/** What became of a text sent: the relay's answer for its first copy, as a direct `send` has it. */
-export type Sent = { readonly id: string | undefined; readonly status: 'delivered' | 'queued' };
+/**
+ * What became of a text sent: the relay's answer for its first copy, as a direct `send` has it;
+ * and the conversation and message id it went under, to send it again (docs/protocol.md "Restarts").
+ */
+export type Sent = { readonly id: string | undefined; readonly status: 'delivered' | 'queued'; readonly group: string; readonly messageId: string };
 
 /**
  * The terminal's side of MLS conversations (docs/client.md § Conversations on MLS): a device session's
@@ -78,7 +81,7 @@ export class MlsTerminal {
   /** `@NAME TEXT` in MLS; undefined when NAME has no device yet (the caller sends a v1 envelope). */
   async sendDirect(name: string, text: string): Promise<Sent | undefined> {
     try {
-      return await this.service.say(await this.service.direct(name), text, messageId());
+      return await this.resend(await this.service.direct(name), text, messageId());
     } catch (error) {
       // No device, or no such operator: the envelope path says which, as it always has.
       if (error instanceof NoDevices || (error instanceof RelayRefusal && error.code === 'no_such_recipient')) return undefined;
@@ -88,7 +91,21 @@ export class MlsTerminal {
 
   /** `#GROUP TEXT`. */
   sendToGroup(name: string, text: string): Promise<Sent> {
-    return this.service.say(this.group(name), text, messageId());
+    return this.resend(this.group(name), text, messageId());
+  }
+
+  /** Invitations the restarted relay may have lost go again before the texts (docs/protocol.md "Restarts"). */
+  async resendWelcomes(): Promise<void> {
+    for (const problem of await this.service.resendWelcomes()) this.link.say(`! ${problem}`);
+  }
+
+  /**
+   * A text under the id it went with before: encrypted afresh, in the group's current epoch,
+   * where the old ciphertext may no longer open; a member that had it shows it once (ShownIds).
+   */
+  async resend(group: string, text: string, id: string): Promise<Sent> {
+    if (!this.service.list().some((g) => g.group === group)) throw new Error('that conversation is gone from this device');
+    return { ...(await this.service.say(group, text, id)), group, messageId: id };
   }
 
   async handle(command: MlsCommand): Promise<void> {

@@ -12,7 +12,8 @@ import type { GroupReceipt } from './group-receipts.ts';
 import { GroupReceipts } from './group-receipts.ts';
 import { refillKeyPackages } from './key-package-refill.ts';
 import { isMlsBody } from './mls-body.ts';
-import { RelayRefusal } from './requests.ts';
+import { PendingWelcomes } from './pending-welcomes.ts';
+import { RelayRefusal, staleEpoch } from './requests.ts';
 import type { Requests } from './requests.ts';
 
 /** What the person sees: the core's events, and what became of what they sent. */
@@ -39,6 +40,7 @@ export class ConversationService {
   /** Each group's commits, one after the other (see commit). */
   private readonly committing = new Map<string, Promise<unknown>>();
   private readonly receipts: GroupReceipts;
+  private readonly welcomes = new PendingWelcomes();
   /** Opens the deliveries held from the start until the first ready(). */
   private opening: (() => void) | undefined;
 
@@ -63,7 +65,7 @@ export class ConversationService {
       this.incoming = this.incoming.then(() => this.deliver(frame.id, frame.from, frame.body));
       return true;
     }
-    return frame.op === 'receipt' && this.receipts.onReceipt(frame);
+    return frame.op === 'receipt' && (this.welcomes.confirmed(frame.id, frame.to) || this.receipts.onReceipt(frame));
   }
 
   /**
@@ -186,6 +188,11 @@ export class ConversationService {
     return { id: sent.id, status: sent.status };
   }
 
+  /** The relay restarted: welcomes not acknowledged go again (see PendingWelcomes); what could not, for the person. */
+  resendWelcomes(): Promise<string[]> {
+    return this.welcomes.resend(this.requests, (group) => this.core.list().find((g) => g.group === group)?.epoch);
+  }
+
   findGroup(name: string): string | undefined {
     return this.core.list().find((g) => g.meta.kind === 'group' && g.meta.name === name)?.group;
   }
@@ -232,7 +239,7 @@ export class ConversationService {
     for (let attempt = 1; wanted(); attempt++) {
       const commit = await make();
       try {
-        await sendCommit(this.requests, commit);
+        this.welcomes.committed(commit, this.core.members(group).map(mailboxOf), await sendCommit(this.requests, commit));
       } catch (error) {
         // The link lost: the commit stays pending, settled by ready() after the reconnection.
         if (!(error instanceof RelayRefusal)) throw error;
@@ -290,10 +297,4 @@ export class ConversationService {
   private emitAll(events: readonly ConversationEvent[]): void {
     for (const event of events) this.emit(event);
   }
-}
-
-/** The relay's epoch when it refused a group frame for being of another (`stale_epoch`). */
-function staleEpoch(error: unknown): bigint | undefined {
-  if (!(error instanceof RelayRefusal) || error.code !== 'stale_epoch') return undefined;
-  return BigInt((error.frame as { epoch?: number }).epoch ?? 0);
 }
