@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import { PASSWORD } from './seed-operators.ts';
 
@@ -17,12 +18,31 @@ export async function openApp(browser: Browser, url: string, timeoutMs = 10_000)
   return { page, firstScreenMs: Date.now() - started };
 }
 
-/** Types the name and password and waits for the conversation list. */
-export async function logInAs(page: Page, name: string, timeoutMs = 10_000): Promise<void> {
+/** Types the name, password (when given: a browser not yet a device of `name` needs it once) and passphrase on the login form. */
+export async function fillLogin(page: Page, name: string, passphrase: string, password: string | undefined = PASSWORD): Promise<void> {
   await page.type('#name', name);
-  await page.type('#password', PASSWORD);
+  if (password !== undefined) await page.type('#password', password);
+  await page.type('#passphrase', passphrase);
+}
+
+/** Submits the filled login form and waits until this device's conversations are ready: scrypt at Safer, and for a new device its identity, certificate and key packages, made without JIT. */
+export async function submitLogin(page: Page, timeoutMs = 150_000): Promise<void> {
   await page.keyboard.press('Enter');
-  await page.waitForSelector('ul[aria-label="Conversations"]', { timeout: timeoutMs });
+  await waitForText(page, '.chat header .status', 'Conversations ready on device', timeoutMs).catch(async (error: Error) => {
+    throw new Error(`${error.message}; the page says: ${await page.$$eval('.status', (all) => all.map((e) => e.textContent).join(' | '))}`);
+  });
+}
+
+export async function logInAs(page: Page, name: string, passphrase: string, password: string | undefined = PASSWORD, timeoutMs = 150_000): Promise<void> {
+  await fillLogin(page, name, passphrase, password);
+  await submitLogin(page, timeoutMs);
+}
+
+/** Types `text` into the field at `selector` from the keyboard and presses Enter, as a person submits it. */
+export async function submitField(page: Page, selector: string, text: string): Promise<void> {
+  await page.focus(selector);
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
 }
 
 export async function waitForText(page: Page, selector: string, expected: string, timeoutMs = 10_000): Promise<void> {
@@ -42,4 +62,13 @@ export function unnamedControls(page: Page): Promise<string[]> {
       return !(labelled ?? control.textContent ?? '').trim();
     })
     .map((control) => control.outerHTML));
+}
+
+/** With LITSXG_SCREENSHOTS=docs/screenshots, the README's pictures: `page` saved as `<dir>/<file>.png`; else nothing. */
+export async function screenshot(page: Page, file: string): Promise<void> {
+  const dir = process.env.LITSXG_SCREENSHOTS;
+  if (dir === undefined) return;
+  mkdirSync(dir, { recursive: true });
+  await page.bringToFront();
+  await page.screenshot({ path: `${dir}/${file}.png` });
 }
