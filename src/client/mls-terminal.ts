@@ -41,6 +41,7 @@ export class MlsTerminal {
     private readonly service: ConversationService,
     private readonly requests: Requests,
     store: KeyStore,
+    private readonly e2e: EndToEnd,
     private readonly link: MlsTerminalLink,
   ) {
     this.devices = new DeviceManagement(service, requests, () => store.identity, (text) => link.say(text));
@@ -54,7 +55,7 @@ export class MlsTerminal {
     let terminal: MlsTerminal | undefined;
     const requests = new Requests(link, 'mls-');
     const service = new ConversationService(core, requests, (event) => terminal?.show(event), (ids) => link.send({ op: 'ack', ids }));
-    terminal = new MlsTerminal(service, requests, store, link);
+    terminal = new MlsTerminal(service, requests, store, e2e, link);
     return terminal;
   }
 
@@ -78,6 +79,7 @@ export class MlsTerminal {
 
   /** `@NAME TEXT` in MLS; undefined when NAME has no device yet (the caller sends a v1 envelope). */
   async sendDirect(name: string, text: string): Promise<Sent | undefined> {
+    await this.refuseChangedKeys([name]);
     try {
       return await this.resend(await this.service.direct(name), text, messageId());
     } catch (error) {
@@ -88,8 +90,20 @@ export class MlsTerminal {
   }
 
   /** `#GROUP TEXT`. */
-  sendToGroup(name: string, text: string): Promise<Sent> {
-    return this.resend(this.group(name), text, messageId());
+  async sendToGroup(name: string, text: string): Promise<Sent> {
+    const group = this.group(name);
+    await this.refuseChangedKeys(names(this.service.members(group)).filter((n) => n !== this.service.me.name));
+    return this.resend(group, text, messageId());
+  }
+
+  /**
+   * As a v1 envelope to a changed key is held (EndToEnd.send), no MLS text goes while a member's
+   * key is not the one pinned (the browser blocks its input the same way, web/trust-panel.ts).
+   */
+  private async refuseChangedKeys(members: readonly string[]): Promise<void> {
+    for (const name of members) {
+      if (await this.e2e.keyChanged(name)) throw new Error(`${name}'s key has changed since it was pinned; compare safety numbers (/verify ${name}), then /trust ${name} and send it again`);
+    }
   }
 
   /** Invitations the restarted relay may have lost go again before the texts (docs/protocol.md "Restarts"). */

@@ -176,6 +176,11 @@ export class EndToEnd {
     return fromBase64(pin.identity.signing, 32);
   }
 
+  /** Whether the server now hands out another key for `name` than the one pinned: what is sent to them waits for `/trust`. */
+  keyChanged(name: string): Promise<boolean> {
+    return name === this.me ? Promise.resolve(false) : this.keys.changed(name);
+  }
+
   /** `/verify NAME`: the safety number for the key the server has now, pinning it if nothing was. */
   async verify(name: string): Promise<void> {
     const verification = await this.keys.verify(name);
