@@ -18,7 +18,7 @@ export interface DeviceListing {
 }
 
 /**
- * README "Devices": listing, approving and removing the operator's devices, from any device of
+ * docs/client.md § Devices: listing, approving and removing the operator's devices, from any device of
  * theirs. The terminal's `/devices` commands (mls-terminal.ts) and the browser's Devices panel
  * both drive this; it says what happened through `say`, in the terminal's words.
  */

@@ -2,7 +2,7 @@ import type { Conversation } from './direct-messages.ts';
 import { el } from './dom.ts';
 import { nameForm } from './name-form.ts';
 
-/** What a group's members can do to it (README "Conversations": /invite, /remove, /leave). */
+/** What a group's members can do to it (docs/client.md § Direct conversations and groups: /invite, /remove, /leave). */
 export interface GroupActions {
   invite(conversation: Conversation, names: readonly string[]): Promise<void>;
   remove(conversation: Conversation, name: string): Promise<void>;
