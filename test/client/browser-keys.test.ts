@@ -98,4 +98,17 @@ test('a changed key is seen, and only Trust after Verify takes it: exactly the k
   assert.is(reopened.verified('bob'), true);
 });
 
+test('a pin the first web client kept (the signing key alone) still certifies; the server\'s key reads as changed until Verify and Trust', async () => {
+  const store = new MemoryConversationStore();
+  const keys = await BrowserKeys.open(store);
+  const served = { key: newKey() };
+  await store.put('pin/bob', fromBase64(served.key, 32)!);
+  const pins = await PinnedIdentities.open(store, 'alice', keys, keyServer(served).requests);
+  assert.is(toBase64((await pins.identityOf('bob'))!), served.key);
+  assert.is(await pins.changed('bob'), true);
+  assert.ok((await pins.verify('bob')).ok);
+  assert.ok((await pins.trust('bob')).ok);
+  assert.is(await pins.changed('bob'), false);
+});
+
 test.run();

@@ -4,7 +4,7 @@ import type { IdentityResolver } from '../conversations/device-client-config.ts'
 import type { ServerFrame } from '../conversations/frame-link.ts';
 import { RelayRefusal } from '../conversations/requests.ts';
 import type { Requests } from '../conversations/requests.ts';
-import { fromBase64 } from '../e2e/base64.ts';
+import { fromBase64, toBase64 } from '../e2e/base64.ts';
 import type { KeyAnswer } from '../e2e/key-requests.ts';
 import { KeyTrust } from '../trust/key-trust.ts';
 import type { Pin, PinStore, Verification } from '../trust/key-trust.ts';
@@ -22,7 +22,10 @@ class StoredPins implements PinStore {
   static async open(store: ConversationStore): Promise<StoredPins> {
     const pins = new Map<string, Pin>();
     for (const key of await store.keys(PIN)) {
-      const pin = JSON.parse(new TextDecoder().decode((await store.get(key))!)) as Pin;
+      const bytes = (await store.get(key))!;
+      // The first web client kept the signing key alone: kept so, without an agreement key, the
+      // server's key reads as changed until Verify and Trust pin it whole.
+      const pin = bytes.length === 32 ? { identity: { agreement: '', signing: toBase64(bytes) }, verified: false } : JSON.parse(new TextDecoder().decode(bytes)) as Pin;
       pins.set(key.slice(PIN.length), { identity: { agreement: pin.identity.agreement, signing: pin.identity.signing }, verified: pin.verified === true });
     }
     return new StoredPins(store, pins);
