@@ -28,9 +28,7 @@ export async function fillLogin(page: Page, name: string, passphrase: string, pa
 /** Submits the filled login form and waits until this device's conversations are ready: scrypt at Safer, and for a new device its identity, certificate and key packages, made without JIT. */
 export async function submitLogin(page: Page, timeoutMs = 150_000): Promise<void> {
   await page.keyboard.press('Enter');
-  await waitForText(page, '.chat header .status', 'Conversations ready on device', timeoutMs).catch(async (error: Error) => {
-    throw new Error(`${error.message}; the page says: ${await page.$$eval('.status', (all) => all.map((e) => e.textContent).join(' | '))}`);
-  });
+  await waitForText(page, '.chat header .status', 'Conversations ready on device', timeoutMs);
 }
 
 export async function logInAs(page: Page, name: string, passphrase: string, password: string | undefined = PASSWORD, timeoutMs = 150_000): Promise<void> {
@@ -45,8 +43,16 @@ export async function submitField(page: Page, selector: string, text: string): P
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Until the element at `selector` holds `expected`, looked at every 250 ms (animation frames, the
+ * default, do not come to a page in the background); a timeout says what it and the page's
+ * status lines held instead.
+ */
 export async function waitForText(page: Page, selector: string, expected: string, timeoutMs = 10_000): Promise<void> {
-  await page.waitForFunction((s: string, e: string) => (document.querySelector(s)?.textContent ?? '').includes(e), { timeout: timeoutMs }, selector, expected);
+  await page.waitForFunction((s: string, e: string) => (document.querySelector(s)?.textContent ?? '').includes(e), { timeout: timeoutMs, polling: 250 }, selector, expected).catch(async (error: Error) => {
+    const [held, status] = await page.evaluate((s: string) => [document.querySelector(s)?.textContent ?? '(no such element)', [...document.querySelectorAll('.status')].map((e) => e.textContent).join(' | ')], selector).catch(() => ['?', '?']);
+    throw new Error(`${error.message}: ${selector} holds ${JSON.stringify(held)}, not ${JSON.stringify(expected)}; status: ${status}`);
+  });
 }
 
 /** What the page's Content-Security-Policy blocked since it opened. */
