@@ -69,6 +69,8 @@ test('two browser users and a terminal user: a direct conversation and a group o
   await alice.bringToFront();
   await submitField(alice, '#peer', 'carol');
   await waitForText(alice, '.members', 'carol', 60_000);
+  // A direct conversation shows no group controls (shown for #team below).
+  assert.is(await alice.$eval('#leave', (e) => (e as HTMLElement).getClientRects().length), 0);
   await write(alice, 'hello carol, from my browser');
   await waitForText(carol, LIST, 'alice (1 unread)', 60_000);
   await waitForText(carol, '[aria-live="polite"]', 'New message from alice: hello carol, from my browser');
@@ -89,6 +91,7 @@ test('two browser users and a terminal user: a direct conversation and a group o
   // A group: alice makes #team from her browser and invites carol and bob.
   await submitField(alice, '#group-name', 'team');
   await waitForText(alice, '#conversation-title', 'Group #team', 60_000);
+  assert.is(await alice.$eval('#leave', (e) => (e as HTMLElement).getClientRects().length), 1);
   await submitField(alice, '#invitees', 'carol, bob');
   await bob.waitFor('#team you are in', 60_000);
   await waitForText(carol, LIST, '#team', 60_000);

@@ -12,12 +12,13 @@ import { PASSWORD } from '../support/seed-operators.ts';
 import { LITSXG } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
-import { logInAs, openApp, waitForText } from '../support/web-app.ts';
+import { logInAs, openApp, screenshot, waitForText } from '../support/web-app.ts';
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
 // Issue 20: trust warnings block sending until resolved, as the terminal holds a text to a
 // changed key until `/verify` and `/trust` (trust/key-trust.ts, shared by both).
+// LITSXG_SCREENSHOTS=docs/screenshots saves the warning, as Verify shows the new key's number.
 let web: WebServer;
 let browser: Browser;
 const homes = tempDir();
@@ -93,6 +94,7 @@ test('a changed key blocks the conversation until Trust pins exactly what Verify
   const expected = (key: string) => safetyNumber({ name: 'alice', signingKey: aliceKey }, { name: 'bob', signingKey: fromBase64(key, 32)! });
   const aliceKey = await aliceSigningKey();
   await waitForText(page, '.safety', expected(bobsKey));
+  await screenshot(page, 'web-trust-warning');
   // Changed again between Verify and Trust: what was compared is no longer what the server hands out.
   bobsKey = await publishNewKeyForBob();
   await page.click('#trust');
