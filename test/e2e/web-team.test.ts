@@ -9,7 +9,7 @@ import { PASSWORD } from '../support/seed-operators.ts';
 import { LITSXG } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
-import { fillLogin, logInAs, openApp, screenshot, submitField, submitLogin, unnamedControls, violations, waitForText } from '../support/web-app.ts';
+import { fillLogin, logInAs, openApp, openListed, screenshot, submitField, submitLogin, unnamedControls, violations, waitForText } from '../support/web-app.ts';
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
@@ -38,15 +38,6 @@ test.after(async () => {
 
 const MESSAGE = 'textarea[aria-label="Message"]';
 const LIST = 'ul[aria-label="Conversations"]';
-
-/** Opens the conversation listed as `title` (its button's text starts so) from the keyboard. */
-async function openListed(page: Page, title: string): Promise<void> {
-  await page.bringToFront();
-  const index = await page.$$eval(`${LIST} button`, (buttons, t) => buttons.findIndex((b) => (b.textContent ?? '').startsWith(t as string)), title);
-  assert.ok(index >= 0, `${title} is listed`);
-  await page.focus(`${LIST} li:nth-child(${index + 1}) button`);
-  await page.keyboard.press('Enter');
-}
 
 async function write(page: Page, text: string): Promise<void> {
   await page.bringToFront();

@@ -12,7 +12,7 @@ import { PASSWORD } from '../support/seed-operators.ts';
 import { LITSXG } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
-import { logInAs, openApp, screenshot, waitForText } from '../support/web-app.ts';
+import { logInAs, openApp, openListed, screenshot, submitField, waitForText } from '../support/web-app.ts';
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
@@ -75,6 +75,13 @@ test('a changed key blocks the conversation until Trust pins exactly what Verify
   await page.type('textarea[aria-label="Message"]', 'before the change');
   await page.keyboard.press('Enter');
   await bob.waitFor('alice: before the change', 60_000);
+  // A group with bob in it is held by his key too.
+  await submitField(page, '#group-name', 'pair');
+  await waitForText(page, '#conversation-title', 'Group #pair', 60_000);
+  await submitField(page, '#invitees', 'bob');
+  await bob.waitFor('#pair you are in', 60_000);
+  await openListed(page, 'bob');
+  await waitForText(page, '#conversation-title', 'Conversation with bob');
 
   // bob's key changes while the conversation is open: the next send is held, its text kept.
   await bob.stop();
@@ -100,8 +107,11 @@ test('a changed key blocks the conversation until Trust pins exactly what Verify
   await page.click('#trust');
   await waitForText(page, '.safety', 'Nothing trusted: bob\'s key has changed since Verify showed it', 20_000);
   assert.equal(await blocked(page), [true, true]);
-  // Reopening the conversation checks again: still blocked.
-  await page.click('ul[aria-label="Conversations"] button');
+  // The group is blocked by bob's key as well; back in the direct conversation, still blocked.
+  await openListed(page, '#pair');
+  await waitForText(page, '.warning', 'bob\'s key has changed', 20_000);
+  assert.equal(await blocked(page), [true, true]);
+  await openListed(page, 'bob');
   await waitForText(page, '.warning', 'has changed', 20_000);
   assert.equal(await blocked(page), [true, true]);
 
@@ -117,6 +127,12 @@ test('a changed key blocks the conversation until Trust pins exactly what Verify
   await page.keyboard.press('Enter');
   await waitForText(page, '.messages li:last-child', 'held by the change', 10_000);
   await page.waitForFunction(() => /queued|delivered/.test(document.querySelector('.messages li:last-child .state')?.textContent ?? ''), { timeout: 30_000 });
+  // bob's new key, trusted, no longer holds the group.
+  await openListed(page, '#pair');
+  await waitForText(page, '#conversation-title', 'Group #pair');
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  assert.ok(await page.$eval('.warning', (e) => (e as HTMLElement).hidden));
+  assert.equal(await blocked(page), [false, false]);
   await page.close();
 });
 

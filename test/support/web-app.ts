@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
+import * as assert from 'uvu/assert';
 import { PASSWORD } from './seed-operators.ts';
 
 /** A fresh browser context (its own IndexedDB, as another person's browser) with the app's page at `url`; the time its first screen took. */
@@ -40,6 +41,15 @@ export async function logInAs(page: Page, name: string, passphrase: string, pass
 export async function submitField(page: Page, selector: string, text: string): Promise<void> {
   await page.focus(selector);
   await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Opens the conversation listed as `title` (its button's text starts so) from the keyboard. */
+export async function openListed(page: Page, title: string): Promise<void> {
+  await page.bringToFront();
+  const index = await page.$$eval('ul[aria-label="Conversations"] button', (buttons, t) => buttons.findIndex((b) => (b.textContent ?? '').startsWith(t as string)), title);
+  assert.ok(index >= 0, `${title} is listed`);
+  await page.focus(`ul[aria-label="Conversations"] li:nth-child(${index + 1}) button`);
   await page.keyboard.press('Enter');
 }
 
