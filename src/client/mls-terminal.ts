@@ -6,6 +6,7 @@ import { Conversations } from './conversations/conversations.ts';
 import type { DeviceRef } from './conversations/device-credential.ts';
 import type { ClientFrame, ServerFrame } from './conversations/frame-link.ts';
 import type { GroupMeta } from './conversations/group-meta.ts';
+import { membershipLines } from './conversations/membership-lines.ts';
 import { RelayRefusal, Requests } from './conversations/requests.ts';
 import type { PendingListing } from './device-approval.ts';
 import { approvalCode, approve } from './device-approval.ts';
@@ -179,13 +180,12 @@ export class MlsTerminal {
         return this.link.print(`[${clock(Date.now())}] ${where(event.meta, me.name)}${visibleText(event.from.name)}${mine}: ${safeText(event.text)}`);
       }
       case 'membership':
-        for (const device of event.added) this.link.say(`${label(event.meta, me.name)}added ${visibleText(device.name)} (device ${device.device})`);
-        for (const device of event.removed) this.link.say(`${label(event.meta, me.name)}removed ${visibleText(device.name)} (device ${device.device})`);
+        for (const line of membershipLines(event)) this.link.say(`${label(event.meta, me.name)}${line}`);
         return;
       case 'joined':
         return this.link.say(`${label(event.meta, me.name)}you are in, with ${names(event.members).filter((n) => n !== me.name).join(', ') || 'nobody else yet'}`);
       case 'left':
-        return this.link.say(`${label(event.meta, me.name)}you are no longer a member`);
+        return this.link.say(`${label(event.meta, me.name)}${event.by === undefined ? 'you are no longer a member' : `${event.by.name} removed you`}`);
       case 'refused':
         return this.link.say(`! a message from ${event.from} was not shown: ${event.reason}`);
       case 'proposal':

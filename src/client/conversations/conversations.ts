@@ -1,12 +1,12 @@
-import type { CiphersuiteImpl, CiphersuiteName, KeyPackage, MLSMessage, Proposal } from 'ts-mls';
-import { acceptAll, createApplicationMessage, createCommit, createGroup, createProposal, emptyPskIndex, joinGroup, processMessage } from 'ts-mls';
+import type { CiphersuiteImpl, CiphersuiteName, MLSMessage, Proposal, ProposalWithSender } from 'ts-mls';
+import { createApplicationMessage, createCommit, createGroup, createProposal, emptyPskIndex, joinGroup, processMessage } from 'ts-mls';
 import { toBase64 } from '../e2e/base64.ts';
 import { decodePayload, encodePayload } from './app-payload.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { IdentityResolver } from './device-client-config.ts';
 import { deviceClientConfig } from './device-client-config.ts';
 import type { DeviceKeys, DeviceRef } from './device-credential.ts';
-import { readDeviceCredential } from './device-credential.ts';
+import { verifiedKeyPackage } from './fetched-package.ts';
 import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
 import { ConversationError, refused } from './conversation-events.ts';
 import type { GroupMeta } from './group-meta.ts';
@@ -107,7 +107,7 @@ export class Conversations {
     return this.exclusive(async () => {
       const proposals: Proposal[] = [];
       for (const fetched of packages) {
-        const keyPackage = await this.verifiedKeyPackage(fetched);
+        const keyPackage = await verifiedKeyPackage(fetched, this.suite.name, this.config.authService);
         proposals.push({ proposalType: 'add', add: { keyPackage } });
       }
       return this.commit(group, proposals);
@@ -138,7 +138,8 @@ export class Conversations {
       await this.states.replace(current, pending, this.consumedByPending.get(group) ?? []);
       await this.states.dropPending(current);
       this.consumedByPending.delete(group);
-      return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(before, leavesOf(pending)) }];
+      const own = current.state.privatePath.leafIndex;
+      return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(before, leavesOf(pending), own, Object.values(current.state.unappliedProposals)) }];
     });
   }
 
@@ -224,16 +225,20 @@ export class Conversations {
       this.consumedByPending.delete(group);
     }
     const before = leavesOf(current.state);
-    const result = await processMessage(message, current.state, emptyPskIndex, acceptAll, this.suite);
+    let applied: { committer: number | undefined; proposals: ProposalWithSender[] } = { committer: undefined, proposals: [] };
+    const result = await processMessage(message, current.state, emptyPskIndex, (incoming) => {
+      if (incoming.kind === 'commit') applied = { committer: incoming.senderLeafIndex, proposals: incoming.proposals };
+      return 'accept';
+    }, this.suite);
     if (result.kind !== 'newState') return [];
     if (result.newState.groupActiveState.kind === 'removedFromGroup') {
       await this.states.remove(group, current);
-      return [{ kind: 'left', group, meta: current.meta }];
+      return [{ kind: 'left', group, meta: current.meta, by: membershipChange(before, [], applied.committer, []).by }];
     }
     await this.states.replace(current, result.newState, result.consumed);
     if (pm.contentType === 'proposal') return [{ kind: 'proposal', group, meta: current.meta }];
-    const change = membershipChange(before, leavesOf(result.newState));
-    if (change.added.length === 0 && change.removed.length === 0) return [];
+    const change = membershipChange(before, leavesOf(result.newState), applied.committer, applied.proposals);
+    if (change.added.length + change.removed.length + change.left.length === 0) return [];
     return [{ kind: 'membership', group, meta: current.meta, ...change }];
   }
 
@@ -269,19 +274,6 @@ export class Conversations {
       welcome: made.welcome === undefined ? undefined : toMlsBody({ version: 'mls10', wireformat: 'mls_welcome', welcome: made.welcome }),
       members: mailboxesOf(made.newState),
     };
-  }
-
-  /** A key package from the relay, checked before it goes into a commit. */
-  private async verifiedKeyPackage({ name, device, package: body }: FetchedPackage): Promise<KeyPackage> {
-    const message = fromMlsBody(body);
-    if (message?.wireformat !== 'mls_key_package') throw new ConversationError('not a key package');
-    const { keyPackage } = message;
-    if (keyPackage.cipherSuite !== this.suite.name) throw new ConversationError(`a key package for ${keyPackage.cipherSuite}`);
-    const claim = readDeviceCredential(keyPackage.leafNode.credential);
-    if (claim !== undefined && (claim.name !== name || claim.device !== device)) throw new ConversationError(`a key package of ${claim.name}/${claim.device} handed out for ${name}/${device}`);
-    const valid = claim !== undefined && await this.config.authService.validateCredential(keyPackage.leafNode.credential, keyPackage.leafNode.signaturePublicKey);
-    if (!valid) throw new ConversationError('a key package whose device its operator did not certify');
-    return keyPackage;
   }
 
   private group(group: string): Group {
