@@ -28,10 +28,19 @@ export type ConversationEvent =
   | { kind: 'left'; group: string; meta: GroupMeta; by?: DeviceRef | undefined }
   /** A member proposed a change (leaving): a commit of anyone's applies it. */
   | { kind: 'proposal'; group: string; meta: GroupMeta }
-  | { kind: 'refused'; from: string; reason: string };
+  | { kind: 'refused'; from: string; reason: string }
+  /** Not processed: it holds a device of `names` that their pinned identity did not certify (a key change?). */
+  | { kind: 'untrusted'; from: string; names: string[]; reason: string };
 
 export class ConversationError extends Error {
   override readonly name = 'ConversationError';
+}
+
+/** A device its operator's pinned identity did not certify: a forgery, or a key change (see ConversationService). */
+export class UntrustedDevice extends ConversationError {
+  constructor(readonly device: DeviceRef, message: string) {
+    super(message);
+  }
 }
 
 /** Bad input from the relay or a member: an event to show, never a throw. */

@@ -1,4 +1,5 @@
 import { sendCommit } from './commit-sender.ts';
+import { refillKeyPackages } from './key-package-refill.ts';
 import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
 import { ConversationError } from './conversation-events.ts';
 import type { Conversations } from './conversations.ts';
@@ -10,6 +11,8 @@ import type { GroupMeta } from './group-meta.ts';
 import { isDirectBetween } from './group-members.ts';
 import { isMlsBody } from './mls-body.ts';
 import { RelayRefusal } from './requests.ts';
+import type { Receipt } from './sent-copies.ts';
+import { SentCopies } from './sent-copies.ts';
 import type { Requests } from './requests.ts';
 
 /** What the person sees: the core's events, and what became of what they sent. */
@@ -23,10 +26,6 @@ export class NoDevices extends ConversationError {}
 
 /** How many times a commit is made again after losing its epoch to another member's. */
 const COMMIT_ATTEMPTS = 5;
-/** Below this many unused one-time key packages the device publishes more (docs/protocol.md "Key packages"). */
-const KEY_PACKAGES_LOW = 10;
-const KEY_PACKAGES_BATCH = 40;
-const EARLY_RECEIPTS = 256;
 /** How long a retry waits for the winning commit to arrive before asking the relay. */
 const CATCH_UP_MS = 10_000;
 
@@ -40,12 +39,9 @@ export class ConversationService {
   /** Deliveries are processed one at a time, in the order they came. */
   private incoming: Promise<unknown> = Promise.resolve();
   private readonly processed = new Set<() => void>();
-  /** Our sent messages' copies, by copy id, for receipts. */
-  private readonly copies = new Map<string, { group: string; id: string }>();
+  private readonly copies = new SentCopies();
   /** Each group's commits, one after the other (see commit). */
   private readonly committing = new Map<string, Promise<unknown>>();
-  /** Receipts for copies not yet known (see onFrame), by copy id: the mailbox that acknowledged. */
-  private readonly early = new Map<string, string>();
 
   constructor(
     private readonly core: Conversations,
@@ -66,14 +62,9 @@ export class ConversationService {
       return true;
     }
     if (frame.op === 'receipt') {
-      if (!this.copies.has(frame.id)) {
-        // It may have overtaken our send's answer, read a turn after the frames that follow it.
-        if (this.early.size >= EARLY_RECEIPTS) this.early.delete(this.early.keys().next().value!);
-        this.early.set(frame.id, frame.to);
-        return false;
-      }
-      this.receipt(frame.id, frame.to);
-      return true;
+      const receipt = this.copies.receipt(frame.id, frame.to);
+      if (receipt !== undefined) this.receipt(receipt);
+      return receipt !== undefined;
     }
     return false;
   }
@@ -90,7 +81,7 @@ export class ConversationService {
       if (BigInt(answer.epoch) === this.core.epoch(group) + 1n) this.emitAll(await this.core.commitAccepted(group));
       else await this.core.commitRefused(group);
     }
-    await this.refillKeyPackages();
+    await refillKeyPackages(this.core.keyPackages, this.requests);
   }
 
   list(): ReturnType<Conversations['list']> {
@@ -170,8 +161,8 @@ export class ConversationService {
   async say(group: string, text: string, id: string): Promise<{ id: string | undefined; status: 'delivered' | 'queued' }> {
     const body = await this.core.encrypt(group, text, id);
     const sent = await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body });
-    for (const copy of sent.copies ?? []) if ('id' in copy) this.copies.set(copy.id, { group, id: sent.id! });
-    for (const [copy, to] of this.early) if (this.copies.has(copy)) this.receipt(copy, to);
+    const copies = (sent.copies ?? []).flatMap((copy) => ('id' in copy ? [copy.id] : []));
+    if (sent.id !== undefined) for (const receipt of this.copies.sent(group, sent.id, copies)) this.receipt(receipt);
     return { id: sent.id, status: sent.status };
   }
 
@@ -200,18 +191,6 @@ export class ConversationService {
   private async keyPackagesOf(name: string): Promise<FetchedPackage[]> {
     const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
     return answer.packages.filter((p) => mailboxOf({ name, device: p.device }) !== mailboxOf(this.me)).map((p) => ({ name, device: p.device, package: p.package }));
-  }
-
-  private async refillKeyPackages(): Promise<void> {
-    const held = await this.core.keyPackages.unused();
-    if (held.oneTime >= KEY_PACKAGES_LOW && held.lastResort) return;
-    const packages = await this.core.keyPackages.create(KEY_PACKAGES_BATCH - held.oneTime);
-    const lastResort = held.lastResort ? undefined : (await this.core.keyPackages.create(1, true))[0];
-    // Several frames: X-Wing packages are 3.7 KB each, against the 64 KiB frame limit.
-    for (let start = 0; start < packages.length; start += 12) {
-      const frame = { op: 'publish_key_packages' as const, packages: packages.slice(start, start + 12) };
-      await this.requests.ask(start === 0 && lastResort !== undefined ? { ...frame, last_resort: lastResort } : frame);
-    }
   }
 
   private async applyProposals(group: string): Promise<void> {
@@ -260,13 +239,9 @@ export class ConversationService {
     }
   }
 
-  private receipt(copyId: string, to: string): void {
-    const copy = this.copies.get(copyId)!;
-    this.copies.delete(copyId);
-    this.early.delete(copyId);
-    const [name = to, device = ''] = to.split('/');
+  private receipt(receipt: Receipt): void {
     // Our own other devices acknowledge too: only another person's receipt says it was received.
-    if (name !== this.me.name) this.emit({ kind: 'receipt', group: copy.group, id: copy.id, by: { name, device } });
+    if (receipt.by.name !== this.me.name) this.emit({ kind: 'receipt', ...receipt });
   }
 
   private async deliver(id: string, from: string, body: string): Promise<void> {

@@ -6,6 +6,7 @@ import type { ConversationStore } from './conversation-store.ts';
 import type { IdentityResolver } from './device-client-config.ts';
 import { deviceClientConfig } from './device-client-config.ts';
 import type { DeviceKeys, DeviceRef } from './device-credential.ts';
+import { mailboxOf } from './device-credential.ts';
 import { verifiedKeyPackage } from './fetched-package.ts';
 import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
 import { ConversationError, refused } from './conversation-events.ts';
@@ -49,6 +50,8 @@ export class Conversations {
     store: ConversationStore,
     readonly keyPackages: KeyPackages,
     private readonly config: ReturnType<typeof deviceClientConfig>,
+    /** Operators whose device the pinned identity did not certify, during the current step. */
+    private readonly untrusted: Set<string>,
   ) {
     // Application messages' states are written once a burst, on the next turn (GroupStates.advance).
     this.states = new GroupStates(store, config, () => setTimeout(() => void this.flush(), 0));
@@ -57,8 +60,9 @@ export class Conversations {
   /** Loads every group the store holds. */
   static async open(options: ConversationsOptions): Promise<Conversations> {
     const suite = await loadSuite(options.suite);
-    const config = deviceClientConfig(options.identities);
-    const core = new Conversations(suite, options.device, options.store, new KeyPackages(options.store, options.device, suite), config);
+    const untrusted = new Set<string>();
+    const config = deviceClientConfig(options.identities, (claim) => untrusted.add(claim.name));
+    const core = new Conversations(suite, options.device, options.store, new KeyPackages(options.store, options.device, suite), config, untrusted);
     await core.states.loadAll();
     return core;
   }
@@ -99,27 +103,29 @@ export class Conversations {
     });
   }
 
-  /**
-   * Adds the devices whose key packages (`mls1.` bodies, fetched from the relay) are given, each
-   * with the device it was fetched for: the relay cannot hand over someone else's instead.
-   */
+  /** Adds the devices of these key packages, each checked to be of the device it was fetched for. */
   add(group: string, packages: readonly FetchedPackage[]): Promise<OutgoingCommit> {
+    return this.replace(group, [], packages);
+  }
+
+  /** Removes every device of `name` (or only `device`) from the group. */
+  remove(group: string, name: string, device?: string): Promise<OutgoingCommit> {
+    const leaves = leavesOf(this.group(group).state).filter((l) => l.name === name && (device === undefined || l.device === device));
+    if (leaves.length === 0) return Promise.reject(new ConversationError(`${device === undefined ? name : `${name}/${device}`} is not in this conversation`));
+    return this.replace(group, leaves, []);
+  }
+
+  /** One commit that removes `removed` and adds the devices of `packages` (an operator's devices renewed after a reset). */
+  replace(group: string, removed: readonly DeviceRef[], packages: readonly FetchedPackage[]): Promise<OutgoingCommit> {
     return this.exclusive(async () => {
-      const proposals: Proposal[] = [];
+      const gone = new Set(removed.map(mailboxOf));
+      const leaves = leavesOf(this.group(group).state).filter((l) => gone.has(mailboxOf(l)));
+      const proposals: Proposal[] = leaves.map((l) => ({ proposalType: 'remove', remove: { removed: l.leaf } }));
       for (const fetched of packages) {
         const keyPackage = await verifiedKeyPackage(fetched, this.suite.name, this.config.authService);
         proposals.push({ proposalType: 'add', add: { keyPackage } });
       }
       return this.commit(group, proposals);
-    });
-  }
-
-  /** Removes every device of `name` (or only `device`) from the group. */
-  remove(group: string, name: string, device?: string): Promise<OutgoingCommit> {
-    return this.exclusive(async () => {
-      const leaves = leavesOf(this.group(group).state).filter((l) => l.name === name && (device === undefined || l.device === device));
-      if (leaves.length === 0) throw new ConversationError(`${device === undefined ? name : `${name}/${device}`} is not in this conversation`);
-      return this.commit(group, leaves.map((l) => ({ proposalType: 'remove', remove: { removed: l.leaf } })));
     });
   }
 
@@ -193,10 +199,12 @@ export class Conversations {
     return this.exclusive(async () => {
       const message = fromMlsBody(body);
       if (message === undefined) return [refused(from, 'not an MLS message')];
+      this.untrusted.clear();
       try {
         return await this.handle(from, message);
       } catch (error) {
-        return [refused(from, error instanceof Error ? error.message : String(error))];
+        const reason = error instanceof Error ? error.message : String(error);
+        return [this.untrusted.size > 0 ? { kind: 'untrusted', from, names: [...this.untrusted], reason } : refused(from, reason)];
       }
     });
   }

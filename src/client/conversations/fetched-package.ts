@@ -1,6 +1,6 @@
 import type { AuthenticationService, CiphersuiteName, KeyPackage } from 'ts-mls';
 import type { FetchedPackage } from './conversation-events.ts';
-import { ConversationError } from './conversation-events.ts';
+import { ConversationError, UntrustedDevice } from './conversation-events.ts';
 import { readDeviceCredential } from './device-credential.ts';
 import { fromMlsBody } from './mls-body.ts';
 
@@ -15,7 +15,9 @@ export async function verifiedKeyPackage({ name, device, package: body }: Fetche
   if (keyPackage.cipherSuite !== suite) throw new ConversationError(`a key package for ${keyPackage.cipherSuite}`);
   const claim = readDeviceCredential(keyPackage.leafNode.credential);
   if (claim !== undefined && (claim.name !== name || claim.device !== device)) throw new ConversationError(`a key package of ${claim.name}/${claim.device} handed out for ${name}/${device}`);
-  const valid = claim !== undefined && await auth.validateCredential(keyPackage.leafNode.credential, keyPackage.leafNode.signaturePublicKey);
-  if (!valid) throw new ConversationError('a key package whose device its operator did not certify');
+  if (claim === undefined) throw new ConversationError('a key package without a device credential');
+  if (!await auth.validateCredential(keyPackage.leafNode.credential, keyPackage.leafNode.signaturePublicKey)) {
+    throw new UntrustedDevice({ name, device }, 'a key package whose device its operator did not certify');
+  }
   return keyPackage;
 }
