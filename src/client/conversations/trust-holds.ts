@@ -74,6 +74,10 @@ export class TrustHolds {
     return this.changed.has(name);
   }
 
+  pin(name: string): PinnedContact | undefined {
+    return this.keys.pinned(name);
+  }
+
   /** Every pinned operator: they may all be `names` of a conversation some day. */
   pinnedNames(): string[] {
     return this.keys.names();
@@ -122,10 +126,14 @@ export class TrustHolds {
     return this.unacknowledged.get(device.name)?.has(device.device) === true;
   }
 
-  /** A delivery that must wait: its sender is on hold, or an earlier delivery of its group waits. */
+  /**
+   * A delivery that must wait: its sender's identity changed, or an earlier delivery of its group
+   * waits. A verified contact's new device is certified by their identity: what it sends is shown
+   * (marked), only what goes to it waits.
+   */
   mustWait(from: string, body: string): boolean {
     const group = groupOf(body);
-    return this.holding([nameOf(from)]).length > 0 || (group !== undefined && this.deliveries.some((held) => held.group === group));
+    return this.changed.has(nameOf(from)) || (group !== undefined && this.deliveries.some((held) => held.group === group));
   }
 
   /** False when it is held already (the relay delivered it again after a reconnection). */
@@ -159,6 +167,14 @@ export class TrustHolds {
     return free;
   }
 }
+
+/** Where nothing is pinned (the browser, for now): nothing is ever held. */
+export const NO_PINS: ContactKeys = {
+  names: () => [],
+  pinned: () => undefined,
+  published: async () => undefined,
+  acknowledge: () => undefined,
+};
 
 export function nameOf(mailbox: string): string {
   return mailbox.split('/')[0]!;
