@@ -62,6 +62,12 @@ export class ClientOutbox {
     return outgoing && `#${outgoing.number} to ${outgoing.to}: not sent (${reason})`;
   }
 
+  /** Held until `/trust` (the reason says what to do), not sent: the line for it. */
+  held(ref: string, reason: string): string | undefined {
+    const outgoing = this.take(this.awaitingSent, ref);
+    return outgoing && `#${outgoing.number} to ${outgoing.to}: ${reason}`;
+  }
+
   /** The connection dropped: what the server never confirmed may or may not have arrived. */
   connectionLost(): string[] {
     const lines = [...this.awaitingSent.values()].map(

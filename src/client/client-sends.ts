@@ -1,6 +1,7 @@
 import type { ServerFrame } from './client-frame-channel.ts';
 import type { ClientLogin } from './client-login.ts';
 import { ClientOutbox } from './client-outbox.ts';
+import { HeldForTrust } from './conversations/trusted-sending.ts';
 import type { DeviceSessions, Target } from './device-sessions.ts';
 
 /**
@@ -24,7 +25,8 @@ export class ClientSends {
       }
       for (const line of this.outbox.accepted(ref, sent.id, sent.status)) this.say(line);
     } catch (error) {
-      this.refused(ref, (error as Error).message);
+      if (error instanceof HeldForTrust) this.show(this.outbox.held(ref, error.message));
+      else this.refused(ref, (error as Error).message);
     }
   }
 
