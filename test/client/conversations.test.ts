@@ -171,7 +171,9 @@ test('membership changes name who made them, on every member and on the committe
   team.ds.send(carol.mailbox, group, await carol.core.leave(group));
   for (const device of [alice, dave, bob2]) await device.drain();
   assert.equal((await bob.drain()).map((e) => e.kind), ['proposal']);
+  bob.events.length = 0;
   await bob.commit((core) => core.update(group));
+  assert.equal(said(bob.events), ['carol left'], 'on the committer too');
   assert.equal(said(await alice.drain()), ['carol left']);
   await bob2.drain();
   await dave.drain();

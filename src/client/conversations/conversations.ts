@@ -140,12 +140,12 @@ export class Conversations {
       const current = this.group(group);
       const pending = await this.states.loadPending(current);
       if (pending === undefined) return [];
-      const before = leavesOf(current.state);
+      const { state } = current;
       await this.states.replace(current, pending, this.consumedByPending.get(group) ?? []);
       await this.states.dropPending(current);
       this.consumedByPending.delete(group);
-      const own = current.state.privatePath.leafIndex;
-      return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(before, leavesOf(pending), own, Object.values(current.state.unappliedProposals)) }];
+      // Our commit applied the proposals we held by reference, each with its own sender.
+      return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(leavesOf(state), leavesOf(pending), state.privatePath.leafIndex, Object.values(state.unappliedProposals)) }];
     });
   }
 
