@@ -62,6 +62,8 @@ it('two devices of alice and one of bob: a message to alice shows on both of her
   await phone.waitFor('approved: this client is now a device of alice');
   await laptop.waitFor(/device \w+ added to 1 conversation/, 60_000);
   await phone.waitFor('(with bob) you are in');
+  const phoneId = /approved device (\w+)/.exec(await laptop.screen())?.[1];
+  await bob.waitFor(`(with alice) alice added alice's device ${phoneId}`);
 
   const toAlice = canary('to alice');
   await bob.line(`@alice ${toAlice}`);
@@ -78,6 +80,8 @@ it('two devices of alice and one of bob: a message to alice shows on both of her
   await laptop.line('/group create ops');
   await laptop.line('/invite ops bob carol');
   await carol.waitFor('#ops you are in');
+  await laptop.waitFor('#ops alice added bob');
+  await laptop.waitFor('#ops alice added carol');
   await bob.waitFor('#ops you are in');
   await phone.waitFor('#ops you are in');
   const toGroup = canary('to the group');

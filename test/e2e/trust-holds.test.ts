@@ -1,36 +1,16 @@
-import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runLitsxg } from '../support/run-litsxg.ts';
-import { PASSWORD } from '../support/seed-operators.ts';
-import { LITSXG, startServer, type RunningServer } from '../support/server-process.ts';
-import { tempDir } from '../support/temp-dir.ts';
-import { TmuxTerminal } from '../support/tmux-terminal.ts';
+import { startServer } from '../support/server-process.ts';
+import { terminalClient, terminalSuite, type TerminalContext } from '../support/terminal-suite.ts';
+import type { TmuxTerminal } from '../support/tmux-terminal.ts';
 import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 import { withTimeLimit } from '../support/time-limit.ts';
 
-interface Context {
-  server: RunningServer;
-  terminals: TmuxTerminal[];
-  homes: { path: string; remove: () => void };
-}
-const it = suite<Context>('membership lines name who made them; a verified contact\'s reset holds messages until /trust (docs/protocol.md "Holds")');
+const it = terminalSuite<TerminalContext>('membership lines name who made them; a verified contact\'s reset holds messages until /trust (docs/protocol.md "Holds")');
 
-it.before.each((ctx) => {
-  ctx.terminals = [];
-  ctx.homes = tempDir();
-});
-it.after.each(async (ctx) => {
-  await Promise.all(ctx.terminals.map((t) => t.stop()));
-  await ctx.server?.stop();
-  ctx.homes.remove();
-});
-
-/** A client with a key store of its own (`home`). */
-async function client(ctx: Context, name: string, home: string): Promise<TmuxTerminal> {
-  const env = { TZ: 'UTC', XDG_CONFIG_HOME: join(ctx.homes.path, home), LITSXG_PASSWORD: PASSWORD };
-  const terminal = await TmuxTerminal.start([LITSXG, 'client', name, '--server', `127.0.0.1:${ctx.server.port}`], env);
-  ctx.terminals.push(terminal);
+/** A client with a key store of its own (`home`), once its conversations are up. */
+async function client(ctx: TerminalContext, name: string, home: string): Promise<TmuxTerminal> {
+  const terminal = await terminalClient(ctx, name, home, ctx.server.port);
   await terminal.waitFor('conversations ready on device', 60_000);
   return terminal;
 }

@@ -1,5 +1,7 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import type { CiphersuiteName } from 'ts-mls';
+import * as assert from 'uvu/assert';
+import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
 import { keyLoginMessage } from '../../src/domain/identity-keys.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import { ConversationService } from '../../src/client/conversations/conversation-service.ts';
@@ -166,5 +168,21 @@ export class RelayTeam {
     await this.relay.frame(connection, {
       op: 'publish_key', agreement: toBase64(x25519.getPublicKey(x25519.utils.randomSecretKey())), signing: toBase64(ed25519.getPublicKey(secret)),
     });
+  }
+}
+
+/** Waits (up to about 6 s) for `check`, then asserts it. */
+export async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 600 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(check(), what);
+}
+
+/** Runs `body` with a team on the classical suite (the cheaper one), its pumping stopped after. */
+export async function withRelayTeam(body: (team: RelayTeam) => Promise<void>): Promise<void> {
+  const team = new RelayTeam(CLASSICAL_SUITE);
+  try {
+    await body(team);
+  } finally {
+    team.stop();
   }
 }
