@@ -50,15 +50,18 @@ test('a restarted device resumes every conversation from its store', async () =>
   assert.equal(bobAgain.core.list().map((g) => g.meta.name), ['ops']);
 });
 
-test('two commits for one epoch: the relay keeps the first, the other device processes it and retries', async () => {
-  const team = new TestTeam();
-  const alice = await team.device('alice');
-  const bob = await team.device('bob');
-  const carol = await team.device('carol');
-  const dave = await team.device('dave');
+/** alice founds #ops with bob; carol and dave are not in it yet. */
+async function opsWithBob(team: TestTeam) {
+  const [alice, bob, carol, dave] = [await team.device('alice'), await team.device('bob'), await team.device('carol'), await team.device('dave')];
   const group = await alice.core.create({ kind: 'group', name: 'ops' });
   await alice.commit((core) => team.packagesOf(bob).then((p) => core.add(group, p)));
   await bob.drain();
+  return { alice, bob, carol, dave, group };
+}
+
+test('two commits for one epoch: the relay keeps the first, the other device processes it and retries', async () => {
+  const team = new TestTeam();
+  const { alice, bob, carol, dave, group } = await opsWithBob(team);
   const bobsCommit = await bob.core.add(group, await team.packagesOf(dave));
   assert.is(await alice.commit((core) => team.packagesOf(carol).then((p) => core.add(group, p))), 'committed');
   assert.is(team.ds.commit(bob.mailbox, bobsCommit), 'stale_epoch');
@@ -149,13 +152,7 @@ function said(events: readonly ConversationEvent[]): string[] {
 
 test('membership changes name who made them, on every member and on the committer itself: added, a new device, removed, left', async () => {
   const team = new TestTeam(CLASSICAL_SUITE);
-  const alice = await team.device('alice');
-  const bob = await team.device('bob');
-  const carol = await team.device('carol');
-  const dave = await team.device('dave');
-  const group = await alice.core.create({ kind: 'group', name: 'ops' });
-  await alice.commit((core) => team.packagesOf(bob).then((p) => core.add(group, p)));
-  await bob.drain();
+  const { alice, bob, carol, dave, group } = await opsWithBob(team);
   alice.events.length = 0;
   await alice.commit((core) => team.packagesOf(carol, dave).then((p) => core.add(group, p)));
   assert.equal(said(alice.events), ['alice added carol', 'alice added dave'], 'the committer\'s own device');
