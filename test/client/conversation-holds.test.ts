@@ -68,6 +68,25 @@ test('a verified contact\'s new device: announced loudly, texts to them held unt
   assert.is(kinds(alice, 'new-device').length, 1, 'announced once');
 }));
 
+test('held deliveries outlive a restart: unacknowledged, the relay delivers them again, they are held again, and /trust shows them once', () => withRelayTeam(async (team) => {
+  const alice = await team.device('alice');
+  const bob = await team.device('bob');
+  await alice.service.direct('bob');
+  await until(() => bob.service.list().length === 1, 'bob joined');
+  await team.reset('bob');
+  const newBob = await team.device('bob');
+  await newBob.sending.sayTo('alice', 'after my reset', 'b1');
+  await until(() => kinds(alice, 'held').length === 2, 'held');
+  alice.events.length = 0;
+  await alice.connect();
+  await alice.service.ready();
+  await until(() => kinds(alice, 'held').length === 2, 'delivered again after the restart, and held again');
+  assert.equal(kinds(alice, 'identity-changed'), [{ kind: 'identity-changed', name: 'bob' }], 'told again by the new process');
+  await alice.trust('bob');
+  await until(() => alice.texts().includes('bob: after my reset'), 'shown after /trust');
+  assert.equal(alice.texts(), ['bob: after my reset']);
+}));
+
 test('every contact is told at login that a name\'s devices were reset, verified or not', () => withRelayTeam(async (team) => {
   const alice = await team.device('alice');
   const carol = await team.device('carol');

@@ -50,7 +50,8 @@ export class RelayDevice {
     const message = new TextEncoder().encode(keyLoginMessage(hello.server_id, hello.challenge, this.mailbox));
     const signature = toBase64(ed25519.sign(message, this.keys.signingSecret));
     await relay.frame(this.connection, { op: 'auth_key', name: this.keys.name, device: this.keys.device, signature });
-    this.seen = relay.gateway.sentTo(this.connection).length;
+    // What waited unacknowledged comes right after the welcome: the service gets it.
+    this.seen = relay.gateway.sentTo(this.connection).findIndex((f) => f.op === 'welcome') + 1;
     const connection = this.connection;
     const link = { send: (frame: ClientFrame) => void relay.relay.onFrame(connection, JSON.stringify(frame)) };
     const identities = { identityOf: async (name: string) => (name === this.keys.name ? this.team.identityOf(name) : this.pinned(name)?.identity) };

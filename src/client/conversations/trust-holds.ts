@@ -89,17 +89,8 @@ export class TrustHolds {
    * not come back yet) is put on hold, loudly.
    */
   async check(names: Iterable<string>, maxAgeMs = 0): Promise<void> {
-    for (const name of new Set(names)) {
-      const pin = this.keys.pinned(name);
-      const at = this.checkedAt.get(name);
-      if (name === this.me || pin === undefined || this.changed.has(name) || (at !== undefined && this.now() - at < maxAgeMs)) continue;
-      const published = await this.keys.published(name);
-      if (published === undefined) continue;
-      this.checkedAt.set(name, this.now());
-      if (published !== null && equal(published, pin.identity)) continue;
-      this.changed.add(name);
-      this.notice({ kind: 'identity-changed', name });
-    }
+    // Asked all at once: a login looks at every contact, and each answer is one round trip.
+    await Promise.all([...new Set(names)].map((name) => this.checkOne(name, maxAgeMs)));
   }
 
   /** Devices met in a conversation: a verified contact's device `/trust` did not take is put on hold, loudly. */
@@ -120,6 +111,18 @@ export class TrustHolds {
         this.notice({ kind: 'new-device', name, device });
       }
     }
+  }
+
+  private async checkOne(name: string, maxAgeMs: number): Promise<void> {
+    const pin = this.keys.pinned(name);
+    const at = this.checkedAt.get(name);
+    if (name === this.me || pin === undefined || this.changed.has(name) || (at !== undefined && this.now() - at < maxAgeMs)) return;
+    const published = await this.keys.published(name);
+    if (published === undefined || this.changed.has(name)) return;
+    this.checkedAt.set(name, this.now());
+    if (published !== null && equal(published, pin.identity)) return;
+    this.changed.add(name);
+    this.notice({ kind: 'identity-changed', name });
   }
 
   isUnacknowledged(device: DeviceRef): boolean {
