@@ -1,5 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { Conversations } from '../../src/client/conversations/conversations.ts';
+import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
+import { newDevice } from '../../src/client/conversations/device-credential.ts';
+import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
 import type { RelayDevice } from '../support/relay-devices.ts';
 import { until, withRelayTeam } from '../support/relay-devices.ts';
 
@@ -100,6 +105,29 @@ test('every contact is told at login that a name\'s devices were reset, verified
   await carol.service.ready();
   for (const device of [alice, carol]) assert.equal(kinds(device, 'identity-changed'), [{ kind: 'identity-changed', name: 'bob' }]);
   assert.match((await refusal(carol.sending.sayTo('bob', 'hello?', 'c1'))) ?? '', /^bob's safety number changed: held/);
+}));
+
+
+test('a device of bob certified by another identity while the relay still publishes the pinned one: a forgery, refused and acknowledged, nothing held', () => withRelayTeam(async (team) => {
+  const alice = await team.device('alice');
+  await team.device('bob');
+  await alice.service.direct('bob');
+  const otherIdentity = ed25519.utils.randomSecretKey();
+  const forged = newDevice('bob', 'forged1', otherIdentity);
+  const mallory = await Conversations.open({
+    store: new MemoryConversationStore(), device: forged, suite: CLASSICAL_SUITE,
+    identities: { identityOf: async (name) => (name === 'bob' ? ed25519.getPublicKey(otherIdentity) : team.published(name)) },
+  });
+  const fetcher = await team.relay.login('bob');
+  const answer = (await team.relay.frame(fetcher, { op: 'fetch_key_packages', name: 'alice' })).find((f) => f.op === 'key_packages');
+  const [theirs] = (answer as { packages: { device: string; package: string }[] }).packages;
+  const group = await mallory.create({ kind: 'group', name: 'ops' });
+  const { welcome } = await mallory.add(group, [{ name: 'alice', device: theirs!.device, package: theirs!.package }]);
+  alice.service.onFrame({ op: 'msg', id: 'm-forged', from: 'bob/forged1', body: welcome!, ts: 0 });
+  await until(() => alice.acked.includes('m-forged'), 'acknowledged');
+  assert.equal(kinds(alice, 'identity-changed'), []);
+  assert.equal(kinds(alice, 'held'), []);
+  assert.match(JSON.stringify(kinds(alice, 'refused')), /bob\/forged1/);
 }));
 
 test.run();
