@@ -15,7 +15,7 @@ async function client(ctx: TerminalContext, name: string, home: string): Promise
   return terminal;
 }
 
-it('"#ops alice added carol" on every member; "carol left"; bob\'s reset told loudly, texts held both ways until /verify and /trust, then delivered', withTimeLimit(240_000, async (ctx) => {
+it('"#ops alice added carol" on every member; "carol left"; bob\'s reset told loudly, texts held both ways until /verify and /trust, then delivered; a new device of his is announced and holds texts to him until /trust', withTimeLimit(300_000, async (ctx) => {
   ctx.server = await startServer({ operators: ['alice', 'bob', 'carol'] });
   const [alice, bob, carol] = [await client(ctx, 'alice', 'alice'), await client(ctx, 'bob', 'bob'), await client(ctx, 'carol', 'carol')];
 
@@ -58,6 +58,19 @@ it('"#ops alice added carol" on every member; "carol left"; bob\'s reset told lo
   await alice.waitFor(/sent what was held for bob: (delivered|queued)/, 60_000);
   await newBob.waitFor('alice: are you there?', 60_000);
   assert.not.ok((await newBob.screen()).includes('carol: hi'), 'carol\'s text still held');
+
+  // bob, verified again, approves a second device: alice is told, and what she sends waits for /trust.
+  const phone = await terminalClient(ctx, 'bob', 'bob-phone', ctx.server.port);
+  const code = /\/devices approve ([a-z2-7]{4}-[a-z2-7]{4})/.exec(await phone.waitFor(/\/devices approve [a-z2-7]{4}-[a-z2-7]{4}/, 60_000))![1]!;
+  await newBob.line(`/devices approve ${code}`);
+  const phoneId = /approved device (\w+)/.exec(await newBob.waitFor(/approved device \w+/))![1]!;
+  await alice.waitFor(`*** bob added a new device ${phoneId}: messages to bob are held until you /verify bob and /trust bob`, 90_000);
+  await alice.line('@bob and your phone?');
+  await alice.waitFor('to bob: bob has a new device: held, not sent');
+  await alice.line('/verify bob');
+  await alice.waitFor('bob is verified');
+  await alice.line('/trust bob');
+  await phone.waitFor('alice: and your phone?', 60_000);
 }));
 
 runUnlessMissing(it, commandMissing('tmux'));
