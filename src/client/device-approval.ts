@@ -30,10 +30,18 @@ export function approvalCode(name: string, pending: PendingListing): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
 }
 
-/** This store as a device waiting for approval: made once, then published pending after each password login. */
+/**
+ * This store as a device waiting for approval: made once, then published pending after each
+ * password login. A store whose device was approved before (revoked since) asks as a new device,
+ * under a new id and keys: its old key was revoked, and its agreement key went with the approval.
+ * The storage key stays, so the conversation store still opens (Conversations.open drops the old
+ * device's states).
+ */
 export function pendingDevice(store: KeyStore, name: string, deviceId: string): { frame: ClientFrame; code: string } {
-  const device = store.device ?? (() => {
-    const made = { device: deviceId, signingSecret: ed25519.utils.randomSecretKey(), agreementSecret: x25519.utils.randomSecretKey(), certificate: undefined, published: false, storageKey: randomBytes(32) };
+  const waiting = store.device?.agreementSecret !== undefined && store.device.certificate === undefined ? store.device : undefined;
+  const device = waiting ?? (() => {
+    const storageKey = store.device?.storageKey ?? randomBytes(32);
+    const made = { device: deviceId, signingSecret: ed25519.utils.randomSecretKey(), agreementSecret: x25519.utils.randomSecretKey(), certificate: undefined, published: false, storageKey };
     store.setDevice(made);
     return made;
   })();

@@ -56,6 +56,10 @@ export class DeviceSessions {
         this.announced = true;
         return true;
       }
+      // Not a device on this login (its key refused, revoked maybe): the core it had was that
+      // device's, and an approval makes this client another one.
+      this.mls = undefined;
+      this.announced = false;
       this.state = await setUpDevice({ store: keys!, name: this.name, e2e: e2e!, byKey, serverHasDevices, requests: this.requests, say: (text) => this.link.say(text) });
       if (this.state !== 'relogin') return true;
       this.loggingInAgain = true;

@@ -45,7 +45,7 @@ export async function setUpDevice(context: SetUpContext): Promise<SetUp> {
   const listed = await requests.ask<Devices>({ op: 'fetch_devices', name });
   const certified = listed.devices.filter((d) => (d as { pending?: boolean }).pending !== true);
   if (certified.length > 0 && !byKey) {
-    const { frame, code } = pendingDevice(store, name, store.device?.device ?? newDeviceId());
+    const { frame, code } = pendingDevice(store, name, newDeviceId());
     await requests.ask(frame);
     const count = certified.length === 1 ? 'a device' : `${certified.length} devices`;
     say(`${name} has ${count} already. To make this client one of them, type /devices approve ${code} on one of them (within 10 minutes)`);

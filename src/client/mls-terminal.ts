@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ServiceEvent } from './conversations/conversation-service.ts';
 import { ConversationService, NoDevices } from './conversations/conversation-service.ts';
 import { Conversations } from './conversations/conversations.ts';
+import { keyPackagesPublished } from './conversations/device-arrival.ts';
 import type { DeviceRef } from './conversations/device-credential.ts';
 import type { ClientFrame, ServerFrame } from './conversations/frame-link.ts';
 import type { GroupMeta } from './conversations/group-meta.ts';
@@ -115,7 +116,12 @@ export class MlsTerminal {
         await service.remove(this.group(command.group), command.name);
         return;
       case 'leave':
-        await service.leave(this.group(command.group));
+        const group = this.group(command.group);
+        try {
+          await service.leave(group);
+        } catch (error) {
+          return this.link.say(`#${command.group}: not left, you are still in it (${(error as Error).message})`);
+        }
         return this.link.say(`you left #${command.group}`);
       case 'groups':
         return this.link.say(this.groupsLine());
@@ -154,9 +160,8 @@ export class MlsTerminal {
     await this.requests.ask(certify);
     await this.requests.ask({ op: 'send', to: name, body: grant });
     this.link.say(`approved device ${pending.device}; it joins your conversations once it has logged in`);
-    for (let waited = 0; !await this.service.hasKeyPackage(name, pending.device); waited += APPROVAL_POLL_MS) {
-      if (waited >= APPROVAL_WAIT_MS) return this.link.say(`device ${pending.device} has not logged in yet: /devices approve ${code} again once it has`);
-      await new Promise((resolve) => setTimeout(resolve, APPROVAL_POLL_MS));
+    if (!await keyPackagesPublished(this.requests, name, pending.device, APPROVAL_WAIT_MS, APPROVAL_POLL_MS)) {
+      return this.link.say(`device ${pending.device} has not logged in yet: /devices approve ${code} again once it has`);
     }
     const added = await this.service.addDevice(name, pending.device);
     this.link.say(`device ${pending.device} added to ${added === 1 ? '1 conversation' : `${added} conversations`}`);

@@ -23,8 +23,11 @@ export interface PendingDevice {
   readonly agreement: string;
 }
 
-/** A device as `fetch_devices` lists it: certified, or (to its own operator only) pending. */
-export type ListedDevice = DeviceRecord | (PendingDevice & { readonly pending: true });
+/**
+ * A device as `fetch_devices` lists it: certified, or (to its own operator only) pending; to its
+ * own operator, a certified one with its count of one-time key packages.
+ */
+export type ListedDevice = (DeviceRecord & { readonly key_packages?: number }) | (PendingDevice & { readonly pending: true });
 
 /** One key package handed out for a device; `lastResort` when it is the device's reusable one. */
 export interface KeyPackageHandout {

@@ -120,7 +120,11 @@ const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
   ['fetch_devices', ({ name }, ref) => (isOperatorName(name) ? withRef<InboundFrame>({ op: 'fetch_devices', name }, ref) : `name: ${NAME}`)],
   ['revoke_device', ({ device }, ref) => (isDeviceId(device) ? withRef<InboundFrame>({ op: 'revoke_device', device }, ref) : `device: ${DEVICE}`)],
   ['publish_key_packages', publishKeyPackages],
-  ['fetch_key_packages', ({ name }, ref) => (isOperatorName(name) ? withRef<InboundFrame>({ op: 'fetch_key_packages', name }, ref) : `name: ${NAME}`)],
+  ['fetch_key_packages', ({ name, device }, ref) => {
+    if (!isOperatorName(name)) return `name: ${NAME}`;
+    if (device !== undefined && !isDeviceId(device)) return `device: ${DEVICE}`;
+    return withRef<InboundFrame>(device === undefined ? { op: 'fetch_key_packages', name } : { op: 'fetch_key_packages', name, device }, ref);
+  }],
   ['send', send],
   ['ack', (fields, ref) => {
     const ids = ackIds(fields);

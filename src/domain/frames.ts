@@ -27,7 +27,8 @@ export type KeyFrame =
   | { op: 'fetch_devices'; name: string; ref?: string }
   | { op: 'revoke_device'; device: string; ref?: string }
   | { op: 'publish_key_packages'; packages: string[]; last_resort?: string; ref?: string }
-  | { op: 'fetch_key_packages'; name: string; ref?: string };
+  /** With `device`, that device's package alone (docs/protocol.md "Devices and key packages"). */
+  | { op: 'fetch_key_packages'; name: string; device?: string; ref?: string };
 
 export type InboundOp = InboundFrame['op'];
 

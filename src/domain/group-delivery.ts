@@ -122,7 +122,7 @@ export class GroupDelivery {
       return this.refuse(connection, frame.ref, refusal);
     }
     const epoch = message.epoch + 1;
-    this.routes.remember(message.group, { epoch, members: frame.members });
+    this.routes.remember(message.group, { epoch, members: frame.members, committer });
     // The commit goes to every previous member, removed ones included (they learn they were); the welcome to the new ones.
     const informed = others(outcome.previous, committer);
     const joined = welcome === undefined ? [] : frame.members.filter((member) => !outcome.previous.includes(member));
@@ -138,7 +138,10 @@ export class GroupDelivery {
   private async info(connection: ConnectionId, asker: Mailbox, frame: GroupInboundFrame & { op: 'group_info' }): Promise<void> {
     const route = await this.routes.read(frame.group);
     if (route === undefined || !route.members.includes(asker)) return this.refuse(connection, frame.ref, { code: 'no_such_group' });
-    this.answer(connection, { op: 'group', group: frame.group, epoch: route.epoch, members: [...route.members] }, frame.ref);
+    const answer: OutboundFrame = { op: 'group', group: frame.group, epoch: route.epoch, members: [...route.members] };
+    // Whose commit made the epoch: a client that crashed before `committed` learns whether its own won.
+    if (route.committer !== undefined) answer.committer = route.committer;
+    this.answer(connection, answer, frame.ref);
   }
 
   /** A handshake body's text: given in the frame under the body limit, or a complete upload. */

@@ -30,7 +30,7 @@ export type GroupOutboundFrame =
    */
   | { op: 'sent'; ref?: string; id?: string; status: 'delivered' | 'queued'; copies: GroupCopy[] }
   | { op: 'committed'; ref?: string; group: string; epoch: number; copies: GroupCopy[] }
-  | { op: 'group'; ref?: string; group: string; epoch: number; members: Mailbox[] }
+  | { op: 'group'; ref?: string; group: string; epoch: number; members: Mailbox[]; committer?: Mailbox }
   | { op: 'uploaded'; ref?: string; upload: string; bytes: number };
 
 /** docs/protocol.md "Groups": members a group may have. */

@@ -116,8 +116,8 @@ export class KeyFrames {
     this.answer(session, { op: 'key_packages_published', count: outcome.held }, ref);
   }
 
-  private async fetchKeyPackages(session: Session, { name, ref }: FrameOf<'fetch_key_packages'>): Promise<void> {
-    const outcome = await this.devices.fetchPackages(session.operator!, name);
+  private async fetchKeyPackages(session: Session, { name, device, ref }: FrameOf<'fetch_key_packages'>): Promise<void> {
+    const outcome = await this.devices.fetchPackages(session.operator!, name, device);
     if (!outcome.ok) return this.refuse(session, outcome.code, ref);
     this.answer(session, { op: 'key_packages', name, packages: outcome.items.map(packageEntry) }, ref);
   }

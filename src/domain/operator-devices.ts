@@ -54,14 +54,22 @@ export class OperatorDevices {
     return publishOutcome(await this.devices.addPending(name, device, this.slots()));
   }
 
-  /** Certified devices, oldest first; then, to the operator's own sessions only, the pending one. */
+  /**
+   * Certified devices, oldest first; then, to the operator's own sessions only, the pending one,
+   * and each certified device's count of one-time key packages (`key_packages`): an approving
+   * device sees the new one has published some without fetching, and so using up, any.
+   */
   async list(fetcher: OperatorName, name: OperatorName): Promise<ListOutcome<ListedDevice>> {
     if (!(await this.credentials.exists(name))) return { ok: false, code: 'no_such_recipient' };
-    const [certified, pending] = await Promise.all([
+    const own = fetcher === name;
+    const [certified, pending, stock] = await Promise.all([
       this.devices.list(name),
-      fetcher === name ? this.devices.findPending(name, this.slots().pendingSince) : undefined,
+      own ? this.devices.findPending(name, this.slots().pendingSince) : undefined,
+      own ? this.packages.stock(name) : [],
     ]);
-    return { ok: true, items: pending === undefined ? certified : [...certified, { ...pending, pending: true }] };
+    const held = new Map(stock.map((s) => [s.device, s.held]));
+    const listed: ListedDevice[] = own ? certified.map((d) => ({ ...d, key_packages: held.get(d.device) ?? 0 })) : certified;
+    return { ok: true, items: pending === undefined ? listed : [...listed, { ...pending, pending: true }] };
   }
 
   /** False when the operator has no such device. */
@@ -76,14 +84,14 @@ export class OperatorDevices {
   }
 
   /**
-   * One package for each of `name`'s devices. One-time packages go only to a fetcher within its
+   * One package for each of `name`'s devices (of `device` alone, when given). One-time packages go only to a fetcher within its
    * rate (a token bucket per fetching operator, shared by the instances as `--send-rate`'s
    * are): past it, last resorts only, so nobody drains another's one-time packages fast.
    */
-  async fetchPackages(fetcher: OperatorName, name: OperatorName): Promise<ListOutcome<KeyPackageHandout>> {
+  async fetchPackages(fetcher: OperatorName, name: OperatorName, device?: DeviceId): Promise<ListOutcome<KeyPackageHandout>> {
     if (!(await this.credentials.exists(name))) return { ok: false, code: 'no_such_recipient' };
     const wait = await this.fetchBuckets.take(`${FETCH_BUCKET_PREFIX}${fetcher}`, DEVICE_LIMITS.fetchesPerSecond, this.clock.now());
-    return { ok: true, items: await this.packages.take(name, wait === 0) };
+    return { ok: true, items: await this.packages.take(name, wait === 0, device) };
   }
 
   private slots(): DeviceSlots {

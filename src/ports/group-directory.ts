@@ -5,6 +5,8 @@ import { token } from './token.ts';
 export interface GroupRoute {
   readonly epoch: number;
   readonly members: readonly Mailbox[];
+  /** Whose commit made this epoch (unknown for groups committed before it was kept). */
+  readonly committer?: Mailbox;
 }
 
 export type GroupCommitOutcome =
@@ -23,8 +25,8 @@ export interface GroupDirectory {
   find(group: string): Promise<GroupRoute | undefined>;
   /**
    * docs/protocol.md "Groups", first commit wins: atomically, when `group` is at `epoch` and
-   * `committer` is a member, moves it to `epoch + 1` with `members` (across instances and
-   * processes). A group unknown at epoch 0 is created with the committer first.
+   * `committer` is a member, moves it to `epoch + 1` with `members` and `committer` (across
+   * instances and processes). A group unknown at epoch 0 is created with the committer first.
    */
   commit(group: string, epoch: number, committer: Mailbox, members: readonly Mailbox[]): Promise<GroupCommitOutcome>;
 }

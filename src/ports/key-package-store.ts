@@ -22,10 +22,10 @@ export interface KeyPackageStore {
    * One package for each device of `name`, oldest device first: with `oneTime`, the oldest
    * one-time package, deleted as it is taken so that no two takers ever get the same one, even
    * taking at once from several instances; else, or when none is left, the last resort. A
-   * device with neither is left out.
+   * device with neither is left out. With `device`, that device's package alone.
    */
-  take(name: OperatorName, oneTime: boolean): Promise<KeyPackageHandout[]>;
-  /** Every device of every operator with its one-time count, by name then device. */
-  stock(): Promise<DeviceStock[]>;
+  take(name: OperatorName, oneTime: boolean, device?: DeviceId): Promise<KeyPackageHandout[]>;
+  /** Every device of every operator (of `name` only, when given) with its one-time count, by name then device. */
+  stock(name?: OperatorName): Promise<DeviceStock[]>;
 }
 export const KeyPackageStore = token<KeyPackageStore>('KeyPackageStore');

@@ -25,9 +25,9 @@ export function groupDirectoryContract(name: string, make: () => Promise<GroupDi
   it('the first commit at epoch 0 creates the group with its committer, then routes to the declared members', async ({ h }) => {
     assert.is(await h.groups.find(G), undefined);
     assert.equal(await h.groups.commit(G, 0, 'alice', ['alice', 'bob/dev1']), { ok: true, previous: ['alice'] });
-    assert.equal(await h.groups.find(G), { epoch: 1, members: ['alice', 'bob/dev1'] });
+    assert.equal(await h.groups.find(G), { epoch: 1, members: ['alice', 'bob/dev1'], committer: 'alice' });
     assert.equal(await h.groups.commit(G, 1, 'bob/dev1', ['bob/dev1', 'carol']), { ok: true, previous: ['alice', 'bob/dev1'] });
-    assert.equal(await h.groups.find(G), { epoch: 2, members: ['bob/dev1', 'carol'] });
+    assert.equal(await h.groups.find(G), { epoch: 2, members: ['bob/dev1', 'carol'], committer: 'bob/dev1' }, 'with whose commit made the epoch');
     assert.is(await h.groups.find(H), undefined, 'groups are apart');
   });
 
@@ -35,7 +35,7 @@ export function groupDirectoryContract(name: string, make: () => Promise<GroupDi
     await h.groups.commit(G, 0, 'alice', ['alice', 'bob']);
     assert.equal(await h.groups.commit(G, 0, 'alice', ['alice']), { ok: false, code: 'stale_epoch', current: 1 });
     assert.equal(await h.groups.commit(G, 5, 'bob', ['bob']), { ok: false, code: 'stale_epoch', current: 1 });
-    assert.equal(await h.groups.find(G), { epoch: 1, members: ['alice', 'bob'] });
+    assert.equal(await h.groups.find(G), { epoch: 1, members: ['alice', 'bob'], committer: 'alice' });
   });
 
   it('a committer that is not a member, or a group unknown past epoch 0, is no_such_group; nothing changes', async ({ h }) => {
@@ -44,7 +44,7 @@ export function groupDirectoryContract(name: string, make: () => Promise<GroupDi
     await h.groups.commit(G, 0, 'alice', ['alice', 'bob']);
     assert.equal(await h.groups.commit(G, 1, 'mallory', ['mallory']), { ok: false, code: 'no_such_group' });
     assert.equal(await h.groups.commit(G, 0, 'mallory', ['mallory']), { ok: false, code: 'no_such_group' }, 'the epoch is not told to outsiders');
-    assert.equal(await h.groups.find(G), { epoch: 1, members: ['alice', 'bob'] });
+    assert.equal(await h.groups.find(G), { epoch: 1, members: ['alice', 'bob'], committer: 'alice' });
   });
 
   it('concurrent commits of one epoch from two clients of the store: exactly one wins, the others are stale', async ({ h }) => {

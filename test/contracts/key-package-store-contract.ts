@@ -40,6 +40,15 @@ export function keyPackageStoreContract(name: string, make: () => Promise<Device
     assert.equal(await h.packages.take('bob', true), []);
   });
 
+  it('with a device, that device\'s package alone: the others\' one-time packages stay', async ({ h }) => {
+    await h.devices.add('alice', device('laptop', 'L'), SLOTS);
+    await h.packages.publish('alice', 'phone1', [pkg(1)], LAST, 200);
+    await h.packages.publish('alice', 'laptop', [pkg(2), pkg(3)], LAST, 200);
+    assert.equal(await h.packages.take('alice', true, 'laptop'), [{ device: 'laptop', package: pkg(2), lastResort: false }]);
+    assert.equal(await h.packages.take('alice', true, 'tablet'), []);
+    assert.equal(await h.packages.stock('alice'), [{ name: 'alice', device: 'laptop', held: 1 }, { name: 'alice', device: 'phone1', held: 1 }]);
+  });
+
   it('without oneTime only last resorts are given and the one-time packages stay', async ({ h }) => {
     await h.packages.publish('alice', 'phone1', [pkg(1)], LAST, 200);
     assert.equal(await h.packages.take('alice', false), [{ device: 'phone1', package: LAST, lastResort: true }]);
@@ -75,6 +84,7 @@ export function keyPackageStoreContract(name: string, make: () => Promise<Device
       { name: 'alice', device: 'phone1', held: 2 },
       { name: 'bob', device: 'desk', held: 0 },
     ]);
+    assert.equal(await h.packages.stock('bob'), [{ name: 'bob', device: 'desk', held: 0 }]);
   });
 
   it('takers at once, as on several instances, never get the same one-time package and skip none', async ({ h }) => {

@@ -167,6 +167,13 @@ test('fetch_key_packages: one a device, each one-time package once, then the las
   assert.equal(second[0]?.op === 'key_packages' && second[0].packages[0], { device: 'phone1', package: keyPackage('p-last'), last_resort: true });
   assert.equal(await h.frame(bob, { op: 'fetch_key_packages', name: 'bob' }), [{ op: 'key_packages', name: 'bob', packages: [] }]);
   assert.is(codeOf(await h.frame(bob, { op: 'fetch_key_packages', name: 'mallory' })), 'no_such_recipient');
+  await h.frame(phone.connection, { op: 'publish_key_packages', packages: [keyPackage('p2')] });
+  await h.frame(laptop.connection, { op: 'publish_key_packages', packages: [keyPackage('l1')] });
+  assert.equal(await h.frame(bob, { op: 'fetch_key_packages', name: 'alice', device: 'laptop' }),
+    [{ op: 'key_packages', name: 'alice', packages: [{ device: 'laptop', package: keyPackage('l1') }] }], 'with device, that device\'s package alone');
+  const [phones] = await h.frame(bob, { op: 'fetch_key_packages', name: 'alice', device: 'phone1' });
+  assert.equal(phones?.op === 'key_packages' && phones.packages, [{ device: 'phone1', package: keyPackage('p2') }], 'the phone\'s one-time package was still there');
+  assert.is(codeOf(await h.frame(bob, { op: 'fetch_key_packages', name: 'alice', device: 'No!' })), 'invalid');
 });
 
 test('a fetcher past its rate gets last resorts and takes no one-time package; its bucket refills', async () => {
@@ -206,7 +213,7 @@ test('approval: a pending device from a password session cannot log in, is liste
   assert.is(codeOf((await logInAs(h, tablet)).welcome), 'auth_failed');
   const phone = await deviceSession(h, identity, 'phone1');
   assert.equal(await h.frame(phone.connection, { op: 'fetch_devices', name: 'alice' }),
-    [{ op: 'devices', name: 'alice', devices: [phone.device.record, { ...pending, pending: true }] }]);
+    [{ op: 'devices', name: 'alice', devices: [{ ...phone.device.record, key_packages: 0 }, { ...pending, pending: true }] }]);
   const bob = await h.login('bob');
   assert.equal(await h.frame(bob, { op: 'fetch_devices', name: 'alice' }), [{ op: 'devices', name: 'alice', devices: [phone.device.record] }], 'not a device yet to others');
   assert.equal(await h.frame(phone.connection, { op: 'publish_device', ...pendingOf(identity.device('alice', 'spare')), ref: 'd' }), [{
@@ -216,7 +223,10 @@ test('approval: a pending device from a password session cannot log in, is liste
   assert.equal(await h.frame(phone.connection, { op: 'publish_device', ...tablet.record }), [{ op: 'device_published', device: 'tablet' }]);
   assert.equal((await logInAs(h, tablet)).welcome, [{ op: 'welcome', name: 'alice', pending: 0, device: 'tablet' }]);
   assert.is(codeOf(await h.frame(alice, { op: 'publish_device', ...pending })), 'device_taken', 'a certified device is never pending again');
-  assert.equal(await h.frame(alice, { op: 'fetch_devices', name: 'alice' }), [{ op: 'devices', name: 'alice', devices: [phone.device.record, tablet.record] }]);
+  await h.frame(phone.connection, { op: 'publish_key_packages', packages: [keyPackage('p1'), keyPackage('p2')] });
+  const own = [{ ...phone.device.record, key_packages: 2 }, { ...tablet.record, key_packages: 0 }];
+  assert.equal(await h.frame(alice, { op: 'fetch_devices', name: 'alice' }), [{ op: 'devices', name: 'alice', devices: own }], 'to its own operator, with its one-time packages counted');
+  assert.equal(await h.frame(bob, { op: 'fetch_devices', name: 'alice' }), [{ op: 'devices', name: 'alice', devices: [phone.device.record, tablet.record] }], 'uncounted to others');
 });
 
 test('approval: one pending device at a time, the newer replacing it; it holds a slot for 10 minutes', async () => {

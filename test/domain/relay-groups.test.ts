@@ -34,7 +34,7 @@ function groupsSuite(mode: PortMode): void {
     assert.equal(committed.copies.map((c) => 'id' in c && [c.to, c.status]), [['bob', 'delivered'], ['carol', 'delivered']]);
     for (const member of [bob, carol]) assert.equal(bodies(h.gateway.sentTo(member)), [['alice', WELCOME]]);
     assert.equal(msgs(h.gateway.sentTo(alice)), [], 'nothing to the committer');
-    assert.equal(await h.frame(bob, { op: 'group_info', group: G }), [{ op: 'group', group: G, epoch: 1, members: ['alice', 'bob', 'carol'] }]);
+    assert.equal(await h.frame(bob, { op: 'group_info', group: G }), [{ op: 'group', group: G, epoch: 1, members: ['alice', 'bob', 'carol'], committer: 'alice' }]);
   });
 
   test('a group send goes to every member but the sender, one copy each, with acks and receipts per copy', async () => {

@@ -92,7 +92,9 @@ test('approval: a device published pending from a password session logs in once 
   assert.is(await firstLine(), 'alice 1 device', 'operator list counts certified devices only');
 
   const { client: old } = await deviceLogin(phone);
-  assert.equal(await ask(old, { op: 'fetch_devices', name: 'alice' }), { op: 'devices', name: 'alice', devices: [phone.record, { ...pending, pending: true }] });
+  const listed = await ask(old, { op: 'fetch_devices', name: 'alice' });
+  assert.equal(listed.devices, [{ ...phone.record, key_packages: (listed.devices as Frame[])[0]!.key_packages }, { ...pending, pending: true }]);
+  assert.type((listed.devices as Frame[])[0]!.key_packages, 'number');
   const bob = await ProtocolClient.login(server.port, 'bob');
   assert.equal(await ask(bob, { op: 'fetch_devices', name: 'alice' }), { op: 'devices', name: 'alice', devices: [phone.record] }, 'others see no pending device');
   assert.equal(await ask(old, { op: 'publish_device', ...pending, device: 'spare' }), {

@@ -59,7 +59,7 @@ it('alice commits bob in through uploads, bob gets the welcome, messages fan out
   bob.send({ op: 'ack', id: welcome.id });
 
   alice.send({ op: 'group_info', group: run.group });
-  assert.equal(await alice.next('group'), { op: 'group', group: run.group, epoch: 1, members: ['alice', 'bob'] });
+  assert.equal(await alice.next('group'), { op: 'group', group: run.group, epoch: 1, members: ['alice', 'bob'], committer: 'alice' });
 
   // The second commit (a PublicMessage at epoch 1) wins once; the same again is stale.
   await upload(alice, 'c2', run.publicCommit);

@@ -27,11 +27,8 @@ function client(ctx: Context, name: string, home: string): Promise<TmuxTerminal>
   return terminalClient(ctx, name, home, ctx.proxy.port);
 }
 
-it('two devices of alice and one of bob: a message to alice shows on both of hers, what one sends shows on the other, and a group of three; no text in any relay byte, log line or heap snapshot', withTimeLimit(200_000, async (ctx) => {
-  ctx.server = await startServer({ operators: ['alice', 'bob', 'carol'], env: heapSnapshotEnv(ctx.diagnostics.path) });
-  ctx.proxy = await RecordingProxy.start(ctx.server.port);
-  const canary = (label: string) => `${label} canary ${randomBytes(6).toString('hex')}`;
-
+/** Alice's first device and bob, in a direct conversation the laptop opened. */
+async function laptopAndBob(ctx: Context): Promise<{ laptop: TmuxTerminal; bob: TmuxTerminal }> {
   const laptop = await client(ctx, 'alice', 'alice-laptop');
   await laptop.waitFor(/this client is now alice's device \w+; logging in as it/);
   await laptop.waitFor('conversations ready on device');
@@ -39,6 +36,15 @@ it('two devices of alice and one of bob: a message to alice shows on both of her
   await bob.waitFor('conversations ready on device');
   await laptop.line('@bob hello from the laptop');
   await bob.waitFor('alice: hello from the laptop');
+  return { laptop, bob };
+}
+
+it('two devices of alice and one of bob: a message to alice shows on both of hers, what one sends shows on the other, and a group of three; no text in any relay byte, log line or heap snapshot', withTimeLimit(200_000, async (ctx) => {
+  ctx.server = await startServer({ operators: ['alice', 'bob', 'carol'], env: heapSnapshotEnv(ctx.diagnostics.path) });
+  ctx.proxy = await RecordingProxy.start(ctx.server.port);
+  const canary = (label: string) => `${label} canary ${randomBytes(6).toString('hex')}`;
+
+  const { laptop, bob } = await laptopAndBob(ctx);
 
   // A second device of alice's: it shows a code, the laptop approves it, it joins every conversation.
   const phone = await client(ctx, 'alice', 'alice-phone');
@@ -95,6 +101,47 @@ it('two devices of alice and one of bob: a message to alice shows on both of her
     assertAbsent(snapshot, secret, 'the heap snapshot');
   }
   assert.match(wire, '"op":"group_send","body":"mls1.', 'the texts went as MLS messages');
+}));
+
+/** Every match of `pattern` (global) on the screen, once there are `count` of them. */
+async function matches(terminal: TmuxTerminal, pattern: RegExp, count: number): Promise<RegExpMatchArray[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const found = [...(await terminal.screen()).matchAll(pattern)];
+    if (found.length >= count) return found;
+    if (Date.now() > deadline) throw new Error(`the terminal never showed ${count} of ${String(pattern)}; it shows:\n${await terminal.screen()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const CODE = /\/devices approve ([a-z2-7]{4}-[a-z2-7]{4})/g;
+
+it('a device removed and revoked asks again under a new id, is approved again, and reads its conversations', withTimeLimit(170_000, async (ctx) => {
+  ctx.server = await startServer({ operators: ['alice', 'bob'] });
+  ctx.proxy = await RecordingProxy.start(ctx.server.port);
+  const { laptop, bob } = await laptopAndBob(ctx);
+
+  const phone = await client(ctx, 'alice', 'alice-phone');
+  const [first] = await matches(phone, CODE, 1);
+  await laptop.line(`/devices approve ${first![1]}`);
+  const [approved] = await matches(laptop, /approved device (\w+);/g, 1);
+  await laptop.waitFor(/device \w+ added to 1 conversation/, 60_000);
+  await phone.waitFor('(with bob) you are in');
+
+  await laptop.line(`/devices remove ${approved![1]}`);
+  await laptop.waitFor(`device ${approved![1]} removed from every conversation and revoked`);
+  // Logged in again by password, the phone is a new pending device with a code of its own.
+  const codes = await matches(phone, CODE, 2);
+  const second = codes.at(-1)![1]!;
+  assert.is.not(second, first![1]);
+  await laptop.line(`/devices approve ${second}`);
+  const again = await matches(laptop, /approved device (\w+);/g, 2);
+  assert.is.not(again.at(-1)![1], approved![1], 'a new device id');
+  await matches(laptop, /device \w+ added to 1 conversation/g, 2);
+  await matches(phone, /\(with bob\) you are in/g, 2);
+  await bob.line('@alice after the return');
+  await phone.waitFor('bob: after the return');
+  assert.not.match(await phone.screen(), 'conversations unavailable');
 }));
 
 runUnlessMissing(it, commandMissing('tmux'));

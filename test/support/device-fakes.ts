@@ -82,8 +82,9 @@ export class InMemoryDevices implements DeviceDirectory, KeyPackageStore {
     held.lastResort = lastResort ?? held.lastResort;
     return { ok: true, held: held.oneTime.length };
   }
-  async take(name: OperatorName, oneTime: boolean): Promise<KeyPackageHandout[]> {
-    return [...(this.held.get(name)?.values() ?? [])].flatMap(({ record: { device }, oneTime: packages, lastResort }): KeyPackageHandout[] => {
+  async take(name: OperatorName, oneTime: boolean, only?: DeviceId): Promise<KeyPackageHandout[]> {
+    const devices = [...(this.held.get(name)?.values() ?? [])].filter((held) => only === undefined || held.record.device === only);
+    return devices.flatMap(({ record: { device }, oneTime: packages, lastResort }): KeyPackageHandout[] => {
       const taken = oneTime ? packages.shift() : undefined;
       if (taken !== undefined) return [{ device, package: taken, lastResort: false }];
       return lastResort === undefined ? [] : [{ device, package: lastResort, lastResort: true }];
@@ -98,8 +99,8 @@ export class InMemoryDevices implements DeviceDirectory, KeyPackageStore {
     return devices;
   }
 
-  async stock(): Promise<DeviceStock[]> {
-    return [...this.held].flatMap(([name, devices]) => [...devices.values()].map((held) => ({ name, device: held.record.device, held: held.oneTime.length })))
+  async stock(only?: OperatorName): Promise<DeviceStock[]> {
+    return [...this.held].filter(([name]) => only === undefined || name === only).flatMap(([name, devices]) => [...devices.values()].map((held) => ({ name, device: held.record.device, held: held.oneTime.length })))
       .sort((a, b) => (a.name === b.name ? a.device.localeCompare(b.device) : a.name.localeCompare(b.name)));
   }
 }

@@ -143,7 +143,7 @@ export class InMemoryGroupDirectory implements GroupDirectory {
     const route = this.groups.get(group) ?? (epoch === 0 ? { epoch: 0, members: [committer] } : undefined);
     if (route === undefined || !route.members.includes(committer)) return { ok: false, code: 'no_such_group' };
     if (route.epoch !== epoch) return { ok: false, code: 'stale_epoch', current: route.epoch };
-    this.groups.set(group, { epoch: epoch + 1, members: [...members] });
+    this.groups.set(group, { epoch: epoch + 1, members: [...members], committer });
     return { ok: true, previous: route.members };
   }
 }

@@ -10,7 +10,7 @@ import { Conversations } from '../../src/client/conversations/conversations.ts';
 import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
 import type { DeviceKeys } from '../../src/client/conversations/device-credential.ts';
 import { newDevice } from '../../src/client/conversations/device-credential.ts';
-import type { ClientFrame } from '../../src/client/conversations/frame-link.ts';
+import type { ClientFrame, ServerFrame } from '../../src/client/conversations/frame-link.ts';
 import { Requests } from '../../src/client/conversations/requests.ts';
 import type { ContactKeys, PinnedContact } from '../../src/client/conversations/trust-holds.ts';
 import type { Released } from '../../src/client/conversations/trusted-sending.ts';
@@ -32,8 +32,12 @@ export class RelayDevice {
   private seen = 0;
   connection = '';
   service!: ConversationService;
+  /** The service's requests, for asking the relay beside it. */
+  requests!: Requests;
   /** While false, the device's answers are lost on the way (a crash before the relay's answer). */
   receiving = true;
+  /** While set, deliveries (`msg`) wait here, answers still go through: a device that is slow to process. */
+  held: ServerFrame[] | undefined;
 
   constructor(readonly keys: DeviceKeys, readonly store: MemoryConversationStore, private readonly team: RelayTeam) {}
 
@@ -56,13 +60,13 @@ export class RelayDevice {
     const link = { send: (frame: ClientFrame) => void relay.relay.onFrame(connection, JSON.stringify(frame)) };
     const identities = { identityOf: async (name: string) => (name === this.keys.name ? this.team.identityOf(name) : this.pinned(name)?.identity) };
     const core = await Conversations.open({ store: this.store, device: this.keys, identities, suite: this.team.suite });
-    const requests = new Requests(link);
+    this.requests = new Requests(link);
     const ack = (ids: string[]) => {
       this.acked.push(...ids);
       link.send({ op: 'ack', ids });
     };
-    this.service = new ConversationService(core, requests, (event) => this.events.push(event), ack, this.contactKeys());
-    this.sending = new TrustedSending(this.service, requests);
+    this.service = new ConversationService(core, this.requests, (event) => this.events.push(event), ack, this.contactKeys());
+    this.sending = new TrustedSending(this.service, this.requests);
   }
 
   /** `/verify` then `/trust NAME`: the identity the relay publishes now, pinned as verified. */
@@ -93,9 +97,16 @@ export class RelayDevice {
   pump(): void {
     const frames = this.team.relay.gateway.sentTo(this.connection);
     while (this.seen < frames.length) {
-      const frame = frames[this.seen++]!;
-      if (this.receiving) this.service.onFrame(frame);
+      const frame = frames[this.seen++]! as ServerFrame;
+      if (this.held !== undefined && frame.op === 'msg') this.held.push(frame);
+      else if (this.receiving) this.service.onFrame(frame);
     }
+  }
+
+  /** Hands over the deliveries held (see held), in order, and holds no more. */
+  release(): void {
+    for (const frame of this.held ?? []) this.service.onFrame(frame);
+    this.held = undefined;
   }
 
   texts(): string[] {

@@ -106,6 +106,13 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  // docs/protocol.md "Groups", `group_info`: whose commit made the current epoch, so that a
+  // client that crashed before the relay's answer learns whether its commit won.
+  '0007_group_committer': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('groups').addColumn('committer', 'varchar(49)').execute();
+    },
+  },
 };
 
 export const KNOWN_MIGRATIONS: readonly string[] = Object.keys(MIGRATIONS);

@@ -55,6 +55,8 @@ export interface DeviceKeyPackagesTable {
 export interface GroupsTable {
   group_id: string;
   epoch: number | string;
+  /** The mailbox whose commit made the current epoch (migration 0007); null before it. */
+  committer: string | null;
   updated_at: number;
 }
 

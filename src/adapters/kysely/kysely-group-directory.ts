@@ -27,9 +27,10 @@ export class KyselyGroupDirectory implements GroupDirectory {
 
   async find(group: string): Promise<GroupRoute | undefined> {
     return this.dialect.run(() => this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('groups').select('epoch').where('group_id', '=', group).executeTakeFirst();
+      const row = await trx.selectFrom('groups').select(['epoch', 'committer']).where('group_id', '=', group).executeTakeFirst();
       if (row === undefined) return undefined;
-      return { epoch: Number(row.epoch), members: await membersOf(trx, group) };
+      const route = { epoch: Number(row.epoch), members: await membersOf(trx, group) };
+      return row.committer === null ? route : { ...route, committer: row.committer };
     }));
   }
 
@@ -48,13 +49,13 @@ export class KyselyGroupDirectory implements GroupDirectory {
     const now = this.clock.now();
     if (epoch === 0) {
       // Shared design: an unknown group at epoch 0 is created with its committer.
-      const created = await trx.insertInto('groups').values({ group_id: group, epoch: 0, updated_at: now })
+      const created = await trx.insertInto('groups').values({ group_id: group, epoch: 0, committer: null, updated_at: now })
         .onConflict((conflict) => conflict.column('group_id').doNothing()).executeTakeFirst();
       if (Number(created.numInsertedOrUpdatedRows ?? 0n) === 1) {
         await trx.insertInto('group_members').values({ group_id: group, mailbox: committer }).execute();
       }
     }
-    const moved = await trx.updateTable('groups').set({ epoch: epoch + 1, updated_at: now })
+    const moved = await trx.updateTable('groups').set({ epoch: epoch + 1, committer, updated_at: now })
       .where('group_id', '=', group).where('epoch', '=', epoch).executeTakeFirst();
     const previous = await membersOf(trx, group);
     if (!previous.includes(committer)) throw new NotAMember();

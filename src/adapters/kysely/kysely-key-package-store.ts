@@ -44,9 +44,11 @@ export class KyselyKeyPackageStore implements KeyPackageStore {
     }));
   }
 
-  async take(name: OperatorName, oneTime: boolean): Promise<KeyPackageHandout[]> {
+  async take(name: OperatorName, oneTime: boolean, only?: DeviceId): Promise<KeyPackageHandout[]> {
     const devices = await this.dialect.run(() => this.db.selectFrom('operator_devices')
-      .select(['device', 'last_resort_package']).where('name', '=', name).orderBy('created_at').orderBy('device').execute());
+      .select(['device', 'last_resort_package']).where('name', '=', name)
+      .$if(only !== undefined, (query) => query.where('device', '=', only!))
+      .orderBy('created_at').orderBy('device').execute());
     const handouts: KeyPackageHandout[] = [];
     for (const { device, last_resort_package: lastResort } of devices) {
       const taken = oneTime ? await this.takeOneTime(name, device) : undefined;
@@ -56,11 +58,12 @@ export class KyselyKeyPackageStore implements KeyPackageStore {
     return handouts;
   }
 
-  async stock(): Promise<DeviceStock[]> {
+  async stock(name?: OperatorName): Promise<DeviceStock[]> {
     const rows = await this.dialect.run(() => this.db.selectFrom('operator_devices')
       .leftJoin('device_key_packages', (join) => join
         .onRef('device_key_packages.name', '=', 'operator_devices.name')
         .onRef('device_key_packages.device', '=', 'operator_devices.device'))
+      .$if(name !== undefined, (query) => query.where('operator_devices.name', '=', name!))
       .select((eb) => ['operator_devices.name', 'operator_devices.device', eb.fn.count<number | string>('device_key_packages.id').as('held')])
       .groupBy(['operator_devices.name', 'operator_devices.device'])
       .orderBy('operator_devices.name').orderBy('operator_devices.device')

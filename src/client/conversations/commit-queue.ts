@@ -2,17 +2,21 @@ import type { ConversationEvent, OutgoingCommit } from './conversation-events.ts
 import { ConversationError } from './conversation-events.ts';
 import { sendCommit } from './commit-sender.ts';
 import type { Conversations } from './conversations.ts';
+import { mailboxOf } from './device-credential.ts';
+import type { ServerFrame } from './frame-link.ts';
 import { RelayRefusal } from './requests.ts';
 import type { Requests } from './requests.ts';
 
-/** How many times a commit is made again after losing its epoch to another member's. */
+/** How many times a commit (or a group message) is made again after the group moved on without it. */
 const COMMIT_ATTEMPTS = 5;
 /** How long a retry waits for the winning commit to arrive before asking the relay. */
 const CATCH_UP_MS = 10_000;
 
 /**
- * Our commits, ordered by the relay (docs/protocol.md "Groups": the first commit for an epoch
- * wins): one group's one after the other, each made again on top of a winner that beat it.
+ * What this device sends at a group's epoch, ordered by the relay (docs/protocol.md "Groups": the
+ * first commit for an epoch wins): our commits, one group's one after the other, each made again
+ * on top of a winner that beat it; group messages made again at the epoch that moved on; and the
+ * commits a crash left pending, settled.
  */
 export class CommitQueue {
   /** Each group's commits, one after the other (see commit). */
@@ -43,18 +47,52 @@ export class CommitQueue {
     return turn;
   }
 
+  /**
+   * Has the relay take a `group_send` made by `make` at the group's epoch. `stale_epoch` means
+   * commits this device has not processed yet moved the group on: once they have, it is made
+   * again at the new epoch (as many times as a commit is).
+   */
+  async groupSend(group: string, make: () => Promise<string>): Promise<Extract<ServerFrame, { op: 'sent' }>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body: await make() });
+      } catch (error) {
+        const epoch = staleEpoch(error);
+        if (epoch === undefined || attempt >= COMMIT_ATTEMPTS) throw error;
+        await this.catchUp(group, epoch);
+      }
+    }
+  }
+
+  /**
+   * A commit of ours, sent before a crash, for epoch E: the relay still at E never took it; at
+   * E + 1 its `committer` says whose won. Further on, it stays pending, and the first delivery of
+   * the group says: a commit for E (another's won) or a message of E + 1 (ours did; see
+   * Conversations.handle).
+   */
+  async settle(group: string): Promise<void> {
+    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'group' }>>({ op: 'group_info', group })
+      .catch((error: unknown) => { if (error instanceof RelayRefusal) return undefined; throw error; });
+    const at = answer === undefined ? undefined : BigInt(answer.epoch);
+    const epoch = this.core.epoch(group);
+    if (at === epoch) return this.core.commitRefused(group);
+    if (at !== epoch + 1n || answer?.committer === undefined) return;
+    if (answer.committer === mailboxOf(this.core.me)) this.accepted(await this.core.commitAccepted(group));
+    else await this.core.commitRefused(group);
+  }
+
   private async commitNow(group: string, make: () => Promise<OutgoingCommit>, wanted: () => boolean): Promise<void> {
     for (let attempt = 1; wanted(); attempt++) {
       const commit = await make();
       try {
         await sendCommit(this.requests, commit);
       } catch (error) {
-        const stale = error instanceof RelayRefusal && error.code === 'stale_epoch';
         // The link lost: the commit stays pending, settled by ready() after the reconnection.
         if (!(error instanceof RelayRefusal)) throw error;
         await this.core.commitRefused(group);
-        if (!stale || attempt >= COMMIT_ATTEMPTS) throw error;
-        await this.catchUp(group, BigInt((error.frame as { epoch?: number }).epoch ?? 0));
+        const epoch = staleEpoch(error);
+        if (epoch === undefined || attempt >= COMMIT_ATTEMPTS) throw error;
+        await this.catchUp(group, epoch);
         continue;
       }
       this.accepted(await this.core.commitAccepted(group));
@@ -73,4 +111,10 @@ export class CommitQueue {
       });
     }
   }
+}
+
+/** The relay's epoch when it refused a group frame for being of another (`stale_epoch`). */
+function staleEpoch(error: unknown): bigint | undefined {
+  if (!(error instanceof RelayRefusal) || error.code !== 'stale_epoch') return undefined;
+  return BigInt((error.frame as { epoch?: number }).epoch ?? 0);
 }

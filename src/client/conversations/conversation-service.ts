@@ -1,5 +1,4 @@
 import { CommitQueue } from './commit-queue.ts';
-import { refillKeyPackages } from './key-package-refill.ts';
 import type { ConversationEvent, FetchedPackage } from './conversation-events.ts';
 import { ConversationError, refused } from './conversation-events.ts';
 import type { Conversations } from './conversations.ts';
@@ -9,9 +8,10 @@ import type { ServerFrame } from './frame-link.ts';
 import { directMeta } from './group-meta.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { isDirectBetween } from './group-members.ts';
+import type { GroupReceipt } from './group-receipts.ts';
+import { GroupReceipts } from './group-receipts.ts';
+import { refillKeyPackages } from './key-package-refill.ts';
 import { isMlsBody } from './mls-body.ts';
-import type { Receipt } from './sent-copies.ts';
-import { SentCopies } from './sent-copies.ts';
 import type { ContactKeys, HoldNotice } from './trust-holds.ts';
 import { NO_PINS, nameOf, TrustHolds } from './trust-holds.ts';
 import type { Requests } from './requests.ts';
@@ -21,8 +21,7 @@ export type ServiceEvent =
   | Exclude<ConversationEvent, { kind: 'untrusted' | 'text' }>
   /** `newDevice`: from a verified contact's device `/trust` has not taken yet. */
   | (Extract<ConversationEvent, { kind: 'text' }> & { newDevice?: boolean })
-  /** `id`: the relay's id of the message's first copy, as `say` answered it. */
-  | { kind: 'receipt'; group: string; id: string; by: DeviceRef }
+  | ({ kind: 'receipt' } & GroupReceipt)
   /** Said loudly: a contact's identity changed (their devices were reset), or a verified one has a new device. */
   | HoldNotice
   /** A delivery from `from` kept, unprocessed and unacknowledged, until `/trust` of `names` (empty: it follows a held one). */
@@ -30,7 +29,6 @@ export type ServiceEvent =
 
 /** The operator has no device to talk MLS with (an older client): the caller may fall back to v1. */
 export class NoDevices extends ConversationError {}
-
 
 /**
  * The conversation core on the relay (docs/protocol.md "Devices and key packages", "Groups"):
@@ -41,8 +39,10 @@ export class NoDevices extends ConversationError {}
 export class ConversationService {
   /** Deliveries are processed one at a time, in the order they came. */
   private incoming: Promise<unknown> = Promise.resolve();
-  private readonly copies = new SentCopies();
   private readonly commits: CommitQueue;
+  private readonly receipts: GroupReceipts;
+  /** Opens the deliveries held from the start until the first ready(). */
+  private opening: (() => void) | undefined;
 
   /** What waits for `/trust` (docs/protocol.md "MLS in the clients"): nothing, where nothing is pinned. */
   readonly holds: TrustHolds;
@@ -54,8 +54,10 @@ export class ConversationService {
     private readonly ack: (ids: string[]) => void,
     keys: ContactKeys = NO_PINS,
   ) {
+    this.opening = this.holdDeliveries();
     this.holds = new TrustHolds(keys, core.me.name, emit);
     this.commits = new CommitQueue(core, requests, (events) => this.emitAll(events));
+    this.receipts = new GroupReceipts(core.me.name, (receipt) => emit({ kind: 'receipt', ...receipt }));
   }
 
   get me(): DeviceRef {
@@ -69,25 +71,21 @@ export class ConversationService {
       this.incoming = this.incoming.then(() => this.deliver(frame.id, frame.from, frame.body));
       return true;
     }
-    if (frame.op === 'receipt') {
-      const receipt = this.copies.receipt(frame.id, frame.to);
-      if (receipt !== undefined) this.receipt(receipt);
-      return receipt !== undefined;
-    }
-    return false;
+    return frame.op === 'receipt' && this.receipts.onReceipt(frame);
   }
 
-  /** Once logged in as this device: settles commits a crash left pending, and refills key packages. */
+  /**
+   * Once logged in as this device: settles commits a crash left pending, then lets the deliveries
+   * through (they wait meanwhile: processed before, they would be at the wrong epoch), and
+   * refills key packages.
+   */
   async ready(): Promise<void> {
-    for (const { group } of this.core.list()) {
-      if (!await this.core.hasPending(group)) continue;
-      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'group' }>>({ op: 'group_info', group });
-      // The answer came after what waited for us: once that is processed, a commit of another
-      // member for our epoch would have dropped ours. Still pending and one epoch on: ours won.
-      await this.incoming;
-      if (!await this.core.hasPending(group)) continue;
-      if (BigInt(answer.epoch) === this.core.epoch(group) + 1n) this.emitAll(await this.core.commitAccepted(group));
-      else await this.core.commitRefused(group);
+    const open = this.opening ?? this.holdDeliveries();
+    this.opening = undefined;
+    try {
+      for (const { group } of this.core.list()) if (this.core.hasPending(group)) await this.commits.settle(group);
+    } finally {
+      open();
     }
     await refillKeyPackages(this.core.keyPackages, this.requests);
     // A contact's reset while this device was away is told now, before anything is sent to them.
@@ -118,6 +116,14 @@ export class ConversationService {
       const fresh = (await this.keyPackagesOf(name)).filter((p) => !theirs.some((m) => m.device === p.device));
       await this.commits.commit(group, () => this.core.replace(group, stale, fresh));
     }
+  }
+
+  /** Deliveries wait from now until the returned function is called. */
+  private holdDeliveries(): () => void {
+    let open!: () => void;
+    const held = new Promise<void>((resolve) => (open = resolve));
+    this.incoming = this.incoming.then(() => held);
+    return open;
   }
 
   list(): ReturnType<Conversations['list']> {
@@ -152,7 +158,8 @@ export class ConversationService {
     let added = 0;
     for (const { group, members } of this.core.list()) {
       if (members.some((m) => m.name === name && m.device === device)) continue;
-      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
+      // That device's package alone: the others' one-time packages are not used up.
+      const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name, device });
       const found = answer.packages.find((p) => p.device === device);
       if (found === undefined) throw new ConversationError(`${name}/${device} has published no key package yet`);
       await this.commits.commit(group, () => this.core.add(group, [{ name, device, package: found.package }]));
@@ -168,12 +175,6 @@ export class ConversationService {
     }
   }
 
-  /** Whether `name/device` has a key package on the relay (fetching hands out one of each device's). */
-  async hasKeyPackage(name: string, device: string): Promise<boolean> {
-    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name });
-    return answer.packages.some((p) => p.device === device);
-  }
-
   async remove(group: string, name: string): Promise<void> {
     await this.commits.commit(group, () => this.core.remove(group, name));
   }
@@ -183,9 +184,13 @@ export class ConversationService {
     await this.commits.commit(group, () => this.core.update(group));
   }
 
-  /** Leaves the group: the other members' next commit removes this device (see Conversations.leave). */
+  /**
+   * Leaves the group: the other members' next commit removes this device (see Conversations.leave).
+   * It is forgotten once the relay took the proposal; when the relay did not, it stays, and this rejects.
+   */
   async leave(group: string): Promise<void> {
-    await this.requests.ask({ op: 'group_send', body: await this.core.leave(group) });
+    await this.commits.groupSend(group, () => this.core.leave(group));
+    await this.core.forget(group);
   }
 
   /**
@@ -193,10 +198,8 @@ export class ConversationService {
    * every copy was). Each copy's receipt comes as an event naming that first copy's id.
    */
   async say(group: string, text: string, id: string): Promise<{ id: string | undefined; status: 'delivered' | 'queued' }> {
-    const body = await this.core.encrypt(group, text, id);
-    const sent = await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body });
-    const copies = (sent.copies ?? []).flatMap((copy) => ('id' in copy ? [copy.id] : []));
-    if (sent.id !== undefined) for (const receipt of this.copies.sent(group, sent.id, copies)) this.receipt(receipt);
+    const sent = await this.commits.groupSend(group, () => this.core.encrypt(group, text, id));
+    this.receipts.sent(group, sent);
     return { id: sent.id, status: sent.status };
   }
 
@@ -237,11 +240,6 @@ export class ConversationService {
 
   private async applyProposals(group: string): Promise<void> {
     await this.commits.commit(group, () => this.core.update(group), () => this.core.hasProposals(group));
-  }
-
-  private receipt(receipt: Receipt): void {
-    // Our own other devices acknowledge too: only another person's receipt says it was received.
-    if (receipt.by.name !== this.me.name) this.emit({ kind: 'receipt', ...receipt });
   }
 
   private async deliver(id: string, from: string, body: string): Promise<void> {

@@ -7,12 +7,12 @@ import type { IdentityResolver } from './device-client-config.ts';
 import { deviceClientConfig } from './device-client-config.ts';
 import type { DeviceKeys, DeviceRef } from './device-credential.ts';
 import { mailboxOf } from './device-credential.ts';
-import { verifiedKeyPackage } from './fetched-package.ts';
 import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
 import { ConversationError, refused } from './conversation-events.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { groupMetaExtension, readGroupMeta } from './group-meta.ts';
 import { isDirectBetween, leavesOf, mailboxesOf, membershipChange } from './group-members.ts';
+import { PendingCommits } from './pending-commits.ts';
 import { ShownIds } from './shown-ids.ts';
 import type { Group } from './group-states.ts';
 import { GroupStates } from './group-states.ts';
@@ -20,6 +20,7 @@ import { KeyPackages } from './key-packages.ts';
 import { fromMlsBody, toMlsBody } from './mls-body.ts';
 import { loadSuite } from './mls-suite.ts';
 import { openApplication } from './open-application.ts';
+import { addProposals } from './verified-key-package.ts';
 
 export interface ConversationsOptions {
   readonly store: ConversationStore;
@@ -37,9 +38,8 @@ export interface ConversationsOptions {
  * Calls run one at a time (a group's state is a value that each step replaces).
  */
 export class Conversations {
-  /** Secrets a pending commit of ours used up, wiped once it wins. */
-  private readonly consumedByPending = new Map<string, Uint8Array[]>();
   private readonly states: GroupStates;
+  private readonly pending: PendingCommits;
   /** Message ids shown, per group: one that comes twice (redelivered, re-sent, replayed) shows once. */
   private readonly shown = new ShownIds();
   private turn: Promise<unknown> = Promise.resolve();
@@ -55,6 +55,7 @@ export class Conversations {
   ) {
     // Application messages' states are written once a burst, on the next turn (GroupStates.advance).
     this.states = new GroupStates(store, config, () => setTimeout(() => void this.flush(), 0));
+    this.pending = new PendingCommits(this.states);
   }
 
   /** Loads every group the store holds. */
@@ -63,7 +64,8 @@ export class Conversations {
     const untrusted = new Set<string>();
     const config = deviceClientConfig(options.identities, (claim) => untrusted.add(claim.name));
     const core = new Conversations(suite, options.device, options.store, new KeyPackages(options.store, options.device, suite), config, untrusted);
-    await core.states.loadAll();
+    await core.states.loadAll(options.device.device);
+    await core.keyPackages.dropOthers();
     return core;
   }
 
@@ -120,12 +122,8 @@ export class Conversations {
     return this.exclusive(async () => {
       const gone = new Set(removed.map(mailboxOf));
       const leaves = leavesOf(this.group(group).state).filter((l) => gone.has(mailboxOf(l)));
-      const proposals: Proposal[] = leaves.map((l) => ({ proposalType: 'remove', remove: { removed: l.leaf } }));
-      for (const fetched of packages) {
-        const keyPackage = await verifiedKeyPackage(fetched, this.suite.name, this.config.authService);
-        proposals.push({ proposalType: 'add', add: { keyPackage } });
-      }
-      return this.commit(group, proposals);
+      const removals: Proposal[] = leaves.map((l) => ({ proposalType: 'remove', remove: { removed: l.leaf } }));
+      return this.commit(group, [...removals, ...await addProposals(packages, this.suite.name, this.config.authService)]);
     });
   }
 
@@ -136,45 +134,42 @@ export class Conversations {
 
   /** The relay ordered our pending commit first: its epoch is now the group's. */
   commitAccepted(group: string): Promise<ConversationEvent[]> {
-    return this.exclusive(async () => {
-      const current = this.group(group);
-      const pending = await this.states.loadPending(current);
-      if (pending === undefined) return [];
-      const { state } = current;
-      await this.states.replace(current, pending, this.consumedByPending.get(group) ?? []);
-      await this.states.dropPending(current);
-      this.consumedByPending.delete(group);
-      // Our commit applied the proposals we held by reference, each with its own sender.
-      return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(leavesOf(state), leavesOf(pending), state.privatePath.leafIndex, Object.values(state.unappliedProposals)) }];
-    });
+    return this.exclusive(() => this.pending.won(group, this.group(group)));
   }
 
   /** The relay took another commit for that epoch (`stale_epoch`): ours is dropped. */
   commitRefused(group: string): Promise<void> {
-    return this.exclusive(async () => {
-      this.consumedByPending.delete(group);
-      // Removed meanwhile: the group and its pending commit are gone already.
-      const current = this.states.get(group);
-      if (current !== undefined) await this.states.dropPending(current);
-    });
+    // Removed meanwhile: the group and its pending commit are gone already.
+    return this.exclusive(() => this.pending.lost(group, this.states.get(group)));
   }
 
-  /** Whether a commit of ours waits for the relay's order (after a crash, ask `group_info`). */
-  async hasPending(group: string): Promise<boolean> {
-    return (await this.states.loadPending(this.group(group))) !== undefined;
+  /** Whether a commit of ours waits for the relay's order (after a crash, see ConversationService.ready). */
+  hasPending(group: string): boolean {
+    return this.pending.has(this.group(group));
   }
 
   /**
    * Leaving: a member cannot commit its own removal (RFC 9420 §12.2), so it proposes it, to go
-   * by `group_send`, and forgets the group; the next commit of any member applies it.
+   * by `group_send`; the next commit of any member applies it. The group stays until the relay
+   * took the proposal (then `forget`), and the generation the proposal used is saved as used
+   * first: one made again never reuses a key and nonce the relay saw.
    */
   leave(group: string): Promise<string> {
     return this.exclusive(async () => {
       const current = this.group(group);
       const removed = current.state.privatePath.leafIndex;
       const made = await createProposal(current.state, false, { proposalType: 'remove', remove: { removed } }, this.suite);
-      await this.states.remove(group, current);
+      // Our own removal is never ours to commit: it stays out of our state's proposals.
+      await this.states.replace(current, { ...made.newState, unappliedProposals: current.state.unappliedProposals }, made.consumed);
       return toMlsBody(made.message);
+    });
+  }
+
+  /** Drops a group this device left (the relay took its proposal to leave). */
+  forget(group: string): Promise<void> {
+    return this.exclusive(async () => {
+      const current = this.states.get(group);
+      if (current !== undefined) await this.states.remove(group, current);
     });
   }
 
@@ -216,6 +211,15 @@ export class Conversations {
     const group = toBase64(pm.groupId);
     const current = this.states.get(group);
     if (current === undefined) return [refused(from, 'a message for a conversation this device is not in')];
+    // Of the epoch our pending commit leads to: ours won, since another winner's commit would have
+    // come first (the relay keeps each member's order). This settles what group_info could not.
+    const settled = pm.epoch === current.state.groupContext.epoch + 1n && this.pending.has(current) ? await this.pending.won(group, current) : [];
+    return [...settled, ...await this.process(from, message, current)];
+  }
+
+  private async process(from: string, message: MLSMessage & { wireformat: 'mls_private_message' }, current: Group): Promise<ConversationEvent[]> {
+    const pm = message.privateMessage;
+    const group = toBase64(pm.groupId);
     if (pm.contentType === 'application') {
       const opened = await openApplication(current.state, pm, this.suite);
       if (opened === undefined) return [refused(from, 'a message this device can no longer open')];
@@ -227,11 +231,8 @@ export class Conversations {
     }
     // The relay hands out commits in order: one from an epoch we left behind lost the race.
     if (pm.epoch < current.state.groupContext.epoch) return [];
-    if (pm.contentType === 'commit') {
-      // Another member's commit for this epoch came first: a pending one of ours lost.
-      await this.states.dropPending(current);
-      this.consumedByPending.delete(group);
-    }
+    // Another member's commit for this epoch came first: a pending one of ours lost.
+    if (pm.contentType === 'commit') await this.pending.lost(group, current);
     const before = leavesOf(current.state);
     let applied: { committer: number | undefined; proposals: ProposalWithSender[] } = { committer: undefined, proposals: [] };
     const result = await processMessage(message, current.state, emptyPskIndex, (incoming) => {
@@ -272,9 +273,7 @@ export class Conversations {
     const current = this.group(group);
     const made = await createCommit({ state: current.state, cipherSuite: this.suite }, { extraProposals: proposals, ratchetTreeExtension: true });
     // Saved before it is sent: a crash now finds it and asks the relay whether it won.
-    await this.states.savePending(current, made.newState);
-    // The current epoch's secrets it used stay until the relay says it won: it may lose.
-    this.consumedByPending.set(group, made.consumed);
+    await this.pending.save(group, current, made.newState, made.consumed);
     return {
       group,
       epoch: current.state.groupContext.epoch,

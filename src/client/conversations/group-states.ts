@@ -4,6 +4,13 @@ import { toBase64 } from '../e2e/base64.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { readGroupMeta } from './group-meta.ts';
+import { leafAt } from './group-members.ts';
+
+/** A state with its encoding for the store. */
+export interface EncodedState {
+  readonly state: ClientState;
+  readonly encoded: Uint8Array;
+}
 
 /** A group this device is in: its current state, replaced whole at each step. */
 export interface Group {
@@ -28,14 +35,25 @@ export class GroupStates {
   private readonly live = new Map<string, Group>();
   /** Groups that application messages moved on, not yet written (see advance). */
   private readonly unsaved = new Set<Group>();
+  /**
+   * The groups with a pending commit, by store key: its state and its encoding as saved, kept so
+   * that its acceptance decodes and encodes nothing (a 100-member X-Wing state takes tens of ms
+   * each way, the event loop held); undefined when known from the store only (after a restart).
+   */
+  private readonly pending = new Map<string, EncodedState | undefined>();
 
   constructor(private readonly store: ConversationStore, private readonly config: ClientConfig, private readonly onUnsaved: () => void) {}
 
-  async loadAll(): Promise<void> {
+  /** Loads every group whose own leaf is `device`'s; deletes the others (see KeyPackages.dropOthers). */
+  async loadAll(device: string): Promise<void> {
+    for (const name of await this.store.keys('pending/')) this.pending.set(name.slice('pending/'.length), undefined);
     for (const name of await this.store.keys('group/')) {
       const state = this.decode(await this.store.get(name));
       const meta = state === undefined ? undefined : readGroupMeta(state.groupContext.extensions);
-      if (state !== undefined && meta !== undefined) this.live.set(toBase64(state.groupContext.groupId), { state, meta, key: hex(state.groupContext.groupId) });
+      if (state === undefined || meta === undefined) continue;
+      const group = { state, meta, key: hex(state.groupContext.groupId) };
+      if (leafAt(state.ratchetTree, state.privatePath.leafIndex)?.device === device) this.live.set(toBase64(state.groupContext.groupId), group);
+      else await this.remove(toBase64(state.groupContext.groupId), group);
     }
   }
 
@@ -59,13 +77,13 @@ export class GroupStates {
   async remove(id: string, group: Group): Promise<void> {
     this.live.delete(id);
     this.unsaved.delete(group);
-    await this.store.delete(`pending/${group.key}`);
+    await this.dropPending(group);
     await this.store.delete(`group/${group.key}`);
   }
 
   /** A new epoch (a commit), saved before the old state's used secrets are wiped. */
-  async replace(group: Group, state: ClientState, consumed: readonly Uint8Array[]): Promise<void> {
-    await this.store.put(`group/${group.key}`, encodeGroupState(state));
+  async replace(group: Group, state: ClientState, consumed: readonly Uint8Array[], encoded = encodeGroupState(state)): Promise<void> {
+    await this.store.put(`group/${group.key}`, encoded);
     this.unsaved.delete(group);
     group.state = state;
     for (const secret of consumed) zeroOutUint8Array(secret);
@@ -90,16 +108,27 @@ export class GroupStates {
     this.unsaved.clear();
   }
 
-  async loadPending(group: Group): Promise<ClientState | undefined> {
-    return this.decode(await this.store.get(`pending/${group.key}`));
+  async loadPending(group: Group): Promise<EncodedState | undefined> {
+    const held = this.pending.get(group.key);
+    if (held !== undefined) return held;
+    const encoded = await this.store.get(`pending/${group.key}`);
+    const state = this.decode(encoded);
+    return state === undefined ? undefined : { state, encoded: encoded! };
   }
 
-  savePending(group: Group, state: ClientState): Promise<void> {
-    return this.store.put(`pending/${group.key}`, encodeGroupState(state));
+  async savePending(group: Group, state: ClientState): Promise<void> {
+    const encoded = encodeGroupState(state);
+    await this.store.put(`pending/${group.key}`, encoded);
+    this.pending.set(group.key, { state, encoded });
   }
 
-  dropPending(group: Group): Promise<void> {
-    return this.store.delete(`pending/${group.key}`);
+  hasPending(group: Group): boolean {
+    return this.pending.has(group.key);
+  }
+
+  async dropPending(group: Group): Promise<void> {
+    this.pending.delete(group.key);
+    await this.store.delete(`pending/${group.key}`);
   }
 
   private decode(bytes: Uint8Array | undefined): ClientState | undefined {

@@ -4,7 +4,7 @@ import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { decodeKeyPackage, encodeKeyPackage } from 'ts-mls/keyPackage.js';
 import type { ConversationStore } from './conversation-store.ts';
 import type { DeviceKeys } from './device-credential.ts';
-import { deviceCredential } from './device-credential.ts';
+import { deviceCredential, readDeviceCredential } from './device-credential.ts';
 import { GROUP_META_EXTENSION } from './group-meta.ts';
 import { toMlsBody } from './mls-body.ts';
 
@@ -65,6 +65,20 @@ export class KeyPackages {
   async find(ref: Uint8Array): Promise<StoredKeyPackage | undefined> {
     const bytes = await this.store.get(PREFIX + hex(ref));
     return bytes === undefined ? undefined : decodeStored(bytes);
+  }
+
+  /**
+   * Deletes the packages of another device of this store: one revoked, whose store was approved
+   * again under a new id (device-approval.ts). Counted as unused, they would keep the new device
+   * from publishing any.
+   */
+  async dropOthers(): Promise<void> {
+    for (const key of await this.store.keys(PREFIX)) {
+      const bytes = await this.store.get(key);
+      const stored = bytes === undefined ? undefined : decodeStored(bytes);
+      const owner = stored === undefined ? undefined : readDeviceCredential(stored.publicPackage.leafNode.credential);
+      if (owner?.device !== this.device.device) await this.store.delete(key);
+    }
   }
 
   /** A one-time package is used once: its private half goes as soon as it has served. */

@@ -1,4 +1,4 @@
-import type { AuthenticationService, CiphersuiteName, KeyPackage } from 'ts-mls';
+import type { AuthenticationService, CiphersuiteName, KeyPackage, Proposal } from 'ts-mls';
 import type { FetchedPackage } from './conversation-events.ts';
 import { ConversationError, UntrustedDevice } from './conversation-events.ts';
 import { readDeviceCredential } from './device-credential.ts';
@@ -20,4 +20,11 @@ export async function verifiedKeyPackage({ name, device, package: body }: Fetche
     throw new UntrustedDevice({ name, device }, 'a key package whose device its operator did not certify');
   }
   return keyPackage;
+}
+
+/** A commit's proposals adding the devices of `packages`, each verified first (see verifiedKeyPackage). */
+export async function addProposals(packages: readonly FetchedPackage[], suite: CiphersuiteName, auth: AuthenticationService): Promise<Proposal[]> {
+  const proposals: Proposal[] = [];
+  for (const fetched of packages) proposals.push({ proposalType: 'add', add: { keyPackage: await verifiedKeyPackage(fetched, suite, auth) } });
+  return proposals;
 }
