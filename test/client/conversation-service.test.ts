@@ -97,7 +97,7 @@ test('/leave: the group is forgotten once the relay took the proposal; refused, 
   assert.equal(bob.service.list().map((g) => g.group), [ops], 'kept: the relay did not take the leave');
   await bob.service.leave(ops);
   assert.equal(bob.service.list(), []);
-  await until(() => alice.events.some((e) => e.kind === 'membership' && e.removed.some((d) => d.name === 'bob')), 'alice committed bob\'s leave');
+  await until(() => alice.events.some((e) => e.kind === 'membership' && e.left.some((d) => d.name === 'bob')), 'alice committed bob\'s leave (told as bob leaving)');
 }));
 
 test('/devices approve: waiting for the new device uses up none of its key packages; adding it takes one a conversation, of it alone', () => withRelayTeam(async (team) => {
