@@ -1,32 +1,59 @@
+import type { InboundFrame } from '../domain/frames.ts';
+
 /** Receipts kept for a `sent` still on its way; a few suffice (one a message in flight). */
 const EARLY_LIMIT = 256;
+/** Messages kept for re-sending until their receipt: as many as a recipient's queue holds by default. */
+const UNRECEIVED_LIMIT = 1000;
 
-function received(outgoing: Outgoing): string {
-  return `#${outgoing.number} to ${outgoing.to}: ✓ received`;
-}
+/**
+ * How a message goes again once the server lost it (docs/protocol.md "Restarts"): the very same
+ * envelope (its id lets the recipient drop a second copy), or the text on MLS under the same id.
+ */
+export type Resend =
+  | { readonly kind: 'envelope'; readonly frame: Extract<InboundFrame, { op: 'send' }> }
+  | { readonly kind: 'mls'; readonly group: string; readonly id: string; readonly text: string };
 
-interface Outgoing {
+export interface Outgoing {
   readonly number: number;
   readonly to: string;
+  resend?: Resend;
+  /** Sent again after the server restarted. */
+  resent?: boolean;
+  /** Its receipt was shown: one sent twice may earn two. */
+  received?: boolean;
 }
+
 
 /**
  * What the person sent, numbered `#1, #2…` for them: awaiting the server's `sent` (by ref),
- * then the recipient's receipt (by message id). Returns the lines to show at each step.
+ * then the recipient's receipt (by message id). Returns the lines to show at each step. What
+ * has no receipt yet is kept, in order, for re-sending should the server lose it.
  */
 export class ClientOutbox {
   private count = 0;
   private readonly awaitingSent = new Map<string, Outgoing>();
   private readonly awaitingReceipt = new Map<string, Outgoing>();
+  /** Sent, and no receipt yet, by number (so in the order sent). */
+  private readonly unreceived = new Map<number, Outgoing>();
   /** Receipts that overtook the `sent` they answer (an MLS send's answer is read after its frame). */
   private readonly early = new Set<string>();
 
   /** Registers a message about to be sent; returns its `ref`. */
   add(to: string): string {
     const outgoing = { number: ++this.count, to };
-    const ref = `c-${outgoing.number}`;
-    this.awaitingSent.set(ref, outgoing);
-    return ref;
+    this.awaitingSent.set(refOf(outgoing), outgoing);
+    return refOf(outgoing);
+  }
+
+  /** How the message `ref` would go again; false when `ref` is not one of ours awaiting `sent`. */
+  keep(ref: string, resend: Resend): boolean {
+    const outgoing = this.awaitingSent.get(ref);
+    if (outgoing === undefined) return false;
+    outgoing.resend = resend;
+    this.unreceived.delete(outgoing.number);
+    this.unreceived.set(outgoing.number, outgoing);
+    if (this.unreceived.size > UNRECEIVED_LIMIT) this.unreceived.delete(this.unreceived.keys().next().value!);
+    return true;
   }
 
   /**
@@ -36,9 +63,9 @@ export class ClientOutbox {
   accepted(ref: string, id: string, status: string, copies: readonly string[] = []): string[] {
     const outgoing = this.take(this.awaitingSent, ref);
     if (!outgoing) return [];
-    const line = `#${outgoing.number} to ${outgoing.to}: ${status}`;
+    const line = `#${outgoing.number} to ${outgoing.to}: ${outgoing.resent ? 're-sent after the server restarted' : status}`;
     const ids = [id, ...copies.filter((copy) => copy !== id)];
-    if (ids.some((copy) => this.early.delete(copy))) return [line, received(outgoing)];
+    if (ids.some((copy) => this.early.delete(copy))) return [line, this.received(outgoing)].filter((l) => l !== undefined);
     for (const copy of ids) this.awaitingReceipt.set(copy, outgoing);
     return [line];
   }
@@ -47,7 +74,7 @@ export class ClientOutbox {
     const outgoing = this.take(this.awaitingReceipt, id);
     if (outgoing !== undefined) {
       for (const [copy, other] of this.awaitingReceipt) if (other === outgoing) this.awaitingReceipt.delete(copy);
-      return received(outgoing);
+      return this.received(outgoing);
     }
     if (this.awaitingSent.size > 0) {
       if (this.early.size >= EARLY_LIMIT) this.early.delete(this.early.values().next().value!);
@@ -59,13 +86,30 @@ export class ClientOutbox {
   /** A refusal for one of ours, or undefined when `ref` is not ours. */
   refused(ref: string, reason: string): string | undefined {
     const outgoing = this.take(this.awaitingSent, ref);
-    return outgoing && `#${outgoing.number} to ${outgoing.to}: not sent (${reason})`;
+    if (outgoing === undefined) return undefined;
+    this.unreceived.delete(outgoing.number);
+    return `#${outgoing.number} to ${outgoing.to}: ${outgoing.resent ? 'lost when the server restarted, and could not be re-sent' : 'not sent'} (${reason})`;
+  }
+
+  /** The server restarted and lost its queues: every message without a receipt, oldest first. */
+  toResend(): Outgoing[] {
+    return [...this.unreceived.values()];
+  }
+
+  /** One of `toResend` goes again: it awaits its `sent` again, under its old `ref` (returned). */
+  again(outgoing: Outgoing): string {
+    outgoing.resent = true;
+    this.awaitingSent.set(refOf(outgoing), outgoing);
+    return refOf(outgoing);
   }
 
   /** Held until `/trust` (the reason says what to do), not sent: the line for it. */
   held(ref: string, reason: string): string | undefined {
     const outgoing = this.take(this.awaitingSent, ref);
-    return outgoing && `#${outgoing.number} to ${outgoing.to}: ${reason}`;
+    if (outgoing === undefined) return undefined;
+    // The holds send it after `/trust`: a later restart does not send it again.
+    this.unreceived.delete(outgoing.number);
+    return `#${outgoing.number} to ${outgoing.to}: ${reason}`;
   }
 
   /** The connection dropped: what the server never confirmed may or may not have arrived. */
@@ -77,9 +121,20 @@ export class ClientOutbox {
     return lines;
   }
 
+  private received(outgoing: Outgoing): string | undefined {
+    this.unreceived.delete(outgoing.number);
+    if (outgoing.received) return undefined;
+    outgoing.received = true;
+    return `#${outgoing.number} to ${outgoing.to}: ✓ received`;
+  }
+
   private take(map: Map<string, Outgoing>, key: string): Outgoing | undefined {
     const outgoing = map.get(key);
     map.delete(key);
     return outgoing;
   }
+}
+
+function refOf(outgoing: Outgoing): string {
+  return `c-${outgoing.number}`;
 }

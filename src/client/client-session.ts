@@ -11,6 +11,8 @@ import { DeviceSessions } from './device-sessions.ts';
 import { onByeFrame, onErrorFrame, type ErrorAndByeLink } from './error-and-bye.ts';
 import { unawaited } from '../domain/log-failure.ts';
 import { failuresSaid } from './failures-said.ts';
+import { IncomingMessages } from './incoming-messages.ts';
+import { ServerBoots } from './server-boots.ts';
 import { incomingLine, statusLine } from './client-view.ts';
 import { ReconnectBackoff } from './reconnect-backoff.ts';
 
@@ -26,7 +28,6 @@ export interface ClientSessionOptions extends ClientLoginOptions {
 
 type FrameOf<Op extends ServerFrame['op']> = Extract<ServerFrame, { op: Op }>;
 
-const SEEN_LIMIT = 10_000;
 /**
  * Through a proxy a first connection may take 60 s (a first onion circuit is slow); a reconnection
  * gets 20 s, as `health` does, then another try on fresh circuits: after the onion's tor restarted,
@@ -43,7 +44,6 @@ export class ClientSession {
   private answered = false;
   private stopping: number | undefined;
   private readonly backoff: ReconnectBackoff;
-  private readonly seen = new Set<string>();
   private readonly held = new HeldCommands();
   private readonly keepAlive: KeepAlive;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -52,8 +52,8 @@ export class ClientSession {
   /** MLS conversations, once this client logs in as a device (device-sessions.ts). */
   private readonly devices: DeviceSessions;
   private readonly sends: ClientSends;
-  /** Messages are opened one at a time, in the order they arrived. */
-  private incoming: Promise<void> = Promise.resolve();
+  private readonly incoming: IncomingMessages;
+  private readonly boots = new ServerBoots();
   private frames: Promise<void> = Promise.resolve();
   private hello: FrameOf<'hello'> | undefined;
   private readonly failures = failuresSaid((text) => this.say(text));
@@ -62,7 +62,10 @@ export class ClientSession {
   constructor(private readonly options: ClientSessionOptions) {
     this.backoff = new ReconnectBackoff(options.backoff ?? { initialMs: 1000, maxMs: 30_000 });
     this.login = new ClientLogin(options, {
-      send: (frame) => this.channel?.send(frame),
+      send: (frame) => {
+        this.sends.sending(frame);
+        this.channel?.send(frame);
+      },
       say: (text) => this.say(text),
       show: (ts, from, text) => options.print(incomingLine(ts, from, text)),
       refuse: (ref, reason) => void this.sends.refused(ref, reason),
@@ -75,7 +78,11 @@ export class ClientSession {
       relogin: () => this.relogin(),
     });
     this.keepAlive = new KeepAlive(options.pingEveryMs ?? 60_000, () => this.channel?.send({ op: 'ping' }), () => this.channel?.close());
-    this.sends = new ClientSends(this.devices, this.login, (text) => this.say(text));
+    this.sends = new ClientSends(this.devices, this.login, (text) => this.say(text), (frame) => {
+      this.channel?.send(frame);
+      return this.channel !== undefined;
+    });
+    this.incoming = new IncomingMessages(this.login, (id) => this.channel?.send({ op: 'ack', ids: [id] }), this.failures);
     this.errorAndBye = {
       name: options.name,
       ready: () => this.ready,
@@ -169,7 +176,7 @@ export class ClientSession {
       case 'welcome':
         return this.onWelcome(Number(frame.pending ?? 0));
       case 'msg':
-        return this.onMessage(frame);
+        return this.incoming.receive(frame);
       case 'sent':
         return this.sends.accepted(frame);
       case 'receipt':
@@ -214,23 +221,14 @@ export class ClientSession {
     if (firstTime) this.say('type /help for the commands');
     this.everReady = true;
     this.keepAlive.start();
-    const hello = this.hello;
-    void unawaited(this.devices.welcomed(hello?.features?.includes('devices') === true).then((ready) => {
-      if (ready) for (const command of this.held.release()) this.handle(command);
+    this.boots.loggedIn(this.hello);
+    void unawaited(this.devices.welcomed(this.hello?.features?.includes('devices') === true).then(async (ready) => {
+      if (!ready) return;
+      // What the restarted server lost goes first, in order: what was typed meanwhile came after it.
+      if (this.boots.takeResend()) await this.sends.resendAfterRestart();
+      for (const command of this.held.release()) this.handle(command);
     }), this.failures, { op: 'welcome' });
     if (firstTime) this.options.onReady?.();
-  }
-
-  private onMessage(frame: FrameOf<'msg'>): void {
-    const id = String(frame.id);
-    const message = { from: String(frame.from), body: String(frame.body), ts: Number(frame.ts) };
-    this.incoming = unawaited(this.incoming.then(async () => {
-      // PROTOCOL "Messages": a redelivery of something already shown is acknowledged, not shown again.
-      // One that could not be opened for want of a connection is not acknowledged: it comes again.
-      if (!this.seen.has(id) && !(await this.login.e2e!.receive(message))) return;
-      this.remember(id);
-      this.channel?.send({ op: 'ack', ids: [id] });
-    }), this.failures, { op: 'msg' });
   }
 
   private onClose(reason: string): void {
@@ -269,11 +267,6 @@ export class ClientSession {
     const line = this.held.hold(command);
     if (line !== undefined) this.say(line);
     return false;
-  }
-
-  private remember(id: string): void {
-    this.seen.add(id);
-    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value as string);
   }
 
   private stop(status: number): void {

@@ -105,6 +105,23 @@ export class DeviceSessions {
     return this.inTurn(async () => this.mls?.trusted(name)).catch((error: Error) => this.link.say(`after /trust ${name}: ${error.message}`));
   }
 
+  /** After a restart of the relay, before the texts: the invitations it may have lost (docs/protocol.md "Restarts"). */
+  resendWelcomes(): Promise<void> {
+    return this.inTurn(async () => {
+      await this.started();
+      await this.mls?.resendWelcomes();
+    });
+  }
+
+  /** A text sent before, sent again on MLS in its turn (docs/protocol.md "Restarts"). */
+  resend(group: string, text: string, id: string): Promise<Sent> {
+    return this.inTurn(async () => {
+      await this.started();
+      if (this.mls === undefined) throw new Error('the conversations are not open on this connection');
+      return this.mls.resend(group, text, id);
+    });
+  }
+
   handle(command: MlsCommand): Promise<void> {
     return this.inTurn(() => this.handleNow(command));
   }

@@ -32,8 +32,11 @@ export interface MlsTerminalLink {
   receipt(id: string): void;
 }
 
-/** What became of a text sent: the relay's answer for its first copy, as a direct `send` has it. */
-export type Sent = { readonly id: string | undefined; readonly status: 'delivered' | 'queued' };
+/**
+ * What became of a text sent: the relay's answer for its first copy, as a direct `send` has it;
+ * and the conversation and message id it went under, to send it again (docs/protocol.md "Restarts").
+ */
+export type Sent = { readonly id: string | undefined; readonly status: 'delivered' | 'queued'; readonly group: string; readonly messageId: string };
 
 /**
  * The terminal's side of MLS conversations (docs/client.md § Conversations on MLS): a device session's
@@ -84,7 +87,8 @@ export class MlsTerminal {
   /** `@NAME TEXT` in MLS; undefined when NAME has no device yet (the caller sends a v1 envelope). */
   async sendDirect(name: string, text: string): Promise<Sent | undefined> {
     try {
-      return await this.sending.sayTo(name, text, messageId());
+      const id = messageId();
+      return { ...(await this.sending.sayTo(name, text, id)), messageId: id };
     } catch (error) {
       // No device, or no such operator: the envelope path says which, as it always has.
       if (error instanceof NoDevices || (error instanceof RelayRefusal && error.code === 'no_such_recipient')) return undefined;
@@ -94,7 +98,22 @@ export class MlsTerminal {
 
   /** `#GROUP TEXT`. */
   sendToGroup(name: string, text: string): Promise<Sent> {
-    return this.sending.say(this.group(name), text, messageId());
+    return this.resend(this.group(name), text, messageId());
+  }
+
+  /** Invitations the restarted relay may have lost go again before the texts (docs/protocol.md "Restarts"). */
+  async resendWelcomes(): Promise<void> {
+    for (const problem of await this.service.resendWelcomes()) this.link.say(`! ${problem}`);
+  }
+
+  /**
+   * A text under the id it went with before: encrypted afresh, in the group's current epoch,
+   * where the old ciphertext may no longer open; a member that had it shows it once (ShownIds).
+   */
+  async resend(group: string, text: string, id: string): Promise<Sent> {
+    if (!this.service.list().some((g) => g.group === group)) throw new Error('that conversation is gone from this device');
+    // Through the holds, as it went the first time: someone on hold since makes it wait for /trust.
+    return { ...(await this.sending.say(group, text, id)), messageId: id };
   }
 
   /** `/trust NAME` pinned NAME's identity: what waited for NAME goes (docs/protocol.md "Holds"). */

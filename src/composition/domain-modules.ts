@@ -10,6 +10,7 @@ import { Relay } from '../domain/relay.ts';
 import type { RelayConfig as RelayConfigShape } from '../domain/relay-config.ts';
 import { Router } from '../domain/router.ts';
 import { SessionOpener } from '../domain/session-opener.ts';
+import { BootId } from '../ports/boot-id.ts';
 import { Challenges } from '../ports/challenges.ts';
 import { Clock } from '../ports/clock.ts';
 import { ConnectionGateway } from '../ports/connection-gateway.ts';
@@ -114,11 +115,11 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
         (
           sessions: SessionStore, gateway: ConnectionGateway, presence: Presence, router: Router,
           opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, keys: OperatorKeys, keyFrames: KeyFrames,
-          groups: GroupDelivery, logger: Logger, relayConfig: RelayConfigShape, onion: OnionStatus | undefined,
+          groups: GroupDelivery, logger: Logger, relayConfig: RelayConfigShape, boot: BootId, onion: OnionStatus | undefined,
         ) =>
-          new Relay({ sessions, gateway, presence, router, opener, authenticator, accounts, keys, keyFrames, groups, logger, config: relayConfig, onion }),
+          new Relay({ sessions, gateway, presence, router, opener, authenticator, accounts, keys, keyFrames, groups, logger, config: relayConfig, boot, onion }),
         [SessionStore, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, KeyFrames, GroupDelivery,
-          Logger, RelayConfig, optional(OnionStatus)],
+          Logger, RelayConfig, BootId, optional(OnionStatus)],
       )
       .inSingletonScope();
   });

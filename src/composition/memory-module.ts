@@ -1,9 +1,11 @@
 import type { ContainerModule } from 'inversify';
+import { InMemoryBootId } from '../adapters/memory/in-memory-boot-id.ts';
 import { InMemoryMessageBuffer } from '../adapters/memory/in-memory-message-buffer.ts';
 import { InMemoryPresence } from '../adapters/memory/in-memory-presence.ts';
 import { InMemorySenderBuckets } from '../adapters/memory/in-memory-sender-buckets.ts';
 import { InMemorySessionStore } from '../adapters/memory/in-memory-session-store.ts';
 import { InMemoryThrottleStore } from '../adapters/memory/in-memory-throttle-store.ts';
+import { BootId } from '../ports/boot-id.ts';
 import { ConnectionGateway } from '../ports/connection-gateway.ts';
 import { IdGenerator } from '../ports/id-generator.ts';
 import { MessageBuffer } from '../ports/message-buffer.ts';
@@ -25,6 +27,7 @@ export function memoryModule(held: { buffer: boolean; presence: boolean }): Cont
     if (held.presence) bind(KeyPackageFetchBuckets).to(InMemorySenderBuckets).inSingletonScope();
     if (held.presence) bind(ThrottleStore).to(InMemoryThrottleStore).inSingletonScope();
     if (held.buffer) bind(MessageBuffer).to(InMemoryMessageBuffer).inSingletonScope();
+    if (held.buffer) bind(BootId).to(InMemoryBootId).inSingletonScope();
     if (!held.presence) return;
     bind(Presence).to(InMemoryPresence).inSingletonScope();
     // Presence here means this instance is alone: every connection is its own, and its ids need no instance on them.

@@ -1,5 +1,6 @@
 import type { ContainerModule } from 'inversify';
 import type { Redis } from 'ioredis';
+import { RedisBootId } from '../adapters/redis/redis-boot-id.ts';
 import { InstanceIdGenerator } from '../adapters/redis/instance-id-generator.ts';
 import { InstanceIdentity } from '../adapters/redis/instance-identity.ts';
 import { DEFAULT_KEY_PREFIX, RedisClient, RedisKeyPrefix } from '../adapters/redis/redis-client.ts';
@@ -14,6 +15,7 @@ import { RedisSenderBuckets } from '../adapters/redis/redis-sender-buckets.ts';
 import { RedisThrottleStore } from '../adapters/redis/redis-throttle-store.ts';
 import { Relay } from '../domain/relay.ts';
 import { ConnectionGateway } from '../ports/connection-gateway.ts';
+import { BootId } from '../ports/boot-id.ts';
 import { IdGenerator } from '../ports/id-generator.ts';
 import { Logger } from '../ports/logger.ts';
 import { MessageBuffer } from '../ports/message-buffer.ts';
@@ -41,8 +43,14 @@ export function redisModule(selection: RedisSelection): ContainerModule {
     bind(RedisClient).toResolvedValue((connections: RedisConnections) => connections.commands, [RedisConnections]).inSingletonScope();
     bind(RedisKeyPrefix).toConstantValue(DEFAULT_KEY_PREFIX);
     bind(MessageBuffer).to(RedisMessageBuffer).inSingletonScope();
+    bind(RedisBootId)
+      .toResolvedValue((redis: Redis, prefix: string, logger: Logger) => new RedisBootId(redis, prefix, logger), [RedisClient, RedisKeyPrefix, Logger])
+      .inSingletonScope();
+    bind(BootId).toService(RedisBootId);
     if (!selection.presence) {
-      bind(RedisScaleOut).toResolvedValue((connections: RedisConnections) => new RedisScaleOut(connections, undefined, undefined), [RedisConnections]).inSingletonScope();
+      bind(RedisScaleOut)
+        .toResolvedValue((connections: RedisConnections, boot: RedisBootId) => new RedisScaleOut(connections, boot, undefined, undefined), [RedisConnections, RedisBootId])
+        .inSingletonScope();
       return;
     }
     bind(InstanceIdentity).toConstantValue(new InstanceIdentity());
@@ -74,8 +82,9 @@ export function redisModule(selection: RedisSelection): ContainerModule {
       .inSingletonScope();
     bind(RedisScaleOut)
       .toResolvedValue(
-        (connections: RedisConnections, presence: RedisPresence, listener: RedisInstanceListener) => new RedisScaleOut(connections, presence, listener),
-        [RedisConnections, RedisPresence, RedisInstanceListener],
+        (connections: RedisConnections, boot: RedisBootId, presence: RedisPresence, listener: RedisInstanceListener) =>
+          new RedisScaleOut(connections, boot, presence, listener),
+        [RedisConnections, RedisBootId, RedisPresence, RedisInstanceListener],
       )
       .inSingletonScope();
   });

@@ -3,6 +3,7 @@ import type { ServeOptions } from '../adapters/cli/serve-options.ts';
 import { serveWarnings, type WarnedSettings } from '../adapters/cli/serve-warnings.ts';
 import type { PreparedDataDirectory } from '../adapters/system/data-directory.ts';
 import type { LogFields, LogLevel, Logger } from '../ports/logger.ts';
+import type { BufferLoss } from '../ports/message-buffer.ts';
 import type { OnionService } from '../ports/onion-service.ts';
 
 /** Time connections get to receive their bye before they are cut. */
@@ -25,6 +26,8 @@ export interface ServerParts {
   webListener?(): { listen(): Promise<AddressInfo>; close(): Promise<void> } | undefined;
   /** Starts expiring old messages; returns the cancel. */
   startExpiry(): () => void;
+  /** What stopping loses of the queued messages, counted once the last bye has gone. */
+  lostOnExit(): BufferLoss;
   onion(): OnionService | undefined;
 }
 
@@ -48,6 +51,7 @@ interface Held {
   stopFollowingDevices?: () => void;
   redis?: { close(): Promise<void> };
   listener?: { close(graceMs: number): Promise<void> };
+  lostOnExit?: () => BufferLoss;
   webListener?: { close(): Promise<void> };
   cancelExpiry?: () => void;
   onion?: OnionService;
@@ -71,6 +75,7 @@ export async function runServer(parts: ServerParts, options: WarnedSettings & Pi
     const listener = parts.listener();
     const address = await listener.listen();
     held.listener = listener;
+    held.lostOnExit = () => parts.lostOnExit();
     // PROTOCOL "Command line": the first line says where it listens, with the real port.
     logger.announce('info', 'listening', { host: address.address, port: address.port, registration: options.registration, data_dir: directory.path });
     // Issue 11.2: `./data` follows the working directory, so a new one is reported by its absolute path.
@@ -87,28 +92,42 @@ export async function runServer(parts: ServerParts, options: WarnedSettings & Pi
     held.onion = onion;
     if (onionAddress !== undefined) logger.announce('info', 'onion_published', { address: onionAddress, port: options.onionPort, ...(web && { web_port: 80 }) });
     let stopping: Promise<void> | undefined;
-    return { address, onion: onionAddress, stop: () => (stopping ??= release(held)) };
+    return { address, onion: onionAddress, stop: () => (stopping ??= release(held, logger)) };
   } catch (error) {
-    await release(held);
+    await release(held, logger);
     throw error;
   }
 }
 
 /**
- * Byes first, while the onion still carries them to Tor clients; then the onion; then Redis,
- * after the byes released presence; the database; the lock. A step that fails does not keep
- * the next from running.
+ * Byes first, while the onion still carries them to Tor clients; then what the buffer drops is
+ * counted (no send comes in any more); then the onion; then Redis, after the byes released
+ * presence; the database; the lock. A step that fails does not keep the next from running.
  */
-async function release(held: Held): Promise<void> {
+async function release(held: Held, logger: Logger): Promise<void> {
   const quietly = (step: Promise<void> | undefined) => step?.catch(() => undefined);
   // No new page or WebSocket meanwhile; those open get their bye with the TCP connections.
   const webClosed = quietly(held.webListener?.close());
   await quietly(held.listener?.close(SHUTDOWN_GRACE_MS));
   await webClosed;
+  logLoss(held, logger);
   held.cancelExpiry?.();
   held.stopFollowingDevices?.();
   await quietly(held.onion && Promise.race([held.onion.unpublish(), new Promise<void>((resolve) => setTimeout(resolve, ONION_UNPUBLISH_MS).unref())]));
   await quietly(held.redis?.close());
   await quietly(held.credentials?.close());
   held.releaseLock?.();
+}
+
+/**
+ * docs/protocol.md "Restarts": the operator learns how much a stop cost, counts only (never
+ * who, never what); clients that see the new boot id re-send what they still hold.
+ */
+function logLoss(held: Held, logger: Logger): void {
+  try {
+    const lost = held.lostOnExit?.();
+    if (lost !== undefined) logger.log(lost.messages > 0 ? 'warn' : 'info', 'messages_dropped', { messages: lost.messages, recipients: lost.recipients });
+  } catch (error) {
+    logger.log('warn', 'messages_dropped_uncounted', { reason: (error as Error).message });
+  }
 }

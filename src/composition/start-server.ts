@@ -36,6 +36,7 @@ export async function startServer(options: ServeOptions & WarnedSettings, logger
       listener: () => resolve(container, TcpRelayServer),
       webListener: () => resolveIfBound(container, WebRelayServer),
       startExpiry: () => startMessageExpiry(resolve(container, MessageBuffer), resolve(container, Clock), logger, options.messageTtlMs),
+      lostOnExit: () => resolve(container, MessageBuffer).lostOnExit(resolve(container, Clock).now()),
       onion: () => resolveIfBound(container, OnionService),
     },
     options,

@@ -33,7 +33,7 @@ export type KeyFrame =
 export type InboundOp = InboundFrame['op'];
 
 export type OutboundFrame =
-  | { op: 'hello'; server: 'litsxg'; protocol: 1; registration: 'open' | 'closed'; features: ('keys' | 'devices' | 'groups')[]; server_id: string; challenge: string; onion?: 'up' | 'down' }
+  | { op: 'hello'; server: 'litsxg'; protocol: 1; registration: 'open' | 'closed'; features: ('keys' | 'devices' | 'groups')[]; server_id: string; boot_id: string; challenge: string; onion?: 'up' | 'down' }
   | { op: 'welcome'; name: string; pending: number; device?: string }
   | { op: 'sent'; ref?: string; id: string; status: 'delivered' | 'queued'; copies?: undefined }
   | { op: 'msg'; id: string; from: string; body: string; ts: number; redelivered?: true }

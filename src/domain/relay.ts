@@ -1,5 +1,6 @@
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { BootId } from '../ports/boot-id.ts';
 import type { OnionStatus } from '../ports/onion-status.ts';
 import type { Presence } from '../ports/presence.ts';
 import type { SessionStore } from '../ports/session-store.ts';
@@ -13,6 +14,7 @@ import type { DecodeResult } from './frame-decoder.ts';
 import { PRE_AUTH_OPS, decodeFrame } from './frame-decoder.ts';
 import type { InboundFrame, OutboundFrame } from './frames.ts';
 import { errorFrame, sentFrame, withRef } from './frames.ts';
+import { helloFrame } from './hello-frame.ts';
 import { isKeyFrame, type KeyFrames } from './key-frames.ts';
 import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
 import type { GroupDelivery } from './group-delivery.ts';
@@ -52,6 +54,8 @@ export interface RelayDependencies {
   readonly keyFrames: KeyFrames;
   readonly logger: Logger;
   readonly config: RelayConfig;
+  /** docs/protocol.md "Restarts": names the life of the queued messages, in `hello`. */
+  readonly boot: BootId;
   /** Set when the server publishes an onion: `hello` then says whether it is up. */
   readonly onion?: OnionStatus | undefined;
 }
@@ -74,12 +78,8 @@ export class Relay {
     const session = sessions.open(connection);
     session.challenge = this.deps.keys.challenge();
     logger.log('debug', 'connection_opened', { conn: connection });
-    const hello: OutboundFrame = {
-      op: 'hello', server: 'litsxg', protocol: 1, registration: config.registration,
-      features: ['keys', 'devices', 'groups'], server_id: this.deps.keys.serverId, challenge: session.challenge,
-    };
-    // docs/protocol.md "Onion": an extension field, ignored by clients that do not know it.
-    gateway.send(connection, this.deps.onion === undefined ? hello : { ...hello, onion: this.deps.onion.onion });
+    const { keys, boot, onion } = this.deps;
+    gateway.send(connection, helloFrame({ registration: config.registration, serverId: keys.serverId, boot, onion }, session.challenge));
   }
 
   /**

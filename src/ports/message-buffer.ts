@@ -11,6 +11,13 @@ import { token } from './token.ts';
 export type EnqueueResult = { ok: true; id: string; seq: number; after: number } | { ok: false; code: 'queue_full' };
 export type QueuedResult = Extract<EnqueueResult, { ok: true }>;
 
+/** What stopping the process takes with it: counts only, never who or what. */
+export interface BufferLoss {
+  readonly messages: number;
+  /** Mailboxes those messages were queued for. */
+  readonly recipients: number;
+}
+
 /**
  * Per-recipient FIFO queues kept until acknowledged. Each message gets a sequence number,
  * increasing per recipient, so a session can resume pushing after the last one it pushed.
@@ -43,5 +50,7 @@ export interface MessageBuffer {
   acknowledge(to: OperatorName, ids: readonly string[]): Awaitable<readonly AcknowledgedMessage[]>;
   /** Drops every message older than its time-to-live; returns how many. */
   expire(now: number): Promise<number>;
+  /** The unexpired messages that stopping this process loses (none where they outlive it). */
+  lostOnExit(now: number): BufferLoss;
 }
 export const MessageBuffer = token<MessageBuffer>('MessageBuffer');

@@ -1,74 +1,9 @@
 import dns from 'node:dns';
-import { createServer, type Server, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
-import { type ClientOptions, runClient } from '../../src/client/client.ts';
-import { tempDir } from '../support/temp-dir.ts';
-
-const KEY_STORES = tempDir();
-let stores = 0;
-/** A fresh key store for each client. */
-const keysDir = () => join(KEY_STORES.path, String(++stores));
-
-/** A scripted relay: what the client sent, per connection, and a way to answer; no operator of it has a key. */
-class ScriptedRelay {
-  readonly received: Record<string, unknown>[][] = [];
-  private readonly server: Server;
-  private readonly waiting: ((socket: Socket) => void)[] = [];
-
-  constructor() {
-    this.server = createServer((socket) => {
-      const frames: Record<string, unknown>[] = [];
-      this.received.push(frames);
-      createInterface({ input: socket }).on('line', (line) => {
-        const frame = JSON.parse(line) as Record<string, unknown>;
-        frames.push(frame);
-        // Its operators use plain clients: no key, so their text in clear is theirs to send.
-        if (frame.op === 'fetch_key') send(socket, { op: 'error', code: 'no_key', message: 'no key', ref: frame.ref });
-      });
-      socket.on('error', () => undefined);
-      this.waiting.shift()?.(socket);
-    });
-  }
-
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as { port: number }).port;
-  }
-
-  nextConnection(): Promise<Socket> {
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-/** Runs the terminal client on a fake terminal, with a fresh key store: what it shows collects in `screen()`. */
-function startClient(options: Omit<ClientOptions, 'keys' | 'input' | 'output'>) {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let screen = '';
-  output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
-  const status = runClient({ ...options, keys: { dir: keysDir() }, input, output });
-  return { input, status, screen: () => screen };
-}
-
-function send(socket: Socket, frame: Record<string, unknown>): void {
-  socket.write(`${JSON.stringify(frame)}\n`);
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { runClient } from '../../src/client/client.ts';
+import { ScriptedRelay, keysDir, removeKeyStores, send, startClient, until } from '../support/scripted-relay.ts';
 
 test('shows a redelivered message once, acknowledges every delivery, and reconnects', async () => {
   const relay = new ScriptedRelay();
@@ -219,5 +154,5 @@ test('what the server and other people send is shown, never obeyed: controls, ta
   await relay.close();
 });
 
-test.after(() => KEY_STORES.remove());
+test.after(() => removeKeyStores());
 test.run();

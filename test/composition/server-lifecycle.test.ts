@@ -25,6 +25,7 @@ function recordingParts(failAt?: Step, has = { redis: true, onion: true }) {
       close: async (graceMs) => void steps.push(`stop listen (byes, ${graceMs} ms grace)`),
     }),
     startExpiry: () => (step('expiry'), () => void steps.push('stop expiry')),
+    lostOnExit: () => (steps.push('count dropped'), { messages: 3, recipients: 2 }),
     onion: () => has.onion ? { publish: async () => (step('onion'), 'abc.onion'), unpublish: undo('onion') } : undefined,
   };
   const logged: { level: string; event: string; fields: LogFields | undefined }[] = [];
@@ -49,14 +50,14 @@ test('starts lock, credentials, devices, Redis, listen, onion; stops byes, onion
   assert.is(server.address.port, 7777);
   steps.length = 0;
   await Promise.all([server.stop(), server.stop()]);
-  assert.equal(steps, ['stop listen (byes, 2000 ms grace)', 'stop expiry', 'stop devices', 'stop onion', 'stop redis', 'stop credentials', 'stop lock']);
+  assert.equal(steps, ['stop listen (byes, 2000 ms grace)', 'count dropped', 'stop expiry', 'stop devices', 'stop onion', 'stop redis', 'stop credentials', 'stop lock']);
 });
 
 test('without Redis or an onion, those steps are left out', async () => {
   const { parts, steps, logger } = recordingParts(undefined, { redis: false, onion: false });
   const server = await runServer(parts, OPTIONS, logger);
   await server.stop();
-  assert.equal(steps, ['lock', 'credentials', 'devices', 'listen', 'expiry', 'stop listen (byes, 2000 ms grace)', 'stop expiry', 'stop devices', 'stop credentials', 'stop lock']);
+  assert.equal(steps, ['lock', 'credentials', 'devices', 'listen', 'expiry', 'stop listen (byes, 2000 ms grace)', 'count dropped', 'stop expiry', 'stop devices', 'stop credentials', 'stop lock']);
   assert.is(server.onion, undefined);
 });
 
@@ -65,8 +66,30 @@ test('after listening: a created data dir is reported by its path, then the expo
   parts.lockDataDirectory = () => ({ path: '/srv/new', created: true, release: () => undefined });
   const server = await runServer(parts, { ...OPTIONS, host: '0.0.0.0', registration: 'open' }, logger);
   await server.stop();
-  assert.equal(logged.map(({ level, event }) => [level, event]), [['info', 'data_dir_created'], ['warn', 'exposed_listener'], ['warn', 'open_registration']]);
+  assert.equal(logged.map(({ level, event }) => [level, event]), [['info', 'data_dir_created'], ['warn', 'exposed_listener'], ['warn', 'open_registration'], ['warn', 'messages_dropped']]);
   assert.equal(logged[0]!.fields, { path: '/srv/new' });
+});
+
+test('once the byes are out, what the buffer drops is logged in one line, counts only; a warning only when something is lost', async () => {
+  for (const [lost, level] of [[{ messages: 3, recipients: 2 }, 'warn'], [{ messages: 0, recipients: 0 }, 'info']] as const) {
+    const { parts, logged, logger } = recordingParts(undefined, { redis: false, onion: false });
+    parts.lostOnExit = () => lost;
+    const server = await runServer(parts, OPTIONS, logger);
+    assert.equal(logged, []);
+    await server.stop();
+    assert.equal(logged, [{ level, event: 'messages_dropped', fields: lost }]);
+  }
+});
+
+test('a buffer that cannot count its losses does not stop the shutdown', async () => {
+  const { parts, steps, logged, logger } = recordingParts(undefined, { redis: false, onion: false });
+  parts.lostOnExit = () => {
+    throw new Error('broken');
+  };
+  const server = await runServer(parts, OPTIONS, logger);
+  await server.stop();
+  assert.equal(logged.map(({ event }) => event), ['messages_dropped_uncounted']);
+  assert.equal(steps.at(-1), 'stop lock');
 });
 
 test('a step that fails releases what had started, in the stopping order, and its error reaches the caller', async () => {
@@ -77,9 +100,9 @@ test('a step that fails releases what had started, in the stopping order, and it
     // Redis is closed even when opening it failed: a half-open connection stops retrying.
     redis: ['stop devices', 'stop redis', 'stop credentials', 'stop lock'],
     listen: ['stop devices', 'stop redis', 'stop credentials', 'stop lock'],
-    persistence: ['stop listen (byes, 2000 ms grace)', 'stop devices', 'stop redis', 'stop credentials', 'stop lock'],
-    expiry: ['stop listen (byes, 2000 ms grace)', 'stop devices', 'stop redis', 'stop credentials', 'stop lock'],
-    onion: ['stop listen (byes, 2000 ms grace)', 'stop expiry', 'stop devices', 'stop redis', 'stop credentials', 'stop lock'],
+    persistence: ['stop listen (byes, 2000 ms grace)', 'count dropped', 'stop devices', 'stop redis', 'stop credentials', 'stop lock'],
+    expiry: ['stop listen (byes, 2000 ms grace)', 'count dropped', 'stop devices', 'stop redis', 'stop credentials', 'stop lock'],
+    onion: ['stop listen (byes, 2000 ms grace)', 'count dropped', 'stop expiry', 'stop devices', 'stop redis', 'stop credentials', 'stop lock'],
   };
   for (const [failAt, released] of Object.entries(expected) as [Step, string[]][]) {
     const { parts, steps, logger } = recordingParts(failAt);
@@ -102,7 +125,7 @@ test('a stopping step that fails or hangs does not keep the next from running', 
   const alive = setTimeout(() => undefined, 5_000);
   await server.stop();
   clearTimeout(alive);
-  assert.equal(steps, ['stop expiry', 'stop devices', 'stop redis', 'stop credentials', 'stop lock']);
+  assert.equal(steps, ['count dropped', 'stop expiry', 'stop devices', 'stop redis', 'stop credentials', 'stop lock']);
   assert.ok(Date.now() - started < 1_500, `tor that never answers holds the stop about a second, took ${Date.now() - started} ms`);
 });
 

@@ -133,6 +133,12 @@ export function messageBufferContract(name: string, make: () => Promise<MessageB
     assert.equal((await h.buffer.take('bob', 0, 10, T0)).map((m) => m.body), ['b']);
   });
 
+  it('acknowledges messages between device mailboxes (docs/protocol.md "Groups"), telling the sending mailbox', async ({ h }) => {
+    const sent = await enqueueAll(h.buffer, 'bob/k3v9q2xa', [message('mls1.AAAA', T0, 'alice/dev1'), message('mls1.\nBBBB', T0, 'alice/dev1')]);
+    assert.equal((await h.buffer.acknowledge('bob/k3v9q2xa', sent.map((m) => m.id))).map(acknowledged), sent.map(acknowledged));
+    assert.equal(await h.buffer.take('bob/k3v9q2xa', 0, 10, T0), []);
+  });
+
   it('acknowledges ids far apart in a long queue, and a run of ids with a gap in it', async ({ h }) => {
     const sent = await enqueueAll(h.buffer, 'bob', Array.from({ length: 60 }, (_, i) => message(`n${i}`)));
     const far = [sent[59]!, sent[0]!, sent[30]!];

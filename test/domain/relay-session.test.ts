@@ -11,7 +11,7 @@ function sessionSuite(mode: PortMode): void {
   test('a connection is greeted with hello saying whether registration is open, with the keys feature and a fresh challenge', () => {
     const closed = inProcessRelay({ mode });
     const { challenge, ...rest } = closed.last(closed.open()) as Record<string, unknown>;
-    assert.equal(rest, { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed', features: ['keys', 'devices', 'groups'], server_id: 'test-server' });
+    assert.equal(rest, { op: 'hello', server: 'litsxg', protocol: 1, registration: 'closed', features: ['keys', 'devices', 'groups'], server_id: 'test-server', boot_id: 'test-boot' });
     assert.match(String(challenge), /^[A-Za-z0-9+/]{32}$/);
     assert.is.not((closed.last(closed.open()) as Record<string, unknown>).challenge, challenge, 'fresh per connection');
     const open = inProcessRelay({ mode, config: { registration: 'open' } });

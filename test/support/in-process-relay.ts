@@ -92,7 +92,7 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const groups = new GroupDelivery(router, groupDirectory, credentials, gateway, config);
   const relay = new Relay({
     sessions, gateway, presence, router, opener, authenticator, accounts, keys, keyFrames, groups, logger, config,
-    onion: overrides.onion,
+    boot: { id: 'test-boot' }, onion: overrides.onion,
   });
   let next = 0;
   const harness = {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { injectable } from 'inversify';
 import type { AcknowledgedMessage, BufferLimits, NewMessage, QueuedMessage, StoredMessage } from '../../domain/messages.ts';
 import type { OperatorName } from '../../domain/names.ts';
-import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
+import type { BufferLoss, EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { RecipientQueue } from './recipient-queue.ts';
 
 /** Base-36 digits of the largest safe integer: a longer id names no message of ours. */
@@ -82,6 +82,17 @@ export class InMemoryMessageBuffer implements MessageBuffer {
     let dropped = 0;
     for (const queue of this.queues.values()) dropped += this.expireQueue(queue, now);
     return dropped;
+  }
+
+  lostOnExit(now: number): BufferLoss {
+    let messages = 0;
+    let recipients = 0;
+    for (const queue of this.queues.values()) {
+      this.expireQueue(queue, now);
+      messages += queue.count;
+      if (queue.count > 0) recipients++;
+    }
+    return { messages, recipients };
   }
 
   /**

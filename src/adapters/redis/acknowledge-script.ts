@@ -20,8 +20,9 @@ local function seqOf(id)
   if seq and seq >= 1 and seq < 2^53 and seq % 1 == 0 then return seq end
 end
 -- A member's id, bytes and sender, in one anchored match (cheaper than a find for each): its
--- record is '<from>:<ts>:<body>', or a JSON array (record() in queue-member.ts).
-local MEMBER, MEMBER_JSON = '^([^:]*):(%d+):%d+:([%w%._%-]+):', '^([^:]*):(%d+):%d+:%["([^"]*)"'
+-- record is '<from>:<ts>:<body>', or a JSON array (record() in queue-member.ts). A sender is a
+-- mailbox: a name, or NAME/DEVICE.
+local MEMBER, MEMBER_JSON = '^([^:]*):(%d+):%d+:([%w%._/%-]+):', '^([^:]*):(%d+):%d+:%["([^"]*)"'
 local members, bytesOf, fromOf
 local function keep(member)
   local id, bytes, from = string.match(member, MEMBER)

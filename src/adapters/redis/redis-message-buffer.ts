@@ -3,7 +3,7 @@ import { inject, injectable, optional } from 'inversify';
 import type { AcknowledgedMessage, BufferLimits, NewMessage, QueuedMessage } from '../../domain/messages.ts';
 import type { OperatorName } from '../../domain/names.ts';
 import { IdGenerator } from '../../ports/id-generator.ts';
-import type { EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
+import type { BufferLoss, EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { ACKNOWLEDGE } from './acknowledge-script.ts';
 import { ENQUEUE, EXPIRE, HANDED_OUT, TAKE } from './message-buffer-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
@@ -222,7 +222,14 @@ export class RedisMessageBuffer implements MessageBuffer {
     } while (last !== '');
     return dropped;
   }
+
+  /** The queues stay in Redis for the next start, or another instance. */
+  lostOnExit(): BufferLoss {
+    return NOTHING_LOST;
+  }
 }
+
+const NOTHING_LOST: BufferLoss = { messages: 0, recipients: 0 };
 
 /** Whether two sends are held to the same room (the time-to-live goes with each message). */
 function sameRoom(a: BufferLimits, b: BufferLimits): boolean {

@@ -1,3 +1,4 @@
+import type { RedisBootId } from './redis-boot-id.ts';
 import type { RedisConnections } from './redis-connections.ts';
 import type { RedisInstanceListener } from './redis-instance-listener.ts';
 import type { RedisPresence } from './redis-presence.ts';
@@ -6,6 +7,7 @@ import type { RedisPresence } from './redis-presence.ts';
 export class RedisScaleOut {
   constructor(
     private readonly connections: RedisConnections,
+    private readonly boot: RedisBootId,
     private readonly presence: RedisPresence | undefined,
     private readonly listener: RedisInstanceListener | undefined,
   ) {}
@@ -13,6 +15,7 @@ export class RedisScaleOut {
   /** Throws RedisUnavailableError when Redis cannot be reached. */
   async open(): Promise<void> {
     await this.connections.open();
+    await this.boot.open();
     await this.listener?.start();
     this.presence?.start();
   }

@@ -4,7 +4,8 @@ import { sendCommit } from './commit-sender.ts';
 import type { Conversations } from './conversations.ts';
 import { mailboxOf } from './device-credential.ts';
 import type { ServerFrame } from './frame-link.ts';
-import { RelayRefusal } from './requests.ts';
+import type { PendingWelcomes } from './pending-welcomes.ts';
+import { RelayRefusal, staleEpoch } from './requests.ts';
 import type { Requests } from './requests.ts';
 
 /** How many times a commit (or a group message) is made again after the group moved on without it. */
@@ -27,6 +28,8 @@ export class CommitQueue {
   constructor(
     private readonly core: Conversations,
     private readonly requests: Requests,
+    /** The welcomes our commits sent, kept until their new members acknowledge them. */
+    private readonly welcomes: PendingWelcomes,
     private readonly accepted: (events: ConversationEvent[]) => void,
   ) {}
 
@@ -85,7 +88,7 @@ export class CommitQueue {
     for (let attempt = 1; wanted(); attempt++) {
       const commit = await make();
       try {
-        await sendCommit(this.requests, commit);
+        this.welcomes.committed(commit, this.core.members(group).map(mailboxOf), await sendCommit(this.requests, commit));
       } catch (error) {
         // The link lost: the commit stays pending, settled by ready() after the reconnection.
         if (!(error instanceof RelayRefusal)) throw error;
@@ -111,10 +114,4 @@ export class CommitQueue {
       });
     }
   }
-}
-
-/** The relay's epoch when it refused a group frame for being of another (`stale_epoch`). */
-function staleEpoch(error: unknown): bigint | undefined {
-  if (!(error instanceof RelayRefusal) || error.code !== 'stale_epoch') return undefined;
-  return BigInt((error.frame as { epoch?: number }).epoch ?? 0);
 }

@@ -1,5 +1,5 @@
 import type { OutgoingCommit } from './conversation-events.ts';
-import type { GroupCommitFrame } from './frame-link.ts';
+import type { GroupCommitFrame, ServerFrame } from './frame-link.ts';
 import type { Requests } from './requests.ts';
 
 /**
@@ -11,14 +11,14 @@ export const UPLOAD_PART_CHARS = 48 * 1024;
 
 let uploads = 0;
 
-/** Sends a commit for the relay to order; resolves on `committed`, rejects with its refusal (`stale_epoch`…). */
-export async function sendCommit(requests: Requests, commit: OutgoingCommit): Promise<void> {
+/** Sends a commit for the relay to order; resolves with `committed`, rejects with its refusal (`stale_epoch`…). */
+export async function sendCommit(requests: Requests, commit: OutgoingCommit): Promise<Extract<ServerFrame, { op: 'committed' }>> {
   const frame: GroupCommitFrame = { op: 'group_commit', members: commit.members };
   if (commit.body.length > UPLOAD_PART_CHARS) frame.body_upload = await upload(requests, commit.body);
   else frame.body = commit.body;
   if (commit.welcome !== undefined && commit.welcome.length > UPLOAD_PART_CHARS) frame.welcome_upload = await upload(requests, commit.welcome);
   else if (commit.welcome !== undefined) frame.welcome = commit.welcome;
-  await requests.ask(frame);
+  return requests.ask<Extract<ServerFrame, { op: 'committed' }>>(frame);
 }
 
 async function upload(requests: Requests, text: string): Promise<string> {

@@ -12,6 +12,7 @@ import type { GroupReceipt } from './group-receipts.ts';
 import { GroupReceipts } from './group-receipts.ts';
 import { refillKeyPackages } from './key-package-refill.ts';
 import { isMlsBody } from './mls-body.ts';
+import { PendingWelcomes } from './pending-welcomes.ts';
 import type { ContactKeys, HoldNotice } from './trust-holds.ts';
 import { NO_PINS, nameOf, TrustHolds } from './trust-holds.ts';
 import type { Requests } from './requests.ts';
@@ -41,6 +42,7 @@ export class ConversationService {
   private incoming: Promise<unknown> = Promise.resolve();
   private readonly commits: CommitQueue;
   private readonly receipts: GroupReceipts;
+  private readonly welcomes = new PendingWelcomes();
   /** Opens the deliveries held from the start until the first ready(). */
   private opening: (() => void) | undefined;
 
@@ -56,7 +58,7 @@ export class ConversationService {
   ) {
     this.opening = this.holdDeliveries();
     this.holds = new TrustHolds(keys, core.me.name, emit);
-    this.commits = new CommitQueue(core, requests, (events) => this.emitAll(events));
+    this.commits = new CommitQueue(core, requests, this.welcomes, (events) => this.emitAll(events));
     this.receipts = new GroupReceipts(core.me.name, (receipt) => emit({ kind: 'receipt', ...receipt }));
   }
 
@@ -71,7 +73,7 @@ export class ConversationService {
       this.incoming = this.incoming.then(() => this.deliver(frame.id, frame.from, frame.body));
       return true;
     }
-    return frame.op === 'receipt' && this.receipts.onReceipt(frame);
+    return frame.op === 'receipt' && (this.welcomes.confirmed(frame.id, frame.to) || this.receipts.onReceipt(frame));
   }
 
   /**
@@ -209,6 +211,11 @@ export class ConversationService {
     // Two started at once (each side its own) are both kept; the first by id is written to.
     return this.core.list().filter((g) => g.meta.kind === 'direct' && g.meta.name === meta.name && isDirectBetween(meta, g.members, this.me.name))
       .sort((a, b) => (a.group < b.group ? -1 : 1))[0]?.group;
+  }
+
+  /** The relay restarted: welcomes not acknowledged go again (see PendingWelcomes); what could not, for the person. */
+  resendWelcomes(): Promise<string[]> {
+    return this.welcomes.resend(this.requests, (group) => this.core.list().find((g) => g.group === group)?.epoch);
   }
 
   findGroup(name: string): string | undefined {

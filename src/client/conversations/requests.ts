@@ -14,6 +14,12 @@ export class RelayRefusal extends Error {
   }
 }
 
+/** The relay's epoch when it refused a group frame for being of another (`stale_epoch`). */
+export function staleEpoch(error: unknown): bigint | undefined {
+  if (!(error instanceof RelayRefusal) || error.code !== 'stale_epoch') return undefined;
+  return BigInt((error.frame as { epoch?: number }).epoch ?? 0);
+}
+
 /** The connection went while a request waited: it may or may not have been carried out. */
 export class LinkLost extends Error {
   override readonly name = 'LinkLost';

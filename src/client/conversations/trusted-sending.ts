@@ -9,7 +9,8 @@ import type { HeldText } from './trust-holds.ts';
 /** How long an identity checked with the relay is taken as current before a send asks again. */
 const CHECK_MS = 60_000;
 
-type Sent = Awaited<ReturnType<ConversationService['say']>>;
+/** The relay's answer for a text, and the conversation it went to. */
+type Sent = Awaited<ReturnType<ConversationService['say']>> & { readonly group: string };
 
 /** A text not sent: someone in its conversation is on hold (the message says who, and what to do). */
 export class HeldForTrust extends ConversationError {}
@@ -33,7 +34,7 @@ export class TrustedSending {
     const names = this.service.members(group).map((m) => m.name);
     await this.service.holds.check(names, CHECK_MS);
     this.holdIf({ to: { group }, text, id, names });
-    return this.service.say(group, text, id);
+    return { ...(await this.service.say(group, text, id)), group };
   }
 
   /** To `name`'s direct conversation, made if there is none. */
