@@ -11,6 +11,7 @@ import type { KeyStore } from './key-store.ts';
 import { safetyNumber } from '../trust/safety-number.ts';
 import { ShownKeys } from '../trust/shown-keys.ts';
 import { admit } from '../trust/replay-guard.ts';
+import type { ContactKeys } from '../conversations/trust-holds.ts';
 
 /** What the end-to-end layer needs of the session it serves. */
 export interface E2eLink {
@@ -46,6 +47,8 @@ export class EndToEnd {
   private readonly held: Outgoing[] = [];
   private readonly quarantined: Incoming[] = [];
   private readonly shown = new ShownKeys<PublicIdentity>(sameIdentity);
+  /** Told after `/trust` pinned a name (the MLS conversations release what they held). */
+  private onTrusted: (name: string) => void = () => undefined;
 
   constructor(private readonly store: KeyStore, private readonly me: string, private readonly link: E2eLink) {
     this.requests = new KeyRequests((frame) => link.send(frame));
@@ -205,6 +208,29 @@ export class EndToEnd {
     removeAll(this.quarantined, quarantined);
     for (const outgoing of held) await this.send(outgoing.to, outgoing.text, outgoing.ref);
     for (const incoming of quarantined) await this.receive(incoming);
+    this.onTrusted(name);
+  }
+
+  whenTrusted(listener: (name: string) => void): void {
+    this.onTrusted = listener;
+  }
+
+  /** The pins as the conversation core's holds read them (src/client/conversations/trust-holds.ts). */
+  contactKeys(): ContactKeys {
+    const store = this.store;
+    return {
+      names: () => store.pinnedNames(),
+      pinned: (name) => {
+        const pin = store.pin(name);
+        return pin && { identity: fromBase64(pin.identity.signing, 32)!, verified: pin.verified, devices: pin.devices };
+      },
+      published: async (name) => {
+        const answer = await this.fetch(name);
+        if (answer.ok) return fromBase64(answer.identity.signing, 32);
+        return answer.reason === 'no_key' ? null : undefined;
+      },
+      acknowledge: (name, devices) => store.setPinDevices(name, devices),
+    };
   }
 
   /** Every key the server hands out is noted: `/trust` refuses once it differs from what `/verify` showed. */
