@@ -103,6 +103,15 @@ export class ClientOutbox {
     return refOf(outgoing);
   }
 
+  /** Held until `/trust` (the reason says what to do), not sent: the line for it. */
+  held(ref: string, reason: string): string | undefined {
+    const outgoing = this.take(this.awaitingSent, ref);
+    if (outgoing === undefined) return undefined;
+    // The holds send it after `/trust`: a later restart does not send it again.
+    this.unreceived.delete(outgoing.number);
+    return `#${outgoing.number} to ${outgoing.to}: ${reason}`;
+  }
+
   /** The connection dropped: what the server never confirmed may or may not have arrived. */
   connectionLost(): string[] {
     const lines = [...this.awaitingSent.values()].map(

@@ -3,6 +3,7 @@ import type { ServerFrame } from './client-frame-channel.ts';
 import type { ClientLogin } from './client-login.ts';
 import { ClientOutbox } from './client-outbox.ts';
 import { LinkLost } from './conversations/requests.ts';
+import { HeldForTrust } from './conversations/trusted-sending.ts';
 import type { DeviceSessions, Target } from './device-sessions.ts';
 
 /**
@@ -34,7 +35,7 @@ export class ClientSends {
       this.outbox.keep(ref, { kind: 'mls', group: sent.group, id: sent.messageId, text });
       for (const line of this.outbox.accepted(ref, sent.id, sent.status)) this.say(line);
     } catch (error) {
-      this.refused(ref, (error as Error).message);
+      this.notSent(ref, error);
     }
   }
 
@@ -62,7 +63,7 @@ export class ClientSends {
         else for (const line of this.outbox.accepted(ref, sent.id, sent.status)) this.say(line);
       } catch (error) {
         if (error instanceof LinkLost) return;
-        this.refused(ref, (error as Error).message);
+        this.notSent(ref, error);
       }
     }
   }
@@ -85,6 +86,12 @@ export class ClientSends {
 
   connectionLost(): void {
     for (const line of this.outbox.connectionLost()) this.say(line);
+  }
+
+  /** Held until `/trust` (docs/protocol.md "Holds": it goes then), or refused. */
+  private notSent(ref: string, error: unknown): void {
+    if (error instanceof HeldForTrust) this.show(this.outbox.held(ref, error.message));
+    else this.refused(ref, (error as Error).message);
   }
 
   private show(line: string | undefined): void {

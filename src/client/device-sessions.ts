@@ -50,6 +50,7 @@ export class DeviceSessions {
         this.state = 'device';
         // One conversation core a process, across reconnections: two would write the same files.
         this.mls ??= await MlsTerminal.open(keys!, this.name, e2e!, this.link);
+        e2e!.whenTrusted((name) => void this.trusted(name));
         await this.mls.ready();
         if (!this.announced) this.link.say(`conversations ready on device ${keys!.device!.device}: ${this.mls.count()} (/groups lists the groups)`);
         this.announced = true;
@@ -97,6 +98,11 @@ export class DeviceSessions {
    */
   say(target: Target, text: string): Promise<Sent | 'envelope'> {
     return this.inTurn(() => this.sayNow(target, text));
+  }
+
+  /** `/trust NAME` pinned NAME: what the conversations held for NAME goes. */
+  trusted(name: string): Promise<void> {
+    return this.inTurn(async () => this.mls?.trusted(name)).catch((error: Error) => this.link.say(`after /trust ${name}: ${error.message}`));
   }
 
   /** After a restart of the relay, before the texts: the invitations it may have lost (docs/protocol.md "Restarts"). */

@@ -6,7 +6,9 @@ import { Conversations } from './conversations/conversations.ts';
 import type { DeviceRef } from './conversations/device-credential.ts';
 import type { ClientFrame, ServerFrame } from './conversations/frame-link.ts';
 import type { GroupMeta } from './conversations/group-meta.ts';
+import { membershipLines } from './conversations/membership-lines.ts';
 import { RelayRefusal, Requests } from './conversations/requests.ts';
+import { TrustedSending } from './conversations/trusted-sending.ts';
 import { deviceKeys } from './device-enrolment.ts';
 import { DeviceManagement } from './device-management.ts';
 import type { EndToEnd } from './e2e/end-to-end.ts';
@@ -36,15 +38,16 @@ export type Sent = { readonly id: string | undefined; readonly status: 'delivere
  */
 export class MlsTerminal {
   private readonly devices: DeviceManagement;
+  private readonly sending: TrustedSending;
 
   private constructor(
     private readonly service: ConversationService,
     private readonly requests: Requests,
     store: KeyStore,
-    private readonly e2e: EndToEnd,
     private readonly link: MlsTerminalLink,
   ) {
     this.devices = new DeviceManagement(service, requests, () => store.identity, (text) => link.say(text));
+    this.sending = new TrustedSending(service, requests);
   }
 
   /** On a device session: opens the conversation store beside the keys (then `ready`). */
@@ -54,8 +57,8 @@ export class MlsTerminal {
     const core = await Conversations.open({ store: files, device, identities: e2e });
     let terminal: MlsTerminal | undefined;
     const requests = new Requests(link, 'mls-');
-    const service = new ConversationService(core, requests, (event) => terminal?.show(event), (ids) => link.send({ op: 'ack', ids }));
-    terminal = new MlsTerminal(service, requests, store, e2e, link);
+    const service = new ConversationService(core, requests, (event) => terminal?.show(event), (ids) => link.send({ op: 'ack', ids }), e2e.contactKeys());
+    terminal = new MlsTerminal(service, requests, store, link);
     return terminal;
   }
 
@@ -79,9 +82,9 @@ export class MlsTerminal {
 
   /** `@NAME TEXT` in MLS; undefined when NAME has no device yet (the caller sends a v1 envelope). */
   async sendDirect(name: string, text: string): Promise<Sent | undefined> {
-    await this.refuseChangedKeys([name]);
     try {
-      return await this.resend(await this.service.direct(name), text, messageId());
+      const id = messageId();
+      return { ...(await this.sending.sayTo(name, text, id)), messageId: id };
     } catch (error) {
       // No device, or no such operator: the envelope path says which, as it always has.
       if (error instanceof NoDevices || (error instanceof RelayRefusal && error.code === 'no_such_recipient')) return undefined;
@@ -90,20 +93,8 @@ export class MlsTerminal {
   }
 
   /** `#GROUP TEXT`. */
-  async sendToGroup(name: string, text: string): Promise<Sent> {
-    const group = this.group(name);
-    await this.refuseChangedKeys(names(this.service.members(group)).filter((n) => n !== this.service.me.name));
-    return this.resend(group, text, messageId());
-  }
-
-  /**
-   * As a v1 envelope to a changed key is held (EndToEnd.send), no MLS text goes while a member's
-   * key is not the one pinned (the browser blocks its input the same way, web/trust-panel.ts).
-   */
-  private async refuseChangedKeys(members: readonly string[]): Promise<void> {
-    for (const name of members) {
-      if (await this.e2e.keyChanged(name)) throw new Error(`${name}'s key has changed since it was pinned; compare safety numbers (/verify ${name}), then /trust ${name} and send it again`);
-    }
+  sendToGroup(name: string, text: string): Promise<Sent> {
+    return this.resend(this.group(name), text, messageId());
   }
 
   /** Invitations the restarted relay may have lost go again before the texts (docs/protocol.md "Restarts"). */
@@ -117,7 +108,13 @@ export class MlsTerminal {
    */
   async resend(group: string, text: string, id: string): Promise<Sent> {
     if (!this.service.list().some((g) => g.group === group)) throw new Error('that conversation is gone from this device');
-    return { ...(await this.service.say(group, text, id)), group, messageId: id };
+    // Through the holds, as it went the first time: someone on hold since makes it wait for /trust.
+    return { ...(await this.sending.say(group, text, id)), messageId: id };
+  }
+
+  /** `/trust NAME` pinned NAME's identity: what waited for NAME goes (docs/protocol.md "Holds"). */
+  async trusted(name: string): Promise<void> {
+    for (const { to, outcome } of await this.sending.trusted(name)) this.link.say(`sent what was held for ${to}: ${outcome}`);
   }
 
   async handle(command: MlsCommand): Promise<void> {
@@ -178,19 +175,25 @@ export class MlsTerminal {
     const me = this.service.me;
     switch (event.kind) {
       case 'text': {
-        const mine = event.from.name === me.name ? ' (your other device)' : '';
+        const mine = event.from.name === me.name ? ' (your other device)' : event.newDevice === true ? ` (new device ${event.from.device}, not trusted yet)` : '';
         return this.link.print(`[${clock(Date.now())}] ${where(event.meta, me.name)}${visibleText(event.from.name)}${mine}: ${safeText(event.text)}`);
       }
       case 'membership':
-        for (const device of event.added) this.link.say(`${label(event.meta, me.name)}added ${visibleText(device.name)} (device ${device.device})`);
-        for (const device of event.removed) this.link.say(`${label(event.meta, me.name)}removed ${visibleText(device.name)} (device ${device.device})`);
+        for (const line of membershipLines(event)) this.link.say(`${label(event.meta, me.name)}${line}`);
         return;
       case 'joined':
         return this.link.say(`${label(event.meta, me.name)}you are in, with ${names(event.members).filter((n) => n !== me.name).join(', ') || 'nobody else yet'}`);
       case 'left':
-        return this.link.say(`${label(event.meta, me.name)}you are no longer a member`);
+        return this.link.say(`${label(event.meta, me.name)}${event.by === undefined ? 'you are no longer a member' : `${event.by.name} removed you`}`);
       case 'refused':
         return this.link.say(`! a message from ${event.from} was not shown: ${event.reason}`);
+      case 'identity-changed':
+        return this.link.say(`*** ${event.name}'s devices were reset: ${event.name} has a new safety number. Messages to and from ${event.name} are held until you /verify ${event.name} and /trust ${event.name}`);
+      case 'new-device':
+        return this.link.say(`*** ${event.name} added a new device ${event.device}: messages to ${event.name} are held until you /verify ${event.name} and /trust ${event.name}`);
+      case 'held':
+        return this.link.say(event.names.length === 0 ? `! a message from ${event.from} waits behind a held one of its conversation`
+          : `! a message from ${event.from} is held, not shown, until you /verify ${event.names.join(', ')} and /trust ${event.names.join(', ')}`);
       case 'proposal':
         return;
       case 'receipt':

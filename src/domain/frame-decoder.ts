@@ -4,6 +4,7 @@ import { GROUP_VALIDATORS } from './group-frames.ts';
 import { DEVICE_LIMITS, isDeviceId, isKeyPackage } from './devices.ts';
 import { isPublicKey, isSignature } from './identity-keys.ts';
 import { isOperatorName, isPassword, MAX_PASSWORD_BYTES } from './names.ts';
+import { parseFrameText } from './parse-frame-text.ts';
 import { codePointLength } from './text.ts';
 
 export type DecodeResult =
@@ -30,7 +31,7 @@ export function decodeFrame(line: string | null): DecodeResult {
   if (line === null) return { ok: false, code: 'bad_frame' };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(line);
+    parsed = parseFrameText(line);
   } catch {
     return { ok: false, code: 'bad_frame' };
   }

@@ -21,4 +21,18 @@ test('a sent that is not ours shows nothing', () => {
   assert.equal(new ClientOutbox().accepted('c-9', 'm-1', 'delivered'), []);
 });
 
+test('a text re-sent after a restart and held for /trust is not kept for the next restart (the holds send it)', () => {
+  const outbox = new ClientOutbox();
+  const held = outbox.add('bob');
+  outbox.keep(held, { kind: 'mls', group: 'g', id: 'x1', text: 'one' });
+  outbox.accepted(held, 'm-1', 'queued');
+  const other = outbox.add('carol');
+  outbox.keep(other, { kind: 'mls', group: 'h', id: 'x2', text: 'two' });
+  outbox.accepted(other, 'm-2', 'queued');
+  const [first, second] = outbox.toResend();
+  assert.is(outbox.held(outbox.again(first!), 'bob has a new device: held, not sent'), '#1 to bob: bob has a new device: held, not sent');
+  outbox.again(second!);
+  assert.equal(outbox.toResend().map((o) => o.to), ['carol']);
+});
+
 test.run();

@@ -1,25 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
 import { keyPackagesPublished } from '../../src/client/conversations/device-arrival.ts';
-import { RelayTeam } from '../support/relay-devices.ts';
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(check(), what);
-}
-
-/** A test on a team of devices on the in-process relay, stopped whatever happens. */
-function onRelay(body: (team: RelayTeam) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const team = new RelayTeam(CLASSICAL_SUITE);
-    try {
-      await body(team);
-    } finally {
-      team.stop();
-    }
-  };
-}
+import type { RelayTeam } from '../support/relay-devices.ts';
+import { until, withRelayTeam } from '../support/relay-devices.ts';
 
 /** Alice and bob, in a direct conversation both have joined. */
 async function directPair(team: RelayTeam) {
@@ -30,7 +13,7 @@ async function directPair(team: RelayTeam) {
   return { alice, bob, direct };
 }
 
-test('over the relay: a direct conversation reaches every device of both operators, the sender\'s other device too', onRelay(async (team) => {
+test('over the relay: a direct conversation reaches every device of both operators, the sender\'s other device too', () => withRelayTeam(async (team) => {
   const alice1 = await team.device('alice');
   const alice2 = await team.device('alice');
   const bob = await team.device('bob');
@@ -49,7 +32,7 @@ test('over the relay: a direct conversation reaches every device of both operato
   assert.not.ok(bodies.some((b) => Buffer.from(b.slice(5), 'base64').toString('latin1').includes('hello bob')));
 }));
 
-test('over the relay: a named group, an invitation, a removal; concurrent commits converge', onRelay(async (team) => {
+test('over the relay: a named group, an invitation, a removal; concurrent commits converge', () => withRelayTeam(async (team) => {
   const alice = await team.device('alice');
   const bob = await team.device('bob');
   const carol = await team.device('carol');
@@ -67,7 +50,7 @@ test('over the relay: a named group, an invitation, a removal; concurrent commit
   assert.equal(carol.texts(), []);
 }));
 
-test('a crash between sending a commit and the relay\'s answer: restarted from its store, the device converges', onRelay(async (team) => {
+test('a crash between sending a commit and the relay\'s answer: restarted from its store, the device converges', () => withRelayTeam(async (team) => {
   const { alice, bob, direct } = await directPair(team);
   alice.receiving = false;
   const lost = alice.service.update(direct);
@@ -82,7 +65,7 @@ test('a crash between sending a commit and the relay\'s answer: restarted from i
   await until(() => bob.texts().includes('alice: after the crash'), 'bob reads alice in the new epoch');
 }));
 
-test('a group message refused as stale (a commit not yet processed) is sent again at the new epoch, not lost', onRelay(async (team) => {
+test('a group message refused as stale (a commit not yet processed) is sent again at the new epoch, not lost', () => withRelayTeam(async (team) => {
   const { alice, bob, direct } = await directPair(team);
   alice.held = [];
   await bob.service.update(direct);
@@ -94,7 +77,7 @@ test('a group message refused as stale (a commit not yet processed) is sent agai
   assert.is(alice.service.list()[0]!.epoch, 2n);
 }));
 
-test('/leave: the group is forgotten once the relay took the proposal; refused, it is kept', onRelay(async (team) => {
+test('/leave: the group is forgotten once the relay took the proposal; refused, it is kept', () => withRelayTeam(async (team) => {
   const alice = await team.device('alice');
   const bob = await team.device('bob');
   const ops = await alice.service.createGroup('ops');
@@ -114,10 +97,10 @@ test('/leave: the group is forgotten once the relay took the proposal; refused, 
   assert.equal(bob.service.list().map((g) => g.group), [ops], 'kept: the relay did not take the leave');
   await bob.service.leave(ops);
   assert.equal(bob.service.list(), []);
-  await until(() => alice.events.some((e) => e.kind === 'membership' && e.removed.some((d) => d.name === 'bob')), 'alice committed bob\'s leave');
+  await until(() => alice.events.some((e) => e.kind === 'membership' && e.left.some((d) => d.name === 'bob')), 'alice committed bob\'s leave (told as bob leaving)');
 }));
 
-test('/devices approve: waiting for the new device uses up none of its key packages; adding it takes one a conversation, of it alone', onRelay(async (team) => {
+test('/devices approve: waiting for the new device uses up none of its key packages; adding it takes one a conversation, of it alone', () => withRelayTeam(async (team) => {
   const { alice, bob, direct } = await directPair(team);
   await alice.service.createGroup('ops');
   const laptop = await team.device('alice');
@@ -134,7 +117,7 @@ test('/devices approve: waiting for the new device uses up none of its key packa
   await until(() => laptop.texts().includes('alice: to all') && bob.texts().includes('alice: to all'), 'the laptop reads the direct conversation');
 }));
 
-test('a crash between a commit and its answer while another member\'s commit won the same epoch: the committer decides, not the epoch', onRelay(async (team) => {
+test('a crash between a commit and its answer while another member\'s commit won the same epoch: the committer decides, not the epoch', () => withRelayTeam(async (team) => {
   const { alice, bob, direct } = await directPair(team);
   alice.held = [];
   await bob.service.update(direct);
@@ -154,7 +137,7 @@ test('a crash between a commit and its answer while another member\'s commit won
   await until(() => alice.texts().includes('bob: after the race') && bob.texts().includes('alice: me too'), 'both read each other');
 }));
 
-test('after a crash, what arrives before ready() has settled a commit waits for it: a message of the commit\'s epoch is read', onRelay(async (team) => {
+test('after a crash, what arrives before ready() has settled a commit waits for it: a message of the commit\'s epoch is read', () => withRelayTeam(async (team) => {
   const { alice, bob, direct } = await directPair(team);
   alice.receiving = false;
   void alice.service.update(direct).catch(() => undefined);
@@ -168,7 +151,7 @@ test('after a crash, what arrives before ready() has settled a commit waits for 
   assert.not.ok(alice.events.some((e) => e.kind === 'refused'), JSON.stringify(alice.events.filter((e) => e.kind === 'refused')));
 }));
 
-test('after a crash, with the group moved on past our commit\'s epoch, the first delivery says ours won', onRelay(async (team) => {
+test('after a crash, with the group moved on past our commit\'s epoch, the first delivery says ours won', () => withRelayTeam(async (team) => {
   const { alice, bob, direct } = await directPair(team);
   alice.receiving = false;
   void alice.service.update(direct).catch(() => undefined);

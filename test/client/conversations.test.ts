@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
+import { membershipLines } from '../../src/client/conversations/membership-lines.ts';
+import type { ConversationEvent } from '../../src/client/conversations/conversation-events.ts';
 import { TestTeam } from '../support/mls-team.ts';
 
 test('a group of two operators, one with two devices: every device shows every message, the sender\'s other device too', async () => {
@@ -48,15 +50,18 @@ test('a restarted device resumes every conversation from its store', async () =>
   assert.equal(bobAgain.core.list().map((g) => g.meta.name), ['ops']);
 });
 
-test('two commits for one epoch: the relay keeps the first, the other device processes it and retries', async () => {
-  const team = new TestTeam();
-  const alice = await team.device('alice');
-  const bob = await team.device('bob');
-  const carol = await team.device('carol');
-  const dave = await team.device('dave');
+/** alice founds #ops with bob; carol and dave are not in it yet. */
+async function opsWithBob(team: TestTeam) {
+  const [alice, bob, carol, dave] = [await team.device('alice'), await team.device('bob'), await team.device('carol'), await team.device('dave')];
   const group = await alice.core.create({ kind: 'group', name: 'ops' });
   await alice.commit((core) => team.packagesOf(bob).then((p) => core.add(group, p)));
   await bob.drain();
+  return { alice, bob, carol, dave, group };
+}
+
+test('two commits for one epoch: the relay keeps the first, the other device processes it and retries', async () => {
+  const team = new TestTeam();
+  const { alice, bob, carol, dave, group } = await opsWithBob(team);
   const bobsCommit = await bob.core.add(group, await team.packagesOf(dave));
   assert.is(await alice.commit((core) => team.packagesOf(carol).then((p) => core.add(group, p))), 'committed');
   assert.is(team.ds.commit(bob.mailbox, bobsCommit), 'stale_epoch');
@@ -138,6 +143,43 @@ test('a proposal arriving while our commit waits for the relay leaves the commit
   await alice.core.commitAccepted(group);
   await bob.drain();
   assert.equal(alice.core.epochAuthenticator(group), bob.core.epochAuthenticator(group));
+});
+
+/** What every member's screen says of the membership changes among `events`. */
+function said(events: readonly ConversationEvent[]): string[] {
+  return events.flatMap((e) => (e.kind === 'membership' ? membershipLines(e) : e.kind === 'left' ? [`${e.by?.name ?? 'nobody'} removed me`] : []));
+}
+
+test('membership changes name who made them, on every member and on the committer itself: added, a new device, removed, left', async () => {
+  const team = new TestTeam(CLASSICAL_SUITE);
+  const { alice, bob, carol, dave, group } = await opsWithBob(team);
+  alice.events.length = 0;
+  await alice.commit((core) => team.packagesOf(carol, dave).then((p) => core.add(group, p)));
+  assert.equal(said(alice.events), ['alice added carol', 'alice added dave'], 'the committer\'s own device');
+  assert.equal(said(await bob.drain()), ['alice added carol', 'alice added dave']);
+  await carol.drain();
+  await dave.drain();
+  const bob2 = await team.device('bob');
+  await bob.commit((core) => team.packagesOf(bob2).then((p) => core.add(group, p)));
+  assert.equal(said(await alice.drain()), ['bob added bob\'s device dev5']);
+  await bob2.drain();
+  await carol.drain();
+  // carol leaves by a proposal; bob's commit applies it: it reads as her leaving, not as bob removing her.
+  team.ds.send(carol.mailbox, group, await carol.core.leave(group));
+  for (const device of [alice, dave, bob2]) await device.drain();
+  assert.equal((await bob.drain()).map((e) => e.kind), ['proposal']);
+  bob.events.length = 0;
+  await bob.commit((core) => core.update(group));
+  assert.equal(said(bob.events), ['carol left'], 'on the committer too');
+  assert.equal(said(await alice.drain()), ['carol left']);
+  await bob2.drain();
+  await dave.drain();
+  await alice.commit((core) => core.remove(group, 'bob', bob2.keys.device));
+  assert.equal(said(await dave.drain()), ['alice removed bob\'s device dev5']);
+  assert.equal(said(await bob2.drain()), ['alice removed me']);
+  await bob.drain();
+  await bob.commit((core) => core.remove(group, 'dave'));
+  assert.equal(said(await alice.drain()), ['bob removed dave']);
 });
 
 test('bad input is refused as an event, never thrown, and changes nothing', async () => {

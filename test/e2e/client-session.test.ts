@@ -1,35 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freePort } from '../../bench/free-port.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
 import { runLitsxg } from '../support/run-litsxg.ts';
 import { PASSWORD, seedOperators } from '../support/seed-operators.ts';
-import { LITSXG, startServer, type RunningServer } from '../support/server-process.ts';
+import { LITSXG, startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { terminalSuite, type TerminalContext } from '../support/terminal-suite.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
 import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 
-interface Context {
-  server: RunningServer;
-  terminals: TmuxTerminal[];
-  /** Each operator's config directory (their key store), kept across their terminals. */
-  homes: { path: string; remove: () => void };
-}
-const it = suite<Context>('bin/litsxg client in a pseudo-terminal, against bin/litsxg serve');
+const it = terminalSuite<TerminalContext>('bin/litsxg client in a pseudo-terminal, against bin/litsxg serve');
 
-it.before.each((ctx) => {
-  ctx.terminals = [];
-  ctx.homes = tempDir();
-});
-it.after.each(async (ctx) => {
-  await Promise.all(ctx.terminals.map((t) => t.stop()));
-  await ctx.server?.stop();
-  ctx.homes.remove();
-});
-
-async function client(ctx: Context, name: string, port: number, withPassword = true): Promise<TmuxTerminal> {
+async function client(ctx: TerminalContext, name: string, port: number, withPassword = true): Promise<TmuxTerminal> {
   const env: Record<string, string> = { TZ: 'UTC', XDG_CONFIG_HOME: join(ctx.homes.path, name), ...(withPassword ? { LITSXG_PASSWORD: PASSWORD } : {}) };
   const terminal = await TmuxTerminal.start([LITSXG, 'client', name, '--server', `127.0.0.1:${port}`], env);
   ctx.terminals.push(terminal);

@@ -9,20 +9,23 @@ import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { terminalClient } from '../support/terminal-client.ts';
 
-// "Conversations on MLS" point 7, issue 20: a changed key stops what the terminal sends on MLS
-// until `/verify` and `/trust`, as it holds a v1 envelope and as the browser blocks its input.
-test('on MLS the terminal sends nothing to a changed key until /verify and /trust; then it goes', async () => {
+// docs/protocol.md "Holds", (a) by a replaced key rather than a reset (trust-holds.test.ts resets
+// bob's devices): bob's identity is replaced while his device stays, and alice, told at her next
+// login, holds what she sends to him until `/verify` and `/trust`, then sends it.
+test('on MLS, after bob\'s key is replaced, the terminal holds a text to him until /verify and /trust, then sends it', async () => {
   const keys = tempDir();
   const server = await startServer({ operators: ['alice', 'bob'] });
   try {
     const bob = terminalClient('bob', server.port, join(keys.path, 'bob'), PASSWORD);
     await bob.waitFor('conversations ready on device');
-    const alice = terminalClient('alice', server.port, join(keys.path, 'alice'), PASSWORD);
-    await alice.waitFor('conversations ready on device');
-    alice.type('@bob before the change');
+    const before = terminalClient('alice', server.port, join(keys.path, 'alice'), PASSWORD);
+    await before.waitFor('conversations ready on device');
+    before.type('@bob before the change');
     await bob.waitFor('alice: before the change');
     bob.quit();
     assert.is(await bob.status, 0);
+    before.quit();
+    assert.is(await before.status, 0);
 
     // Whoever has bob's password (or the server itself) publishes another identity for him.
     const impostor = await ProtocolClient.login(server.port, 'bob');
@@ -30,17 +33,20 @@ test('on MLS the terminal sends nothing to a changed key until /verify and /trus
     await impostor.next('key_published');
     impostor.close();
 
+    const alice = terminalClient('alice', server.port, join(keys.path, 'alice'), PASSWORD);
+    await alice.waitFor('*** bob\'s devices were reset: bob has a new safety number. Messages to and from bob are held until you /verify bob and /trust bob');
+    await alice.waitFor('conversations ready on device');
     alice.type('@bob after the change');
-    await alice.waitFor('#2 to bob: not sent (bob\'s key has changed since it was pinned; compare safety numbers (/verify bob), then /trust bob and send it again)');
+    await alice.waitFor('to bob: bob\'s safety number changed: held, not sent. Compare safety numbers (/verify bob), then /trust bob to send');
     alice.type('/trust bob');
     await alice.waitFor('nothing trusted: /verify bob first');
+    assert.not.match(alice.screen(), 'sent what was held');
     alice.type('/verify bob');
     await alice.waitFor('this is bob\'s NEW key, not the one pinned');
     alice.type('/trust bob');
     await alice.waitFor('bob\'s key is pinned as verified');
-    alice.type('@bob after the change');
-    await alice.waitFor('#3 to bob: queued');
-    assert.not.match(alice.screen(), '#2 to bob: queued');
+    await alice.waitFor('sent what was held for bob: ');
+    assert.not.match(alice.screen(), 'sent what was held for bob: not sent');
     alice.quit();
     assert.is(await alice.status, 0);
   } finally {

@@ -1,44 +1,30 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordingProxy } from '../support/recording-proxy.ts';
-import { PASSWORD } from '../support/seed-operators.ts';
-import { LITSXG, startServer, type RunningServer } from '../support/server-process.ts';
+import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { TmuxTerminal } from '../support/tmux-terminal.ts';
+import { terminalClient, terminalSuite, type TerminalContext } from '../support/terminal-suite.ts';
+import type { TmuxTerminal } from '../support/tmux-terminal.ts';
 import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 import { withTimeLimit } from '../support/time-limit.ts';
 import { assertAbsent, groupSendBodies, heapSnapshot, heapSnapshotEnv } from '../support/secrets.ts';
 
-interface Context {
-  server: RunningServer;
+interface Context extends TerminalContext {
   proxy: RecordingProxy;
-  terminals: TmuxTerminal[];
-  homes: { path: string; remove: () => void };
   diagnostics: { path: string; remove: () => void };
 }
-const it = suite<Context>('several devices of one operator, and a group, in terminals (docs/client.md § Devices)');
+const it = terminalSuite<Context>('several devices of one operator, and a group, in terminals (docs/client.md § Devices)');
 
 it.before.each((ctx) => {
-  ctx.terminals = [];
-  ctx.homes = tempDir();
   ctx.diagnostics = tempDir();
 });
-it.after.each(async (ctx) => {
-  await Promise.all(ctx.terminals.map((t) => t.stop()));
-  await ctx.proxy?.stop();
-  await ctx.server?.stop();
-  ctx.homes.remove();
+it.after.each((ctx) => {
   ctx.diagnostics.remove();
 });
 
 /** A client with a key store of its own (`home`), through the recording proxy. */
-async function client(ctx: Context, name: string, home: string): Promise<TmuxTerminal> {
-  const env = { TZ: 'UTC', XDG_CONFIG_HOME: join(ctx.homes.path, home), LITSXG_PASSWORD: PASSWORD };
-  const terminal = await TmuxTerminal.start([LITSXG, 'client', name, '--server', `127.0.0.1:${ctx.proxy.port}`], env);
-  ctx.terminals.push(terminal);
-  return terminal;
+function client(ctx: Context, name: string, home: string): Promise<TmuxTerminal> {
+  return terminalClient(ctx, name, home, ctx.proxy.port);
 }
 
 /** Alice's first device and bob, in a direct conversation the laptop opened. */
@@ -68,6 +54,8 @@ it('two devices of alice and one of bob: a message to alice shows on both of her
   await phone.waitFor('approved: this client is now a device of alice');
   await laptop.waitFor(/device \w+ added to 1 conversation/, 60_000);
   await phone.waitFor('(with bob) you are in');
+  const phoneId = /approved device (\w+)/.exec(await laptop.screen())?.[1];
+  await bob.waitFor(`(with alice) alice added alice's device ${phoneId}`);
 
   const toAlice = canary('to alice');
   await bob.line(`@alice ${toAlice}`);
@@ -84,6 +72,8 @@ it('two devices of alice and one of bob: a message to alice shows on both of her
   await laptop.line('/group create ops');
   await laptop.line('/invite ops bob carol');
   await carol.waitFor('#ops you are in');
+  await laptop.waitFor('#ops alice added bob');
+  await laptop.waitFor('#ops alice added carol');
   await bob.waitFor('#ops you are in');
   await phone.waitFor('#ops you are in');
   const toGroup = canary('to the group');

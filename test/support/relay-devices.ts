@@ -1,5 +1,7 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import type { CiphersuiteName } from 'ts-mls';
+import * as assert from 'uvu/assert';
+import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
 import { keyLoginMessage } from '../../src/domain/identity-keys.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import { ConversationService } from '../../src/client/conversations/conversation-service.ts';
@@ -10,6 +12,9 @@ import type { DeviceKeys } from '../../src/client/conversations/device-credentia
 import { newDevice } from '../../src/client/conversations/device-credential.ts';
 import type { ClientFrame, ServerFrame } from '../../src/client/conversations/frame-link.ts';
 import { Requests } from '../../src/client/conversations/requests.ts';
+import type { ContactKeys, PinnedContact } from '../../src/client/conversations/trust-holds.ts';
+import type { Released } from '../../src/client/conversations/trusted-sending.ts';
+import { TrustedSending } from '../../src/client/conversations/trusted-sending.ts';
 import { toBase64 } from '../../src/client/e2e/base64.ts';
 import { inProcessRelay } from './in-process-relay.ts';
 
@@ -18,6 +23,11 @@ type Relay = ReturnType<typeof inProcessRelay>;
 /** One device logged in to the in-process relay as `name/device`, with its conversation service. */
 export class RelayDevice {
   readonly events: ServiceEvent[] = [];
+  /** What this device pinned, by name: on first use, from the identity the relay publishes. */
+  readonly pins = new Map<string, PinnedContact>();
+  /** The relay ids this device acknowledged. */
+  readonly acked: string[] = [];
+  sending!: TrustedSending;
   /** Frames of this connection already handed to the service. */
   private seen = 0;
   connection = '';
@@ -44,13 +54,43 @@ export class RelayDevice {
     const message = new TextEncoder().encode(keyLoginMessage(hello.server_id, hello.challenge, this.mailbox));
     const signature = toBase64(ed25519.sign(message, this.keys.signingSecret));
     await relay.frame(this.connection, { op: 'auth_key', name: this.keys.name, device: this.keys.device, signature });
-    // What was queued for this device while it was away comes after the welcome: the service gets it.
-    this.seen = relay.gateway.sentTo(this.connection).findIndex((frame) => frame.op === 'welcome') + 1;
+    // What waited unacknowledged comes right after the welcome: the service gets it.
+    this.seen = relay.gateway.sentTo(this.connection).findIndex((f) => f.op === 'welcome') + 1;
     const connection = this.connection;
     const link = { send: (frame: ClientFrame) => void relay.relay.onFrame(connection, JSON.stringify(frame)) };
-    const core = await Conversations.open({ store: this.store, device: this.keys, identities: this.team, suite: this.team.suite });
+    const identities = { identityOf: async (name: string) => (name === this.keys.name ? this.team.identityOf(name) : this.pinned(name)?.identity) };
+    const core = await Conversations.open({ store: this.store, device: this.keys, identities, suite: this.team.suite });
     this.requests = new Requests(link);
-    this.service = new ConversationService(core, this.requests, (event) => this.events.push(event), (ids) => link.send({ op: 'ack', ids }));
+    const ack = (ids: string[]) => {
+      this.acked.push(...ids);
+      link.send({ op: 'ack', ids });
+    };
+    this.service = new ConversationService(core, this.requests, (event) => this.events.push(event), ack, this.contactKeys());
+    this.sending = new TrustedSending(this.service, this.requests);
+  }
+
+  /** `/verify` then `/trust NAME`: the identity the relay publishes now, pinned as verified. */
+  async trust(name: string): Promise<Released[]> {
+    this.pins.set(name, { identity: (await this.team.identityOf(name))!, verified: true, devices: undefined });
+    return this.sending.trusted(name);
+  }
+
+  private pinned(name: string): PinnedContact | undefined {
+    const published = this.team.published(name);
+    if (!this.pins.has(name) && published !== undefined) this.pins.set(name, { identity: published, verified: false, devices: undefined });
+    return this.pins.get(name);
+  }
+
+  private contactKeys(): ContactKeys {
+    return {
+      names: () => [...this.pins.keys()],
+      pinned: (name) => this.pins.get(name),
+      published: async (name) => this.team.published(name) ?? null,
+      acknowledge: (name, devices) => {
+        const pin = this.pins.get(name);
+        if (pin !== undefined) this.pins.set(name, { ...pin, devices });
+      },
+    };
   }
 
   /** Hands the service what the relay sent this connection since last time. */
@@ -91,6 +131,18 @@ export class RelayTeam {
     return this.identities.get(name)?.public;
   }
 
+  /** The identity the relay hands out for `name` now. */
+  published(name: string): Uint8Array | undefined {
+    return this.identities.get(name)?.public;
+  }
+
+  /** `operator reset-devices NAME`, then NAME starts over with a new identity (its next device is certified by it). */
+  async reset(name: string): Promise<void> {
+    await this.relay.accounts.resetDevices(name);
+    this.identities.delete(name);
+    await this.operator(name, false);
+  }
+
   /** A new device of `name`, its operator made (with an identity published) on first use. */
   async device(name: string): Promise<RelayDevice> {
     if (!this.identities.has(name)) await this.operator(name);
@@ -120,13 +172,29 @@ export class RelayTeam {
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
-  private async operator(name: string): Promise<void> {
-    await this.relay.addOperators(name);
+  private async operator(name: string, add = true): Promise<void> {
+    if (add) await this.relay.addOperators(name);
     const secret = ed25519.utils.randomSecretKey();
     this.identities.set(name, { secret, public: ed25519.getPublicKey(secret) });
     const connection = await this.relay.login(name);
     await this.relay.frame(connection, {
       op: 'publish_key', agreement: toBase64(x25519.getPublicKey(x25519.utils.randomSecretKey())), signing: toBase64(ed25519.getPublicKey(secret)),
     });
+  }
+}
+
+/** Waits (up to about 6 s) for `check`, then asserts it. */
+export async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 600 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(check(), what);
+}
+
+/** Runs `body` with a team on the classical suite (the cheaper one), its pumping stopped after. */
+export async function withRelayTeam(body: (team: RelayTeam) => Promise<void>): Promise<void> {
+  const team = new RelayTeam(CLASSICAL_SUITE);
+  try {
+    await body(team);
+  } finally {
+    team.stop();
   }
 }

@@ -1,5 +1,6 @@
 import type { DeviceRef } from './device-credential.ts';
 import type { GroupMeta } from './group-meta.ts';
+import type { MembershipChange } from './group-members.ts';
 
 /** A key package as `fetch_key_packages` answered it: for this operator's device. */
 export interface FetchedPackage {
@@ -22,14 +23,24 @@ export interface OutgoingCommit {
 export type ConversationEvent =
   | { kind: 'joined'; group: string; meta: GroupMeta; members: DeviceRef[] }
   | { kind: 'text'; group: string; meta: GroupMeta; from: DeviceRef; id: string; text: string }
-  | { kind: 'membership'; group: string; meta: GroupMeta; added: DeviceRef[]; removed: DeviceRef[] }
-  | { kind: 'left'; group: string; meta: GroupMeta }
+  | ({ kind: 'membership'; group: string; meta: GroupMeta } & MembershipChange)
+  /** This device was removed (`by` the committer), or left. */
+  | { kind: 'left'; group: string; meta: GroupMeta; by?: DeviceRef | undefined }
   /** A member proposed a change (leaving): a commit of anyone's applies it. */
   | { kind: 'proposal'; group: string; meta: GroupMeta }
-  | { kind: 'refused'; from: string; reason: string };
+  | { kind: 'refused'; from: string; reason: string }
+  /** Not processed: it holds a device of `names` that their pinned identity did not certify (a key change?). */
+  | { kind: 'untrusted'; from: string; names: string[]; reason: string };
 
 export class ConversationError extends Error {
   override readonly name = 'ConversationError';
+}
+
+/** A device its operator's pinned identity did not certify: a forgery, or a key change (see ConversationService). */
+export class UntrustedDevice extends ConversationError {
+  constructor(readonly device: DeviceRef, message: string) {
+    super(message);
+  }
 }
 
 /** Bad input from the relay or a member: an event to show, never a throw. */

@@ -1,6 +1,6 @@
-import { sendCommit } from './commit-sender.ts';
-import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
-import { ConversationError } from './conversation-events.ts';
+import { CommitQueue } from './commit-queue.ts';
+import type { ConversationEvent, FetchedPackage } from './conversation-events.ts';
+import { ConversationError, refused } from './conversation-events.ts';
 import type { Conversations } from './conversations.ts';
 import type { DeviceRef } from './device-credential.ts';
 import { mailboxOf } from './device-credential.ts';
@@ -13,19 +13,23 @@ import { GroupReceipts } from './group-receipts.ts';
 import { refillKeyPackages } from './key-package-refill.ts';
 import { isMlsBody } from './mls-body.ts';
 import { PendingWelcomes } from './pending-welcomes.ts';
-import { RelayRefusal, staleEpoch } from './requests.ts';
+import type { ContactKeys, HoldNotice } from './trust-holds.ts';
+import { NO_PINS, nameOf, TrustHolds } from './trust-holds.ts';
 import type { Requests } from './requests.ts';
 
 /** What the person sees: the core's events, and what became of what they sent. */
-export type ServiceEvent = ConversationEvent | ({ kind: 'receipt' } & GroupReceipt);
+export type ServiceEvent =
+  | Exclude<ConversationEvent, { kind: 'untrusted' | 'text' }>
+  /** `newDevice`: from a verified contact's device `/trust` has not taken yet. */
+  | (Extract<ConversationEvent, { kind: 'text' }> & { newDevice?: boolean })
+  | ({ kind: 'receipt' } & GroupReceipt)
+  /** Said loudly: a contact's identity changed (their devices were reset), or a verified one has a new device. */
+  | HoldNotice
+  /** A delivery from `from` kept, unprocessed and unacknowledged, until `/trust` of `names` (empty: it follows a held one). */
+  | { kind: 'held'; from: string; names: string[] };
 
 /** The operator has no device to talk MLS with (an older client): the caller may fall back to v1. */
 export class NoDevices extends ConversationError {}
-
-/** How many times a commit (or a group message) is made again after the group moved on without it. */
-const COMMIT_ATTEMPTS = 5;
-/** How long a retry waits for the winning commit to arrive before asking the relay. */
-const CATCH_UP_MS = 10_000;
 
 /**
  * The conversation core on the relay (docs/protocol.md "Devices and key packages", "Groups"):
@@ -36,21 +40,25 @@ const CATCH_UP_MS = 10_000;
 export class ConversationService {
   /** Deliveries are processed one at a time, in the order they came. */
   private incoming: Promise<unknown> = Promise.resolve();
-  private readonly processed = new Set<() => void>();
-  /** Each group's commits, one after the other (see commit). */
-  private readonly committing = new Map<string, Promise<unknown>>();
+  private readonly commits: CommitQueue;
   private readonly receipts: GroupReceipts;
   private readonly welcomes = new PendingWelcomes();
   /** Opens the deliveries held from the start until the first ready(). */
   private opening: (() => void) | undefined;
+
+  /** What waits for `/trust` (docs/protocol.md "MLS in the clients"): nothing, where nothing is pinned. */
+  readonly holds: TrustHolds;
 
   constructor(
     private readonly core: Conversations,
     private readonly requests: Requests,
     private readonly emit: (event: ServiceEvent) => void,
     private readonly ack: (ids: string[]) => void,
+    keys: ContactKeys = NO_PINS,
   ) {
     this.opening = this.holdDeliveries();
+    this.holds = new TrustHolds(keys, core.me.name, emit);
+    this.commits = new CommitQueue(core, requests, this.welcomes, (events) => this.emitAll(events));
     this.receipts = new GroupReceipts(core.me.name, (receipt) => emit({ kind: 'receipt', ...receipt }));
   }
 
@@ -77,28 +85,39 @@ export class ConversationService {
     const open = this.opening ?? this.holdDeliveries();
     this.opening = undefined;
     try {
-      for (const { group } of this.core.list()) if (this.core.hasPending(group)) await this.settle(group);
+      for (const { group } of this.core.list()) if (this.core.hasPending(group)) await this.commits.settle(group);
     } finally {
       open();
     }
     await refillKeyPackages(this.core.keyPackages, this.requests);
+    // A contact's reset while this device was away is told now, before anything is sent to them.
+    const members = this.core.list().flatMap((g) => g.members);
+    await this.holds.check([...this.holds.pinnedNames(), ...members.map((m) => m.name)]);
+    this.holds.sawDevices(members);
+  }
+
+  /** Tries again, in order, what waited for `/trust` (docs/protocol.md "Holds"): what still waits comes back. */
+  replayHeld(): Promise<void> {
+    const replay = this.incoming.then(async () => {
+      for (const held of this.holds.takeDeliveries()) await this.deliver(held.id, held.from, held.body);
+    });
+    this.incoming = replay;
+    return replay;
   }
 
   /**
-   * A commit of ours, sent before a crash, for epoch E: the relay still at E never took it; at
-   * E + 1 its `committer` says whose won. Further on, it stays pending, and the first delivery of
-   * the group says: a commit for E (another's won) or a message of E + 1 (ours did; see
-   * Conversations.handle).
+   * After `/trust NAME` of a new identity: in every conversation with devices of NAME that it no
+   * longer lists (`current`: those its pinned identity certifies), one commit takes them out and
+   * brings NAME's current devices in.
    */
-  private async settle(group: string): Promise<void> {
-    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'group' }>>({ op: 'group_info', group })
-      .catch((error: unknown) => { if (error instanceof RelayRefusal) return undefined; throw error; });
-    const at = answer === undefined ? undefined : BigInt(answer.epoch);
-    const epoch = this.core.epoch(group);
-    if (at === epoch) return this.core.commitRefused(group);
-    if (at !== epoch + 1n || answer?.committer === undefined) return;
-    if (answer.committer === mailboxOf(this.me)) this.emitAll(await this.core.commitAccepted(group));
-    else await this.core.commitRefused(group);
+  async renew(name: string, current: readonly string[]): Promise<void> {
+    for (const { group, members } of this.core.list()) {
+      const theirs = members.filter((m) => m.name === name);
+      const stale = theirs.filter((m) => !current.includes(m.device));
+      if (stale.length === 0) continue;
+      const fresh = (await this.keyPackagesOf(name)).filter((p) => !theirs.some((m) => m.device === p.device));
+      await this.commits.commit(group, () => this.core.replace(group, stale, fresh));
+    }
   }
 
   /** Deliveries wait from now until the returned function is called. */
@@ -115,11 +134,9 @@ export class ConversationService {
 
   /** The direct conversation with `name`, made (with every device of both) if there is none. */
   async direct(name: string): Promise<string> {
+    const found = this.findDirect(name);
+    if (found !== undefined) return found;
     const meta = directMeta(this.me.name, name);
-    // Two started at once (each side its own) are both kept; the first by id is written to.
-    const found = this.core.list().filter((g) => g.meta.kind === 'direct' && g.meta.name === meta.name && isDirectBetween(meta, g.members, this.me.name))
-      .sort((a, b) => (a.group < b.group ? -1 : 1))[0];
-    if (found !== undefined) return found.group;
     const theirs = await this.keyPackagesOf(name);
     if (theirs.length === 0 && name !== this.me.name) throw new NoDevices(`${name} has no device yet`);
     return this.found(meta, [this.me.name], theirs);
@@ -135,7 +152,7 @@ export class ConversationService {
     const packages: FetchedPackage[] = [];
     for (const name of names) packages.push(...await this.keyPackagesOf(name));
     if (packages.length === 0) throw new ConversationError(`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no device to add`);
-    await this.commit(group, () => this.core.add(group, packages));
+    await this.commits.commit(group, () => this.core.add(group, packages));
   }
 
   /** Adds a new device of `name` (approved, or just enrolled) to every conversation this device is in; how many. */
@@ -147,7 +164,7 @@ export class ConversationService {
       const answer = await this.requests.ask<Extract<ServerFrame, { op: 'key_packages' }>>({ op: 'fetch_key_packages', name, device });
       const found = answer.packages.find((p) => p.device === device);
       if (found === undefined) throw new ConversationError(`${name}/${device} has published no key package yet`);
-      await this.commit(group, () => this.core.add(group, [{ name, device, package: found.package }]));
+      await this.commits.commit(group, () => this.core.add(group, [{ name, device, package: found.package }]));
       added++;
     }
     return added;
@@ -156,17 +173,17 @@ export class ConversationService {
   /** Takes a device out of every conversation this device is in (a lost or revoked one). */
   async removeDevice(name: string, device: string): Promise<void> {
     for (const { group, members } of this.core.list()) {
-      if (members.some((m) => m.name === name && m.device === device)) await this.commit(group, () => this.core.remove(group, name, device));
+      if (members.some((m) => m.name === name && m.device === device)) await this.commits.commit(group, () => this.core.remove(group, name, device));
     }
   }
 
   async remove(group: string, name: string): Promise<void> {
-    await this.commit(group, () => this.core.remove(group, name));
+    await this.commits.commit(group, () => this.core.remove(group, name));
   }
 
   /** New keys for this device in the group (RFC 9420 §12.4.2: a commit with a path heals). */
   async update(group: string): Promise<void> {
-    await this.commit(group, () => this.core.update(group));
+    await this.commits.commit(group, () => this.core.update(group));
   }
 
   /**
@@ -174,7 +191,7 @@ export class ConversationService {
    * It is forgotten once the relay took the proposal; when the relay did not, it stays, and this rejects.
    */
   async leave(group: string): Promise<void> {
-    await this.groupSend(group, () => this.core.leave(group));
+    await this.commits.groupSend(group, () => this.core.leave(group));
     await this.core.forget(group);
   }
 
@@ -183,9 +200,17 @@ export class ConversationService {
    * every copy was). Each copy's receipt comes as an event naming that first copy's id.
    */
   async say(group: string, text: string, id: string): Promise<{ id: string | undefined; status: 'delivered' | 'queued' }> {
-    const sent = await this.groupSend(group, () => this.core.encrypt(group, text, id));
+    const sent = await this.commits.groupSend(group, () => this.core.encrypt(group, text, id));
     this.receipts.sent(group, sent);
     return { id: sent.id, status: sent.status };
+  }
+
+  /** The direct conversation with `name`, if there is one. */
+  findDirect(name: string): string | undefined {
+    const meta = directMeta(this.me.name, name);
+    // Two started at once (each side its own) are both kept; the first by id is written to.
+    return this.core.list().filter((g) => g.meta.kind === 'direct' && g.meta.name === meta.name && isDirectBetween(meta, g.members, this.me.name))
+      .sort((a, b) => (a.group < b.group ? -1 : 1))[0]?.group;
   }
 
   /** The relay restarted: welcomes not acknowledged go again (see PendingWelcomes); what could not, for the person. */
@@ -210,7 +235,7 @@ export class ConversationService {
     const packages = [...fetched];
     for (const name of names) packages.push(...await this.keyPackagesOf(name));
     // The first commit founds the group on the relay, even with no other device to add.
-    await this.commit(group, () => this.core.add(group, packages));
+    await this.commits.commit(group, () => this.core.add(group, packages));
     return group;
   }
 
@@ -221,80 +246,38 @@ export class ConversationService {
   }
 
   private async applyProposals(group: string): Promise<void> {
-    await this.commit(group, () => this.core.update(group), () => this.core.hasProposals(group));
-  }
-
-  /**
-   * Makes a commit and has the relay order it, again on a new epoch while another member's wins
-   * (and it is still wanted). One at a time a group: a second made while the first waits would
-   * be made from the epoch the first leaves.
-   */
-  private commit(group: string, make: () => Promise<OutgoingCommit>, wanted = () => true): Promise<void> {
-    const turn = (this.committing.get(group) ?? Promise.resolve()).then(() => this.commitNow(group, make, wanted));
-    this.committing.set(group, turn.catch(() => undefined));
-    return turn;
-  }
-
-  private async commitNow(group: string, make: () => Promise<OutgoingCommit>, wanted: () => boolean): Promise<void> {
-    for (let attempt = 1; wanted(); attempt++) {
-      const commit = await make();
-      try {
-        this.welcomes.committed(commit, this.core.members(group).map(mailboxOf), await sendCommit(this.requests, commit));
-      } catch (error) {
-        // The link lost: the commit stays pending, settled by ready() after the reconnection.
-        if (!(error instanceof RelayRefusal)) throw error;
-        await this.core.commitRefused(group);
-        const epoch = staleEpoch(error);
-        if (epoch === undefined || attempt >= COMMIT_ATTEMPTS) throw error;
-        await this.catchUp(group, epoch);
-        continue;
-      }
-      this.emitAll(await this.core.commitAccepted(group));
-      return;
-    }
-  }
-
-  /**
-   * Has the relay take a `group_send` made by `make` at the group's epoch. `stale_epoch` means
-   * commits this device has not processed yet moved the group on: once they have, it is made
-   * again at the new epoch (as many times as a commit is).
-   */
-  private async groupSend(group: string, make: () => Promise<string>): Promise<Extract<ServerFrame, { op: 'sent' }>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'group_send', body: await make() });
-      } catch (error) {
-        const epoch = staleEpoch(error);
-        if (epoch === undefined || attempt >= COMMIT_ATTEMPTS) throw error;
-        await this.catchUp(group, epoch);
-      }
-    }
-  }
-
-  /** Waits until the winning commits have reached this device (they come in order). */
-  private async catchUp(group: string, epoch: bigint): Promise<void> {
-    const deadline = Date.now() + CATCH_UP_MS;
-    while (this.core.epoch(group) < epoch) {
-      if (Date.now() > deadline) throw new ConversationError('the conversation moved on and its commits did not arrive: try again');
-      await new Promise<void>((resolve) => {
-        this.processed.add(resolve);
-        setTimeout(resolve, 250);
-      });
-    }
+    await this.commits.commit(group, () => this.core.update(group), () => this.core.hasProposals(group));
   }
 
   private async deliver(id: string, from: string, body: string): Promise<void> {
-    const events = await this.core.receive(from, body);
-    this.emitAll(events);
+    if (this.holds.mustWait(from, body)) return this.hold(id, from, body);
+    const events: readonly ConversationEvent[] = await this.core.receive(from, body);
+    const untrusted = events.find((e) => e.kind === 'untrusted');
+    if (untrusted !== undefined) {
+      // A device of another identity than the pinned one: a reset (held until /trust), or a forgery (refused).
+      await this.holds.check(untrusted.names);
+      if (this.holds.holding(untrusted.names).length > 0) return this.hold(id, from, body);
+    }
+    this.emitAll(untrusted === undefined ? events : [refused(untrusted.from, untrusted.reason)]);
     // Every member tries; the relay keeps the first, and the others find nothing left to apply.
     for (const event of events) if (event.kind === 'proposal') void this.applyProposals(event.group).catch(() => undefined);
     await this.core.flush();
     this.ack([id]);
-    for (const wake of this.processed) wake();
-    this.processed.clear();
+    this.commits.processedOne();
+  }
+
+  /** Kept, not acknowledged: the relay delivers it again after a restart, and replayHeld processes it. */
+  private hold(id: string, from: string, body: string): void {
+    if (this.holds.holdDelivery(id, from, body)) this.emit({ kind: 'held', from, names: this.holds.holding([nameOf(from)]).filter((n) => this.holds.identityChanged(n)) });
+    this.commits.processedOne();
   }
 
   private emitAll(events: readonly ConversationEvent[]): void {
-    for (const event of events) this.emit(event);
+    for (const event of events) {
+      if (event.kind === 'untrusted') continue;
+      this.emit(event.kind === 'text' && this.holds.isUnacknowledged(event.from) ? { ...event, newDevice: true } : event);
+      // After the line that shows them: a verified contact's device /trust did not take is told loudly.
+      if (event.kind === 'joined' || event.kind === 'membership') this.holds.sawDevices(event.kind === 'joined' ? event.members : event.added);
+    }
   }
 }

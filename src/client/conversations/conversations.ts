@@ -1,11 +1,12 @@
-import type { CiphersuiteImpl, CiphersuiteName, MLSMessage, Proposal } from 'ts-mls';
-import { acceptAll, createApplicationMessage, createCommit, createGroup, createProposal, emptyPskIndex, joinGroup, processMessage } from 'ts-mls';
+import type { CiphersuiteImpl, CiphersuiteName, MLSMessage, Proposal, ProposalWithSender } from 'ts-mls';
+import { createApplicationMessage, createCommit, createGroup, createProposal, emptyPskIndex, joinGroup, processMessage } from 'ts-mls';
 import { toBase64 } from '../e2e/base64.ts';
 import { decodePayload, encodePayload } from './app-payload.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import type { IdentityResolver } from './device-client-config.ts';
 import { deviceClientConfig } from './device-client-config.ts';
 import type { DeviceKeys, DeviceRef } from './device-credential.ts';
+import { mailboxOf } from './device-credential.ts';
 import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
 import { ConversationError, refused } from './conversation-events.ts';
 import type { GroupMeta } from './group-meta.ts';
@@ -19,7 +20,7 @@ import { KeyPackages } from './key-packages.ts';
 import { fromMlsBody, toMlsBody } from './mls-body.ts';
 import { loadSuite } from './mls-suite.ts';
 import { openApplication } from './open-application.ts';
-import { verifiedKeyPackage } from './verified-key-package.ts';
+import { addProposals } from './verified-key-package.ts';
 
 export interface ConversationsOptions {
   readonly store: ConversationStore;
@@ -49,6 +50,8 @@ export class Conversations {
     store: ConversationStore,
     readonly keyPackages: KeyPackages,
     private readonly config: ReturnType<typeof deviceClientConfig>,
+    /** Operators whose device the pinned identity did not certify, during the current step. */
+    private readonly untrusted: Set<string>,
   ) {
     // Application messages' states are written once a burst, on the next turn (GroupStates.advance).
     this.states = new GroupStates(store, config, () => setTimeout(() => void this.flush(), 0));
@@ -58,8 +61,9 @@ export class Conversations {
   /** Loads every group the store holds. */
   static async open(options: ConversationsOptions): Promise<Conversations> {
     const suite = await loadSuite(options.suite);
-    const config = deviceClientConfig(options.identities);
-    const core = new Conversations(suite, options.device, options.store, new KeyPackages(options.store, options.device, suite), config);
+    const untrusted = new Set<string>();
+    const config = deviceClientConfig(options.identities, (claim) => untrusted.add(claim.name));
+    const core = new Conversations(suite, options.device, options.store, new KeyPackages(options.store, options.device, suite), config, untrusted);
     await core.states.loadAll(options.device.device);
     await core.keyPackages.dropOthers();
     return core;
@@ -101,27 +105,25 @@ export class Conversations {
     });
   }
 
-  /**
-   * Adds the devices whose key packages (`mls1.` bodies, fetched from the relay) are given, each
-   * with the device it was fetched for: the relay cannot hand over someone else's instead.
-   */
+  /** Adds the devices of these key packages, each checked to be of the device it was fetched for. */
   add(group: string, packages: readonly FetchedPackage[]): Promise<OutgoingCommit> {
-    return this.exclusive(async () => {
-      const proposals: Proposal[] = [];
-      for (const fetched of packages) {
-        const keyPackage = await verifiedKeyPackage(fetched, this.suite.name, this.config);
-        proposals.push({ proposalType: 'add', add: { keyPackage } });
-      }
-      return this.commit(group, proposals);
-    });
+    return this.replace(group, [], packages);
   }
 
   /** Removes every device of `name` (or only `device`) from the group. */
   remove(group: string, name: string, device?: string): Promise<OutgoingCommit> {
+    const leaves = leavesOf(this.group(group).state).filter((l) => l.name === name && (device === undefined || l.device === device));
+    if (leaves.length === 0) return Promise.reject(new ConversationError(`${device === undefined ? name : `${name}/${device}`} is not in this conversation`));
+    return this.replace(group, leaves, []);
+  }
+
+  /** One commit that removes `removed` and adds the devices of `packages` (an operator's devices renewed after a reset). */
+  replace(group: string, removed: readonly DeviceRef[], packages: readonly FetchedPackage[]): Promise<OutgoingCommit> {
     return this.exclusive(async () => {
-      const leaves = leavesOf(this.group(group).state).filter((l) => l.name === name && (device === undefined || l.device === device));
-      if (leaves.length === 0) throw new ConversationError(`${device === undefined ? name : `${name}/${device}`} is not in this conversation`);
-      return this.commit(group, leaves.map((l) => ({ proposalType: 'remove', remove: { removed: l.leaf } })));
+      const gone = new Set(removed.map(mailboxOf));
+      const leaves = leavesOf(this.group(group).state).filter((l) => gone.has(mailboxOf(l)));
+      const removals: Proposal[] = leaves.map((l) => ({ proposalType: 'remove', remove: { removed: l.leaf } }));
+      return this.commit(group, [...removals, ...await addProposals(packages, this.suite.name, this.config.authService)]);
     });
   }
 
@@ -192,10 +194,12 @@ export class Conversations {
     return this.exclusive(async () => {
       const message = fromMlsBody(body);
       if (message === undefined) return [refused(from, 'not an MLS message')];
+      this.untrusted.clear();
       try {
         return await this.handle(from, message);
       } catch (error) {
-        return [refused(from, error instanceof Error ? error.message : String(error))];
+        const reason = error instanceof Error ? error.message : String(error);
+        return [this.untrusted.size > 0 ? { kind: 'untrusted', from, names: [...this.untrusted], reason } : refused(from, reason)];
       }
     });
   }
@@ -230,16 +234,20 @@ export class Conversations {
     // Another member's commit for this epoch came first: a pending one of ours lost.
     if (pm.contentType === 'commit') await this.pending.lost(group, current);
     const before = leavesOf(current.state);
-    const result = await processMessage(message, current.state, emptyPskIndex, acceptAll, this.suite);
+    let applied: { committer: number | undefined; proposals: ProposalWithSender[] } = { committer: undefined, proposals: [] };
+    const result = await processMessage(message, current.state, emptyPskIndex, (incoming) => {
+      if (incoming.kind === 'commit') applied = { committer: incoming.senderLeafIndex, proposals: incoming.proposals };
+      return 'accept';
+    }, this.suite);
     if (result.kind !== 'newState') return [];
     if (result.newState.groupActiveState.kind === 'removedFromGroup') {
       await this.states.remove(group, current);
-      return [{ kind: 'left', group, meta: current.meta }];
+      return [{ kind: 'left', group, meta: current.meta, by: membershipChange(before, [], applied.committer, []).by }];
     }
     await this.states.replace(current, result.newState, result.consumed);
     if (pm.contentType === 'proposal') return [{ kind: 'proposal', group, meta: current.meta }];
-    const change = membershipChange(before, leavesOf(result.newState));
-    if (change.added.length === 0 && change.removed.length === 0) return [];
+    const change = membershipChange(before, leavesOf(result.newState), applied.committer, applied.proposals);
+    if (change.added.length + change.removed.length + change.left.length === 0) return [];
     return [{ kind: 'membership', group, meta: current.meta, ...change }];
   }
 

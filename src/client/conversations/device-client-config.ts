@@ -1,5 +1,6 @@
 import type { ClientConfig, Credential } from 'ts-mls';
 import { defaultClientConfig } from 'ts-mls/clientConfig.js';
+import type { DeviceRef } from './device-credential.ts';
 import { readDeviceCredential, verifyCertificate } from './device-credential.ts';
 
 /** Where the core learns an operator's identity key: the trust store (pinned) in a client. */
@@ -13,7 +14,7 @@ export interface IdentityResolver {
  * accepted only when its device certificate verifies under its operator's identity key, so the
  * relay cannot slip a device of its own into a conversation.
  */
-export function deviceClientConfig(identities: IdentityResolver): ClientConfig {
+export function deviceClientConfig(identities: IdentityResolver, onUntrusted: (claim: DeviceRef) => void = () => undefined): ClientConfig {
   return {
     ...defaultClientConfig,
     // Two epochs of old keys: a message sent just before a commit still opens, and a device
@@ -24,7 +25,10 @@ export function deviceClientConfig(identities: IdentityResolver): ClientConfig {
         const claim = readDeviceCredential(credential);
         if (claim === undefined) return false;
         const identity = await identities.identityOf(claim.name);
-        return identity !== undefined && verifyCertificate(identity, claim.name, claim.device, signaturePublicKey, claim.certificate);
+        const valid = identity !== undefined && verifyCertificate(identity, claim.name, claim.device, signaturePublicKey, claim.certificate);
+        // A device of another identity than the pinned one: a key change, for the caller to look into.
+        if (!valid) onUntrusted({ name: claim.name, device: claim.device });
+        return valid;
       },
     },
   };

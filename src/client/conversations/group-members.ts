@@ -1,4 +1,4 @@
-import type { ClientState, RatchetTree } from 'ts-mls';
+import type { ClientState, ProposalWithSender, RatchetTree } from 'ts-mls';
 import type { DeviceRef } from './device-credential.ts';
 import { mailboxOf, readDeviceCredential } from './device-credential.ts';
 
@@ -29,13 +29,36 @@ export function mailboxesOf(state: ClientState): string[] {
   return leavesOf(state).map(mailboxOf);
 }
 
-/** Who came and who went between two epochs of one group. */
-export function membershipChange(before: readonly DeviceRef[], after: readonly DeviceRef[]): { added: DeviceRef[]; removed: DeviceRef[] } {
+/** Who came and who went at a commit, and who made it (docs/protocol.md "MLS in the clients"). */
+export interface MembershipChange {
+  /** The committer's device (as the tree before the commit names it). */
+  readonly by: DeviceRef | undefined;
+  readonly added: DeviceRef[];
+  /** Removed by another member's proposal or commit. */
+  readonly removed: DeviceRef[];
+  /** Removed by a proposal of their own (`/leave`). */
+  readonly left: DeviceRef[];
+  /** Every member device after it. */
+  readonly members: DeviceRef[];
+}
+
+/**
+ * Between two epochs of one group: `committer` the commit's sender leaf, `proposals` what it
+ * applied with each proposal's sender (RFC 9420 §12.4: a proposal by reference keeps its own).
+ */
+export function membershipChange(before: readonly Leaf[], after: readonly Leaf[], committer: number | undefined, proposals: readonly ProposalWithSender[]): MembershipChange {
   const had = new Set(before.map(mailboxOf));
   const has = new Set(after.map(mailboxOf));
+  const ref = ({ name, device }: DeviceRef): DeviceRef => ({ name, device });
+  const leaving = new Set(proposals.flatMap((p) => (p.proposal.proposalType === 'remove' && p.proposal.remove.removed === p.senderLeafIndex ? [p.senderLeafIndex] : [])));
+  const gone = before.filter((leaf) => !has.has(mailboxOf(leaf)));
+  const by = before.find((leaf) => leaf.leaf === committer);
   return {
-    added: after.filter((ref) => !had.has(mailboxOf(ref))).map(({ name, device }) => ({ name, device })),
-    removed: before.filter((ref) => !has.has(mailboxOf(ref))).map(({ name, device }) => ({ name, device })),
+    by: by && ref(by),
+    added: after.filter((leaf) => !had.has(mailboxOf(leaf))).map(ref),
+    removed: gone.filter((leaf) => !leaving.has(leaf.leaf)).map(ref),
+    left: gone.filter((leaf) => leaving.has(leaf.leaf)).map(ref),
+    members: after.map(ref),
   };
 }
 

@@ -27,11 +27,12 @@ export class PendingCommits {
   async won(group: string, current: Group): Promise<ConversationEvent[]> {
     const pending = await this.states.loadPending(current);
     if (pending === undefined) return [];
-    const before = leavesOf(current.state);
+    const { state } = current;
     await this.states.replace(current, pending.state, this.consumed.get(group) ?? [], pending.encoded);
     await this.states.dropPending(current);
     this.consumed.delete(group);
-    return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(before, leavesOf(pending.state)) }];
+    // Our commit applied the proposals we held by reference, each with its own sender.
+    return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(leavesOf(state), leavesOf(pending.state), state.privatePath.leafIndex, Object.values(state.unappliedProposals)) }];
   }
 
   /** Another commit won the epoch (or the group is gone: undefined): ours is dropped. */

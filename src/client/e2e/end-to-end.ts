@@ -10,6 +10,7 @@ import { KeyRequests } from './key-requests.ts';
 import type { KeyStore } from './key-store.ts';
 import { KeyTrust, sameIdentity } from '../trust/key-trust.ts';
 import { admit } from '../trust/replay-guard.ts';
+import type { ContactKeys } from '../conversations/trust-holds.ts';
 
 /** What the end-to-end layer needs of the session it serves. */
 export interface E2eLink {
@@ -45,6 +46,8 @@ export class EndToEnd {
   private readonly held: Outgoing[] = [];
   private readonly quarantined: Incoming[] = [];
   private readonly keys: KeyTrust;
+  /** Told after `/trust` pinned a name (the MLS conversations release what they held). */
+  private onTrusted: (name: string) => void = () => undefined;
 
   constructor(private readonly store: KeyStore, private readonly me: string, private readonly link: E2eLink) {
     this.requests = new KeyRequests((frame) => link.send(frame));
@@ -176,11 +179,6 @@ export class EndToEnd {
     return fromBase64(pin.identity.signing, 32);
   }
 
-  /** Whether the server now hands out another key for `name` than the one pinned: what is sent to them waits for `/trust`. */
-  keyChanged(name: string): Promise<boolean> {
-    return name === this.me ? Promise.resolve(false) : this.keys.changed(name);
-  }
-
   /** `/verify NAME`: the safety number for the key the server has now, pinning it if nothing was. */
   async verify(name: string): Promise<void> {
     const verification = await this.keys.verify(name);
@@ -207,6 +205,29 @@ export class EndToEnd {
     removeAll(this.quarantined, quarantined);
     for (const outgoing of held) await this.send(outgoing.to, outgoing.text, outgoing.ref);
     for (const incoming of quarantined) await this.receive(incoming);
+    this.onTrusted(name);
+  }
+
+  whenTrusted(listener: (name: string) => void): void {
+    this.onTrusted = listener;
+  }
+
+  /** The pins as the conversation core's holds read them (src/client/conversations/trust-holds.ts). */
+  contactKeys(): ContactKeys {
+    const store = this.store;
+    return {
+      names: () => store.pinnedNames(),
+      pinned: (name) => {
+        const pin = store.pin(name);
+        return pin && { identity: fromBase64(pin.identity.signing, 32)!, verified: pin.verified, devices: pin.devices };
+      },
+      published: async (name) => {
+        const answer = await this.fetch(name);
+        if (answer.ok) return fromBase64(answer.identity.signing, 32);
+        return answer.reason === 'no_key' ? null : undefined;
+      },
+      acknowledge: (name, devices) => store.setPinDevices(name, devices),
+    };
   }
 
   private fetch(name: string): Promise<KeyAnswer> {

@@ -130,8 +130,20 @@ export class KeyStore implements PinStore {
     return this.pins.get(name);
   }
 
+  /** Every name pinned. */
+  pinnedNames(): string[] {
+    return [...this.pins.keys()];
+  }
+
   setPin(name: string, identity: PublicIdentity, verified: boolean): void {
     this.pins.set(name, { identity, verified });
+    writeJson(this.dir, PINS_FILE, Object.fromEntries(this.pins));
+  }
+
+  setPinDevices(name: string, devices: readonly string[]): void {
+    const pin = this.pins.get(name);
+    if (pin === undefined) return;
+    this.pins.set(name, { ...pin, devices: [...devices] });
     writeJson(this.dir, PINS_FILE, Object.fromEntries(this.pins));
   }
 
@@ -200,7 +212,9 @@ function parsePins(value: unknown): Map<string, Pin> | undefined {
     const { agreement, signing } = pin?.identity ?? {};
     if (typeof agreement !== 'string' || typeof signing !== 'string' || typeof pin.verified !== 'boolean') return undefined;
     if (fromBase64(agreement, 32) === undefined || fromBase64(signing, 32) === undefined) return undefined;
-    pins.set(name, { identity: { agreement, signing }, verified: pin.verified });
+    const devices: unknown = pin.devices;
+    if (devices !== undefined && !(Array.isArray(devices) && devices.every((d) => typeof d === 'string'))) return undefined;
+    pins.set(name, { identity: { agreement, signing }, verified: pin.verified, ...(devices === undefined ? {} : { devices }) });
   }
   return pins;
 }

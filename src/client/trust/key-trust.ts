@@ -9,6 +9,8 @@ import type { Trustable } from './shown-keys.ts';
 export interface Pin {
   readonly identity: PublicIdentity;
   readonly verified: boolean;
+  /** The devices `/trust` took with a verified identity (docs/protocol.md "Holds"; the terminal's holds only). */
+  readonly devices?: readonly string[];
 }
 
 /** Where pins are kept: the terminal's key store (files), the browser's sealed IndexedDB. */

@@ -3,6 +3,7 @@ import type { ConversationService, ServiceEvent } from '../conversations/convers
 import type { ConversationStore } from '../conversations/conversation-store.ts';
 import type { DeviceRef } from '../conversations/device-credential.ts';
 import type { GroupMeta } from '../conversations/group-meta.ts';
+import { membershipLines } from '../conversations/membership-lines.ts';
 import type { Conversation, Entry } from './direct-messages.ts';
 
 /**
@@ -114,12 +115,10 @@ export class MlsConversations {
       }
       case 'joined':
         return this.note(event.group, event.meta, `you are in, with ${names(event.members, this.service.me.name).join(', ') || 'nobody else yet'}`);
-      case 'membership': {
-        const parts = [...event.added.map((d) => `added ${d.name} (device ${d.device})`), ...event.removed.map((d) => `removed ${d.name} (device ${d.device})`)];
-        return this.note(event.group, event.meta, parts.join('; '));
-      }
+      case 'membership':
+        return this.note(event.group, event.meta, membershipLines(event).join('; '));
       case 'left':
-        return this.note(event.group, event.meta, 'you are no longer a member');
+        return this.note(event.group, event.meta, event.by === undefined ? 'you are no longer a member' : `${event.by.name} removed you`);
       case 'refused':
         // As the terminal says it: a message that did not open, or whose sender's device is not certified by the key pinned for them.
         return this.refused(`A message from ${event.from} was not shown: ${event.reason}`);
