@@ -105,14 +105,14 @@ test('two browser users and a terminal user: a direct conversation and a group o
   // Member controls: alice removes bob; carol leaves.
   await alice.bringToFront();
   await submitField(alice, '#removed', 'bob');
-  await bob.waitFor('#team you are no longer a member', 60_000);
+  await bob.waitFor('#team alice removed you', 60_000);
   await waitForText(alice, '.members', 'Members: alice, carol', 30_000);
   await waitForText(carol, '.messages', 'removed bob', 60_000);
   await carol.bringToFront();
   await carol.click('#leave');
   await waitForText(carol, '.chat header .status', 'You left #team', 30_000);
   assert.not.ok((await carol.$eval(LIST, (e) => e.textContent ?? '')).includes('#team'));
-  await waitForText(alice, '.messages', 'removed carol', 60_000);
+  await waitForText(alice, '.messages', 'carol left', 60_000);
   await alice.waitForFunction(() => document.querySelector('.members')?.textContent === 'Members: alice', { timeout: 30_000 });
   await screenshot(alice, 'web-team-6-group-after-remove-and-leave');
   for (const page of [alice, carol]) {
