@@ -18,6 +18,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       return (await import('./adapters/cli/health-command.ts')).runHealthCommand(rest, env);
     case 'client':
       return (await import('./adapters/cli/client-command.ts')).runClientCommand(rest, env);
+    case 'send':
+      return (await import('./adapters/cli/send-command.ts')).runSendCommand(rest, env);
     case 'help':
     case '--help':
     case '-h':

@@ -33,8 +33,8 @@ test('the ports import only the domain and other ports', () => {
   assert.equal(violations('ports', /^(domain|ports)\//), []);
 });
 
-test('the terminal client is an application of its own: the shared frames, text and key shapes, the failure log, its way out (tor), its exit statuses, @noble, ts-mls', () => {
-  const allowed = /^(client\/|domain\/(frames|errors|visible-text|identity-keys|log-failure)\.ts$|ports\/logger\.ts$|adapters\/tor\/connect-through\.ts$|adapters\/cli\/exit-status\.ts$)/;
+test('the terminal client is an application of its own: the shared frames, text and key shapes, the failure log, its way out (tor), its exit statuses, the pid lock, @noble, ts-mls', () => {
+  const allowed = /^(client\/|domain\/(frames|errors|visible-text|identity-keys|log-failure)\.ts$|ports\/logger\.ts$|adapters\/tor\/connect-through\.ts$|adapters\/cli\/exit-status\.ts$|adapters\/system\/pid-lock\.ts$)/;
   assert.equal(violations('client', allowed).filter((found) => !/ imports (node:|@noble\/|ts-mls(\/|$))/.test(found)), []);
 });
 

@@ -15,6 +15,7 @@ export const CLIENT_HELP = [
   'commands:',
   '  @NAME TEXT        send TEXT to NAME',
   '  /msg NAME TEXT    the same',
+  '  /query NAME       plain text goes to NAME (or #GROUP), shown in the prompt; /query alone: nowhere',
   ...GROUP_HELP,
   '  /who              who is online',
   '  /verify NAME      the safety number to compare with NAME out of band',
@@ -50,7 +51,7 @@ export function parseClientCommand(line: string): ClientCommand {
       return { kind: 'quit' };
   }
   if (word.startsWith('/')) return { kind: 'mistake', message: `unknown command ${word}; /help lists them` };
-  return { kind: 'mistake', message: 'to send, write @NAME TEXT (/help lists the commands)' };
+  return { kind: 'mistake', message: 'to send, write @NAME TEXT, or /query NAME first (/help lists the commands)' };
 }
 
 function send(rest: string, usage: string): ClientCommand {

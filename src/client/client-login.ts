@@ -12,9 +12,13 @@ export interface ClientLoginOptions {
    * cannot be used, the reason already shown.
    */
   readonly openKeys: (serverId: unknown) => Promise<KeyStore | undefined>;
-  /** Asked once, only when a password login is needed (a new key store, or a refused key): undefined when none is given. */
+  /** Asked only when a password login is needed (a new key store, or a refused key): undefined when none is given. */
   readonly password: () => Promise<string | undefined>;
+  /** A wrong password may be asked for again (it was typed on a terminal), up to three tries in all. */
+  readonly askAgain?: boolean;
 }
+
+const MAX_TRIES = 3;
 
 /**
  * How a session answers `hello`: by key once this identity is published, else by password.
@@ -24,6 +28,7 @@ export interface ClientLoginOptions {
 export class ClientLogin {
   private opening: Promise<EndToEnd | undefined> | undefined;
   private password: Promise<string | undefined> | undefined;
+  private tries = 0;
   /** The last answer was a key login. */
   byKey = false;
   /** The last answer was a login as this store's device (docs/protocol.md "Login as a device"). */
@@ -60,7 +65,18 @@ export class ClientLogin {
     return this.passwordLogin();
   }
 
+  /**
+   * The password was refused: asked again on a terminal, three tries in all (PROTOCOL "Session" 4:
+   * the third failure closes the connection), else the session ends.
+   */
+  wrongPassword(): Promise<InboundFrame | undefined> {
+    if (this.options.askAgain !== true || this.tries >= MAX_TRIES) return Promise.resolve(undefined);
+    this.password = undefined;
+    return this.passwordLogin();
+  }
+
   private async passwordLogin(): Promise<InboundFrame | undefined> {
+    if (this.password === undefined) this.tries += 1;
     const password = await (this.password ??= this.options.password());
     if (password === undefined) {
       this.link.say(`no password given, and no key of ${this.options.name}'s published on this server yet: set LITSXG_PASSWORD`);

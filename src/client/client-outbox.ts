@@ -37,6 +37,10 @@ export class ClientOutbox {
   private readonly unreceived = new Map<number, Outgoing>();
   /** Receipts that overtook the `sent` they answer (an MLS send's answer is read after its frame). */
   private readonly early = new Set<string>();
+  private readonly whenAnswered: (() => void)[] = [];
+  /** Messages refused, or lost with a connection before the server confirmed them, and the last such line. */
+  failures = 0;
+  lastFailure: string | undefined;
 
   /** Registers a message about to be sent; returns its `ref`. */
   add(to: string): string {
@@ -88,7 +92,8 @@ export class ClientOutbox {
     const outgoing = this.take(this.awaitingSent, ref);
     if (outgoing === undefined) return undefined;
     this.unreceived.delete(outgoing.number);
-    return `#${outgoing.number} to ${outgoing.to}: ${outgoing.resent ? 'lost when the server restarted, and could not be re-sent' : 'not sent'} (${reason})`;
+    this.failures += 1;
+    return (this.lastFailure = `#${outgoing.number} to ${outgoing.to}: ${outgoing.resent ? 'lost when the server restarted, and could not be re-sent' : 'not sent'} (${reason})`);
   }
 
   /** The server restarted and lost its queues: every message without a receipt, oldest first. */
@@ -109,7 +114,9 @@ export class ClientOutbox {
     if (outgoing === undefined) return undefined;
     // The holds send it after `/trust`: a later restart does not send it again.
     this.unreceived.delete(outgoing.number);
-    return `#${outgoing.number} to ${outgoing.to}: ${reason}`;
+    // For the end of piped input it failed: a script cannot trust a changed key.
+    this.failures += 1;
+    return (this.lastFailure = `#${outgoing.number} to ${outgoing.to}: ${reason}`);
   }
 
   /** The connection dropped: what the server never confirmed may or may not have arrived. */
@@ -117,7 +124,9 @@ export class ClientOutbox {
     const lines = [...this.awaitingSent.values()].map(
       (outgoing) => `#${outgoing.number} to ${outgoing.to}: connection lost before the server confirmed it; it may not have arrived`,
     );
-    this.awaitingSent.clear();
+    this.failures += lines.length;
+    this.lastFailure = lines.at(-1) ?? this.lastFailure;
+    for (const ref of [...this.awaitingSent.keys()]) this.take(this.awaitingSent, ref);
     return lines;
   }
 
@@ -128,9 +137,21 @@ export class ClientOutbox {
     return `#${outgoing.number} to ${outgoing.to}: ✓ received`;
   }
 
+  /** How many messages await the server's answer. */
+  get unanswered(): number {
+    return this.awaitingSent.size;
+  }
+
+  /** Resolves once no message awaits the server's answer. */
+  answered(): Promise<void> {
+    if (this.awaitingSent.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.whenAnswered.push(resolve));
+  }
+
   private take(map: Map<string, Outgoing>, key: string): Outgoing | undefined {
     const outgoing = map.get(key);
     map.delete(key);
+    if (this.awaitingSent.size === 0) for (const wake of this.whenAnswered.splice(0)) wake();
     return outgoing;
   }
 }

@@ -77,11 +77,22 @@ export class ClientSends {
     this.show(this.outbox.receipt(id));
   }
 
+  /** One of ours waits for `/trust` (the end-to-end layer said so). */
+  held(ref: string): void {
+    // The end-to-end layer said why; the outbox notes it is not awaited (and, for piped input, failed).
+    this.outbox.held(ref, 'held, not sent, until /trust (the key changed)');
+  }
+
   /** True when `ref` was one of ours, and its refusal is shown. */
   refused(ref: string, reason: string): boolean {
     const line = this.outbox.refused(ref, reason);
     this.show(line);
     return line !== undefined;
+  }
+
+  /** What input's end waits for (session-drain.ts), and what failed. */
+  get outcome(): Pick<ClientOutbox, 'unanswered' | 'answered' | 'failures' | 'lastFailure'> {
+    return this.outbox;
   }
 
   connectionLost(): void {

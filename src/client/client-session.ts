@@ -6,20 +6,23 @@ import { ClientFrameChannel, type ServerFrame } from './client-frame-channel.ts'
 import { ClientLogin, type ClientLoginOptions } from './client-login.ts';
 import { ClientSends } from './client-sends.ts';
 import { HeldCommands } from './held-commands.ts';
+import { IncomingMessages } from './incoming-messages.ts';
 import { KeepAlive } from './keep-alive.ts';
+import { SessionDrain } from './session-drain.ts';
 import { DeviceSessions } from './device-sessions.ts';
 import { onByeFrame, onErrorFrame, type ErrorAndByeLink } from './error-and-bye.ts';
 import { unawaited } from '../domain/log-failure.ts';
 import { failuresSaid } from './failures-said.ts';
-import { IncomingMessages } from './incoming-messages.ts';
 import { ServerBoots } from './server-boots.ts';
-import { incomingLine, statusLine } from './client-view.ts';
-import { ReconnectBackoff } from './reconnect-backoff.ts';
+import { incomingLine, statusLine, welcomeLines } from './client-view.ts';
+import { CONNECT_MS, ReconnectBackoff } from './reconnect-backoff.ts';
 
 export interface ClientSessionOptions extends ClientLoginOptions {
   readonly server: ServerAddress;
   readonly proxy?: string;
   readonly print: (line: string) => void;
+  /** The client's own lines, when they go elsewhere than `print` (as a timed status line). */
+  readonly say?: (text: string) => void;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly pingEveryMs?: number;
   /** The first welcome: the session is logged in. */
@@ -27,13 +30,6 @@ export interface ClientSessionOptions extends ClientLoginOptions {
 }
 
 type FrameOf<Op extends ServerFrame['op']> = Extract<ServerFrame, { op: Op }>;
-
-/**
- * Through a proxy a first connection may take 60 s (a first onion circuit is slow); a reconnection
- * gets 20 s, as `health` does, then another try on fresh circuits: after the onion's tor restarted,
- * an attempt can join a rendezvous circuit that never completes (issue 24), and waits on it to the end.
- */
-const CONNECT_MS = { direct: 10_000, proxyFirst: 60_000, proxyAgain: 20_000 };
 
 /** One person's connection to the relay: authenticates, shows, acknowledges, reconnects. */
 export class ClientSession {
@@ -43,8 +39,11 @@ export class ClientSession {
   /** Some server answered once: from then on a lost connection is worth retrying. */
   private answered = false;
   private stopping: number | undefined;
+  /** The server said `bye` for its shutdown: the connection's end says so (retry), not "connection lost". */
+  private shutDown = false;
   private readonly backoff: ReconnectBackoff;
   private readonly held = new HeldCommands();
+  private readonly drain = new SessionDrain();
   private readonly keepAlive: KeepAlive;
   private retryTimer: NodeJS.Timeout | undefined;
   private finish: (status: number) => void = () => undefined;
@@ -56,7 +55,8 @@ export class ClientSession {
   private readonly boots = new ServerBoots();
   private frames: Promise<void> = Promise.resolve();
   private hello: FrameOf<'hello'> | undefined;
-  private readonly failures = failuresSaid((text) => this.say(text));
+  private readonly sayLine = (text: string): void => this.say(text);
+  private readonly failures = failuresSaid(this.sayLine);
   private readonly errorAndBye: ErrorAndByeLink;
 
   constructor(private readonly options: ClientSessionOptions) {
@@ -69,13 +69,14 @@ export class ClientSession {
       say: (text) => this.say(text),
       show: (ts, from, text) => options.print(incomingLine(ts, from, text)),
       refuse: (ref, reason) => void this.sends.refused(ref, reason),
+      held: (ref) => this.sends.held(ref),
     });
     this.devices = new DeviceSessions(options.name, this.login, {
       send: (frame) => this.channel?.send(frame as InboundFrame),
       print: (line) => options.print(line),
       say: (text) => this.say(text),
       receipt: (id) => this.sends.receipt(id),
-      relogin: () => this.relogin(),
+      relogin: () => { this.ready = false; this.channel?.close(); },
     });
     this.keepAlive = new KeepAlive(options.pingEveryMs ?? 60_000, () => this.channel?.send({ op: 'ping' }), () => this.channel?.close());
     this.sends = new ClientSends(this.devices, this.login, (text) => this.say(text), (frame) => {
@@ -84,13 +85,11 @@ export class ClientSession {
     });
     this.incoming = new IncomingMessages(this.login, (id) => this.channel?.send({ op: 'ack', ids: [id] }), this.failures);
     this.errorAndBye = {
-      name: options.name,
-      ready: () => this.ready,
-      byKey: () => this.login.byKey,
+      name: options.name, ready: () => this.ready, byKey: () => this.login.byKey,
       refused: (ref, reason) => this.sends.refused(ref, reason),
       withPassword: () => void unawaited(this.answer(this.login.keyRefused()), this.failures, { op: 'auth' }),
-      say: (text) => this.say(text),
-      stop: (status) => this.stop(status),
+      passwordAgain: () => void unawaited(this.answer(this.login.wrongPassword()), this.failures, { op: 'auth' }),
+      shutDown: () => { this.shutDown = true; }, say: (text) => this.say(text), stop: (status) => this.stop(status),
     };
   }
 
@@ -112,34 +111,49 @@ export class ClientSession {
       case 'quit':
         return this.quit(false);
       case 'who':
-        if (this.holdUnlessReady(command)) this.channel?.send({ op: 'who' });
+        if (this.held.passes(this.ready, command, this.sayLine)) this.channel?.send({ op: 'who' });
         return;
       case 'verify':
       case 'trust':
-        if (this.holdUnlessReady(command)) void unawaited(command.kind === 'verify' ? this.login.e2e!.verify(command.name) : this.login.e2e!.trust(command.name), this.failures, { op: command.kind });
+        if (this.held.passes(this.ready, command, this.sayLine)) this.drain.track(unawaited(this.login.e2e![command.kind](command.name), this.failures, { op: command.kind }));
         return;
       case 'send':
       case 'group-send': {
-        if (!this.holdUnlessReady(command)) return;
+        if (!this.held.passes(this.ready, command, this.sayLine)) return;
         const target = command.kind === 'send' ? { to: command.to } : { group: command.group };
-        void unawaited(this.sends.send(target, command.kind === 'send' ? command.body : command.text), this.failures, { op: command.kind });
+        this.drain.track(unawaited(this.sends.send(target, command.kind === 'send' ? command.body : command.text), this.failures, { op: command.kind }));
         return;
       }
       default:
-        if (this.holdUnlessReady(command)) void unawaited(this.devices.handle(command), this.failures, { op: command.kind });
+        if (this.held.passes(this.ready, command, this.sayLine)) this.drain.track(unawaited(this.devices.handle(command), this.failures, { op: command.kind }));
     }
   }
 
-  /** Logs in again at once (this client just became a device): the connection is closed and made anew. */
-  private relogin(): void {
-    this.channel?.close();
+  /** Input ended: leaves once all typed went and was answered (status 1, and the last failure's line, if a message failed). */
+  async inputEnded(): Promise<string | undefined> {
+    if (!this.everReady) await this.drain.nextWelcome();
+    await this.drain.settled(() => this.held.size, () => this.ready, this.sends.outcome);
+    const { failures, lastFailure } = this.sends.outcome;
+    this.quit(false, failures > 0 ? ExitStatus.failed : ExitStatus.ok);
+    return lastFailure;
+  }
+
+  /** Names and groups this client knows, for completion. */
+  contacts(): { names: string[]; groups: string[] } {
+    return this.devices.contacts();
+  }
+
+  /** Resolves once what waited for this session at its login (PROTOCOL "Session" 3: before a ping's pong) is processed. */
+  async caughtUp(): Promise<void> {
+    await this.keepAlive.roundTrip();
+    await Promise.all([this.incoming.received(), this.devices.received()]);
   }
 
   /** Leaves; unless `now`, what was typed while disconnected is sent first. */
-  quit(now: boolean): void {
+  quit(now: boolean, status: number = ExitStatus.ok): void {
     if (this.stopping !== undefined) return;
     if (!now && !this.ready && this.held.quitAfter()) return;
-    this.stopping = 0;
+    this.stopping = status;
     clearTimeout(this.retryTimer);
     if (!this.channel) return this.end();
     if (this.ready) this.channel.send({ op: 'quit' });
@@ -214,20 +228,21 @@ export class ClientSession {
   private onWelcome(pending: number): void {
     this.ready = true;
     this.backoff.reset();
-    const where = `${this.options.server.host}:${this.options.server.port}`;
-    const waiting = pending === 1 ? ', 1 message waiting' : pending > 1 ? `, ${pending} messages waiting` : '';
     const firstTime = !this.everReady;
-    this.say(`${firstTime ? 'connected' : 'reconnected'} to ${where} as ${this.options.name}${waiting}`);
-    if (firstTime) this.say('type /help for the commands');
+    for (const line of welcomeLines(this.options.server, this.options.name, pending, firstTime)) this.say(line);
     this.everReady = true;
     this.keepAlive.start();
     this.boots.loggedIn(this.hello);
-    void unawaited(this.devices.welcomed(this.hello?.features?.includes('devices') === true).then(async (ready) => {
-      if (!ready) return;
-      // What the restarted server lost goes first, in order: what was typed meanwhile came after it.
+    this.drain.welcomed();
+    // Tracked until commands may go, across the login again that makes this client a device.
+    this.drain.track(unawaited(this.devices.welcomed(this.hello?.features?.includes('devices') === true).then(async (ready) => {
+      if (!ready) return this.drain.nextWelcome();
+      // What the restarted server lost goes first, in order; then what waited for this session
+      // (a group's welcome first); then what was typed meanwhile.
       if (this.boots.takeResend()) await this.sends.resendAfterRestart();
+      await this.caughtUp();
       for (const command of this.held.release()) this.handle(command);
-    }), this.failures, { op: 'welcome' });
+    }), this.failures, { op: 'welcome' }));
     if (firstTime) this.options.onReady?.();
   }
 
@@ -243,11 +258,7 @@ export class ClientSession {
     this.retry(reason);
   }
 
-  /**
-   * Only a server that answered once is waited for: before that, a failure is the settings'
-   * (a name that does not resolve, a wrong port, a proxy that cannot reach the onion), and
-   * retrying would hide it.
-   */
+  /** Only a server that answered once is waited for: before, a failure is the settings' (a wrong port…), which retrying would hide. */
   private retry(reason: string): void {
     if (!this.answered) {
       this.say(`cannot connect (${reason}); the server never answered, so the client stops: check --server and --proxy`);
@@ -256,18 +267,12 @@ export class ClientSession {
       return this.stop(ExitStatus.unreachable);
     }
     const delay = this.backoff.next();
-    const what = this.everReady ? 'connection lost' : 'cannot connect';
-    this.say(`${what} (${reason}); reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempt})`);
+    const what = this.shutDown ? 'the server shut down' : `${this.everReady ? 'connection lost' : 'cannot connect'} (${reason})`;
+    this.shutDown = false;
+    this.say(`${what}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempt})`);
     this.retryTimer = setTimeout(() => void unawaited(this.connect(), this.failures, { op: 'connect' }), delay);
   }
 
-  /** While (re)connecting, commands wait (a bounded number) and go out once the session is back. */
-  private holdUnlessReady(command: ClientCommand): boolean {
-    if (this.ready) return true;
-    const line = this.held.hold(command);
-    if (line !== undefined) this.say(line);
-    return false;
-  }
 
   private stop(status: number): void {
     this.stopping = status;
@@ -282,12 +287,10 @@ export class ClientSession {
   }
 
   private say(text: string): void {
-    this.options.print(statusLine(text));
+    if (this.options.say) this.options.say(text);
+    else this.options.print(statusLine(text));
   }
 }
 
-/**
- * PROTOCOL "Framing": an op this client does not know (a newer server's) is ignored. Typed
- * `never`, so a frame added to the server's union and not handled above fails to compile.
- */
+/** PROTOCOL "Framing": an unknown op (a newer server's) is ignored; `never`, so one added to the union and not handled fails to compile. */
 function ignoreUnknown(_frame: never): void {}

@@ -25,6 +25,13 @@ export function statusLine(text: string, now = Date.now()): string {
   return `[${clock(now, now)}] ${visibleText(text)}`;
 }
 
+/** What a welcome shows: where, as whom, and what waits. */
+export function welcomeLines(server: { host: string; port: number }, name: string, pending: number, firstTime: boolean): string[] {
+  const waiting = pending === 1 ? ', 1 message waiting' : pending > 1 ? `, ${pending} messages waiting` : '';
+  const connected = `${firstTime ? 'connected' : 'reconnected'} to ${server.host}:${server.port} as ${name}${waiting}`;
+  return firstTime ? [connected, 'type /help for the commands'] : [connected];
+}
+
 function pad(value: number): string {
   return String(value).padStart(2, '0');
 }

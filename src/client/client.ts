@@ -1,27 +1,19 @@
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
-import type { ServerAddress } from '../adapters/tor/connect-through.ts';
 import { visibleText } from '../domain/visible-text.ts';
-import { KeyStore } from './e2e/key-store.ts';
-import { KeyStoreError } from './e2e/key-store-error.ts';
-import { keyStoreDir, type KeyStoreLocation } from './e2e/key-store-location.ts';
+import { openKeyStore, type KeyStoreChoice } from './open-key-store.ts';
 import { parseClientCommand } from './client-commands.ts';
 import { promptPassword } from './client-password-prompt.ts';
 import { ClientSession } from './client-session.ts';
 import { statusLine } from './client-view.ts';
+import { commandCompleter } from './command-completer.ts';
 import { InputLines } from './input-lines.ts';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, PastedBlocks } from './pasted-blocks.ts';
+import { QueryFocus } from './query-focus.ts';
 
-export interface ClientOptions {
-  readonly name: string;
-  readonly server: ServerAddress;
+export interface ClientOptions extends KeyStoreChoice {
   readonly proxy?: string;
-  /** `--keys-dir DIR`, or the root under which each server (by its id) and name has a key store. */
-  readonly keys: KeyStoreLocation;
   /** From LITSXG_PASSWORD; when absent and needed, it is asked for (without echo on a terminal). */
   readonly password?: string;
-  /** From LITSXG_KEY_PASSPHRASE; when absent and needed, asked for on a terminal. */
-  readonly keyPassphrase?: string;
-  /** `--encrypt-keys`: the identity's secrets are kept encrypted under the passphrase from now on. */
-  readonly encryptKeys?: boolean;
   readonly input: NodeJS.ReadableStream;
   readonly output: NodeJS.WritableStream;
 }
@@ -32,12 +24,18 @@ export async function runClient(options: ClientOptions): Promise<number> {
   const terminal = Boolean((output as { isTTY?: boolean }).isTTY) && Boolean((input as { isTTY?: boolean }).isTTY);
   const shownName = visibleText(options.name);
   let reader: { rl: Interface; lines: InputLines } | undefined;
-  const openInput = () => {
+  const openInput = (): { rl: Interface; lines: InputLines } => {
     if (reader !== undefined) return reader;
-    const rl = createInterface({ input, output, terminal, prompt: `${shownName}> ` });
+    // History is readline's, in memory for this session only: nothing typed is written anywhere.
+    const rl = createInterface({
+      input, output, terminal, prompt: `${shownName}> `, historySize: 500, removeHistoryDuplicates: true,
+      ...(terminal ? { completer: commandCompleter((): ReturnType<ClientSession['contacts']> => session.contacts()) } : {}),
+    });
     return (reader = { rl, lines: new InputLines(rl) });
   };
   let commandsFlowing = false;
+  let passwordLineRead = false;
+  let release: (() => void) | undefined;
   const print = (text: string) => {
     if (!terminal || reader === undefined) return void output.write(`${text}\n`);
     clearLine(output, 0);
@@ -51,23 +49,12 @@ export async function runClient(options: ClientOptions): Promise<number> {
     ...(options.proxy ? { proxy: options.proxy } : {}),
     print,
     openKeys: async (serverId) => {
-      try {
-        const { dir, movedFrom } = keyStoreDir(options.keys, { serverId, ...options.server }, options.name);
-        if (movedFrom !== undefined) print(statusLine(`moved this server's key store from ${movedFrom} to ${dir}`));
-        const encrypt = options.encryptKeys ?? false;
-        const sealed = KeyStore.isSealed(dir);
-        const passphrase = !encrypt && !sealed ? undefined : options.keyPassphrase ?? (terminal ? await promptPassword(input, output, 'key store passphrase: ') : undefined);
-        // A new passphrase is typed twice: a typo would lock the identity away for good.
-        if (!sealed && passphrase !== undefined && options.keyPassphrase === undefined && await promptPassword(input, output, 'the same passphrase again: ') !== passphrase) {
-          print('the two passphrases differ; nothing was encrypted');
-          return undefined;
-        }
-        return KeyStore.open(dir, { ...(passphrase === undefined ? {} : { passphrase }), encrypt });
-      } catch (error) {
-        if (!(error instanceof KeyStoreError)) throw error;
-        print(error.message);
-        return undefined;
-      }
+      const opened = await openKeyStore(options, serverId, {
+        print: (text) => print(statusLine(text)),
+        ...(terminal ? { ask: (prompt: string) => promptPassword(input, output, prompt) } : {}),
+      });
+      release = opened?.release;
+      return opened?.store;
     },
     password: async () => {
       if (options.password !== undefined) return options.password;
@@ -75,21 +62,33 @@ export async function runClient(options: ClientOptions): Promise<number> {
       if (commandsFlowing) return undefined;
       if (terminal) return promptPassword(input, output, `password for ${shownName}: `);
       // Not a terminal: the first line of input is the password, and only the password.
+      passwordLineRead = true;
       return openInput().lines.next();
     },
-    onReady: () => takeCommands(),
+    askAgain: terminal && options.password === undefined,
+    // Piped lines go after what waited for this session (a group's welcome first), as held ones do.
+    onReady: () => (terminal ? takeCommands() : void session.caughtUp().then(takeCommands)),
   });
   const takeCommands = () => {
     if (commandsFlowing) return;
     commandsFlowing = true;
     const { rl, lines } = openInput();
+    // Piped without LITSXG_PASSWORD, the first line is the password even when the key logged in:
+    // a script cannot know which login the client makes, and a password must never be taken for a command.
+    if (!terminal && options.password === undefined && !passwordLineRead) lines.skipNext();
+    const focus = new QueryFocus((text) => print(statusLine(text)));
+    const enter = (text: string) => {
+      const command = focus.interpret(text) ?? parseClientCommand(text);
+      session.handle(command);
+      rl.setPrompt(focus.prompt(shownName));
+      if (terminal && command.kind !== 'quit') rl.prompt();
+    };
+    const pasted = terminal ? new PastedBlocks(input, () => rl.line, enter, () => rl.prompt(true)) : undefined;
+    if (terminal) output.write(BRACKETED_PASTE_ON);
     lines.forEach(
-      (line) => {
-        const command = parseClientCommand(line);
-        session.handle(command);
-        if (terminal && command.kind !== 'quit') rl.prompt();
-      },
-      () => session.quit(false),
+      (line) => (pasted ? pasted.line(line) : enter(line)),
+      // Ctrl-D on a terminal leaves as /quit does; a script's input ends once all of it is answered.
+      () => (terminal ? session.quit(false) : void session.inputEnded()),
     );
     rl.on('SIGINT', () => session.quit(true));
     if (terminal) rl.prompt();
@@ -99,8 +98,9 @@ export async function runClient(options: ClientOptions): Promise<number> {
   if (!terminal && options.password !== undefined) takeCommands();
   else if (!terminal) openInput();
   const status = await session.run();
+  release?.();
   reader?.lines.detach();
   reader?.rl.close();
-  if (terminal) output.write('\n');
+  if (terminal) output.write(`${commandsFlowing ? BRACKETED_PASTE_OFF : ''}\n`);
   return status;
 }

@@ -163,6 +163,19 @@ export class DeviceSessions {
     }
   }
 
+  /** Resolves once the deliveries received so far are processed (those that waited for the conversations to open too). */
+  async received(): Promise<void> {
+    await this.starting;
+    await this.mls?.received();
+  }
+
+  /** Who and what this client knows: its conversations' operators and groups, and the keys it pinned. */
+  contacts(): { names: string[]; groups: string[] } {
+    const { names, groups } = this.mls?.contacts() ?? { names: [], groups: [] };
+    const others = [...names, ...this.login.keys?.pinnedNames() ?? []].filter((name) => name !== this.name);
+    return { names: [...new Set(others)].sort(), groups: groups.sort() };
+  }
+
   /** What waited for an answer fails now (a typed command says so) instead of waiting for ever. */
   connectionLost(): void {
     this.requests.lost();

@@ -12,6 +12,10 @@ export interface ErrorAndByeLink {
   refused(ref: string, reason: string): boolean;
   /** Logs in with the password instead of the key. */
   withPassword(): void;
+  /** The password was refused: asks for it again where it can (a terminal, three tries), else stops. */
+  passwordAgain(): void;
+  /** The server said it shuts down: the connection's end is no loss. */
+  shutDown(): void;
   say(text: string): void;
   stop(status: number): void;
 }
@@ -28,7 +32,7 @@ export function onErrorFrame(frame: Extract<ServerFrame, { op: 'error' }>, link:
   }
   if (!link.ready() && code === 'auth_failed') {
     link.say('authentication failed: wrong name or password');
-    return link.stop(ExitStatus.failed);
+    return link.passwordAgain();
   }
   if (!link.ready() && code === 'rate_limited') {
     link.say(`too many failed logins for ${link.name}${wait}`);
@@ -37,12 +41,13 @@ export function onErrorFrame(frame: Extract<ServerFrame, { op: 'error' }>, link:
   link.say(`server: ${code}${typeof frame.message === 'string' ? ` (${frame.message})` : ''}`);
 }
 
-/** PROTOCOL "Session": a session taken over by another login ends; others reconnect. */
+/** PROTOCOL "Session": a session taken over by another login ends; others reconnect (a shutdown says so then). */
 export function onByeFrame(reason: string, link: ErrorAndByeLink): void {
   if (reason === 'quit') return;
   if (reason === 'replaced') {
     link.say(`another login as ${link.name} took over this session`);
     return link.stop(ExitStatus.failed);
   }
-  link.say(reason === 'shutdown' ? 'the server is shutting down' : `the server closed the session (${reason})`);
+  if (reason === 'shutdown') link.shutDown();
+  else link.say(`the server closed the session (${reason})`);
 }

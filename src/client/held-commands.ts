@@ -14,6 +14,14 @@ export class HeldCommands {
     return command.kind === 'send' ? `not connected yet; sending to ${command.to} once connected` : undefined;
   }
 
+  /** While (re)connecting (not `ready`), a command waits here, the line for it said; true when it may go now. */
+  passes(ready: boolean, command: ClientCommand, say: (text: string) => void): boolean {
+    if (ready) return true;
+    const line = this.hold(command);
+    if (line !== undefined) say(line);
+    return false;
+  }
+
   /** A quit typed while disconnected goes after what was typed before it; false when nothing waits. */
   quitAfter(): boolean {
     if (this.held.length === 0) return false;
@@ -24,6 +32,10 @@ export class HeldCommands {
   /** Everything held, in the order typed; nothing is held any more. */
   release(): ClientCommand[] {
     return this.held.splice(0);
+  }
+
+  get size(): number {
+    return this.held.length;
   }
 
   unsentMessages(): number {

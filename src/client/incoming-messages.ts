@@ -26,6 +26,11 @@ export class IncomingMessages {
     }), this.failures, { op: 'msg' });
   }
 
+  /** Resolves once what was received so far is processed. */
+  received(): Promise<void> {
+    return this.incoming;
+  }
+
   private remember(id: string): void {
     this.seen.add(id);
     if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value as string);

@@ -9,12 +9,17 @@ import type { Interface } from 'node:readline';
 export class InputLines {
   private readonly waiting: string[] = [];
   private ended = false;
+  private skipping = false;
   private wake: (() => void) | undefined;
   private onLine: ((line: string) => void) | undefined;
   private onEnd: (() => void) | undefined;
 
   constructor(lines: Interface) {
     lines.on('line', (line) => {
+      if (this.skipping) {
+        this.skipping = false;
+        return;
+      }
       if (this.onLine) return this.onLine(line);
       this.waiting.push(line);
       this.wake?.();
@@ -33,6 +38,12 @@ export class InputLines {
     }
     this.wake = undefined;
     return this.waiting.shift();
+  }
+
+  /** The next line not handed out yet is dropped, whenever it comes. */
+  skipNext(): void {
+    if (this.waiting.length > 0) this.waiting.shift();
+    else this.skipping = true;
   }
 
   /** Hands every further line to `onLine`, those already waiting first; `onEnd` once input ends. */

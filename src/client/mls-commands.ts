@@ -14,7 +14,7 @@ export type MlsCommand =
 type Mistake = { readonly kind: 'mistake'; readonly message: string };
 
 /** A group's name: what an operator name may be, so it reads the same in `#NAME`. */
-const GROUP_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+export const GROUP_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 
 export const GROUP_HELP = [
   '  #GROUP TEXT            send TEXT to the group',

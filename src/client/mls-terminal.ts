@@ -71,6 +71,17 @@ export class MlsTerminal {
     this.requests.lost();
   }
 
+  /** Resolves once the deliveries received so far are processed. */
+  received(): Promise<void> {
+    return this.service.received();
+  }
+
+  /** The operators this device shares a conversation with, and its groups' names. */
+  contacts(): { names: string[]; groups: string[] } {
+    const all = this.service.list();
+    return { names: names(all.flatMap((g) => g.members)), groups: all.filter((g) => g.meta.kind === 'group').map((g) => g.meta.name) };
+  }
+
   /** How many conversations this device is in. */
   count(): number {
     return this.service.list().length;

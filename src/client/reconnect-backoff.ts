@@ -1,3 +1,10 @@
+/**
+ * Through a proxy a first connection may take 60 s (a first onion circuit is slow); a reconnection
+ * gets 20 s, as `health` does, then another try on fresh circuits: after the onion's tor restarted,
+ * an attempt can join a rendezvous circuit that never completes (issue 24), and waits on it to the end.
+ */
+export const CONNECT_MS = { direct: 10_000, proxyFirst: 60_000, proxyAgain: 20_000 };
+
 /** Pauses between reconnection attempts: doubling from `initialMs` up to `maxMs`, ±20 % jitter. */
 export class ReconnectBackoff {
   private attempts = 0;

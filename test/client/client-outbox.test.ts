@@ -35,4 +35,25 @@ test('a text re-sent after a restart and held for /trust is not kept for the nex
   assert.equal(outbox.toResend().map((o) => o.to), ['carol']);
 });
 
+test('answered() waits until every message has its sent, its refusal or a lost connection; failures are counted', async () => {
+  const outbox = new ClientOutbox();
+  const one = outbox.add('bob');
+  const two = outbox.add('carol');
+  let answered = false;
+  void outbox.answered().then(() => { answered = true; });
+  outbox.accepted(one, 'm-1', 'delivered');
+  await Promise.resolve();
+  assert.is(answered, false, 'carol\'s message still awaits the server');
+  assert.is(outbox.unanswered, 1);
+  assert.is(outbox.refused(two, 'no operator named carol'), '#2 to carol: not sent (no operator named carol)');
+  await Promise.resolve();
+  assert.is(answered, true);
+  assert.is(outbox.failures, 1);
+  assert.is(outbox.lastFailure, '#2 to carol: not sent (no operator named carol)');
+  outbox.add('dave');
+  assert.equal(outbox.connectionLost(), ['#3 to dave: connection lost before the server confirmed it; it may not have arrived']);
+  assert.is(outbox.failures, 2);
+  assert.is(outbox.unanswered, 0);
+});
+
 test.run();

@@ -16,6 +16,7 @@ class StandIn {
   readonly said: string[] = [];
   readonly shown: string[] = [];
   readonly refused: string[] = [];
+  readonly held: string[] = [];
   /** The key the stand-in hands out for each name; a string is an error code. */
   readonly keys = new Map<string, unknown>();
   readonly e2e: EndToEnd;
@@ -29,6 +30,7 @@ class StandIn {
       say: (text) => this.said.push(text),
       show: (_, from, text) => this.shown.push(`${from}: ${text}`),
       refuse: (ref, reason) => this.refused.push(`${ref}: ${reason}`),
+      held: (ref) => this.held.push(ref),
     });
   }
 
@@ -66,6 +68,7 @@ test('a swapped key for bob: alice\'s client holds the message, and sends it onl
   await alice.e2e.send('bob', 'second, while the server lies', 'c-2');
   assert.is(alice.sends().length, 1, 'nothing sent to the swapped key');
   assert.match(alice.said.at(-1)!, "bob's key has changed since it was pinned: held, not sent");
+  assert.equal(alice.held, ['c-2'], 'the session is told which of its messages waits for /trust');
   await alice.e2e.verify('bob');
   await alice.e2e.trust('bob');
   assert.is(alice.sends().length, 2, 'sent once the new key is accepted');

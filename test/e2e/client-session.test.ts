@@ -84,10 +84,10 @@ it('reconnects with backoff when the server goes away, says so, and works again'
     ctx.server = await startServer({ dataDir: data.path });
     const port = ctx.server.port;
     const alice = await client(ctx, 'alice', port);
-    await alice.waitFor('connected to');
+    await alice.waitFor('conversations ready on device');
     await ctx.server.stop();
-    await alice.waitFor('the server is shutting down');
-    await alice.waitFor(/connection lost \(.*\); reconnecting in \d+\.\d s \(attempt 1\)/);
+    await alice.waitFor(/the server shut down; reconnecting in \d+\.\d s \(attempt 1\)/);
+    assert.not.match(await alice.screen(), 'connection lost', 'a shutdown the server announced is not a lost connection');
     await alice.waitFor(/cannot connect|attempt 2/, 30_000);
     ctx.server = await startServer({ dataDir: data.path, args: ['--port', String(port)] });
     await alice.waitFor(`reconnected to 127.0.0.1:${port} as alice`, 45_000);
@@ -101,7 +101,26 @@ it('reconnects with backoff when the server goes away, says so, and works again'
   }
 });
 
-it('a wrong password ends the client with status 1 and a clear line', async (ctx) => {
+it('a wrong password typed on a terminal is asked for again, three tries in all; the third wrong one ends the client with status 1', async (ctx) => {
+  ctx.server = await startServer({ operators: ['alice', 'bob'] });
+  const right = await client(ctx, 'alice', ctx.server.port, false);
+  await right.waitFor('password for alice:');
+  await right.line('not the password at all');
+  await right.waitFor(/authentication failed: wrong name or password\n.*password for alice:/);
+  await right.line(PASSWORD);
+  await right.waitFor('connected to');
+  const wrong = await client(ctx, 'bob', ctx.server.port, false);
+  for (let tries = 1; tries <= 3; tries += 1) {
+    await wrong.waitFor(new RegExp(`(password for bob:[^]*){${tries}}`));
+    await wrong.line(`wrong password number ${tries}`);
+  }
+  assert.is(await wrong.exitStatus(), 1);
+  const screen = await wrong.screen();
+  assert.is(screen.match(/password for bob:/g)?.length, 3, screen);
+  assert.is(screen.match(/authentication failed: wrong name or password/g)?.length, 3, screen);
+});
+
+it('a wrong password from LITSXG_PASSWORD ends the client with status 1 and a clear line', async (ctx) => {
   ctx.server = await startServer({ operators: ['alice'] });
   const terminal = await TmuxTerminal.start([LITSXG, 'client', 'alice', '--server', `127.0.0.1:${ctx.server.port}`], { LITSXG_PASSWORD: 'not the password at all' });
   ctx.terminals.push(terminal);
@@ -112,7 +131,7 @@ it('a wrong password ends the client with status 1 and a clear line', async (ctx
 it('in a real terminal, a tab, an escape and a right-to-left override from a sender show as ^I, ^[ and <U+202E>', async (ctx) => {
   ctx.server = await startServer({ operators: ['alice', 'bob'] });
   const bob = await client(ctx, 'bob', ctx.server.port);
-  await bob.waitFor('as bob');
+  await bob.waitFor('conversations ready on device');
   const alice = await ProtocolClient.login(ctx.server.port, 'alice');
   alice.send({ op: 'send', to: 'bob', body: 'total:\t\u001b[31m\u202e0001$ yap\u202c done' });
   const screen = await bob.waitFor('done');

@@ -79,7 +79,7 @@ test('a password login as bob sends alice text in clear: alice, who has bob\'s k
     bob.quit();
     assert.is(await bob.status, 0);
     const alice = terminalClient('alice', server.port, join(keys.path, 'alice'), PASSWORD);
-    await alice.waitFor('connected to');
+    await alice.waitFor('conversations ready on device');
     alice.type('/verify bob');
     await alice.waitFor('safety number with bob');
     // Whoever has bob's password (or the server itself) speaks as bob over a raw socket.

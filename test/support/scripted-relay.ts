@@ -26,6 +26,7 @@ export class ScriptedRelay {
       createInterface({ input: socket }).on('line', (line) => {
         const frame = JSON.parse(line) as Record<string, unknown>;
         frames.push(frame);
+        if (frame.op === 'ping') send(socket, { op: 'pong' });
         if (frame.op !== 'fetch_key') return;
         const key = keys[String(frame.name)];
         // An operator without a key uses a plain client: their text in clear is theirs to send.

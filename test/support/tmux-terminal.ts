@@ -52,6 +52,12 @@ export class TmuxTerminal {
     await this.press('Enter');
   }
 
+  /** Pastes `text` as a terminal does (bracketed, when the program asked for it; line feeds become Enter). */
+  async paste(text: string): Promise<void> {
+    await this.tmux('set-buffer', '-b', 'paste', '--', text);
+    await this.tmux('paste-buffer', '-p', '-d', '-b', 'paste');
+  }
+
   /** The whole screen and its scrollback, wrapped lines joined. */
   async screen(): Promise<string> {
     return this.tmux('capture-pane', '-p', '-J', '-S', '-5000');

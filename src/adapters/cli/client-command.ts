@@ -1,11 +1,8 @@
 import { defaultKeysRoot } from '../../client/e2e/key-store-location.ts';
 import { runClient } from '../../client/client.ts';
-import { isOnion } from '../tor/connect-through.ts';
-import { COMMANDS } from './help-command.ts';
-import { registerOnionKey } from './onion-key-option.ts';
 import { parseCommandLine } from './option-parser.ts';
+import { beforeConnecting } from './remote-preamble.ts';
 import { CLIENT_COMMAND } from './remote-options.ts';
-import { warnStrayVariables } from './stray-variables.ts';
 import { helpOrUsageError, usageError } from './usage-error.ts';
 
 /**
@@ -19,14 +16,8 @@ export async function runClientCommand(argv: readonly string[], env: Readonly<Re
   if (name === undefined) return usageError(CLIENT_COMMAND.name, 'client needs the NAME to log in as');
   if (extra.length > 0) return usageError(CLIENT_COMMAND.name, `unexpected argument ${JSON.stringify(extra[0])}`);
   const { server, proxy } = parsed.values;
-  // Settings that can never work end the client at once: retrying would only hide them.
-  if (isOnion(server.host) && proxy === undefined) return usageError(CLIENT_COMMAND.name, `${server.host} is an onion address: reach it through Tor with --proxy socks5://127.0.0.1:9050`);
-  const keyRefused = await registerOnionKey(parsed.values, server.host);
-  if (keyRefused !== undefined) {
-    process.stderr.write(`litsxg client: ${keyRefused.reason}\n`);
-    return keyRefused.status;
-  }
-  warnStrayVariables(CLIENT_COMMAND.name, env, COMMANDS);
+  const stop = await beforeConnecting(CLIENT_COMMAND.name, parsed.values, env);
+  if (stop !== undefined) return stop;
   return runClient({
     name,
     server,

@@ -3,12 +3,12 @@ import { commandHelp, versionText } from './command-help.ts';
 import { ExitStatus } from './exit-status.ts';
 import { OPERATOR_COMMAND } from './operator-command.ts';
 import type { CommandSpec, OptionSpecs } from './option-spec.ts';
-import { CLIENT_COMMAND, HEALTH_COMMAND } from './remote-options.ts';
+import { CLIENT_COMMAND, HEALTH_COMMAND, SEND_COMMAND } from './remote-options.ts';
 import { SERVE_COMMAND } from './serve-options.ts';
 import { usageError } from './usage-error.ts';
 
 /** Every command whose spec is shipped, for help and for the variables they read. */
-export const COMMANDS: readonly CommandSpec<OptionSpecs>[] = [SERVE_COMMAND, OPERATOR_COMMAND, CLIENT_COMMAND, HEALTH_COMMAND];
+export const COMMANDS: readonly CommandSpec<OptionSpecs>[] = [SERVE_COMMAND, OPERATOR_COMMAND, CLIENT_COMMAND, SEND_COMMAND, HEALTH_COMMAND];
 /** Commands whose spec is not shipped: the bench lives in a git checkout (bin/litsxg runs it there). */
 const OTHERS = [
   ['bench', 'Measures the server against the bare reference relay, in a git checkout (litsxg bench --help).'],

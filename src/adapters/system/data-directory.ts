@@ -1,5 +1,6 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PidLockError, takePidLock } from './pid-lock.ts';
 
 /** The data directory cannot be used: not creatable, or held by a running server. */
 export class DataDirectoryError extends Error {
@@ -42,45 +43,11 @@ export function requireDataDirectory(path: string): PreparedDataDirectory {
  * left by a process that no longer runs (after kill -9) is taken over. Returns the release.
  */
 export function lockDataDirectory(path: string): () => void {
-  const lockPath = join(path, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return () => releaseLock(lockPath);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new DataDirectoryError(`cannot lock data directory ${path}: ${(error as Error).message}`);
-      }
-      const holder = lockHolder(lockPath);
-      if (holder !== undefined && isRunning(holder)) {
-        throw new DataDirectoryError(`data directory ${path} is in use by another Litsxg server (pid ${holder})`);
-      }
-      unlinkSync(lockPath);
-    }
-  }
-  throw new DataDirectoryError(`cannot lock data directory ${path}: another server is starting`);
-}
-
-function releaseLock(lockPath: string): void {
-  if (lockHolder(lockPath) === process.pid) unlinkSync(lockPath);
-}
-
-function lockHolder(lockPath: string): number | undefined {
   try {
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
+    return takePidLock(join(path, LOCK_FILE));
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (!(error instanceof PidLockError)) throw error;
+    if (error.holder !== undefined) throw new DataDirectoryError(`data directory ${path} is in use by another Litsxg server (pid ${error.holder})`);
+    throw new DataDirectoryError(`cannot lock data directory ${path}: ${error.message}`);
   }
 }

@@ -76,6 +76,11 @@ export class ConversationService {
     return frame.op === 'receipt' && (this.welcomes.confirmed(frame.id, frame.to) || this.receipts.onReceipt(frame));
   }
 
+  /** Resolves once the deliveries received so far are processed. */
+  received(): Promise<void> {
+    return this.incoming.then(() => undefined, () => undefined);
+  }
+
   /**
    * Once logged in as this device: settles commits a crash left pending, then lets the deliveries
    * through (they wait meanwhile: processed before, they would be at the wrong epoch), and

@@ -21,6 +21,8 @@ export interface E2eLink {
   show(ts: number, from: string, text: string): void;
   /** One of ours (by `ref`) will not be sent: the reason, for the person. */
   refuse(ref: string, reason: string): void;
+  /** One of ours (by `ref`) waits for `/trust`: the server will not answer it before. */
+  held(ref: string): void;
 }
 
 interface Incoming {
@@ -96,6 +98,7 @@ export class EndToEnd {
     const pin = this.pinOnFirstUse(to, answer.identity);
     if (!sameIdentity(pin.identity, answer.identity)) {
       this.held.push({ to, text, ref });
+      this.link.held(ref);
       return this.link.say(`${to}'s key has changed since it was pinned: held, not sent. Compare safety numbers (/verify ${to}), then /trust ${to} to send`);
     }
     const recipient = { name: to, agreementPublic: fromBase64(pin.identity.agreement, 32)! };

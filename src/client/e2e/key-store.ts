@@ -81,6 +81,11 @@ export class KeyStore implements PinStore {
     return this.ownIdentity;
   }
 
+  /** Whether a store (an identity) exists at `dir`. */
+  static exists(dir: string): boolean {
+    return exists(join(dir, IDENTITY_FILE));
+  }
+
   /** Whether the identity's secrets are encrypted under a passphrase (one is then needed to open it). */
   static isSealed(dir: string): boolean {
     return exists(join(dir, IDENTITY_FILE)) && typeof (readJson(dir, IDENTITY_FILE) as { sealed?: unknown } | undefined)?.sealed === 'string';
