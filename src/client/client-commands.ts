@@ -5,6 +5,7 @@ export type ClientCommand =
   | MlsCommand
   | { readonly kind: 'send'; readonly to: string; readonly body: string }
   | { readonly kind: 'who' }
+  | { readonly kind: 'presence'; readonly on: boolean }
   | { readonly kind: 'verify' | 'trust'; readonly name: string }
   | { readonly kind: 'help' }
   | { readonly kind: 'quit' }
@@ -18,6 +19,7 @@ export const CLIENT_HELP = [
   '  /query NAME       plain text goes to NAME (or #GROUP), shown in the prompt; /query alone: nowhere',
   ...GROUP_HELP,
   '  /who              who is online',
+  '  /presence off|on  stop or show the notices "bob is online", "bob left" (on at start)',
   '  /verify NAME      the safety number to compare with NAME out of band',
   '  /trust NAME       accept NAME\'s current key as verified (sends what a key change held)',
   '  /help             this help',
@@ -38,6 +40,8 @@ export function parseClientCommand(line: string): ClientCommand {
       return send(text.slice(word.length).trimStart(), '/msg NAME TEXT');
     case '/who':
       return rest.length === 0 ? { kind: 'who' } : { kind: 'mistake', message: '/who takes nothing after it' };
+    case '/presence':
+      return rest.length === 1 && /^(on|off)$/i.test(rest[0]!) ? { kind: 'presence', on: rest[0]!.toLowerCase() === 'on' } : { kind: 'mistake', message: 'usage: /presence off or /presence on' };
     case '/verify':
     case '/trust': {
       const kind = word.toLowerCase() === '/verify' ? 'verify' : 'trust';

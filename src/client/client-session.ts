@@ -14,6 +14,7 @@ import { onByeFrame, onErrorFrame, type ErrorAndByeLink } from './error-and-bye.
 import { unawaited } from '../domain/log-failure.ts';
 import { failuresSaid } from './failures-said.ts';
 import { ServerBoots } from './server-boots.ts';
+import { PresenceNotices } from './presence-notices.ts';
 import { incomingLine, statusLine, welcomeLines } from './client-view.ts';
 import { CONNECT_MS, ReconnectBackoff } from './reconnect-backoff.ts';
 
@@ -58,6 +59,7 @@ export class ClientSession {
   private readonly sayLine = (text: string): void => this.say(text);
   private readonly failures = failuresSaid(this.sayLine);
   private readonly errorAndBye: ErrorAndByeLink;
+  private readonly presence = new PresenceNotices({ send: (frame) => this.channel?.send(frame), say: this.sayLine, names: () => this.devices.contacts().names });
 
   constructor(private readonly options: ClientSessionOptions) {
     this.backoff = new ReconnectBackoff(options.backoff ?? { initialMs: 1000, maxMs: 30_000 });
@@ -76,6 +78,7 @@ export class ClientSession {
       print: (line) => options.print(line),
       say: (text) => this.say(text),
       receipt: (id) => this.sends.receipt(id),
+      conversationsChanged: () => this.presence.refresh(),
       relogin: () => { this.ready = false; this.channel?.close(); },
     });
     this.keepAlive = new KeepAlive(options.pingEveryMs ?? 60_000, () => this.channel?.send({ op: 'ping' }), () => this.channel?.close());
@@ -113,8 +116,9 @@ export class ClientSession {
       case 'who':
         if (this.held.passes(this.ready, command, this.sayLine)) this.channel?.send({ op: 'who' });
         return;
-      case 'verify':
-      case 'trust':
+      case 'presence':
+        return this.presence.switch(command.on);
+      case 'verify': case 'trust':
         if (this.held.passes(this.ready, command, this.sayLine)) this.drain.track(unawaited(this.login.e2e![command.kind](command.name), this.failures, { op: command.kind }));
         return;
       case 'send':
@@ -182,7 +186,7 @@ export class ClientSession {
     this.answered = true;
     // A server welcoming or delivering before its hello was answered is not followed.
     if (this.login.e2e === undefined && (frame.op === 'welcome' || frame.op === 'msg')) return;
-    if (this.devices.onFrame(frame)) return;
+    if (this.devices.onFrame(frame) || this.presence.onFrame(frame)) return;
     switch (frame.op) {
       case 'hello':
         this.hello = frame;
@@ -200,12 +204,11 @@ export class ClientSession {
       case 'pong':
         return this.keepAlive.pong();
       // Answers to the device layer's requests (docs/protocol.md "Devices and key packages",
-      // "Groups") that it did not take: late ones, for a request that failed meanwhile.
+      // "Groups") that it did not take: late ones, for a request that failed meanwhile. `presence`: taken above.
       case 'committed': case 'group': case 'uploaded': case 'device_published': case 'devices':
-      case 'device_revoked': case 'key_packages_published': case 'key_packages':
+      case 'device_revoked': case 'key_packages_published': case 'key_packages': case 'presence':
         return;
-      case 'key':
-      case 'key_published':
+      case 'key': case 'key_published':
         this.login.e2e?.onFrame(frame);
         return;
       case 'error':
@@ -241,6 +244,7 @@ export class ClientSession {
       // (a group's welcome first); then what was typed meanwhile.
       if (this.boots.takeResend()) await this.sends.resendAfterRestart();
       await this.caughtUp();
+      this.presence.loggedIn();
       for (const command of this.held.release()) this.handle(command);
     }), this.failures, { op: 'welcome' }));
     if (firstTime) this.options.onReady?.();
@@ -252,6 +256,7 @@ export class ClientSession {
     this.keepAlive.stop();
     this.login.e2e?.connectionLost();
     this.devices.connectionLost();
+    this.presence.connectionLost();
     if (this.devices.reconnectNow()) return void unawaited(this.connect(), this.failures, { op: 'connect' });
     this.sends.connectionLost();
     if (this.stopping !== undefined) return this.end();
@@ -272,7 +277,6 @@ export class ClientSession {
     this.say(`${what}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempt})`);
     this.retryTimer = setTimeout(() => void unawaited(this.connect(), this.failures, { op: 'connect' }), delay);
   }
-
 
   private stop(status: number): void {
     this.stopping = status;

@@ -24,6 +24,8 @@ export interface MlsTerminalLink {
   say(text: string): void;
   /** A recipient's device acknowledged a message of ours (the relay's id of its first copy). */
   receipt(id: string): void;
+  /** Who shares a conversation with this device may have changed (docs/client.md § Presence). */
+  conversationsChanged(): void;
 }
 
 /**
@@ -95,7 +97,9 @@ export class MlsTerminal {
   async sendDirect(name: string, text: string): Promise<Sent | undefined> {
     try {
       const id = messageId();
-      return { ...(await this.sending.sayTo(name, text, id)), messageId: id };
+      const sent = await this.sending.sayTo(name, text, id);
+      this.link.conversationsChanged();
+      return { ...sent, messageId: id };
     } catch (error) {
       // No device, or no such operator: the envelope path says which, as it always has.
       if (error instanceof NoDevices || (error instanceof RelayRefusal && error.code === 'no_such_recipient')) return undefined;
@@ -184,6 +188,7 @@ export class MlsTerminal {
 
   private show(event: ServiceEvent): void {
     const me = this.service.me;
+    if (event.kind === 'membership' || event.kind === 'joined' || event.kind === 'left') this.link.conversationsChanged();
     switch (event.kind) {
       case 'text': {
         const mine = event.from.name === me.name ? ' (your other device)' : event.newDevice === true ? ` (new device ${event.from.device}, not trusted yet)` : '';

@@ -6,6 +6,7 @@ import { KeyFrames } from '../domain/key-frames.ts';
 import { OperatorAccounts } from '../domain/operator-accounts.ts';
 import { OperatorDevices } from '../domain/operator-devices.ts';
 import { OperatorKeys } from '../domain/operator-keys.ts';
+import { PresenceWatchers } from '../domain/presence-watchers.ts';
 import { Relay } from '../domain/relay.ts';
 import type { RelayConfig as RelayConfigShape } from '../domain/relay-config.ts';
 import { Router } from '../domain/router.ts';
@@ -71,11 +72,17 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
         [MessageBuffer, Presence, ConnectionGateway, SessionStore, CredentialRepository, DeviceMailboxes, SenderBuckets, Clock, Logger, RelayConfig],
       )
       .inSingletonScope();
+    bind(PresenceWatchers)
+      .toResolvedValue(
+        (directory: GroupDirectory, presence: Presence, gateway: ConnectionGateway) => new PresenceWatchers(directory, presence, gateway),
+        [GroupDirectory, Presence, ConnectionGateway],
+      )
+      .inSingletonScope();
     bind(SessionOpener)
       .toResolvedValue(
-        (presence: Presence, buffer: MessageBuffer, gateway: ConnectionGateway, sessions: SessionStore, router: Router, clock: Clock) =>
-          new SessionOpener(presence, buffer, gateway, sessions, router, clock),
-        [Presence, MessageBuffer, ConnectionGateway, SessionStore, Router, Clock],
+        (presence: Presence, buffer: MessageBuffer, gateway: ConnectionGateway, sessions: SessionStore, router: Router, clock: Clock, watchers: PresenceWatchers) =>
+          new SessionOpener(presence, buffer, gateway, sessions, router, clock, watchers),
+        [Presence, MessageBuffer, ConnectionGateway, SessionStore, Router, Clock, PresenceWatchers],
       )
       .inSingletonScope();
     bind(OperatorKeys)
@@ -115,11 +122,11 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
         (
           sessions: SessionStore, gateway: ConnectionGateway, presence: Presence, router: Router,
           opener: SessionOpener, authenticator: Authenticator, accounts: OperatorAccounts, keys: OperatorKeys, keyFrames: KeyFrames,
-          groups: GroupDelivery, logger: Logger, relayConfig: RelayConfigShape, boot: BootId, onion: OnionStatus | undefined,
+          groups: GroupDelivery, watchers: PresenceWatchers, logger: Logger, relayConfig: RelayConfigShape, boot: BootId, onion: OnionStatus | undefined,
         ) =>
-          new Relay({ sessions, gateway, presence, router, opener, authenticator, accounts, keys, keyFrames, groups, logger, config: relayConfig, boot, onion }),
+          new Relay({ sessions, gateway, presence, router, opener, authenticator, accounts, keys, keyFrames, groups, watchers, logger, config: relayConfig, boot, onion }),
         [SessionStore, ConnectionGateway, Presence, Router, SessionOpener, Authenticator, OperatorAccounts, OperatorKeys, KeyFrames, GroupDelivery,
-          Logger, RelayConfig, BootId, optional(OnionStatus)],
+          PresenceWatchers, Logger, RelayConfig, BootId, optional(OnionStatus)],
       )
       .inSingletonScope();
   });

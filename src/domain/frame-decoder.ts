@@ -25,6 +25,8 @@ const KEY_PACKAGE = `expected mls1. and canonical padded base64 of at most ${DEV
 
 const MAX_REF_CHARS = 64;
 const MAX_ACK_IDS = 1000;
+/** docs/protocol.md "Presence". */
+const MAX_WATCHED_NAMES = 256;
 
 /** PROTOCOL "Framing": one line of text to a frame, or the error that line earns. */
 export function decodeFrame(line: string | null): DecodeResult {
@@ -132,6 +134,11 @@ const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
     return typeof ids === 'string' ? ids : withRef<InboundFrame>({ op: 'ack', ids }, ref);
   }],
   ['who', (_, ref) => withRef<InboundFrame>({ op: 'who' }, ref)],
+  ['watch', ({ names }, ref) => {
+    if (!Array.isArray(names) || names.length > MAX_WATCHED_NAMES) return `names: expected an array of at most ${MAX_WATCHED_NAMES} operator names`;
+    const bad = names.findIndex((name) => !isOperatorName(name));
+    return bad === -1 ? withRef<InboundFrame>({ op: 'watch', names: names as string[] }, ref) : `names[${bad}]: ${NAME}`;
+  }],
   ['ping', (_, ref) => withRef<InboundFrame>({ op: 'ping' }, ref)],
   ['quit', (_, ref) => withRef<InboundFrame>({ op: 'quit' }, ref)],
   ...GROUP_VALIDATORS,

@@ -14,6 +14,8 @@ export type InboundFrame =
   | { op: 'send'; to: string; body: string; ref?: string }
   | { op: 'ack'; ids: string[]; ref?: string }
   | { op: 'who'; ref?: string }
+  /** docs/protocol.md "Presence". */
+  | { op: 'watch'; names: string[]; ref?: string }
   | { op: 'ping'; ref?: string }
   | { op: 'quit'; ref?: string }
   | GroupInboundFrame;
@@ -38,7 +40,9 @@ export type OutboundFrame =
   | { op: 'sent'; ref?: string; id: string; status: 'delivered' | 'queued'; copies?: undefined }
   | { op: 'msg'; id: string; from: string; body: string; ts: number; redelivered?: true }
   | { op: 'receipt'; id: string; to: string }
-  | { op: 'online'; names: string[] }
+  /** Answers `who`, or `watch` (with its `ref`: docs/protocol.md "Presence"). */
+  | { op: 'online'; names: string[]; ref?: string }
+  | { op: 'presence'; name: string; online: boolean }
   | { op: 'pong'; ref?: string }
   | { op: 'key_published'; ref?: string }
   | { op: 'key'; name: string; agreement: string; signing: string; ref?: string }

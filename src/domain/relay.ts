@@ -19,6 +19,7 @@ import { isKeyFrame, type KeyFrames } from './key-frames.ts';
 import type { AddOutcome, OperatorAccounts } from './operator-accounts.ts';
 import type { GroupDelivery } from './group-delivery.ts';
 import type { OperatorKeys } from './operator-keys.ts';
+import type { PresenceWatchers } from './presence-watchers.ts';
 import type { RelayConfig } from './relay-config.ts';
 import { OVERLAPPING_OPS, answerInOrder } from './overlapping-answers.ts';
 import type { RouteOutcome, Router } from './router.ts';
@@ -30,10 +31,7 @@ import type { SessionOpener } from './session-opener.ts';
 const MAX_PROTOCOL_ERRORS = 16;
 /** PROTOCOL "Session" 4: the third failed authentication on a connection closes it. */
 const MAX_AUTH_FAILURES = 3;
-/**
- * PROTOCOL "Session" 2 and "Names and passwords": why a `register` is refused. A name or
- * password outside the rules is `invalid`, as in any frame (the decoder refuses those first).
- */
+/** PROTOCOL "Session" 2: why a `register` is refused (the decoder refuses bad names and passwords as `invalid`). */
 const REGISTER_REFUSALS: Readonly<Record<Extract<AddOutcome, { ok: false }>['code'], ErrorCode>> = {
   name_taken: 'name_taken',
   weak_password: 'weak_password',
@@ -51,6 +49,7 @@ export interface RelayDependencies {
   readonly accounts: OperatorAccounts;
   readonly keys: OperatorKeys;
   readonly groups: GroupDelivery;
+  readonly watchers: PresenceWatchers;
   readonly keyFrames: KeyFrames;
   readonly logger: Logger;
   readonly config: RelayConfig;
@@ -220,6 +219,8 @@ export class Relay {
         return answerInOrder(this, session, frame, router.acknowledge(session.name!, frame.ids), this.noReply, this.frameFailed);
       case 'who':
         return this.who(session);
+      case 'watch':
+        return this.deps.watchers.watch(session, frame.names, frame.ref);
       case 'ping': // Issue 24: its push makes up for one that failed, or a wake lost between instances.
         gateway.send(session.id, withRef<OutboundFrame>({ op: 'pong' }, frame.ref));
         return router.push(session);
@@ -238,8 +239,7 @@ export class Relay {
     this.deps.gateway.send(session.id, withRef(sentFrame(outcome), frame.ref));
   }
 
-  /** PROTOCOL "Messages": an ack gets no reply. */
-  private noReply(): void {}
+  private noReply(): void {} // PROTOCOL "Messages": an ack gets no reply.
 
   /** PROTOCOL "Other frames": operators, not mailboxes; one with several device sessions is named once. */
   private async who(session: Session): Promise<void> {

@@ -6,6 +6,7 @@ import type { SessionStore } from '../ports/session-store.ts';
 import type { DeviceId } from './devices.ts';
 import { mailboxOf } from './mailbox.ts';
 import type { OperatorName } from './names.ts';
+import type { PresenceWatchers } from './presence-watchers.ts';
 import type { Router } from './router.ts';
 import type { ConnectionId, Session } from './session.ts';
 import { endSession } from './session.ts';
@@ -19,6 +20,7 @@ export class SessionOpener {
     private readonly sessions: SessionStore,
     private readonly router: Router,
     private readonly clock: Clock,
+    private readonly watchers: PresenceWatchers,
   ) {}
 
   /**
@@ -38,6 +40,7 @@ export class SessionOpener {
     session.name = mailbox;
     session.operator = name;
     session.device = device;
+    this.watchers.arrived(session);
     const pending = await this.buffer.take(mailbox, 0, Number.MAX_SAFE_INTEGER, this.clock.now());
     // Issue 24: closed or replaced while the take was under way, it stays closed; its close (or
     // its replacement's claim) released the presence, and what it took waits for the next login.
@@ -49,6 +52,7 @@ export class SessionOpener {
 
   /** Called once the session has ended: it no longer holds its operator's presence. */
   async close(session: Session): Promise<void> {
+    this.watchers.left(session);
     if (session.name !== undefined) await this.presence.release(session.name, session.id);
   }
 

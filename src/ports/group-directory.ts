@@ -1,4 +1,5 @@
 import type { Mailbox } from '../domain/mailbox.ts';
+import type { OperatorName } from '../domain/names.ts';
 import { token } from './token.ts';
 
 /** A group's routing entry (docs/protocol.md "Groups"): its MLS epoch and who gets its messages. */
@@ -29,5 +30,10 @@ export interface GroupDirectory {
    * instances and processes). A group unknown at epoch 0 is created with the committer first.
    */
   commit(group: string, epoch: number, committer: Mailbox, members: readonly Mailbox[]): Promise<GroupCommitOutcome>;
+  /**
+   * docs/protocol.md "Presence": the other operators with a mailbox in a group where one of
+   * `operator`'s mailboxes is a member now, sorted.
+   */
+  partners(operator: OperatorName): Promise<OperatorName[]>;
 }
 export const GroupDirectory = token<GroupDirectory>('GroupDirectory');

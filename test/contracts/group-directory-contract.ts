@@ -88,5 +88,18 @@ export function groupDirectoryContract(name: string, make: () => Promise<GroupDi
     }
   });
 
+  it('partners: the other operators sharing a group with any of the operator\'s mailboxes, once each; no one else', async ({ h }) => {
+    await h.groups.commit(G, 0, 'alice', ['alice', 'bob/dev1', 'bob/dev2', 'carol']);
+    await h.groups.commit(H, 0, 'a_b/dev3', ['a_b/dev3', 'dave']);
+    assert.equal(await h.groups.partners('alice'), ['bob', 'carol']);
+    assert.equal(await h.groups.partners('bob'), ['alice', 'carol'], 'through its devices\' mailboxes, named once');
+    assert.equal(await h.groups.partners('a_b'), ['dave']);
+    assert.equal(await h.groups.partners('axb'), [], '`_` is not a wildcard');
+    assert.equal(await h.groups.partners('dave'), ['a_b']);
+    assert.equal(await h.groups.partners('erin'), []);
+    await h.groups.commit(G, 1, 'alice', ['alice', 'carol']);
+    assert.equal(await h.groups.partners('bob'), [], 'removed from the group, bob shares nothing');
+  });
+
   it.run();
 }

@@ -146,4 +146,9 @@ export class InMemoryGroupDirectory implements GroupDirectory {
     this.groups.set(group, { epoch: epoch + 1, members: [...members], committer });
     return { ok: true, previous: route.members };
   }
+  async partners(operator: string) {
+    const operatorOf = (mailbox: string) => mailbox.split('/')[0]!;
+    const shared = [...this.groups.values()].filter((route) => route.members.some((m) => operatorOf(m) === operator));
+    return [...new Set(shared.flatMap((route) => route.members.map(operatorOf)))].filter((name) => name !== operator).sort();
+  }
 }

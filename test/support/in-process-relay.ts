@@ -14,6 +14,7 @@ import { OperatorKeys } from '../../src/domain/operator-keys.ts';
 import { Relay } from '../../src/domain/relay.ts';
 import type { RelayConfig } from '../../src/domain/relay-config.ts';
 import { Router } from '../../src/domain/router.ts';
+import { PresenceWatchers } from '../../src/domain/presence-watchers.ts';
 import { SessionOpener } from '../../src/domain/session-opener.ts';
 import type { CredentialRepository } from '../../src/ports/credential-repository.ts';
 import type { GroupDirectory } from '../../src/ports/group-directory.ts';
@@ -87,11 +88,12 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const operatorDevices = new OperatorDevices(devices, devices, directory, credentials, verifier, fetchBuckets, clock, deviceMailboxes);
   const keyFrames = new KeyFrames(keys, operatorDevices, gateway, presence, sessions, logger);
   const router = new Router(buffer, presence, gateway, sessions, credentials, deviceMailboxes, new InMemorySenderBuckets(), clock, logger, config);
-  const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock);
   const groupDirectory = overrides.groups ?? new InMemoryGroupDirectory();
+  const watchers = new PresenceWatchers(groupDirectory, presence, gateway);
+  const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock, watchers);
   const groups = new GroupDelivery(router, groupDirectory, credentials, gateway, config);
   const relay = new Relay({
-    sessions, gateway, presence, router, opener, authenticator, accounts, keys, keyFrames, groups, logger, config,
+    sessions, gateway, presence, router, opener, authenticator, accounts, keys, keyFrames, groups, watchers, logger, config,
     boot: { id: 'test-boot' }, onion: overrides.onion,
   });
   let next = 0;

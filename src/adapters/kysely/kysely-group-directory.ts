@@ -1,6 +1,9 @@
+import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import { inject, injectable } from 'inversify';
+import { operatorOf } from '../../domain/mailbox.ts';
 import type { Mailbox } from '../../domain/mailbox.ts';
+import type { OperatorName } from '../../domain/names.ts';
 import { Clock } from '../../ports/clock.ts';
 import type { GroupCommitOutcome, GroupDirectory, GroupRoute } from '../../ports/group-directory.ts';
 import { CredentialDatabase } from './credential-database.ts';
@@ -41,6 +44,19 @@ export class KyselyGroupDirectory implements GroupDirectory {
       if (error instanceof NotAMember) return { ok: false, code: 'no_such_group' };
       throw error;
     }
+  }
+
+  async partners(operator: OperatorName): Promise<OperatorName[]> {
+    // Names may hold `_`, a LIKE wildcard: escaped, so `a_b/…` never matches `axb`'s devices.
+    const devices = `${operator.replaceAll('_', '\\_')}/%`;
+    const rows = await this.dialect.run(() => this.db.selectFrom('group_members as mine')
+      .innerJoin('group_members as theirs', 'theirs.group_id', 'mine.group_id')
+      .select('theirs.mailbox').distinct()
+      .where((eb) => eb.or([eb('mine.mailbox', '=', operator), sql<boolean>`${sql.ref('mine.mailbox')} like ${devices} escape '\\'`]))
+      .execute());
+    const names = new Set(rows.map((row) => operatorOf(row.mailbox)));
+    names.delete(operator);
+    return [...names].sort();
   }
 
   private async commitIn(

@@ -11,6 +11,7 @@ import { isDirectBetween } from './group-members.ts';
 import type { GroupReceipt } from './group-receipts.ts';
 import { GroupReceipts } from './group-receipts.ts';
 import { refillKeyPackages } from './key-package-refill.ts';
+import { BurstAcknowledgements } from './burst-acknowledgements.ts';
 import { isMlsBody } from './mls-body.ts';
 import { PendingWelcomes } from './pending-welcomes.ts';
 import type { ContactKeys, HoldNotice } from './trust-holds.ts';
@@ -42,6 +43,7 @@ export class ConversationService {
   private incoming: Promise<unknown> = Promise.resolve();
   private readonly commits: CommitQueue;
   private readonly receipts: GroupReceipts;
+  private readonly acks: BurstAcknowledgements;
   private readonly welcomes = new PendingWelcomes();
   /** Opens the deliveries held from the start until the first ready(). */
   private opening: (() => void) | undefined;
@@ -53,9 +55,10 @@ export class ConversationService {
     private readonly core: Conversations,
     private readonly requests: Requests,
     private readonly emit: (event: ServiceEvent) => void,
-    private readonly ack: (ids: string[]) => void,
+    ack: (ids: string[]) => void,
     keys: ContactKeys = NO_PINS,
   ) {
+    this.acks = new BurstAcknowledgements(() => core.flush(), ack);
     this.opening = this.holdDeliveries();
     this.holds = new TrustHolds(keys, core.me.name, emit);
     this.commits = new CommitQueue(core, requests, this.welcomes, (events) => this.emitAll(events));
@@ -70,7 +73,10 @@ export class ConversationService {
   onFrame(frame: ServerFrame): boolean {
     if (this.requests.answer(frame)) return true;
     if (frame.op === 'msg' && isMlsBody(frame.body)) {
-      this.incoming = this.incoming.then(() => this.deliver(frame.id, frame.from, frame.body));
+      this.acks.received();
+      // One failed delivery (it stays unacknowledged, to come again) does not stop the ones after it.
+      const next = () => this.deliver(frame.id, frame.from, frame.body).finally(() => this.acks.doneWithOne());
+      this.incoming = this.incoming.then(next, next);
       return true;
     }
     return frame.op === 'receipt' && (this.welcomes.confirmed(frame.id, frame.to) || this.receipts.onReceipt(frame));
@@ -105,6 +111,7 @@ export class ConversationService {
   replayHeld(): Promise<void> {
     const replay = this.incoming.then(async () => {
       for (const held of this.holds.takeDeliveries()) await this.deliver(held.id, held.from, held.body);
+      await this.acks.settle();
     });
     this.incoming = replay;
     return replay;
@@ -266,8 +273,7 @@ export class ConversationService {
     this.emitAll(untrusted === undefined ? events : [refused(untrusted.from, untrusted.reason)]);
     // Every member tries; the relay keeps the first, and the others find nothing left to apply.
     for (const event of events) if (event.kind === 'proposal') void this.applyProposals(event.group).catch(() => undefined);
-    await this.core.flush();
-    this.ack([id]);
+    this.acks.processedOne(id);
     this.commits.processedOne();
   }
 

@@ -1,0 +1,33 @@
+/**
+ * Deliveries that came in one read are acknowledged together, after one write of the group
+ * states they moved on. A 100-member X-Wing group's state takes about 4 ms to encode, twice to
+ * four times what decrypting a message does, so writing it for each message of a backlog was
+ * most of the cost of draining one. Acknowledged only once written: a crash loses none.
+ */
+export class BurstAcknowledgements {
+  /** Received and not yet processed. */
+  private waiting = 0;
+  /** Processed, waiting for the write and their acknowledgement. */
+  private readonly processed: string[] = [];
+
+  constructor(private readonly writeStates: () => Promise<void>, private readonly ack: (ids: string[]) => void) {}
+
+  received(): void {
+    this.waiting++;
+  }
+
+  processedOne(id: string): void {
+    this.processed.push(id);
+  }
+
+  /** One received delivery is done with (processed, held or failed): the last of a burst settles it. */
+  async doneWithOne(): Promise<void> {
+    if (--this.waiting === 0) await this.settle();
+  }
+
+  async settle(): Promise<void> {
+    if (this.processed.length === 0) return;
+    await this.writeStates();
+    this.ack(this.processed.splice(0));
+  }
+}
