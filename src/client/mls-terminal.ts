@@ -3,26 +3,20 @@ import { join } from 'node:path';
 import type { ServiceEvent } from './conversations/conversation-service.ts';
 import { ConversationService, NoDevices } from './conversations/conversation-service.ts';
 import { Conversations } from './conversations/conversations.ts';
-import { keyPackagesPublished } from './conversations/device-arrival.ts';
 import type { DeviceRef } from './conversations/device-credential.ts';
 import type { ClientFrame, ServerFrame } from './conversations/frame-link.ts';
 import type { GroupMeta } from './conversations/group-meta.ts';
 import { membershipLines } from './conversations/membership-lines.ts';
 import { RelayRefusal, Requests } from './conversations/requests.ts';
 import { TrustedSending } from './conversations/trusted-sending.ts';
-import type { PendingListing } from './device-approval.ts';
-import { approvalCode, approve } from './device-approval.ts';
 import { deviceKeys } from './device-enrolment.ts';
+import { DeviceManagement } from './device-management.ts';
 import type { EndToEnd } from './e2e/end-to-end.ts';
 import type { KeyStore } from './e2e/key-store.ts';
 import { FileConversationStore } from './file-conversation-store.ts';
 import type { MlsCommand } from './mls-commands.ts';
 import { clock, safeText } from './client-view.ts';
 import { visibleText } from '../domain/visible-text.ts';
-
-/** How long an approving device waits for the new one to log in and publish key packages. */
-const APPROVAL_WAIT_MS = 120_000;
-const APPROVAL_POLL_MS = 3_000;
 
 export interface MlsTerminalLink {
   send(frame: ClientFrame): void;
@@ -45,14 +39,16 @@ export type Sent = { readonly id: string | undefined; readonly status: 'delivere
  * conversation service, the commands that drive it, and how its events read on screen.
  */
 export class MlsTerminal {
+  private readonly devices: DeviceManagement;
   private readonly sending: TrustedSending;
 
   private constructor(
     private readonly service: ConversationService,
     private readonly requests: Requests,
-    private readonly store: KeyStore,
+    store: KeyStore,
     private readonly link: MlsTerminalLink,
   ) {
+    this.devices = new DeviceManagement(service, requests, () => store.identity, (text) => link.say(text));
     this.sending = new TrustedSending(service, requests);
   }
 
@@ -167,46 +163,15 @@ export class MlsTerminal {
       case 'devices':
         return this.listDevices();
       case 'devices-approve':
-        return this.approve(command.code);
+        return this.devices.approve(command.code);
       case 'devices-remove':
-        return this.removeDevice(command.device);
+        return this.devices.remove(command.device);
     }
   }
 
   private async listDevices(): Promise<void> {
-    const { name, device: mine } = this.service.me;
-    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'devices' }>>({ op: 'fetch_devices', name });
-    const lines = answer.devices.map((d) => `${d.device}${d.device === mine ? ' (this one)' : ''}${(d as { pending?: boolean }).pending ? ' (waiting for approval)' : ''}`);
-    this.link.say(`${name}'s devices: ${lines.join(', ')}`);
-  }
-
-  /**
-   * docs/protocol.md "Approval": certifies the pending device the code names, hands it the
-   * identity, then adds it to every conversation once it has published key packages.
-   */
-  private async approve(code: string): Promise<void> {
-    const { name } = this.service.me;
-    const answer = await this.requests.ask<Extract<ServerFrame, { op: 'devices' }>>({ op: 'fetch_devices', name });
-    const pending = answer.devices.flatMap((d) => ((d as { pending?: boolean }).pending ? [d as typeof d & PendingListing] : []))
-      .find((d) => approvalCode(name, d) === code);
-    if (pending === undefined) return this.link.say(`no device of ${name} waiting for approval shows ${code}`);
-    const { certify, grant } = approve(name, this.store.identity, pending);
-    await this.requests.ask(certify);
-    await this.requests.ask({ op: 'send', to: name, body: grant });
-    this.link.say(`approved device ${pending.device}; it joins your conversations once it has logged in`);
-    if (!await keyPackagesPublished(this.requests, name, pending.device, APPROVAL_WAIT_MS, APPROVAL_POLL_MS)) {
-      return this.link.say(`device ${pending.device} has not logged in yet: /devices approve ${code} again once it has`);
-    }
-    const added = await this.service.addDevice(name, pending.device);
-    this.link.say(`device ${pending.device} added to ${added === 1 ? '1 conversation' : `${added} conversations`}`);
-  }
-
-  private async removeDevice(device: string): Promise<void> {
-    const { name, device: mine } = this.service.me;
-    if (device === mine) return this.link.say('this is the device you are using: remove it from another one');
-    await this.service.removeDevice(name, device);
-    await this.requests.ask({ op: 'revoke_device', device });
-    this.link.say(`device ${device} removed from every conversation and revoked`);
+    const lines = (await this.devices.list()).map((d) => `${d.device}${d.mine ? ' (this one)' : ''}${d.pending ? ' (waiting for approval)' : ''}`);
+    this.link.say(`${this.service.me.name}'s devices: ${lines.join(', ')}`);
   }
 
   private group(name: string): string {

@@ -7,7 +7,8 @@ import { Requests } from '../../src/client/conversations/requests.ts';
 import { acceptGrant, approve, pendingDevice } from '../../src/client/device-approval.ts';
 import { deviceKeys, enrolFirstDevice } from '../../src/client/device-enrolment.ts';
 import { fromBase64, toBase64 } from '../../src/client/e2e/base64.ts';
-import { BrowserKeys, PinnedIdentities } from '../../src/client/web/browser-keys.ts';
+import { BrowserKeys } from '../../src/client/web/browser-keys.ts';
+import { PinnedIdentities } from '../../src/client/web/pinned-identities.ts';
 
 test('the browser\'s keys: an identity made once and kept, a device kept across openings', async () => {
   const store = new MemoryConversationStore();
@@ -37,25 +38,77 @@ test('a pending browser device takes the identity a terminal device grants, and 
   assert.is(reopened.device?.agreementSecret, undefined);
 });
 
-test('identity keys are pinned on first use: a key the relay swaps in later is not taken', async () => {
-  const store = new MemoryConversationStore();
-  const keys = await BrowserKeys.open(store);
-  let served = toBase64(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
-  const first = served;
+/** A relay that hands out `served.key` for every name, and the frames it was sent. */
+function keyServer(served: { key: string }): { requests: Requests; sent: ClientFrame[] } {
   const sent: ClientFrame[] = [];
   const requests: Requests = new Requests({
     send: (frame) => {
       sent.push(frame);
-      queueMicrotask(() => requests.answer({ op: 'key', name: 'bob', agreement: served, signing: served, ref: (frame as { ref: string }).ref } as ServerFrame));
+      const { name, ref } = frame as { name: string; ref: string };
+      queueMicrotask(() => requests.answer({ op: 'key', name, agreement: served.key, signing: served.key, ref } as ServerFrame));
     },
   });
-  const pins = new PinnedIdentities(store, 'alice', keys, requests);
+  return { requests, sent };
+}
+
+const newKey = () => toBase64(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
+
+test('identity keys are pinned on first use: a key the relay swaps in later is not taken', async () => {
+  const store = new MemoryConversationStore();
+  const keys = await BrowserKeys.open(store);
+  const served = { key: newKey() };
+  const first = served.key;
+  const { requests, sent } = keyServer(served);
+  const pins = await PinnedIdentities.open(store, 'alice', keys, requests);
   assert.is(toBase64((await pins.identityOf('bob'))!), first);
-  served = toBase64(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
+  served.key = newKey();
   assert.is(toBase64((await pins.identityOf('bob'))!), first);
   assert.is(sent.length, 1);
   assert.is(toBase64((await pins.identityOf('alice'))!), keys.identity.public.signing);
-  assert.match(await pins.safetyNumber('bob'), /^\d{5}( \d{5}){11}$/);
+  // Kept in the store: a reopened browser still holds the first key.
+  const reopened = await PinnedIdentities.open(store, 'alice', keys, requests);
+  assert.is(toBase64((await reopened.identityOf('bob'))!), first);
+});
+
+test('a changed key is seen, and only Trust after Verify takes it: exactly the key Verify showed, refused once the server hands out another', async () => {
+  const store = new MemoryConversationStore();
+  const keys = await BrowserKeys.open(store);
+  const served = { key: newKey() };
+  const { requests } = keyServer(served);
+  const pins = await PinnedIdentities.open(store, 'alice', keys, requests);
+  const first = served.key;
+  await pins.identityOf('bob');
+  assert.is(await pins.changed('bob'), false);
+  served.key = newKey();
+  assert.is(await pins.changed('bob'), true);
+  assert.equal(await pins.trust('bob'), { ok: false, reason: 'not_shown' });
+  const shown = await pins.verify('bob');
+  assert.ok(shown.ok && shown.newKey && /^\d{5}( \d{5}){11}$/.test(shown.number));
+  // Swapped again between Verify and Trust: the number compared is not the server's key any more.
+  served.key = newKey();
+  assert.equal(await pins.trust('bob'), { ok: false, reason: 'changed' });
+  assert.is(toBase64((await pins.identityOf('bob'))!), first);
+  const again = await pins.verify('bob');
+  assert.ok(again.ok && again.newKey);
+  assert.ok((await pins.trust('bob')).ok);
+  assert.is(await pins.changed('bob'), false);
+  assert.is(pins.verified('bob'), true);
+  const reopened = await PinnedIdentities.open(store, 'alice', keys, requests);
+  assert.is(toBase64((await reopened.identityOf('bob'))!), served.key);
+  assert.is(reopened.verified('bob'), true);
+});
+
+test('a pin the first web client kept (the signing key alone) still certifies; the server\'s key reads as changed until Verify and Trust', async () => {
+  const store = new MemoryConversationStore();
+  const keys = await BrowserKeys.open(store);
+  const served = { key: newKey() };
+  await store.put('pin/bob', fromBase64(served.key, 32)!);
+  const pins = await PinnedIdentities.open(store, 'alice', keys, keyServer(served).requests);
+  assert.is(toBase64((await pins.identityOf('bob'))!), served.key);
+  assert.is(await pins.changed('bob'), true);
+  assert.ok((await pins.verify('bob')).ok);
+  assert.ok((await pins.trust('bob')).ok);
+  assert.is(await pins.changed('bob'), false);
 });
 
 test.run();

@@ -98,6 +98,10 @@ test('/leave: the group is forgotten once the relay took the proposal; refused, 
   await bob.service.leave(ops);
   assert.equal(bob.service.list(), []);
   await until(() => alice.events.some((e) => e.kind === 'membership' && e.left.some((d) => d.name === 'bob')), 'alice committed bob\'s leave (told as bob leaving)');
+  // The commit that removes bob reaches him too, after he forgot the group: dropped, not refused.
+  await alice.service.direct('bob');
+  await until(() => bob.events.some((e) => e.kind === 'joined' && e.meta.kind === 'direct'), 'bob joined the direct conversation (after the commit, in order)');
+  assert.equal(bob.events.filter((e) => e.kind === 'refused'), [], 'no refusal for the group bob left');
 }));
 
 test('/devices approve: waiting for the new device uses up none of its key packages; adding it takes one a conversation, of it alone', () => withRelayTeam(async (team) => {

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type ClientOptions, runClient } from '../../src/client/client.ts';
 import { freePort } from '../../bench/free-port.ts';
 import { KeyStore } from '../../src/client/e2e/key-store.ts';
-import type { KeyStoreLocation } from '../../src/client/e2e/key-store-location.ts';
 import { RecordingProxy } from '../support/recording-proxy.ts';
 import { runLitsxg } from '../support/run-litsxg.ts';
 import { ProtocolClient } from '../support/protocol-client.ts';
@@ -15,30 +12,7 @@ import { PASSWORD } from '../support/seed-operators.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { assertAbsent, groupSendBodies, heapSnapshot, heapSnapshotEnv } from '../support/secrets.ts';
-
-/** A terminal client in this process, its keyboard and screen as streams. */
-function terminalClient(name: string, port: number, keys: string | KeyStoreLocation, password: string | undefined, host = '127.0.0.1', more: Partial<ClientOptions> = {}) {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let screen = '';
-  output.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
-  const status = runClient({ name, server: { host, port }, keys: typeof keys === 'string' ? { dir: keys } : keys, ...more, ...(password === undefined ? {} : { password }), input, output });
-  return {
-    status,
-    type: (line: string) => input.write(`${line}\n`),
-    quit: () => input.end(),
-    screen: () => screen,
-    waitFor: (text: string) => until(() => screen.includes(text), `${name}'s screen to show ${JSON.stringify(text)}:\n${screen}`),
-  };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { terminalClient, until } from '../support/terminal-client.ts';
 
 test('text typed by alice reaches bob\'s screen and nowhere else: not on the wire, in the logs or in the server\'s memory', async () => {
   const diagnostics = tempDir();

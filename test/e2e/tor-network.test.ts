@@ -11,7 +11,6 @@ import { startTorNetwork, type TorNetwork } from '../support/tor-network.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { withTimeLimit } from '../support/time-limit.ts';
 import { firefoxMissing, launchFirefox } from '../support/firefox.ts';
-import { ProtocolClient } from '../support/protocol-client.ts';
 import { logInAs, openApp, waitForText } from '../support/web-app.ts';
 import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 
@@ -200,7 +199,7 @@ it('--onion-client-auth: no key, no way in; a key gets in; a removed operator\'s
   step(ctx, 'bob\'s key: healthy, same address');
 });
 
-it('serve --web --onion: firefox at Safer opens the app at the onion\'s port 80 over SOCKS with remote DNS, as Tor Browser does, and talks to a terminal user', async (ctx) => {
+it('serve --web --onion: firefox at Safer opens the app at the onion\'s port 80 over SOCKS with remote DNS, as Tor Browser does, and holds an MLS conversation with a terminal device', async (ctx) => {
   const { network } = ctx;
   const server = await startServer({ operators: ['alice', 'bob'], args: ['--onion', '--tor-control', network.serviceControl, '--web', '--web-port', '0'] });
   ctx.servers.push(server);
@@ -210,16 +209,27 @@ it('serve --web --onion: firefox at Safer opens the app at the onion\'s port 80 
   step(ctx, `${address} reachable`);
   const socks = new URL(network.socksProxy);
   const browser = await launchFirefox({ socks: { host: socks.hostname, port: Number(socks.port) } });
+  const home = tempDir();
+  ctx.temps.push(home);
+  const bob = await TmuxTerminal.start([LITSXG, 'client', 'bob', '--server', `127.0.0.1:${server.port}`], { TZ: 'UTC', XDG_CONFIG_HOME: home.path, LITSXG_PASSWORD: PASSWORD });
   try {
     const started = Date.now();
     const { page, firstScreenMs } = await openApp(browser, `http://${address}/`, 60_000);
-    await logInAs(page, 'alice', 60_000);
-    step(ctx, `through Tor: first screen ${firstScreenMs} ms, logged in ${Date.now() - started} ms after the page was opened`);
-    const bob = await ProtocolClient.login(server.port, 'bob');
-    bob.send({ op: 'send', to: 'alice', body: 'hello over the onion' });
-    await waitForText(page, '[aria-live="polite"]', 'New message from bob: hello over the onion', 30_000);
-    bob.close();
+    await logInAs(page, 'alice', 'alice over tor', PASSWORD, 150_000);
+    step(ctx, `through Tor: first screen ${firstScreenMs} ms, an MLS device ready ${Date.now() - started} ms after the page was opened`);
+    await bob.waitFor('conversations ready on device', 60_000);
+    await page.type('#peer', 'bob');
+    await page.keyboard.press('Enter');
+    await waitForText(page, '.members', 'bob', 60_000);
+    await page.type('textarea[aria-label="Message"]', 'hello over the onion');
+    await page.keyboard.press('Enter');
+    await bob.waitFor('alice: hello over the onion', 60_000);
+    await waitForText(page, '.messages li:last-child .state', 'received', 60_000);
+    await bob.line('@alice and back over MLS');
+    await waitForText(page, '[aria-live="polite"]', 'New message from bob: and back over MLS', 60_000);
+    step(ctx, `an MLS text each way, with a receipt, ${Date.now() - started} ms after the page was opened`);
   } finally {
+    await bob.stop();
     await browser.close();
   }
 });

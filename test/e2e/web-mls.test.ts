@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,14 +12,13 @@ import { PASSWORD } from '../support/seed-operators.ts';
 import { LITSXG } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
-import { openApp, unnamedControls, violations, waitForText } from '../support/web-app.ts';
+import { openApp, screenshot, submitField, unnamedControls, violations, waitForText } from '../support/web-app.ts';
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
 // Issue 20: the browser as an MLS device (docs/client.md § The web client), in firefox-esr at Safer,
 // talking with a terminal client; both go through recording proxies, and no text crosses either
 // in clear, nor reaches the server's log. LITSXG_SCREENSHOTS=docs/screenshots saves the pictures.
-const SCREENSHOTS = process.env.LITSXG_SCREENSHOTS;
 let web: WebServer;
 let browser: Browser;
 let webProxy: RecordingProxy;
@@ -55,12 +53,6 @@ test.after(async () => {
   homes.remove();
 });
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (SCREENSHOTS === undefined) return;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}/web-mls-${name}.png` });
-}
-
 /** What a text may look like where it must not be: as typed, in hex and in base64 at any alignment. */
 function encodings(text: string): string[] {
   const bytes = Buffer.from(text, 'utf8');
@@ -88,9 +80,7 @@ test('a browser device and a terminal device exchange a direct MLS message both 
 
   const toBob = canary('from the browser');
   await page.bringToFront();
-  await page.focus('#peer');
-  await page.keyboard.type('bob');
-  await page.keyboard.press('Enter');
+  await submitField(page, '#peer', 'bob');
   await waitForText(page, '#conversation-title', 'Conversation with bob', 60_000);
   await waitForText(page, '.members', 'bob', 10_000);
   await page.keyboard.type(toBob);
@@ -103,12 +93,12 @@ test('a browser device and a terminal device exchange a direct MLS message both 
   await waitForText(page, '[aria-live="polite"]', `New message from bob: ${toAlice}`, 60_000);
   await waitForText(page, '.messages', toAlice);
   // The safety number on the page is the terminal's `/verify alice`.
-  await page.click('.conversation button:not([type="submit"])');
+  await page.click('#verify');
   await page.waitForFunction(() => /\d{5}( \d{5}){11}/.test(document.querySelector('.safety')?.textContent ?? ''), { timeout: 30_000 });
   const onPage = /(\d{5}( \d{5}){11})/.exec(await page.$eval('.safety', (e) => e.textContent ?? ''))![1]!;
   await bob.line('/verify alice');
   await bob.waitFor(`safety number with alice: ${onPage}`, 30_000);
-  await screenshot(page, 'direct');
+  await screenshot(page, 'web-mls-direct');
   assert.equal(await violations(page), []);
   assert.equal(await unnamedControls(page), []);
 
@@ -153,7 +143,7 @@ test('a browser becomes bob\'s second device by the code his terminal approves; 
   await phone.type('#passphrase', 'bob\'s browser passphrase');
   await phone.keyboard.press('Enter');
   await phone.waitForFunction(() => /\/devices approve [a-z2-7]{4}-[a-z2-7]{4}/.test(document.querySelector('.status')?.textContent ?? ''), { timeout: 60_000 });
-  await screenshot(phone, 'approval-code');
+  await screenshot(phone, 'web-mls-approval-code');
   const code = /\/devices approve ([a-z2-7]{4}-[a-z2-7]{4})/.exec(await phone.$eval('.status', (e) => e.textContent ?? ''))![1]!;
   await bob.line(`/devices approve ${code}`);
   await waitForText(phone, '.chat header .status', 'Conversations ready on device', 120_000);
@@ -172,13 +162,9 @@ test('a browser becomes bob\'s second device by the code his terminal approves; 
   await waitForText(phone, 'ul[aria-label="Conversations"]', 'alice (1 unread)');
 
   // A group from the browser's controls: alice creates #ops and invites bob.
-  await alice.focus('#group-name');
-  await alice.keyboard.type('ops');
-  await alice.keyboard.press('Enter');
+  await submitField(alice, '#group-name', 'ops');
   await waitForText(alice, '#conversation-title', 'Group #ops', 60_000);
-  await alice.focus('#invitees');
-  await alice.keyboard.type('bob');
-  await alice.keyboard.press('Enter');
+  await submitField(alice, '#invitees', 'bob');
   await bob.waitFor('#ops you are in', 60_000);
   await waitForText(phone, 'ul[aria-label="Conversations"]', '#ops', 60_000);
   await waitForText(alice, '.members', 'alice, bob', 30_000);
@@ -187,9 +173,9 @@ test('a browser becomes bob\'s second device by the code his terminal approves; 
   await waitForText(alice, '.messages', toGroup, 60_000);
   await waitForText(alice, '[aria-live="polite"]', `New message from bob: ${toGroup}`);
   await waitForText(phone, 'ul[aria-label="Conversations"]', '#ops (1 unread)', 60_000);
-  await screenshot(alice, 'group');
+  await screenshot(alice, 'web-mls-group');
   await phone.bringToFront();
-  await screenshot(phone, 'second-device');
+  await screenshot(phone, 'web-mls-second-device');
   const wire = Buffer.concat([webProxy.bytes(), tcpProxy.bytes()]).toString('latin1');
   for (const secret of [toBob, toGroup]) {
     for (const encoded of encodings(secret)) assert.not.ok(wire.includes(encoded) || JSON.stringify(web.server.logs).includes(encoded), encoded);

@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
+import * as assert from 'uvu/assert';
 import { PASSWORD } from './seed-operators.ts';
 
 /** A fresh browser context (its own IndexedDB, as another person's browser) with the app's page at `url`; the time its first screen took. */
@@ -17,16 +19,50 @@ export async function openApp(browser: Browser, url: string, timeoutMs = 10_000)
   return { page, firstScreenMs: Date.now() - started };
 }
 
-/** Types the name and password and waits for the conversation list. */
-export async function logInAs(page: Page, name: string, timeoutMs = 10_000): Promise<void> {
+/** Types the name, password (when given: a browser not yet a device of `name` needs it once) and passphrase on the login form. */
+export async function fillLogin(page: Page, name: string, passphrase: string, password: string | undefined = PASSWORD): Promise<void> {
   await page.type('#name', name);
-  await page.type('#password', PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('ul[aria-label="Conversations"]', { timeout: timeoutMs });
+  if (password !== undefined) await page.type('#password', password);
+  await page.type('#passphrase', passphrase);
 }
 
+/** Submits the filled login form and waits until this device's conversations are ready: scrypt at Safer, and for a new device its identity, certificate and key packages, made without JIT. */
+export async function submitLogin(page: Page, timeoutMs = 150_000): Promise<void> {
+  await page.keyboard.press('Enter');
+  await waitForText(page, '.chat header .status', 'Conversations ready on device', timeoutMs);
+}
+
+export async function logInAs(page: Page, name: string, passphrase: string, password: string | undefined = PASSWORD, timeoutMs = 150_000): Promise<void> {
+  await fillLogin(page, name, passphrase, password);
+  await submitLogin(page, timeoutMs);
+}
+
+/** Types `text` into the field at `selector` from the keyboard and presses Enter, as a person submits it. */
+export async function submitField(page: Page, selector: string, text: string): Promise<void> {
+  await page.focus(selector);
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Opens the conversation listed as `title` (its button's text starts so) from the keyboard. */
+export async function openListed(page: Page, title: string): Promise<void> {
+  await page.bringToFront();
+  const index = await page.$$eval('ul[aria-label="Conversations"] button', (buttons, t) => buttons.findIndex((b) => (b.textContent ?? '').startsWith(t as string)), title);
+  assert.ok(index >= 0, `${title} is listed`);
+  await page.focus(`ul[aria-label="Conversations"] li:nth-child(${index + 1}) button`);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Until the element at `selector` holds `expected`, looked at every 250 ms (animation frames, the
+ * default, do not come to a page in the background); a timeout says what it and the page's
+ * status lines held instead.
+ */
 export async function waitForText(page: Page, selector: string, expected: string, timeoutMs = 10_000): Promise<void> {
-  await page.waitForFunction((s: string, e: string) => (document.querySelector(s)?.textContent ?? '').includes(e), { timeout: timeoutMs }, selector, expected);
+  await page.waitForFunction((s: string, e: string) => (document.querySelector(s)?.textContent ?? '').includes(e), { timeout: timeoutMs, polling: 250 }, selector, expected).catch(async (error: Error) => {
+    const [held, status] = await page.evaluate((s: string) => [document.querySelector(s)?.textContent ?? '(no such element)', [...document.querySelectorAll('.status')].map((e) => e.textContent).join(' | ')], selector).catch(() => ['?', '?']);
+    throw new Error(`${error.message}: ${selector} holds ${JSON.stringify(held)}, not ${JSON.stringify(expected)}; status: ${status}`);
+  });
 }
 
 /** What the page's Content-Security-Policy blocked since it opened. */
@@ -42,4 +78,13 @@ export function unnamedControls(page: Page): Promise<string[]> {
       return !(labelled ?? control.textContent ?? '').trim();
     })
     .map((control) => control.outerHTML));
+}
+
+/** With LITSXG_SCREENSHOTS=docs/screenshots, the README's pictures: `page` saved as `<dir>/<file>.png`; else nothing. */
+export async function screenshot(page: Page, file: string): Promise<void> {
+  const dir = process.env.LITSXG_SCREENSHOTS;
+  if (dir === undefined) return;
+  mkdirSync(dir, { recursive: true });
+  await page.bringToFront();
+  await page.screenshot({ path: `${dir}/${file}.png` });
 }

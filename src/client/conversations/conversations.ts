@@ -42,6 +42,8 @@ export class Conversations {
   private readonly pending: PendingCommits;
   /** Message ids shown, per group: one that comes twice (redelivered, re-sent, replayed) shows once. */
   private readonly shown = new ShownIds();
+  /** Groups this device left: the commit that removes it still comes, and is dropped unsaid. */
+  private readonly left = new Set<string>();
   private turn: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -170,6 +172,7 @@ export class Conversations {
     return this.exclusive(async () => {
       const current = this.states.get(group);
       if (current !== undefined) await this.states.remove(group, current);
+      this.left.add(group);
     });
   }
 
@@ -210,7 +213,7 @@ export class Conversations {
     const pm = message.privateMessage;
     const group = toBase64(pm.groupId);
     const current = this.states.get(group);
-    if (current === undefined) return [refused(from, 'a message for a conversation this device is not in')];
+    if (current === undefined) return this.left.has(group) ? [] : [refused(from, 'a message for a conversation this device is not in')];
     // Of the epoch our pending commit leads to: ours won, since another winner's commit would have
     // come first (the relay keeps each member's order). This settles what group_info could not.
     const settled = pm.epoch === current.state.groupContext.epoch + 1n && this.pending.has(current) ? await this.pending.won(group, current) : [];

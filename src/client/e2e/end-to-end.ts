@@ -8,8 +8,7 @@ import { ENVELOPE_PREFIX, MAX_TEXT_BYTES, open, seal } from './envelope.ts';
 import type { KeyAnswer } from './key-requests.ts';
 import { KeyRequests } from './key-requests.ts';
 import type { KeyStore } from './key-store.ts';
-import { safetyNumber } from '../trust/safety-number.ts';
-import { ShownKeys } from '../trust/shown-keys.ts';
+import { KeyTrust, sameIdentity } from '../trust/key-trust.ts';
 import { admit } from '../trust/replay-guard.ts';
 import type { ContactKeys } from '../conversations/trust-holds.ts';
 
@@ -48,12 +47,13 @@ export class EndToEnd {
   private readonly requests: KeyRequests;
   private readonly held: Outgoing[] = [];
   private readonly quarantined: Incoming[] = [];
-  private readonly shown = new ShownKeys<PublicIdentity>(sameIdentity);
+  private readonly keys: KeyTrust;
   /** Told after `/trust` pinned a name (the MLS conversations release what they held). */
   private onTrusted: (name: string) => void = () => undefined;
 
   constructor(private readonly store: KeyStore, private readonly me: string, private readonly link: E2eLink) {
     this.requests = new KeyRequests((frame) => link.send(frame));
+    this.keys = new KeyTrust(store, { name: me, signing: () => store.identity.public.signing }, (name) => this.requests.fetch(name));
   }
 
   /** docs/protocol.md "Login by key": only once this identity is published on the server. */
@@ -184,13 +184,11 @@ export class EndToEnd {
 
   /** `/verify NAME`: the safety number for the key the server has now, pinning it if nothing was. */
   async verify(name: string): Promise<void> {
-    const answer = await this.fetch(name);
-    if (!answer.ok) return this.link.say(`cannot verify ${name}: ${whyNoKey(name, answer.reason)}`);
-    this.shown.show(name, answer.identity);
-    const pin = this.pinOnFirstUse(name, answer.identity);
-    const number = safetyNumber({ name: this.me, signingKey: fromBase64(this.store.identity.public.signing, 32)! },
-      { name, signingKey: fromBase64(answer.identity.signing, 32)! });
-    const changed = sameIdentity(pin.identity, answer.identity) ? '' : ` (this is ${name}'s NEW key, not the one pinned)`;
+    const verification = await this.keys.verify(name);
+    if (!verification.ok) return this.link.say(`cannot verify ${name}: ${whyNoKey(name, verification.reason)}`);
+    const { number, pin, newKey, firstUse } = verification;
+    if (firstUse) this.saidPinned(name);
+    const changed = newKey ? ` (this is ${name}'s NEW key, not the one pinned)` : '';
     this.link.say(`safety number with ${name}${changed}: ${number}`);
     this.link.say(pin.verified && !changed ? `${name} is verified` : `compare it with ${name}'s /verify ${this.me}, out of band; if equal, /trust ${name}`);
   }
@@ -200,10 +198,9 @@ export class EndToEnd {
    * fetched now), then sends what was held and shows what was quarantined.
    */
   async trust(name: string): Promise<void> {
-    const trustable = this.shown.trustable(name);
+    const trustable = this.keys.trust(name);
     if (!trustable.ok && trustable.reason === 'not_shown') return this.link.say(`nothing trusted: /verify ${name} first, compare the number with ${name}, then /trust ${name}`);
     if (!trustable.ok) return this.link.say(`nothing trusted: ${name}'s key has changed since /verify showed it; /verify ${name} again and compare the new number`);
-    this.store.setPin(name, trustable.key, true);
     this.link.say(`${name}'s key is pinned as verified`);
     const held = this.held.filter((outgoing) => outgoing.to === name);
     const quarantined = this.quarantined.filter((incoming) => incoming.from === name);
@@ -236,21 +233,19 @@ export class EndToEnd {
     };
   }
 
-  /** Every key the server hands out is noted: `/trust` refuses once it differs from what `/verify` showed. */
-  private async fetch(name: string): Promise<KeyAnswer> {
-    const answer = await this.requests.fetch(name);
-    if (answer.ok) this.shown.seen(name, answer.identity);
-    return answer;
+  private fetch(name: string): Promise<KeyAnswer> {
+    return this.keys.fetch(name);
   }
 
   private pinOnFirstUse(name: string, identity: PublicIdentity) {
-    const pin = this.store.pin(name);
-    if (pin !== undefined) return pin;
-    this.store.setPin(name, identity, false);
-    this.link.say(`pinned ${name}'s key on first use (not verified yet: /verify ${name})`);
-    return this.store.pin(name)!;
+    const { pin, first } = this.keys.pinOnFirstUse(name, identity);
+    if (first) this.saidPinned(name);
+    return pin;
   }
 
+  private saidPinned(name: string): void {
+    this.link.say(`pinned ${name}'s key on first use (not verified yet: /verify ${name})`);
+  }
 }
 
 function whyNoKey(name: string, reason: Exclude<KeyAnswer, { ok: true }>['reason']): string {
@@ -266,10 +261,6 @@ function whyNoKey(name: string, reason: Exclude<KeyAnswer, { ok: true }>['reason
     case 'refused':
       return `the server refused to give ${name}'s key`;
   }
-}
-
-function sameIdentity(a: PublicIdentity, b: PublicIdentity): boolean {
-  return a.agreement === b.agreement && a.signing === b.signing;
 }
 
 function removeAll<T>(list: T[], items: readonly T[]): void {

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublicIdentity } from '../../domain/identity-keys.ts';
 import { openWithPassphrase, sealWithPassphrase } from '../trust/passphrase-seal.ts';
+import type { Pin, PinStore } from '../trust/key-trust.ts';
 import type { SeenEnvelope } from '../trust/replay-guard.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import { KeyStoreError } from './key-store-error.ts';
@@ -12,12 +13,7 @@ import type { Identity, StoredDevice } from '../device-holder.ts';
 
 export type { Identity, StoredDevice } from '../device-holder.ts';
 
-export interface Pin {
-  readonly identity: PublicIdentity;
-  readonly verified: boolean;
-  /** The devices `/trust` took with a verified identity (docs/protocol.md "Holds"). */
-  readonly devices?: readonly string[];
-}
+export type { Pin } from '../trust/key-trust.ts';
 
 const IDENTITY_FILE = 'identity.json';
 const STATE_FILE = 'state.json';
@@ -34,7 +30,7 @@ const DEVICE_FILE = 'device.json';
  * `seen.json` the envelopes already shown (ids and signed times), against replays.
  * A damaged file is reported, never replaced: replacing it would lose the identity.
  */
-export class KeyStore {
+export class KeyStore implements PinStore {
   private constructor(
     private readonly dir: string,
     private ownIdentity: Identity,

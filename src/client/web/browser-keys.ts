@@ -1,16 +1,10 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import type { ConversationStore } from '../conversations/conversation-store.ts';
-import type { IdentityResolver } from '../conversations/device-client-config.ts';
-import type { ServerFrame } from '../conversations/frame-link.ts';
-import { RelayRefusal } from '../conversations/requests.ts';
-import type { Requests } from '../conversations/requests.ts';
 import type { DeviceHolder, Identity, StoredDevice } from '../device-holder.ts';
 import { fromBase64, toBase64 } from '../e2e/base64.ts';
-import { safetyNumber } from '../trust/safety-number.ts';
 
 const IDENTITY = 'keys/identity';
 const DEVICE = 'keys/device';
-const PIN = 'pin/';
 
 /**
  * The browser's key store (the terminal's is files, e2e/key-store.ts): the operator identity and
@@ -68,37 +62,6 @@ export class BrowserKeys implements DeviceHolder {
   private write(key: string, value: object): void {
     const bytes = new TextEncoder().encode(JSON.stringify(value));
     this.writes = this.writes.then(() => this.store.put(key, bytes));
-  }
-}
-
-/**
- * The operator identity keys MLS leaves must be certified by, as the terminal's EndToEnd gives
- * them: ours, or the one pinned on first use (fetched from the relay once, then kept in the store).
- */
-export class PinnedIdentities implements IdentityResolver {
-  constructor(private readonly store: ConversationStore, private readonly me: string, private readonly keys: BrowserKeys, private readonly requests: Requests) {}
-
-  async identityOf(name: string): Promise<Uint8Array | undefined> {
-    if (name === this.me) return fromBase64(this.keys.identity.public.signing, 32);
-    const pinned = await this.store.get(PIN + name);
-    if (pinned !== undefined) return pinned;
-    let answer: Extract<ServerFrame, { op: 'key' }>;
-    try {
-      answer = await this.requests.ask<Extract<ServerFrame, { op: 'key' }>>({ op: 'fetch_key', name });
-    } catch (error) {
-      if (error instanceof RelayRefusal) return undefined;
-      throw error;
-    }
-    const signing = fromBase64(answer.signing, 32);
-    if (signing !== undefined) await this.store.put(PIN + name, signing);
-    return signing;
-  }
-
-  /** The terminal's `/verify NAME` number, for the key pinned for `name` (the same on both sides). */
-  async safetyNumber(name: string): Promise<string> {
-    const theirs = await this.identityOf(name);
-    if (theirs === undefined) throw new Error(`${name} has no identity key on this server`);
-    return safetyNumber({ name: this.me, signingKey: fromBase64(this.keys.identity.public.signing, 32)! }, { name, signingKey: theirs });
   }
 }
 

@@ -1,17 +1,22 @@
+import type { DeviceActions } from './devices-panel.ts';
+import { DevicesPanel } from './devices-panel.ts';
 import type { Conversation, Delivery, Entry } from './direct-messages.ts';
 import { el, shown } from './dom.ts';
+import type { GroupActions } from './group-controls.ts';
+import { GroupControls } from './group-controls.ts';
 import { keysNotice } from './keys-notice.ts';
+import { nameForm } from './name-form.ts';
+import type { TrustActions } from './trust-panel.ts';
+import { TrustPanel } from './trust-panel.ts';
 
 export interface ChatActions {
   say(conversation: Conversation, text: string): void;
   logOut(): void;
-  /** On MLS (a device): groups, made and joined by invitation. */
-  readonly groups?: {
-    create(name: string): Promise<Conversation>;
-    invite(conversation: Conversation, names: readonly string[]): Promise<void>;
-    /** The safety number with a direct conversation's other operator; undefined for a group or a plain conversation. */
-    verify(conversation: Conversation): (() => Promise<string>) | undefined;
-  };
+  /** A new group, with this operator's devices in it. */
+  create(name: string): Promise<Conversation>;
+  readonly groups: GroupActions;
+  readonly trust: TrustActions;
+  readonly devices: DeviceActions;
 }
 
 /**
@@ -21,89 +26,46 @@ export interface ChatActions {
  */
 export class ChatView {
   readonly root: HTMLElement;
+  readonly devices: DevicesPanel;
   private readonly list = el('ul', { 'aria-label': 'Conversations' });
   private readonly title = el('h2', { id: 'conversation-title' }, 'No conversation open');
   private readonly members = el('p', { class: 'members' });
-  private readonly inviting = el('form', { class: 'invite', hidden: '' });
-  private readonly verifying = el('button', { type: 'button', hidden: '' }, 'Verify (safety number)');
-  private readonly safety = el('p', { class: 'safety', role: 'status' });
+  private readonly trust: TrustPanel;
+  private readonly groupControls: GroupControls;
   private readonly messages = el('ol', { class: 'messages', 'aria-labelledby': 'conversation-title' });
   private readonly input = el('textarea', { 'aria-label': 'Message', rows: '2', disabled: '' });
+  private readonly send = el('button', { type: 'submit', disabled: '' }, 'Send');
   private readonly announcer = el('div', { class: 'visually-hidden', 'aria-live': 'polite', role: 'status' });
   private readonly status = el('p', { class: 'status', role: 'status' });
   private readonly rows = new Map<Entry, HTMLLIElement>();
   private current: Conversation | undefined;
 
   constructor(private readonly me: string, private readonly actions: ChatActions, private readonly conversations: () => Iterable<Conversation>, open: (peer: string) => Conversation | Promise<Conversation>) {
-    const peer = el('input', { id: 'peer', autocapitalize: 'none', spellcheck: 'false', required: '' });
-    const start = el('form', {}, el('label', { for: 'peer' }, 'Write to (a name)'), peer, el('button', { type: 'submit' }, 'Open'));
-    start.addEventListener('submit', (event) => {
-      event.preventDefault();
-      const name = peer.value.trim().toLowerCase();
-      if (name === '') return;
-      peer.value = '';
-      void this.opening(() => open(name));
-    });
-    const groupControls: HTMLElement[] = [];
-    const { groups } = actions;
-    if (groups !== undefined) {
-      const groupName = el('input', { id: 'group-name', autocapitalize: 'none', spellcheck: 'false', required: '' });
-      const create = el('form', {}, el('label', { for: 'group-name' }, 'New group (a name)'), groupName, el('button', { type: 'submit' }, 'Create group'));
-      create.addEventListener('submit', (event) => {
-        event.preventDefault();
-        const name = groupName.value.trim().toLowerCase();
-        if (name === '') return;
-        groupName.value = '';
-        void this.opening(() => groups.create(name));
-      });
-      groupControls.push(create);
-      this.verifying.addEventListener('click', () => {
-        const conversation = this.current;
-        const number = conversation === undefined ? undefined : groups.verify(conversation);
-        if (number === undefined) return;
-        number().then((digits) => {
-          const other = shown(conversation!.title ?? conversation!.peer);
-          this.safety.textContent = `Safety number with ${other}: ${digits}. Compare it with ${other}'s, out of band (in the terminal: /verify ${shown(me)}).`;
-        }, (error: Error) => {
-          this.safety.textContent = `Cannot verify: ${error.message}`;
-        });
-      });
-      const invitees = el('input', { id: 'invitees', autocapitalize: 'none', spellcheck: 'false', required: '' });
-      this.inviting.append(el('label', { for: 'invitees' }, 'Invite (names, separated by commas)'), invitees, el('button', { type: 'submit' }, 'Invite'));
-      this.inviting.addEventListener('submit', (event) => {
-        event.preventDefault();
-        const names = invitees.value.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
-        const conversation = this.current;
-        if (names.length === 0 || conversation === undefined) return;
-        invitees.value = '';
-        this.status.textContent = `Inviting ${names.join(', ')}…`;
-        groups.invite(conversation, names).then(() => {
-          this.status.textContent = '';
-          if (conversation === this.current) this.members.textContent = membersText(conversation);
-        }, (error: Error) => {
-          this.status.textContent = `Could not invite: ${error.message}`;
-        });
-      });
-    }
-    const send = el('button', { type: 'submit' }, 'Send');
-    const composer = el('form', { class: 'composer' }, this.input, send);
+    const start = nameForm('peer', 'Write to (a name)', 'Open', ([name]) => void this.opening(() => open(name!)));
+    const create = nameForm('group-name', 'New group (a name)', 'Create group', ([name]) => void this.opening(() => actions.create(name!)));
+    this.trust = new TrustPanel(me, actions.trust, (blocked) => this.block(blocked));
+    this.groupControls = new GroupControls(actions.groups, (text) => this.say(text), (conversation) => {
+      if (conversation === this.current) this.members.textContent = membersText(conversation);
+    }, (conversation) => this.closed(conversation));
+    this.devices = new DevicesPanel(actions.devices);
+    const composer = el('form', { class: 'composer' }, this.input, this.send);
     composer.addEventListener('submit', (event) => {
       event.preventDefault();
-      this.sendInput();
+      void this.sendInput();
     });
     // Enter sends, as in the terminal; Shift+Enter starts a new line.
     this.input.addEventListener('keydown', (event) => {
       if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
       event.preventDefault();
-      this.sendInput();
+      void this.sendInput();
     });
     const logOut = el('button', { type: 'button' }, 'Log out');
     logOut.addEventListener('click', () => actions.logOut());
     this.root = el('div', { class: 'chat' },
       el('header', {}, el('h1', {}, 'Litsxg'), el('span', {}, `Signed in as ${shown(me)}`), this.status, logOut),
-      el('nav', { 'aria-labelledby': 'conversations-title' }, el('h2', { id: 'conversations-title' }, 'Conversations'), this.list, start, ...groupControls,
+      el('nav', { 'aria-labelledby': 'conversations-title' }, el('h2', { id: 'conversations-title' }, 'Conversations'), this.list, start, create, this.devices.root,
         el('details', {}, el('summary', {}, 'What this browser keeps'), keysNotice())),
-      el('main', { class: 'conversation' }, this.title, this.members, this.verifying, this.safety, this.inviting, this.messages, composer, this.announcer));
+      el('main', { class: 'conversation' }, this.title, this.members, this.trust.root, this.groupControls.root, this.messages, composer, this.announcer));
   }
 
   /** A conversation changed: a new entry is shown (and announced when someone else wrote it), or a delivery state. */
@@ -114,6 +76,8 @@ export class ChatView {
       if (conversation !== this.current) conversation.unread += 1;
     }
     if (conversation === this.current) {
+      // A membership change (a note) may come with it.
+      this.members.textContent = membersText(conversation);
       const row = this.rows.get(entry);
       if (row === undefined) this.append(entry);
       else row.replaceWith(this.row(entry));
@@ -129,6 +93,7 @@ export class ChatView {
   disconnected(reason: string): void {
     this.status.textContent = reason;
     this.input.disabled = true;
+    this.send.disabled = true;
   }
 
   private show(conversation: Conversation): void {
@@ -137,21 +102,42 @@ export class ChatView {
     const title = conversation.title ?? conversation.peer;
     this.title.textContent = title.startsWith('#') ? `Group ${shown(title)}` : `Conversation with ${shown(title)}`;
     this.members.textContent = membersText(conversation);
-    this.inviting.hidden = this.actions.groups === undefined || !title.startsWith('#');
-    this.verifying.hidden = this.actions.groups?.verify(conversation) === undefined;
-    this.safety.textContent = '';
+    this.groupControls.open(conversation);
     this.rows.clear();
     this.messages.replaceChildren();
     for (const entry of conversation.entries) this.append(entry);
-    this.input.disabled = false;
+    this.trust.open(conversation);
     this.renderList();
   }
 
-  private sendInput(): void {
+  /** A changed key holds what is typed (trust-panel.ts): nothing goes until it is trusted. */
+  private block(blocked: boolean): void {
+    const off = blocked || this.current === undefined;
+    this.input.disabled = off;
+    this.send.disabled = off;
+  }
+
+  /** The conversation is gone from this device (left): nothing is open any more. */
+  private closed(conversation: Conversation): void {
+    if (conversation === this.current) {
+      this.current = undefined;
+      this.title.textContent = 'No conversation open';
+      this.members.textContent = '';
+      this.messages.replaceChildren();
+      this.groupControls.open(undefined);
+      this.block(true);
+    }
+    this.renderList();
+  }
+
+  /** Checked against the pins first, as the terminal does before each send; a text held stays in the input. */
+  private async sendInput(): Promise<void> {
+    const conversation = this.current;
+    if (conversation === undefined || this.input.value.trim() === '' || this.input.disabled) return;
+    if (!await this.trust.check() || conversation !== this.current) return;
     const text = this.input.value;
-    if (this.current === undefined || text.trim() === '') return;
     this.input.value = '';
-    this.actions.say(this.current, text);
+    this.actions.say(conversation, text);
   }
 
   /** Opens what `make` resolves to (a direct conversation made on MLS takes a moment), or says why not. */

@@ -29,9 +29,9 @@ export interface DirectMessagesEvents {
 }
 
 /**
- * Plain direct text (`send` / `msg`), so the app is usable before MLS conversations land; the
- * conversation service takes the frames it knows first (docs/protocol.md "Web client").
- * Deliveries are acknowledged at once: shown is received.
+ * Plain direct text (`send` / `msg`) from a client without MLS, shown apart from the MLS
+ * conversations; the conversation service takes the frames it knows first (docs/protocol.md
+ * "Web client"). Deliveries are acknowledged at once: shown is received.
  */
 export class DirectMessages {
   readonly conversations = new Map<string, Conversation>();
@@ -39,13 +39,13 @@ export class DirectMessages {
   private readonly byId = new Map<string, Entry>();
   private nextRef = 0;
 
-  /** `title`: how a name's plain conversation is listed beside MLS ones (on a device: "bob (not encrypted)"). */
-  constructor(private readonly me: string, private readonly send: (frame: ClientFrame) => void, private readonly events: DirectMessagesEvents, private readonly title?: (peer: string) => string) {}
+  /** `title`: how a name's plain conversation is listed beside MLS ones ("bob (not encrypted)"). */
+  constructor(private readonly me: string, private readonly send: (frame: ClientFrame) => void, private readonly events: DirectMessagesEvents, private readonly title: (peer: string) => string) {}
 
   open(peer: string): Conversation {
     let conversation = this.conversations.get(peer);
     if (conversation === undefined) {
-      conversation = { peer, entries: [], unread: 0, ...(this.title === undefined ? {} : { title: this.title(peer) }) };
+      conversation = { peer, entries: [], unread: 0, title: this.title(peer) };
       this.conversations.set(peer, conversation);
     }
     return conversation;

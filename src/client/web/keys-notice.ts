@@ -10,5 +10,5 @@ export function keysNotice(): HTMLElement {
     el('h2', { id: 'keys-notice' }, 'What this browser keeps'),
     el('p', {}, 'Keys and conversation state live in this browser\'s storage (IndexedDB), encrypted under your passphrase.'),
     el('p', {}, 'In Tor Browser, choosing "New Identity" or closing the browser erases them. After that this browser is a new device: you log in by password again, and messages sent to the old keys cannot be read here. Nothing on the server is lost.'),
-    el('p', {}, 'With a passphrase, this browser is one of your devices and its conversations are end-to-end encrypted (MLS), as in the terminal client. Without one, nothing is kept, and what you send is plain direct text the server can read (it never stores it on disk).'));
+    el('p', {}, 'This browser is one of your devices and its conversations are end-to-end encrypted (MLS), as in the terminal client. Anyone who opens this browser\'s storage still needs the passphrase to read them.'));
 }

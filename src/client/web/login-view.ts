@@ -4,7 +4,7 @@ import { keysNotice } from './keys-notice.ts';
 export interface Credentials {
   readonly name: string;
   readonly password: string;
-  /** Empty: nothing kept, plain text only (the relay reads it). Else this browser's keys and MLS conversations, sealed under it. */
+  /** This browser's keys and MLS conversations are sealed under it (issue 20): there is no session without one. */
   readonly passphrase: string;
   readonly register: boolean;
 }
@@ -13,7 +13,7 @@ export interface Credentials {
 export function loginView(submit: (credentials: Credentials, progress: (text: string) => void) => Promise<string | undefined>): HTMLElement {
   const name = el('input', { id: 'name', name: 'username', autocomplete: 'username', required: '', autocapitalize: 'none', spellcheck: 'false' });
   const password = el('input', { id: 'password', type: 'password', autocomplete: 'current-password' });
-  const passphrase = el('input', { id: 'passphrase', type: 'password', autocomplete: 'off', 'aria-describedby': 'passphrase-help' });
+  const passphrase = el('input', { id: 'passphrase', type: 'password', autocomplete: 'off', required: '', 'aria-describedby': 'passphrase-help' });
   const register = el('input', { id: 'register', type: 'checkbox' });
   const button = el('button', { type: 'submit' }, 'Log in');
   const status = el('p', { class: 'status', role: 'status' });
@@ -21,7 +21,7 @@ export function loginView(submit: (credentials: Credentials, progress: (text: st
     el('label', { for: 'name' }, 'Name'), name,
     el('label', { for: 'password' }, 'Password (once per browser, when it becomes your device)'), password,
     el('label', { for: 'passphrase' }, 'Passphrase for this browser\'s keys'), passphrase,
-    el('p', { id: 'passphrase-help', class: 'help' }, 'With a passphrase, this browser becomes one of your devices: conversations are end-to-end encrypted (MLS) and its keys are kept here, encrypted under the passphrase. Without one, nothing is kept and what you send is plain text the server can read.'),
+    el('p', { id: 'passphrase-help', class: 'help' }, 'This browser becomes one of your devices: conversations are end-to-end encrypted (MLS), and its keys are kept here, encrypted under this passphrase. Type the same one each time you log in here.'),
     el('label', { for: 'register', class: 'inline' }, register, 'Register this name (where the server allows it)'),
     button, status);
   form.addEventListener('submit', (event) => {

@@ -1,6 +1,5 @@
 import { ChatView } from './chat-view.ts';
 import { DirectMessages } from './direct-messages.ts';
-import { logIn } from './log-in.ts';
 import type { LoginResult } from './log-in.ts';
 import { loginView } from './login-view.ts';
 import type { Credentials } from './login-view.ts';
@@ -11,7 +10,9 @@ import { Conversations } from '../conversations/conversations.ts';
 import { Requests } from '../conversations/requests.ts';
 import { GRANT_PREFIX } from '../device-approval.ts';
 import { deviceKeys } from '../device-enrolment.ts';
-import { BrowserKeys, PinnedIdentities } from './browser-keys.ts';
+import { DeviceManagement } from '../device-management.ts';
+import { BrowserKeys } from './browser-keys.ts';
+import { PinnedIdentities } from './pinned-identities.ts';
 import { logInAsDevice } from './device-login.ts';
 import { IndexedDbConversationStore } from './indexeddb-conversation-store.ts';
 import { MlsConversations } from './mls-conversations.ts';
@@ -24,42 +25,15 @@ const root = document.getElementById('app')!;
 let sealer: PassphraseSealer | undefined;
 
 function showLogin(): void {
-  root.replaceChildren(loginView((credentials, progress) => (credentials.passphrase === '' ? plainSession(credentials) : deviceSession(credentials, progress))
+  root.replaceChildren(loginView((credentials, progress) => deviceSession(credentials, progress)
     // Storage refused (IndexedDB off) or a step that threw: said on the form, which can be tried again.
     .catch((error: Error) => `Could not log in: ${error.message}`)));
 }
 
-/** Without a passphrase: plain direct text (`send` / `msg`), nothing kept in the browser. */
-async function plainSession({ name, password, register }: Credentials): Promise<string | undefined> {
-  // Frames after welcome (pending messages) wait here until the chat is built, a moment later.
-  const early: ServerFrame[] = [];
-  let handle: (frame: ServerFrame) => void = (frame) => void early.push(frame);
-  const result = await logIn(WebSocketFrameLink.url(location), name, password, register, (frame) => handle(frame));
-  if (!result.ok) return result.reason;
-  const { link } = result;
-  let view: ChatView | undefined;
-  const direct = new DirectMessages(result.name, (frame) => link.send(frame), {
-    changed: (peer, entry, isNew) => view?.changed(direct.open(peer), entry, isNew),
-  });
-  view = new ChatView(result.name, {
-    say: (conversation, text) => direct.say(conversation.peer, text, Date.now()),
-    logOut: () => {
-      link.send({ op: 'quit' });
-      showLogin();
-    },
-  }, () => direct.conversations.values(), (peer) => direct.open(peer));
-  handle = (frame) => {
-    if (!direct.onFrame(frame)) ended(view!, frame);
-  };
-  connected(result, view, () => undefined);
-  for (const frame of early.splice(0)) handle(frame);
-  return undefined;
-}
-
 /**
- * With a passphrase: this browser is a device of its operator (device-login.ts) and its
- * conversations are MLS, through the ConversationService the terminal uses too. Keys, pins and
- * group states live in the IndexedDB store sealed under the passphrase.
+ * This browser is a device of its operator (device-login.ts) and its conversations are MLS,
+ * through the ConversationService the terminal uses too. Keys, pins and group states live in the
+ * IndexedDB store sealed under the passphrase.
  */
 async function deviceSession({ name, password, passphrase, register }: Credentials, progress: (text: string) => void): Promise<string | undefined> {
   progress('Opening this browser\'s keys (this takes some seconds)…');
@@ -78,12 +52,13 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
   const { link } = result;
   const me = deviceKeys(keys, result.name)!;
   const requests = new Requests(link, 'mls-');
-  const identities = new PinnedIdentities(store, result.name, keys, requests);
+  const identities = await PinnedIdentities.open(store, result.name, keys, requests);
   const core = await Conversations.open({ store, device: me, identities });
   let view: ChatView | undefined;
   let mls: MlsConversations | undefined;
   const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (ids) => link.send({ op: 'ack', ids }));
   mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew), (text) => view?.say(text), store);
+  const devices = new DeviceManagement(service, requests, () => keys.identity, (text) => view?.devices.say(text));
   await mls.load();
   const conversations = mls;
   // Plain texts still reach a device (sent by a client without MLS): shown apart, and said to be plain.
@@ -97,14 +72,22 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
       store.close();
       showLogin();
     },
+    create: (group) => conversations.createGroup(group),
     groups: {
-      create: (group) => conversations.createGroup(group),
       invite: (conversation, names) => conversations.invite(conversation, names),
-      verify: (conversation) => {
-        const meta = service.metaOf(conversation.peer);
-        if (meta?.kind !== 'direct') return undefined;
-        return () => identities.safetyNumber(meta.name.split(',').find((n) => n !== result.name) ?? result.name);
-      },
+      remove: (conversation, name) => conversations.remove(conversation, name),
+      leave: (conversation) => conversations.leave(conversation),
+    },
+    trust: {
+      others: (conversation) => conversations.others(conversation),
+      changed: (name) => identities.changed(name),
+      verify: (name) => identities.verify(name),
+      trust: (name) => identities.trust(name),
+    },
+    devices: {
+      list: () => devices.list(),
+      approve: (code) => devices.approve(code),
+      remove: (device) => devices.remove(device),
     },
   }, () => [...conversations.conversations.values(), ...direct.conversations.values()], (peer) => conversations.direct(peer));
   handle = (frame) => {

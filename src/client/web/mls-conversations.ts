@@ -56,6 +56,29 @@ export class MlsConversations {
     this.refreshMembers(conversation);
   }
 
+  /** Takes an operator (every device of theirs) out of the group. */
+  async remove(conversation: Conversation, name: string): Promise<void> {
+    await this.service.remove(conversation.peer, name);
+    this.refreshMembers(conversation);
+  }
+
+  /** Leaves the group: this device forgets it, and its texts kept here (see ConversationService.leave). */
+  async leave(conversation: Conversation): Promise<void> {
+    await this.service.leave(conversation.peer);
+    this.conversations.delete(conversation.peer);
+    this.saving = this.saving.then(() => this.history?.delete(HISTORY + conversation.peer)).catch(() => undefined);
+  }
+
+  /** The operators but us in an MLS conversation: whose pinned keys its texts go to. */
+  others(conversation: Conversation): string[] | undefined {
+    if (!this.conversations.has(conversation.peer)) return undefined;
+    try {
+      return names(this.service.members(conversation.peer), this.service.me.name);
+    } catch {
+      return [];
+    }
+  }
+
   /** A text in the conversation, on MLS (`service.say`); its state follows the relay's answer and the receipts. */
   async say(conversation: Conversation, text: string): Promise<void> {
     const entry: Entry = { from: this.service.me.name, body: text, ts: Date.now(), delivery: 'sending' };

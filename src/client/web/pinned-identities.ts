@@ -1,0 +1,100 @@
+import type { PublicIdentity } from '../../domain/identity-keys.ts';
+import type { ConversationStore } from '../conversations/conversation-store.ts';
+import type { IdentityResolver } from '../conversations/device-client-config.ts';
+import type { ServerFrame } from '../conversations/frame-link.ts';
+import { RelayRefusal } from '../conversations/requests.ts';
+import type { Requests } from '../conversations/requests.ts';
+import { fromBase64, toBase64 } from '../e2e/base64.ts';
+import type { KeyAnswer } from '../e2e/key-requests.ts';
+import { KeyTrust } from '../trust/key-trust.ts';
+import type { Pin, PinStore, Verification } from '../trust/key-trust.ts';
+import type { Trustable } from '../trust/shown-keys.ts';
+import type { BrowserKeys } from './browser-keys.ts';
+
+const PIN = 'pin/';
+
+/** The browser's pins, as the terminal's pins.json holds them: read once at login, each change written to the sealed store in order. */
+class StoredPins implements PinStore {
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly store: ConversationStore, private readonly pins: Map<string, Pin>) {}
+
+  static async open(store: ConversationStore): Promise<StoredPins> {
+    const pins = new Map<string, Pin>();
+    for (const key of await store.keys(PIN)) {
+      const bytes = (await store.get(key))!;
+      // The first web client kept the signing key alone: kept so, without an agreement key, the
+      // server's key reads as changed until Verify and Trust pin it whole.
+      const pin = bytes.length === 32 ? { identity: { agreement: '', signing: toBase64(bytes) }, verified: false } : JSON.parse(new TextDecoder().decode(bytes)) as Pin;
+      pins.set(key.slice(PIN.length), { identity: { agreement: pin.identity.agreement, signing: pin.identity.signing }, verified: pin.verified === true });
+    }
+    return new StoredPins(store, pins);
+  }
+
+  pin(name: string): Pin | undefined {
+    return this.pins.get(name);
+  }
+
+  setPin(name: string, identity: PublicIdentity, verified: boolean): void {
+    const pin = { identity, verified };
+    this.pins.set(name, pin);
+    const bytes = new TextEncoder().encode(JSON.stringify(pin));
+    this.writes = this.writes.then(() => this.store.put(PIN + name, bytes));
+  }
+}
+
+/**
+ * The operator identity keys MLS leaves must be certified by, as the terminal's EndToEnd gives
+ * them: ours, or the one pinned (on first use, or verified); and the terminal's `/verify` and
+ * `/trust` on those pins (trust/key-trust.ts), for the Verify and Trust buttons.
+ */
+export class PinnedIdentities implements IdentityResolver {
+  private constructor(private readonly me: string, private readonly keys: BrowserKeys, private readonly trusted: KeyTrust) {}
+
+  static async open(store: ConversationStore, me: string, keys: BrowserKeys, requests: Requests): Promise<PinnedIdentities> {
+    const fetchKey = async (name: string): Promise<KeyAnswer> => {
+      try {
+        const { agreement, signing } = await requests.ask<Extract<ServerFrame, { op: 'key' }>>({ op: 'fetch_key', name });
+        return fromBase64(agreement, 32) === undefined || fromBase64(signing, 32) === undefined ? { ok: false, reason: 'malformed' } : { ok: true, identity: { agreement, signing } };
+      } catch (error) {
+        if (!(error instanceof RelayRefusal)) return { ok: false, reason: 'connection_lost' };
+        return { ok: false, reason: error.code === 'no_key' || error.code === 'no_such_recipient' ? error.code : 'refused' };
+      }
+    };
+    return new PinnedIdentities(me, keys, new KeyTrust(await StoredPins.open(store), { name: me, signing: () => keys.identity.public.signing }, fetchKey));
+  }
+
+  async identityOf(name: string): Promise<Uint8Array | undefined> {
+    if (name === this.me) return fromBase64(this.keys.identity.public.signing, 32);
+    let pin = this.trusted.pin(name);
+    if (pin === undefined) {
+      const answer = await this.trusted.fetch(name);
+      if (!answer.ok) return undefined;
+      pin = this.trusted.pinOnFirstUse(name, answer.identity).pin;
+    }
+    return fromBase64(pin.identity.signing, 32);
+  }
+
+  /** Whether the server now hands out another key for `name` than the one pinned (what the terminal holds sends for). */
+  changed(name: string): Promise<boolean> {
+    return name === this.me ? Promise.resolve(false) : this.trusted.changed(name);
+  }
+
+  verified(name: string): boolean {
+    return this.trusted.pin(name)?.verified === true;
+  }
+
+  /** The terminal's `/verify NAME`. */
+  verify(name: string): Promise<Verification> {
+    return this.trusted.verify(name);
+  }
+
+  /**
+   * The terminal's `/trust NAME`, after asking the server for the key once more: what Verify
+   * showed is pinned only if the server still hands out that key.
+   */
+  async trust(name: string): Promise<Trustable<PublicIdentity>> {
+    await this.trusted.fetch(name);
+    return this.trusted.trust(name);
+  }
+}

@@ -1,0 +1,104 @@
+import type { PublicIdentity } from '../../domain/identity-keys.ts';
+import type { Verification } from '../trust/key-trust.ts';
+import type { Trustable } from '../trust/shown-keys.ts';
+import type { Conversation } from './direct-messages.ts';
+import { el, shown } from './dom.ts';
+
+/** The terminal's `/verify` and `/trust` (trust/key-trust.ts), on this browser's pins. */
+export interface TrustActions {
+  /** The operators but us whose keys the conversation's texts go to; undefined for a plain conversation. */
+  others(conversation: Conversation): readonly string[] | undefined;
+  changed(name: string): Promise<boolean>;
+  verify(name: string): Promise<Verification>;
+  trust(name: string): Promise<Trustable<PublicIdentity>>;
+}
+
+/**
+ * A conversation's safety number and trust warning. As in the terminal, a changed key holds what
+ * is sent: while any member's key is not the one pinned, `blocked` is told so (the input and the
+ * Send button are disabled) until the person compares the number Verify shows and presses Trust,
+ * which pins exactly that key.
+ */
+export class TrustPanel {
+  readonly root: HTMLElement;
+  private readonly warning = el('p', { class: 'warning', role: 'alert', hidden: '' });
+  private readonly verifyButton = el('button', { type: 'button', id: 'verify', hidden: '' }, 'Verify (safety number)');
+  private readonly trustButton = el('button', { type: 'button', id: 'trust', hidden: '' }, 'Trust this key');
+  private readonly safety = el('p', { class: 'safety', role: 'status' });
+  private conversation: Conversation | undefined;
+  /** Whose key Verify and Trust are about: the one that changed, else a direct conversation's other operator. */
+  private subject: string | undefined;
+
+  constructor(private readonly me: string, private readonly actions: TrustActions, private readonly blocked: (blocked: boolean) => void) {
+    this.verifyButton.addEventListener('click', () => void this.verify());
+    this.trustButton.addEventListener('click', () => void this.trust());
+    this.root = el('div', { class: 'trust' }, this.warning, el('div', { class: 'buttons' }, this.verifyButton, this.trustButton), this.safety);
+  }
+
+  /** A conversation opened: its keys are checked against the pins. */
+  open(conversation: Conversation): void {
+    this.conversation = conversation;
+    const others = this.actions.others(conversation);
+    this.subject = others?.length === 1 && !conversation.title?.startsWith('#') ? others[0] : undefined;
+    this.warning.hidden = true;
+    this.safety.textContent = '';
+    this.trustButton.hidden = true;
+    this.verifyButton.hidden = this.subject === undefined;
+    this.blocked(false);
+    void this.check();
+  }
+
+  /** Whether every member's key is still the pinned one: false (and the conversation blocked) when one changed. */
+  async check(): Promise<boolean> {
+    const conversation = this.conversation;
+    if (conversation === undefined) return false;
+    for (const name of this.actions.others(conversation) ?? []) {
+      if (!await this.actions.changed(name)) continue;
+      if (conversation !== this.conversation) return false;
+      this.subject = name;
+      this.warning.textContent = `${shown(name)}'s key has changed since it was pinned: nothing is sent in this conversation until you compare safety numbers with ${shown(name)} (Verify), out of band, and then Trust the new key.`;
+      this.warning.hidden = false;
+      this.verifyButton.hidden = false;
+      this.verifyButton.textContent = `Verify ${shown(name)}'s new key`;
+      this.blocked(true);
+      return false;
+    }
+    return true;
+  }
+
+  private async verify(): Promise<void> {
+    const name = this.subject;
+    if (name === undefined) return;
+    const who = shown(name);
+    const verification = await this.actions.verify(name).catch((error: Error) => ({ ok: false as const, reason: error.message }));
+    if (name !== this.subject) return;
+    if (!verification.ok) {
+      this.safety.textContent = `Cannot verify ${who}: ${verification.reason}`;
+      return;
+    }
+    const { number, pin, newKey } = verification;
+    const which = newKey ? ` (${who}'s NEW key, not the one pinned)` : '';
+    const verified = pin.verified && !newKey;
+    this.safety.textContent = `Safety number with ${who}${which}: ${number}. ${verified ? `${who} is verified.` : `Compare it with ${who}'s, out of band (in the terminal: /verify ${shown(this.me)}); if equal, Trust.`}`;
+    this.trustButton.textContent = `Trust ${who}'s key`;
+    this.trustButton.hidden = verified;
+  }
+
+  private async trust(): Promise<void> {
+    const name = this.subject;
+    if (name === undefined) return;
+    const who = shown(name);
+    const trusted = await this.actions.trust(name);
+    if (name !== this.subject) return;
+    if (!trusted.ok) {
+      this.safety.textContent = trusted.reason === 'not_shown'
+        ? `Nothing trusted: Verify first, compare the number with ${who}, then Trust.`
+        : `Nothing trusted: ${who}'s key has changed since Verify showed it. Verify again and compare the new number.`;
+      return;
+    }
+    this.safety.textContent = `${who}'s key is pinned as verified.`;
+    this.trustButton.hidden = true;
+    this.warning.hidden = true;
+    if (await this.check()) this.blocked(false);
+  }
+}
