@@ -14,8 +14,6 @@ import { TmuxTerminal } from '../support/tmux-terminal.ts';
 // Issue 22: the README's five-minute walkthrough, typed into real terminals as it says.
 // LITSXG_SCREENSHOTS=docs/screenshots also renders the three terminals as the README's picture.
 const SCREENSHOTS = process.env.LITSXG_SCREENSHOTS;
-// Not passed on to the clients, which would warn of a LITSXG_ variable they do not read.
-delete process.env.LITSXG_SCREENSHOTS;
 const walkthrough = section('README.md', 'A five-minute walkthrough');
 
 /** `echo 'PASSWORD' | bin/litsxg operator add NAME` lines: name → password. */

@@ -6,7 +6,7 @@ import { envName } from './option-spec.ts';
  * Read outside the options: the client's password and key passphrase, and the test harness's
  * own, which it hands on to the servers it starts.
  */
-const READ_ELSEWHERE = ['LITSXG_PASSWORD', 'LITSXG_KEY_PASSPHRASE', 'LITSXG_FIGURES_FILE', 'LITSXG_TEST_TIME_LIMIT_MS'];
+const READ_ELSEWHERE = ['LITSXG_PASSWORD', 'LITSXG_KEY_PASSPHRASE', 'LITSXG_FIGURES_FILE', 'LITSXG_TEST_TIME_LIMIT_MS', 'LITSXG_SCREENSHOTS'];
 
 /** A `LITSXG_*` variable nothing reads, most likely a typo of `nearest`. */
 export interface StrayVariable {

@@ -134,7 +134,12 @@ export class ChatView {
   private async sendInput(): Promise<void> {
     const conversation = this.current;
     if (conversation === undefined || this.input.value.trim() === '' || this.input.disabled) return;
-    if (!await this.trust.check() || conversation !== this.current) return;
+    // The typed text stays in the input until it goes: a failed key check loses nothing.
+    const trusted = await this.trust.check().catch((error: unknown) => {
+      this.status.textContent = `could not check the members' keys: ${(error as Error).message}`;
+      return false;
+    });
+    if (!trusted || conversation !== this.current) return;
     const text = this.input.value;
     this.input.value = '';
     this.actions.say(conversation, text);
