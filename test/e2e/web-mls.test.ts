@@ -15,6 +15,7 @@ import { TmuxTerminal } from '../support/tmux-terminal.ts';
 import { openApp, screenshot, submitField, unnamedControls, violations, waitForText } from '../support/web-app.ts';
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
+import { encodings } from '../support/secrets.ts';
 
 // Issue 20: the browser as an MLS device (docs/client.md § The web client), in firefox-esr at Safer,
 // talking with a terminal client; both go through recording proxies, and no text crosses either
@@ -52,13 +53,6 @@ test.after(async () => {
   assert.is(await web?.server.stop(), 0);
   homes.remove();
 });
-
-/** What a text may look like where it must not be: as typed, in hex and in base64 at any alignment. */
-function encodings(text: string): string[] {
-  const bytes = Buffer.from(text, 'utf8');
-  const base64 = [0, 1, 2].map((shift) => Buffer.concat([Buffer.alloc(shift, 0x20), bytes]).toString('base64').slice(4, -4));
-  return [text, bytes.toString('hex'), bytes.toString('hex').toUpperCase(), ...base64];
-}
 
 test('a browser device and a terminal device exchange a direct MLS message both ways, with receipts; no text in any relay byte or log line', async () => {
   const canary = (label: string) => `${label} canary ${randomBytes(6).toString('hex')}`;
