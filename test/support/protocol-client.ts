@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { LineSplitter } from '../../src/client/line-splitter.ts';
+import { FrameInbox } from './frame-inbox.ts';
 import { PASSWORD } from './seed-operators.ts';
 
 export type Frame = Record<string, unknown> & { op?: string };
@@ -10,22 +11,13 @@ export type Frame = Record<string, unknown> & { op?: string };
  * given op), with a timeout so a missing frame fails the test instead of hanging it.
  */
 export class ProtocolClient {
-  readonly received: Frame[] = [];
+  private readonly inbox = new FrameInbox();
   private readonly lines = new LineSplitter();
-  private waiters: (() => void)[] = [];
-  private closedFlag = false;
-  private cursor = 0;
 
   private constructor(readonly socket: Socket) {
     socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      this.lines.push(chunk, (line) => this.received.push(JSON.parse(line) as Frame));
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closedFlag = true;
-      this.wake();
-    });
+    socket.on('data', (chunk: string) => this.lines.push(chunk, (line) => this.inbox.push(JSON.parse(line) as Frame)));
+    socket.on('close', () => this.inbox.close());
     socket.on('error', () => undefined);
   }
 
@@ -46,8 +38,13 @@ export class ProtocolClient {
     return client;
   }
 
+  /** Every frame received, consumed or not. */
+  get received(): Frame[] {
+    return this.inbox.frames;
+  }
+
   get closed(): boolean {
-    return this.closedFlag;
+    return this.inbox.closed;
   }
 
   send(frame: Frame): void {
@@ -58,56 +55,19 @@ export class ProtocolClient {
     this.socket.write(data);
   }
 
-  /** The next frame not yet consumed; with `op`, frames of other ops before it are skipped. */
-  async next(op?: string, timeoutMs = 5_000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      while (this.cursor < this.received.length) {
-        const frame = this.received[this.cursor++]!;
-        if (op === undefined || frame.op === op) return frame;
-      }
-      if (this.closedFlag) throw new Error(`connection closed while waiting for ${op ?? 'a frame'}; got ${JSON.stringify(this.received)}`);
-      if (!(await this.waitForData(deadline - Date.now()))) {
-        throw new Error(`no ${op ?? 'frame'} within ${timeoutMs} ms; got ${JSON.stringify(this.received)}`);
-      }
-    }
+  next(op?: string, timeoutMs?: number): Promise<Frame> {
+    return this.inbox.next(op, timeoutMs);
   }
 
-  /** Resolves true once the server has closed the connection, false on timeout. */
-  async waitClosed(timeoutMs = 5_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closedFlag) if (!(await this.waitForData(deadline - Date.now()))) return false;
-    return true;
+  waitClosed(timeoutMs?: number): Promise<boolean> {
+    return this.inbox.waitClosed(timeoutMs);
   }
 
-  /** Frames received and not yet consumed by `next`, after waiting `ms` for more. */
-  async pending(ms = 200): Promise<Frame[]> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    return this.received.slice(this.cursor);
+  pending(ms?: number): Promise<Frame[]> {
+    return this.inbox.pending(ms);
   }
 
   close(): void {
     this.socket.destroy();
-  }
-
-  private waitForData(ms: number): Promise<boolean> {
-    if (ms <= 0) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== done);
-        resolve(false);
-      }, ms);
-      const done = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.waiters.push(done);
-    });
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const waiter of waiters) waiter();
   }
 }

@@ -1,22 +1,20 @@
 import { WebSocket } from 'ws';
+import { FrameInbox } from './frame-inbox.ts';
 import type { Frame } from './protocol-client.ts';
 import { PASSWORD } from './seed-operators.ts';
 
 /** A test client of the web transport: one JSON frame per text message, awaited by op with a timeout. */
 export class WebSocketClient {
-  private readonly received: Frame[] = [];
-  private cursor = 0;
-  private wake: () => void = () => undefined;
+  private readonly inbox = new FrameInbox();
   closeCode: number | undefined;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.received.push(JSON.parse(String(data)) as Frame);
-      this.wake();
+      if (!isBinary) this.inbox.push(JSON.parse(String(data)) as Frame);
     });
     socket.on('close', (code) => {
       this.closeCode = code;
-      this.wake();
+      this.inbox.close();
     });
     socket.on('error', () => undefined);
   }
@@ -43,27 +41,13 @@ export class WebSocketClient {
     this.socket.send(typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame));
   }
 
-  async next(op?: string, timeoutMs = 5_000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      while (this.cursor < this.received.length) {
-        const frame = this.received[this.cursor++]!;
-        if (op === undefined || frame.op === op) return frame;
-      }
-      if (this.closeCode !== undefined || Date.now() > deadline) throw new Error(`no ${op ?? 'frame'} (closed: ${this.closeCode}); got ${JSON.stringify(this.received)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deadline - Date.now());
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+  next(op?: string, timeoutMs?: number): Promise<Frame> {
+    return this.inbox.next(op, timeoutMs);
   }
 
-  async closed(timeoutMs = 5_000): Promise<number | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.closeCode === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  /** The close code once closed, undefined on timeout. */
+  async closed(timeoutMs?: number): Promise<number | undefined> {
+    await this.inbox.waitClosed(timeoutMs);
     return this.closeCode;
   }
 
