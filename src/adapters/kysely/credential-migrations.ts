@@ -113,6 +113,19 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.alterTable('groups').addColumn('committer', 'varchar(49)').execute();
     },
   },
+  // docs/protocol.md "Presence": `watch` asks which operators share a group with the watcher's
+  // operator, whatever its devices. The operator part of each mailbox, indexed, answers it
+  // without reading every member row (a LIKE on `mailbox` could use no index).
+  '0008_group_member_operator': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('group_members').addColumn('operator', 'varchar(32)').execute();
+      const mailboxes = await db.selectFrom('group_members').select('mailbox').distinct().execute();
+      for (const { mailbox } of mailboxes as { mailbox: string }[]) {
+        await db.updateTable('group_members').set({ operator: mailbox.split('/')[0] }).where('mailbox', '=', mailbox).execute();
+      }
+      await db.schema.createIndex('group_members_by_operator').on('group_members').columns(['operator', 'group_id']).execute();
+    },
+  },
 };
 
 export const KNOWN_MIGRATIONS: readonly string[] = Object.keys(MIGRATIONS);

@@ -64,6 +64,8 @@ export interface GroupsTable {
 export interface GroupMembersTable {
   group_id: string;
   mailbox: string;
+  /** The operator part of `mailbox` (migration 0008; its rows were filled then). */
+  operator: string;
 }
 
 export interface CredentialSchema {

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import { inject, injectable } from 'inversify';
 import { operatorOf } from '../../domain/mailbox.ts';
@@ -8,7 +7,7 @@ import { Clock } from '../../ports/clock.ts';
 import type { GroupCommitOutcome, GroupDirectory, GroupRoute } from '../../ports/group-directory.ts';
 import { CredentialDatabase } from './credential-database.ts';
 import { CredentialDialect } from './credential-dialect.ts';
-import type { CredentialSchema } from './credential-schema.ts';
+import type { CredentialSchema, GroupMembersTable } from './credential-schema.ts';
 
 /** Thrown inside a commit's transaction to roll it back: the committer turned out not to be a member. */
 class NotAMember extends Error {}
@@ -47,14 +46,8 @@ export class KyselyGroupDirectory implements GroupDirectory {
   }
 
   async partners(operator: OperatorName): Promise<OperatorName[]> {
-    // Names may hold `_`, a LIKE wildcard: escaped, so `a_b/…` never matches `axb`'s devices.
-    const devices = `${operator.replaceAll('_', '\\_')}/%`;
-    const rows = await this.dialect.run(() => this.db.selectFrom('group_members as mine')
-      .innerJoin('group_members as theirs', 'theirs.group_id', 'mine.group_id')
-      .select('theirs.mailbox').distinct()
-      .where((eb) => eb.or([eb('mine.mailbox', '=', operator), sql<boolean>`${sql.ref('mine.mailbox')} like ${devices} escape '\\'`]))
-      .execute());
-    const names = new Set(rows.map((row) => operatorOf(row.mailbox)));
+    const rows = await this.dialect.run(() => partnersQuery(this.db, operator).execute());
+    const names = new Set(rows.map((row) => row.operator));
     names.delete(operator);
     return [...names].sort();
   }
@@ -68,7 +61,7 @@ export class KyselyGroupDirectory implements GroupDirectory {
       const created = await trx.insertInto('groups').values({ group_id: group, epoch: 0, committer: null, updated_at: now })
         .onConflict((conflict) => conflict.column('group_id').doNothing()).executeTakeFirst();
       if (Number(created.numInsertedOrUpdatedRows ?? 0n) === 1) {
-        await trx.insertInto('group_members').values({ group_id: group, mailbox: committer }).execute();
+        await trx.insertInto('group_members').values(memberRow(group, committer)).execute();
       }
     }
     const moved = await trx.updateTable('groups').set({ epoch: epoch + 1, committer, updated_at: now })
@@ -80,9 +73,22 @@ export class KyselyGroupDirectory implements GroupDirectory {
       return { ok: false, code: 'stale_epoch', current: Number(row.epoch) };
     }
     await trx.deleteFrom('group_members').where('group_id', '=', group).execute();
-    await trx.insertInto('group_members').values(members.map((mailbox) => ({ group_id: group, mailbox }))).execute();
+    await trx.insertInto('group_members').values(members.map((mailbox) => memberRow(group, mailbox))).execute();
     return { ok: true, previous };
   }
+}
+
+/** Migration `0008_group_member_operator`: the indexed operator part of the mailbox. */
+function memberRow(group: string, mailbox: Mailbox): GroupMembersTable {
+  return { group_id: group, mailbox, operator: operatorOf(mailbox) };
+}
+
+/** The operators sharing a group with any mailbox of `operator`, the watcher's own among them. */
+export function partnersQuery(db: Kysely<CredentialSchema>, operator: OperatorName) {
+  return db.selectFrom('group_members as mine')
+    .innerJoin('group_members as theirs', 'theirs.group_id', 'mine.group_id')
+    .select('theirs.operator').distinct()
+    .where('mine.operator', '=', operator);
 }
 
 async function membersOf(trx: Transaction<CredentialSchema>, group: string): Promise<Mailbox[]> {
