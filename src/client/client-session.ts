@@ -59,7 +59,7 @@ export class ClientSession {
   private readonly sayLine = (text: string): void => this.say(text);
   private readonly failures = failuresSaid(this.sayLine);
   private readonly errorAndBye: ErrorAndByeLink;
-  private readonly presence = new PresenceNotices({ send: (frame) => this.channel?.send(frame), say: this.sayLine, names: () => this.devices.contacts().names });
+  private readonly presence = new PresenceNotices({ send: (frame) => this.channel?.send(frame), say: this.sayLine, names: () => this.devices.contacts().names, later: (ms, work) => setTimeout(work, ms).unref() });
 
   constructor(private readonly options: ClientSessionOptions) {
     this.backoff = new ReconnectBackoff(options.backoff ?? { initialMs: 1000, maxMs: 30_000 });

@@ -11,6 +11,8 @@ export interface PresenceLink {
   say(text: string): void;
   /** The operators this client shares a conversation with now. */
   names(): readonly string[];
+  /** Runs `work` in `ms` milliseconds (a `watch` refused for the send rate goes again). */
+  later(ms: number, work: () => void): void;
 }
 
 /**
@@ -75,6 +77,11 @@ export class PresenceNotices {
     if (frame.ref !== WATCH_REF) return false;
     if (frame.op === 'error') {
       if (frame.code === 'unknown_op') this.supported = false;
+      if (frame.code === 'rate_limited') {
+        // Spent on sends just before: asked again once the sender's bucket has a token.
+        this.asked = '';
+        this.link.later(Number(frame.retry_after_ms) || 1000, () => this.refresh());
+      }
       return true;
     }
     // Who is online now, shown by /who; what changes from here on is told.

@@ -74,8 +74,9 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
       .inSingletonScope();
     bind(PresenceWatchers)
       .toResolvedValue(
-        (directory: GroupDirectory, presence: Presence, gateway: ConnectionGateway) => new PresenceWatchers(directory, presence, gateway),
-        [GroupDirectory, Presence, ConnectionGateway],
+        (directory: GroupDirectory, presence: Presence, gateway: ConnectionGateway, router: Router) =>
+          new PresenceWatchers(directory, presence, gateway, (from) => router.frameWait(from)),
+        [GroupDirectory, Presence, ConnectionGateway, Router],
       )
       .inSingletonScope();
     bind(SessionOpener)

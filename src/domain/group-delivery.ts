@@ -78,7 +78,7 @@ export class GroupDelivery {
   }
 
   private async send(connection: ConnectionId, from: Mailbox, frame: GroupInboundFrame & { op: 'group_send' }): Promise<void> {
-    const wait = await this.router.groupSendWait(from);
+    const wait = await this.router.frameWait(from);
     if (wait > 0) return this.refuse(connection, frame.ref, { code: 'rate_limited', retryAfterMs: wait });
     const bytes = utf8ByteLength(frame.body);
     if (bytes > this.config.maxBodyBytes) return this.refuse(connection, frame.ref, { code: 'body_too_large' });
@@ -102,7 +102,7 @@ export class GroupDelivery {
     // Named uploads are used up by the commit, whatever its outcome.
     const body = this.bodyOf(connection, frame.body, 'body');
     const welcome = frame.welcome === undefined ? undefined : this.bodyOf(connection, frame.welcome, 'welcome');
-    const wait = await this.router.groupSendWait(committer);
+    const wait = await this.router.frameWait(committer);
     if (wait > 0) return this.refuse(connection, frame.ref, { code: 'rate_limited', retryAfterMs: wait });
     if (typeof body !== 'string') return this.refuse(connection, frame.ref, body);
     if (welcome !== undefined && typeof welcome !== 'string') return this.refuse(connection, frame.ref, welcome);

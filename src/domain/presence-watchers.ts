@@ -1,7 +1,9 @@
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { GroupDirectory } from '../ports/group-directory.ts';
 import type { Presence } from '../ports/presence.ts';
-import { withRef } from './frames.ts';
+import type { Awaitable } from './awaitable.ts';
+import { errorFrame, withRef } from './frames.ts';
+import type { Mailbox } from './mailbox.ts';
 import { operatorOf } from './mailbox.ts';
 import type { OperatorName } from './names.ts';
 import type { ConnectionId, Session } from './session.ts';
@@ -20,17 +22,25 @@ export class PresenceWatchers {
   /** An operator → how many of their sessions are open on this instance. */
   private readonly sessions = new Map<OperatorName, number>();
 
+  /** `frameWait`: the session's wait before another frame may go (Router.frameWait). */
   constructor(
     private readonly directory: GroupDirectory,
     private readonly presence: Presence,
     private readonly gateway: ConnectionGateway,
+    private readonly frameWait: (from: Mailbox) => Awaitable<number>,
   ) {}
 
   /**
    * Replaces what the session watches with the names it shares a group with (the others are
    * dropped silently: whether they exist or are online is not told), then answers which are online.
+   * Each `watch` reads the routing table, so it spends a send token: a flood of them is refused.
    */
   async watch(session: Session, names: readonly OperatorName[], ref: string | undefined): Promise<void> {
+    const wait = await this.frameWait(session.name!);
+    if (wait > 0) {
+      this.gateway.send(session.id, errorFrame('rate_limited', ref, wait));
+      return;
+    }
     const self = session.operator!;
     const partners = new Set(await this.directory.partners(self));
     if (session.closing) return;

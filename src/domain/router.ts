@@ -142,10 +142,10 @@ export class Router {
   }
 
   /**
-   * docs/protocol.md "Groups": the sender's wait before a group frame may go, from the same
-   * bucket as its sends (one token a frame, whatever the copies).
+   * docs/protocol.md "Groups", "Presence": the sender's wait before a group frame or a `watch`
+   * may go, from the same bucket as its sends (one token a frame, whatever the copies or names).
    */
-  groupSendWait(from: Mailbox): Awaitable<number> {
+  frameWait(from: Mailbox): Awaitable<number> {
     const rate = this.config.sendRatePerSecond;
     return rate <= 0 ? 0 : this.senders.take(from, rate, this.clock.now());
   }

@@ -2,12 +2,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { InboundFrame } from '../../src/domain/frames.ts';
 import { PresenceNotices } from '../../src/client/presence-notices.ts';
+import { errorFrame } from '../../src/domain/frames.ts';
 
 function notices(names: string[]) {
   const sent: InboundFrame[] = [];
   const said: string[] = [];
-  const presence = new PresenceNotices({ send: (frame) => sent.push(frame), say: (text) => said.push(text), names: () => names });
-  return { presence, sent, said, names };
+  const timers: { ms: number; work: () => void }[] = [];
+  const presence = new PresenceNotices({ send: (frame) => sent.push(frame), say: (text) => said.push(text), names: () => names, later: (ms, work) => timers.push({ ms, work }) });
+  return { presence, sent, said, names, timers };
 }
 
 test('watches its conversations\' operators once logged in, again only when they change, and anew on each connection', () => {
@@ -53,6 +55,19 @@ test('an older relay\'s unknown_op turns presence off without a word', () => {
   presence.loggedIn();
   assert.is(sent.length, 1);
   assert.equal(said, []);
+});
+
+test('a watch refused for the send rate goes again after the wait the relay named, once, and not after the connection was lost', () => {
+  const { presence, sent, timers } = notices(['bob']);
+  presence.loggedIn();
+  assert.is(presence.onFrame(errorFrame('rate_limited', 'presence', 500)), true);
+  assert.equal(timers.map((timer) => timer.ms), [500]);
+  timers[0]!.work();
+  assert.equal(sent, [{ op: 'watch', names: ['bob'], ref: 'presence' }, { op: 'watch', names: ['bob'], ref: 'presence' }]);
+  presence.onFrame(errorFrame('rate_limited', 'presence', 500));
+  presence.connectionLost();
+  timers[1]!.work();
+  assert.is(sent.length, 2, 'the next login watches anew');
 });
 
 test.run();

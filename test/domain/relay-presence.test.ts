@@ -91,4 +91,20 @@ test('watch is refused before login, and past 256 names or with a bad name as in
   assert.equal((await h.frame(alice, { op: 'watch', names: tooMany.slice(1) }))[0], { op: 'online', names: [] });
 });
 
+test('each watch spends a token of the sender\'s send rate: a flood of them is refused, and others are still answered', async () => {
+  const h = inProcessRelay({ config: { sendRatePerSecond: 2 } });
+  await h.addOperators('alice', 'bob', 'carol');
+  await h.groupDirectory.commit(G, 0, 'alice', ['alice', 'bob', 'carol']);
+  const [alice, carol] = [await h.login('alice'), await h.login('carol')];
+  await h.login('bob');
+  const answers = [];
+  for (let i = 0; i < 6; i++) answers.push((await h.frame(alice, { op: 'watch', names: ['bob'], ref: `w${i}` }))[0]);
+  assert.equal(answers.slice(0, 4), [0, 1, 2, 3].map((i) => ({ op: 'online', names: ['bob'], ref: `w${i}` })), 'the bucket holds two seconds\' worth');
+  for (const refused of answers.slice(4)) assert.equal([refused?.op, (refused as { code?: string })?.code], ['error', 'rate_limited']);
+  assert.is((answers[4] as { retry_after_ms?: number }).retry_after_ms, 500);
+  assert.equal(await h.frame(carol, { op: 'watch', names: ['alice'], ref: 'c' }), [{ op: 'online', names: ['alice'], ref: 'c' }], 'carol has her own bucket');
+  h.clock.advance(500);
+  assert.equal(await h.frame(alice, { op: 'watch', names: ['bob'], ref: 'later' }), [{ op: 'online', names: ['bob'], ref: 'later' }]);
+});
+
 test.run();

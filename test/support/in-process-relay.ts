@@ -89,7 +89,7 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const keyFrames = new KeyFrames(keys, operatorDevices, gateway, presence, sessions, logger);
   const router = new Router(buffer, presence, gateway, sessions, credentials, deviceMailboxes, new InMemorySenderBuckets(), clock, logger, config);
   const groupDirectory = overrides.groups ?? new InMemoryGroupDirectory();
-  const watchers = new PresenceWatchers(groupDirectory, presence, gateway);
+  const watchers = new PresenceWatchers(groupDirectory, presence, gateway, (from) => router.frameWait(from));
   const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock, watchers);
   const groups = new GroupDelivery(router, groupDirectory, credentials, gateway, config);
   const relay = new Relay({
