@@ -1,13 +1,12 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { credentialMigrations } from '../../src/adapters/kysely/credential-migrations.ts';
 import { KyselyGroupDirectory, partnersQuery } from '../../src/adapters/kysely/kysely-group-directory.ts';
 import { openSqliteCredentials } from '../../src/adapters/sqlite/open-sqlite-credentials.ts';
 import { SqliteCredentialDialect } from '../../src/adapters/sqlite/sqlite-credential-dialect.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
+import { credentialsMigratedTo } from '../support/old-credentials.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const G = `${'G'.repeat(42)}A=`;
@@ -16,8 +15,7 @@ test('members routed before migration 0008 get their operator, so presence finds
   const temp = tempDir();
   try {
     const path = join(temp.path, 'credentials.sqlite');
-    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(path) }) });
-    await new Migrator({ db: old, provider: credentialMigrations, migrationTableName: 'litsxg_migration', migrationLockTableName: 'litsxg_migration_lock' }).migrateTo('0007_group_committer');
+    const old = await credentialsMigratedTo(path, '0007_group_committer');
     await old.insertInto('groups').values({ group_id: G, epoch: 3, updated_at: 0, committer: 'alice' }).execute();
     await old.insertInto('group_members').values(['alice', 'bob/dev1', 'bob/dev2', 'a_b/dev3'].map((mailbox) => ({ group_id: G, mailbox }))).execute();
     await old.destroy();

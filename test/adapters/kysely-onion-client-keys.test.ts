@@ -1,15 +1,14 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KyselyCredentialRepository } from '../../src/adapters/kysely/kysely-credential-repository.ts';
 import { KyselyOnionClientKeys } from '../../src/adapters/kysely/kysely-onion-client-keys.ts';
-import { credentialMigrations } from '../../src/adapters/kysely/credential-migrations.ts';
 import { openSqliteCredentials } from '../../src/adapters/sqlite/open-sqlite-credentials.ts';
 import { SqliteCredentialDialect } from '../../src/adapters/sqlite/sqlite-credential-dialect.ts';
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { generateOnionClientKey, publicKeyOf } from '../../src/adapters/tor/onion-client-key.ts';
+import { credentialsMigratedTo } from '../support/old-credentials.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 async function open(path: string) {
@@ -22,8 +21,7 @@ test('operators from before the keys get one when the database is migrated', asy
   const temp = tempDir();
   try {
     const path = join(temp.path, 'credentials.sqlite');
-    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(path) }) });
-    await new Migrator({ db: old, provider: credentialMigrations, migrationTableName: 'litsxg_migration', migrationLockTableName: 'litsxg_migration_lock' }).migrateTo('0001_operators');
+    const old = await credentialsMigratedTo(path, '0001_operators');
     await old.insertInto('operators').values({ name: 'alice', password_hash: 'x', created_at: 0, updated_at: 0 }).execute();
     await old.destroy();
 
