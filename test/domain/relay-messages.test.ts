@@ -87,6 +87,21 @@ function messagesSuite(mode: PortMode): void {
     assert.equal(h.gateway.sentTo(again)[1], { op: 'welcome', name: 'bob', pending: 0 });
   });
 
+  test('an ack flagged unreadable: the copy is gone all the same, and its receipt says it was not opened', async () => {
+    const { h, alice } = await pair();
+    const bob = await h.login('bob');
+    for (const body of ['one', 'two']) await h.frame(alice, { op: 'send', to: 'bob', body });
+    const [one, two] = msgs(h.gateway.sentTo(bob));
+    assert.equal(await h.frame(bob, { op: 'ack', ids: [one!.id], unreadable: true }), []);
+    assert.equal(h.last(alice), { op: 'receipt', id: one!.id, to: 'bob', unreadable: true });
+    // `false` is accepted as the field's absence; anything else is refused before anything is acknowledged.
+    assert.equal(outline(await h.frame(bob, { op: 'ack', ids: [two!.id], unreadable: 'epoch' })), ['invalid']);
+    assert.equal(await h.frame(bob, { op: 'ack', ids: [two!.id], unreadable: false }), []);
+    assert.equal(h.last(alice), { op: 'receipt', id: two!.id, to: 'bob' });
+    await h.relay.onClose(bob);
+    assert.equal(h.gateway.sentTo(await h.login('bob'))[1], { op: 'welcome', name: 'bob', pending: 0 });
+  });
+
   test('receipts are not queued for a sender who is gone; unknown ids are ignored', async () => {
     const { h, alice } = await pair();
     await h.frame(alice, { op: 'send', to: 'bob', body: 'x' });
