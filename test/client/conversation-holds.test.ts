@@ -124,7 +124,7 @@ test('a device of bob certified by another identity while the relay still publis
   const group = await mallory.create({ kind: 'group', name: 'ops' });
   const { welcome } = await mallory.add(group, [{ name: 'alice', device: theirs!.device, package: theirs!.package }]);
   alice.service.onFrame({ op: 'msg', id: 'm-forged', from: 'bob/forged1', body: welcome!, ts: 0 });
-  await until(() => alice.acked.includes('m-forged'), 'acknowledged');
+  await until(() => alice.unreadable.includes('m-forged'), 'acknowledged, flagged unopened (docs/protocol.md "Unreadable copies")');
   assert.equal(kinds(alice, 'identity-changed'), []);
   assert.equal(kinds(alice, 'held'), []);
   assert.match(JSON.stringify(kinds(alice, 'refused')), /bob\/forged1/);

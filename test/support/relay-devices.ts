@@ -5,7 +5,7 @@ import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
 import { keyLoginMessage } from '../../src/domain/identity-keys.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import { ConversationService } from '../../src/client/conversations/conversation-service.ts';
-import type { ServiceEvent } from '../../src/client/conversations/conversation-service.ts';
+import type { ServiceEvent } from '../../src/client/conversations/service-event.ts';
 import { Conversations } from '../../src/client/conversations/conversations.ts';
 import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
 import type { DeviceKeys } from '../../src/client/conversations/device-credential.ts';
@@ -27,6 +27,8 @@ export class RelayDevice {
   readonly pins = new Map<string, PinnedContact>();
   /** The relay ids this device acknowledged. */
   readonly acked: string[] = [];
+  /** The relay ids this device acknowledged unopened (docs/protocol.md "Unreadable copies"). */
+  readonly unreadable: string[] = [];
   sending!: TrustedSending;
   /** Frames of this connection already handed to the service. */
   private seen = 0;
@@ -61,9 +63,9 @@ export class RelayDevice {
     const identities = { identityOf: async (name: string) => (name === this.keys.name ? this.team.identityOf(name) : this.pinned(name)?.identity) };
     const core = await Conversations.open({ store: this.store, device: this.keys, identities, suite: this.team.suite });
     this.requests = new Requests(link);
-    const ack = (ids: string[]) => {
-      this.acked.push(...ids);
-      link.send({ op: 'ack', ids });
+    const ack = (frame: Extract<ClientFrame, { op: 'ack' }>) => {
+      (frame.unreadable === true ? this.unreadable : this.acked).push(...frame.ids);
+      link.send(frame);
     };
     this.service = new ConversationService(core, this.requests, (event) => this.events.push(event), ack, this.contactKeys());
     this.sending = new TrustedSending(this.service, this.requests);
