@@ -17,7 +17,8 @@ async function client(ctx: TerminalContext, name: string, home: string): Promise
 
 it('"#ops alice added carol" on every member; "carol left"; bob\'s reset told loudly, texts held both ways until /verify and /trust, then delivered; a new device of his is announced and holds texts to him until /trust', withTimeLimit(300_000, async (ctx) => {
   ctx.server = await startServer({ operators: ['alice', 'bob', 'carol'] });
-  const [alice, bob, carol] = [await client(ctx, 'alice', 'alice'), await client(ctx, 'bob', 'bob'), await client(ctx, 'carol', 'carol')];
+  let alice = await client(ctx, 'alice', 'alice');
+  const [bob, carol] = [await client(ctx, 'bob', 'bob'), await client(ctx, 'carol', 'carol')];
 
   await alice.line('/group create ops');
   await alice.line('/invite ops bob');
@@ -51,6 +52,11 @@ it('"#ops alice added carol" on every member; "carol left"; bob\'s reset told lo
   await carol.waitFor('*** bob\'s devices were reset');
   await carol.waitFor('to bob: bob\'s safety number changed: held, not sent');
 
+  // alice quits with her text held, and comes back: it is still held (docs/protocol.md "Holds"), and goes after /trust.
+  await alice.line('/quit');
+  assert.is(await alice.exitStatus(), 0);
+  alice = await client(ctx, 'alice', 'alice');
+  await alice.waitFor(/! a message from bob\/\w+ is held, not shown/);
   await alice.line('/verify bob');
   await alice.waitFor('this is bob\'s NEW key');
   await alice.line('/trust bob');

@@ -11,6 +11,7 @@ import { isDirectBetween } from './group-members.ts';
 import { GroupReceipts } from './group-receipts.ts';
 import { refillKeyPackages } from './key-package-refill.ts';
 import { BurstAcknowledgements } from './burst-acknowledgements.ts';
+import { HeldTexts } from './held-texts.ts';
 import { isMlsBody } from './mls-body.ts';
 import { PendingWelcomes } from './pending-welcomes.ts';
 import type { ServiceEvent } from './service-event.ts';
@@ -49,7 +50,7 @@ export class ConversationService {
   ) {
     this.acks = new BurstAcknowledgements(() => core.flush(), ack);
     this.opening = this.holdDeliveries();
-    this.holds = new TrustHolds(keys, core.me.name, emit);
+    this.holds = new TrustHolds(keys, core.me.name, emit, new HeldTexts(core.store));
     this.commits = new CommitQueue(core, requests, this.welcomes, (events) => this.emitAll(events));
     this.receipts = new GroupReceipts(core.me.name, (receipt) => emit({ kind: 'receipt', ...receipt }));
   }
