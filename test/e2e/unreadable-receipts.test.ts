@@ -2,18 +2,11 @@ import * as assert from 'uvu/assert';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../support/server-process.ts';
-import { terminalClient, terminalSuite, type TerminalContext } from '../support/terminal-suite.ts';
-import type { TmuxTerminal } from '../support/tmux-terminal.ts';
+import { readyClient, terminalSuite, type TerminalContext } from '../support/terminal-suite.ts';
 import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 import { withTimeLimit } from '../support/time-limit.ts';
 
 const it = terminalSuite<TerminalContext>('a message its recipient\'s device cannot open: the sender is told, not "received" (docs/protocol.md "Unreadable copies")');
-
-async function client(ctx: TerminalContext, name: string): Promise<TmuxTerminal> {
-  const terminal = await terminalClient(ctx, name, name, ctx.server.port);
-  await terminal.waitFor('conversations ready on device', 60_000);
-  return terminal;
-}
 
 /** The conversation store's directory in `home`'s key store (docs/client.md): `…/keys/<server_id>/NAME/mls`. */
 function mlsDirectory(ctx: TerminalContext, home: string, name: string): string {
@@ -23,8 +16,8 @@ function mlsDirectory(ctx: TerminalContext, home: string, name: string): string 
 
 it('bob\'s device restored from a copy older than the conversation: alice reads "#2 to bob: bob/DEVICE could not open it", bob a notice', withTimeLimit(180_000, async (ctx) => {
   ctx.server = await startServer({ operators: ['alice', 'bob'] });
-  const alice = await client(ctx, 'alice');
-  let bob = await client(ctx, 'bob');
+  const alice = await readyClient(ctx, 'alice');
+  let bob = await readyClient(ctx, 'bob');
   await alice.line('@bob hello');
   await bob.waitFor('alice: hello');
   await alice.waitFor('#1 to bob: ✓ received');
@@ -35,7 +28,7 @@ it('bob\'s device restored from a copy older than the conversation: alice reads 
   const groups = readdirSync(mls).filter((file) => file.startsWith('group='));
   assert.is(groups.length, 1, 'the direct conversation\'s state');
   for (const file of groups) rmSync(join(mls, file));
-  bob = await client(ctx, 'bob');
+  bob = await readyClient(ctx, 'bob');
 
   await alice.line('@bob are you there?');
   await alice.waitFor(/#2 to bob: bob\/[a-z0-9]+ could not open it/, 60_000);
