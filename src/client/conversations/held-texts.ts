@@ -32,7 +32,7 @@ export class HeldTexts {
 
   async hold(text: HeldText): Promise<void> {
     const texts = await this.all();
-    if (texts.length >= HELD_TEXTS_LIMIT) throw new ConversationError(`not sent, and not held: ${HELD_TEXTS_LIMIT} texts wait for /trust already`);
+    if (texts.length >= HELD_TEXTS_LIMIT) throw new ConversationError(`${HELD_TEXTS_LIMIT} texts wait for /trust already: this one is not held`);
     const kept: KeptText = { ...text, seq: (texts.at(-1)?.seq ?? 0) + 1 };
     // In the list before the write, so that a second text held meanwhile takes the next number.
     texts.push(kept);
