@@ -4,6 +4,8 @@ import type { InboundFrame } from '../domain/frames.ts';
 const EARLY_LIMIT = 256;
 /** Messages kept for re-sending until their receipt: as many as a recipient's queue holds by default. */
 const UNRECEIVED_LIMIT = 1000;
+/** Copies of received messages kept for a late receipt that could not open one: a few groups' worth. */
+const RECEIVED_COPIES_LIMIT = 4096;
 
 /**
  * How a message goes again once the server lost it (docs/protocol.md "Restarts"): the very same
@@ -21,6 +23,8 @@ export interface Outgoing {
   resent?: boolean;
   /** Its receipt was shown: one sent twice may earn two. */
   received?: boolean;
+  /** The mailboxes said to have acknowledged it unopened (docs/protocol.md "Unreadable copies"). */
+  unopened?: Set<string>;
 }
 
 
@@ -35,8 +39,13 @@ export class ClientOutbox {
   private readonly awaitingReceipt = new Map<string, Outgoing>();
   /** Sent, and no receipt yet, by number (so in the order sent). */
   private readonly unreceived = new Map<number, Outgoing>();
-  /** Receipts that overtook the `sent` they answer (an MLS send's answer is read after its frame). */
-  private readonly early = new Set<string>();
+  /** Copies received, kept a while for a receipt of another copy that could not open it. */
+  private readonly receivedCopies = new Map<string, Outgoing>();
+  /**
+   * Receipts that overtook the `sent` they answer (an MLS send's answer is read after its frame),
+   * by id: each the mailbox that could not open it, or undefined for one received.
+   */
+  private readonly early = new Map<string, (string | undefined)[]>();
   private readonly whenAnswered: (() => void)[] = [];
   /** Messages refused, or lost with a connection before the server confirmed them, and the last such line. */
   failures = 0;
@@ -69,20 +78,26 @@ export class ClientOutbox {
     if (!outgoing) return [];
     const line = `#${outgoing.number} to ${outgoing.to}: ${outgoing.resent ? 're-sent after the server restarted' : status}`;
     const ids = [id, ...copies.filter((copy) => copy !== id)];
-    if (ids.some((copy) => this.early.delete(copy))) return [line, this.received(outgoing)].filter((l) => l !== undefined);
     for (const copy of ids) this.awaitingReceipt.set(copy, outgoing);
-    return [line];
+    const lines = [line];
+    for (const copy of ids) {
+      const early = this.early.get(copy) ?? [];
+      this.early.delete(copy);
+      for (const unopenedBy of early) {
+        const said = this.receipt(copy, unopenedBy);
+        if (said !== undefined) lines.push(said);
+      }
+    }
+    return lines;
   }
 
-  receipt(id: string): string | undefined {
-    const outgoing = this.take(this.awaitingReceipt, id);
-    if (outgoing !== undefined) {
-      for (const [copy, other] of this.awaitingReceipt) if (other === outgoing) this.awaitingReceipt.delete(copy);
-      return this.received(outgoing);
-    }
+  /** `unopenedBy`: the mailbox that acknowledged its copy without opening it (docs/protocol.md "Unreadable copies"). */
+  receipt(id: string, unopenedBy?: string): string | undefined {
+    const outgoing = this.awaitingReceipt.get(id) ?? this.receivedCopies.get(id);
+    if (outgoing !== undefined) return unopenedBy === undefined ? this.received(outgoing) : this.unopened(outgoing, unopenedBy);
     if (this.awaitingSent.size > 0) {
-      if (this.early.size >= EARLY_LIMIT) this.early.delete(this.early.values().next().value!);
-      this.early.add(id);
+      if (this.early.size >= EARLY_LIMIT) this.early.delete(this.early.keys().next().value!);
+      this.early.set(id, [...this.early.get(id) ?? [], unopenedBy]);
     }
     return undefined;
   }
@@ -132,9 +147,24 @@ export class ClientOutbox {
 
   private received(outgoing: Outgoing): string | undefined {
     this.unreceived.delete(outgoing.number);
+    // Its copies are kept a while longer: another may yet come back unopened (a group's other member).
+    for (const [copy, other] of this.awaitingReceipt) {
+      if (other !== outgoing) continue;
+      this.awaitingReceipt.delete(copy);
+      this.receivedCopies.set(copy, outgoing);
+    }
+    while (this.receivedCopies.size > RECEIVED_COPIES_LIMIT) this.receivedCopies.delete(this.receivedCopies.keys().next().value!);
     if (outgoing.received) return undefined;
     outgoing.received = true;
     return `#${outgoing.number} to ${outgoing.to}: ✓ received`;
+  }
+
+  /** Not a receipt of reading: it stays awaited, and kept for re-sending (a copy made afresh may open). */
+  private unopened(outgoing: Outgoing, mailbox: string): string | undefined {
+    outgoing.unopened ??= new Set();
+    if (outgoing.unopened.has(mailbox)) return undefined;
+    outgoing.unopened.add(mailbox);
+    return `#${outgoing.number} to ${outgoing.to}: ${mailbox} could not open it`;
   }
 
   /** How many messages await the server's answer. */

@@ -73,8 +73,9 @@ export class ClientSends {
     for (const line of this.outbox.accepted(String(frame.ref), String(frame.id), String(frame.status), copyIds(frame))) this.say(line);
   }
 
-  receipt(id: string): void {
-    this.show(this.outbox.receipt(id));
+  /** `unopenedBy`: the mailbox that acknowledged its copy unopened (docs/protocol.md "Unreadable copies"). */
+  receipt(id: string, unopenedBy?: string): void {
+    this.show(this.outbox.receipt(id, unopenedBy));
   }
 
   /** One of ours waits for `/trust` (the end-to-end layer said so). */

@@ -77,7 +77,7 @@ export class ClientSession {
       send: (frame) => this.channel?.send(frame as InboundFrame),
       print: (line) => options.print(line),
       say: (text) => this.say(text),
-      receipt: (id) => this.sends.receipt(id),
+      receipt: (id, unopenedBy) => this.sends.receipt(id, unopenedBy),
       conversationsChanged: () => this.presence.refresh(),
       relogin: () => { this.ready = false; this.channel?.close(); },
     });
@@ -86,7 +86,7 @@ export class ClientSession {
       this.channel?.send(frame);
       return this.channel !== undefined;
     });
-    this.incoming = new IncomingMessages(this.login, (id) => this.channel?.send({ op: 'ack', ids: [id] }), this.failures);
+    this.incoming = new IncomingMessages(this.login, (frame) => this.channel?.send(frame), this.failures);
     this.errorAndBye = {
       name: options.name, ready: () => this.ready, byKey: () => this.login.byKey,
       refused: (ref, reason) => this.sends.refused(ref, reason),
@@ -198,7 +198,7 @@ export class ClientSession {
       case 'sent':
         return this.sends.accepted(frame);
       case 'receipt':
-        return this.sends.receipt(String(frame.id));
+        return this.sends.receipt(String(frame.id), frame.unreadable === true ? String(frame.to) : undefined);
       case 'online':
         return this.say(`online: ${(Array.isArray(frame.names) ? frame.names : []).join(', ')}`);
       case 'pong':

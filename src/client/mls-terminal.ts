@@ -1,9 +1,10 @@
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { join } from 'node:path';
-import type { ServiceEvent } from './conversations/conversation-service.ts';
+import type { ServiceEvent } from './conversations/service-event.ts';
 import { ConversationService, NoDevices } from './conversations/conversation-service.ts';
 import { Conversations } from './conversations/conversations.ts';
 import type { DeviceRef } from './conversations/device-credential.ts';
+import { mailboxOf } from './conversations/device-credential.ts';
 import type { ClientFrame, ServerFrame } from './conversations/frame-link.ts';
 import type { GroupMeta } from './conversations/group-meta.ts';
 import { membershipLines } from './conversations/membership-lines.ts';
@@ -22,8 +23,11 @@ export interface MlsTerminalLink {
   send(frame: ClientFrame): void;
   print(line: string): void;
   say(text: string): void;
-  /** A recipient's device acknowledged a message of ours (the relay's id of its first copy). */
-  receipt(id: string): void;
+  /**
+   * A recipient's device acknowledged a message of ours (the relay's id of its first copy);
+   * `unopenedBy`, its mailbox, when it could not open it (docs/protocol.md "Unreadable copies").
+   */
+  receipt(id: string, unopenedBy?: string): void;
   /** Who shares a conversation with this device may have changed (docs/client.md § Presence). */
   conversationsChanged(): void;
 }
@@ -59,7 +63,7 @@ export class MlsTerminal {
     const core = await Conversations.open({ store: files, device, identities: e2e });
     let terminal: MlsTerminal | undefined;
     const requests = new Requests(link, 'mls-');
-    const service = new ConversationService(core, requests, (event) => terminal?.show(event), (ids) => link.send({ op: 'ack', ids }), e2e.contactKeys());
+    const service = new ConversationService(core, requests, (event) => terminal?.show(event), (frame) => link.send(frame), e2e.contactKeys());
     terminal = new MlsTerminal(service, requests, store, link);
     return terminal;
   }
@@ -213,7 +217,9 @@ export class MlsTerminal {
       case 'proposal':
         return;
       case 'receipt':
-        return this.link.receipt(event.id);
+        return this.link.receipt(event.id, event.unreadable === true ? mailboxOf(event.by) : undefined);
+      case 'invitation-unopened':
+        return this.link.say(`! ${label(this.service.metaOf(event.group), me.name)}${event.by} could not open its invitation: that device is not in the conversation`);
     }
   }
 }

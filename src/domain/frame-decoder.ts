@@ -131,7 +131,10 @@ const VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
   ['send', send],
   ['ack', (fields, ref) => {
     const ids = ackIds(fields);
-    return typeof ids === 'string' ? ids : withRef<InboundFrame>({ op: 'ack', ids }, ref);
+    if (typeof ids === 'string') return ids;
+    // docs/protocol.md "Unreadable copies": a flag, never a reason the relay would learn.
+    if (fields.unreadable !== undefined && typeof fields.unreadable !== 'boolean') return 'unreadable: expected true or false';
+    return withRef<InboundFrame>(fields.unreadable === true ? { op: 'ack', ids, unreadable: true } : { op: 'ack', ids }, ref);
   }],
   ['who', (_, ref) => withRef<InboundFrame>({ op: 'who' }, ref)],
   ['watch', ({ names }, ref) => {

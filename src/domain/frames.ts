@@ -12,7 +12,8 @@ export type InboundFrame =
   | { op: 'auth_key'; name: string; device?: string; signature: string; ref?: string }
   | KeyFrame
   | { op: 'send'; to: string; body: string; ref?: string }
-  | { op: 'ack'; ids: string[]; ref?: string }
+  /** `unreadable`: the copies could not be opened (docs/protocol.md "Unreadable copies"). */
+  | { op: 'ack'; ids: string[]; unreadable?: true; ref?: string }
   | { op: 'who'; ref?: string }
   /** docs/protocol.md "Presence". */
   | { op: 'watch'; names: string[]; ref?: string }
@@ -39,7 +40,7 @@ export type OutboundFrame =
   | { op: 'welcome'; name: string; pending: number; device?: string }
   | { op: 'sent'; ref?: string; id: string; status: 'delivered' | 'queued'; copies?: undefined }
   | { op: 'msg'; id: string; from: string; body: string; ts: number; redelivered?: true }
-  | { op: 'receipt'; id: string; to: string }
+  | { op: 'receipt'; id: string; to: string; unreadable?: true }
   /** Answers `who`, or `watch` (with its `ref`: docs/protocol.md "Presence"). */
   | { op: 'online'; names: string[]; ref?: string }
   | { op: 'presence'; name: string; online: boolean }

@@ -15,6 +15,8 @@ export class Receipts {
     private readonly gateway: ConnectionGateway,
     private readonly sessions: SessionStore,
     private readonly devices: DeviceMailboxes,
+    /** docs/protocol.md "Unreadable copies": these receipts say the copies were acknowledged unopened. */
+    private readonly unreadable: boolean,
   ) {}
 
   /** Receipts for `acknowledged` from `start` on; acks usually name one sender's messages in a row. */
@@ -50,6 +52,9 @@ export class Receipts {
     // Nothing may come between a welcome and its pending messages: a sender still logging in
     // here goes without (receipts are not queued). One on another instance is ready by then.
     if (sender === undefined || this.sessions.get(sender)?.ready === false) return;
-    for (let i = first; i < end; i++) this.gateway.send(sender, { op: 'receipt', id: acknowledged[i]!.id, to: recipient });
+    for (let i = first; i < end; i++) {
+      const id = acknowledged[i]!.id;
+      this.gateway.send(sender, this.unreadable ? { op: 'receipt', id, to: recipient, unreadable: true } : { op: 'receipt', id, to: recipient });
+    }
   }
 }

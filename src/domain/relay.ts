@@ -216,7 +216,7 @@ export class Relay {
         // docs/protocol.md "Devices and key packages": a device session sends as its operator.
         return answerInOrder(this, session, frame, router.route(session.operator!, frame.to, frame.body), this.answerSend, this.frameFailed);
       case 'ack':
-        return answerInOrder(this, session, frame, router.acknowledge(session.name!, frame.ids), this.noReply, this.frameFailed);
+        return answerInOrder(this, session, frame, router.acknowledge(session.name!, frame.ids, frame.unreadable === true), this.noReply, this.frameFailed);
       case 'who':
         return this.who(session);
       case 'watch':

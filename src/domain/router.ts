@@ -38,6 +38,7 @@ export class Router {
   /** Sessions whose last push failed, pushed again every PUSH_RETRY_MS while there are any. */
   private readonly failedPushes = new Set<Session>();
   private readonly receipts: Receipts;
+  private readonly unreadableReceipts: Receipts;
   /** Those of the last retry: failing again, they are logged at `debug`, not every second at `error`. */
   private retried: ReadonlySet<Session> = new Set();
   private cancelRetries: (() => void) | undefined;
@@ -54,7 +55,8 @@ export class Router {
     private readonly logger: Logger,
     private readonly config: RelayConfig,
   ) {
-    this.receipts = new Receipts(presence, gateway, sessions, devices);
+    this.receipts = new Receipts(presence, gateway, sessions, devices, false);
+    this.unreadableReceipts = new Receipts(presence, gateway, sessions, devices, true);
   }
 
   /**
@@ -168,12 +170,16 @@ export class Router {
     return later ? Promise.all(outcomes) : (outcomes as RouteOutcome[]);
   }
 
-  /** PROTOCOL "Messages", acknowledgement and receipt: receipts go to senders still connected. */
-  acknowledge(recipient: OperatorName, ids: readonly string[]): Awaitable<void> {
+  /**
+   * PROTOCOL "Messages", acknowledgement and receipt: receipts go to senders still connected,
+   * flagged `unreadable` when the recipient could not open the copies (docs/protocol.md "Unreadable copies").
+   */
+  acknowledge(recipient: OperatorName, ids: readonly string[], unreadable = false): Awaitable<void> {
     if (ids.length === 0) return;
     const acknowledged = this.buffer.acknowledge(recipient, ids);
-    if (acknowledged instanceof Promise) return whenResolved(acknowledged, this.receipts.send, this.receipts, recipient, 0);
-    return this.receipts.send(acknowledged, recipient, 0);
+    const receipts = unreadable ? this.unreadableReceipts : this.receipts;
+    if (acknowledged instanceof Promise) return whenResolved(acknowledged, receipts.send, receipts, recipient, 0);
+    return receipts.send(acknowledged, recipient, 0);
   }
 
   /**

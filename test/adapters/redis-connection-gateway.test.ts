@@ -125,16 +125,19 @@ it("one turn's commands for B go in one message, in order, each connection woken
     a.gateway.send(two, { op: 'receipt', id: 'm-8', to: 'carol' });
     a.gateway.send(two, { op: 'receipt', id: 'm-9', to: 'dave' });
     a.gateway.send(one, { op: 'receipt', id: 'm-3', to: 'bob' });
+    a.gateway.send(one, { op: 'receipt', id: 'm-4', to: 'bob', unreadable: true });
     await eventually(() => b.pushed.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(b.pushed, [[one, 7], [two, 4]], 'each once, for the highest number');
-    assert.equal(b.local.sentTo(one), [0, 1, 2, 3].map((i) => ({ op: 'receipt', id: `m-${i}`, to: 'bob' })));
+    assert.equal(b.local.sentTo(one), [...[0, 1, 2, 3].map((i) => ({ op: 'receipt', id: `m-${i}`, to: 'bob' })), { op: 'receipt', id: 'm-4', to: 'bob', unreadable: true }]);
     assert.equal(b.local.sentTo(two), [{ op: 'receipt', id: 'm-8', to: 'carol' }, { op: 'receipt', id: 'm-9', to: 'dave' }]);
     assert.is(messages.length, 1, messages.join('\n'));
     const receipts = (connection: string, to: string, ids: string[]) => ({ do: 'receipts', connection, to, ids });
     assert.equal(JSON.parse(messages[0]!), [
       { do: 'wake', connection: one, seq: 7 }, receipts(one, 'bob', ['m-0', 'm-1', 'm-2']), { do: 'wake', connection: two, seq: 4 },
       receipts(two, 'carol', ['m-8']), receipts(two, 'dave', ['m-9']), receipts(one, 'bob', ['m-3']),
+      // docs/protocol.md "Unreadable copies": the flagged one as its frame, which an older instance passes on whole.
+      { do: 'send', connection: one, frame: { op: 'receipt', id: 'm-4', to: 'bob', unreadable: true } },
     ], 'receipts in a row for one connection and recipient go as one command');
   } finally {
     await listener.quit();

@@ -7,7 +7,7 @@ function recording(failWrites = 0) {
   const acks = new BurstAcknowledgements(async () => {
     if (failWrites-- > 0) throw new Error('disk full');
     log.push('write');
-  }, (ids) => log.push(`ack ${ids.join(',')}`));
+  }, (frame) => log.push(`ack ${frame.ids.join(',')}${frame.unreadable === true ? ' unreadable' : ''}`));
   return { acks, log };
 }
 
@@ -33,6 +33,16 @@ test('a burst whose write fails is acknowledged with the next one, never before 
   acks.processedOne('m-2');
   await acks.doneWithOne();
   assert.equal(log, ['write', 'ack m-1,m-2']);
+});
+
+test('those that could not be opened go in an ack of their own, flagged, after the same write', async () => {
+  const { acks, log } = recording();
+  for (let i = 0; i < 3; i++) acks.received();
+  acks.processedOne('m-1');
+  acks.processedOne('m-2', true);
+  acks.processedOne('m-3');
+  for (let i = 0; i < 3; i++) await acks.doneWithOne();
+  assert.equal(log, ['write', 'ack m-1,m-3', 'ack m-2 unreadable']);
 });
 
 test('one delivery alone is written and acknowledged at once', async () => {

@@ -17,6 +17,27 @@ test('a receipt after its sent, for any copy, is shown once', () => {
   assert.is(outbox.receipt('m-1'), undefined);
 });
 
+test('a copy acknowledged unopened says which device could not open it, never received; a copy read later still is', () => {
+  const outbox = new ClientOutbox();
+  const ref = outbox.add('bob');
+  outbox.keep(ref, { kind: 'mls', group: 'g', id: 'x1', text: 'one' });
+  assert.equal(outbox.accepted(ref, 'm-1', 'delivered', ['m-2']), ['#1 to bob: delivered']);
+  assert.is(outbox.receipt('m-1', 'bob/k3v9'), '#1 to bob: bob/k3v9 could not open it');
+  assert.is(outbox.receipt('m-1', 'bob/k3v9'), undefined, 'said once a device');
+  assert.equal(outbox.toResend().map((o) => o.number), [1], 'not received: kept for re-sending, where a copy made afresh may open');
+  assert.is(outbox.receipt('m-2'), '#1 to bob: ✓ received');
+  assert.equal(outbox.toResend(), []);
+});
+
+test('a group message: one member received it, another member\'s device could not open it, told after the tick', () => {
+  const outbox = new ClientOutbox();
+  const ref = outbox.add('#ops');
+  assert.is(outbox.receipt('m-1', 'carol/d1'), undefined, 'overtook its sent');
+  assert.equal(outbox.accepted(ref, 'm-1', 'delivered'), ['#1 to #ops: delivered', '#1 to #ops: carol/d1 could not open it']);
+  assert.is(outbox.receipt('m-1'), '#1 to #ops: ✓ received');
+  assert.is(outbox.receipt('m-1', 'dave/d2'), '#1 to #ops: dave/d2 could not open it', 'after the tick too');
+});
+
 test('a sent that is not ours shows nothing', () => {
   assert.equal(new ClientOutbox().accepted('c-9', 'm-1', 'delivered'), []);
 });

@@ -5,6 +5,12 @@ import { Conversations } from '../../src/client/conversations/conversations.ts';
 import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
 import { newDevice } from '../../src/client/conversations/device-credential.ts';
 import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
+import { HELD_TEXTS_LIMIT, HeldTexts } from '../../src/client/conversations/held-texts.ts';
+import { FileConversationStore } from '../../src/client/file-conversation-store.ts';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../support/temp-dir.ts';
 import type { RelayDevice } from '../support/relay-devices.ts';
 import { until, withRelayTeam } from '../support/relay-devices.ts';
 
@@ -92,6 +98,48 @@ test('held deliveries outlive a restart: unacknowledged, the relay delivers them
   assert.equal(alice.texts(), ['bob: after my reset']);
 }));
 
+test('a held text outlives the client: kept in its file store (sealed, never in clear), held again after a restart, sent after /trust, then forgotten', () => withRelayTeam(async (team) => {
+  const dir = tempDir();
+  try {
+    const files = new FileConversationStore(join(dir.path, 'mls'), randomBytes(32));
+    const alice = await team.device('alice', files);
+    await team.device('bob');
+    await alice.sending.sayTo('bob', 'before', 'a0');
+    await alice.trust('bob');
+    await team.reset('bob');
+    const newBob = await team.device('bob');
+    await alice.service.ready();
+    assert.match((await refusal(alice.sending.sayTo('bob', 'kept across a restart', 'a1'))) ?? '', /^bob's safety number changed: held/);
+    const held = readdirSync(join(dir.path, 'mls')).filter((file) => file.startsWith('held-text='));
+    assert.is(held.length, 1, 'written before it is said held');
+    assert.not.ok(readFileSync(join(dir.path, 'mls', held[0]!)).includes('kept across a restart'), 'sealed, as the group states are');
+
+    // The client quits and starts again: a new service on the same files.
+    await alice.connect();
+    await alice.service.ready();
+    const released = await alice.trust('bob');
+    assert.equal(released.map((r) => r.to), ['bob'], 'still held after the restart, and sent once trusted');
+    await until(() => newBob.texts().includes('alice: kept across a restart'), 'it reaches bob\'s new device');
+    assert.equal(readdirSync(join(dir.path, 'mls')).filter((file) => file.startsWith('held-text=')), [], 'forgotten once sent');
+  } finally {
+    dir.remove();
+  }
+}));
+
+test('held texts are bounded: past the limit a text is refused, not held; their order survives a reload', async () => {
+  const store = new MemoryConversationStore();
+  const texts = new HeldTexts(store);
+  for (let i = 0; i < HELD_TEXTS_LIMIT; i++) await texts.hold({ to: { name: 'bob' }, text: `t${i}`, id: `i${i}`, names: ['bob'] });
+  assert.is(await refusal(texts.hold({ to: { name: 'bob' }, text: 'one too many', id: 'x', names: ['bob'] })), `${HELD_TEXTS_LIMIT} texts wait for /trust already: this one is not held`);
+  const reloaded = new HeldTexts(store);
+  const taken = await reloaded.take((text) => Number(text.text.slice(1)) % 2 === 0);
+  assert.equal(taken.map((t) => t.text), Array.from({ length: HELD_TEXTS_LIMIT / 2 }, (_, i) => `t${2 * i}`), 'in the order typed');
+  for (const text of taken) await reloaded.sent(text);
+  assert.is((await store.keys('held-text/')).length, HELD_TEXTS_LIMIT / 2);
+  await reloaded.hold({ to: { group: 'g' }, text: 'room again', id: 'y', names: ['carol'] });
+  assert.equal((await new HeldTexts(store).take(() => true)).map((t) => t.text).slice(-2), [`t${HELD_TEXTS_LIMIT - 1}`, 'room again']);
+});
+
 test('every contact is told at login that a name\'s devices were reset, verified or not', () => withRelayTeam(async (team) => {
   const alice = await team.device('alice');
   const carol = await team.device('carol');
@@ -124,7 +172,7 @@ test('a device of bob certified by another identity while the relay still publis
   const group = await mallory.create({ kind: 'group', name: 'ops' });
   const { welcome } = await mallory.add(group, [{ name: 'alice', device: theirs!.device, package: theirs!.package }]);
   alice.service.onFrame({ op: 'msg', id: 'm-forged', from: 'bob/forged1', body: welcome!, ts: 0 });
-  await until(() => alice.acked.includes('m-forged'), 'acknowledged');
+  await until(() => alice.unreadable.includes('m-forged'), 'acknowledged, flagged unopened (docs/protocol.md "Unreadable copies")');
   assert.equal(kinds(alice, 'identity-changed'), []);
   assert.equal(kinds(alice, 'held'), []);
   assert.match(JSON.stringify(kinds(alice, 'refused')), /bob\/forged1/);

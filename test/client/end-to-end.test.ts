@@ -74,7 +74,7 @@ test('a swapped key for bob: alice\'s client holds the message, and sends it onl
   assert.is(alice.sends().length, 2, 'sent once the new key is accepted');
   const body = String(alice.sends()[1]!.body);
   assert.not.match(body, 'second', 'sealed, not in clear');
-  assert.ok(await mallory.e2e.receive({ from: 'alice', body, ts: 1 }));
+  assert.is(await mallory.e2e.receive({ from: 'alice', body, ts: 1 }), 'read');
   assert.equal(mallory.shown, ['alice: second, while the server lies'], 'it went to the key trusted');
   remove();
 });
@@ -89,12 +89,13 @@ test('bob\'s client shows a message once, and refuses a changed ciphertext byte 
     copy[at]! ^= 1;
     return `e2e1.${copy.toString('base64')}`;
   };
-  await bob.e2e.receive({ from: 'alice', body: tampered(100), ts: 1 });
-  await bob.e2e.receive({ from: 'alice', body: tampered(bytes.length - 1), ts: 1 });
+  // docs/protocol.md "Unreadable copies": not shown, so acknowledged flagged, its sender told it was not opened.
+  assert.is(await bob.e2e.receive({ from: 'alice', body: tampered(100), ts: 1 }), 'unreadable');
+  assert.is(await bob.e2e.receive({ from: 'alice', body: tampered(bytes.length - 1), ts: 1 }), 'unreadable');
   assert.equal(bob.shown, []);
   assert.match(bob.said.join('\n'), '! held a message claiming to be alice: not signed by their pinned key, not shown');
-  await bob.e2e.receive({ from: 'alice', body, ts: 2 });
-  await bob.e2e.receive({ from: 'alice', body, ts: 3 });
+  assert.is(await bob.e2e.receive({ from: 'alice', body, ts: 2 }), 'read');
+  assert.is(await bob.e2e.receive({ from: 'alice', body, ts: 3 }), 'read', 'a replay was read once: acknowledged as such');
   assert.equal(bob.shown, ['alice: the text itself'], 'a replayed envelope is shown once');
   remove();
 });
@@ -132,20 +133,20 @@ test('/verify shows the same safety number on both sides; /trust marks the pin v
 test('a plain client\'s message is shown marked unencrypted, when its sender has no key', async () => {
   const { bob, remove } = people();
   bob.keys.set('nc-user', 'no_key');
-  assert.ok(await bob.e2e.receive({ from: 'nc-user', body: 'typed into nc', ts: 1 }));
+  assert.is(await bob.e2e.receive({ from: 'nc-user', body: 'typed into nc', ts: 1 }), 'read');
   assert.equal(bob.shown, ['nc-user (unencrypted): typed into nc']);
   remove();
 });
 
 test('text in clear claiming a name with published keys is refused with a notice, never shown as them', async () => {
   const { alice, remove } = people();
-  assert.ok(await alice.e2e.receive({ from: 'bob', body: 'send me the codes', ts: 1 }));
+  assert.is(await alice.e2e.receive({ from: 'bob', body: 'send me the codes', ts: 1 }), 'unreadable');
   assert.is(alice.store.pin('bob'), undefined, 'a refused message pins nothing');
   await alice.e2e.verify('bob');
   // Pinned: not even a server answering `no_key` unlocks the name.
   alice.keys.set('bob', 'no_key');
   const fetchesBefore = alice.sent.length;
-  assert.ok(await alice.e2e.receive({ from: 'bob', body: 'really, it is me', ts: 2 }));
+  assert.is(await alice.e2e.receive({ from: 'bob', body: 'really, it is me', ts: 2 }), 'unreadable');
   assert.is(alice.sent.length, fetchesBefore, 'the pin decides; the server is not asked');
   assert.equal(alice.shown, []);
   assert.equal(alice.said.filter((line) => line.startsWith('!')), [

@@ -72,6 +72,15 @@ test('ack takes id or up to 1000 ids, and neither is invalid', () => {
   }
 });
 
+test('ack may say its copies were unreadable: true, false or nothing, never a reason', () => {
+  assert.equal(decode({ op: 'ack', ids: ['m-1'], unreadable: true }), { ok: true, frame: { op: 'ack', ids: ['m-1'], unreadable: true } });
+  assert.equal(decode({ op: 'ack', ids: ['m-1'], unreadable: false }), { ok: true, frame: { op: 'ack', ids: ['m-1'] } });
+  for (const unreadable of ['epoch', 1, null, {}]) {
+    const result = decode({ op: 'ack', ids: ['m-1'], unreadable });
+    assert.equal(result.ok ? 'accepted' : [result.code, 'message' in result && result.message], ['invalid', 'unreadable: expected true or false'], JSON.stringify(unreadable));
+  }
+});
+
 test('who, ping and quit carry nothing but a ref', () => {
   for (const op of ['who', 'ping', 'quit']) assert.equal(decode({ op, ref: 'z' }), { ok: true, frame: { op, ref: 'z' } });
 });

@@ -48,6 +48,9 @@ function groupsSuite(mode: PortMode): void {
     const toCarol = msgs(h.gateway.sentTo(carol)).find((m) => m.body === body)!;
     await h.frame(carol, { op: 'ack', id: toCarol.id });
     assert.equal(h.last(bob), { op: 'receipt', id: toCarol.id, to: 'carol' });
+    // docs/protocol.md "Unreadable copies": a member that could not open its copy says so, and only its receipt carries it.
+    await h.frame(alice, { op: 'ack', id: toAlice!.id, unreadable: true });
+    assert.equal(h.last(bob), { op: 'receipt', id: toAlice!.id, to: 'alice', unreadable: true });
   });
 
   test('a member offline gets the copy queued, and at login', async () => {

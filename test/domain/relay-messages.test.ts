@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { InMemoryMessageBuffer } from '../../src/adapters/memory/in-memory-message-buffer.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import type { QueuedMessage } from '../../src/domain/messages.ts';
-import { expectFrame, outline } from '../support/frame-assertions.ts';
-import { PORT_MODES, inProcessRelay } from '../support/in-process-relay.ts';
+import { expectFrame, msgs, outline } from '../support/frame-assertions.ts';
+import { PORT_MODES, inProcessRelay, relayWithAlice } from '../support/in-process-relay.ts';
 import type { PortMode } from '../support/in-process-relay.ts';
 
 class TakeCountingBuffer extends InMemoryMessageBuffer {
@@ -15,19 +15,12 @@ class TakeCountingBuffer extends InMemoryMessageBuffer {
   }
 }
 
-type Msg = Extract<OutboundFrame, { op: 'msg' }>;
-const msgs = (frames: OutboundFrame[]) => frames.filter((f): f is Msg => f.op === 'msg');
 const errorCode = (frames: OutboundFrame[]) => (frames[0]?.op === 'error' ? frames[0].code : frames[0]?.op);
 
 function messagesSuite(mode: PortMode): void {
   const test = suite(`relay messages, ports answering ${mode === 'sync' ? 'at once' : 'later'}`);
 
-  async function pair(config = {}) {
-    const h = inProcessRelay({ config, mode });
-    await h.addOperators('alice', 'bob', 'carol');
-    const alice = await h.login('alice');
-    return { h, alice };
-  }
+  const pair = (config = {}) => relayWithAlice(mode, config);
 
   test('a message to a connected recipient is delivered live; the sender learns the id', async () => {
     const { h, alice } = await pair();
@@ -73,29 +66,6 @@ function messagesSuite(mode: PortMode): void {
     const frames = h.gateway.sentTo(again);
     assert.equal(frames[1], { op: 'welcome', name: 'bob', pending: 1 });
     assert.equal(frames[2], { ...first!, redelivered: true });
-  });
-
-  test('an acknowledged message is gone, and its sender gets a receipt', async () => {
-    const { h, alice } = await pair();
-    const bob = await h.login('bob');
-    await h.frame(alice, { op: 'send', to: 'bob', body: 'ack me' });
-    const [msg] = msgs(h.gateway.sentTo(bob));
-    assert.equal(await h.frame(bob, { op: 'ack', id: msg!.id }), [], 'an ack gets no reply');
-    assert.equal(h.last(alice), { op: 'receipt', id: msg!.id, to: 'bob' });
-    await h.relay.onClose(bob);
-    const again = await h.login('bob');
-    assert.equal(h.gateway.sentTo(again)[1], { op: 'welcome', name: 'bob', pending: 0 });
-  });
-
-  test('receipts are not queued for a sender who is gone; unknown ids are ignored', async () => {
-    const { h, alice } = await pair();
-    await h.frame(alice, { op: 'send', to: 'bob', body: 'x' });
-    await h.relay.onClose(alice);
-    const bob = await h.login('bob');
-    const [msg] = msgs(h.gateway.sentTo(bob));
-    assert.equal(await h.frame(bob, { op: 'ack', ids: [msg!.id, 'm-unknown'] }), []);
-    const back = await h.login('alice');
-    assert.equal(h.gateway.sentTo(back).map((f) => f.op), ['hello', 'welcome']);
   });
 
   test('a second login takes over: the old connection gets bye replaced, the new one everything unacknowledged', async () => {
@@ -293,28 +263,6 @@ function messagesSuite(mode: PortMode): void {
     release();
     await login;
     assert.equal(await h.frame(alice, { op: 'who' }), [{ op: 'online', names: ['alice'] }]);
-  });
-
-  test('nothing comes between a welcome and its pending messages: no receipt to a sender still logging in', async () => {
-    const { h, alice } = await pair();
-    const bob = await h.login('bob');
-    await h.frame(alice, { op: 'send', to: 'bob', body: 'one' });
-    await h.frame(bob, { op: 'send', to: 'alice', body: 'waiting for alice' });
-    const [msg] = msgs(h.gateway.sentTo(bob));
-    const take = h.buffer.take.bind(h.buffer);
-    let acked = false;
-    // Bob acknowledges just while alice's new connection is between claiming presence and its welcome.
-    h.buffer.take = async (to, after, max, now) => {
-      if (to === 'alice' && !acked) {
-        acked = true;
-        await h.frame(bob, { op: 'ack', id: msg!.id });
-      }
-      return take(to, after, max, now);
-    };
-    const again = await h.login('alice');
-    const frames = h.gateway.sentTo(again);
-    assert.equal(frames.slice(1, 3).map((f) => f.op), ['welcome', 'msg']);
-    assert.equal(frames.filter((f) => f.op === 'receipt'), []);
   });
 
   test.run();

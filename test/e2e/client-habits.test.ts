@@ -2,20 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
-import { PASSWORD } from '../support/seed-operators.ts';
-import { LITSXG, startServer } from '../support/server-process.ts';
-import { terminalSuite, type TerminalContext } from '../support/terminal-suite.ts';
-import { TmuxTerminal } from '../support/tmux-terminal.ts';
+import { startServer } from '../support/server-process.ts';
+import { readyClient, terminalSuite } from '../support/terminal-suite.ts';
+import type { TmuxTerminal } from '../support/tmux-terminal.ts';
 
 const it = terminalSuite('issue 22: what people expect from IRC clients and Signal, in a real terminal');
-
-async function client(ctx: TerminalContext, name: string): Promise<TmuxTerminal> {
-  const env = { TZ: 'UTC', XDG_CONFIG_HOME: join(ctx.homes.path, name), LITSXG_PASSWORD: PASSWORD };
-  const terminal = await TmuxTerminal.start([LITSXG, 'client', name, '--server', `127.0.0.1:${ctx.server.port}`], env);
-  ctx.terminals.push(terminal);
-  await terminal.waitFor('conversations ready on device');
-  return terminal;
-}
 
 /** The last line of the screen that is not blank: the prompt and what is typed after it. */
 async function promptLine(terminal: TmuxTerminal): Promise<string> {
@@ -32,8 +23,8 @@ async function waitForPrompt(terminal: TmuxTerminal, expected: string): Promise<
 
 it('/query sets where plain text goes and the prompt shows it; Tab completes commands, names and groups', async (ctx) => {
   ctx.server = await startServer({ operators: ['alice', 'bob'] });
-  const bob = await client(ctx, 'bob');
-  const alice = await client(ctx, 'alice');
+  const bob = await readyClient(ctx, 'bob');
+  const alice = await readyClient(ctx, 'alice');
   await alice.line('@bob first, to pin');
   await bob.waitFor('alice: first, to pin');
 
@@ -74,8 +65,8 @@ it('/query sets where plain text goes and the prompt shows it; Tab completes com
 
 it('up recalls this session\'s lines (kept nowhere on disk); a pasted block is one message', async (ctx) => {
   ctx.server = await startServer({ operators: ['alice', 'bob'] });
-  const bob = await client(ctx, 'bob');
-  const alice = await client(ctx, 'alice');
+  const bob = await readyClient(ctx, 'bob');
+  const alice = await readyClient(ctx, 'alice');
   await alice.line('@bob once');
   await bob.waitFor('alice: once');
   await alice.press('Up');

@@ -61,6 +61,11 @@ it('alice on A and bob on B exchange messages, acknowledgements and receipts; wh
   assert.equal([reply.from, reply.body], ['bob', 'and back from B']);
   alice.send({ op: 'ack', ids: [reply.id] });
   assert.is((await bob.next('receipt')).id, reply.id);
+  // docs/protocol.md "Unreadable copies": the flag crosses to the sender's instance.
+  bob.send({ op: 'send', to: 'alice', body: 'e2e1.not-an-envelope-alice-can-open' });
+  const unopened = await alice.next('msg');
+  alice.send({ op: 'ack', ids: [unopened.id], unreadable: true });
+  assert.equal(await bob.next('receipt'), { op: 'receipt', id: unopened.id, to: 'alice', unreadable: true });
 
   for (const client of [alice, bob]) {
     client.send({ op: 'who' });

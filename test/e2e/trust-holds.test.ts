@@ -1,23 +1,16 @@
 import * as assert from 'uvu/assert';
 import { runLitsxg } from '../support/run-litsxg.ts';
 import { startServer } from '../support/server-process.ts';
-import { terminalClient, terminalSuite, type TerminalContext } from '../support/terminal-suite.ts';
-import type { TmuxTerminal } from '../support/tmux-terminal.ts';
+import { readyClient, terminalClient, terminalSuite, type TerminalContext } from '../support/terminal-suite.ts';
 import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 import { withTimeLimit } from '../support/time-limit.ts';
 
 const it = terminalSuite<TerminalContext>('membership lines name who made them; a verified contact\'s reset holds messages until /trust (docs/protocol.md "Holds")');
 
-/** A client with a key store of its own (`home`), once its conversations are up. */
-async function client(ctx: TerminalContext, name: string, home: string): Promise<TmuxTerminal> {
-  const terminal = await terminalClient(ctx, name, home, ctx.server.port);
-  await terminal.waitFor('conversations ready on device', 60_000);
-  return terminal;
-}
-
 it('"#ops alice added carol" on every member; "carol left"; bob\'s reset told loudly, texts held both ways until /verify and /trust, then delivered; a new device of his is announced and holds texts to him until /trust', withTimeLimit(300_000, async (ctx) => {
   ctx.server = await startServer({ operators: ['alice', 'bob', 'carol'] });
-  const [alice, bob, carol] = [await client(ctx, 'alice', 'alice'), await client(ctx, 'bob', 'bob'), await client(ctx, 'carol', 'carol')];
+  let alice = await readyClient(ctx, 'alice', 'alice');
+  const [bob, carol] = [await readyClient(ctx, 'bob', 'bob'), await readyClient(ctx, 'carol', 'carol')];
 
   await alice.line('/group create ops');
   await alice.line('/invite ops bob');
@@ -38,7 +31,7 @@ it('"#ops alice added carol" on every member; "carol left"; bob\'s reset told lo
   // bob loses his only device: the operator resets him, and he starts over on a new one.
   await bob.stop();
   assert.is((await runLitsxg(['operator', 'reset-devices', 'bob', '--data-dir', ctx.server.dataDir])).status, 0);
-  const newBob = await client(ctx, 'bob', 'bob-new');
+  const newBob = await readyClient(ctx, 'bob', 'bob-new');
   await newBob.line('@alice it is me, on a new phone');
   await alice.waitFor('*** bob\'s devices were reset: bob has a new safety number. Messages to and from bob are held until you /verify bob and /trust bob');
   await alice.waitFor(/! a message from bob\/\w+ is held, not shown, until you \/verify bob and \/trust bob/);
@@ -51,6 +44,11 @@ it('"#ops alice added carol" on every member; "carol left"; bob\'s reset told lo
   await carol.waitFor('*** bob\'s devices were reset');
   await carol.waitFor('to bob: bob\'s safety number changed: held, not sent');
 
+  // alice quits with her text held, and comes back: it is still held (docs/protocol.md "Holds"), and goes after /trust.
+  await alice.line('/quit');
+  assert.is(await alice.exitStatus(), 0);
+  alice = await readyClient(ctx, 'alice', 'alice');
+  await alice.waitFor(/! a message from bob\/\w+ is held, not shown/);
   await alice.line('/verify bob');
   await alice.waitFor('this is bob\'s NEW key');
   await alice.line('/trust bob');

@@ -15,7 +15,8 @@ const text = fc.oneof(anyText, asciiText);
 const frames: fc.Arbitrary<OutboundFrame> = fc.oneof(
   fc.record({ id: text, status: fc.constantFrom('delivered' as const, 'queued' as const), ref: fc.option(text, { nil: undefined }) })
     .map(({ ref, ...fields }): OutboundFrame => (ref === undefined ? { op: 'sent', ...fields } : { op: 'sent', ...fields, ref })),
-  fc.record({ id: text, to: text }).map((fields): OutboundFrame => ({ op: 'receipt', ...fields })),
+  fc.record({ id: text, to: text, unreadable: fc.boolean() })
+    .map(({ unreadable, ...fields }): OutboundFrame => (unreadable ? { op: 'receipt', ...fields, unreadable } : { op: 'receipt', ...fields })),
   fc.record({ id: text, from: text, body: text, ts: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 2 ** 50 }), weight: 9 }, fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, 0.5, 1e21)), redelivered: fc.boolean() })
     .map(({ redelivered, ...fields }): OutboundFrame => (redelivered ? { op: 'msg', ...fields, redelivered } : { op: 'msg', ...fields })),
   fc.record({ names: fc.array(text, { maxLength: 3 }) }).map((fields): OutboundFrame => ({ op: 'online', ...fields })),

@@ -13,3 +13,8 @@ export function expectFrame<Op extends OutboundFrame['op']>(frame: OutboundFrame
 export function outline(frames: readonly OutboundFrame[]): string[] {
   return frames.map((f) => (f.op === 'error' ? f.code : f.op === 'sent' ? `sent ${f.status}` : f.op));
 }
+
+/** The deliveries among `frames`. */
+export function msgs(frames: readonly OutboundFrame[]): FrameOf<'msg'>[] {
+  return frames.filter((f): f is FrameOf<'msg'> => f.op === 'msg');
+}

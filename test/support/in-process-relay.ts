@@ -128,3 +128,11 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   };
   return harness;
 }
+
+/** alice, bob and carol as operators, alice logged in: where most message tests start. */
+export async function relayWithAlice(mode: PortMode, config: Partial<RelayConfig> = {}) {
+  const h = inProcessRelay({ config, mode });
+  await h.addOperators('alice', 'bob', 'carol');
+  const alice = await h.login('alice');
+  return { h, alice };
+}

@@ -5,9 +5,10 @@ import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
 import { keyLoginMessage } from '../../src/domain/identity-keys.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import { ConversationService } from '../../src/client/conversations/conversation-service.ts';
-import type { ServiceEvent } from '../../src/client/conversations/conversation-service.ts';
+import type { ServiceEvent } from '../../src/client/conversations/service-event.ts';
 import { Conversations } from '../../src/client/conversations/conversations.ts';
 import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
+import type { ConversationStore } from '../../src/client/conversations/conversation-store.ts';
 import type { DeviceKeys } from '../../src/client/conversations/device-credential.ts';
 import { newDevice } from '../../src/client/conversations/device-credential.ts';
 import type { ClientFrame, ServerFrame } from '../../src/client/conversations/frame-link.ts';
@@ -21,12 +22,14 @@ import { inProcessRelay } from './in-process-relay.ts';
 type Relay = ReturnType<typeof inProcessRelay>;
 
 /** One device logged in to the in-process relay as `name/device`, with its conversation service. */
-export class RelayDevice {
+export class RelayDevice<Store extends ConversationStore = MemoryConversationStore> {
   readonly events: ServiceEvent[] = [];
   /** What this device pinned, by name: on first use, from the identity the relay publishes. */
   readonly pins = new Map<string, PinnedContact>();
   /** The relay ids this device acknowledged. */
   readonly acked: string[] = [];
+  /** The relay ids this device acknowledged unopened (docs/protocol.md "Unreadable copies"). */
+  readonly unreadable: string[] = [];
   sending!: TrustedSending;
   /** Frames of this connection already handed to the service. */
   private seen = 0;
@@ -39,7 +42,7 @@ export class RelayDevice {
   /** While set, deliveries (`msg`) wait here, answers still go through: a device that is slow to process. */
   held: ServerFrame[] | undefined;
 
-  constructor(readonly keys: DeviceKeys, readonly store: MemoryConversationStore, private readonly team: RelayTeam) {}
+  constructor(readonly keys: DeviceKeys, readonly store: Store, private readonly team: RelayTeam) {}
 
   get mailbox(): string {
     return `${this.keys.name}/${this.keys.device}`;
@@ -61,9 +64,9 @@ export class RelayDevice {
     const identities = { identityOf: async (name: string) => (name === this.keys.name ? this.team.identityOf(name) : this.pinned(name)?.identity) };
     const core = await Conversations.open({ store: this.store, device: this.keys, identities, suite: this.team.suite });
     this.requests = new Requests(link);
-    const ack = (ids: string[]) => {
-      this.acked.push(...ids);
-      link.send({ op: 'ack', ids });
+    const ack = (frame: Extract<ClientFrame, { op: 'ack' }>) => {
+      (frame.unreadable === true ? this.unreadable : this.acked).push(...frame.ids);
+      link.send(frame);
     };
     this.service = new ConversationService(core, this.requests, (event) => this.events.push(event), ack, this.contactKeys());
     this.sending = new TrustedSending(this.service, this.requests);
@@ -120,7 +123,7 @@ export class RelayDevice {
  */
 export class RelayTeam {
   readonly relay: Relay = inProcessRelay({ config: { sendRatePerSecond: 0 } });
-  readonly devices: RelayDevice[] = [];
+  readonly devices: RelayDevice<ConversationStore>[] = [];
   private readonly identities = new Map<string, { secret: Uint8Array; public: Uint8Array }>();
   private pumping: ReturnType<typeof setInterval> | undefined;
   private count = 0;
@@ -143,14 +146,16 @@ export class RelayTeam {
     await this.operator(name, false);
   }
 
-  /** A new device of `name`, its operator made (with an identity published) on first use. */
-  async device(name: string): Promise<RelayDevice> {
+  /** A new device of `name`, its operator made (with an identity published) on first use; its store in memory unless given. */
+  async device(name: string): Promise<RelayDevice>;
+  async device<Store extends ConversationStore>(name: string, store: Store): Promise<RelayDevice<Store>>;
+  async device(name: string, store: ConversationStore = new MemoryConversationStore()): Promise<RelayDevice<ConversationStore>> {
     if (!this.identities.has(name)) await this.operator(name);
     const identity = this.identities.get(name)!;
     const keys = newDevice(name, `dev${++this.count}x`, identity.secret);
     const connection = await this.relay.login(name);
     await this.relay.frame(connection, { op: 'publish_device', device: keys.device, signing: toBase64(keys.signingPublic), certificate: toBase64(keys.certificate) });
-    const device = new RelayDevice(keys, new MemoryConversationStore(), this);
+    const device = new RelayDevice(keys, store, this);
     await device.connect();
     this.devices.push(device);
     this.start();

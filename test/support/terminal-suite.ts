@@ -37,3 +37,10 @@ export async function terminalClient(ctx: TerminalContext, name: string, home: s
   ctx.terminals.push(terminal);
   return terminal;
 }
+
+/** A `terminalClient` to the context's server, once its conversations are up (its device logged in). */
+export async function readyClient(ctx: TerminalContext, name: string, home = name): Promise<TmuxTerminal> {
+  const terminal = await terminalClient(ctx, name, home, ctx.server.port);
+  await terminal.waitFor('conversations ready on device', 60_000);
+  return terminal;
+}

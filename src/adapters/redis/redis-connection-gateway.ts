@@ -29,7 +29,9 @@ export class RedisConnectionGateway implements ConnectionGateway {
 
   send(connection: ConnectionId, frame: OutboundFrame): void {
     if (this.identity.holds(connection)) this.local.send(connection, frame);
-    else if (frame.op === 'receipt') this.publishReceipt(connection, frame.to, frame.id);
+    // docs/protocol.md "Unreadable copies": a flagged receipt crosses as the frame itself, which an
+    // instance of an older version passes on as it is (a `receipts` command would lose the flag).
+    else if (frame.op === 'receipt' && frame.unreadable === undefined) this.publishReceipt(connection, frame.to, frame.id);
     else this.publish({ do: 'send', connection, frame });
   }
 

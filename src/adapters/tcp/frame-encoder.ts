@@ -32,7 +32,8 @@ export function encodeFrame(frame: OutboundFrame): string {
     }
     case 'receipt': {
       const { id, to } = frame;
-      return isPlain(id) && isPlain(to) ? `{"op":"receipt","id":"${id}","to":"${to}"}` : JSON.stringify(frame);
+      if (!isPlain(id) || !isPlain(to)) return JSON.stringify(frame);
+      return frame.unreadable === undefined ? `{"op":"receipt","id":"${id}","to":"${to}"}` : `{"op":"receipt","id":"${id}","to":"${to}","unreadable":true}`;
     }
     default:
       return JSON.stringify(frame);

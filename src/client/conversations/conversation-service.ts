@@ -4,30 +4,20 @@ import { ConversationError, refused } from './conversation-events.ts';
 import type { Conversations } from './conversations.ts';
 import type { DeviceRef } from './device-credential.ts';
 import { mailboxOf } from './device-credential.ts';
-import type { ServerFrame } from './frame-link.ts';
+import type { ClientFrame, ServerFrame } from './frame-link.ts';
 import { directMeta } from './group-meta.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { isDirectBetween } from './group-members.ts';
-import type { GroupReceipt } from './group-receipts.ts';
 import { GroupReceipts } from './group-receipts.ts';
 import { refillKeyPackages } from './key-package-refill.ts';
 import { BurstAcknowledgements } from './burst-acknowledgements.ts';
+import { HeldTexts } from './held-texts.ts';
 import { isMlsBody } from './mls-body.ts';
 import { PendingWelcomes } from './pending-welcomes.ts';
-import type { ContactKeys, HoldNotice } from './trust-holds.ts';
+import type { ServiceEvent } from './service-event.ts';
+import type { ContactKeys } from './trust-holds.ts';
 import { NO_PINS, nameOf, TrustHolds } from './trust-holds.ts';
 import type { Requests } from './requests.ts';
-
-/** What the person sees: the core's events, and what became of what they sent. */
-export type ServiceEvent =
-  | Exclude<ConversationEvent, { kind: 'untrusted' | 'text' }>
-  /** `newDevice`: from a verified contact's device `/trust` has not taken yet. */
-  | (Extract<ConversationEvent, { kind: 'text' }> & { newDevice?: boolean })
-  | ({ kind: 'receipt' } & GroupReceipt)
-  /** Said loudly: a contact's identity changed (their devices were reset), or a verified one has a new device. */
-  | HoldNotice
-  /** A delivery from `from` kept, unprocessed and unacknowledged, until `/trust` of `names` (empty: it follows a held one). */
-  | { kind: 'held'; from: string; names: string[] };
 
 /** The operator has no device to talk MLS with (an older client): the caller may fall back to v1. */
 export class NoDevices extends ConversationError {}
@@ -55,12 +45,12 @@ export class ConversationService {
     private readonly core: Conversations,
     private readonly requests: Requests,
     private readonly emit: (event: ServiceEvent) => void,
-    ack: (ids: string[]) => void,
+    ack: (frame: Extract<ClientFrame, { op: 'ack' }>) => void,
     keys: ContactKeys = NO_PINS,
   ) {
     this.acks = new BurstAcknowledgements(() => core.flush(), ack);
     this.opening = this.holdDeliveries();
-    this.holds = new TrustHolds(keys, core.me.name, emit);
+    this.holds = new TrustHolds(keys, core.me.name, emit, new HeldTexts(core.store));
     this.commits = new CommitQueue(core, requests, this.welcomes, (events) => this.emitAll(events));
     this.receipts = new GroupReceipts(core.me.name, (receipt) => emit({ kind: 'receipt', ...receipt }));
   }
@@ -79,7 +69,11 @@ export class ConversationService {
       this.incoming = this.incoming.then(next, next);
       return true;
     }
-    return frame.op === 'receipt' && (this.welcomes.confirmed(frame.id, frame.to) || this.receipts.onReceipt(frame));
+    if (frame.op !== 'receipt') return false;
+    const invited = this.welcomes.confirmed(frame.id, frame.to);
+    if (invited === undefined) return this.receipts.onReceipt(frame);
+    if (frame.unreadable === true) this.emit({ kind: 'invitation-unopened', group: invited, by: frame.to });
+    return true;
   }
 
   /** Resolves once the deliveries received so far are processed. */
@@ -270,10 +264,12 @@ export class ConversationService {
       await this.holds.check(untrusted.names);
       if (this.holds.holding(untrusted.names).length > 0) return this.hold(id, from, body);
     }
-    this.emitAll(untrusted === undefined ? events : [refused(untrusted.from, untrusted.reason)]);
+    const shown = untrusted === undefined ? events : [refused(untrusted.from, untrusted.reason)];
+    this.emitAll(shown);
     // Every member tries; the relay keeps the first, and the others find nothing left to apply.
     for (const event of events) if (event.kind === 'proposal') void this.applyProposals(event.group).catch(() => undefined);
-    this.acks.processedOne(id);
+    // Refused (not opened, or not taken): its sender's receipt says so (docs/protocol.md "Unreadable copies").
+    this.acks.processedOne(id, shown.some((e) => e.kind === 'refused'));
     this.commits.processedOne();
   }
 

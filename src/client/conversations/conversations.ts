@@ -49,7 +49,7 @@ export class Conversations {
   private constructor(
     private readonly suite: CiphersuiteImpl,
     private readonly device: DeviceKeys,
-    store: ConversationStore,
+    readonly store: ConversationStore,
     readonly keyPackages: KeyPackages,
     private readonly config: ReturnType<typeof deviceClientConfig>,
     /** Operators whose device the pinned identity did not certify, during the current step. */

@@ -23,3 +23,8 @@ export interface FrameLink {
 }
 
 export type ServerFrame = OutboundFrame;
+
+/** docs/protocol.md "Unreadable copies": an ack, flagged when the copies could not be opened. */
+export function ackFrame(ids: string[], unreadable = false): Extract<ClientFrame, { op: 'ack' }> {
+  return unreadable ? { op: 'ack', ids, unreadable: true } : { op: 'ack', ids };
+}

@@ -37,11 +37,13 @@ export class PendingWelcomes {
     if (this.pending.length > LIMIT) this.pending.splice(0, this.pending.length - LIMIT);
   }
 
-  /** A receipt: true when it was a new member's, for its welcome. */
-  confirmed(id: string, to: string): boolean {
+  /**
+   * A receipt: the conversation whose welcome it was the new member's for, if it was one. The
+   * member joined, or, the receipt flagged `unreadable`, could not open it: sent again, it would not either.
+   */
+  confirmed(id: string, to: string): string | undefined {
     const at = this.pending.findIndex((p) => p.mailbox === to && p.copies.has(id));
-    if (at !== -1) this.pending.splice(at, 1);
-    return at !== -1;
+    return at === -1 ? undefined : this.pending.splice(at, 1)[0]!.group;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { toBase64 } from '../e2e/base64.ts';
 import type { DeviceRef } from './device-credential.ts';
+import type { HeldText, HeldTexts, KeptText } from './held-texts.ts';
 import { fromMlsBody } from './mls-body.ts';
 
 /** What this device pinned for an operator (the terminal's key store). */
@@ -36,14 +37,6 @@ export interface HeldDelivery {
   readonly group: string | undefined;
 }
 
-/** A text not sent: to a conversation, or to a name with no conversation yet. */
-export interface HeldText {
-  readonly to: { readonly group: string } | { readonly name: string };
-  readonly text: string;
-  readonly id: string;
-  readonly names: readonly string[];
-}
-
 /**
  * docs/protocol.md "MLS in the clients", "Holds": a contact whose identity changed (a reset) or,
  * once verified, who shows a device `/trust` did not take, is on hold. What is sent to a
@@ -55,12 +48,13 @@ export class TrustHolds {
   private readonly unacknowledged = new Map<string, Set<string>>();
   private readonly checkedAt = new Map<string, number>();
   private readonly deliveries: HeldDelivery[] = [];
-  private readonly texts: HeldText[] = [];
 
   constructor(
     private readonly keys: ContactKeys,
     private readonly me: string,
     private readonly notice: (notice: HoldNotice) => void,
+    /** Kept in the conversation store: they outlive the process. */
+    private readonly texts: HeldTexts,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -148,8 +142,9 @@ export class TrustHolds {
     return true;
   }
 
-  holdText(text: HeldText): void {
-    this.texts.push(text);
+  /** Resolves once the text is kept (in the store), or rejects when it cannot be (too many held). */
+  holdText(text: HeldText): Promise<void> {
+    return this.texts.hold(text);
   }
 
   /** `/trust NAME` pinned its identity as shown: with `devices` (those it certifies), nothing of NAME waits any more. */
@@ -165,11 +160,13 @@ export class TrustHolds {
     return this.deliveries.splice(0);
   }
 
-  /** The texts nobody on hold blocks any more, in the order typed. */
-  takeTexts(): HeldText[] {
-    const free = this.texts.filter((held) => this.holding(held.names).length === 0);
-    for (const held of free) this.texts.splice(this.texts.indexOf(held), 1);
-    return free;
+  /** The texts nobody on hold blocks any more, in the order typed: each forgotten once `textSent`. */
+  takeTexts(): Promise<KeptText[]> {
+    return this.texts.take((held) => this.holding(held.names).length === 0);
+  }
+
+  textSent(text: KeptText): Promise<void> {
+    return this.texts.sent(text);
   }
 }
 

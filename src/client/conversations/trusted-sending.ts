@@ -4,7 +4,7 @@ import type { ConversationService } from './conversation-service.ts';
 import { verifyCertificate } from './device-credential.ts';
 import type { ServerFrame } from './frame-link.ts';
 import type { Requests } from './requests.ts';
-import type { HeldText } from './trust-holds.ts';
+import type { HeldText } from './held-texts.ts';
 
 /** How long an identity checked with the relay is taken as current before a send asks again. */
 const CHECK_MS = 60_000;
@@ -33,14 +33,14 @@ export class TrustedSending {
   async say(group: string, text: string, id: string): Promise<Sent> {
     const names = this.service.members(group).map((m) => m.name);
     await this.service.holds.check(names, CHECK_MS);
-    this.holdIf({ to: { group }, text, id, names });
+    await this.holdIf({ to: { group }, text, id, names });
     return { ...(await this.service.say(group, text, id)), group };
   }
 
   /** To `name`'s direct conversation, made if there is none. */
   async sayTo(name: string, text: string, id: string): Promise<Sent> {
     await this.service.holds.check([name], this.service.findDirect(name) === undefined ? 0 : CHECK_MS);
-    this.holdIf({ to: { name }, text, id, names: [name] });
+    await this.holdIf({ to: { name }, text, id, names: [name] });
     return this.say(await this.service.direct(name), text, id);
   }
 
@@ -55,14 +55,16 @@ export class TrustedSending {
     await this.service.replayHeld();
     await this.service.renew(name, devices);
     const released: Released[] = [];
-    for (const held of this.service.holds.takeTexts()) {
+    for (const held of await this.service.holds.takeTexts()) {
       const to = 'name' in held.to ? held.to.name : this.label(held.to.group);
       try {
         const sent = 'name' in held.to ? await this.sayTo(held.to.name, held.text, held.id) : await this.say(held.to.group, held.text, held.id);
         released.push({ to, outcome: sent.status });
       } catch (error) {
+        // Held again (someone else in it is on hold) is kept anew; otherwise it is said, and gone.
         released.push({ to, outcome: `not sent (${(error as Error).message})` });
       }
+      await this.service.holds.textSent(held);
     }
     return released;
   }
@@ -87,11 +89,11 @@ export class TrustedSending {
     });
   }
 
-  private holdIf(text: HeldText): void {
+  private async holdIf(text: HeldText): Promise<void> {
     const holds = this.service.holds;
     const holding = holds.holding(text.names);
     if (holding.length === 0) return;
-    holds.holdText(text);
+    await holds.holdText(text);
     const why = holding.map((n) => (holds.identityChanged(n) ? `${n}'s safety number changed` : `${n} has a new device`)).join(', ');
     const verify = holding.map((n) => `/verify ${n}`).join(', ');
     const trust = holding.map((n) => `/trust ${n}`).join(', ');

@@ -25,6 +25,9 @@ export interface E2eLink {
   held(ref: string): void;
 }
 
+/** What became of a delivery (EndToEnd.receive). */
+export type Opened = 'read' | 'unreadable' | 'later';
+
 interface Incoming {
   readonly from: string;
   readonly body: string;
@@ -106,16 +109,19 @@ export class EndToEnd {
     this.link.send({ op: 'send', to, body, ref });
   }
 
-  /** Shows what arrived, or why it is not shown; resolves false when it must wait for a new connection. */
-  async receive(message: Incoming): Promise<boolean> {
+  /**
+   * Shows what arrived, or why it is not shown: `read` (shown now or before), `unreadable` (not
+   * shown: docs/protocol.md "Unreadable copies"), or `later` when it must wait for a new connection.
+   */
+  async receive(message: Incoming): Promise<Opened> {
     if (!message.body.startsWith(ENVELOPE_PREFIX)) return this.receivePlain(message);
     let pin = this.store.pin(message.from);
     if (pin === undefined) {
       const answer = await this.fetch(message.from);
-      if (!answer.ok && answer.reason === 'connection_lost') return false;
+      if (!answer.ok && answer.reason === 'connection_lost') return 'later';
       if (!answer.ok) {
         this.link.say(`a message from ${message.from} could not be checked (${whyNoKey(message.from, answer.reason)}); not shown`);
-        return true;
+        return 'unreadable';
       }
       pin = this.pinOnFirstUse(message.from, answer.identity);
     }
@@ -125,23 +131,23 @@ export class EndToEnd {
       this.quarantined.push(message);
       this.link.say(`! held a message claiming to be ${message.from}: not signed by their pinned key, not shown. ` +
         `If their key changed, compare safety numbers (/verify ${message.from}), then /trust ${message.from} to read it`);
-      return true;
+      return 'unreadable';
     }
     if (!opened.ok) {
       this.link.say(`a message from ${message.from} failed to decrypt (${opened.reason}); not shown`);
-      return true;
+      return 'unreadable';
     }
     const { verdict, seen } = admit(this.store.seenEnvelopes, { id: opened.id, sentAt: opened.sentAt }, Date.now());
     // A replay was shown once already: dropped without a word, as a redelivery is.
-    if (verdict === 'replayed') return true;
+    if (verdict === 'replayed') return 'read';
     if (verdict !== 'fresh') {
       const when = new Date(opened.sentAt).toISOString();
       this.link.say(`! refused a message from ${message.from}: signed as sent at ${when}, ${verdict === 'future' ? 'more than 10 minutes ahead of this clock' : 'older than every message remembered against replays'}`);
-      return true;
+      return 'unreadable';
     }
     this.store.setSeenEnvelopes(seen);
     this.link.show(message.ts, message.from, opened.text);
-    return true;
+    return 'read';
   }
 
   /**
@@ -149,22 +155,22 @@ export class EndToEnd {
    * login, or a server, speaking as them): refused. A pinned name is refused without asking the
    * server, which could otherwise unlock it by answering `no_key`.
    */
-  private async receivePlain(message: Incoming): Promise<boolean> {
-    const refuse = () => {
+  private async receivePlain(message: Incoming): Promise<Opened> {
+    const refuse = (): Opened => {
       this.link.say(`! refused a message claiming to be ${message.from}: not signed by ${message.from}'s key`);
-      return true;
+      return 'unreadable';
     };
     if (this.store.pin(message.from) !== undefined) return refuse();
     const answer = await this.fetch(message.from);
-    if (!answer.ok && answer.reason === 'connection_lost') return false;
+    if (!answer.ok && answer.reason === 'connection_lost') return 'later';
     if (answer.ok || answer.reason === 'malformed') return refuse();
     if (answer.reason === 'refused') {
       this.link.say(`a message from ${message.from} could not be checked (${whyNoKey(message.from, answer.reason)}); not shown`);
-      return true;
+      return 'unreadable';
     }
     // No key (or no such operator any more): a plain client's text, labelled as such.
     this.link.show(message.ts, `${message.from} (unencrypted)`, message.body);
-    return true;
+    return 'read';
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { DeviceActions } from './devices-panel.ts';
 import { DevicesPanel } from './devices-panel.ts';
-import type { Conversation, Delivery, Entry } from './direct-messages.ts';
+import type { Conversation, Entry } from './direct-messages.ts';
 import { el, shown } from './dom.ts';
 import type { GroupActions } from './group-controls.ts';
 import { GroupControls } from './group-controls.ts';
@@ -166,7 +166,7 @@ export class ChatView {
     const row = entry.from === ''
       ? el('li', { class: 'note' }, el('span', { class: 'meta' }, time), el('span', { class: 'body' }, shown(entry.body)))
       : el('li', {}, el('span', { class: 'meta' }, `${time} ${shown(entry.from)}`), el('span', { class: 'body' }, shown(entry.body)));
-    if (entry.delivery !== undefined) row.append(el('span', { class: 'state' }, deliveryText(entry.delivery)));
+    if (entry.delivery !== undefined) row.append(el('span', { class: 'state' }, deliveryText(entry)));
     this.rows.set(entry, row);
     return row;
   }
@@ -190,6 +190,8 @@ function membersText(conversation: Conversation): string {
   return conversation.members === undefined ? '' : `Members: ${shown(conversation.members) || 'only you'}`;
 }
 
-function deliveryText(delivery: Delivery): string {
-  return typeof delivery === 'string' ? delivery : `not sent: ${shown(delivery.refused)}`;
+function deliveryText({ delivery, unopened }: Entry): string {
+  const state = typeof delivery === 'string' ? delivery : `not sent: ${shown(delivery!.refused)}`;
+  // docs/protocol.md "Unreadable copies": a device that acknowledged its copy without opening it.
+  return unopened === undefined ? state : `${state}; ${unopened.map(shown).join(', ')} could not open it`;
 }

@@ -8,6 +8,8 @@ export interface Entry {
   readonly body: string;
   readonly ts: number;
   delivery?: Delivery;
+  /** The mailboxes that acknowledged it without opening it (docs/protocol.md "Unreadable copies"). */
+  unopened?: string[];
   /** The server's id, once `sent` (ours) or on delivery (theirs). */
   id?: string;
 }
@@ -87,7 +89,8 @@ export class DirectMessages {
       case 'receipt': {
         const entry = this.byId.get(frame.id);
         if (entry === undefined) return true;
-        entry.delivery = 'received';
+        if (frame.unreadable === true) unopened(entry, frame.to);
+        else entry.delivery = 'received';
         this.events.changed(frame.to, entry, false);
         return true;
       }
@@ -110,4 +113,9 @@ export class DirectMessages {
     this.events.changed(sent.peer, sent.entry, false);
     return true;
   }
+}
+
+/** A receipt flagged `unreadable`: `mailbox` acknowledged its copy without opening it; said once a mailbox. */
+export function unopened(entry: Entry, mailbox: string): void {
+  if (!(entry.unopened ?? []).includes(mailbox)) entry.unopened = [...entry.unopened ?? [], mailbox];
 }

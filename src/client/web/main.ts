@@ -56,7 +56,7 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
   const core = await Conversations.open({ store, device: me, identities });
   let view: ChatView | undefined;
   let mls: MlsConversations | undefined;
-  const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (ids) => link.send({ op: 'ack', ids }));
+  const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (frame) => link.send(frame));
   mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew), (text) => view?.say(text), store);
   const devices = new DeviceManagement(service, requests, () => keys.identity, (text) => view?.devices.say(text));
   await mls.load();

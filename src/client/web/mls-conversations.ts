@@ -1,10 +1,13 @@
 import { randomBytes } from '@noble/hashes/utils.js';
-import type { ConversationService, ServiceEvent } from '../conversations/conversation-service.ts';
+import type { ConversationService } from '../conversations/conversation-service.ts';
+import type { ServiceEvent } from '../conversations/service-event.ts';
 import type { ConversationStore } from '../conversations/conversation-store.ts';
 import type { DeviceRef } from '../conversations/device-credential.ts';
+import { mailboxOf } from '../conversations/device-credential.ts';
 import type { GroupMeta } from '../conversations/group-meta.ts';
 import { membershipLines } from '../conversations/membership-lines.ts';
 import type { Conversation, Entry } from './direct-messages.ts';
+import { unopened } from './direct-messages.ts';
 
 /**
  * The app's MLS conversations (docs/client.md § The web client), from the shared ConversationService:
@@ -110,8 +113,13 @@ export class MlsConversations {
         const entry = this.byId.get(event.id);
         const conversation = this.conversations.get(event.group);
         if (entry === undefined || conversation === undefined) return;
-        entry.delivery = 'received';
+        if (event.unreadable === true) unopened(entry, mailboxOf(event.by));
+        else entry.delivery = 'received';
         return this.emit(conversation, entry, false);
+      }
+      case 'invitation-unopened': {
+        const meta = this.service.metaOf(event.group);
+        return meta === undefined ? undefined : this.note(event.group, meta, `${event.by} could not open its invitation: that device is not in the conversation`);
       }
       case 'joined':
         return this.note(event.group, event.meta, `you are in, with ${names(event.members, this.service.me.name).join(', ') || 'nobody else yet'}`);
