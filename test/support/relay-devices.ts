@@ -5,7 +5,7 @@ import { CLASSICAL_SUITE } from '../../src/client/conversations/mls-suite.ts';
 import { keyLoginMessage } from '../../src/domain/identity-keys.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
 import { ConversationService } from '../../src/client/conversations/conversation-service.ts';
-import type { ServiceEvent } from '../../src/client/conversations/conversation-service.ts';
+import type { ServiceEvent } from '../../src/client/conversations/service-events.ts';
 import { Conversations } from '../../src/client/conversations/conversations.ts';
 import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
 import type { DeviceKeys } from '../../src/client/conversations/device-credential.ts';

@@ -8,26 +8,16 @@ import type { ServerFrame } from './frame-link.ts';
 import { directMeta } from './group-meta.ts';
 import type { GroupMeta } from './group-meta.ts';
 import { isDirectBetween } from './group-members.ts';
-import type { GroupReceipt } from './group-receipts.ts';
 import { GroupReceipts } from './group-receipts.ts';
 import { refillKeyPackages } from './key-package-refill.ts';
 import { BurstAcknowledgements } from './burst-acknowledgements.ts';
 import { isMlsBody } from './mls-body.ts';
-import { PendingWelcomes } from './pending-welcomes.ts';
-import type { ContactKeys, HoldNotice } from './trust-holds.ts';
+import { MissedChanges } from './missed-changes.ts';
+import type { ServiceEvent } from './service-events.ts';
+import { UnacknowledgedHandshakes } from './unacknowledged-handshakes.ts';
+import type { ContactKeys } from './trust-holds.ts';
 import { NO_PINS, nameOf, TrustHolds } from './trust-holds.ts';
 import type { Requests } from './requests.ts';
-
-/** What the person sees: the core's events, and what became of what they sent. */
-export type ServiceEvent =
-  | Exclude<ConversationEvent, { kind: 'untrusted' | 'text' }>
-  /** `newDevice`: from a verified contact's device `/trust` has not taken yet. */
-  | (Extract<ConversationEvent, { kind: 'text' }> & { newDevice?: boolean })
-  | ({ kind: 'receipt' } & GroupReceipt)
-  /** Said loudly: a contact's identity changed (their devices were reset), or a verified one has a new device. */
-  | HoldNotice
-  /** A delivery from `from` kept, unprocessed and unacknowledged, until `/trust` of `names` (empty: it follows a held one). */
-  | { kind: 'held'; from: string; names: string[] };
 
 /** The operator has no device to talk MLS with (an older client): the caller may fall back to v1. */
 export class NoDevices extends ConversationError {}
@@ -44,7 +34,9 @@ export class ConversationService {
   private readonly commits: CommitQueue;
   private readonly receipts: GroupReceipts;
   private readonly acks: BurstAcknowledgements;
-  private readonly welcomes = new PendingWelcomes();
+  /** Our commits' and welcomes' copies not acknowledged yet, to go again after a relay restart. */
+  private readonly handshakes = new UnacknowledgedHandshakes();
+  private readonly missed: MissedChanges;
   /** Opens the deliveries held from the start until the first ready(). */
   private opening: (() => void) | undefined;
 
@@ -61,7 +53,8 @@ export class ConversationService {
     this.acks = new BurstAcknowledgements(() => core.flush(), ack);
     this.opening = this.holdDeliveries();
     this.holds = new TrustHolds(keys, core.me.name, emit);
-    this.commits = new CommitQueue(core, requests, this.welcomes, (events) => this.emitAll(events));
+    this.commits = new CommitQueue(core, requests, this.handshakes, (events) => this.emitAll(events));
+    this.missed = new MissedChanges((group) => core.waiting(group), (group) => core.list().find((g) => g.group === group)?.epoch, emit);
     this.receipts = new GroupReceipts(core.me.name, (receipt) => emit({ kind: 'receipt', ...receipt }));
   }
 
@@ -79,7 +72,7 @@ export class ConversationService {
       this.incoming = this.incoming.then(next, next);
       return true;
     }
-    return frame.op === 'receipt' && (this.welcomes.confirmed(frame.id, frame.to) || this.receipts.onReceipt(frame));
+    return frame.op === 'receipt' && (this.handshakes.confirmed(frame.id, frame.to) || this.receipts.onReceipt(frame));
   }
 
   /** Resolves once the deliveries received so far are processed. */
@@ -225,9 +218,9 @@ export class ConversationService {
       .sort((a, b) => (a.group < b.group ? -1 : 1))[0]?.group;
   }
 
-  /** The relay restarted: welcomes not acknowledged go again (see PendingWelcomes); what could not, for the person. */
-  resendWelcomes(): Promise<string[]> {
-    return this.welcomes.resend(this.requests, (group) => this.core.list().find((g) => g.group === group)?.epoch);
+  /** The relay restarted: commits and welcomes not acknowledged go again (see UnacknowledgedHandshakes); what could not, for the person. */
+  resendHandshakes(): Promise<string[]> {
+    return this.handshakes.resend(this.requests, this.core.list());
   }
 
   findGroup(name: string): string | undefined {
@@ -286,6 +279,10 @@ export class ConversationService {
   private emitAll(events: readonly ConversationEvent[]): void {
     for (const event of events) {
       if (event.kind === 'untrusted') continue;
+      if (event.kind === 'behind') {
+        this.missed.behind(event);
+        continue;
+      }
       this.emit(event.kind === 'text' && this.holds.isUnacknowledged(event.from) ? { ...event, newDevice: true } : event);
       // After the line that shows them: a verified contact's device /trust did not take is told loudly.
       if (event.kind === 'joined' || event.kind === 'membership') this.holds.sawDevices(event.kind === 'joined' ? event.members : event.added);

@@ -1,0 +1,68 @@
+import type { OutgoingCommit } from './conversation-events.ts';
+import type { Requests } from './requests.ts';
+import type { RelayCopies } from './resent-copies.ts';
+import { copiesTo, sendToOperator } from './resent-copies.ts';
+
+interface Kept {
+  readonly group: string;
+  readonly epoch: bigint;
+  readonly body: string;
+  /** Each member mailbox that has not acknowledged its copy yet: the ids of the copies that went to it. */
+  readonly missing: Map<string, Set<string>>;
+}
+
+/** Commits kept for their members' acknowledgements, the oldest forgotten first. */
+const LIMIT = 256;
+
+/**
+ * Our commits whose copies some member has not acknowledged (docs/protocol.md "Restarts"): a
+ * relay that restarts while one waits in a member's queue loses it, and that member could read
+ * nothing of the conversation after it. After a restart each goes again, oldest first, in a
+ * plain `send` to the member's operator, as a welcome does (the relay's `group_commit` takes
+ * only the current epoch's); the member's client takes it where its epoch stands, and drops it
+ * when past it.
+ */
+export class KeptCommits {
+  private readonly kept: Kept[] = [];
+
+  /** After `committed`: the copies that went to members already in the group (`before`) carried the commit. */
+  committed(commit: OutgoingCommit, before: readonly string[], answer: RelayCopies): void {
+    const missing = new Map<string, Set<string>>();
+    for (const copy of answer.copies ?? []) if ('id' in copy && before.includes(copy.to)) missing.set(copy.to, new Set([copy.id]));
+    if (missing.size === 0) return;
+    this.kept.push({ group: commit.group, epoch: commit.epoch, body: commit.body, missing });
+    if (this.kept.length > LIMIT) this.kept.splice(0, this.kept.length - LIMIT);
+  }
+
+  /** A receipt: true when it was a member's, for a copy of a commit of ours. */
+  confirmed(id: string, to: string): boolean {
+    const at = this.kept.findIndex((k) => k.missing.get(to)?.has(id) === true);
+    if (at === -1) return false;
+    const kept = this.kept[at]!;
+    kept.missing.delete(to);
+    if (kept.missing.size === 0) this.kept.splice(at, 1);
+    return true;
+  }
+
+  /**
+   * Sends each again, oldest first, once to each operator with a device lacking it (a plain
+   * `send` reaches every device of theirs); returns a line for each that could not go, for the
+   * person (`labelOf` names the conversation).
+   */
+  async resend(requests: Requests, labelOf: (group: string) => string): Promise<string[]> {
+    const problems: string[] = [];
+    for (const kept of [...this.kept]) {
+      for (const operator of new Set([...kept.missing.keys()].map((mailbox) => mailbox.split('/')[0]!))) {
+        try {
+          const answer = await sendToOperator(requests, operator, kept.body);
+          for (const [mailbox, ids] of kept.missing) for (const id of copiesTo(answer, mailbox)) ids.add(id);
+        } catch (error) {
+          for (const mailbox of [...kept.missing.keys()]) if (mailbox.split('/')[0] === operator) kept.missing.delete(mailbox);
+          problems.push(`a change to ${labelOf(kept.group)}, lost when the server restarted, could not be sent again to ${operator} (${(error as Error).message}): their devices that missed it cannot read the conversation until removed and invited again`);
+        }
+      }
+      if (kept.missing.size === 0) this.kept.splice(this.kept.indexOf(kept), 1);
+    }
+    return problems;
+  }
+}
