@@ -1,7 +1,9 @@
 import type { OutgoingCommit } from './conversation-events.ts';
+import { upload, UPLOAD_PART_CHARS } from './commit-sender.ts';
+import type { GroupResendFrame, ServerFrame } from './frame-link.ts';
 import type { Requests } from './requests.ts';
 import type { RelayCopies } from './resent-copies.ts';
-import { copiesTo, sendToOperator } from './resent-copies.ts';
+import { copiesTo } from './resent-copies.ts';
 
 interface Kept {
   readonly group: string;
@@ -17,10 +19,9 @@ const LIMIT = 256;
 /**
  * Our commits whose copies some member has not acknowledged (docs/protocol.md "Restarts"): a
  * relay that restarts while one waits in a member's queue loses it, and that member could read
- * nothing of the conversation after it. After a restart each goes again, oldest first, in a
- * plain `send` to the member's operator, as a welcome does (the relay's `group_commit` takes
- * only the current epoch's); the member's client takes it where its epoch stands, and drops it
- * when past it.
+ * nothing of the conversation after it. After a restart each goes again, oldest first, by
+ * `group_resend` (`group_commit` takes only the current epoch's) to those members' mailboxes;
+ * the member's client takes it where its epoch stands, and drops it when past it.
  */
 export class KeptCommits {
   private readonly kept: Kept[] = [];
@@ -45,24 +46,31 @@ export class KeptCommits {
   }
 
   /**
-   * Sends each again, oldest first, once to each operator with a device lacking it (a plain
-   * `send` reaches every device of theirs); returns a line for each that could not go, for the
-   * person (`labelOf` names the conversation).
+   * Sends each again, oldest first, by `group_resend` to the mailboxes lacking it (uploaded when
+   * large, as `group_commit`'s); returns a line for each that could not go, for the person
+   * (`labelOf` names the conversation).
    */
   async resend(requests: Requests, labelOf: (group: string) => string): Promise<string[]> {
     const problems: string[] = [];
     for (const kept of [...this.kept]) {
-      for (const operator of new Set([...kept.missing.keys()].map((mailbox) => mailbox.split('/')[0]!))) {
-        try {
-          const answer = await sendToOperator(requests, operator, kept.body);
-          for (const [mailbox, ids] of kept.missing) for (const id of copiesTo(answer, mailbox)) ids.add(id);
-        } catch (error) {
-          for (const mailbox of [...kept.missing.keys()]) if (mailbox.split('/')[0] === operator) kept.missing.delete(mailbox);
-          problems.push(`a change to ${labelOf(kept.group)}, lost when the server restarted, could not be sent again to ${operator} (${(error as Error).message}): their devices that missed it cannot read the conversation until removed and invited again`);
-        }
+      const to = [...kept.missing.keys()];
+      try {
+        const frame: GroupResendFrame = { op: 'group_resend', to };
+        if (kept.body.length > UPLOAD_PART_CHARS) frame.body_upload = await upload(requests, kept.body);
+        else frame.body = kept.body;
+        const answer = await requests.ask<Extract<ServerFrame, { op: 'sent' }>>(frame);
+        for (const [mailbox, ids] of kept.missing) for (const id of copiesTo(answer, mailbox)) ids.add(id);
+      } catch (error) {
+        this.kept.splice(this.kept.indexOf(kept), 1);
+        problems.push(`a change to ${labelOf(kept.group)}, lost when the server restarted, could not be sent again (${(error as Error).message}): `
+          + `${names(to)} cannot read the conversation on the devices that missed it until they are removed and invited again`);
       }
-      if (kept.missing.size === 0) this.kept.splice(this.kept.indexOf(kept), 1);
     }
     return problems;
   }
+}
+
+/** The operators of these mailboxes, each once, in words. */
+function names(mailboxes: readonly string[]): string {
+  return [...new Set(mailboxes.map((mailbox) => mailbox.split('/')[0]!))].join(', ');
 }
