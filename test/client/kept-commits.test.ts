@@ -82,6 +82,16 @@ test('a commit the relay refuses to carry again is dropped with a line saying so
   assert.equal(again.sent.map((f) => (f as Resend).body), ['mls1.C5'], 'the refused one is not tried again');
 });
 
+test('bodies beyond 8 Mi characters in all: the oldest go first', async () => {
+  const kept = new KeptCommits();
+  const body = (n: number) => `mls1.${String(n).repeat(3 * 1024 * 1024)}`;
+  for (let n = 1; n <= 3; n++) kept.committed(commit('ops', BigInt(n), body(n)), ['bob/dev1'], { copies: [{ to: 'bob/dev1', id: `m-${n}` }] });
+  assert.not.ok(kept.confirmed('m-1', 'bob/dev1'), 'the first went to make room for the third');
+  assert.ok(kept.confirmed('m-2', 'bob/dev1'));
+  kept.committed(commit('ops', 4n, body(4)), ['bob/dev1'], { copies: [{ to: 'bob/dev1', id: 'm-4' }] });
+  assert.ok(kept.confirmed('m-3', 'bob/dev1'), 'an acknowledged commit freed its room');
+});
+
 test('only the last 256 commits are kept', async () => {
   const kept = new KeptCommits();
   for (let epoch = 0; epoch < 300; epoch++) kept.committed(commit('ops', BigInt(epoch), `mls1.C${epoch}`), ['bob/dev1'], { copies: [{ to: 'bob/dev1', id: `m-${epoch}` }] });

@@ -15,6 +15,8 @@ interface Kept {
 
 /** Commits kept for their members' acknowledgements, the oldest forgotten first. */
 const LIMIT = 256;
+/** And their bodies' characters: an X-Wing commit of a 100-member group reaches 126 KiB. */
+const LIMIT_CHARS = 8 * 1024 * 1024;
 
 /**
  * Our commits whose copies some member has not acknowledged (docs/protocol.md "Restarts"): a
@@ -25,6 +27,7 @@ const LIMIT = 256;
  */
 export class KeptCommits {
   private readonly kept: Kept[] = [];
+  private chars = 0;
 
   /** After `committed`: the copies that went to members already in the group (`before`) carried the commit. */
   committed(commit: OutgoingCommit, before: readonly string[], answer: RelayCopies): void {
@@ -32,7 +35,8 @@ export class KeptCommits {
     for (const copy of answer.copies ?? []) if ('id' in copy && before.includes(copy.to)) missing.set(copy.to, new Set([copy.id]));
     if (missing.size === 0) return;
     this.kept.push({ group: commit.group, epoch: commit.epoch, body: commit.body, missing });
-    if (this.kept.length > LIMIT) this.kept.splice(0, this.kept.length - LIMIT);
+    this.chars += commit.body.length;
+    while (this.kept.length > LIMIT || this.chars > LIMIT_CHARS) this.drop(0);
   }
 
   /** A receipt: true when it was a member's, for a copy of a commit of ours. */
@@ -41,7 +45,7 @@ export class KeptCommits {
     if (at === -1) return false;
     const kept = this.kept[at]!;
     kept.missing.delete(to);
-    if (kept.missing.size === 0) this.kept.splice(at, 1);
+    if (kept.missing.size === 0) this.drop(at);
     return true;
   }
 
@@ -61,12 +65,17 @@ export class KeptCommits {
         const answer = await requests.ask<Extract<ServerFrame, { op: 'sent' }>>(frame);
         for (const [mailbox, ids] of kept.missing) for (const id of copiesTo(answer, mailbox)) ids.add(id);
       } catch (error) {
-        this.kept.splice(this.kept.indexOf(kept), 1);
+        this.drop(this.kept.indexOf(kept));
         problems.push(`a change to ${labelOf(kept.group)}, lost when the server restarted, could not be sent again (${(error as Error).message}): `
           + `${names(to)} cannot read the conversation on the devices that missed it until they are removed and invited again`);
       }
     }
     return problems;
+  }
+
+  private drop(at: number): void {
+    this.chars -= this.kept[at]!.body.length;
+    this.kept.splice(at, 1);
   }
 }
 
