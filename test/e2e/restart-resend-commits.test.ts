@@ -19,25 +19,34 @@ it.after.each((ctx) => {
   ctx.data.remove();
 });
 
-it('memory buffer: carol, away while alice removed bob, converges after two restarts and reads what was sent since', withTimeLimit(240_000, async (ctx) => {
+/**
+ * alice, bob and carol in terminals on a memory relay; alice makes #ops with the two, carol
+ * quits, and alice removes bob: a commit queued for carol alone. Returns the running alice and
+ * a way to start the relay again on the same port and data.
+ */
+async function carolAwayWhileBobRemoved(ctx: Context) {
   await seedOperators(ctx.data.path, ['alice', 'bob', 'carol']);
   const port = await freePort();
   const serve = () => startServer({ dataDir: ctx.data.path, args: ['--port', String(port)] });
   ctx.server = await serve();
   const alice = await terminalClient(ctx, 'alice', 'alice', port);
   const bob = await terminalClient(ctx, 'bob', 'bob', port);
-  const carolFirst = await terminalClient(ctx, 'carol', 'carol', port);
-  for (const terminal of [alice, bob, carolFirst]) await terminal.waitFor('conversations ready on device', 60_000);
+  const carol = await terminalClient(ctx, 'carol', 'carol', port);
+  for (const terminal of [alice, bob, carol]) await terminal.waitFor('conversations ready on device', 60_000);
   await alice.line('/group create ops');
   await alice.line('/invite ops bob carol');
-  await carolFirst.waitFor('#ops you are in', 60_000);
+  await carol.waitFor('#ops you are in', 60_000);
   await bob.waitFor('#ops you are in', 60_000);
-  await carolFirst.line('/quit');
-  assert.is(await carolFirst.exitStatus(), 0);
-
-  // The commit carol misses, and a text of the epoch it starts: both queued for her device.
+  await carol.line('/quit');
+  assert.is(await carol.exitStatus(), 0);
   await alice.line('/remove ops bob');
   await bob.waitFor('#ops alice removed you', 60_000);
+  return { alice, port, serve };
+}
+
+it('memory buffer: carol, away while alice removed bob, converges after two restarts and reads what was sent since', withTimeLimit(240_000, async (ctx) => {
+  const { alice, port, serve } = await carolAwayWhileBobRemoved(ctx);
+  // A text of the epoch the commit starts, queued for carol too.
   await alice.line('#ops sent after bob left');
   await alice.waitFor(/#\d+ to #ops: queued/);
 
@@ -66,6 +75,25 @@ it('memory buffer: carol, away while alice removed bob, converges after two rest
   assert.not.match(later, 'was not shown');
   assert.not.match(later, 'missed a change');
   assert.not.match(await alice.screen(), 'could not be sent again');
+}));
+
+it('memory buffer: a change whose committer\'s client quit before the restart cannot come again; carol is told so, plainly', withTimeLimit(240_000, async (ctx) => {
+  const { alice: aliceFirst, port, serve } = await carolAwayWhileBobRemoved(ctx);
+  // alice's client, which alone kept the commit, goes before the relay does.
+  await aliceFirst.line('/quit');
+  assert.is(await aliceFirst.exitStatus(), 0);
+
+  await ctx.server.stop();
+  ctx.server = await serve();
+  const alice = await terminalClient(ctx, 'alice', 'alice', port);
+  await alice.waitFor('conversations ready on device', 60_000);
+  await alice.line('#ops sent after the restart');
+  await alice.waitFor(/#\d+ to #ops: queued/);
+  const carol = await terminalClient(ctx, 'carol', 'carol', port);
+  const screen = await carol.waitFor('#ops this device missed a change to the conversation (lost when the server restarted): 1 message sent since cannot be read yet', 90_000);
+  assert.match(screen, 'this device must be removed from the conversation and invited again');
+  assert.not.match(screen, 'sent after the restart');
+  assert.not.match(screen, 'was not shown', 'waiting, not refused');
 }));
 
 runUnlessMissing(it, commandMissing('tmux'));
