@@ -38,7 +38,7 @@ export class UnacknowledgedHandshakes {
     const meta = (group: string) => groups.find((g) => g.group === group)?.meta;
     const labelOf = (group: string) => {
       const found = meta(group);
-      return found === undefined ? 'a conversation this device has left' : found.kind === 'group' ? `#${found.name}` : `the conversation ${found.name}`;
+      return found === undefined ? 'a conversation this device has left' : found.kind === 'group' ? `#${found.name}` : `the conversation of ${found.name.split(',').join(' and ')}`;
     };
     return [
       ...await this.commits.resend(requests, labelOf),
