@@ -49,7 +49,7 @@ export class ClientSends {
    * again. A connection lost meanwhile ends the round; what it did not reach is kept.
    */
   async resendAfterRestart(): Promise<void> {
-    await this.devices.resendWelcomes().catch((error: Error) => this.say(`! invitations not sent again: ${error.message}`));
+    await this.devices.resendHandshakes().catch((error: Error) => this.say(`! changes and invitations not sent again: ${error.message}`));
     for (const outgoing of this.outbox.toResend()) {
       const ref = this.outbox.again(outgoing);
       const resend = outgoing.resend!;

@@ -11,6 +11,7 @@ import type { DeviceHolder as KeyStore, Identity } from './device-holder.ts';
 /** docs/protocol.md "Approval": what the approving device sends the new one, in a plain `send` to their name. */
 export const GRANT_PREFIX = 'grant1.';
 const CODE_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+const CODE_LENGTH = 10;
 
 /** A pending device as `fetch_devices` lists it to its own operator. */
 export interface PendingListing {
@@ -20,14 +21,25 @@ export interface PendingListing {
 }
 
 /**
- * The short code a new device shows and its approver types: 8 base32 characters of SHA-256 over
- * the device's id and both public keys, so the relay cannot swap in keys of its own unseen
- * (40 bits, good for the 10 minutes a pending device lives).
+ * The short code a new device shows and its approver types: 10 base32 characters of SHA-256 over
+ * the device's id and both public keys, so the relay cannot swap in keys of its own unseen. 50
+ * bits: a relay grinding pending keys to match a code needs about 2^50 X25519 keys within the 10
+ * minutes a pending device lives. Shown as two groups of 5 for reading.
  */
 export function approvalCode(name: string, pending: PendingListing): string {
   const digest = sha256(utf8ToBytes(`litsxg device code v1\n${name}\n${pending.device}\n${pending.signing}\n${pending.agreement}`));
-  const code = Array.from(digest.subarray(0, 8), (b) => CODE_ALPHABET[b % 32]).join('');
-  return `${code.slice(0, 4)}-${code.slice(4)}`;
+  const code = Array.from(digest.subarray(0, CODE_LENGTH), (b) => CODE_ALPHABET[b % 32]).join('');
+  return grouped(code);
+}
+
+/** A code as typed (any case, with or without the separator or spaces) in its shown form; undefined when it cannot be one. */
+export function readApprovalCode(typed: string): string | undefined {
+  const bare = typed.toLowerCase().replace(/[\s-]/g, '');
+  return bare.length === CODE_LENGTH && [...bare].every((c) => CODE_ALPHABET.includes(c)) ? grouped(bare) : undefined;
+}
+
+function grouped(code: string): string {
+  return `${code.slice(0, CODE_LENGTH / 2)}-${code.slice(CODE_LENGTH / 2)}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { keyPackagesPublished } from './conversations/device-arrival.ts';
 import type { ServerFrame } from './conversations/frame-link.ts';
 import type { Requests } from './conversations/requests.ts';
 import type { PendingListing } from './device-approval.ts';
-import { approvalCode, approve } from './device-approval.ts';
+import { approvalCode, approve, readApprovalCode } from './device-approval.ts';
 import type { Identity } from './device-holder.ts';
 
 /** How long an approving device waits for the new one to log in and publish key packages. */
@@ -40,8 +40,10 @@ export class DeviceManagement {
    * docs/protocol.md "Approval": certifies the pending device the code names, hands it the
    * identity, then adds it to every conversation once it has published key packages.
    */
-  async approve(code: string): Promise<void> {
+  async approve(typed: string): Promise<void> {
     const { name } = this.service.me;
+    const code = readApprovalCode(typed);
+    if (code === undefined) return this.say(`${typed} is not an approval code: it is 10 characters of a-z and 2-7, like abcde-fgh23`);
     const answer = await this.requests.ask<Extract<ServerFrame, { op: 'devices' }>>({ op: 'fetch_devices', name });
     const pending = answer.devices.flatMap((d) => ((d as { pending?: boolean }).pending ? [d as typeof d & PendingListing] : []))
       .find((d) => approvalCode(name, d) === code);

@@ -105,11 +105,11 @@ export class DeviceSessions {
     return this.inTurn(async () => this.mls?.trusted(name)).catch((error: Error) => this.link.say(`after /trust ${name}: ${error.message}`));
   }
 
-  /** After a restart of the relay, before the texts: the invitations it may have lost (docs/protocol.md "Restarts"). */
-  resendWelcomes(): Promise<void> {
+  /** After a restart of the relay, before the texts: the commits and invitations it may have lost (docs/protocol.md "Restarts"). */
+  resendHandshakes(): Promise<void> {
     return this.inTurn(async () => {
       await this.started();
-      await this.mls?.resendWelcomes();
+      await this.mls?.resendHandshakes();
     });
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from '@noble/ciphers/utils.js';
 import { join } from 'node:path';
 import type { ServiceEvent } from './conversations/service-event.ts';
+import { missedChangeLine } from './conversations/missed-changes.ts';
 import { ConversationService, NoDevices } from './conversations/conversation-service.ts';
 import { Conversations } from './conversations/conversations.ts';
 import type { DeviceRef } from './conversations/device-credential.ts';
@@ -116,9 +117,9 @@ export class MlsTerminal {
     return this.resend(this.group(name), text, messageId());
   }
 
-  /** Invitations the restarted relay may have lost go again before the texts (docs/protocol.md "Restarts"). */
-  async resendWelcomes(): Promise<void> {
-    for (const problem of await this.service.resendWelcomes()) this.link.say(`! ${problem}`);
+  /** Commits and invitations the restarted relay may have lost go again before the texts (docs/protocol.md "Restarts"). */
+  async resendHandshakes(): Promise<void> {
+    for (const problem of await this.service.resendHandshakes()) this.link.say(`! ${problem}`);
   }
 
   /**
@@ -214,6 +215,8 @@ export class MlsTerminal {
       case 'held':
         return this.link.say(event.names.length === 0 ? `! a message from ${event.from} waits behind a held one of its conversation`
           : `! a message from ${event.from} is held, not shown, until you /verify ${event.names.join(', ')} and /trust ${event.names.join(', ')}`);
+      case 'missed':
+        return this.link.say(`! ${label(event.meta, me.name)}${missedChangeLine(event)}`);
       case 'proposal':
         return;
       case 'receipt':

@@ -64,6 +64,8 @@ export class GroupDelivery {
         return this.commit(session.id, mailbox, frame);
       case 'group_info':
         return this.info(session.id, mailbox, frame);
+      case 'group_resend':
+        return this.resend(session.id, mailbox, frame);
       case 'upload': {
         const outcome = this.uploads.append(session.id, frame.upload, frame.data, frame.more);
         if (!outcome.ok) return this.refuse(session.id, frame.ref, outcome);
@@ -87,15 +89,40 @@ export class GroupDelivery {
     const route = await this.routes.at(message.group, message.epoch);
     const refusal = memberRefusal(route, from, message.epoch);
     if (refusal !== undefined) return this.refuse(connection, frame.ref, refusal);
-    const recipients = others(route!.members, from);
-    const outcomes = await this.router.copies(from, recipients, frame.body, bytes);
-    if (outcomes.length > 0 && outcomes.every((outcome) => !outcome.ok)) return this.refuse(connection, frame.ref, { code: 'queue_full' });
+    return this.fanOut(connection, from, others(route!.members, from), frame.body, bytes, frame.ref);
+  }
+
+  /**
+   * A commit of an epoch the group has passed, again, to mailboxes its sender names (members a
+   * restart of the buffer may have robbed of it; removed ones too, so the relay checks only that
+   * each is an operator's). From a member only, through uploads as `group_commit`.
+   */
+  private async resend(connection: ConnectionId, from: Mailbox, frame: GroupInboundFrame & { op: 'group_resend' }): Promise<void> {
+    const body = this.bodyOf(connection, frame.body, 'body');
+    const wait = await this.router.frameWait(from);
+    if (wait > 0) return this.refuse(connection, frame.ref, { code: 'rate_limited', retryAfterMs: wait });
+    if (typeof body !== 'string') return this.refuse(connection, frame.ref, body);
+    const message = groupMessage(body, 'body', ['commit'], 'an MLS commit');
+    if (isRefusal(message)) return this.refuse(connection, frame.ref, message);
+    const route = await this.routes.read(message.group);
+    if (route === undefined || !route.members.includes(from)) return this.refuse(connection, frame.ref, { code: 'no_such_group' });
+    if (message.epoch >= route.epoch) return this.invalid(connection, frame.ref, 'body', 'a commit of an epoch the group has passed (a new one goes by group_commit)');
+    for (const operator of new Set(frame.to.map(operatorOf))) {
+      if (!(await this.credentials.exists(operator))) return this.refuse(connection, frame.ref, { code: 'no_such_recipient' });
+    }
+    return this.fanOut(connection, from, others(frame.to, from), body, utf8ByteLength(body), frame.ref);
+  }
+
+  /** One copy of `body` for each recipient, answered `sent` with the copies; `queue_full` when none could be queued. */
+  private async fanOut(connection: ConnectionId, from: Mailbox, recipients: Mailbox[], body: string, bytes: number, ref: string | undefined): Promise<void> {
+    const outcomes = await this.router.copies(from, recipients, body, bytes);
+    if (outcomes.length > 0 && outcomes.every((outcome) => !outcome.ok)) return this.refuse(connection, ref, { code: 'queue_full' });
     const copies = copiesOf(recipients, outcomes);
     const first = copies.find((copy) => 'id' in copy);
     const status = copies.every((copy) => 'id' in copy && copy.status === 'delivered') ? 'delivered' : 'queued';
     const answer: OutboundFrame = { op: 'sent', status, copies };
     if (first !== undefined && 'id' in first) answer.id = first.id;
-    this.answer(connection, answer, frame.ref);
+    this.answer(connection, answer, ref);
   }
 
   private async commit(connection: ConnectionId, committer: Mailbox, frame: GroupInboundFrame & { op: 'group_commit' }): Promise<void> {

@@ -13,6 +13,8 @@ export type GroupInboundFrame =
   | { op: 'group_commit'; body: HandshakeBody; members: Mailbox[]; welcome?: HandshakeBody; ref?: string }
   | { op: 'group_send'; body: string; ref?: string }
   | { op: 'group_info'; group: string; ref?: string }
+  /** docs/protocol.md "Groups", after a relay restart: a commit of a past epoch again, to the mailboxes that may have lost it. */
+  | { op: 'group_resend'; body: HandshakeBody; to: Mailbox[]; ref?: string }
   | { op: 'upload'; upload: string; data: string; more: boolean; ref?: string };
 
 /** One copy of a message fanned out (a group's, or a send to a name with devices): queued for `to` under `id`, or refused. */
@@ -54,11 +56,11 @@ function handshakeBody(fields: Fields, field: 'body' | 'welcome'): HandshakeBody
   return typeof text === 'string' && text.length > 0 ? { text } : `${field}: expected a non-empty string`;
 }
 
-function members(value: unknown): Mailbox[] | string {
+function mailboxes(value: unknown, field: 'members' | 'to'): Mailbox[] | string {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_GROUP_MEMBERS || !value.every(isMailbox)) {
-    return `members: expected 1 to ${MAX_GROUP_MEMBERS} mailboxes, each ${MAILBOX}`;
+    return `${field}: expected 1 to ${MAX_GROUP_MEMBERS} mailboxes, each ${MAILBOX}`;
   }
-  if (new Set(value).size !== value.length) return 'members: expected each mailbox once';
+  if (new Set(value).size !== value.length) return `${field}: expected each mailbox once`;
   return value;
 }
 
@@ -70,7 +72,7 @@ export const GROUP_VALIDATORS: readonly (readonly [string, Validator])[] = [
     if (typeof body === 'string') return body;
     const welcome = handshakeBody(fields, 'welcome');
     if (typeof welcome === 'string') return welcome;
-    const list = members(fields.members);
+    const list = mailboxes(fields.members, 'members');
     if (typeof list === 'string') return list;
     const frame: InboundFrame = { op: 'group_commit', body, members: list };
     if (welcome !== undefined) frame.welcome = welcome;
@@ -79,6 +81,13 @@ export const GROUP_VALIDATORS: readonly (readonly [string, Validator])[] = [
   ['group_send', ({ body }, ref) => {
     if (typeof body !== 'string' || body.length === 0) return 'body: expected a non-empty string';
     return withRef<InboundFrame>({ op: 'group_send', body }, ref);
+  }],
+  ['group_resend', (fields, ref) => {
+    const body = handshakeBody(fields, 'body');
+    if (body === undefined) return 'body: expected an MLS commit, or body_upload';
+    if (typeof body === 'string') return body;
+    const to = mailboxes(fields.to, 'to');
+    return typeof to === 'string' ? to : withRef<InboundFrame>({ op: 'group_resend', body, to }, ref);
   }],
   ['group_info', ({ group }, ref) => (isGroupId(group) ? withRef<InboundFrame>({ op: 'group_info', group }, ref) : `group: ${GROUP}`)],
   ['upload', ({ upload, data, more }, ref) => {

@@ -138,6 +138,37 @@ function groupsSuite(mode: PortMode): void {
     assert.equal(bodies(h.gateway.sentTo(carol)).at(-1), ['bob', privateMessage(G, 2, 'application')]);
   });
 
+  test('group_resend: a commit of a passed epoch goes again, from a member, to the mailboxes it names, removed ones too, uploads allowed', async () => {
+    const { h, alice, bob, carol } = await group({ maxBodyBytes: 300 });
+    const commit = privateMessage(G, 1, 'commit', 600);
+    await h.frame(alice, { op: 'upload', upload: 'c', data: commit, more: false });
+    await h.frame(alice, { op: 'group_commit', body_upload: 'c', members: ['alice', 'bob'] });
+    await h.frame(alice, { op: 'upload', upload: 'r', data: commit, more: false });
+    const sent = expectFrame((await h.frame(alice, { op: 'group_resend', body_upload: 'r', to: ['carol', 'alice'], ref: 'r1' }))[0], 'sent');
+    assert.equal([sent.ref, sent.copies?.map((c) => 'id' in c && [c.to, c.status])], ['r1', [['carol', 'delivered']]], 'not to the sender');
+    assert.equal(bodies(h.gateway.sentTo(carol)).slice(-2), [['alice', commit], ['alice', commit]], 'carol, removed by it, gets it again');
+    const toCarol = msgs(h.gateway.sentTo(carol)).at(-1)!;
+    assert.is(toCarol.id, sent.id);
+    await h.frame(carol, { op: 'ack', id: toCarol.id });
+    assert.equal(h.last(alice), { op: 'receipt', id: toCarol.id, to: 'carol' });
+    assert.equal(outline(await h.frame(bob, { op: 'group_resend', body: privateMessage(G, 1, 'commit'), to: ['nobody'] })), ['no_such_recipient']);
+  });
+
+  test('group_resend refuses the current epoch\'s commit (group_commit\'s), anything but a commit, and anyone not a member now', async () => {
+    const { h, bob, carol } = await group();
+    const dave = await h.login('dave');
+    const refused: [string, object, string][] = [
+      [bob, { op: 'group_resend', body: privateMessage(G, 1, 'commit'), to: ['carol'] }, 'invalid'],
+      [bob, { op: 'group_resend', body: privateMessage(G, 0, 'application'), to: ['carol'] }, 'invalid'],
+      [bob, { op: 'group_resend', body: privateMessage(G, 0, 'commit'), to: [] }, 'invalid'],
+      [bob, { op: 'group_resend', to: ['carol'] }, 'invalid'],
+      [dave, { op: 'group_resend', body: privateMessage(G, 0, 'commit'), to: ['carol'] }, 'no_such_group'],
+    ];
+    for (const [who, frame, code] of refused) assert.equal(outline(await h.frame(who, frame)), [code], JSON.stringify(frame));
+    assert.equal(outline(await h.frame(bob, { op: 'group_resend', body: privateMessage(G, 0, 'commit'), to: ['carol'] })), ['sent delivered']);
+    assert.equal(bodies(h.gateway.sentTo(carol)).at(-1), ['bob', privateMessage(G, 0, 'commit')]);
+  });
+
   test('one send-rate token a group frame, whatever its copies', async () => {
     const { h, bob } = await group({ sendRatePerSecond: 1 });
     const answers = [];

@@ -48,8 +48,8 @@ it('two devices of alice and one of bob: a message to alice shows on both of her
 
   // A second device of alice's: it shows a code, the laptop approves it, it joins every conversation.
   const phone = await client(ctx, 'alice', 'alice-phone');
-  const screen = await phone.waitFor(/\/devices approve [a-z2-7]{4}-[a-z2-7]{4}/);
-  const code = /\/devices approve ([a-z2-7]{4}-[a-z2-7]{4})/.exec(screen)![1]!;
+  const screen = await phone.waitFor(/\/devices approve [a-z2-7]{5}-[a-z2-7]{5}/);
+  const code = /\/devices approve ([a-z2-7]{5}-[a-z2-7]{5})/.exec(screen)![1]!;
   await laptop.line(`/devices approve ${code}`);
   await phone.waitFor('approved: this client is now a device of alice');
   await laptop.waitFor(/device \w+ added to 1 conversation/, 60_000);
@@ -114,7 +114,7 @@ async function matches(terminal: TmuxTerminal, pattern: RegExp, count: number): 
   }
 }
 
-const CODE = /\/devices approve ([a-z2-7]{4}-[a-z2-7]{4})/g;
+const CODE = /\/devices approve ([a-z2-7]{5}-[a-z2-7]{5})/g;
 
 it('a device removed and revoked asks again under a new id, is approved again, and reads its conversations', withTimeLimit(170_000, async (ctx) => {
   ctx.server = await startServer({ operators: ['alice', 'bob'] });
@@ -134,7 +134,7 @@ it('a device removed and revoked asks again under a new id, is approved again, a
   const codes = await matches(phone, CODE, 2);
   const second = codes.at(-1)![1]!;
   assert.is.not(second, first![1]);
-  await laptop.line(`/devices approve ${second}`);
+  await laptop.line(`/devices approve ${second.replace('-', '').toUpperCase()}`);
   const again = await matches(laptop, /approved device (\w+);/g, 2);
   assert.is.not(again.at(-1)![1], approved![1], 'a new device id');
   await matches(laptop, /device \w+ added to 1 conversation/g, 2);

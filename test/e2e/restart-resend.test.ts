@@ -6,7 +6,7 @@ import { redisServerMissing, startRedisServer, type RedisServer } from '../suppo
 import { PASSWORD, seedOperators } from '../support/seed-operators.ts';
 import { LITSXG, startServer, type RunningServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { TmuxTerminal } from '../support/tmux-terminal.ts';
+import { occurrences, TmuxTerminal } from '../support/tmux-terminal.ts';
 import { commandMissing, runUnlessMissing } from '../support/missing-service.ts';
 import { withTimeLimit } from '../support/time-limit.ts';
 
@@ -39,21 +39,6 @@ async function client(ctx: Context, name: string, port: number): Promise<TmuxTer
   const terminal = await TmuxTerminal.start([LITSXG, 'client', name, '--server', `127.0.0.1:${port}`], env);
   ctx.terminals.push(terminal);
   return terminal;
-}
-
-function occurrences(screen: string, text: string): number {
-  return screen.split(text).length - 1;
-}
-
-/** Waits until `text` shows `count` times on the terminal. */
-async function waitForCount(terminal: TmuxTerminal, text: string, count: number, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const screen = await terminal.screen();
-    if (occurrences(screen, text) >= count) return screen;
-    if (Date.now() > deadline) throw new Error(`the terminal never showed ${count} × ${text}; it shows:\n${screen}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 const TEXTS = ['first of three', 'second of three', 'third of three'];
@@ -99,7 +84,7 @@ async function queueAcrossRestarts(ctx: Context, run: Run): Promise<{ alice: Tmu
   await run.settled(alice, 1);
   await ctx.server.kill();
   ctx.server = await serve();
-  await waitForCount(alice, 'reconnected to', 2);
+  await alice.waitForCount('reconnected to', 2);
   await run.settled(alice, 2);
   return { alice, bob: await client(ctx, 'bob', port), drops, numbers };
 }
@@ -119,7 +104,7 @@ async function bobGetsThreeOnce(alice: TmuxTerminal, bob: TmuxTerminal, numbers:
 }
 
 const dropped = (drops: Record<string, unknown>[]) => drops.map(({ level, messages, recipients }) => ({ level, messages, recipients }));
-const resent = (alice: TmuxTerminal, restarts: number) => waitForCount(alice, 're-sent after the server restarted', 3 * restarts);
+const resent = (alice: TmuxTerminal, restarts: number) => alice.waitForCount('re-sent after the server restarted', 3 * restarts);
 
 it('memory buffer: the relay loses the queue at each restart, alice\'s client re-sends it, in order; the stop logs what it dropped', withTimeLimit(240_000, async (ctx) => {
   const { alice, bob, drops, numbers } = await queueAcrossRestarts(ctx, { args: [], talkFirst: true, settled: resent });

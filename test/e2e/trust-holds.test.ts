@@ -59,7 +59,7 @@ it('"#ops alice added carol" on every member; "carol left"; bob\'s reset told lo
 
   // bob, verified again, approves a second device: alice is told, and what she sends waits for /trust.
   const phone = await terminalClient(ctx, 'bob', 'bob-phone', ctx.server.port);
-  const code = /\/devices approve ([a-z2-7]{4}-[a-z2-7]{4})/.exec(await phone.waitFor(/\/devices approve [a-z2-7]{4}-[a-z2-7]{4}/, 60_000))![1]!;
+  const code = /\/devices approve ([a-z2-7]{5}-[a-z2-7]{5})/.exec(await phone.waitFor(/\/devices approve [a-z2-7]{5}-[a-z2-7]{5}/, 60_000))![1]!;
   await newBob.line(`/devices approve ${code}`);
   const phoneId = /approved device (\w+)/.exec(await newBob.waitFor(/approved device \w+/))![1]!;
   await alice.waitFor(`*** bob added a new device ${phoneId}: messages to bob are held until you /verify bob and /trust bob`, 90_000);

@@ -133,13 +133,14 @@ test('alice\'s browser lists her devices, approves a new one by its code, and re
   const { page: phone } = await openApp(browser, `${web.origin}/`);
   await fillLogin(phone, 'alice', 'alice\'s phone passphrase');
   await phone.keyboard.press('Enter');
-  await phone.waitForFunction(() => /[a-z2-7]{4}-[a-z2-7]{4}/.test(document.querySelector('.status')?.textContent ?? ''), { timeout: 120_000 });
-  const code = /([a-z2-7]{4}-[a-z2-7]{4})/.exec(await phone.$eval('.status', (e) => e.textContent ?? ''))![1]!;
+  await phone.waitForFunction(() => /[a-z2-7]{5}-[a-z2-7]{5}/.test(document.querySelector('.status')?.textContent ?? ''), { timeout: 120_000 });
+  const code = /([a-z2-7]{5}-[a-z2-7]{5})/.exec(await phone.$eval('.status', (e) => e.textContent ?? ''))![1]!;
   await alice.bringToFront();
   await alice.click('#refresh-devices');
   await waitForText(alice, 'ul[aria-label="Devices"]', '(waiting for approval)', 30_000);
   await screenshot(alice, 'web-team-7-devices-pending');
-  await alice.type('#approval-code', code);
+  // Typed as one reads it out, without the separator.
+  await alice.type('#approval-code', code.replace('-', ''));
   await alice.keyboard.press('Enter');
   await waitForText(phone, '.chat header .status', 'Conversations ready on device', 150_000);
   // alice's browser adds the new device to her conversations (the direct ones with carol and bob, #team).

@@ -73,6 +73,17 @@ export class TmuxTerminal {
     }
   }
 
+  /** Waits until `text` shows `count` times on the screen. */
+  async waitForCount(text: string, count: number, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = await this.screen();
+      if (occurrences(screen, text) >= count) return screen;
+      if (Date.now() > deadline) throw new Error(`the terminal never showed ${count} × ${text}; it shows:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   /** The program's exit status once it has ended. */
   async exitStatus(timeoutMs = 20_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
@@ -96,4 +107,9 @@ export class TmuxTerminal {
     const { stdout } = await run('tmux', ['-L', this.socket, ...args]);
     return stdout;
   }
+}
+
+/** How many times `text` shows in `screen`. */
+export function occurrences(screen: string, text: string): number {
+  return screen.split(text).length - 1;
 }

@@ -4,7 +4,7 @@ import { sendCommit } from './commit-sender.ts';
 import type { Conversations } from './conversations.ts';
 import { mailboxOf } from './device-credential.ts';
 import type { ServerFrame } from './frame-link.ts';
-import type { PendingWelcomes } from './pending-welcomes.ts';
+import type { UnacknowledgedHandshakes } from './unacknowledged-handshakes.ts';
 import { RelayRefusal, staleEpoch } from './requests.ts';
 import type { Requests } from './requests.ts';
 
@@ -28,8 +28,8 @@ export class CommitQueue {
   constructor(
     private readonly core: Conversations,
     private readonly requests: Requests,
-    /** The welcomes our commits sent, kept until their new members acknowledge them. */
-    private readonly welcomes: PendingWelcomes,
+    /** What our commits sent, kept until each member acknowledges its copy. */
+    private readonly handshakes: UnacknowledgedHandshakes,
     private readonly accepted: (events: ConversationEvent[]) => void,
   ) {}
 
@@ -88,7 +88,7 @@ export class CommitQueue {
     for (let attempt = 1; wanted(); attempt++) {
       const commit = await make();
       try {
-        this.welcomes.committed(commit, this.core.members(group).map(mailboxOf), await sendCommit(this.requests, commit));
+        this.handshakes.committed(commit, this.core.members(group).map(mailboxOf), await sendCommit(this.requests, commit));
       } catch (error) {
         // The link lost: the commit stays pending, settled by ready() after the reconnection.
         if (!(error instanceof RelayRefusal)) throw error;

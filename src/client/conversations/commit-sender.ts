@@ -21,7 +21,8 @@ export async function sendCommit(requests: Requests, commit: OutgoingCommit): Pr
   return requests.ask<Extract<ServerFrame, { op: 'committed' }>>(frame);
 }
 
-async function upload(requests: Requests, text: string): Promise<string> {
+/** Uploads `text` in parts (docs/protocol.md "Groups", `upload`); the upload's name. */
+export async function upload(requests: Requests, text: string): Promise<string> {
   const name = `u${++uploads % 1000}`;
   for (let start = 0; start < text.length; start += UPLOAD_PART_CHARS) {
     const more = start + UPLOAD_PART_CHARS < text.length;

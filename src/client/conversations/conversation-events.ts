@@ -29,6 +29,8 @@ export type ConversationEvent =
   /** A member proposed a change (leaving): a commit of anyone's applies it. */
   | { kind: 'proposal'; group: string; meta: GroupMeta }
   | { kind: 'refused'; from: string; reason: string }
+  /** A message of a later epoch than this device's (`epoch`) came: it waits for the commit this device missed. */
+  | { kind: 'behind'; group: string; meta: GroupMeta; epoch: bigint }
   /** Not processed: it holds a device of `names` that their pinned identity did not certify (a key change?). */
   | { kind: 'untrusted'; from: string; names: string[]; reason: string };
 

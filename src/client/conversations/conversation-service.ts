@@ -13,8 +13,9 @@ import { refillKeyPackages } from './key-package-refill.ts';
 import { BurstAcknowledgements } from './burst-acknowledgements.ts';
 import { HeldTexts } from './held-texts.ts';
 import { isMlsBody } from './mls-body.ts';
-import { PendingWelcomes } from './pending-welcomes.ts';
+import { MissedChanges } from './missed-changes.ts';
 import type { ServiceEvent } from './service-event.ts';
+import { UnacknowledgedHandshakes } from './unacknowledged-handshakes.ts';
 import type { ContactKeys } from './trust-holds.ts';
 import { NO_PINS, nameOf, TrustHolds } from './trust-holds.ts';
 import type { Requests } from './requests.ts';
@@ -34,7 +35,9 @@ export class ConversationService {
   private readonly commits: CommitQueue;
   private readonly receipts: GroupReceipts;
   private readonly acks: BurstAcknowledgements;
-  private readonly welcomes = new PendingWelcomes();
+  /** Our commits' and welcomes' copies not acknowledged yet, to go again after a relay restart. */
+  private readonly handshakes = new UnacknowledgedHandshakes();
+  private readonly missed: MissedChanges;
   /** Opens the deliveries held from the start until the first ready(). */
   private opening: (() => void) | undefined;
 
@@ -51,7 +54,8 @@ export class ConversationService {
     this.acks = new BurstAcknowledgements(() => core.flush(), ack);
     this.opening = this.holdDeliveries();
     this.holds = new TrustHolds(keys, core.me.name, emit, new HeldTexts(core.store));
-    this.commits = new CommitQueue(core, requests, this.welcomes, (events) => this.emitAll(events));
+    this.commits = new CommitQueue(core, requests, this.handshakes, (events) => this.emitAll(events));
+    this.missed = new MissedChanges((group) => core.waiting(group), (group) => core.list().find((g) => g.group === group)?.epoch, emit);
     this.receipts = new GroupReceipts(core.me.name, (receipt) => emit({ kind: 'receipt', ...receipt }));
   }
 
@@ -70,9 +74,9 @@ export class ConversationService {
       return true;
     }
     if (frame.op !== 'receipt') return false;
-    const invited = this.welcomes.confirmed(frame.id, frame.to);
-    if (invited === undefined) return this.receipts.onReceipt(frame);
-    if (frame.unreadable === true) this.emit({ kind: 'invitation-unopened', group: invited, by: frame.to });
+    const handshake = this.handshakes.confirmed(frame.id, frame.to);
+    if (handshake === undefined) return this.receipts.onReceipt(frame);
+    if (frame.unreadable === true && handshake.invitedTo !== undefined) this.emit({ kind: 'invitation-unopened', group: handshake.invitedTo, by: frame.to });
     return true;
   }
 
@@ -219,9 +223,9 @@ export class ConversationService {
       .sort((a, b) => (a.group < b.group ? -1 : 1))[0]?.group;
   }
 
-  /** The relay restarted: welcomes not acknowledged go again (see PendingWelcomes); what could not, for the person. */
-  resendWelcomes(): Promise<string[]> {
-    return this.welcomes.resend(this.requests, (group) => this.core.list().find((g) => g.group === group)?.epoch);
+  /** The relay restarted: commits and welcomes not acknowledged go again (see UnacknowledgedHandshakes); what could not, for the person. */
+  resendHandshakes(): Promise<string[]> {
+    return this.handshakes.resend(this.requests, this.core.list());
   }
 
   findGroup(name: string): string | undefined {
@@ -282,6 +286,10 @@ export class ConversationService {
   private emitAll(events: readonly ConversationEvent[]): void {
     for (const event of events) {
       if (event.kind === 'untrusted') continue;
+      if (event.kind === 'behind') {
+        this.missed.behind(event);
+        continue;
+      }
       this.emit(event.kind === 'text' && this.holds.isUnacknowledged(event.from) ? { ...event, newDevice: true } : event);
       // After the line that shows them: a verified contact's device /trust did not take is told loudly.
       if (event.kind === 'joined' || event.kind === 'membership') this.holds.sawDevices(event.kind === 'joined' ? event.members : event.added);

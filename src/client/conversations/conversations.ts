@@ -1,5 +1,5 @@
-import type { CiphersuiteImpl, CiphersuiteName, MLSMessage, Proposal, ProposalWithSender } from 'ts-mls';
-import { createApplicationMessage, createCommit, createGroup, createProposal, emptyPskIndex, joinGroup, processMessage } from 'ts-mls';
+import type { CiphersuiteImpl, CiphersuiteName, MLSMessage, Proposal } from 'ts-mls';
+import { createApplicationMessage, createCommit, createGroup, createProposal } from 'ts-mls';
 import { toBase64 } from '../e2e/base64.ts';
 import { decodePayload, encodePayload } from './app-payload.ts';
 import type { ConversationStore } from './conversation-store.ts';
@@ -10,8 +10,10 @@ import { mailboxOf } from './device-credential.ts';
 import type { ConversationEvent, FetchedPackage, OutgoingCommit } from './conversation-events.ts';
 import { ConversationError, refused } from './conversation-events.ts';
 import type { GroupMeta } from './group-meta.ts';
-import { groupMetaExtension, readGroupMeta } from './group-meta.ts';
-import { isDirectBetween, leavesOf, mailboxesOf, membershipChange } from './group-members.ts';
+import { groupMetaExtension } from './group-meta.ts';
+import { leavesOf, mailboxesOf } from './group-members.ts';
+import type { PrivateMlsMessage } from './early-messages.ts';
+import { EarlyMessages } from './early-messages.ts';
 import { PendingCommits } from './pending-commits.ts';
 import { ShownIds } from './shown-ids.ts';
 import type { Group } from './group-states.ts';
@@ -19,7 +21,9 @@ import { GroupStates } from './group-states.ts';
 import { KeyPackages } from './key-packages.ts';
 import { fromMlsBody, toMlsBody } from './mls-body.ts';
 import { loadSuite } from './mls-suite.ts';
+import { applyHandshake } from './handshake-apply.ts';
 import { openApplication } from './open-application.ts';
+import { joinWelcome } from './welcome-join.ts';
 import { addProposals } from './verified-key-package.ts';
 
 export interface ConversationsOptions {
@@ -42,6 +46,8 @@ export class Conversations {
   private readonly pending: PendingCommits;
   /** Message ids shown, per group: one that comes twice (redelivered, re-sent, replayed) shows once. */
   private readonly shown = new ShownIds();
+  /** Messages of an epoch not reached yet: they wait for the commits before them (a commit lost in a relay restart, re-sent). */
+  private readonly early = new EarlyMessages();
   /** Groups this device left: the commit that removes it still comes, and is dropped unsaid. */
   private readonly left = new Set<string>();
   private turn: Promise<unknown> = Promise.resolve();
@@ -208,7 +214,10 @@ export class Conversations {
   }
 
   private async handle(from: string, message: MLSMessage): Promise<ConversationEvent[]> {
-    if (message.wireformat === 'mls_welcome') return this.join(from, message.welcome);
+    if (message.wireformat === 'mls_welcome') {
+      const metas = () => this.list().map((g) => g.meta);
+      return joinWelcome({ suite: this.suite, config: this.config, keyPackages: this.keyPackages, states: this.states, me: this.device.name, metas }, from, message.welcome);
+    }
     if (message.wireformat !== 'mls_private_message') return [refused(from, `unexpected ${message.wireformat}`)];
     const pm = message.privateMessage;
     const group = toBase64(pm.groupId);
@@ -220,9 +229,12 @@ export class Conversations {
     return [...settled, ...await this.process(from, message, current)];
   }
 
-  private async process(from: string, message: MLSMessage & { wireformat: 'mls_private_message' }, current: Group): Promise<ConversationEvent[]> {
+  private async process(from: string, message: PrivateMlsMessage, current: Group): Promise<ConversationEvent[]> {
     const pm = message.privateMessage;
     const group = toBase64(pm.groupId);
+    const epoch = current.state.groupContext.epoch;
+    // MLS authenticates it once its epoch is reached; until then it cannot even be read.
+    if (pm.epoch > epoch) return this.early.keep(group, { from, message }) ? [{ kind: 'behind', group, meta: current.meta, epoch }] : [];
     if (pm.contentType === 'application') {
       const opened = await openApplication(current.state, pm, this.suite);
       if (opened === undefined) return [refused(from, 'a message this device can no longer open')];
@@ -232,44 +244,29 @@ export class Conversations {
       if (this.shown.seen(group, payload.id)) return [];
       return [{ kind: 'text', group, meta: current.meta, from: opened.sender, id: payload.id, text: payload.text }];
     }
-    // The relay hands out commits in order: one from an epoch we left behind lost the race.
-    if (pm.epoch < current.state.groupContext.epoch) return [];
+    // The relay hands out commits in order: one from an epoch we left behind lost the race, or
+    // came again after a relay restart (docs/protocol.md "Restarts").
+    if (pm.epoch < epoch) return [];
     // Another member's commit for this epoch came first: a pending one of ours lost.
     if (pm.contentType === 'commit') await this.pending.lost(group, current);
-    const before = leavesOf(current.state);
-    let applied: { committer: number | undefined; proposals: ProposalWithSender[] } = { committer: undefined, proposals: [] };
-    const result = await processMessage(message, current.state, emptyPskIndex, (incoming) => {
-      if (incoming.kind === 'commit') applied = { committer: incoming.senderLeafIndex, proposals: incoming.proposals };
-      return 'accept';
-    }, this.suite);
-    if (result.kind !== 'newState') return [];
-    if (result.newState.groupActiveState.kind === 'removedFromGroup') {
+    const applied = await applyHandshake(message, current.state, this.suite);
+    if (applied.kind === 'nothing') return [];
+    if (applied.kind === 'removed') {
+      this.early.forget(group);
       await this.states.remove(group, current);
-      return [{ kind: 'left', group, meta: current.meta, by: membershipChange(before, [], applied.committer, []).by }];
+      return [{ kind: 'left', group, meta: current.meta, by: applied.by }];
     }
-    await this.states.replace(current, result.newState, result.consumed);
+    await this.states.replace(current, applied.state, applied.consumed);
     if (pm.contentType === 'proposal') return [{ kind: 'proposal', group, meta: current.meta }];
-    const change = membershipChange(before, leavesOf(result.newState), applied.committer, applied.proposals);
-    if (change.added.length + change.removed.length + change.left.length === 0) return [];
-    return [{ kind: 'membership', group, meta: current.meta, ...change }];
+    const { change } = applied;
+    const changed: ConversationEvent[] = change.added.length + change.removed.length + change.left.length === 0 ? [] : [{ kind: 'membership', group, meta: current.meta, ...change }];
+    const caughtUp = await this.early.release(group, current.state.groupContext.epoch, (e) => this.process(e.from, e.message, current), () => this.states.get(group) === current);
+    return [...changed, ...caughtUp];
   }
 
-  private async join(from: string, welcome: Extract<MLSMessage, { wireformat: 'mls_welcome' }>['welcome']): Promise<ConversationEvent[]> {
-    for (const secret of welcome.secrets) {
-      const stored = await this.keyPackages.find(secret.newMember);
-      if (stored === undefined) continue;
-      const state = await joinGroup(welcome, stored.publicPackage, stored.privatePackage, emptyPskIndex, this.suite, undefined, undefined, this.config);
-      const meta = readGroupMeta(state.groupContext.extensions);
-      if (meta === undefined) return [refused(from, 'a conversation without a name')];
-      // A "direct" conversation holds its two operators' devices only, or it is no direct one;
-      // a second group of a name would take over what is typed to the first.
-      if (meta.kind === 'direct' && !isDirectBetween(meta, leavesOf(state), this.device.name)) return [refused(from, `an invitation to a conversation calling itself direct (${meta.name}) with others in it`)];
-      if (meta.kind === 'group' && this.list().some((g) => g.meta.kind === 'group' && g.meta.name === meta.name)) return [refused(from, `an invitation to a second group named #${meta.name}`)];
-      const group = await this.states.add(state, meta);
-      await this.keyPackages.used(secret.newMember, stored);
-      return [{ kind: 'joined', group, meta, members: leavesOf(state) }];
-    }
-    return [refused(from, 'an invitation for a key package this device does not hold')];
+  /** Messages of the group waiting for a commit this device has not had (see EarlyMessages). */
+  waiting(group: string): number {
+    return this.early.count(group);
   }
 
   private async commit(group: string, proposals: Proposal[]): Promise<OutgoingCommit> {

@@ -11,8 +11,17 @@ export interface GroupCommitFrame {
   ref?: string;
 }
 
-/** What a client sends: the server's own union, `group_commit` in its wire form. */
-export type ClientFrame = Exclude<InboundFrame, { op: 'group_commit' }> | GroupCommitFrame;
+/** docs/protocol.md "Groups": `group_resend` as it goes over the wire. */
+export interface GroupResendFrame {
+  op: 'group_resend';
+  to: string[];
+  body?: string;
+  body_upload?: string;
+  ref?: string;
+}
+
+/** What a client sends: the server's own union, `group_commit` and `group_resend` in their wire form. */
+export type ClientFrame = Exclude<InboundFrame, { op: 'group_commit' | 'group_resend' }> | GroupCommitFrame | GroupResendFrame;
 
 /**
  * The conversation core's way to the relay: a TCP connection in the terminal, a WebSocket in the

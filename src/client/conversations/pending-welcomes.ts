@@ -1,6 +1,7 @@
 import type { OutgoingCommit } from './conversation-events.ts';
-import type { ServerFrame } from './frame-link.ts';
 import type { Requests } from './requests.ts';
+import type { RelayCopies } from './resent-copies.ts';
+import { copiesTo, sendToOperator } from './resent-copies.ts';
 
 interface Pending {
   readonly group: string;
@@ -15,8 +16,6 @@ interface Pending {
 /** Welcomes kept for their new member's acknowledgement, the oldest forgotten first. */
 const LIMIT = 256;
 
-type Copies = { copies?: readonly ({ to: string; id: string } | { to: string; code: string })[] };
-
 /**
  * Welcomes a new member has not acknowledged yet (docs/protocol.md "Restarts"): a relay that
  * restarts while one waits in its queue loses it, and the member can open nothing of the
@@ -28,7 +27,7 @@ export class PendingWelcomes {
   private readonly pending: Pending[] = [];
 
   /** After `committed`: the copies that went to mailboxes not in the group `before` carried its welcome. */
-  committed(commit: OutgoingCommit, before: readonly string[], answer: Copies): void {
+  committed(commit: OutgoingCommit, before: readonly string[], answer: RelayCopies): void {
     const { group, welcome } = commit;
     if (welcome === undefined) return;
     for (const copy of answer.copies ?? []) {
@@ -61,8 +60,8 @@ export class PendingWelcomes {
         continue;
       }
       try {
-        const answer = await requests.ask<Extract<ServerFrame, { op: 'sent' }>>({ op: 'send', to: p.mailbox.split('/')[0]!, body: p.welcome });
-        for (const copy of (answer as Copies).copies ?? []) if ('id' in copy && copy.to === p.mailbox) p.copies.add(copy.id);
+        const answer = await sendToOperator(requests, p.mailbox.split('/')[0]!, p.welcome);
+        for (const id of copiesTo(answer, p.mailbox)) p.copies.add(id);
       } catch (error) {
         drop();
         problems.push(`${p.mailbox}'s invitation, lost when the server restarted, could not be sent again (${(error as Error).message})`);

@@ -19,7 +19,7 @@ export class DevicesPanel {
   private readonly status = el('p', { class: 'status', role: 'status' });
 
   constructor(private readonly actions: DeviceActions) {
-    const code = el('input', { id: 'approval-code', autocapitalize: 'none', spellcheck: 'false', required: '', placeholder: 'abcd-efgh' });
+    const code = el('input', { id: 'approval-code', autocapitalize: 'none', spellcheck: 'false', required: '', placeholder: 'abcde-fgh23' });
     const approve = el('form', {}, el('label', { for: 'approval-code' }, 'Approve a new device (the code it shows)'), code, el('button', { type: 'submit' }, 'Approve'));
     approve.addEventListener('submit', (event) => {
       event.preventDefault();

@@ -1,6 +1,7 @@
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { ConversationService } from '../conversations/conversation-service.ts';
 import type { ServiceEvent } from '../conversations/service-event.ts';
+import { missedChangeLine } from '../conversations/missed-changes.ts';
 import type { ConversationStore } from '../conversations/conversation-store.ts';
 import type { DeviceRef } from '../conversations/device-credential.ts';
 import { mailboxOf } from '../conversations/device-credential.ts';
@@ -130,6 +131,8 @@ export class MlsConversations {
       case 'refused':
         // As the terminal says it: a message that did not open, or whose sender's device is not certified by the key pinned for them.
         return this.refused(`A message from ${event.from} was not shown: ${event.reason}`);
+      case 'missed':
+        return this.note(event.group, event.meta, missedChangeLine(event));
       case 'proposal':
         return;
     }
