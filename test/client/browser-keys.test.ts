@@ -98,6 +98,26 @@ test('a changed key is seen, and only Trust after Verify takes it: exactly the k
   assert.is(reopened.verified('bob'), true);
 });
 
+test('pins keep the devices Trust took, as pins.json does: the holds read them after the browser opens again', async () => {
+  const store = new MemoryConversationStore();
+  const keys = await BrowserKeys.open(store);
+  const served = { key: newKey() };
+  const pins = await PinnedIdentities.open(store, 'alice', keys, keyServer(served).requests);
+  await pins.identityOf('bob');
+  assert.ok((await pins.verify('bob')).ok);
+  assert.ok((await pins.trust('bob')).ok);
+  assert.is(pins.contactKeys().pinned('bob')?.devices, undefined);
+  pins.contactKeys().acknowledge('bob', ['phone1234', 'laptop567']);
+  // Its write goes in turn after the ones before it.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const reopened = (await PinnedIdentities.open(store, 'alice', keys, keyServer(served).requests)).contactKeys();
+  assert.equal(reopened.names(), ['bob']);
+  const pin = reopened.pinned('bob')!;
+  assert.equal(pin.devices, ['phone1234', 'laptop567']);
+  assert.ok(pin.verified);
+  assert.is(toBase64(pin.identity), served.key);
+});
+
 test('a pin the first web client kept (the signing key alone) still certifies; the server\'s key reads as changed until Verify and Trust', async () => {
   const store = new MemoryConversationStore();
   const keys = await BrowserKeys.open(store);

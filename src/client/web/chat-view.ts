@@ -85,6 +85,11 @@ export class ChatView {
     this.renderList();
   }
 
+  /** Someone was put on hold (docs/protocol.md "Holds"): the open conversation is checked again. */
+  holdsChanged(): void {
+    void this.trust.check().catch(() => undefined);
+  }
+
   /** A line in the header: how the session stands ("conversations ready"). */
   say(text: string): void {
     this.status.textContent = text;

@@ -8,6 +8,7 @@ import type { ServerFrame } from '../conversations/frame-link.ts';
 import { ConversationService } from '../conversations/conversation-service.ts';
 import { Conversations } from '../conversations/conversations.ts';
 import { Requests } from '../conversations/requests.ts';
+import { TrustedSending } from '../conversations/trusted-sending.ts';
 import { GRANT_PREFIX } from '../device-approval.ts';
 import { deviceKeys } from '../device-enrolment.ts';
 import { DeviceManagement } from '../device-management.ts';
@@ -56,8 +57,10 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
   const core = await Conversations.open({ store, device: me, identities });
   let view: ChatView | undefined;
   let mls: MlsConversations | undefined;
-  const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (frame) => link.send(frame));
-  mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew), (text) => view?.say(text), store);
+  // The terminal's holds (docs/protocol.md "Holds") on this browser's pins.
+  const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (frame) => link.send(frame), identities.contactKeys());
+  const sending = new TrustedSending(service, requests);
+  mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew), (text) => view?.say(text), store, () => view?.holdsChanged());
   const devices = new DeviceManagement(service, requests, () => keys.identity, (text) => view?.devices.say(text));
   await mls.load();
   const conversations = mls;
@@ -81,8 +84,14 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
     trust: {
       others: (conversation) => conversations.others(conversation),
       changed: (name) => identities.changed(name),
+      newDevice: (name) => service.holds.holding([name]).length > 0 && !service.holds.identityChanged(name),
       verify: (name) => identities.verify(name),
-      trust: (name) => identities.trust(name),
+      trust: async (name) => {
+        const trusted = await identities.trust(name);
+        // As the terminal's /trust: NAME's devices taken, what NAME sent shown, NAME's old devices replaced.
+        if (trusted.ok) await sending.trusted(name).catch((error: Error) => view?.say(`After trusting ${name}: ${error.message}`));
+        return trusted;
+      },
     },
     devices: {
       list: () => devices.list(),

@@ -7,6 +7,7 @@ import type { DeviceRef } from '../conversations/device-credential.ts';
 import { mailboxOf } from '../conversations/device-credential.ts';
 import type { GroupMeta } from '../conversations/group-meta.ts';
 import { membershipLines } from '../conversations/membership-lines.ts';
+import { nameOf } from '../conversations/trust-holds.ts';
 import type { Conversation, Entry } from './direct-messages.ts';
 import { unopened } from './direct-messages.ts';
 
@@ -26,6 +27,8 @@ export class MlsConversations {
     private readonly refused: (text: string) => void = () => undefined,
     /** Where each conversation's last texts are kept (the sealed store), so a reload shows them again. */
     private readonly history?: ConversationStore,
+    /** Someone was put on hold: the open conversation's input may have to wait for Trust. */
+    private readonly holdsChanged: () => void = () => undefined,
   ) {}
 
   /** Every conversation, with the texts kept of it: before any delivery is shown. */
@@ -105,8 +108,8 @@ export class MlsConversations {
     switch (event.kind) {
       case 'text': {
         const conversation = this.conversation(event.group, event.meta);
-        const mine = event.from.name === this.service.me.name;
-        const entry: Entry = { from: mine ? `${event.from.name} (your other device)` : event.from.name, body: event.text, ts: Date.now() };
+        const mine = event.from.name === this.service.me.name ? ' (your other device)' : event.newDevice === true ? ` (new device ${event.from.device}, not trusted yet)` : '';
+        const entry: Entry = { from: `${event.from.name}${mine}`, body: event.text, ts: Date.now() };
         conversation.entries.push(entry);
         return this.emit(conversation, entry, true);
       }
@@ -133,9 +136,24 @@ export class MlsConversations {
         return this.refused(`A message from ${event.from} was not shown: ${event.reason}`);
       case 'missed':
         return this.note(event.group, event.meta, missedChangeLine(event));
+      case 'identity-changed':
+        return this.held(event.name, `${event.name}'s devices were reset: ${event.name} has a new safety number. Messages to and from ${event.name} are held until you Verify ${event.name}'s new key and Trust it.`);
+      case 'new-device':
+        return this.held(event.name, `${event.name} added a new device ${event.device}: messages to ${event.name} are held until you Verify ${event.name} and Trust.`);
+      case 'held':
+        return this.held(nameOf(event.from), event.names.length === 0 ? `A message from ${event.from} waits behind a held one of its conversation.`
+          : `A message from ${event.from} is held, not shown, until you Verify ${event.names.join(', ')} and Trust.`);
       case 'proposal':
         return;
     }
+  }
+
+  /** What waits for Trust (docs/protocol.md "Holds"), said in every conversation with `name` (else in the status line). */
+  private held(name: string, text: string): void {
+    const shared = this.service.list().filter((g) => g.members.some((m) => m.name === name));
+    if (shared.length === 0) this.refused(text);
+    for (const { group, meta } of shared) this.note(group, meta, text);
+    this.holdsChanged();
   }
 
   private emit(conversation: Conversation, entry: Entry, isNew: boolean): void {

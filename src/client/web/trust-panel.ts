@@ -9,15 +9,18 @@ export interface TrustActions {
   /** The operators but us whose keys the conversation's texts go to; undefined for a plain conversation. */
   others(conversation: Conversation): readonly string[] | undefined;
   changed(name: string): Promise<boolean>;
+  /** Whether `name`, verified, shows a device Trust has not taken (docs/protocol.md "Holds"). */
+  newDevice(name: string): boolean;
   verify(name: string): Promise<Verification>;
   trust(name: string): Promise<Trustable<PublicIdentity>>;
 }
 
 /**
- * A conversation's safety number and trust warning. As in the terminal, a changed key holds what
- * is sent: while any member's key is not the one pinned, `blocked` is told so (the input and the
- * Send button are disabled) until the person compares the number Verify shows and presses Trust,
- * which pins exactly that key.
+ * A conversation's safety number and trust warning. As in the terminal, a changed key, or a
+ * verified member's new device, holds what is sent: while any member's key is not the one pinned
+ * (or one has a device not taken), `blocked` is told so (the input and the Send button are
+ * disabled) until the person compares the number Verify shows and presses Trust, which pins
+ * exactly that key (with the devices it certifies).
  */
 export class TrustPanel {
   readonly root: HTMLElement;
@@ -53,13 +56,17 @@ export class TrustPanel {
     const conversation = this.conversation;
     if (conversation === undefined) return false;
     for (const name of this.actions.others(conversation) ?? []) {
-      if (!await this.actions.changed(name)) continue;
+      const changed = await this.actions.changed(name);
+      if (!changed && !this.actions.newDevice(name)) continue;
       if (conversation !== this.conversation) return false;
       this.subject = name;
-      this.warning.textContent = `${shown(name)}'s key has changed since it was pinned: nothing is sent in this conversation until you compare safety numbers with ${shown(name)} (Verify), out of band, and then Trust the new key.`;
+      const who = shown(name);
+      this.warning.textContent = changed
+        ? `${who}'s key has changed since it was pinned: nothing is sent in this conversation until you compare safety numbers with ${who} (Verify), out of band, and then Trust the new key.`
+        : `${who} has a new device you have not trusted: nothing is sent in this conversation until you Verify ${who} and Trust.`;
       this.warning.hidden = false;
       this.verifyButton.hidden = false;
-      this.verifyButton.textContent = `Verify ${shown(name)}'s new key`;
+      this.verifyButton.textContent = changed ? `Verify ${who}'s new key` : `Verify ${who}`;
       this.blocked(true);
       return false;
     }
@@ -78,8 +85,9 @@ export class TrustPanel {
     }
     const { number, pin, newKey } = verification;
     const which = newKey ? ` (${who}'s NEW key, not the one pinned)` : '';
-    const verified = pin.verified && !newKey;
-    this.safety.textContent = `Safety number with ${who}${which}: ${number}. ${verified ? `${who} is verified.` : `Compare it with ${who}'s, out of band (in the terminal: /verify ${shown(this.me)}); if equal, Trust.`}`;
+    const verified = pin.verified && !newKey && !this.actions.newDevice(name);
+    const compare = pin.verified && !newKey ? `${who} is verified, and has a new device: Trust to send to it.` : `Compare it with ${who}'s, out of band (in the terminal: /verify ${shown(this.me)}); if equal, Trust.`;
+    this.safety.textContent = `Safety number with ${who}${which}: ${number}. ${verified ? `${who} is verified.` : compare}`;
     this.trustButton.textContent = `Trust ${who}'s key`;
     this.trustButton.hidden = verified;
   }
