@@ -195,8 +195,9 @@ function membersText(conversation: Conversation): string {
   return conversation.members === undefined ? '' : `Members: ${shown(conversation.members) || 'only you'}`;
 }
 
-function deliveryText({ delivery, unopened }: Entry): string {
-  const state = typeof delivery === 'string' ? delivery : `not sent: ${shown(delivery!.refused)}`;
+function deliveryText({ delivery, unopened, resent }: Entry): string {
+  const sent = typeof delivery === 'string' ? delivery : `not sent: ${shown(delivery!.refused)}`;
+  const state = resent === true && delivery !== 'received' && typeof delivery === 'string' ? `re-sent after the server restarted: ${sent}` : sent;
   // docs/protocol.md "Unreadable copies": a device that acknowledged its copy without opening it.
   return unopened === undefined ? state : `${state}; ${unopened.map(shown).join(', ')} could not open it`;
 }

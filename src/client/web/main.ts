@@ -18,6 +18,7 @@ import { logInAsDevice } from './device-login.ts';
 import { IndexedDbConversationStore } from './indexeddb-conversation-store.ts';
 import { MlsConversations } from './mls-conversations.ts';
 import { PassphraseSealer } from './passphrase-sealer.ts';
+import { afterRestart } from './server-restarts.ts';
 
 /** Well inside the server's idle timeout (300 s by default), so an open tab stays connected. */
 const PING_EVERY_MS = 60_000;
@@ -105,13 +106,21 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
     if (frame.op === 'msg' && frame.body.startsWith(GRANT_PREFIX)) return link.send({ op: 'ack', ids: [frame.id] });
     if (!direct.onFrame(frame)) ended(view!, frame);
   };
-  connected(result, view, () => store.close());
+  connected(result, view, () => {
+    requests.lost();
+    store.close();
+  });
   for (const frame of early.splice(0)) handle(frame);
   view.say('Opening your conversations…');
   try {
     await service.ready();
     conversations.sync();
     view.say(`Conversations ready on device ${me.device}: ${service.list().length}`);
+    // What a restarted server lost goes again, changes and invitations first (docs/protocol.md "Restarts").
+    await afterRestart(store, result.hello, async () => {
+      for (const problem of await service.resendHandshakes()) view!.say(problem);
+      await conversations.resendUnreceived((group, text, id) => sending.say(group, text, id));
+    });
   } catch (error) {
     view.say(`Conversations unavailable on this connection: ${(error as Error).message}`);
   }

@@ -7,6 +7,7 @@ import type { DeviceRef } from '../conversations/device-credential.ts';
 import { mailboxOf } from '../conversations/device-credential.ts';
 import type { GroupMeta } from '../conversations/group-meta.ts';
 import { membershipLines } from '../conversations/membership-lines.ts';
+import { LinkLost } from '../conversations/requests.ts';
 import { nameOf } from '../conversations/trust-holds.ts';
 import type { Conversation, Entry } from './direct-messages.ts';
 import { unopened } from './direct-messages.ts';
@@ -88,20 +89,36 @@ export class MlsConversations {
 
   /** A text in the conversation, on MLS (`service.say`); its state follows the relay's answer and the receipts. */
   async say(conversation: Conversation, text: string): Promise<void> {
-    const entry: Entry = { from: this.service.me.name, body: text, ts: Date.now(), delivery: 'sending' };
+    const entry: Entry = { from: this.service.me.name, body: text, ts: Date.now(), delivery: 'sending', messageId: messageId() };
     conversation.entries.push(entry);
     this.emit(conversation, entry, true);
     try {
-      const sent = await this.service.say(conversation.peer, text, messageId());
-      entry.delivery = sent.status;
-      if (sent.id !== undefined) {
-        entry.id = sent.id;
-        this.byId.set(sent.id, entry);
-      }
+      this.sent(entry, await this.service.say(conversation.peer, text, entry.messageId!));
     } catch (error) {
       entry.delivery = { refused: (error as Error).message };
     }
     this.emit(conversation, entry, false);
+  }
+
+  /**
+   * The server restarted and may have lost them (docs/protocol.md "Restarts"): every text of ours
+   * kept without a receipt goes again, oldest first, under its message id through `send` (the
+   * holds', encrypting afresh). A connection lost meanwhile ends the round (LinkLost): the next login goes on.
+   */
+  async resendUnreceived(send: (group: string, text: string, id: string) => Promise<Sent>): Promise<void> {
+    const unreceived = [...this.conversations.values()]
+      .flatMap((conversation) => conversation.entries.filter((e) => e.messageId !== undefined && UNRECEIVED.includes(e.delivery)).map((entry) => ({ conversation, entry })))
+      .sort((a, b) => a.entry.ts - b.entry.ts);
+    for (const { conversation, entry } of unreceived) {
+      try {
+        this.sent(entry, await send(conversation.peer, entry.body, entry.messageId!));
+        entry.resent = true;
+      } catch (error) {
+        if (error instanceof LinkLost) throw error;
+        entry.delivery = { refused: `lost when the server restarted, and could not be re-sent (${(error as Error).message})` };
+      }
+      this.emit(conversation, entry, false);
+    }
   }
 
   onEvent(event: ServiceEvent): void {
@@ -156,6 +173,13 @@ export class MlsConversations {
     this.holdsChanged();
   }
 
+  private sent(entry: Entry, sent: Sent): void {
+    entry.delivery = sent.status;
+    if (sent.id === undefined) return;
+    entry.id = sent.id;
+    this.byId.set(sent.id, entry);
+  }
+
   private emit(conversation: Conversation, entry: Entry, isNew: boolean): void {
     this.changed(conversation, entry, isNew);
     if (this.history === undefined) return;
@@ -196,6 +220,9 @@ export class MlsConversations {
 }
 
 const HISTORY = 'history/';
+/** Ours without a receipt: the server may have lost them in a restart. */
+const UNRECEIVED: readonly (Entry['delivery'])[] = ['sending', 'queued', 'delivered'];
+type Sent = Awaited<ReturnType<ConversationService['say']>>;
 /** Texts kept per conversation: a reload shows the last ones. */
 const HISTORY_KEPT = 200;
 
