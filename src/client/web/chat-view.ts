@@ -95,6 +95,12 @@ export class ChatView {
     this.status.textContent = text;
   }
 
+  /** Logged in again: the open conversation can be written to again, once its keys are checked. */
+  reconnected(text: string): void {
+    this.status.textContent = text;
+    if (this.current !== undefined) this.trust.open(this.current);
+  }
+
   disconnected(reason: string): void {
     this.status.textContent = reason;
     this.input.disabled = true;
