@@ -9,7 +9,7 @@ import { PASSWORD } from '../support/seed-operators.ts';
 import { LITSXG } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
-import { logInAs, openApp, openListed, waitForText } from '../support/web-app.ts';
+import { composerDisabled, logInAs, openApp, openListed, openVerified, waitForText } from '../support/web-app.ts';
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
@@ -40,11 +40,6 @@ async function bobClient(home: string, ready = true): Promise<TmuxTerminal> {
   return terminal;
 }
 
-const blocked = (page: Page) => page.evaluate(() => [
-  (document.querySelector('textarea[aria-label="Message"]') as HTMLTextAreaElement).disabled,
-  (document.querySelector('.composer button') as HTMLButtonElement).disabled,
-]);
-
 const pageText = (page: Page) => page.evaluate(() => document.body.textContent ?? '');
 
 async function send(page: Page, text: string): Promise<void> {
@@ -57,13 +52,7 @@ test('a reset contact\'s message is held, unacknowledged, until Verify and Trust
   const { page } = await openApp(browser, `${web.origin}/`);
   await logInAs(page, 'alice', 'alice passphrase');
   const bob = await bobClient('bob');
-  await page.type('#peer', 'bob');
-  await page.keyboard.press('Enter');
-  await waitForText(page, '.members', 'bob', 60_000);
-  await page.click('#verify');
-  await waitForText(page, '.safety', 'if equal, Trust', 30_000);
-  await page.click('#trust');
-  await waitForText(page, '.safety', 'bob\'s key is pinned as verified');
+  await openVerified(page, 'bob');
   await send(page, 'hello bob');
   await bob.waitFor('alice: hello bob', 60_000);
 
@@ -76,7 +65,7 @@ test('a reset contact\'s message is held, unacknowledged, until Verify and Trust
   await waitForText(page, '.messages', 'is held, not shown, until you Verify bob and Trust', 30_000);
   await newBob.waitFor(/#1 to alice: (queued|delivered)/, 30_000);
   await page.waitForFunction(() => (document.querySelector('textarea[aria-label="Message"]') as HTMLTextAreaElement).disabled, { timeout: 20_000 });
-  assert.equal(await blocked(page), [true, true]);
+  assert.equal(await composerDisabled(page), [true, true]);
   // Held, not acknowledged: bob hears of no receipt, and nothing of it shows.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   assert.not.ok((await newBob.screen()).includes('✓ received'), 'no receipt while it is held');
@@ -92,7 +81,7 @@ test('a reset contact\'s message is held, unacknowledged, until Verify and Trust
   await openListed(page, 'bob (1 unread)');
   await waitForText(page, '.messages', 'it is me, on a new phone', 10_000);
   assert.is((await page.$eval('.messages', (e) => e.textContent ?? '')).split('it is me, on a new phone').length - 1, 1, 'shown once');
-  assert.equal(await blocked(page), [false, false]);
+  assert.equal(await composerDisabled(page), [false, false]);
 
   // bob, verified again, approves a second device: alice's browser says so, and holds her input until Trust.
   const phone = await bobClient('bob-phone', false);
