@@ -56,10 +56,11 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
   // Once logged in, and again after each login again: the conversations open, and what a restarted server lost goes again.
   let opened: (hello: LoggedIn['hello']) => Promise<void> = async () => undefined;
   const link = new SessionLink(result, () => logInByDeviceKey(login), {
-    lost: () => {
+    lost: (retrying) => {
       requests.lost();
-      view?.disconnected('Connection lost: logging in again…');
+      if (retrying) view?.disconnected('Connection lost: logging in again…');
     },
+    failed: (reason, pauseMs) => view?.disconnected(`Could not log in again (${reason}); trying again in ${Math.round(pauseMs / 1000)} s…`),
     back: (again) => {
       view?.reconnected('Logged in again.');
       void opened(again.hello);

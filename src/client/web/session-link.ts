@@ -10,8 +10,10 @@ const LONGEST_PAUSE_MS = 30_000;
 type LoggedIn = Extract<LoginResult, { ok: true }>;
 
 export interface SessionLinkEvents {
-  /** The connection went: requests waiting on it fail; the page says so while it logs in again. */
-  lost(): void;
+  /** The connection went: requests waiting on it fail; the page says so while it logs in again (`retrying`, unless the session ended). */
+  lost(retrying: boolean): void;
+  /** A login again failed (`reason`); the next is tried after `pauseMs`. */
+  failed(reason: string, pauseMs: number): void;
   /** Logged in again as this device (docs/protocol.md "Restarts": the hello says whether the server restarted). */
   back(login: LoggedIn): void;
 }
@@ -48,20 +50,28 @@ export class SessionLink implements FrameLink {
   private watch(link: LoggedIn['link']): void {
     link.onClose(() => {
       if (link !== this.current) return;
-      this.events.lost();
+      this.events.lost(!this.ended);
       if (!this.ended) this.retry();
     });
   }
 
-  private retry(): void {
-    const pause = Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** this.attempts++);
+  private retry(pause = this.pause()): void {
     setTimeout(() => void this.logInAgain().then((login) => {
       if (this.ended) return login.ok ? login.link.close() : undefined;
-      if (!login.ok) return this.retry();
+      if (!login.ok) {
+        const next = this.pause();
+        this.events.failed(login.reason, next);
+        return this.retry(next);
+      }
       this.attempts = 0;
       this.current = login.link;
       this.watch(login.link);
       this.events.back(login);
-    }), pause * (0.8 + Math.random() * 0.4));
+    }), pause);
+  }
+
+  /** Doubling with each attempt, ±20 % so that pages a restart dropped together do not come back together. */
+  private pause(): number {
+    return Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** this.attempts++) * (0.8 + Math.random() * 0.4);
   }
 }
