@@ -62,14 +62,6 @@ export class KeyTrust {
     return { pin: this.pins.pin(name)!, first: true };
   }
 
-  /** Whether the server's key for `name` is not the one pinned: a changed key, which holds what is sent to them. */
-  async changed(name: string): Promise<boolean> {
-    const pin = this.pins.pin(name);
-    if (pin === undefined) return false;
-    const answer = await this.fetch(name);
-    return answer.ok && !sameIdentity(pin.identity, answer.identity);
-  }
-
   /** `/verify NAME`: the safety number for the key the server has now (`newKey` when not the pinned one), pinning it if nothing was. */
   async verify(name: string): Promise<Verification> {
     const answer = await this.fetch(name);

@@ -98,8 +98,11 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
     },
     trust: {
       others: (conversation) => conversations.others(conversation),
-      changed: (name) => identities.changed(name),
-      newDevice: (name) => service.holds.holding([name]).length > 0 && !service.holds.identityChanged(name),
+      held: async (name) => {
+        await service.holds.check([name]);
+        if (service.holds.identityChanged(name)) return 'key';
+        return service.holds.holding([name]).length > 0 ? 'device' : undefined;
+      },
       verify: (name) => identities.verify(name),
       trust: async (name) => {
         const trusted = await identities.trust(name);

@@ -24,8 +24,8 @@ class StoredPins implements PinStore {
     const pins = new Map<string, Pin>();
     for (const key of await store.keys(PIN)) {
       const bytes = (await store.get(key))!;
-      // The first web client kept the signing key alone: kept so, without an agreement key, the
-      // server's key reads as changed until Verify and Trust pin it whole.
+      // The first web client kept the signing key alone: kept so, without an agreement key. It is
+      // the MLS identity, so nothing is held for it; Verify shows the whole key as new, Trust pins it.
       const pin = bytes.length === 32 ? { identity: { agreement: '', signing: toBase64(bytes) }, verified: false } : JSON.parse(new TextDecoder().decode(bytes)) as Pin;
       const devices = Array.isArray(pin.devices) && pin.devices.every((d) => typeof d === 'string') ? { devices: pin.devices } : {};
       pins.set(key.slice(PIN.length), { identity: { agreement: pin.identity.agreement, signing: pin.identity.signing }, verified: pin.verified === true, ...devices });
@@ -88,11 +88,6 @@ export class PinnedIdentities implements IdentityResolver {
       pin = this.trusted.pinOnFirstUse(name, answer.identity).pin;
     }
     return fromBase64(pin.identity.signing, 32);
-  }
-
-  /** Whether the server now hands out another key for `name` than the one pinned (what the terminal holds sends for). */
-  changed(name: string): Promise<boolean> {
-    return name === this.me ? Promise.resolve(false) : this.trusted.changed(name);
   }
 
   /** The pins as the conversation core's holds read them, the terminal's way (KeyTrust.contactKeys). */
