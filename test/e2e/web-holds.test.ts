@@ -9,13 +9,14 @@ import { PASSWORD } from '../support/seed-operators.ts';
 import { LITSXG } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
-import { composerDisabled, logInAs, openApp, openListed, openVerified, waitForText } from '../support/web-app.ts';
+import { composerDisabled, logInAs, openApp, openListed, openVerified, screenshot, waitForText } from '../support/web-app.ts';
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
 // docs/protocol.md "Holds", in the browser as in the terminal (trust-holds.test.ts): a reset
 // contact's deliveries wait unprocessed and unacknowledged until Verify and Trust; a verified
 // contact's new device is announced, and holds what is sent until Trust.
+// LITSXG_SCREENSHOTS=docs/screenshots saves the conversation as the reset is said and its message held.
 let web: WebServer;
 let browser: Browser;
 const homes = tempDir();
@@ -70,6 +71,7 @@ test('a reset contact\'s message is held, unacknowledged, until Verify and Trust
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   assert.not.ok((await newBob.screen()).includes('✓ received'), 'no receipt while it is held');
   assert.not.ok((await pageText(page)).includes('it is me, on a new phone'), 'nothing of the new identity shown before Trust');
+  await screenshot(page, 'web-holds-reset');
 
   await page.click('#verify');
   await waitForText(page, '.safety', 'NEW key', 30_000);

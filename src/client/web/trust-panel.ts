@@ -65,6 +65,8 @@ export class TrustPanel {
       const held = await this.actions.held(name);
       if (held === undefined) continue;
       if (conversation !== this.conversation) return false;
+      // A new hold: what the panel said before (`…pinned as verified`) is no longer so.
+      if (this.warning.hidden) this.safety.textContent = '';
       this.subject = name;
       this.held = held;
       const changed = held === 'key';
