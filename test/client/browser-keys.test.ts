@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { MemoryConversationStore } from '../../src/client/conversations/conversation-store.ts';
 import type { ClientFrame, ServerFrame } from '../../src/client/conversations/frame-link.ts';
 import { Requests } from '../../src/client/conversations/requests.ts';
+import { HeldTexts } from '../../src/client/conversations/held-texts.ts';
 import { TrustHolds } from '../../src/client/conversations/trust-holds.ts';
 import { acceptGrant, approve, pendingDevice } from '../../src/client/device-approval.ts';
 import { deviceKeys, enrolFirstDevice } from '../../src/client/device-enrolment.ts';
@@ -54,7 +55,7 @@ function keyServer(served: { key: string }): { requests: Requests; sent: ClientF
 
 /** Whether the holds, on these pins, find bob's published identity not the pinned one. */
 async function changed(pins: PinnedIdentities, name: string): Promise<boolean> {
-  const holds = new TrustHolds(pins.contactKeys(), 'alice', () => undefined);
+  const holds = new TrustHolds(pins.contactKeys(), 'alice', () => undefined, new HeldTexts(new MemoryConversationStore()));
   await holds.check([name]);
   return holds.identityChanged(name);
 }

@@ -106,8 +106,12 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
       verify: (name) => identities.verify(name),
       trust: async (name) => {
         const trusted = await identities.trust(name);
-        // As the terminal's /trust: NAME's devices taken, what NAME sent shown, NAME's old devices replaced.
-        if (trusted.ok) await sending.trusted(name).catch((error: Error) => view?.say(`After trusting ${name}: ${error.message}`));
+        // As the terminal's /trust: NAME's devices taken, what NAME sent shown, NAME's old devices
+        // replaced, and what was held for NAME (a text re-sent after a restart) sent.
+        if (!trusted.ok) return trusted;
+        await sending.trusted(name).then((released) => {
+          for (const { to, outcome } of released) view?.say(`Sent what was held for ${to}: ${outcome}`);
+        }, (error: Error) => view?.say(`After trusting ${name}: ${error.message}`));
         return trusted;
       },
     },
