@@ -87,7 +87,7 @@ test('a reset contact\'s message is held, unacknowledged, until Verify and Trust
 
   // bob, verified again, approves a second device: alice's browser says so, and holds her input until Trust.
   const phone = await bobClient('bob-phone', false);
-  const code = /\/devices approve ([a-z2-7]{4}-[a-z2-7]{4})/.exec(await phone.waitFor(/\/devices approve [a-z2-7]{4}-[a-z2-7]{4}/, 60_000))![1]!;
+  const code = /\/devices approve ([a-z2-7]{5}-[a-z2-7]{5})/.exec(await phone.waitFor(/\/devices approve [a-z2-7]{5}-[a-z2-7]{5}/, 60_000))![1]!;
   await newBob.line(`/devices approve ${code}`);
   const phoneId = /approved device (\w+)/.exec(await newBob.waitFor(/approved device \w+/, 60_000))![1]!;
   await waitForText(page, '.messages', `bob added a new device ${phoneId}: messages to bob are held until you Verify bob and Trust`, 90_000);
