@@ -74,7 +74,7 @@ test('a relay restart while a conversation waits for an offline member: the page
 
   await server.stop();
   const dropped = server.logs.find((entry) => entry.event === 'messages_dropped');
-  assert.is(dropped?.messages, 3, 'the relay lost his invitation and the two texts');
+  assert.is(dropped?.messages, 3, `the relay lost his invitation and the two texts: ${JSON.stringify(dropped)}`);
   await waitForText(page, '.chat header .status', 'Connection lost: logging in again', 30_000);
   server = await serve();
   await page.waitForFunction(() => [...document.querySelectorAll('.messages li .state')].slice(-2).every((s) => (s.textContent ?? '').startsWith('re-sent after the server restarted')), { timeout: 90_000, polling: 250 });
