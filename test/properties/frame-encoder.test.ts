@@ -28,4 +28,11 @@ test('every frame is encoded exactly as JSON.stringify would, whatever its strin
   }), { numRuns: 5000 });
 });
 
+test('a body on either side of what is written without JSON.stringify is encoded as JSON.stringify would', () => {
+  for (const body of ['', ' !#[]~', 'x"y', 'x\\y', '\u001f', '\u007f', 'caf\u00e9', '\ud800', '\ud83d\ude00', 'a'.repeat(4000)]) {
+    const frame: OutboundFrame = { op: 'msg', id: 'm-1', from: 'alice', body, ts: 1 };
+    assert.is(encodeFrame(frame), JSON.stringify(frame), JSON.stringify(body));
+  }
+});
+
 test.run();

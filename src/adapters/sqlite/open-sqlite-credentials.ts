@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { CredentialSchema } from '../kysely/credential-schema.ts';
 import { CredentialStoreError } from '../kysely/credential-store-error.ts';
 import { openMigratedCredentials } from '../kysely/open-migrated-credentials.ts';
+import { reusedStatements } from './reused-statements.ts';
 
 /** How long a writer waits for another process (the `operator` command, say) to let go. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -27,7 +28,7 @@ export async function openSqliteCredentials(path: string): Promise<Kysely<Creden
   } catch (error) {
     throw new CredentialStoreError(`cannot open the credential database ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const db = await openMigratedCredentials(new SqliteDialect({ database }), `cannot read the credential database ${path}`);
+  const db = await openMigratedCredentials(new SqliteDialect({ database: reusedStatements(database) }), `cannot read the credential database ${path}`);
   // From here on a busy database is waited for by retryWhileBusy, off the event loop's back:
   // SQLite's own busy handler would sleep on the one thread and stall every connection.
   database.pragma('busy_timeout = 0');
