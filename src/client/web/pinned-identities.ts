@@ -9,6 +9,8 @@ import type { KeyAnswer } from '../e2e/key-requests.ts';
 import { KeyTrust } from '../trust/key-trust.ts';
 import type { Pin, PinStore, Verification } from '../trust/key-trust.ts';
 import type { Trustable } from '../trust/shown-keys.ts';
+import { pinsToAdopt } from '../trust/granted-pins.ts';
+import type { PinList } from '../trust/granted-pins.ts';
 import type { BrowserKeys } from './browser-keys.ts';
 
 const PIN = 'pin/';
@@ -35,6 +37,10 @@ class StoredPins implements PinStore {
     return this.pins.get(name);
   }
 
+  pinnedNames(): string[] {
+    return [...this.pins.keys()];
+  }
+
   setPin(name: string, identity: PublicIdentity, verified: boolean): void {
     const pin = { identity, verified };
     this.pins.set(name, pin);
@@ -49,7 +55,7 @@ class StoredPins implements PinStore {
  * `/trust` on those pins (trust/key-trust.ts), for the Verify and Trust buttons.
  */
 export class PinnedIdentities implements IdentityResolver {
-  private constructor(private readonly me: string, private readonly keys: BrowserKeys, private readonly trusted: KeyTrust) {}
+  private constructor(private readonly me: string, private readonly keys: BrowserKeys, private readonly trusted: KeyTrust, readonly pins: PinList) {}
 
   static async open(store: ConversationStore, me: string, keys: BrowserKeys, requests: Requests): Promise<PinnedIdentities> {
     const fetchKey = async (name: string): Promise<KeyAnswer> => {
@@ -61,7 +67,10 @@ export class PinnedIdentities implements IdentityResolver {
         return { ok: false, reason: error.code === 'no_key' || error.code === 'no_such_recipient' ? error.code : 'refused' };
       }
     };
-    return new PinnedIdentities(me, keys, new KeyTrust(await StoredPins.open(store), { name: me, signing: () => keys.identity.public.signing }, fetchKey));
+    const pins = await StoredPins.open(store);
+    // docs/protocol.md "Approval": the pins of the device that approved this browser, if it just was.
+    for (const [name, pin] of pinsToAdopt((other) => pins.pin(other), keys.takeGrantedPins())) pins.setPin(name, pin.identity, pin.verified);
+    return new PinnedIdentities(me, keys, new KeyTrust(pins, { name: me, signing: () => keys.identity.public.signing }, fetchKey), pins);
   }
 
   async identityOf(name: string): Promise<Uint8Array | undefined> {
