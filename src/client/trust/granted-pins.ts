@@ -15,18 +15,19 @@ export interface PinList {
  */
 export function withPins(grant: Record<string, unknown>, pins: PinList, room: number): { text: string; carried: number; dropped: number } {
   const names = pins.pinnedNames().sort((a, b) => Number(pins.pin(b)!.verified) - Number(pins.pin(a)!.verified) || (a < b ? -1 : a > b ? 1 : 0));
-  // `"pins":{}` and the comma before it; then each entry, with a comma after all but the first.
+  // `,"pins":{}`; then each entry, with a comma before all but the first.
   let size = utf8ToBytes(JSON.stringify(grant)).length + 10;
   const carried: Record<string, Pin> = {};
+  let count = 0;
   for (const name of names) {
     const { identity, verified, devices } = pins.pin(name)!;
     const pin = { identity: { agreement: identity.agreement, signing: identity.signing }, verified, ...(devices === undefined ? {} : { devices: [...devices] }) };
-    const entry = utf8ToBytes(`${JSON.stringify(name)}:${JSON.stringify(pin)}`).length + (Object.keys(carried).length > 0 ? 1 : 0);
+    const entry = utf8ToBytes(`${JSON.stringify(name)}:${JSON.stringify(pin)}`).length + (count > 0 ? 1 : 0);
     if (size + entry > room) break;
     size += entry;
     carried[name] = pin;
+    count += 1;
   }
-  const count = Object.keys(carried).length;
   return { text: JSON.stringify({ ...grant, pins: carried }), carried: count, dropped: names.length - count };
 }
 
