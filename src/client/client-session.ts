@@ -13,7 +13,7 @@ import { DeviceSessions } from './device-sessions.ts';
 import { onByeFrame, onErrorFrame, type ErrorAndByeLink } from './error-and-bye.ts';
 import { unawaited } from '../domain/log-failure.ts';
 import { failuresSaid } from './failures-said.ts';
-import { ServerBoots } from './server-boots.ts';
+import { ServerBoots } from './conversations/server-boots.ts';
 import { PresenceNotices } from './presence-notices.ts';
 import { incomingLine, statusLine, welcomeLines } from './client-view.ts';
 import { CONNECT_MS, ReconnectBackoff } from './reconnect-backoff.ts';

@@ -1,6 +1,6 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fromBase64, toBase64 } from '../../src/client/e2e/base64.ts';
@@ -12,7 +12,7 @@ import { PASSWORD } from '../support/seed-operators.ts';
 import { LITSXG } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { TmuxTerminal } from '../support/tmux-terminal.ts';
-import { logInAs, openApp, openListed, screenshot, submitField, waitForText } from '../support/web-app.ts';
+import { composerDisabled, logInAs, openApp, openListed, openVerified, screenshot, submitField, waitForText } from '../support/web-app.ts';
 import type { WebServer } from '../support/web-server.ts';
 import { startWebServer } from '../support/web-server.ts';
 
@@ -53,11 +53,6 @@ async function aliceSigningKey(): Promise<Uint8Array> {
   return fromBase64(String(key.signing), 32)!;
 }
 
-const blocked = (page: Page) => page.evaluate(() => [
-  (document.querySelector('textarea[aria-label="Message"]') as HTMLTextAreaElement).disabled,
-  (document.querySelector('.composer button') as HTMLButtonElement).disabled,
-]);
-
 test('a changed key blocks the conversation until Trust pins exactly what Verify showed; Trust after another change is refused', async () => {
   const { page } = await openApp(browser, `${web.origin}/`);
   await logInAs(page, 'alice', 'alice passphrase');
@@ -65,13 +60,7 @@ test('a changed key blocks the conversation until Trust pins exactly what Verify
   await bob.waitFor('conversations ready on device', 60_000);
 
   // Verified first: Verify, then Trust, as `/verify bob` and `/trust bob`.
-  await page.type('#peer', 'bob');
-  await page.keyboard.press('Enter');
-  await waitForText(page, '.members', 'bob', 60_000);
-  await page.click('#verify');
-  await waitForText(page, '.safety', 'if equal, Trust', 30_000);
-  await page.click('#trust');
-  await waitForText(page, '.safety', 'bob\'s key is pinned as verified');
+  await openVerified(page, 'bob');
   await page.type('textarea[aria-label="Message"]', 'before the change');
   await page.keyboard.press('Enter');
   await bob.waitFor('alice: before the change', 60_000);
@@ -90,7 +79,7 @@ test('a changed key blocks the conversation until Trust pins exactly what Verify
   await page.type('textarea[aria-label="Message"]', 'held by the change');
   await page.keyboard.press('Enter');
   await waitForText(page, '.warning', 'bob\'s key has changed since it was pinned', 20_000);
-  assert.equal(await blocked(page), [true, true]);
+  assert.equal(await composerDisabled(page), [true, true]);
   assert.is(await page.$eval('textarea[aria-label="Message"]', (e) => (e as HTMLTextAreaElement).value), 'held by the change');
   assert.not.ok((await page.$eval('.messages', (e) => e.textContent ?? '')).includes('held by the change'));
   // Trust before Verify: nothing trusted.
@@ -106,21 +95,21 @@ test('a changed key blocks the conversation until Trust pins exactly what Verify
   bobsKey = await publishNewKeyForBob();
   await page.click('#trust');
   await waitForText(page, '.safety', 'Nothing trusted: bob\'s key has changed since Verify showed it', 20_000);
-  assert.equal(await blocked(page), [true, true]);
+  assert.equal(await composerDisabled(page), [true, true]);
   // The group is blocked by bob's key as well; back in the direct conversation, still blocked.
   await openListed(page, '#pair');
   await waitForText(page, '.warning', 'bob\'s key has changed', 20_000);
-  assert.equal(await blocked(page), [true, true]);
+  assert.equal(await composerDisabled(page), [true, true]);
   await openListed(page, 'bob');
   await waitForText(page, '.warning', 'has changed', 20_000);
-  assert.equal(await blocked(page), [true, true]);
+  assert.equal(await composerDisabled(page), [true, true]);
 
   await page.click('#verify');
   await waitForText(page, '.safety', expected(bobsKey), 30_000);
   await page.click('#trust');
   await waitForText(page, '.safety', 'bob\'s key is pinned as verified', 20_000);
   await page.waitForFunction(() => !(document.querySelector('textarea[aria-label="Message"]') as HTMLTextAreaElement).disabled, { timeout: 10_000 });
-  assert.equal(await blocked(page), [false, false]);
+  assert.equal(await composerDisabled(page), [false, false]);
   assert.ok(await page.$eval('.warning', (e) => (e as HTMLElement).hidden));
   // The held text is still in the input: Enter sends it now.
   await page.focus('textarea[aria-label="Message"]');
@@ -132,7 +121,7 @@ test('a changed key blocks the conversation until Trust pins exactly what Verify
   await waitForText(page, '#conversation-title', 'Group #pair');
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   assert.ok(await page.$eval('.warning', (e) => (e as HTMLElement).hidden));
-  assert.equal(await blocked(page), [false, false]);
+  assert.equal(await composerDisabled(page), [false, false]);
   await page.close();
 });
 

@@ -88,3 +88,22 @@ export async function screenshot(page: Page, file: string): Promise<void> {
   await page.bringToFront();
   await page.screenshot({ path: `${dir}/${file}.png` });
 }
+
+/** Opens the direct conversation with `name` and pins their key as verified: Verify, then Trust, as `/verify NAME` and `/trust NAME`. */
+export async function openVerified(page: Page, name: string): Promise<void> {
+  await page.type('#peer', name);
+  await page.keyboard.press('Enter');
+  await waitForText(page, '.members', name, 60_000);
+  await page.click('#verify');
+  await waitForText(page, '.safety', 'if equal, Trust', 30_000);
+  await page.click('#trust');
+  await waitForText(page, '.safety', `${name}'s key is pinned as verified`);
+}
+
+/** Whether the message input and its Send button are disabled (a hold until Trust, or no connection). */
+export function composerDisabled(page: Page): Promise<boolean[]> {
+  return page.evaluate(() => [
+    (document.querySelector('textarea[aria-label="Message"]') as HTMLTextAreaElement).disabled,
+    (document.querySelector('.composer button') as HTMLButtonElement).disabled,
+  ]);
+}

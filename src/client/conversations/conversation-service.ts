@@ -17,7 +17,7 @@ import { MissedChanges } from './missed-changes.ts';
 import type { ServiceEvent } from './service-event.ts';
 import { UnacknowledgedHandshakes } from './unacknowledged-handshakes.ts';
 import type { ContactKeys } from './trust-holds.ts';
-import { NO_PINS, nameOf, TrustHolds } from './trust-holds.ts';
+import { nameOf, TrustHolds } from './trust-holds.ts';
 import type { Requests } from './requests.ts';
 
 /** The operator has no device to talk MLS with (an older client): the caller may fall back to v1. */
@@ -41,7 +41,7 @@ export class ConversationService {
   /** Opens the deliveries held from the start until the first ready(). */
   private opening: (() => void) | undefined;
 
-  /** What waits for `/trust` (docs/protocol.md "MLS in the clients"): nothing, where nothing is pinned. */
+  /** What waits for `/trust` (docs/protocol.md "MLS in the clients"), on the front end's pins. */
   readonly holds: TrustHolds;
 
   constructor(
@@ -49,7 +49,7 @@ export class ConversationService {
     private readonly requests: Requests,
     private readonly emit: (event: ServiceEvent) => void,
     ack: (frame: Extract<ClientFrame, { op: 'ack' }>) => void,
-    keys: ContactKeys = NO_PINS,
+    keys: ContactKeys,
   ) {
     this.acks = new BurstAcknowledgements(() => core.flush(), ack);
     this.opening = this.holdDeliveries();

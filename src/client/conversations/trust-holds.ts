@@ -3,7 +3,7 @@ import type { DeviceRef } from './device-credential.ts';
 import type { HeldText, HeldTexts, KeptText } from './held-texts.ts';
 import { fromMlsBody } from './mls-body.ts';
 
-/** What this device pinned for an operator (the terminal's key store). */
+/** What this device pinned for an operator (the terminal's pins.json, the browser's sealed `pin/NAME`). */
 export interface PinnedContact {
   readonly identity: Uint8Array;
   /** The person compared safety numbers and typed `/trust`. */
@@ -169,14 +169,6 @@ export class TrustHolds {
     return this.texts.sent(text);
   }
 }
-
-/** Where nothing is pinned (the browser, for now): nothing is ever held. */
-export const NO_PINS: ContactKeys = {
-  names: () => [],
-  pinned: () => undefined,
-  published: async () => undefined,
-  acknowledge: () => undefined,
-};
 
 export function nameOf(mailbox: string): string {
   return mailbox.split('/')[0]!;

@@ -223,20 +223,7 @@ export class EndToEnd {
 
   /** The pins as the conversation core's holds read them (src/client/conversations/trust-holds.ts). */
   contactKeys(): ContactKeys {
-    const store = this.store;
-    return {
-      names: () => store.pinnedNames(),
-      pinned: (name) => {
-        const pin = store.pin(name);
-        return pin && { identity: fromBase64(pin.identity.signing, 32)!, verified: pin.verified, devices: pin.devices };
-      },
-      published: async (name) => {
-        const answer = await this.fetch(name);
-        if (answer.ok) return fromBase64(answer.identity.signing, 32);
-        return answer.reason === 'no_key' ? null : undefined;
-      },
-      acknowledge: (name, devices) => store.setPinDevices(name, devices),
-    };
+    return this.keys.contactKeys();
   }
 
   private fetch(name: string): Promise<KeyAnswer> {

@@ -1,6 +1,7 @@
 import type { PublicIdentity } from '../../domain/identity-keys.ts';
 import { fromBase64 } from '../e2e/base64.ts';
 import type { KeyAnswer } from '../e2e/key-requests.ts';
+import type { ContactKeys } from '../conversations/trust-holds.ts';
 import { safetyNumber } from './safety-number.ts';
 import { ShownKeys } from './shown-keys.ts';
 import type { Trustable } from './shown-keys.ts';
@@ -9,14 +10,18 @@ import type { Trustable } from './shown-keys.ts';
 export interface Pin {
   readonly identity: PublicIdentity;
   readonly verified: boolean;
-  /** The devices `/trust` took with a verified identity (docs/protocol.md "Holds"; the terminal's holds only). */
+  /** The devices `/trust` took with a verified identity (docs/protocol.md "Holds"). */
   readonly devices?: readonly string[];
 }
 
 /** Where pins are kept: the terminal's key store (files), the browser's sealed IndexedDB. */
 export interface PinStore {
   pin(name: string): Pin | undefined;
+  /** Every name pinned. */
+  pinnedNames(): string[];
   setPin(name: string, identity: PublicIdentity, verified: boolean): void;
+  /** `/trust NAME` took these devices with NAME's pinned identity. */
+  setPinDevices(name: string, devices: readonly string[]): void;
 }
 
 export type Verification =
@@ -57,14 +62,6 @@ export class KeyTrust {
     return { pin: this.pins.pin(name)!, first: true };
   }
 
-  /** Whether the server's key for `name` is not the one pinned: a changed key, which holds what is sent to them. */
-  async changed(name: string): Promise<boolean> {
-    const pin = this.pins.pin(name);
-    if (pin === undefined) return false;
-    const answer = await this.fetch(name);
-    return answer.ok && !sameIdentity(pin.identity, answer.identity);
-  }
-
   /** `/verify NAME`: the safety number for the key the server has now (`newKey` when not the pinned one), pinning it if nothing was. */
   async verify(name: string): Promise<Verification> {
     const answer = await this.fetch(name);
@@ -73,6 +70,23 @@ export class KeyTrust {
     const { pin, first } = this.pinOnFirstUse(name, answer.identity);
     const number = safetyNumber({ name: this.me.name, signingKey: fromBase64(this.me.signing(), 32)! }, { name, signingKey: fromBase64(answer.identity.signing, 32)! });
     return { ok: true, number, pin, newKey: !sameIdentity(pin.identity, answer.identity), firstUse: first };
+  }
+
+  /** The pins as the conversation core's holds read them (conversations/trust-holds.ts), in the terminal and the browser alike. */
+  contactKeys(): ContactKeys {
+    return {
+      names: () => this.pins.pinnedNames(),
+      pinned: (name) => {
+        const pin = this.pins.pin(name);
+        return pin && { identity: fromBase64(pin.identity.signing, 32)!, verified: pin.verified, devices: pin.devices };
+      },
+      published: async (name) => {
+        const answer = await this.fetch(name);
+        if (answer.ok) return fromBase64(answer.identity.signing, 32);
+        return answer.reason === 'no_key' ? null : undefined;
+      },
+      acknowledge: (name, devices) => this.pins.setPinDevices(name, devices),
+    };
   }
 
   /** `/trust NAME`: pins as verified exactly the key `/verify NAME` last showed, unless the server has handed out another since. */

@@ -85,9 +85,20 @@ export class ChatView {
     this.renderList();
   }
 
+  /** Someone was put on hold (docs/protocol.md "Holds"): the open conversation is checked again. */
+  holdsChanged(): void {
+    void this.trust.check().catch(() => undefined);
+  }
+
   /** A line in the header: how the session stands ("conversations ready"). */
   say(text: string): void {
     this.status.textContent = text;
+  }
+
+  /** Logged in again: the open conversation can be written to again, once its keys are checked. */
+  reconnected(text: string): void {
+    this.status.textContent = text;
+    if (this.current !== undefined) this.trust.open(this.current);
   }
 
   disconnected(reason: string): void {
@@ -190,8 +201,9 @@ function membersText(conversation: Conversation): string {
   return conversation.members === undefined ? '' : `Members: ${shown(conversation.members) || 'only you'}`;
 }
 
-function deliveryText({ delivery, unopened }: Entry): string {
-  const state = typeof delivery === 'string' ? delivery : `not sent: ${shown(delivery!.refused)}`;
+function deliveryText({ delivery, unopened, resent }: Entry): string {
+  const sent = typeof delivery === 'string' ? delivery : `not sent: ${shown(delivery!.refused)}`;
+  const state = resent === true && delivery !== 'received' && typeof delivery === 'string' ? `re-sent after the server restarted: ${sent}` : sent;
   // docs/protocol.md "Unreadable copies": a device that acknowledged its copy without opening it.
   return unopened === undefined ? state : `${state}; ${unopened.map(shown).join(', ')} could not open it`;
 }

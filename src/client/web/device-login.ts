@@ -28,7 +28,7 @@ export interface DeviceLoginOptions {
 export async function logInAsDevice(options: DeviceLoginOptions): Promise<LoginResult> {
   const { keys, name } = options;
   if (keys.device?.published === true && keys.device.certificate !== undefined) {
-    const result = await byDeviceKey(options);
+    const result = await logInByDeviceKey(options);
     if (result.ok) return result;
     // Refused (revoked, or the server forgot it): the password proves who this is, as in the terminal.
     keys.setDevice({ ...keys.device, published: false });
@@ -79,11 +79,12 @@ export async function logInAsDevice(options: DeviceLoginOptions): Promise<LoginR
     return { ok: false, reason: `could not make this browser a device: ${(error as Error).message}` };
   }
   link.close();
-  return byDeviceKey(options);
+  return logInByDeviceKey(options);
 }
 
 const APPROVAL_WAIT_MS = 10 * 60_000;
 
-function byDeviceKey(options: DeviceLoginOptions): Promise<LoginResult> {
+/** A login by this browser's device key alone: the first of a known device, and each one again after a lost connection. */
+export function logInByDeviceKey(options: DeviceLoginOptions): Promise<LoginResult> {
   return connect(options.url, (hello) => deviceLoginFrame(options.keys, options.name, hello) as ClientFrame | undefined, options.onFrame);
 }

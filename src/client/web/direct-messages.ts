@@ -12,6 +12,10 @@ export interface Entry {
   unopened?: string[];
   /** The server's id, once `sent` (ours) or on delivery (theirs). */
   id?: string;
+  /** Ours on MLS: the message id it goes under, again after a server restart (docs/protocol.md "Restarts"). */
+  messageId?: string;
+  /** Sent again after the server restarted. */
+  resent?: boolean;
 }
 
 export interface Conversation {

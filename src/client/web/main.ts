@@ -1,6 +1,7 @@
 import { ChatView } from './chat-view.ts';
 import { DirectMessages } from './direct-messages.ts';
 import type { LoginResult } from './log-in.ts';
+import { SessionLink } from './session-link.ts';
 import { loginView } from './login-view.ts';
 import type { Credentials } from './login-view.ts';
 import { WebSocketFrameLink } from './websocket-frame-link.ts';
@@ -8,18 +9,19 @@ import type { ServerFrame } from '../conversations/frame-link.ts';
 import { ConversationService } from '../conversations/conversation-service.ts';
 import { Conversations } from '../conversations/conversations.ts';
 import { Requests } from '../conversations/requests.ts';
+import { TrustedSending } from '../conversations/trusted-sending.ts';
 import { GRANT_PREFIX } from '../device-approval.ts';
 import { deviceKeys } from '../device-enrolment.ts';
 import { DeviceManagement } from '../device-management.ts';
 import { BrowserKeys } from './browser-keys.ts';
 import { PinnedIdentities } from './pinned-identities.ts';
-import { logInAsDevice } from './device-login.ts';
+import { logInAsDevice, logInByDeviceKey } from './device-login.ts';
 import { IndexedDbConversationStore } from './indexeddb-conversation-store.ts';
 import { MlsConversations } from './mls-conversations.ts';
 import { PassphraseSealer } from './passphrase-sealer.ts';
+import { afterRestart } from './server-restarts.ts';
 
-/** Well inside the server's idle timeout (300 s by default), so an open tab stays connected. */
-const PING_EVERY_MS = 60_000;
+type LoggedIn = Extract<LoginResult, { ok: true }>;
 
 const root = document.getElementById('app')!;
 let sealer: PassphraseSealer | undefined;
@@ -44,20 +46,35 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
   const early: ServerFrame[] = [];
   let handle: (frame: ServerFrame) => void = (frame) => void early.push(frame);
   progress('Connecting…');
-  const result = await logInAsDevice({ url: WebSocketFrameLink.url(location), name, password, register, keys, say: progress, onFrame: (frame) => handle(frame) });
+  const login = { url: WebSocketFrameLink.url(location), name, password, register, keys, say: progress, onFrame: (frame: ServerFrame) => handle(frame) };
+  const result = await logInAsDevice(login);
   if (!result.ok) {
     store.close();
     return result.reason;
   }
-  const { link } = result;
+  let view: ChatView | undefined;
+  // Once logged in, and again after each login again: the conversations open, and what a restarted server lost goes again.
+  let opened: (hello: LoggedIn['hello']) => Promise<void> = async () => undefined;
+  const link = new SessionLink(result, () => logInByDeviceKey(login), {
+    lost: (retrying) => {
+      requests.lost();
+      if (retrying) view?.disconnected('Connection lost: logging in again…');
+    },
+    failed: (reason, pauseMs) => view?.disconnected(`Could not log in again (${reason}); trying again in ${Math.round(pauseMs / 1000)} s…`),
+    back: (again) => {
+      view?.reconnected('Logged in again.');
+      void opened(again.hello);
+    },
+  });
   const me = deviceKeys(keys, result.name)!;
   const requests = new Requests(link, 'mls-');
   const identities = await PinnedIdentities.open(store, result.name, keys, requests);
   const core = await Conversations.open({ store, device: me, identities });
-  let view: ChatView | undefined;
   let mls: MlsConversations | undefined;
-  const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (frame) => link.send(frame));
-  mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew), (text) => view?.say(text), store);
+  // The terminal's holds (docs/protocol.md "Holds") on this browser's pins.
+  const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (frame) => link.send(frame), identities.contactKeys());
+  const sending = new TrustedSending(service, requests);
+  mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew), (text) => view?.say(text), store, () => view?.holdsChanged());
   const devices = new DeviceManagement(service, requests, () => keys.identity, identities.pins, (text) => view?.devices.say(text));
   await mls.load();
   const conversations = mls;
@@ -69,6 +86,7 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
     say: (conversation, text) => conversations.conversations.has(conversation.peer) ? void conversations.say(conversation, text) : direct.say(conversation.peer, text, Date.now()),
     logOut: () => {
       link.send({ op: 'quit' });
+      link.end();
       store.close();
       showLogin();
     },
@@ -80,9 +98,22 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
     },
     trust: {
       others: (conversation) => conversations.others(conversation),
-      changed: (name) => identities.changed(name),
+      held: async (name) => {
+        await service.holds.check([name]);
+        if (service.holds.identityChanged(name)) return 'key';
+        return service.holds.holding([name]).length > 0 ? 'device' : undefined;
+      },
       verify: (name) => identities.verify(name),
-      trust: (name) => identities.trust(name),
+      trust: async (name) => {
+        const trusted = await identities.trust(name);
+        // As the terminal's /trust: NAME's devices taken, what NAME sent shown, NAME's old devices
+        // replaced, and what was held for NAME (a text re-sent after a restart) sent.
+        if (!trusted.ok) return trusted;
+        await sending.trusted(name).then((released) => {
+          for (const { to, outcome } of released) view?.say(`Sent what was held for ${to}: ${outcome}`);
+        }, (error: Error) => view?.say(`After trusting ${name}: ${error.message}`));
+        return trusted;
+      },
     },
     devices: {
       list: () => devices.list(),
@@ -94,33 +125,32 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
     if (service.onFrame(frame)) return;
     // A grant reaches every session of the name: only a pending device takes it.
     if (frame.op === 'msg' && frame.body.startsWith(GRANT_PREFIX)) return link.send({ op: 'ack', ids: [frame.id] });
-    if (!direct.onFrame(frame)) ended(view!, frame);
+    // Another login of this device took over: logging in again would take it back, and so on.
+    if (!direct.onFrame(frame) && frame.op === 'bye' && frame.reason === 'replaced') {
+      link.end();
+      store.close();
+      view!.disconnected('Logged in elsewhere: this page is disconnected.');
+    }
   };
-  connected(result, view, () => store.close());
+  root.replaceChildren(view.root);
   for (const frame of early.splice(0)) handle(frame);
   view.say('Opening your conversations…');
-  try {
-    await service.ready();
-    conversations.sync();
-    view.say(`Conversations ready on device ${me.device}: ${service.list().length}`);
-  } catch (error) {
-    view.say(`Conversations unavailable on this connection: ${(error as Error).message}`);
-  }
+  opened = async (hello) => {
+    try {
+      await service.ready();
+      conversations.sync();
+      view!.say(`Conversations ready on device ${me.device}: ${service.list().length}`);
+      // What a restarted server lost goes again, changes and invitations first (docs/protocol.md "Restarts").
+      await afterRestart(store, hello, async () => {
+        for (const problem of await service.resendHandshakes()) view!.say(problem);
+        await conversations.resendUnreceived((group, text, id) => sending.say(group, text, id));
+      });
+    } catch (error) {
+      view!.say(`Conversations unavailable on this connection: ${(error as Error).message}`);
+    }
+  };
+  await opened(result.hello);
   return undefined;
-}
-
-function connected(result: Extract<LoginResult, { ok: true }>, view: ChatView, closed: () => void): void {
-  const ping = setInterval(() => result.link.send({ op: 'ping' }), PING_EVERY_MS);
-  result.link.onClose(() => {
-    clearInterval(ping);
-    closed();
-    view.disconnected('Disconnected. Reload the page to log in again.');
-  });
-  root.replaceChildren(view.root);
-}
-
-function ended(view: ChatView, frame: ServerFrame): void {
-  if (frame.op === 'bye') view.disconnected(frame.reason === 'replaced' ? 'Logged in elsewhere: this page is disconnected.' : 'The server ended the session.');
 }
 
 showLogin();

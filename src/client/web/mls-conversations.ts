@@ -7,6 +7,8 @@ import type { DeviceRef } from '../conversations/device-credential.ts';
 import { mailboxOf } from '../conversations/device-credential.ts';
 import type { GroupMeta } from '../conversations/group-meta.ts';
 import { membershipLines } from '../conversations/membership-lines.ts';
+import { LinkLost } from '../conversations/requests.ts';
+import { nameOf } from '../conversations/trust-holds.ts';
 import type { Conversation, Entry } from './direct-messages.ts';
 import { unopened } from './direct-messages.ts';
 
@@ -26,6 +28,8 @@ export class MlsConversations {
     private readonly refused: (text: string) => void = () => undefined,
     /** Where each conversation's last texts are kept (the sealed store), so a reload shows them again. */
     private readonly history?: ConversationStore,
+    /** Someone was put on hold: the open conversation's input may have to wait for Trust. */
+    private readonly holdsChanged: () => void = () => undefined,
   ) {}
 
   /** Every conversation, with the texts kept of it: before any delivery is shown. */
@@ -85,28 +89,44 @@ export class MlsConversations {
 
   /** A text in the conversation, on MLS (`service.say`); its state follows the relay's answer and the receipts. */
   async say(conversation: Conversation, text: string): Promise<void> {
-    const entry: Entry = { from: this.service.me.name, body: text, ts: Date.now(), delivery: 'sending' };
+    const entry: Entry = { from: this.service.me.name, body: text, ts: Date.now(), delivery: 'sending', messageId: messageId() };
     conversation.entries.push(entry);
     this.emit(conversation, entry, true);
     try {
-      const sent = await this.service.say(conversation.peer, text, messageId());
-      entry.delivery = sent.status;
-      if (sent.id !== undefined) {
-        entry.id = sent.id;
-        this.byId.set(sent.id, entry);
-      }
+      this.sent(entry, await this.service.say(conversation.peer, text, entry.messageId!));
     } catch (error) {
       entry.delivery = { refused: (error as Error).message };
     }
     this.emit(conversation, entry, false);
   }
 
+  /**
+   * The server restarted and may have lost them (docs/protocol.md "Restarts"): every text of ours
+   * kept without a receipt goes again, oldest first, under its message id through `send` (the
+   * holds', encrypting afresh). A connection lost meanwhile ends the round (LinkLost): the next login goes on.
+   */
+  async resendUnreceived(send: (group: string, text: string, id: string) => Promise<Sent>): Promise<void> {
+    const unreceived = [...this.conversations.values()]
+      .flatMap((conversation) => conversation.entries.filter((e) => e.messageId !== undefined && UNRECEIVED.includes(e.delivery)).map((entry) => ({ conversation, entry })))
+      .sort((a, b) => a.entry.ts - b.entry.ts);
+    for (const { conversation, entry } of unreceived) {
+      try {
+        this.sent(entry, await send(conversation.peer, entry.body, entry.messageId!));
+        entry.resent = true;
+      } catch (error) {
+        if (error instanceof LinkLost) throw error;
+        entry.delivery = { refused: `lost when the server restarted, and could not be re-sent (${(error as Error).message})` };
+      }
+      this.emit(conversation, entry, false);
+    }
+  }
+
   onEvent(event: ServiceEvent): void {
     switch (event.kind) {
       case 'text': {
         const conversation = this.conversation(event.group, event.meta);
-        const mine = event.from.name === this.service.me.name;
-        const entry: Entry = { from: mine ? `${event.from.name} (your other device)` : event.from.name, body: event.text, ts: Date.now() };
+        const mine = event.from.name === this.service.me.name ? ' (your other device)' : event.newDevice === true ? ` (new device ${event.from.device}, not trusted yet)` : '';
+        const entry: Entry = { from: `${event.from.name}${mine}`, body: event.text, ts: Date.now() };
         conversation.entries.push(entry);
         return this.emit(conversation, entry, true);
       }
@@ -133,9 +153,31 @@ export class MlsConversations {
         return this.refused(`A message from ${event.from} was not shown: ${event.reason}`);
       case 'missed':
         return this.note(event.group, event.meta, missedChangeLine(event));
+      case 'identity-changed':
+        return this.held(event.name, `${event.name}'s devices were reset: ${event.name} has a new safety number. Messages to and from ${event.name} are held until you Verify ${event.name}'s new key and Trust it.`);
+      case 'new-device':
+        return this.held(event.name, `${event.name} added a new device ${event.device}: messages to ${event.name} are held until you Verify ${event.name} and Trust.`);
+      case 'held':
+        return this.held(nameOf(event.from), event.names.length === 0 ? `A message from ${event.from} waits behind a held one of its conversation.`
+          : `A message from ${event.from} is held, not shown, until you Verify ${event.names.join(', ')} and Trust.`);
       case 'proposal':
         return;
     }
+  }
+
+  /** What waits for Trust (docs/protocol.md "Holds"), said in every conversation with `name` (else in the status line). */
+  private held(name: string, text: string): void {
+    const shared = this.service.list().filter((g) => g.members.some((m) => m.name === name));
+    if (shared.length === 0) this.refused(text);
+    for (const { group, meta } of shared) this.note(group, meta, text);
+    this.holdsChanged();
+  }
+
+  private sent(entry: Entry, sent: Sent): void {
+    entry.delivery = sent.status;
+    if (sent.id === undefined) return;
+    entry.id = sent.id;
+    this.byId.set(sent.id, entry);
   }
 
   private emit(conversation: Conversation, entry: Entry, isNew: boolean): void {
@@ -178,6 +220,9 @@ export class MlsConversations {
 }
 
 const HISTORY = 'history/';
+/** Ours without a receipt: the server may have lost them in a restart. */
+const UNRECEIVED: readonly (Entry['delivery'])[] = ['sending', 'queued', 'delivered'];
+type Sent = Awaited<ReturnType<ConversationService['say']>>;
 /** Texts kept per conversation: a reload shows the last ones. */
 const HISTORY_KEPT = 200;
 

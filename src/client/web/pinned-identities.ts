@@ -1,6 +1,7 @@
 import type { PublicIdentity } from '../../domain/identity-keys.ts';
 import type { ConversationStore } from '../conversations/conversation-store.ts';
 import type { IdentityResolver } from '../conversations/device-client-config.ts';
+import type { ContactKeys } from '../conversations/trust-holds.ts';
 import type { ServerFrame } from '../conversations/frame-link.ts';
 import { RelayRefusal } from '../conversations/requests.ts';
 import type { Requests } from '../conversations/requests.ts';
@@ -15,7 +16,7 @@ import type { BrowserKeys } from './browser-keys.ts';
 
 const PIN = 'pin/';
 
-/** The browser's pins, as the terminal's pins.json holds them: read once at login, each change written to the sealed store in order. */
+/** The browser's pins, as the terminal's pins.json holds them (devices included): read once at login, each change written to the sealed store in order. */
 class StoredPins implements PinStore {
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -25,10 +26,11 @@ class StoredPins implements PinStore {
     const pins = new Map<string, Pin>();
     for (const key of await store.keys(PIN)) {
       const bytes = (await store.get(key))!;
-      // The first web client kept the signing key alone: kept so, without an agreement key, the
-      // server's key reads as changed until Verify and Trust pin it whole.
+      // The first web client kept the signing key alone: kept so, without an agreement key. It is
+      // the MLS identity, so nothing is held for it; Verify shows the whole key as new, Trust pins it.
       const pin = bytes.length === 32 ? { identity: { agreement: '', signing: toBase64(bytes) }, verified: false } : JSON.parse(new TextDecoder().decode(bytes)) as Pin;
-      pins.set(key.slice(PIN.length), { identity: { agreement: pin.identity.agreement, signing: pin.identity.signing }, verified: pin.verified === true });
+      const devices = Array.isArray(pin.devices) && pin.devices.every((d) => typeof d === 'string') ? { devices: pin.devices } : {};
+      pins.set(key.slice(PIN.length), { identity: { agreement: pin.identity.agreement, signing: pin.identity.signing }, verified: pin.verified === true, ...devices });
     }
     return new StoredPins(store, pins);
   }
@@ -42,7 +44,16 @@ class StoredPins implements PinStore {
   }
 
   setPin(name: string, identity: PublicIdentity, verified: boolean): void {
-    const pin = { identity, verified };
+    this.write(name, { identity, verified });
+  }
+
+  /** As pins.json keeps them (docs/protocol.md "Holds"): the devices Trust took with the identity. */
+  setPinDevices(name: string, devices: readonly string[]): void {
+    const pin = this.pins.get(name);
+    if (pin !== undefined) this.write(name, { ...pin, devices: [...devices] });
+  }
+
+  private write(name: string, pin: Pin): void {
     this.pins.set(name, pin);
     const bytes = new TextEncoder().encode(JSON.stringify(pin));
     this.writes = this.writes.then(() => this.store.put(PIN + name, bytes));
@@ -84,9 +95,9 @@ export class PinnedIdentities implements IdentityResolver {
     return fromBase64(pin.identity.signing, 32);
   }
 
-  /** Whether the server now hands out another key for `name` than the one pinned (what the terminal holds sends for). */
-  changed(name: string): Promise<boolean> {
-    return name === this.me ? Promise.resolve(false) : this.trusted.changed(name);
+  /** The pins as the conversation core's holds read them, the terminal's way (KeyTrust.contactKeys). */
+  contactKeys(): ContactKeys {
+    return this.trusted.contactKeys();
   }
 
   verified(name: string): boolean {

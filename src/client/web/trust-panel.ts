@@ -8,16 +8,22 @@ import { el, shown } from './dom.ts';
 export interface TrustActions {
   /** The operators but us whose keys the conversation's texts go to; undefined for a plain conversation. */
   others(conversation: Conversation): readonly string[] | undefined;
-  changed(name: string): Promise<boolean>;
+  /**
+   * Why what goes to `name` waits for Trust, asked of the relay as the terminal's holds ask it
+   * (docs/protocol.md "Holds"): their identity is not the one pinned (`key`), or, verified, they
+   * show a device Trust has not taken (`device`); undefined when nothing waits.
+   */
+  held(name: string): Promise<'key' | 'device' | undefined>;
   verify(name: string): Promise<Verification>;
   trust(name: string): Promise<Trustable<PublicIdentity>>;
 }
 
 /**
- * A conversation's safety number and trust warning. As in the terminal, a changed key holds what
- * is sent: while any member's key is not the one pinned, `blocked` is told so (the input and the
- * Send button are disabled) until the person compares the number Verify shows and presses Trust,
- * which pins exactly that key.
+ * A conversation's safety number and trust warning. As in the terminal, a changed key, or a
+ * verified member's new device, holds what is sent: while any member's key is not the one pinned
+ * (or one has a device not taken), `blocked` is told so (the input and the Send button are
+ * disabled) until the person compares the number Verify shows and presses Trust, which pins
+ * exactly that key (with the devices it certifies).
  */
 export class TrustPanel {
   readonly root: HTMLElement;
@@ -26,8 +32,10 @@ export class TrustPanel {
   private readonly trustButton = el('button', { type: 'button', id: 'trust', hidden: '' }, 'Trust this key');
   private readonly safety = el('p', { class: 'safety', role: 'status' });
   private conversation: Conversation | undefined;
-  /** Whose key Verify and Trust are about: the one that changed, else a direct conversation's other operator. */
+  /** Whose key Verify and Trust are about: the one on hold, else a direct conversation's other operator. */
   private subject: string | undefined;
+  /** Why the subject is on hold, if it is. */
+  private held: 'key' | 'device' | undefined;
 
   constructor(private readonly me: string, private readonly actions: TrustActions, private readonly blocked: (blocked: boolean) => void) {
     this.verifyButton.addEventListener('click', () => void this.verify());
@@ -44,22 +52,31 @@ export class TrustPanel {
     this.safety.textContent = '';
     this.trustButton.hidden = true;
     this.verifyButton.hidden = this.subject === undefined;
+    this.held = undefined;
     this.blocked(false);
     void this.check();
   }
 
-  /** Whether every member's key is still the pinned one: false (and the conversation blocked) when one changed. */
+  /** Whether no member is on hold: false (and the conversation blocked) when one is. */
   async check(): Promise<boolean> {
     const conversation = this.conversation;
     if (conversation === undefined) return false;
     for (const name of this.actions.others(conversation) ?? []) {
-      if (!await this.actions.changed(name)) continue;
+      const held = await this.actions.held(name);
+      if (held === undefined) continue;
       if (conversation !== this.conversation) return false;
+      // A new hold: what the panel said before (`…pinned as verified`) is no longer so.
+      if (this.warning.hidden) this.safety.textContent = '';
       this.subject = name;
-      this.warning.textContent = `${shown(name)}'s key has changed since it was pinned: nothing is sent in this conversation until you compare safety numbers with ${shown(name)} (Verify), out of band, and then Trust the new key.`;
+      this.held = held;
+      const changed = held === 'key';
+      const who = shown(name);
+      this.warning.textContent = changed
+        ? `${who}'s key has changed since it was pinned: nothing is sent in this conversation until you compare safety numbers with ${who} (Verify), out of band, and then Trust the new key.`
+        : `${who} has a new device you have not trusted: nothing is sent in this conversation until you Verify ${who} and Trust.`;
       this.warning.hidden = false;
       this.verifyButton.hidden = false;
-      this.verifyButton.textContent = `Verify ${shown(name)}'s new key`;
+      this.verifyButton.textContent = changed ? `Verify ${who}'s new key` : `Verify ${who}`;
       this.blocked(true);
       return false;
     }
@@ -78,8 +95,9 @@ export class TrustPanel {
     }
     const { number, pin, newKey } = verification;
     const which = newKey ? ` (${who}'s NEW key, not the one pinned)` : '';
-    const verified = pin.verified && !newKey;
-    this.safety.textContent = `Safety number with ${who}${which}: ${number}. ${verified ? `${who} is verified.` : `Compare it with ${who}'s, out of band (in the terminal: /verify ${shown(this.me)}); if equal, Trust.`}`;
+    const verified = pin.verified && !newKey && this.held !== 'device';
+    const compare = pin.verified && !newKey ? `${who} is verified, and has a new device: Trust to send to it.` : `Compare it with ${who}'s, out of band (in the terminal: /verify ${shown(this.me)}); if equal, Trust.`;
+    this.safety.textContent = `Safety number with ${who}${which}: ${number}. ${verified ? `${who} is verified.` : compare}`;
     this.trustButton.textContent = `Trust ${who}'s key`;
     this.trustButton.hidden = verified;
   }
@@ -99,6 +117,7 @@ export class TrustPanel {
     this.safety.textContent = `${who}'s key is pinned as verified.`;
     this.trustButton.hidden = true;
     this.warning.hidden = true;
+    this.held = undefined;
     if (await this.check()) this.blocked(false);
   }
 }
