@@ -124,6 +124,7 @@ test('a new browser device takes the granted pins into its store when its pins o
   const approver = newStore();
   const bob = someKey();
   approver.setPin('bob', bob, true);
+  approver.setPinDevices('bob', ['bobphone']);
   approver.setPin('carol', someKey(), false);
   const store = new MemoryConversationStore();
   const browser = await BrowserKeys.open(store);
@@ -131,10 +132,10 @@ test('a new browser device takes the granted pins into its store when its pins o
   const requests = new Requests({ send() {} });
   const identities = await PinnedIdentities.open(store, 'alice', browser, requests);
   assert.ok(identities.verified('bob'));
-  assert.equal(identities.pins.pin('bob'), { identity: bob, verified: true });
+  assert.equal(identities.pins.pin('bob'), { identity: bob, verified: true, devices: ['bobphone'] });
   assert.equal(identities.pins.pinnedNames().sort(), ['bob', 'carol']);
   const again = await PinnedIdentities.open(store, 'alice', browser, requests);
-  assert.ok(again.verified('bob'), 'kept in the sealed store');
+  assert.equal(again.pins.pin('bob'), { identity: bob, verified: true, devices: ['bobphone'] }, 'kept in the sealed store');
 });
 
 test.run();

@@ -1,12 +1,9 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { fromBase64 } from '../e2e/base64.ts';
-import type { Pin } from './key-trust.ts';
+import type { Pin, PinStore } from './key-trust.ts';
 
 /** The pins a device can list: the terminal's KeyStore, the browser's StoredPins. */
-export interface PinList {
-  pin(name: string): Pin | undefined;
-  pinnedNames(): string[];
-}
+export type PinList = Pick<PinStore, 'pin' | 'pinnedNames'>;
 
 /**
  * docs/protocol.md "Approval": the approver's pins, as many as keep the grant's text within

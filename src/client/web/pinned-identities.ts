@@ -53,6 +53,11 @@ class StoredPins implements PinStore {
     if (pin !== undefined) this.write(name, { ...pin, devices: [...devices] });
   }
 
+  /** docs/protocol.md "Approval": the pins the grant that made this browser a device carried, as pinsToAdopt chooses them. */
+  adopt(granted: ReadonlyMap<string, Pin>): void {
+    for (const [name, pin] of pinsToAdopt((other) => this.pin(other), granted)) this.write(name, pin);
+  }
+
   private write(name: string, pin: Pin): void {
     this.pins.set(name, pin);
     const bytes = new TextEncoder().encode(JSON.stringify(pin));
@@ -79,8 +84,8 @@ export class PinnedIdentities implements IdentityResolver {
       }
     };
     const pins = await StoredPins.open(store);
-    // docs/protocol.md "Approval": the pins of the device that approved this browser, if it just was.
-    for (const [name, pin] of pinsToAdopt((other) => pins.pin(other), keys.takeGrantedPins())) pins.setPin(name, pin.identity, pin.verified);
+    // If this browser has just been approved: the approving device's pins.
+    pins.adopt(keys.takeGrantedPins());
     return new PinnedIdentities(me, keys, new KeyTrust(pins, { name: me, signing: () => keys.identity.public.signing }, fetchKey), pins);
   }
 
