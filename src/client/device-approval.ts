@@ -5,8 +5,10 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { ClientFrame } from './conversations/frame-link.ts';
 import { certifyDevice, verifyCertificate } from './conversations/device-credential.ts';
 import { fromBase64, toBase64 } from './e2e/base64.ts';
-import { open, seal } from './e2e/envelope.ts';
+import { MAX_TEXT_BYTES, open, seal } from './e2e/envelope.ts';
 import type { DeviceHolder as KeyStore, Identity } from './device-holder.ts';
+import { parsePins, withPins } from './trust/granted-pins.ts';
+import type { PinList } from './trust/granted-pins.ts';
 
 /** docs/protocol.md "Approval": what the approving device sends the new one, in a plain `send` to their name. */
 export const GRANT_PREFIX = 'grant1.';
@@ -61,31 +63,38 @@ export function pendingDevice(store: KeyStore, name: string, deviceId: string): 
   return { frame: { op: 'publish_device', ...listing }, code: approvalCode(name, listing) };
 }
 
+const NO_PINS: PinList = { pin: () => undefined, pinnedNames: () => [] };
+
 /**
  * On the approving device: the certificate for the pending device the code names, and the
- * grant that carries the identity to it, sealed to its X25519 key and signed by the identity.
+ * grant that carries the identity and this device's pins to it (as many as fit: `dropped`
+ * did not), sealed to its X25519 key and signed by the identity.
  */
-export function approve(name: string, identity: Identity, pending: PendingListing): { certify: ClientFrame; grant: string } {
+export function approve(name: string, identity: Identity, pending: PendingListing, pins: PinList = NO_PINS): { certify: ClientFrame; grant: string; carried: number; dropped: number } {
   const signing = fromBase64(pending.signing, 32)!;
   const certificate = certifyDevice(identity.signingSecret, name, pending.device, signing);
-  const secrets = JSON.stringify({ agreement: toBase64(identity.agreementSecret), signing: toBase64(identity.signingSecret), certificate: toBase64(certificate) });
-  const envelope = seal(secrets, { name, signingSecret: identity.signingSecret }, { name: `${name}/${pending.device}`, agreementPublic: fromBase64(pending.agreement, 32)! }, Date.now());
+  const secrets = { agreement: toBase64(identity.agreementSecret), signing: toBase64(identity.signingSecret), certificate: toBase64(certificate) };
+  const { text, carried, dropped } = withPins(secrets, pins, MAX_TEXT_BYTES);
+  const envelope = seal(text, { name, signingSecret: identity.signingSecret }, { name: `${name}/${pending.device}`, agreementPublic: fromBase64(pending.agreement, 32)! }, Date.now());
   return {
     certify: { op: 'publish_device', device: pending.device, signing: pending.signing, certificate: toBase64(certificate) },
     grant: GRANT_PREFIX + envelope,
+    carried,
+    dropped,
   };
 }
 
 /**
  * On the new device: opens a grant, checks it comes from the identity the relay publishes for
- * the name and certifies this device, then takes the identity. False when it is not for us.
+ * the name and certifies this device, then takes the identity and the pins it carries (none
+ * from an older approver, nor when they are not well formed). False when it is not for us.
  */
 export function acceptGrant(store: KeyStore, name: string, body: string, publishedSigning: Uint8Array): boolean {
   const device = store.device;
   if (device?.agreementSecret === undefined || !body.startsWith(GRANT_PREFIX)) return false;
   const opened = open(body.slice(GRANT_PREFIX.length), name, publishedSigning, `${name}/${device.device}`, device.agreementSecret);
   if (!opened.ok) return false;
-  const secrets = JSON.parse(opened.text) as { agreement?: string; signing?: string; certificate?: string };
+  const secrets = JSON.parse(opened.text) as { agreement?: string; signing?: string; certificate?: string; pins?: unknown };
   const agreement = fromBase64(secrets.agreement ?? '', 32);
   const signing = fromBase64(secrets.signing ?? '', 32);
   const certificate = fromBase64(secrets.certificate ?? '', 64);
@@ -95,5 +104,8 @@ export function acceptGrant(store: KeyStore, name: string, body: string, publish
   if (toBase64(ed25519.getPublicKey(signing)) !== toBase64(publishedSigning)) return false;
   store.adoptIdentity(agreement, signing);
   store.setDevice({ ...device, certificate, agreementSecret: undefined, published: true });
+  const pins = parsePins(secrets.pins ?? {}) ?? new Map();
+  pins.delete(name);
+  store.adoptPins(pins);
   return true;
 }

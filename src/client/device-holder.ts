@@ -1,4 +1,5 @@
 import type { PublicIdentity } from '../domain/identity-keys.ts';
+import type { Pin } from './trust/key-trust.ts';
 
 export interface Identity {
   readonly agreementSecret: Uint8Array;
@@ -31,4 +32,6 @@ export interface DeviceHolder {
   setDevice(device: StoredDevice): void;
   /** A device approved by another takes the operator's identity. */
   adoptIdentity(agreementSecret: Uint8Array, signingSecret: Uint8Array): void;
+  /** ... and the pins of the device that approved it, as trust/granted-pins.ts pinsToAdopt chooses among them. */
+  adoptPins(granted: ReadonlyMap<string, Pin>): void;
 }

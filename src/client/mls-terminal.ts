@@ -53,7 +53,7 @@ export class MlsTerminal {
     store: KeyStore,
     private readonly link: MlsTerminalLink,
   ) {
-    this.devices = new DeviceManagement(service, requests, () => store.identity, (text) => link.say(text));
+    this.devices = new DeviceManagement(service, requests, () => store.identity, store, (text) => link.say(text));
     this.sending = new TrustedSending(service, requests);
   }
 

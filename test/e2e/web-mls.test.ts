@@ -139,6 +139,11 @@ test('a browser becomes bob\'s second device by the code his terminal approves; 
   await phone.waitForFunction(() => /\/devices approve [a-z2-7]{5}-[a-z2-7]{5}/.test(document.querySelector('.status')?.textContent ?? ''), { timeout: 60_000 });
   await screenshot(phone, 'web-mls-approval-code');
   const code = /\/devices approve ([a-z2-7]{5}-[a-z2-7]{5})/.exec(await phone.$eval('.status', (e) => e.textContent ?? ''))![1]!;
+  // bob verified alice on his terminal: the grant brings that pin to his browser (docs/protocol.md "Approval").
+  await bob.line('/verify alice');
+  await bob.waitFor('if equal, /trust alice');
+  await bob.line('/trust alice');
+  await bob.waitFor('alice\'s key is pinned as verified');
   await bob.line(`/devices approve ${code}`);
   await waitForText(phone, '.chat header .status', 'Conversations ready on device', 120_000);
   await bob.waitFor(/device \w+ added to 1 conversation/, 120_000);
@@ -154,6 +159,13 @@ test('a browser becomes bob\'s second device by the code his terminal approves; 
   await bob.waitFor(`alice: ${toBob}`, 60_000);
   await waitForText(phone, '[aria-live="polite"]', `New message from alice: ${toBob}`, 60_000);
   await waitForText(phone, 'ul[aria-label="Conversations"]', 'alice (1 unread)');
+  // The pin bob's terminal verified: alice is verified in his browser too.
+  await phone.bringToFront();
+  await phone.focus('ul[aria-label="Conversations"] button');
+  await phone.keyboard.press('Enter');
+  await phone.click('#verify');
+  await waitForText(phone, '.safety', 'alice is verified.', 30_000);
+  await alice.bringToFront();
 
   // A group from the browser's controls: alice creates #ops and invites bob.
   await submitField(alice, '#group-name', 'ops');

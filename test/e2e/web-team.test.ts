@@ -130,6 +130,13 @@ test('alice\'s browser lists her devices, approves a new one by its code, and re
   await waitForText(alice, 'ul[aria-label="Devices"]', '(this browser)', 30_000);
   assert.is(await alice.$$eval('ul[aria-label="Devices"] li', (items) => items.length), 1);
 
+  // alice verifies carol in this browser: the grant brings that pin to her phone (docs/protocol.md "Approval").
+  await openListed(alice, 'carol');
+  await alice.click('#verify');
+  await waitForText(alice, '.safety', 'if equal, Trust', 30_000);
+  await alice.click('#trust');
+  await waitForText(alice, '.safety', 'carol\'s key is pinned as verified');
+
   const { page: phone } = await openApp(browser, `${web.origin}/`);
   await fillLogin(phone, 'alice', 'alice\'s phone passphrase');
   await phone.keyboard.press('Enter');
@@ -146,6 +153,9 @@ test('alice\'s browser lists her devices, approves a new one by its code, and re
   // alice's browser adds the new device to her conversations (the direct ones with carol and bob, #team).
   await waitForText(alice, 'details.devices .status', 'added to 3 conversations', 150_000);
   await waitForText(phone, LIST, 'carol', 60_000);
+  await openListed(phone, 'carol');
+  await phone.click('#verify');
+  await waitForText(phone, '.safety', 'carol is verified.', 30_000);
   const phoneDevice = /on device (\w+)/.exec(await phone.$eval('.chat header .status', (e) => e.textContent ?? ''))![1]!;
   await waitForText(alice, 'ul[aria-label="Devices"]', phoneDevice, 30_000);
   assert.is(await alice.$$eval('ul[aria-label="Devices"] li', (items) => items.length), 2);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { PublicIdentity } from '../../domain/identity-keys.ts';
 import { openWithPassphrase, sealWithPassphrase } from '../trust/passphrase-seal.ts';
 import type { Pin, PinStore } from '../trust/key-trust.ts';
+import { parsePins, pinsToAdopt } from '../trust/granted-pins.ts';
 import type { SeenEnvelope } from '../trust/replay-guard.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 import { KeyStoreError } from './key-store-error.ts';
@@ -145,6 +146,14 @@ export class KeyStore implements PinStore {
     writeJson(this.dir, PINS_FILE, Object.fromEntries(this.pins));
   }
 
+  /** docs/protocol.md "Approval": the approving device's pins, in one write. */
+  adoptPins(granted: ReadonlyMap<string, Pin>): void {
+    const taken = pinsToAdopt((name) => this.pins.get(name), granted);
+    if (taken.size === 0) return;
+    for (const [name, pin] of taken) this.pins.set(name, pin);
+    writeJson(this.dir, PINS_FILE, Object.fromEntries(this.pins));
+  }
+
   setPinDevices(name: string, devices: readonly string[]): void {
     const pin = this.pins.get(name);
     if (pin === undefined) return;
@@ -208,20 +217,6 @@ function parseDevice(value: unknown): StoredDevice | null {
   const storageKey = typeof file.storageKey === 'string' ? fromBase64(file.storageKey, 32) : undefined;
   if (signingSecret === undefined || storageKey === undefined || (file.certificate !== undefined && certificate === undefined)) return null;
   return { device: file.device, signingSecret, certificate, agreementSecret, storageKey, published: file.published };
-}
-
-function parsePins(value: unknown): Map<string, Pin> | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const pins = new Map<string, Pin>();
-  for (const [name, pin] of Object.entries(value as Record<string, Pin>)) {
-    const { agreement, signing } = pin?.identity ?? {};
-    if (typeof agreement !== 'string' || typeof signing !== 'string' || typeof pin.verified !== 'boolean') return undefined;
-    if (fromBase64(agreement, 32) === undefined || fromBase64(signing, 32) === undefined) return undefined;
-    const devices: unknown = pin.devices;
-    if (devices !== undefined && !(Array.isArray(devices) && devices.every((d) => typeof d === 'string'))) return undefined;
-    pins.set(name, { identity: { agreement, signing }, verified: pin.verified, ...(devices === undefined ? {} : { devices }) });
-  }
-  return pins;
 }
 
 function parseSeen(value: unknown): SeenEnvelope[] | undefined {

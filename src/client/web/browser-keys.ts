@@ -2,6 +2,7 @@ import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import type { ConversationStore } from '../conversations/conversation-store.ts';
 import type { DeviceHolder, Identity, StoredDevice } from '../device-holder.ts';
 import { fromBase64, toBase64 } from '../e2e/base64.ts';
+import type { Pin } from '../trust/key-trust.ts';
 
 const IDENTITY = 'keys/identity';
 const DEVICE = 'keys/device';
@@ -14,6 +15,7 @@ const DEVICE = 'keys/device';
  */
 export class BrowserKeys implements DeviceHolder {
   private writes: Promise<unknown> = Promise.resolve();
+  private granted: ReadonlyMap<string, Pin> = new Map();
 
   private constructor(private readonly store: ConversationStore, private ownIdentity: Identity, private storedDevice: StoredDevice | undefined) {}
 
@@ -48,6 +50,21 @@ export class BrowserKeys implements DeviceHolder {
   adoptIdentity(agreementSecret: Uint8Array, signingSecret: Uint8Array): void {
     this.ownIdentity = identityOf(agreementSecret, signingSecret);
     this.writeIdentity();
+  }
+
+  /**
+   * Kept in memory until the pins are read (PinnedIdentities.open takes them), right after the
+   * login as the approved device: the rule of which to take needs the pins the store has.
+   */
+  adoptPins(granted: ReadonlyMap<string, Pin>): void {
+    this.granted = granted;
+  }
+
+  /** The pins the last grant carried, once. */
+  takeGrantedPins(): ReadonlyMap<string, Pin> {
+    const granted = this.granted;
+    this.granted = new Map();
+    return granted;
   }
 
   /** Until every change so far is stored. */

@@ -75,7 +75,7 @@ async function deviceSession({ name, password, passphrase, register }: Credentia
   const service = new ConversationService(core, requests, (event) => mls?.onEvent(event), (frame) => link.send(frame), identities.contactKeys());
   const sending = new TrustedSending(service, requests);
   mls = new MlsConversations(service, (conversation, entry, isNew) => view?.changed(conversation, entry, isNew), (text) => view?.say(text), store, () => view?.holdsChanged());
-  const devices = new DeviceManagement(service, requests, () => keys.identity, (text) => view?.devices.say(text));
+  const devices = new DeviceManagement(service, requests, () => keys.identity, identities.pins, (text) => view?.devices.say(text));
   await mls.load();
   const conversations = mls;
   // Plain texts still reach a device (sent by a client without MLS): shown apart, and said to be plain.

@@ -10,6 +10,8 @@ import type { KeyAnswer } from '../e2e/key-requests.ts';
 import { KeyTrust } from '../trust/key-trust.ts';
 import type { Pin, PinStore, Verification } from '../trust/key-trust.ts';
 import type { Trustable } from '../trust/shown-keys.ts';
+import { pinsToAdopt } from '../trust/granted-pins.ts';
+import type { PinList } from '../trust/granted-pins.ts';
 import type { BrowserKeys } from './browser-keys.ts';
 
 const PIN = 'pin/';
@@ -51,6 +53,11 @@ class StoredPins implements PinStore {
     if (pin !== undefined) this.write(name, { ...pin, devices: [...devices] });
   }
 
+  /** docs/protocol.md "Approval": the pins the grant that made this browser a device carried, as pinsToAdopt chooses them. */
+  adopt(granted: ReadonlyMap<string, Pin>): void {
+    for (const [name, pin] of pinsToAdopt((other) => this.pin(other), granted)) this.write(name, pin);
+  }
+
   private write(name: string, pin: Pin): void {
     this.pins.set(name, pin);
     const bytes = new TextEncoder().encode(JSON.stringify(pin));
@@ -64,7 +71,7 @@ class StoredPins implements PinStore {
  * `/trust` on those pins (trust/key-trust.ts), for the Verify and Trust buttons.
  */
 export class PinnedIdentities implements IdentityResolver {
-  private constructor(private readonly me: string, private readonly keys: BrowserKeys, private readonly trusted: KeyTrust) {}
+  private constructor(private readonly me: string, private readonly keys: BrowserKeys, private readonly trusted: KeyTrust, readonly pins: PinList) {}
 
   static async open(store: ConversationStore, me: string, keys: BrowserKeys, requests: Requests): Promise<PinnedIdentities> {
     const fetchKey = async (name: string): Promise<KeyAnswer> => {
@@ -76,7 +83,10 @@ export class PinnedIdentities implements IdentityResolver {
         return { ok: false, reason: error.code === 'no_key' || error.code === 'no_such_recipient' ? error.code : 'refused' };
       }
     };
-    return new PinnedIdentities(me, keys, new KeyTrust(await StoredPins.open(store), { name: me, signing: () => keys.identity.public.signing }, fetchKey));
+    const pins = await StoredPins.open(store);
+    // If this browser has just been approved: the approving device's pins.
+    pins.adopt(keys.takeGrantedPins());
+    return new PinnedIdentities(me, keys, new KeyTrust(pins, { name: me, signing: () => keys.identity.public.signing }, fetchKey), pins);
   }
 
   async identityOf(name: string): Promise<Uint8Array | undefined> {
