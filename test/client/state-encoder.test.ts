@@ -1,11 +1,15 @@
+import fc from 'fast-check';
 import type { CiphersuiteImpl, ClientState, MlsPrivateMessage, MlsPublicMessage } from 'ts-mls';
 import {
   createApplicationMessage, createCommit, createGroup, decodeGroupState, defaultCapabilities, defaultLifetime, emptyPskIndex,
   encodeGroupState, generateKeyPackage, joinGroup, processMessage, processPrivateMessage,
 } from 'ts-mls';
+import { encode } from 'ts-mls/codec/tlsEncoder.js';
+import { secretTreeEncoder } from 'ts-mls/secretTree.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CLASSICAL_SUITE, DEFAULT_SUITE, loadSuite } from '../../src/client/conversations/mls-suite.ts';
+import { flatSecretTreeEncoder } from '../../src/client/conversations/flat-secret-tree-encoder.ts';
 import { StateEncoder } from '../../src/client/conversations/state-encoder.ts';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -60,6 +64,18 @@ test('a tree is encoded once, kept by its array: a tree changed in place (never 
   assert.is(hex(encoder.encode(state)), first);
   assert.is.not(hex(encodeGroupState(state)), first);
   assert.is.not(hex(new StateEncoder().encode({ ...state, ratchetTree: state.ratchetTree.slice() })), first, 'a new array is encoded anew');
+});
+
+test('a secret tree written in one pass is ts-mls\'s encoding, for any tree (every length-prefix size)', () => {
+  const generation = fc.record({
+    secret: fc.uint8Array({ maxLength: 300 }),
+    generation: fc.nat(0xffffffff),
+    unusedGenerations: fc.array(fc.tuple(fc.nat(0xffffffff), fc.uint8Array({ maxLength: 80 })), { maxLength: 6 }).map((entries) => Object.fromEntries(entries) as Record<number, Uint8Array>),
+  });
+  const tree = fc.array(fc.record({ handshake: generation, application: generation }), { maxLength: 40 });
+  fc.assert(fc.property(tree, (nodes) => {
+    assert.is(hex(encode(flatSecretTreeEncoder)(nodes)), hex(encode(secretTreeEncoder)(nodes)));
+  }), { numRuns: 300 });
 });
 
 test.run();

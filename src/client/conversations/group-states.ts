@@ -93,10 +93,10 @@ export class GroupStates {
 
   /**
    * An application message only moves the secret tree on, yet the whole state (a 100-member
-   * X-Wing group's is 425 KiB, 2 ms to encode with its trees' encodings kept, StateEncoder) would
-   * be written for each: it is written once a burst instead (writeUnsaved, on the next turn of the event loop). A crash before that
-   * re-derives keys already used: RFC 9420 §6.3.1's reuse guard keeps a resent generation's
-   * nonce apart.
+   * X-Wing group's is 425 KiB, 0.3-0.9 ms to encode with StateEncoder, 4.5 ms without) would
+   * be written for each: it is written once a burst instead (writeUnsaved, on the next turn of
+   * the event loop). A crash before that re-derives keys already used: RFC 9420 §6.3.1's reuse
+   * guard keeps a resent generation's nonce apart.
    */
   advance(group: Group, state: ClientState, consumed: readonly Uint8Array[]): void {
     group.state = state;

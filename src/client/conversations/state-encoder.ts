@@ -8,8 +8,8 @@ import { groupContextEncoder } from 'ts-mls/groupContext.js';
 import { keyScheduleEncoder } from 'ts-mls/keySchedule.js';
 import { privateKeyPathEncoder } from 'ts-mls/privateKeyPath.js';
 import { ratchetTreeEncoder } from 'ts-mls/ratchetTree.js';
-import { secretTreeEncoder } from 'ts-mls/secretTree.js';
 import { unappliedProposalsEncoder } from 'ts-mls/unappliedProposals.js';
+import { flatSecretTreeEncoder } from './flat-secret-tree-encoder.ts';
 
 const encodeTree = encode(ratchetTreeEncoder);
 
@@ -19,13 +19,14 @@ type StateFields = [ClientState['groupContext'], ClientState['keySchedule'], Cli
   ClientState['groupActiveState']];
 
 /**
- * ts-mls 1.6.4's encodeGroupState, byte for byte (test/client/state-encoder.test.ts), except that
- * each ratchet tree is encoded once. Trees are the bulk of a state (the current one and one per
- * epoch kept for late messages: 97% of the 7.3 MB that encoding a 100-member X-Wing state
- * allocates), and an application message leaves them as they were, while its state is written
- * once a burst (GroupStates.advance). ts-mls replaces a tree by a new array whenever it changes,
- * so the encoding is kept by the array, in a WeakMap that lets it go with the tree. A ratchet
- * tree holds only public keys and credentials: nothing secret is kept here.
+ * ts-mls 1.6.4's encodeGroupState, byte for byte (test/client/state-encoder.test.ts), with far
+ * less garbage: encoding a 100-member X-Wing state allocated 7.3 MB, 97% of it for the ratchet
+ * trees (the current one and one per epoch kept for late messages), the rest mostly for the
+ * secret trees' closures. An application message leaves the ratchet trees as they were, while
+ * its state is written once a burst (GroupStates.advance): each tree is encoded once. ts-mls
+ * replaces a tree by a new array whenever it changes, so the encoding is kept by the array, in a
+ * WeakMap that lets it go with the tree. A ratchet tree holds only public keys and credentials:
+ * nothing secret is kept here. Secret trees are written in one pass (flat-secret-tree-encoder.ts).
  */
 export class StateEncoder {
   private readonly trees = new WeakMap<RatchetTree, Uint8Array>();
@@ -39,12 +40,12 @@ export class StateEncoder {
 
   // The field lists of ts-mls's epochReceiverDataEncoder and groupStateEncoder (clientState.js).
   private readonly epoch = contramapBufferEncoders<EpochFields, EpochReceiverData>(
-    [varLenDataEncoder, secretTreeEncoder, this.tree, varLenDataEncoder, groupContextEncoder],
+    [varLenDataEncoder, flatSecretTreeEncoder, this.tree, varLenDataEncoder, groupContextEncoder],
     (data: EpochReceiverData) => [data.resumptionPsk, data.secretTree, data.ratchetTree, data.senderDataSecret, data.groupContext],
   );
 
   private readonly state = encode(contramapBufferEncoders<StateFields, ClientState>(
-    [groupContextEncoder, keyScheduleEncoder, secretTreeEncoder, this.tree, privateKeyPathEncoder, varLenDataEncoder,
+    [groupContextEncoder, keyScheduleEncoder, flatSecretTreeEncoder, this.tree, privateKeyPathEncoder, varLenDataEncoder,
       unappliedProposalsEncoder, varLenDataEncoder, bigintMapEncoder(this.epoch), groupActiveStateEncoder],
     (state: ClientState) => [state.groupContext, state.keySchedule, state.secretTree, state.ratchetTree, state.privatePath,
       state.signaturePrivateKey, state.unappliedProposals, state.confirmationTag, state.historicalReceiverData, state.groupActiveState],
