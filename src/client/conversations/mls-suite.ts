@@ -1,6 +1,7 @@
 import type { CiphersuiteImpl, CiphersuiteName } from 'ts-mls';
 import { getCiphersuiteFromName, getCiphersuiteImpl } from 'ts-mls';
 import { cachingEd25519 } from './caching-signature.ts';
+import { syncHkdf, syncHmac } from './sync-hmac.ts';
 
 /**
  * The default: a post-quantum hybrid (X-Wing: X25519 + ML-KEM-768), since recorded Tor traffic
@@ -13,13 +14,23 @@ export const SUPPORTED_SUITES: readonly CiphersuiteName[] = [DEFAULT_SUITE, CLAS
 
 const loaded = new Map<CiphersuiteName, Promise<CiphersuiteImpl>>();
 
-/** The suite's implementation, with Ed25519 keys kept imported (caching-signature.ts). */
+/**
+ * The suite's implementation, made faster and giving the same bytes (test/client/mls-suite.test.ts):
+ * HMAC and HKDF computed synchronously (sync-hmac.ts), Ed25519 keys kept imported
+ * (caching-signature.ts).
+ */
 export function loadSuite(name: CiphersuiteName = DEFAULT_SUITE): Promise<CiphersuiteImpl> {
   let suite = loaded.get(name);
   if (suite === undefined) {
-    suite = getCiphersuiteImpl(getCiphersuiteFromName(name)).then((impl) => {
+    const algorithms = getCiphersuiteFromName(name);
+    suite = getCiphersuiteImpl(algorithms).then((impl) => {
       const subtle = globalThis.crypto?.subtle;
-      return subtle === undefined ? impl : { ...impl, signature: cachingEd25519(impl.signature, subtle) };
+      return {
+        ...impl,
+        hash: syncHmac(impl.hash, algorithms.hash),
+        kdf: syncHkdf(impl.kdf, algorithms.hpke.kdf),
+        signature: subtle === undefined ? impl.signature : cachingEd25519(impl.signature, subtle),
+      };
     });
     loaded.set(name, suite);
   }
