@@ -140,6 +140,16 @@ test('held texts are bounded: past the limit a text is refused, not held; their 
   assert.equal((await new HeldTexts(store).take(() => true)).map((t) => t.text).slice(-2), [`t${HELD_TEXTS_LIMIT - 1}`, 'room again']);
 });
 
+test('a text held again while one taken is still being sent gets a number of its own: the first one\'s send forgets only the first', async () => {
+  const store = new MemoryConversationStore();
+  const texts = new HeldTexts(store);
+  await texts.hold({ to: { name: 'bob' }, text: 'first', id: 'a', names: ['bob'] });
+  const [first] = await texts.take(() => true);
+  await texts.hold({ to: { name: 'bob' }, text: 'held again meanwhile', id: 'b', names: ['bob'] });
+  await texts.sent(first!);
+  assert.equal((await new HeldTexts(store).take(() => true)).map((t) => t.text), ['held again meanwhile'], 'still in the store after a restart');
+});
+
 test('every contact is told at login that a name\'s devices were reset, verified or not', () => withRelayTeam(async (team) => {
   const alice = await team.device('alice');
   const carol = await team.device('carol');

@@ -27,13 +27,15 @@ export interface KeptText extends HeldText {
  */
 export class HeldTexts {
   private kept: Promise<KeptText[]> | undefined;
+  /** Only ever goes up: a text taken stays in the store until `sent`, so its number is not free. */
+  private lastSeq = 0;
 
   constructor(private readonly store: ConversationStore) {}
 
   async hold(text: HeldText): Promise<void> {
     const texts = await this.all();
     if (texts.length >= HELD_TEXTS_LIMIT) throw new ConversationError(`${HELD_TEXTS_LIMIT} texts wait for /trust already: this one is not held`);
-    const kept: KeptText = { ...text, seq: (texts.at(-1)?.seq ?? 0) + 1 };
+    const kept: KeptText = { ...text, seq: ++this.lastSeq };
     // In the list before the write, so that a second text held meanwhile takes the next number.
     texts.push(kept);
     try {
@@ -69,6 +71,7 @@ export class HeldTexts {
       const text = bytes === undefined ? undefined : parse(bytes);
       if (text !== undefined) texts.push(text);
     }
+    this.lastSeq = Math.max(0, ...texts.map((text) => text.seq));
     return texts.sort((a, b) => a.seq - b.seq);
   }
 }
