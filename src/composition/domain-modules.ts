@@ -2,6 +2,7 @@ import type { ContainerModule } from 'inversify';
 import { Authenticator } from '../domain/authenticator.ts';
 import { DeviceMailboxes } from '../domain/device-mailboxes.ts';
 import { GroupDelivery } from '../domain/group-delivery.ts';
+import { ExistingMailboxes } from '../domain/existing-mailboxes.ts';
 import { KeyFrames } from '../domain/key-frames.ts';
 import { OperatorAccounts } from '../domain/operator-accounts.ts';
 import { OperatorDevices } from '../domain/operator-devices.ts';
@@ -113,9 +114,9 @@ export function relayModule(config: RelayConfigShape, serverId: () => string): C
       .inSingletonScope();
     bind(GroupDelivery)
       .toResolvedValue(
-        (router: Router, directory: GroupDirectory, credentials: CredentialRepository, gateway: ConnectionGateway, relayConfig: RelayConfigShape) =>
-          new GroupDelivery(router, directory, credentials, gateway, relayConfig),
-        [Router, GroupDirectory, CredentialRepository, ConnectionGateway, RelayConfig],
+        (router: Router, directory: GroupDirectory, credentials: CredentialRepository, devices: DeviceDirectory, gateway: ConnectionGateway, relayConfig: RelayConfigShape) =>
+          new GroupDelivery(router, directory, new ExistingMailboxes(credentials, devices), gateway, relayConfig),
+        [Router, GroupDirectory, CredentialRepository, DeviceDirectory, ConnectionGateway, RelayConfig],
       )
       .inSingletonScope();
     bind(Relay)

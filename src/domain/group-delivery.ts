@@ -1,15 +1,14 @@
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
-import type { CredentialRepository } from '../ports/credential-repository.ts';
 import type { GroupDirectory, GroupRoute } from '../ports/group-directory.ts';
 import type { Awaitable } from './awaitable.ts';
 import type { ErrorCode } from './errors.ts';
+import type { ExistingMailboxes } from './existing-mailboxes.ts';
 import { errorFrame, withRef } from './frames.ts';
 import type { OutboundFrame } from './frames.ts';
 import { copiesOf, isGroupId } from './group-frames.ts';
 import type { GroupInboundFrame, HandshakeBody } from './group-frames.ts';
 import { GroupRoutes } from './group-routes.ts';
 import { HandshakeUploads } from './handshake-uploads.ts';
-import { operatorOf } from './mailbox.ts';
 import type { Mailbox } from './mailbox.ts';
 import { parseMlsFraming } from './mls-framing.ts';
 import type { ContentType } from './mls-framing.ts';
@@ -46,7 +45,7 @@ export class GroupDelivery {
   constructor(
     private readonly router: Router,
     private readonly directory: GroupDirectory,
-    private readonly credentials: CredentialRepository,
+    private readonly mailboxes: ExistingMailboxes,
     private readonly gateway: ConnectionGateway,
     private readonly config: RelayConfig,
   ) {
@@ -107,9 +106,7 @@ export class GroupDelivery {
     const route = await this.routes.read(message.group);
     if (route === undefined || !route.members.includes(from)) return this.refuse(connection, frame.ref, { code: 'no_such_group' });
     if (message.epoch >= route.epoch) return this.invalid(connection, frame.ref, 'body', 'a commit of an epoch the group has passed (a new one goes by group_commit)');
-    for (const operator of new Set(frame.to.map(operatorOf))) {
-      if (!(await this.credentials.exists(operator))) return this.refuse(connection, frame.ref, { code: 'no_such_recipient' });
-    }
+    if (!(await this.mailboxes.allExist(frame.to))) return this.refuse(connection, frame.ref, { code: 'no_such_recipient' });
     return this.fanOut(connection, from, others(frame.to, from), body, utf8ByteLength(body), frame.ref);
   }
 
@@ -140,9 +137,7 @@ export class GroupDelivery {
       if (!parsed.ok || parsed.framing.wireFormat !== 'welcome') return this.invalid(connection, frame.ref, 'welcome', 'an MLS Welcome');
     }
     if (!frame.members.includes(committer)) return this.invalid(connection, frame.ref, 'members', 'the committer\'s own mailbox among them');
-    for (const operator of new Set(frame.members.map(operatorOf))) {
-      if (!(await this.credentials.exists(operator))) return this.refuse(connection, frame.ref, { code: 'no_such_recipient' });
-    }
+    if (!(await this.mailboxes.allExist(frame.members))) return this.refuse(connection, frame.ref, { code: 'no_such_recipient' });
     const outcome = await this.directory.commit(message.group, message.epoch, committer, frame.members);
     if (!outcome.ok) {
       const refusal: Refusal = outcome.code === 'stale_epoch' ? { code: 'stale_epoch', epoch: outcome.current } : { code: 'no_such_group' };

@@ -2,6 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GroupDelivery } from '../../src/domain/group-delivery.ts';
 import type { OutboundFrame } from '../../src/domain/frames.ts';
+import { SLOTS } from '../contracts/device-directory-contract.ts';
+import { makeIdentity } from '../support/device-keys.ts';
 import { expectFrame, outline } from '../support/frame-assertions.ts';
 import { InMemoryGroupDirectory } from '../support/fakes.ts';
 import { PORT_MODES, inProcessRelay } from '../support/in-process-relay.ts';
@@ -130,7 +132,7 @@ function groupsSuite(mode: PortMode): void {
     for (let i = 0; i < 3; i++) await h.frame(bob, { op: 'group_send', body: privateMessage(G, 1, 'application') });
     assert.is(directory.reads, reads);
     // Another instance shares the directory and commits: carol joins at epoch 2.
-    const elsewhere = new GroupDelivery(h.router, directory, h.credentials, h.gateway, h.config);
+    const elsewhere = new GroupDelivery(h.router, directory, h.existing, h.gateway, h.config);
     await elsewhere.handle({ ...h.sessions.get(alice)!, id: 'c-other' }, { op: 'group_commit', body: { text: privateMessage(G, 1, 'commit') }, members: ['alice', 'bob', 'carol'] });
     const sent = expectFrame((await h.frame(bob, { op: 'group_send', body: privateMessage(G, 2, 'application') }))[0], 'sent');
     assert.equal(sent.copies?.map((c) => c.to), ['alice', 'carol']);
@@ -152,6 +154,17 @@ function groupsSuite(mode: PortMode): void {
     await h.frame(carol, { op: 'ack', id: toCarol.id });
     assert.equal(h.last(alice), { op: 'receipt', id: toCarol.id, to: 'carol' });
     assert.equal(outline(await h.frame(bob, { op: 'group_resend', body: privateMessage(G, 1, 'commit'), to: ['nobody'] })), ['no_such_recipient']);
+  });
+
+  test('group frames name only mailboxes that exist: an operator\'s name or one of its certified devices, never a made-up device', async () => {
+    const { h, alice } = await group();
+    await h.devices.add('bob', makeIdentity().device('bob', 'phone1').record, SLOTS);
+    assert.equal(outline(await h.frame(alice, { op: 'group_commit', body: privateMessage(G, 1, 'commit'), members: ['alice', 'bob', 'bob/zzzz1'] })), ['no_such_recipient']);
+    assert.equal(outline(await h.frame(alice, { op: 'group_resend', body: privateMessage(G, 0, 'commit'), to: ['bob/zzzz1'] })), ['no_such_recipient']);
+    const committed = expectFrame((await h.frame(alice, { op: 'group_commit', body: privateMessage(G, 1, 'commit'), members: ['alice', 'bob', 'bob/phone1'] }))[0], 'committed');
+    assert.is(committed.epoch, 2, 'a certified device is a member like its name');
+    const resent = expectFrame((await h.frame(alice, { op: 'group_resend', body: privateMessage(G, 1, 'commit'), to: ['bob/phone1'] }))[0], 'sent');
+    assert.equal(resent.copies?.map((c) => c.to), ['bob/phone1']);
   });
 
   test('group_resend refuses the current epoch\'s commit (group_commit\'s), anything but a commit, and anyone not a member now', async () => {

@@ -22,6 +22,7 @@ import type { OnionStatus } from '../../src/ports/onion-status.ts';
 import type { MessageBuffer } from '../../src/ports/message-buffer.ts';
 import type { Presence } from '../../src/ports/presence.ts';
 import { KeyFrames } from '../../src/domain/key-frames.ts';
+import { ExistingMailboxes } from '../../src/domain/existing-mailboxes.ts';
 import { OperatorDevices } from '../../src/domain/operator-devices.ts';
 import { InMemoryDevices } from './device-fakes.ts';
 import { InMemoryCredentialRepository, InMemoryGroupDirectory, InMemoryKeyDirectory, ManualClock, PlainPasswordHasher, RecordingGateway, RecordingLogger } from './fakes.ts';
@@ -91,14 +92,15 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const groupDirectory = overrides.groups ?? new InMemoryGroupDirectory();
   const watchers = new PresenceWatchers(groupDirectory, presence, gateway, (from) => router.frameWait(from));
   const opener = new SessionOpener(presence, buffer, gateway, sessions, router, clock, watchers);
-  const groups = new GroupDelivery(router, groupDirectory, credentials, gateway, config);
+  const existing = new ExistingMailboxes(credentials, devices);
+  const groups = new GroupDelivery(router, groupDirectory, existing, gateway, config);
   const relay = new Relay({
     sessions, gateway, presence, router, opener, authenticator, accounts, keys, keyFrames, groups, watchers, logger, config,
     boot: { id: 'test-boot' }, onion: overrides.onion,
   });
   let next = 0;
   const harness = {
-    relay, router, gateway, credentials, directory, devices, deviceMailboxes, groupDirectory, hasher, logger, sessions, presence, buffer, accounts, clock, config,
+    relay, router, gateway, credentials, existing, directory, devices, deviceMailboxes, groupDirectory, hasher, logger, sessions, presence, buffer, accounts, clock, config,
     /** Adds operators with PASSWORD. */
     async addOperators(...names: string[]) {
       for (const name of names) await accounts.add(name, PASSWORD);
