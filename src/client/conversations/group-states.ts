@@ -7,12 +7,6 @@ import { readGroupMeta } from './group-meta.ts';
 import { leafAt } from './group-members.ts';
 import { StateEncoder } from './state-encoder.ts';
 
-/** A state with its encoding for the store. */
-export interface EncodedState {
-  readonly state: ClientState;
-  readonly encoded: Uint8Array;
-}
-
 /** A group this device is in: its current state, replaced whole at each step. */
 export interface Group {
   state: ClientState;
@@ -37,11 +31,11 @@ export class GroupStates {
   /** Groups that application messages moved on, not yet written (see advance). */
   private readonly unsaved = new Set<Group>();
   /**
-   * The groups with a pending commit, by store key: its state and its encoding as saved, kept so
-   * that its acceptance decodes and encodes nothing (a 100-member X-Wing state takes tens of ms
-   * each way, the event loop held); undefined when known from the store only (after a restart).
+   * The groups with a pending commit, by store key: its state as saved, kept so that its
+   * acceptance decodes nothing (a 100-member X-Wing state takes tens of ms, the event loop
+   * held); undefined when known from the store only (after a restart).
    */
-  private readonly pending = new Map<string, EncodedState | undefined>();
+  private readonly pending = new Map<string, ClientState | undefined>();
   private readonly encoder = new StateEncoder();
 
   constructor(private readonly store: ConversationStore, private readonly config: ClientConfig, private readonly onUnsaved: () => void) {}
@@ -110,18 +104,13 @@ export class GroupStates {
     this.unsaved.clear();
   }
 
-  async loadPending(group: Group): Promise<EncodedState | undefined> {
-    const held = this.pending.get(group.key);
-    if (held !== undefined) return held;
-    const encoded = await this.store.get(`pending/${group.key}`);
-    const state = this.decode(encoded);
-    return state === undefined ? undefined : { state, encoded: encoded! };
+  async loadPending(group: Group): Promise<ClientState | undefined> {
+    return this.pending.get(group.key) ?? this.decode(await this.store.get(`pending/${group.key}`));
   }
 
   async savePending(group: Group, state: ClientState): Promise<void> {
-    const encoded = this.encoder.encode(state);
-    await this.store.put(`pending/${group.key}`, encoded);
-    this.pending.set(group.key, { state, encoded });
+    await this.store.put(`pending/${group.key}`, this.encoder.encode(state));
+    this.pending.set(group.key, state);
   }
 
   hasPending(group: Group): boolean {

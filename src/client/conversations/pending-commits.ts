@@ -28,11 +28,11 @@ export class PendingCommits {
     const pending = await this.states.loadPending(current);
     if (pending === undefined) return [];
     const { state } = current;
-    await this.states.replace(current, pending.state, this.consumed.get(group) ?? [], pending.encoded);
+    await this.states.replace(current, withEpochAsRead(pending, state), this.consumed.get(group) ?? []);
     await this.states.dropPending(current);
     this.consumed.delete(group);
     // Our commit applied the proposals we held by reference, each with its own sender.
-    return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(leavesOf(state), leavesOf(pending.state), state.privatePath.leafIndex, Object.values(state.unappliedProposals)) }];
+    return [{ kind: 'membership', group, meta: current.meta, ...membershipChange(leavesOf(state), leavesOf(pending), state.privatePath.leafIndex, Object.values(state.unappliedProposals)) }];
   }
 
   /** Another commit won the epoch (or the group is gone: undefined): ours is dropped. */
@@ -40,4 +40,16 @@ export class PendingCommits {
     this.consumed.delete(group);
     if (current !== undefined) await this.states.dropPending(current);
   }
+}
+
+/**
+ * The pending state kept the epoch it leaves as it was when the commit was made; messages of that
+ * epoch read since moved its secret tree on, and wiped the keys they used, which the kept copy
+ * may share. The epoch as this device last read it goes into the history instead, so a later
+ * message of it opens (and one already read does not open twice).
+ */
+function withEpochAsRead(pending: ClientState, current: ClientState): ClientState {
+  const { secretTree, ratchetTree, groupContext, keySchedule } = current;
+  const asRead = { secretTree, ratchetTree, groupContext, senderDataSecret: keySchedule.senderDataSecret, resumptionPsk: keySchedule.resumptionPsk };
+  return { ...pending, historicalReceiverData: new Map(pending.historicalReceiverData).set(groupContext.epoch, asRead) };
 }
