@@ -47,7 +47,7 @@ export class DeviceManagement {
   async approve(typed: string): Promise<void> {
     const { name } = this.service.me;
     const code = readApprovalCode(typed);
-    if (code === undefined) return this.say(`${typed} is not an approval code: it is 10 characters of a-z and 2-7, like abcde-fgh23`);
+    if (code === undefined) return this.say(`${typed} is not an approval code: it is 10 characters of a-z and 2-7, like abcde-fgh23 (a device showing 8 characters runs an older Litsxg: update it)`);
     const answer = await this.requests.ask<Extract<ServerFrame, { op: 'devices' }>>({ op: 'fetch_devices', name });
     const pending = answer.devices.flatMap((d) => ((d as { pending?: boolean }).pending ? [d as typeof d & PendingListing] : []))
       .find((d) => approvalCode(name, d) === code);

@@ -101,6 +101,20 @@ test('a grant without pins (an older approver\'s) still makes the device', () =>
   assert.equal(laptop.pinnedNames(), []);
 });
 
+test('pins under a name that is not an operator\'s (a path, a mailbox) are not taken: the device is made, with no pin', () => {
+  const approver = newStore();
+  const pin = { identity: someKey(), verified: true };
+  for (const name of ['../identity', 'bob/dev1', '']) {
+    const laptop = newStore();
+    const listing = pending(laptop);
+    const certificate = certifyDevice(approver.identity.signingSecret, 'alice', listing.device, fromBase64(listing.signing, 32)!);
+    const text = `{"agreement":"${toBase64(approver.identity.agreementSecret)}","signing":"${toBase64(approver.identity.signingSecret)}","certificate":"${toBase64(certificate)}","pins":{"bob":${JSON.stringify(pin)},${JSON.stringify(name)}:${JSON.stringify(pin)}}}`;
+    const grant = GRANT_PREFIX + seal(text, { name: 'alice', signingSecret: approver.identity.signingSecret }, { name: `alice/${listing.device}`, agreementPublic: fromBase64(listing.agreement, 32)! }, Date.now());
+    assert.ok(acceptGrant(laptop, 'alice', grant, publishedSigning(approver)), name);
+    assert.equal(laptop.pinnedNames(), [], name);
+  }
+});
+
 test('the pins carried are bounded by the envelope: verified ones first, the grant under the 16 KiB body limit', () => {
   const approver = newStore();
   // Names of 32 characters (the longest) and two devices each: the largest pins there are.
