@@ -3,6 +3,7 @@ import type { ConversationEvent } from './conversation-events.ts';
 import { refused } from './conversation-events.ts';
 import { leavesOf } from './group-members.ts';
 import type { Group } from './group-states.ts';
+import { nameOf } from './trust-holds.ts';
 
 export type PrivateMlsMessage = MLSMessage & { wireformat: 'mls_private_message' };
 
@@ -43,8 +44,7 @@ export class EarlyMessages {
    * the group waited before. MLS cannot authenticate it before its epoch, so anyone could send it.
    */
   keep(group: string, current: Group, early: EarlyMessage): ConversationEvent[] {
-    const sender = early.from.split('/')[0];
-    if (!leavesOf(current.state).some((leaf) => leaf.name === sender)) return [refused(early.from, 'a message of a later epoch from someone not in the conversation')];
+    if (!leavesOf(current.state).some((leaf) => leaf.name === nameOf(early.from))) return [refused(early.from, 'a message of a later epoch from someone not in the conversation')];
     const kept = this.byGroup.get(group);
     if (kept === undefined) {
       this.byGroup.set(group, { waiting: [early], bytes: sizeOf(early), dropped: 0 });
