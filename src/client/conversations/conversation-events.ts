@@ -28,7 +28,8 @@ export type ConversationEvent =
   | { kind: 'left'; group: string; meta: GroupMeta; by?: DeviceRef | undefined }
   /** A member proposed a change (leaving): a commit of anyone's applies it. */
   | { kind: 'proposal'; group: string; meta: GroupMeta }
-  | { kind: 'refused'; from: string; reason: string }
+  /** `acknowledged`: it waited for a missed commit, and its delivery was acknowledged when it came; no receipt tells its sender. */
+  | { kind: 'refused'; from: string; reason: string; acknowledged?: boolean }
   /** A message of a later epoch than this device's (`epoch`) came: it waits for the commit this device missed. */
   | { kind: 'behind'; group: string; meta: GroupMeta; epoch: bigint }
   /** Not processed: it holds a device of `names` that their pinned identity did not certify (a key change?). */

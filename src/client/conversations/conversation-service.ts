@@ -273,7 +273,7 @@ export class ConversationService {
     // Every member tries; the relay keeps the first, and the others find nothing left to apply.
     for (const event of events) if (event.kind === 'proposal') void this.applyProposals(event.group).catch(() => undefined);
     // Refused (not opened, or not taken): its sender's receipt says so (docs/protocol.md "Unreadable copies").
-    this.acks.processedOne(id, shown.some((e) => e.kind === 'refused'));
+    this.acks.processedOne(id, shown.some((e) => e.kind === 'refused' && e.acknowledged !== true));
     this.commits.processedOne();
   }
 

@@ -234,7 +234,7 @@ export class Conversations {
     const group = toBase64(pm.groupId);
     const epoch = current.state.groupContext.epoch;
     // MLS authenticates it once its epoch is reached; until then it cannot even be read.
-    if (pm.epoch > epoch) return this.early.keep(group, { from, message }) ? [{ kind: 'behind', group, meta: current.meta, epoch }] : [];
+    if (pm.epoch > epoch) return this.early.keep(group, current, { from, message });
     if (pm.contentType === 'application') {
       const opened = await openApplication(current.state, pm, this.suite);
       if (opened === undefined) return [refused(from, 'a message this device can no longer open')];
