@@ -4,7 +4,8 @@ import { fromBase64, toBase64 } from '../e2e/base64.ts';
 
 /** docs/protocol.md "Devices": `^[a-z0-9]{4,16}$`, chosen by the device. */
 const DEVICE_ID = /^[a-z0-9]{4,16}$/;
-const OPERATOR_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+/** PROTOCOL "Names and passwords" (the relay's own check is in the domain, which a client does not import). */
+export const OPERATOR_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 
 /** One device of an operator: its own Ed25519 key, certified by the operator's identity. */
 export interface DeviceKeys {

@@ -1,7 +1,7 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { fromBase64 } from '../e2e/base64.ts';
 import type { Pin, PinStore } from './key-trust.ts';
-import { isOperatorName } from '../../domain/names.ts';
+import { OPERATOR_NAME } from '../conversations/device-credential.ts';
 
 /** The pins a device can list: the terminal's KeyStore, the browser's StoredPins. */
 export type PinList = Pick<PinStore, 'pin' | 'pinnedNames'>;
@@ -35,7 +35,7 @@ export function parsePins(value: unknown): Map<string, Pin> | undefined {
   const pins = new Map<string, Pin>();
   for (const [name, pin] of Object.entries(value as Record<string, Pin>)) {
     // A name is a file's and a store key's part: an operator's name, or nothing of it is taken.
-    if (!isOperatorName(name)) return undefined;
+    if (!OPERATOR_NAME.test(name)) return undefined;
     const { agreement, signing } = pin?.identity ?? {};
     if (typeof agreement !== 'string' || typeof signing !== 'string' || typeof pin.verified !== 'boolean') return undefined;
     if (fromBase64(agreement, 32) === undefined || fromBase64(signing, 32) === undefined) return undefined;
