@@ -12,7 +12,7 @@ import { PASSWORD } from '../support/seed-operators.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { assertAbsent, groupSendBodies, heapSnapshot, heapSnapshotEnv } from '../support/secrets.ts';
-import { terminalClient, until } from '../support/terminal-client.ts';
+import { readyTerminalClient, terminalClient, until } from '../support/terminal-client.ts';
 
 test('text typed by alice reaches bob\'s screen and nowhere else: not on the wire, in the logs or in the server\'s memory', async () => {
   const diagnostics = tempDir();
@@ -78,8 +78,7 @@ test('a password login as bob sends alice text in clear: alice, who has bob\'s k
     await until(() => KeyStore.open(join(keys.path, 'bob')).published, "bob's key to be published");
     bob.quit();
     assert.is(await bob.status, 0);
-    const alice = terminalClient('alice', server.port, join(keys.path, 'alice'), PASSWORD);
-    await alice.waitFor('conversations ready on device');
+    const alice = await readyTerminalClient('alice', server.port, join(keys.path, 'alice'), PASSWORD);
     alice.type('/verify bob');
     await alice.waitFor('safety number with bob');
     // Whoever has bob's password (or the server itself) speaks as bob over a raw socket.

@@ -7,7 +7,7 @@ import { ProtocolClient } from '../support/protocol-client.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { terminalClient } from '../support/terminal-client.ts';
+import { readyTerminalClient, terminalClient } from '../support/terminal-client.ts';
 
 // docs/protocol.md "Holds", (a) by a replaced key rather than a reset (trust-holds.test.ts resets
 // bob's devices): bob's identity is replaced while his device stays, and alice, told at her next
@@ -16,10 +16,8 @@ test('on MLS, after bob\'s key is replaced, the terminal holds a text to him unt
   const keys = tempDir();
   const server = await startServer({ operators: ['alice', 'bob'] });
   try {
-    const bob = terminalClient('bob', server.port, join(keys.path, 'bob'), PASSWORD);
-    await bob.waitFor('conversations ready on device');
-    const before = terminalClient('alice', server.port, join(keys.path, 'alice'), PASSWORD);
-    await before.waitFor('conversations ready on device');
+    const bob = await readyTerminalClient('bob', server.port, join(keys.path, 'bob'), PASSWORD);
+    const before = await readyTerminalClient('alice', server.port, join(keys.path, 'alice'), PASSWORD);
     before.type('@bob before the change');
     await bob.waitFor('alice: before the change');
     bob.quit();

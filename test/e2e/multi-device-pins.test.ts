@@ -7,7 +7,7 @@ import { ProtocolClient } from '../support/protocol-client.ts';
 import { PASSWORD } from '../support/seed-operators.ts';
 import { startServer } from '../support/server-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { terminalClient } from '../support/terminal-client.ts';
+import { readyTerminalClient, terminalClient } from '../support/terminal-client.ts';
 
 // docs/protocol.md "Approval": the grant carries the approving device's pins, so a contact alice
 // verified on her laptop is verified on the phone she approves from it, and a key the relay
@@ -16,10 +16,8 @@ test('alice verifies and trusts bob on her laptop, approves her phone from it: b
   const keys = tempDir();
   const server = await startServer({ operators: ['alice', 'bob'] });
   try {
-    const bob = terminalClient('bob', server.port, join(keys.path, 'bob'), PASSWORD);
-    await bob.waitFor('conversations ready on device');
-    const laptop = terminalClient('alice', server.port, join(keys.path, 'alice-laptop'), PASSWORD);
-    await laptop.waitFor('conversations ready on device');
+    const bob = await readyTerminalClient('bob', server.port, join(keys.path, 'bob'), PASSWORD);
+    const laptop = await readyTerminalClient('alice', server.port, join(keys.path, 'alice-laptop'), PASSWORD);
     laptop.type('/verify bob');
     await laptop.waitFor('compare it with bob\'s /verify alice, out of band; if equal, /trust bob');
     laptop.type('/trust bob');

@@ -18,6 +18,13 @@ export function terminalClient(name: string, port: number, keys: string | KeySto
   };
 }
 
+/** A terminal client logged in by password with its store in `dir`, once its conversations are up. */
+export async function readyTerminalClient(name: string, port: number, dir: string, password: string): Promise<ReturnType<typeof terminalClient>> {
+  const client = terminalClient(name, port, dir, password);
+  await client.waitFor('conversations ready on device');
+  return client;
+}
+
 export async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {

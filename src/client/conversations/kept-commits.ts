@@ -4,6 +4,7 @@ import type { GroupResendFrame, ServerFrame } from './frame-link.ts';
 import type { Requests } from './requests.ts';
 import type { RelayCopies } from './resent-copies.ts';
 import { copiesTo } from './resent-copies.ts';
+import { nameOf } from './trust-holds.ts';
 
 interface Kept {
   readonly group: string;
@@ -81,5 +82,5 @@ export class KeptCommits {
 
 /** The operators of these mailboxes, each once, in words. */
 function names(mailboxes: readonly string[]): string {
-  return [...new Set(mailboxes.map((mailbox) => mailbox.split('/')[0]!))].join(', ');
+  return [...new Set(mailboxes.map(nameOf))].join(', ');
 }

@@ -2,6 +2,7 @@ import type { OutgoingCommit } from './conversation-events.ts';
 import type { Requests } from './requests.ts';
 import type { RelayCopies } from './resent-copies.ts';
 import { copiesTo, sendToOperator } from './resent-copies.ts';
+import { nameOf } from './trust-holds.ts';
 
 interface Pending {
   readonly group: string;
@@ -60,7 +61,7 @@ export class PendingWelcomes {
         continue;
       }
       try {
-        const answer = await sendToOperator(requests, p.mailbox.split('/')[0]!, p.welcome);
+        const answer = await sendToOperator(requests, nameOf(p.mailbox), p.welcome);
         for (const id of copiesTo(answer, p.mailbox)) p.copies.add(id);
       } catch (error) {
         drop();

@@ -10,8 +10,8 @@ export function copiesTo(answer: RelayCopies, mailbox: string): string[] {
 }
 
 /**
- * A handshake body sent again after a relay restart (docs/protocol.md "Restarts"): in a plain
- * `send` to the operator, which the relay copies to each of their devices (held to
+ * A welcome sent again after a relay restart (docs/protocol.md "Restarts"; commits go by
+ * `group_resend`): in a plain `send` to the operator, which the relay copies to each of their devices (held to
  * `--max-body-bytes`); rejects with the relay's refusal.
  */
 export function sendToOperator(requests: Requests, operator: string, body: string): Promise<RelayCopies> {
