@@ -32,7 +32,7 @@ await build({
       'const __dirname = __litsxgDirname(__filename);',
     ].join(' '),
   },
-  // A fatal error names the TypeScript file and line (bin/node-options has --enable-source-maps).
+  // A logged failure names the TypeScript file and line (adapters/system/source-location.ts).
   sourcemap: true,
   sourcesContent: false,
   // Smaller code to hold in memory (2 MiB less resident); names are kept, for error classes.

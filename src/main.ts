@@ -3,6 +3,7 @@ import { parseServeOptions, SERVE_COMMAND } from './adapters/cli/serve-options.t
 import { strayVariables } from './adapters/cli/stray-variables.ts';
 import { helpOrUsageError, usageError } from './adapters/cli/usage-error.ts';
 import { JsonLinesLogger } from './adapters/system/json-lines-logger.ts';
+import { sourceMappedStack } from './adapters/system/source-location.ts';
 import { describeError } from './domain/describe-error.ts';
 
 /** The one place that reads the environment and the arguments: starts a command, maps signals and exit statuses. */
@@ -106,7 +107,7 @@ main(process.argv.slice(2), process.env).then(
     setTimeout(() => process.exit(status), 1_000).unref();
   },
   (error: unknown) => {
-    process.stderr.write(`litsxg: unexpected failure: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(`litsxg: unexpected failure: ${error instanceof Error ? sourceMappedStack(String(error.stack)) : String(error)}\n`);
     process.exit(ExitStatus.internal);
   },
 );

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { REPO_ROOT } from '../../bench/server-process.ts';
@@ -26,6 +28,20 @@ test('the young generation starts small (idle servers and idle connections touch
   assert.ok(start <= 2, `starts at ${start} MiB`);
   // Node's default stops at 16 MiB a semi-space; 32 keeps a message's objects dying young under load.
   assert.ok(largest > 32, `grew to ${largest} MiB`);
+});
+
+test('bin/litsxg gives bin/node-options to serve alone: a V8 flag costs every other command Node\'s code cache', async () => {
+  const shims = mkdtempSync(join(tmpdir(), 'litsxg-node-shim-'));
+  // Stands in for node: prints the arguments bin/litsxg execs it with.
+  writeFileSync(join(shims, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n');
+  chmodSync(join(shims, 'node'), 0o755);
+  const main = join(REPO_ROOT, 'dist', 'main.js');
+  const argsOf = (command: string[]) => execFileSync(`${REPO_ROOT}/bin/litsxg`, command, { encoding: 'utf8', env: { ...process.env, PATH: `${shims}:${process.env.PATH}` } }).trim().split('\n');
+  const options = readFileSync(`${REPO_ROOT}/bin/node-options`, 'utf8').split(/\s+/).filter((o) => o !== '');
+  assert.ok(options.length > 0);
+  assert.equal(argsOf(['serve', '--port', '0']), [...options, main, 'serve', '--port', '0']);
+  assert.equal(argsOf(['operator', 'list']), [main, 'operator', 'list']);
+  assert.equal(argsOf([]), [main]);
 });
 
 test.run();

@@ -1,5 +1,6 @@
 import { UNSAFE_CHARACTERS } from '../../domain/visible-text.ts';
 import type { LogFields, LogLevel, Logger } from '../../ports/logger.ts';
+import { sourceLocation } from './source-location.ts';
 
 const SEVERITY: Readonly<Record<LogLevel, number>> = { error: 0, warn: 1, info: 2, debug: 3 };
 
@@ -17,6 +18,8 @@ export class JsonLinesLogger implements Logger {
 
   /** Written whatever the level: the lines an operator's tooling waits for (`listening`). */
   announce(level: LogLevel, event: string, fields: LogFields = {}): void {
+    // A failure's `where` (domain/describe-error.ts) names the TypeScript file, not the bundle's.
+    if (typeof fields.where === 'string') fields = { ...fields, where: sourceLocation(fields.where) };
     this.write(`${escapeUnsafe(JSON.stringify({ ts: new Date(this.now()).toISOString(), level, event, ...fields }))}\n`);
   }
 }
