@@ -2,6 +2,8 @@ import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { test } from 'uvu';
+import Database from 'better-sqlite3';
+import { KNOWN_MIGRATIONS } from '../../src/adapters/kysely/credential-migrations.ts';
 import { KyselyCredentialRepository } from '../../src/adapters/kysely/kysely-credential-repository.ts';
 import { KyselyKeyDirectory } from '../../src/adapters/kysely/kysely-key-directory.ts';
 import { openSqliteCredentials } from '../../src/adapters/sqlite/open-sqlite-credentials.ts';
@@ -9,6 +11,7 @@ import { SqliteCredentialDialect } from '../../src/adapters/sqlite/sqlite-creden
 import { SystemClock } from '../../src/adapters/system/system-clock.ts';
 import { credentialRepositoryContract } from '../contracts/credential-repository-contract.ts';
 import { keyDirectoryContract } from '../contracts/key-directory-contract.ts';
+import { credentialsMigratedTo } from '../support/old-credentials.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 async function repositoryAt(path: string) {
@@ -98,6 +101,24 @@ test('the database file and its WAL are created 0600 and migrations run once', a
     for (const file of [path, `${path}-wal`, `${path}-shm`]) assert.is(statSync(file).mode & 0o777, 0o600, file);
     await second.close();
     await first.close();
+  } finally {
+    dir.remove();
+  }
+});
+
+test('an older database is migrated; an up-to-date one opens without the migrator (whose lock table it would make again)', async () => {
+  const dir = tempDir();
+  try {
+    const path = join(dir.path, 'credentials.sqlite');
+    await (await credentialsMigratedTo(path, KNOWN_MIGRATIONS.at(-2)!)).destroy();
+    await (await repositoryAt(path)).close();
+    const raw = new Database(path);
+    const migrations = () => raw.prepare("select name from sqlite_master where type = 'table' and name like 'litsxg_migration%' order by name").pluck().all();
+    assert.is(raw.prepare('select count(*) from litsxg_migration').pluck().get(), KNOWN_MIGRATIONS.length);
+    raw.exec('drop table litsxg_migration_lock');
+    await (await repositoryAt(path)).close();
+    assert.equal(migrations(), ['litsxg_migration'], 'nothing to migrate, no migrator');
+    raw.close();
   } finally {
     dir.remove();
   }

@@ -12,11 +12,15 @@ export async function migrateCredentialSchema(db: Kysely<unknown>): Promise<void
   if (unknown.length > 0) {
     throw new CredentialStoreError(`the credential database has a newer schema (${unknown.join(', ')}) than this Litsxg knows; upgrade Litsxg`);
   }
+  // Every start but the first after an upgrade: the migrator's lock and introspection would find nothing to do.
+  if (applied.length === KNOWN_MIGRATIONS.length) return;
   const migrator = new Migrator({
     db,
     provider: credentialMigrations,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+    // Names are ASCII and numbered; the default localeCompare loads ICU's collation, 8 ms at start.
+    nameComparator: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw new CredentialStoreError(`migrating the credential database failed: ${String(error)}`);
