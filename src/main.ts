@@ -1,6 +1,6 @@
 import { ExitStatus } from './adapters/cli/exit-status.ts';
 import { parseServeOptions, SERVE_COMMAND } from './adapters/cli/serve-options.ts';
-import { strayVariables } from './adapters/cli/stray-variables.ts';
+import { strayVariablesFor } from './adapters/cli/stray-variables.ts';
 import { helpOrUsageError, usageError } from './adapters/cli/usage-error.ts';
 import { JsonLinesLogger } from './adapters/system/json-lines-logger.ts';
 import { sourceMappedStack } from './adapters/system/source-location.ts';
@@ -55,8 +55,7 @@ async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     logger.log('error', 'onion_abandoned', { down_for_s: options.onionDownExitMs / 1000 });
     void starting.then((server) => server.stop()).finally(() => process.exit(ExitStatus.tor));
   };
-  // The other commands' specs pull in the client's code: loaded only for a variable serve does not read.
-  const strays = strayVariables(env, [SERVE_COMMAND]).length === 0 ? [] : strayVariables(env, (await import('./adapters/cli/help-command.ts')).COMMANDS);
+  const strays = await strayVariablesFor(SERVE_COMMAND, env);
   const starting = deps.startServer({ ...options, strayVariables: strays }, logger, onionAbandoned);
   onShutdownSignal((signal) => {
     logger.log('info', 'shutting_down', { signal });

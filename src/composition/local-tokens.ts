@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { ConnectionGateway } from '../ports/connection-gateway.ts';
 import type { IdGenerator } from '../ports/id-generator.ts';
 import type { SenderBuckets } from '../ports/sender-buckets.ts';
@@ -21,3 +22,9 @@ export const KeyPackageFetchBuckets = token<SenderBuckets>('KeyPackageFetchBucke
 
 /** This server's id (docs/protocol.md "Login by key"), read from the data directory once it is prepared. */
 export const ServerId = token<string>('ServerId');
+
+/**
+ * `serve --web`'s listener, named by a token so that starting needs neither its class nor the
+ * WebSocket library unless --web loads the web module (docs/performance.md § Startup and memory).
+ */
+export const WebListener = token<{ listen(): Promise<AddressInfo>; close(): Promise<void> }>('WebListener');

@@ -1,9 +1,6 @@
-// Inversify's decorators need the Reflect metadata API before any decorated class is defined.
-import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitStatus } from '../adapters/cli/exit-status.ts';
-import { COMMANDS } from '../adapters/cli/help-command.ts';
 import { OPERATOR_COMMAND, operatorSays, parseOperatorRequest, readNewPassword, runOperatorCommand } from '../adapters/cli/operator-command.ts';
 import { parseCommandLine } from '../adapters/cli/option-parser.ts';
 import { readPassword } from '../adapters/cli/read-password.ts';
@@ -29,7 +26,7 @@ export async function runOperator(argv: readonly string[], env: Readonly<Record<
     operatorSays(process, request.message);
     return ExitStatus.failed;
   }
-  warnStrayVariables(OPERATOR_COMMAND.name, env, COMMANDS);
+  await warnStrayVariables(OPERATOR_COMMAND, env);
   const { credentials: credentialStore, 'data-dir': dataDir } = parsed.values;
   const logger = new JsonLinesLogger('warn', (line) => process.stderr.write(line));
   try {

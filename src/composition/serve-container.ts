@@ -15,8 +15,6 @@ import { memoryModule } from './memory-module.ts';
 import { onionClientKeysModule } from './onion-client-keys-module.ts';
 import { systemModule } from './system-module.ts';
 import { tcpModule } from './tcp-module.ts';
-import { torModule } from './tor-module.ts';
-import { webModule } from './web-module.ts';
 
 /** The server's container: configuration picks one module per adapter family; `onOnionAbandoned`: see torModule. */
 export async function serveContainer(options: ServeOptions, logger: Logger, onOnionAbandoned: () => void = () => undefined): Promise<Container> {
@@ -38,9 +36,10 @@ export async function serveContainer(options: ServeOptions, logger: Logger, onOn
       highWaterChars: DEFAULT_HIGH_WATER_CHARS,
     }),
   );
-  if (options.onion) container.load(torModule(options, onOnionAbandoned));
+  // Tor's and the web client's adapters (and ws) are loaded only when chosen, as ioredis is below.
+  if (options.onion) container.load((await import('./tor-module.ts')).torModule(options, onOnionAbandoned));
   if (options.web) {
-    container.load(webModule({
+    container.load((await import('./web-module.ts')).webModule({
       host: options.host,
       port: options.webPort,
       appDirectory: WEB_APP_DIRECTORY,

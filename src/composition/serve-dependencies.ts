@@ -1,6 +1,3 @@
-// Inversify's decorators need the Reflect metadata API before any decorated class is defined.
-import 'reflect-metadata';
-
 /** What `serve` needs beyond option parsing, loaded in one go once the options are known good. */
 export { CredentialStoreError } from '../adapters/kysely/credential-store-error.ts';
 export { DataDirectoryError } from '../adapters/system/data-directory.ts';

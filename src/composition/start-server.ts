@@ -4,13 +4,13 @@ import { RedisScaleOut } from '../adapters/redis/redis-scale-out.ts';
 import { lockDataDirectory, prepareDataDirectory } from '../adapters/system/data-directory.ts';
 import type { JsonLinesLogger } from '../adapters/system/json-lines-logger.ts';
 import { TcpRelayServer } from '../adapters/tcp/tcp-relay-server.ts';
-import { WebRelayServer } from '../adapters/web/web-relay-server.ts';
 import { DeviceMailboxes } from '../domain/device-mailboxes.ts';
 import { startMessageExpiry } from '../domain/message-expiry.ts';
 import { Clock } from '../ports/clock.ts';
 import { CredentialRepository } from '../ports/credential-repository.ts';
 import { MessageBuffer } from '../ports/message-buffer.ts';
 import { OnionService } from '../ports/onion-service.ts';
+import { WebListener } from './local-tokens.ts';
 import { serveContainer } from './serve-container.ts';
 import { runServer } from './server-lifecycle.ts';
 import type { RunningServer } from './server-lifecycle.ts';
@@ -34,7 +34,7 @@ export async function startServer(options: ServeOptions & WarnedSettings, logger
       followDevices: () => resolve(container, DeviceMailboxes).start(),
       redis: () => resolveIfBound(container, RedisScaleOut),
       listener: () => resolve(container, TcpRelayServer),
-      webListener: () => resolveIfBound(container, WebRelayServer),
+      webListener: () => resolveIfBound(container, WebListener),
       startExpiry: () => startMessageExpiry(resolve(container, MessageBuffer), resolve(container, Clock), logger, options.messageTtlMs),
       lostOnExit: () => resolve(container, MessageBuffer).lostOnExit(resolve(container, Clock).now()),
       onion: () => resolveIfBound(container, OnionService),

@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { nearestName } from '../../src/adapters/cli/nearest-name.ts';
 import { COMMANDS } from '../../src/adapters/cli/help-command.ts';
-import { describeStray, strayVariables as straysAmong } from '../../src/adapters/cli/stray-variables.ts';
+import { SERVE_COMMAND } from '../../src/adapters/cli/serve-options.ts';
+import { describeStray, strayVariables as straysAmong, strayVariablesFor } from '../../src/adapters/cli/stray-variables.ts';
 
 const strayVariables = (env: Record<string, string>) => straysAmong(env, COMMANDS);
 
@@ -17,6 +18,12 @@ test('a LITSXG_ variable no command reads is named with the nearest one that is 
 test('variables any command reads, or that are read outside the options, are not strays', () => {
   const known = ['LITSXG_SERVER', 'LITSXG_KEYS_DIR', 'LITSXG_PASSWORD', 'LITSXG_KEY_PASSPHRASE', 'LITSXG_DATA_DIR', 'LITSXG_KEY_ONLY', 'LITSXG_TOR_PASSWORD'];
   assert.equal(strayVariables(Object.fromEntries(known.map((name) => [name, 'x']))), []);
+});
+
+test('for the running command: a variable another command reads is no stray, a typo is (every command consulted only then)', async () => {
+  assert.equal(await strayVariablesFor(SERVE_COMMAND, { LITSXG_PORT: '1' }), []);
+  assert.equal(await strayVariablesFor(SERVE_COMMAND, { LITSXG_PORT: '1', LITSXG_PROXY: 'socks5://127.0.0.1:9050' }), [], 'read by client');
+  assert.equal(await strayVariablesFor(SERVE_COMMAND, { LITSXG_PROXY: 'x', LITSXG_PROXXY: 'x' }), [{ variable: 'LITSXG_PROXXY', nearest: 'LITSXG_PROXY' }]);
 });
 
 /** `env.LITSXG_X`, `'LITSXG_X'`: variables the code reads by name, beside the options' own. */

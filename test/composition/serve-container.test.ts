@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ServeOptions } from '../../src/adapters/cli/serve-options.ts';

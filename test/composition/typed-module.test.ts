@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { Container } from 'inversify';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

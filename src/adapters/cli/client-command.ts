@@ -16,7 +16,7 @@ export async function runClientCommand(argv: readonly string[], env: Readonly<Re
   if (name === undefined) return usageError(CLIENT_COMMAND.name, 'client needs the NAME to log in as');
   if (extra.length > 0) return usageError(CLIENT_COMMAND.name, `unexpected argument ${JSON.stringify(extra[0])}`);
   const { server, proxy } = parsed.values;
-  const stop = await beforeConnecting(CLIENT_COMMAND.name, parsed.values, env);
+  const stop = await beforeConnecting(CLIENT_COMMAND, parsed.values, env);
   if (stop !== undefined) return stop;
   return runClient({
     name,

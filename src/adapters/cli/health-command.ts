@@ -2,7 +2,6 @@ import { visibleText } from '../../domain/visible-text.ts';
 import { connectThrough } from '../tor/connect-through.ts';
 import { ExitStatus } from './exit-status.ts';
 import { checkHealth } from './health-check.ts';
-import { COMMANDS } from './help-command.ts';
 import { registerOnionKey } from './onion-key-option.ts';
 import { parseCommandLine } from './option-parser.ts';
 import { HEALTH_COMMAND } from './remote-options.ts';
@@ -20,7 +19,7 @@ export async function runHealthCommand(argv: readonly string[], env: Readonly<Re
     process.stderr.write(`unhealthy: ${keyRefused.reason}\n`);
     return keyRefused.status;
   }
-  warnStrayVariables(HEALTH_COMMAND.name, env, COMMANDS);
+  await warnStrayVariables(HEALTH_COMMAND, env);
   // PROTOCOL "Command line", health: 5 s, or 20 s through a proxy (a Tor circuit takes a while).
   const timeoutMs = proxy === undefined ? 5_000 : 20_000;
   const verdict = await checkHealth(() => connectThrough(server, proxy, timeoutMs), timeoutMs);

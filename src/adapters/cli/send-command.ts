@@ -23,7 +23,7 @@ export async function runSendCommand(argv: readonly string[], env: Readonly<Reco
   // One message, its lines kept: a trailing newline (echo's, a file's last) is not part of it.
   const message = (typed ?? (await text(process.stdin))).replace(/\r?\n$/, '');
   if (message.trim() === '') return usageError(SEND_COMMAND.name, 'nothing to send: the text is empty');
-  const stop = await beforeConnecting(SEND_COMMAND.name, parsed.values, env);
+  const stop = await beforeConnecting(SEND_COMMAND, parsed.values, env);
   if (stop !== undefined) return stop;
   const outcome = await sendOnce({
     name: from,

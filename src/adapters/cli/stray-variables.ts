@@ -35,7 +35,16 @@ export function describeStray(stray: StrayVariable): string {
   return `${stray.variable} is read by no litsxg command: did you mean ${stray.nearest}?`;
 }
 
+/**
+ * The variables no command reads, for `running`: every command's specs (help's list) pull in
+ * the client's code, so they are loaded only when a variable is stray for `running` itself.
+ */
+export async function strayVariablesFor(running: CommandSpec<OptionSpecs>, env: Env): Promise<StrayVariable[]> {
+  if (strayVariables(env, [running]).length === 0) return [];
+  return strayVariables(env, (await import('./help-command.ts')).COMMANDS);
+}
+
 /** For the commands that do not log JSON: one plain line a variable, once the command line was accepted. */
-export function warnStrayVariables(command: string, env: Env, commands: readonly CommandSpec<OptionSpecs>[], stderr: NodeJS.WritableStream = process.stderr): void {
-  for (const stray of strayVariables(env, commands)) stderr.write(`litsxg ${command}: ${describeStray(stray)}\n`);
+export async function warnStrayVariables(running: CommandSpec<OptionSpecs>, env: Env, stderr: NodeJS.WritableStream = process.stderr): Promise<void> {
+  for (const stray of await strayVariablesFor(running, env)) stderr.write(`litsxg ${running.name}: ${describeStray(stray)}\n`);
 }
