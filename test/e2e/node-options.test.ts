@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { REPO_ROOT } from '../../bench/server-process.ts';
@@ -36,7 +36,7 @@ test('bin/litsxg gives bin/node-options to serve alone: a V8 flag costs every ot
   writeFileSync(join(shims, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n');
   chmodSync(join(shims, 'node'), 0o755);
   const main = join(REPO_ROOT, 'dist', 'main.js');
-  const argsOf = (command: string[]) => execFileSync(`${REPO_ROOT}/bin/litsxg`, command, { encoding: 'utf8', env: { ...process.env, PATH: `${shims}:${process.env.PATH}` } }).trim().split('\n');
+  const argsOf = (command: string[]) => execFileSync(`${REPO_ROOT}/bin/litsxg`, command, { encoding: 'utf8', env: { ...process.env, PATH: `${shims}:${process.env.PATH}` } }).trim().split('\n').map((arg) => (arg.endsWith('.js') ? resolve(arg) : arg));
   const options = readFileSync(`${REPO_ROOT}/bin/node-options`, 'utf8').split(/\s+/).filter((o) => o !== '');
   assert.ok(options.length > 0);
   assert.equal(argsOf(['serve', '--port', '0']), [...options, main, 'serve', '--port', '0']);

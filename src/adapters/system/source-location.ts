@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A stack frame's place: `(file:line:column)` or a bare `file:line:column` after `at `. */
@@ -22,8 +22,7 @@ export function sourceLocation(frame: string): string {
   const path = file!.startsWith('file://') ? fileURLToPath(file!) : file!;
   const entry = mapOf(path)?.findEntry(Number(line) - 1, Number(column) - 1);
   if (entry === undefined || !('originalSource' in entry)) return frame;
-  // Named from the package's root (dist/ is one level down), as a developer opens it.
-  const source = relative(resolve(dirname(path), '..'), resolve(dirname(path), entry.originalSource));
+  const source = resolve(dirname(path), entry.originalSource);
   return `${frame.slice(0, frame.length - whole.length)}${opening}${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}${closing}`;
 }
 
