@@ -14,6 +14,7 @@ async function repositoryWithHeldCheck() {
   let holding = false;
   const dialect: CredentialDialect = {
     run: (statement) => sqlite.run(statement),
+    first: (on, query) => sqlite.first(on, query),
     async namesChanged() {
       if (holding) await new Promise<void>((resolve, reject) => (held = { resolve, reject }));
       return sqlite.namesChanged();

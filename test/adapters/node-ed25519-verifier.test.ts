@@ -5,7 +5,7 @@ import { NodeEd25519Verifier } from '../../src/adapters/crypto/node-ed25519-veri
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
-test('Node verifies what @noble signs, with each key, the imported key kept or not', async () => {
+test('Node verifies what @noble signs, with each key, a key used again or not', async () => {
   const verifier = new NodeEd25519Verifier();
   const alice = ed25519.keygen();
   const bob = ed25519.keygen();

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { inject, injectable } from 'inversify';
 import type { DeviceId, DeviceRecord, PendingDevice } from '../../domain/devices.ts';
 import type { OperatorName } from '../../domain/names.ts';
@@ -7,6 +7,12 @@ import type { AddDeviceOutcome, DeviceDirectory, DeviceSlots } from '../../ports
 import { CredentialDatabase } from './credential-database.ts';
 import { CredentialDialect } from './credential-dialect.ts';
 import type { CredentialSchema } from './credential-schema.ts';
+
+interface DeviceRow {
+  readonly device: string;
+  readonly signing_key: string;
+  readonly certificate: string;
+}
 
 /**
  * Devices in the credential database, beside their operator (a foreign key removes them with
@@ -19,7 +25,12 @@ export class KyselyDeviceDirectory implements DeviceDirectory {
     @inject(CredentialDatabase) private readonly db: Kysely<CredentialSchema>,
     @inject(Clock) private readonly clock: Clock,
     @inject(CredentialDialect) private readonly dialect: CredentialDialect,
-  ) {}
+  ) {
+    this.findQuery = db.selectFrom('operator_devices').select(['device', 'signing_key', 'certificate']).where('name', '=', '').where('device', '=', '').compile();
+  }
+
+  /** Compiled once, run with each name and device: a device's key login waits on it. */
+  private readonly findQuery: CompiledQuery<DeviceRow>;
 
   add(name: OperatorName, { device, signing, certificate }: DeviceRecord, { maxDevices, pendingSince }: DeviceSlots): Promise<AddDeviceOutcome> {
     return this.dialect.run(() => this.db.transaction().execute(async (trx): Promise<AddDeviceOutcome> => {
@@ -63,8 +74,7 @@ export class KyselyDeviceDirectory implements DeviceDirectory {
   }
 
   async find(name: OperatorName, device: DeviceId): Promise<DeviceRecord | undefined> {
-    const row = await this.dialect.run(() => this.db.selectFrom('operator_devices')
-      .select(['device', 'signing_key', 'certificate']).where('name', '=', name).where('device', '=', device).executeTakeFirst());
+    const row = await this.dialect.first<DeviceRow>(this.db, { ...this.findQuery, parameters: [name, device] });
     return row === undefined ? undefined : { device: row.device, signing: row.signing_key, certificate: row.certificate };
   }
 

@@ -56,7 +56,7 @@ export class KyselyKeyDirectory implements KeyDirectory {
   }
 
   async find(name: OperatorName): Promise<PublicIdentity | undefined> {
-    const { rows: [row] } = await this.dialect.run(() => this.db.executeQuery<IdentityRow>({ ...this.findQuery, parameters: [name] }));
+    const row = await this.dialect.first<IdentityRow>(this.db, { ...this.findQuery, parameters: [name] });
     return row === undefined ? undefined : { agreement: row.agreement_key, signing: row.signing_key };
   }
 

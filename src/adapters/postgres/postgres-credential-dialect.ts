@@ -1,5 +1,7 @@
+import type { CompiledQuery, Kysely } from 'kysely';
 import { injectable } from 'inversify';
 import type { CredentialDialect } from '../kysely/credential-dialect.ts';
+import type { CredentialSchema } from '../kysely/credential-schema.ts';
 
 /**
  * PostgreSQL's part of the credential repository, shared by every instance: it has no
@@ -9,6 +11,10 @@ import type { CredentialDialect } from '../kysely/credential-dialect.ts';
 export class PostgresCredentialDialect implements CredentialDialect {
   run<T>(statement: () => Promise<T>): Promise<T> {
     return statement();
+  }
+
+  async first<Row>(db: Kysely<CredentialSchema>, query: CompiledQuery<Row>): Promise<Row | undefined> {
+    return (await db.executeQuery(query)).rows[0];
   }
 
   async namesChanged(): Promise<boolean> {

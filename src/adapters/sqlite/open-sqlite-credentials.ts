@@ -6,6 +6,7 @@ import type { CredentialSchema } from '../kysely/credential-schema.ts';
 import { CredentialStoreError } from '../kysely/credential-store-error.ts';
 import { openMigratedCredentials } from '../kysely/open-migrated-credentials.ts';
 import { reusedStatements } from './reused-statements.ts';
+import { rememberSqliteHandle } from './sqlite-handles.ts';
 
 /** How long a writer waits for another process (the `operator` command, say) to let go. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -28,7 +29,9 @@ export async function openSqliteCredentials(path: string): Promise<Kysely<Creden
   } catch (error) {
     throw new CredentialStoreError(`cannot open the credential database ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const db = await openMigratedCredentials(new SqliteDialect({ database: reusedStatements(database) }), `cannot read the credential database ${path}`);
+  const statements = reusedStatements(database);
+  const db = await openMigratedCredentials(new SqliteDialect({ database: statements }), `cannot read the credential database ${path}`);
+  rememberSqliteHandle(db, { database, prepare: (sql) => statements.prepare(sql) });
   // From here on a busy database is waited for by retryWhileBusy, off the event loop's back:
   // SQLite's own busy handler would sleep on the one thread and stall every connection.
   database.pragma('busy_timeout = 0');
