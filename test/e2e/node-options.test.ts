@@ -42,6 +42,10 @@ test('bin/litsxg gives bin/node-options to serve alone: a V8 flag costs every ot
   assert.equal(argsOf(['serve', '--port', '0']), [...options, main, 'serve', '--port', '0']);
   assert.equal(argsOf(['operator', 'list']), [main, 'operator', 'list']);
   assert.equal(argsOf([]), [main]);
+  // Run by a relative path: node gets absolute ones (its --import reads a relative one as a package).
+  const relative = execFileSync('bin/litsxg', ['version'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${shims}:${process.env.PATH}` } }).split('\n')[0]!;
+  assert.ok(relative.startsWith('/') && resolve(relative) === main, relative);
+  assert.match(execFileSync('bin/litsxg', ['bench', '--help'], { cwd: REPO_ROOT, encoding: 'utf8' }), /^usage: litsxg bench/);
 });
 
 test.run();
