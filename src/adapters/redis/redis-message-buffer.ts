@@ -5,7 +5,8 @@ import type { OperatorName } from '../../domain/names.ts';
 import { IdGenerator } from '../../ports/id-generator.ts';
 import type { BufferLoss, EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { ACKNOWLEDGE } from './acknowledge-script.ts';
-import { ENQUEUE, EXPIRE, HANDED_OUT, TAKE } from './message-buffer-scripts.ts';
+import { ENQUEUE } from './enqueue-script.ts';
+import { EXPIRE, HANDED_OUT, TAKE } from './message-buffer-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
 import { RedisPresenceHints } from './redis-presence-hints.ts';
 import { NumberTexts, decode, record, seqBounds } from './queue-member.ts';
@@ -183,10 +184,23 @@ export class RedisMessageBuffer implements MessageBuffer {
     const { message: first, limits } = run[0]!;
     // One stem for the run: the sequence number after it tells its messages apart.
     const stem = this.ids.messageId();
+    // Each recipient's sends together, in the order sent: ENQUEUE takes those that fit at once.
+    const groups = new Map<OperatorName, number[]>();
+    run.forEach(({ to }, place) => {
+      const group = groups.get(to);
+      if (group === undefined) groups.set(to, [place]);
+      else group.push(place);
+    });
     let lines = '';
-    for (const { to, message: { from, body, ts, bytes } } of run) {
-      const tsText = this.tsTexts.of(ts);
-      lines += `${to}\n:${bytes}:${this.expiryTexts.of(ts + limits.ttlMs)}:${record(from, body, tsText)}\n`;
+    for (const [to, places] of groups) {
+      let bytes = 0;
+      let members = '';
+      for (const place of places) {
+        const { from, body, ts, bytes: size } = run[place]!.message;
+        bytes += size;
+        members += `:${size}:${this.expiryTexts.of(ts + limits.ttlMs)}:${record(from, body, this.tsTexts.of(ts))}\n`;
+      }
+      lines += `${to}\n${places.length}\n${bytes}\n${members}`;
     }
     const reply = (await script(this.prefix, withPresence, String(first.ts), String(first.ts * SEQ_PER_MS), String(limits.maxMessagesPerRecipient),
       String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal), stem, String(run.length), lines)) as unknown[];
@@ -195,16 +209,22 @@ export class RedisMessageBuffer implements MessageBuffer {
     const refused = new Set<number>();
     for (let i = 0; i < refusedCount; i++) refused.add(Number(text(reply[2 + i])));
     let at = 2 + refusedCount;
-    const newest = new Map<OperatorName, number>();
-    for (const { to } of run) if (!newest.has(to)) newest.set(to, Number(text(reply[at++])));
-    const results = run.map<EnqueueResult>(({ to }, i) => {
-      if (refused.has(i)) return QUEUE_FULL;
-      const seq = firstSeq + i;
-      const after = newest.get(to)!;
-      newest.set(to, seq);
-      return { ok: true, id: `${stem}.${seq}`, seq, after };
-    });
-    if (this.hints !== undefined) for (const name of newest.keys()) this.hint(name, text(reply[at++]));
+    // Numbers follow the text: group after group.
+    const results = new Array<EnqueueResult>(run.length);
+    let numbered = 0;
+    for (const places of groups.values()) {
+      let after = Number(text(reply[at++]));
+      for (const place of places) {
+        const seq = firstSeq + numbered;
+        if (refused.has(numbered++)) {
+          results[place] = QUEUE_FULL;
+        } else {
+          results[place] = { ok: true, id: `${stem}.${seq}`, seq, after };
+          after = seq;
+        }
+      }
+    }
+    if (this.hints !== undefined) for (const name of groups.keys()) this.hint(name, text(reply[at++]));
     return results;
   }
 
