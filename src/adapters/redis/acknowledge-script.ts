@@ -5,12 +5,13 @@ import { PRELUDE } from './message-buffer-scripts.ts';
 /**
  * Many acknowledgements at once. ARGV: prefix, withPresence, then for each recipient: name,
  * how many ids, the lowest and highest number the ids carry ('' when none carries one; the
- * bounds only choose what is read), the ids. Returns, for each recipient, runs over its ids in
- * order: how many ids in a row, and the sender of the messages they removed or '' (unknown, or
- * named before); then, with presence, the connection or '' of each sender, in the order they
- * first appear. Only the exact id acknowledges a message: a member goes under its own id. Acks
- * usually name a run of the queue: one range read finds them, bounded to twice as many members
- * as ids; what it does not reach is looked up one number at a time.
+ * bounds only choose what is read), the ids in one argument, a newline after each (an id with
+ * a newline in it comes as '': it names no message). Returns, for each recipient, runs over its
+ * ids in order: how many ids in a row, and the sender of the messages they removed or ''
+ * (unknown, or named before); then, with presence, the connection or '' of each sender, in the
+ * order they first appear. Only the exact id acknowledges a message: a member goes under its
+ * own id. Acks usually name a run of the queue: one range read finds them, bounded to twice as
+ * many members as ids; what it does not reach is looked up one number at a time.
  */
 export const ACKNOWLEDGE = `${PRELUDE}
 -- The number after an id's '.' (a stem has none), or nil.
@@ -18,6 +19,16 @@ local function seqOf(id)
   local dot = string.find(id, '.', 1, true)
   local seq = dot and tonumber(string.sub(id, dot + 1))
   if seq and seq >= 1 and seq < 2^53 and seq % 1 == 0 then return seq end
+end
+-- The ids of one recipient, from their argument.
+local function split(text, count)
+  local ids, at = {}, 1
+  for j = 1, count do
+    local stop = string.find(text, '\\n', at, true)
+    ids[j] = string.sub(text, at, stop - 1)
+    at = stop + 1
+  end
+  return ids
 end
 -- A member's id, bytes and sender, in one anchored match (cheaper than a find for each): its
 -- record is '<from>:<ts>:<body>', or a JSON array (record() in queue-member.ts). A sender is a
@@ -34,7 +45,7 @@ local i = 3
 while i <= #ARGV do
   local name, k, low, high = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
   local qK = qkeys(name)
-  local first, last = i + 4, i + 3 + k
+  local ids = split(ARGV[i + 4], k)
   members, bytesOf, fromOf = {}, {}, {}
   local inRange = -1
   if low ~= '' then
@@ -43,9 +54,9 @@ while i <= #ARGV do
     if #found < limit then inRange = #found end
     for _, member in ipairs(found) do keep(member) end
     if #found == limit then
-      for j = first, last do
-        local seq = seqOf(ARGV[j])
-        if seq and not members[ARGV[j]] then
+      for _, id in ipairs(ids) do
+        local seq = seqOf(id)
+        if seq and not members[id] then
           seq = string.format('%.0f', seq)
           local member = redis.call('ZRANGEBYSCORE', qK, seq, seq)[1]
           if type(member) == 'string' then keep(member) end
@@ -54,8 +65,7 @@ while i <= #ARGV do
     end
   end
   local gone, freed, runFrom, runCount = {}, 0, nil, 0
-  for j = first, last do
-    local id = ARGV[j]
+  for _, id in ipairs(ids) do
     local member, from = members[id], ''
     if member then
       members[id] = nil
@@ -79,7 +89,7 @@ while i <= #ARGV do
   else
     remove(name, gone, freed)
   end
-  i = last + 1
+  i = i + 5
 end
 for _, connection in ipairs(presences(senders)) do out[n + 1] = connection; n = n + 1 end
 return {unpack(out)}

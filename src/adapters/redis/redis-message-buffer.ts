@@ -9,7 +9,7 @@ import { ENQUEUE } from './enqueue-script.ts';
 import { EXPIRE, HANDED_OUT, TAKE } from './message-buffer-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
 import { RedisPresenceHints } from './redis-presence-hints.ts';
-import { NumberTexts, decode, record, seqBounds } from './queue-member.ts';
+import { NumberTexts, ackArguments, decode, record } from './queue-member.ts';
 import { TurnBatcher } from './turn-batcher.ts';
 
 const QUEUE_FULL: EnqueueResult = { ok: false, code: 'queue_full' };
@@ -106,7 +106,7 @@ export class RedisMessageBuffer implements MessageBuffer {
     }, TAKES_PER_RUN);
     this.acknowledgements = new TurnBatcher(async (batch) => {
       const args = [this.prefix, withPresence];
-      for (const { to, ids } of batch) args.push(to, String(ids.length), ...seqBounds(ids), ...ids);
+      for (const { to, ids } of batch) args.push(to, String(ids.length), ...ackArguments(ids));
       const reply = (await acknowledgeScript(...args)) as unknown[];
       let at = 0;
       const senders = new Set<OperatorName>();
