@@ -41,6 +41,30 @@ numbering('numbers carry across a million and stay exact in ids, takes and acks'
   }
 });
 
+// ENQUEUE takes a recipient's sends of one run together: one room check when they all fit.
+numbering('sends of one turn to several recipients are numbered recipient by recipient, each in the order sent', async ({ target }) => {
+  const buffer = new RedisMessageBuffer(target.redis, target.prefix, new RandomIdGenerator());
+  const send = (to: string, body: string) => buffer.enqueue(to, { from: 'alice', body, ts: Date.now(), bytes: body.length }, { ...LIMITS, maxMessagesPerRecipient: 2 });
+  const results = await Promise.all([send('bob', 'b1'), send('carol', 'c1'), send('bob', 'b2'), send('carol', 'c2'), send('bob', 'b3')]);
+  const first = results[0]!.ok ? results[0]!.seq : 0;
+  assert.equal(results.map((r) => (r.ok ? [r.seq - first, r.after === 0 ? 'none' : r.after - first] : r.code)), [[0, 'none'], [3, 'none'], [1, 0], [4, 3], 'queue_full']);
+  assert.equal((await buffer.take('bob', 0, 10, Date.now())).map((m) => [m.body, m.seq - first]), [['b1', 0], ['b2', 1]]);
+  assert.equal((await buffer.take('carol', 0, 10, Date.now())).map((m) => [m.body, m.seq - first]), [['c1', 3], ['c2', 4]]);
+});
+
+// ACKNOWLEDGE checks the usual ack (every message of its range, in order) member by member
+// against the ids, with no table: a member only goes for an id that is all of its own.
+numbering('an id that begins another\'s (S.1 beside S.10) acknowledges nothing, even when the range read holds as many messages as ids', async ({ target }) => {
+  const buffer = new RedisMessageBuffer(target.redis, target.prefix, new RandomIdGenerator());
+  await target.redis.set(`${target.prefix}seq`, '9');
+  const send = (body: string) => buffer.enqueue('bob', { from: 'alice', body, ts: Date.now(), bytes: body.length }, LIMITS);
+  const [ten, eleven] = await Promise.all([send('ten'), send('eleven')]);
+  assert.ok(ten!.ok && eleven!.ok && ten.id.endsWith('.10') && eleven.id.endsWith('.11'));
+  const lookalike = ten.id.slice(0, -1);
+  assert.equal(await buffer.acknowledge('bob', [lookalike, eleven.id]), [{ id: eleven.id, from: 'alice' }]);
+  assert.equal((await buffer.take('bob', 0, 10, Date.now())).map((m) => m.id), [ten.id]);
+});
+
 numbering('with no counter (Redis lost its data) numbers restart above the clock\'s, then count on', async ({ target }) => {
   const buffer = new RedisMessageBuffer(target.redis, target.prefix, new RandomIdGenerator());
   const send = (ts: number) => buffer.enqueue('bob', { from: 'alice', body: 'hi', ts, bytes: 2 }, LIMITS);

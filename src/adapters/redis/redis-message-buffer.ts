@@ -5,10 +5,11 @@ import type { OperatorName } from '../../domain/names.ts';
 import { IdGenerator } from '../../ports/id-generator.ts';
 import type { BufferLoss, EnqueueResult, MessageBuffer } from '../../ports/message-buffer.ts';
 import { ACKNOWLEDGE } from './acknowledge-script.ts';
-import { ENQUEUE, EXPIRE, HANDED_OUT, TAKE } from './message-buffer-scripts.ts';
+import { ENQUEUE } from './enqueue-script.ts';
+import { EXPIRE, HANDED_OUT, TAKE } from './message-buffer-scripts.ts';
 import { RedisClient, RedisKeyPrefix, luaCommand, text } from './redis-client.ts';
 import { RedisPresenceHints } from './redis-presence-hints.ts';
-import { NumberTexts, decode, record, seqBounds } from './queue-member.ts';
+import { NumberTexts, ackArguments, decode, record } from './queue-member.ts';
 import { TurnBatcher } from './turn-batcher.ts';
 
 const QUEUE_FULL: EnqueueResult = { ok: false, code: 'queue_full' };
@@ -75,16 +76,17 @@ export class RedisMessageBuffer implements MessageBuffer {
     this.expireScript = luaCommand(redis, 'litsxgExpire', EXPIRE);
     this.handedOutScript = luaCommand(redis, 'litsxgHandedOut', HANDED_OUT);
     this.enqueues = new TurnBatcher(async (batch) => {
-      // One script run per stretch of sends under the same limits (in practice, all of them).
+      // One script run per stretch of sends under the same limits (in practice, all of them:
+      // that run's replies are the batch's, with no copy).
       const runs: Promise<EnqueueResult[]>[] = [];
       let start = 0;
       while (start < batch.length) {
         let end = start + 1;
         while (end < batch.length && sameRoom(batch[end]!.limits, batch[start]!.limits)) end++;
-        runs.push(this.enqueueRun(enqueueScript, withPresence, batch.slice(start, end)));
+        runs.push(this.enqueueRun(enqueueScript, withPresence, start === 0 && end === batch.length ? batch : batch.slice(start, end)));
         start = end;
       }
-      return (await Promise.all(runs)).flat();
+      return runs.length === 1 ? runs[0]! : (await Promise.all(runs)).flat();
     }, SENDS_PER_RUN);
     this.takes = new TurnBatcher(async (batch) => {
       // Marks go out first on the connection: a take after a hand-out sees it as pushed.
@@ -104,7 +106,7 @@ export class RedisMessageBuffer implements MessageBuffer {
     }, TAKES_PER_RUN);
     this.acknowledgements = new TurnBatcher(async (batch) => {
       const args = [this.prefix, withPresence];
-      for (const { to, ids } of batch) args.push(to, String(ids.length), ...seqBounds(ids), ...ids);
+      for (const { to, ids } of batch) args.push(to, String(ids.length), ...ackArguments(ids));
       const reply = (await acknowledgeScript(...args)) as unknown[];
       let at = 0;
       const senders = new Set<OperatorName>();
@@ -167,12 +169,14 @@ export class RedisMessageBuffer implements MessageBuffer {
     return taken;
   }
 
-  async acknowledge(to: OperatorName, ids: readonly string[]): Promise<AcknowledgedMessage[]> {
+  acknowledge(to: OperatorName, ids: readonly string[]): Promise<AcknowledgedMessage[]> {
+    // An ack frame carries far fewer ids than a run takes: it goes whole, with no copy.
+    if (ids.length <= ACKED_PER_RUN) return this.acknowledgements.submit({ to, ids });
     const parts: Promise<AcknowledgedMessage[]>[] = [];
     for (let start = 0; start < ids.length; start += ACKED_PER_RUN) {
       parts.push(this.acknowledgements.submit({ to, ids: ids.slice(start, start + ACKED_PER_RUN) }));
     }
-    return (await Promise.all(parts)).flat();
+    return Promise.all(parts).then((removed) => removed.flat());
   }
 
   /**
@@ -183,10 +187,23 @@ export class RedisMessageBuffer implements MessageBuffer {
     const { message: first, limits } = run[0]!;
     // One stem for the run: the sequence number after it tells its messages apart.
     const stem = this.ids.messageId();
+    // Each recipient's sends together, in the order sent: ENQUEUE takes those that fit at once.
+    const groups = new Map<OperatorName, number[]>();
+    run.forEach(({ to }, place) => {
+      const group = groups.get(to);
+      if (group === undefined) groups.set(to, [place]);
+      else group.push(place);
+    });
     let lines = '';
-    for (const { to, message: { from, body, ts, bytes } } of run) {
-      const tsText = this.tsTexts.of(ts);
-      lines += `${to}\n:${bytes}:${this.expiryTexts.of(ts + limits.ttlMs)}:${record(from, body, tsText)}\n`;
+    for (const [to, places] of groups) {
+      let bytes = 0;
+      let members = '';
+      for (const place of places) {
+        const { from, body, ts, bytes: size } = run[place]!.message;
+        bytes += size;
+        members += `:${size}:${this.expiryTexts.of(ts + limits.ttlMs)}:${record(from, body, this.tsTexts.of(ts))}\n`;
+      }
+      lines += `${to}\n${places.length}\n${bytes}\n${members}`;
     }
     const reply = (await script(this.prefix, withPresence, String(first.ts), String(first.ts * SEQ_PER_MS), String(limits.maxMessagesPerRecipient),
       String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal), stem, String(run.length), lines)) as unknown[];
@@ -195,16 +212,22 @@ export class RedisMessageBuffer implements MessageBuffer {
     const refused = new Set<number>();
     for (let i = 0; i < refusedCount; i++) refused.add(Number(text(reply[2 + i])));
     let at = 2 + refusedCount;
-    const newest = new Map<OperatorName, number>();
-    for (const { to } of run) if (!newest.has(to)) newest.set(to, Number(text(reply[at++])));
-    const results = run.map<EnqueueResult>(({ to }, i) => {
-      if (refused.has(i)) return QUEUE_FULL;
-      const seq = firstSeq + i;
-      const after = newest.get(to)!;
-      newest.set(to, seq);
-      return { ok: true, id: `${stem}.${seq}`, seq, after };
-    });
-    if (this.hints !== undefined) for (const name of newest.keys()) this.hint(name, text(reply[at++]));
+    // Numbers follow the text: group after group.
+    const results = new Array<EnqueueResult>(run.length);
+    let numbered = 0;
+    for (const places of groups.values()) {
+      let after = Number(text(reply[at++]));
+      for (const place of places) {
+        const seq = firstSeq + numbered;
+        if (refused.has(numbered++)) {
+          results[place] = QUEUE_FULL;
+        } else {
+          results[place] = { ok: true, id: `${stem}.${seq}`, seq, after };
+          after = seq;
+        }
+      }
+    }
+    if (this.hints !== undefined) for (const name of groups.keys()) this.hint(name, text(reply[at++]));
     return results;
   }
 
