@@ -102,6 +102,7 @@ async function prepare(options: BenchOptions, dataDir: string, password: string,
   const storm = needs('logins') ? options.logins : 0;
   const pool = Math.max(needs('conns') ? options.conns : 0, needs('offline') ? options.recipients : 0, needs('groups') ? GROUP_MEMBERS : 0);
   const names = benchNameSets(pairs, storm, pool);
+  if (options.login === 'key') for (const name of [...names.timed, ...names.pool]) benchIdentity(name);
   if (options.targets.includes('real')) {
     progress(`creating ${names.timed.length + names.pool.length} bench operators`);
     // Timed logins hash at the server's own cost; the idle pool cheaply.

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { bench } from '../support/run-bench.ts';
 import { ServerProcess } from '../../bench/server-process.ts';
 import { allowedCpus } from '../../bench/cpu-pinning.ts';
+import { signKeyLogin } from '../../bench/bench-keys.ts';
 
 const TINY_PAIRS = ['pairs', '--runs', '1', '--seconds', '1', '--warmup', '0.2', '--pairs', '2', '--window', '8', '--json'];
 
@@ -105,6 +106,16 @@ test('--login key: offline recipients and idle connections log in by signing the
   }
   assert.is(report.workloads[0].targets.real.median.drained, 1);
   assert.ok(report.workloads[1].targets.real.median.logins_per_s > 0);
+});
+
+test('--login key against the bare relay alone: identities are derived before the timed logins, never inside one', async () => {
+  assert.throws(() => signKeyLogin('bench-never-derived', {}), /not derived before its login/);
+  // More idle connections than the other key-login tests open: some names are new to this process.
+  const { status, stdout } = await bench(['conns', '--login', 'key', '--target', 'bare', '--runs', '1', '--conns', '64', '--json']);
+  assert.is(status, 0, stdout);
+  const report = JSON.parse(stdout);
+  assert.equal(report.errors, []);
+  assert.ok(report.workloads[0].targets.bare.median.logins_per_s > 0);
 });
 
 test('a bad option is one line and exit status 2', async () => {
