@@ -62,6 +62,14 @@ test('the web client runs in a browser: no node: module and no package but the c
   assert.equal(violations('client/web', allowed).filter((found) => !/ imports (@noble\/|ts-mls(\/|$))/.test(found)), []);
 });
 
+test('better-sqlite3, the one package left outside the bundle and CommonJS, is required in one place, never imported as an ES module', () => {
+  const valueImport = /^import\s+(?!type\b)[^;]*?from\s*['"]better-sqlite3['"]/m;
+  const found = sourceFiles(SRC).filter((file) => valueImport.test(readFileSync(file, 'utf8'))).map((file) => relative(SRC, file));
+  assert.equal(found, []);
+  const requiring = sourceFiles(SRC).filter((file) => /require\)?\(['"]better-sqlite3['"]\)|\(import\.meta\.url\)\(['"]better-sqlite3['"]\)/.test(readFileSync(file, 'utf8')));
+  assert.equal(requiring.map((file) => relative(SRC, file)), ['adapters/sqlite/better-sqlite3.ts']);
+});
+
 test('the domain carries no decorators', () => {
   const decorated = sourceFiles(join(SRC, 'domain')).filter((file) => /^\s*@\w+\(/m.test(readFileSync(file, 'utf8')));
   assert.equal(decorated, []);

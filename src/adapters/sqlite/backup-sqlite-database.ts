@@ -1,5 +1,6 @@
 import { closeSync, openSync, unlinkSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Database } from './better-sqlite3.ts';
 import { CredentialStoreError } from '../kysely/credential-store-error.ts';
 import { BUSY_TIMEOUT_MS } from './open-sqlite-credentials.ts';
 
@@ -16,7 +17,7 @@ export async function backupSqliteDatabase(source: string, destination: string):
     const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
     throw new CredentialStoreError(exists ? `${destination} already exists: a backup never overwrites, give a new file` : `cannot create ${destination}: ${(error as Error).message}`);
   }
-  let database: Database.Database | undefined;
+  let database: BetterSqlite3.Database | undefined;
   try {
     database = new Database(source, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     await database.backup(destination);

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fchmodSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Database } from './better-sqlite3.ts';
 import { SqliteDialect } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { CredentialSchema } from '../kysely/credential-schema.ts';
@@ -17,7 +18,7 @@ export const BUSY_TIMEOUT_MS = 5_000;
  * WAL and shared-memory files it creates the database file's mode.
  */
 export async function openSqliteCredentials(path: string): Promise<Kysely<CredentialSchema>> {
-  let database: Database.Database;
+  let database: BetterSqlite3.Database;
   try {
     if (path !== ':memory:') {
       for (const file of [path, `${path}-wal`, `${path}-shm`]) if (file === path || existsSync(file)) restrictToOwner(file);
