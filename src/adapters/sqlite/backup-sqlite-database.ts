@@ -1,6 +1,6 @@
 import { closeSync, openSync, unlinkSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import { Database } from './better-sqlite3.ts';
+import { openBetterSqlite3 } from './better-sqlite3.ts';
 import { CredentialStoreError } from '../kysely/credential-store-error.ts';
 import { BUSY_TIMEOUT_MS } from './open-sqlite-credentials.ts';
 
@@ -19,7 +19,7 @@ export async function backupSqliteDatabase(source: string, destination: string):
   }
   let database: BetterSqlite3.Database | undefined;
   try {
-    database = new Database(source, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    database = openBetterSqlite3(source, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     await database.backup(destination);
   } catch (error) {
     unlinkSync(destination);

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fchmodSync, openSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import { Database } from './better-sqlite3.ts';
+import { openBetterSqlite3 } from './better-sqlite3.ts';
 import { SqliteDialect } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { CredentialSchema } from '../kysely/credential-schema.ts';
@@ -23,7 +23,7 @@ export async function openSqliteCredentials(path: string): Promise<Kysely<Creden
     if (path !== ':memory:') {
       for (const file of [path, `${path}-wal`, `${path}-shm`]) if (file === path || existsSync(file)) restrictToOwner(file);
     }
-    database = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    database = openBetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
