@@ -45,7 +45,7 @@ local function admit(q, name, bytes)
   if not fits and not q.expired and q.added == 0 and expireQueue(name, now) > 0 then
     local h = held(name)
     total = tonumber(redis.call('GET', P .. 'bytes') or '0') + added
-    q.count, q.held, q.fresh = h[1], h[2], h[1] == 0
+    q.count, q.held = h[1], h[2]
     fits = room(q, 1, bytes)
   end
   q.expired = true
@@ -66,7 +66,7 @@ while i < sends do
   local q = queues[name]
   if not q then
     local h = held(name)
-    q = { count = h[1], held = h[2], before = h[3], fresh = h[1] == 0, added = 0, expired = false, entries = {}, n = 0 }
+    q = { count = h[1], held = h[2], before = h[3], fresh = h[4], added = 0, expired = false, entries = {}, n = 0 }
     queues[name], names[#names + 1] = q, name
   end
   -- A recipient's messages that fit together are taken without reading each one's bytes.
