@@ -26,7 +26,7 @@ local sends = tonumber(A[9])
 local last = redis.call('INCRBY', P .. 'seq', sends)
 if last == sends then
   last = tonumber(A[4]) + sends
-  redis.call('SET', P .. 'seq', string.format('%.0f', last))
+  redis.call('SET', P .. 'seq', format('%.0f', last))
 end
 local nextText = counter(last - sends)
 local queues, names, refused = {}, {}, {}
@@ -55,8 +55,8 @@ end
 -- Plain finds and subs, not patterns: a pattern costs Redis more per character of the text.
 local lines, at = A[10], 1
 local function line()
-  local stop = string.find(lines, '\\n', at, true)
-  local text = string.sub(lines, at, stop - 1)
+  local stop = find(lines, '\\n', at, true)
+  local text = sub(lines, at, stop - 1)
   at = stop + 1
   return text
 end
@@ -77,7 +77,7 @@ while i < sends do
   end
   for _ = 1, n do
     local rest, seq = line(), nextText()
-    if whole or admit(q, name, tonumber(string.sub(rest, 2, string.find(rest, ':', 2, true) - 1))) then
+    if whole or admit(q, name, tonumber(sub(rest, 2, find(rest, ':', 2, true) - 1))) then
       local e = q.n
       q.entries[e + 1], q.entries[e + 2], q.n, q.last = seq, stem .. seq .. rest, e + 2, seq
     else
@@ -96,7 +96,7 @@ for _, name in ipairs(names) do
   end
 end
 if added > 0 then redis.call('INCRBY', P .. 'bytes', added) end
-local out = { string.format('%.0f', last - sends + 1), #refused }
+local out = { format('%.0f', last - sends + 1), #refused }
 for _, place in ipairs(refused) do out[#out + 1] = place end
 for _, name in ipairs(names) do out[#out + 1] = queues[name].before end
 for _, connection in ipairs(presences(names)) do out[#out + 1] = connection end

@@ -19,17 +19,19 @@
  */
 export const PRELUDE = `
 local P = ARGV[1]
+-- The string functions as locals: each use of string.find is two table lookups more, a message.
+local find, sub, byte, match, format = string.find, string.sub, string.byte, string.match, string.format
 local function qkeys(name)
   return P .. 'q:' .. name, P .. 'q:' .. name .. ':m'
 end
 -- Where a member's bytes, expiry and record start. Plain finds: patterns cost Redis more.
 local function fields(member)
-  local bytesAt = string.find(member, ':', 1, true) + 1
-  local expiresAt = string.find(member, ':', bytesAt, true) + 1
-  return bytesAt, expiresAt, string.find(member, ':', expiresAt, true) + 1
+  local bytesAt = find(member, ':', 1, true) + 1
+  local expiresAt = find(member, ':', bytesAt, true) + 1
+  return bytesAt, expiresAt, find(member, ':', expiresAt, true) + 1
 end
 -- The number in a member from \`at\` to the ':' before \`nextAt\`.
-local function numberAt(member, at, nextAt) return tonumber(string.sub(member, at, nextAt - 2)) end
+local function numberAt(member, at, nextAt) return tonumber(sub(member, at, nextAt - 2)) end
 -- The connections holding these operators' sessions, '' for none (RedisPresence's keys), when asked for.
 local function presences(names)
   if ARGV[2] ~= '1' or #names == 0 then return {} end
@@ -44,15 +46,15 @@ end
 local function counter(seq)
   local high = math.floor(seq / 1e6)
   local low = seq - high * 1e6
-  local highText = string.format('%.0f', high)
+  local highText = format('%.0f', high)
   return function()
     low = low + 1
     if low == 1e6 then
       high, low = high + 1, 0
-      highText = string.format('%.0f', high)
+      highText = format('%.0f', high)
     end
     if high == 0 then return tostring(low) end
-    return highText .. string.format('%06d', low)
+    return highText .. format('%06d', low)
   end
 end
 -- Counts off \`count\` members removed from a queue and their bytes. A queue that empties keeps
@@ -116,7 +118,7 @@ end
 export const TAKE = `${PRELUDE}
 local now = tonumber(ARGV[3])
 local out, n = {}, 0
-local function seqIn(member) return string.match(member, '^[^:]*%.(%d+):') end
+local function seqIn(member) return match(member, '^[^:]*%.(%d+):') end
 for i = 4, #ARGV, 3 do
   local name, want = ARGV[i], tonumber(ARGV[i + 2])
   local qK, metaK = qkeys(name)
