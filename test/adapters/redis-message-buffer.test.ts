@@ -96,6 +96,32 @@ numbering('a queue an older version wrote (no highest number kept) is never hand
   assert.equal(then.ok && then.after, next.seq, 'kept again from the next send on');
 });
 
+// ENQUEUE takes each member as an argument of its own: a newline no longer needs JSON.
+numbering('a body with a newline is queued as it is; one with a lone surrogate as JSON, as earlier versions wrote both', async ({ target }) => {
+  const buffer = new RedisMessageBuffer(target.redis, target.prefix, new RandomIdGenerator());
+  const ts = Date.now();
+  for (const body of ['two\nlines', 'lone \ud800']) await buffer.enqueue('bob', { from: 'alice', body, ts, bytes: 9 }, LIMITS);
+  const records = (await target.redis.zrange(`${target.prefix}q:bob`, 0, -1)).map((member) => member.split(':').slice(3).join(':'));
+  assert.equal(records, [`alice:${ts}:two\nlines`, JSON.stringify(['alice', 'lone \ud800', ts])]);
+  assert.equal((await buffer.take('bob', 0, 10, ts)).map((m) => m.body), ['two\nlines', 'lone \ud800']);
+});
+
+// An emptied queue keeps its keys until the sweep (making them again at each send cost Redis).
+numbering('an emptied queue is forgotten by the sweep, and swept again once it fills again', async ({ target }) => {
+  const buffer = new RedisMessageBuffer(target.redis, target.prefix, new RandomIdGenerator());
+  const keys = () => Promise.all([target.redis.exists(`${target.prefix}q:bob:m`), target.redis.zrange(`${target.prefix}queues`, 0, -1)]);
+  const sent = await buffer.enqueue('bob', { from: 'alice', body: 'hi', ts: Date.now(), bytes: 2 }, LIMITS);
+  await buffer.acknowledge('bob', [sent.ok ? sent.id : '']);
+  assert.equal(await keys(), [1, ['bob']], 'kept while empty');
+  assert.is(await buffer.expire(Date.now()), 0);
+  assert.equal(await keys(), [0, []], 'forgotten by the sweep');
+  await buffer.enqueue('bob', { from: 'alice', body: 'hi', ts: Date.now(), bytes: 2 }, LIMITS);
+  assert.equal(await keys(), [1, ['bob']]);
+  assert.is(await buffer.expire(Date.now() + LIMITS.ttlMs + 1), 1, 'the queue made again is swept');
+  assert.equal(await keys(), [0, []]);
+  assert.is(await target.redis.get(`${target.prefix}bytes`), '0');
+});
+
 numbering.run();
 
 const hinted = suite<{ target: RedisTarget; buffer: RedisMessageBuffer; presence: RedisPresence }>('RedisMessageBuffer: presence read with a send or an ack');

@@ -18,16 +18,16 @@ import { PRELUDE } from './message-buffer-scripts.ts';
 export const ACKNOWLEDGE = `${PRELUDE}
 -- The number after an id's '.' (a stem has none), or nil.
 local function seqOf(id)
-  local dot = string.find(id, '.', 1, true)
-  local seq = dot and tonumber(string.sub(id, dot + 1))
+  local dot = find(id, '.', 1, true)
+  local seq = dot and tonumber(sub(id, dot + 1))
   if seq and seq >= 1 and seq < 2^53 and seq % 1 == 0 then return seq end
 end
 -- The ids of one recipient, from their argument.
 local function split(text, count)
   local ids, at = {}, 1
   for j = 1, count do
-    local stop = string.find(text, '\\n', at, true)
-    ids[j] = string.sub(text, at, stop - 1)
+    local stop = find(text, '\\n', at, true)
+    ids[j] = sub(text, at, stop - 1)
     at = stop + 1
   end
   return ids
@@ -38,8 +38,8 @@ end
 local MEMBER, MEMBER_JSON = '^([^:]*):(%d+):%d+:([%w%._/%-]+):', '^([^:]*):(%d+):%d+:%["([^"]*)"'
 local members, bytesOf, fromOf
 local function keep(member)
-  local id, bytes, from = string.match(member, MEMBER)
-  if not id then id, bytes, from = string.match(member, MEMBER_JSON) end
+  local id, bytes, from = match(member, MEMBER)
+  if not id then id, bytes, from = match(member, MEMBER_JSON) end
   members[id], bytesOf[id], fromOf[id] = member, bytes, from
 end
 -- The usual ack names every message of its range, in order: each id is checked against the
@@ -51,9 +51,9 @@ local function inOrder(found, ids)
   local freed, froms = 0, {}
   for j = 1, #found do
     local member, id = found[j], ids[j]
-    if string.find(member, id, 1, true) ~= 1 or string.byte(member, #id + 1) ~= 58 then return nil end
-    local bytes, from = string.match(member, SIZE_FROM, #id + 2)
-    if not bytes then bytes, from = string.match(member, SIZE_FROM_JSON, #id + 2) end
+    if find(member, id, 1, true) ~= 1 or byte(member, #id + 1) ~= 58 then return nil end
+    local bytes, from = match(member, SIZE_FROM, #id + 2)
+    if not bytes then bytes, from = match(member, SIZE_FROM_JSON, #id + 2) end
     freed, froms[j] = freed + bytes, from
   end
   return freed, froms
@@ -93,7 +93,7 @@ while i <= #ARGV do
       for _, id in ipairs(ids) do
         local seq = seqOf(id)
         if seq and not members[id] then
-          seq = string.format('%.0f', seq)
+          seq = format('%.0f', seq)
           local member = redis.call('ZRANGEBYSCORE', qK, seq, seq)[1]
           if type(member) == 'string' then keep(member) end
         end

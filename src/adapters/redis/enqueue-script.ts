@@ -4,18 +4,19 @@ import { PRELUDE } from './message-buffer-scripts.ts';
 
 /**
  * Many sends at once, under the same limits. ARGV: prefix, withPresence, now, seqFloor,
- * maxMessages, maxBytes, maxTotal, the run's id stem, how many messages, then the messages in
- * one text of lines, grouped by recipient: the recipient's name, how many messages for it, their
- * bytes together, then the rest of each one's member (':<bytes>:<expiresAt>:<record>'; a name or
- * JSON record holds no newline). One argument costs the server's Redis client far less than two
- * a message. Each message takes the next number in the order of the text, refused or not
- * (numbers need only increase, per recipient in the order sent; its id is the stem, '.', the
- * number). Returns the first number as text, how many were refused, their places in the text
- * (0 for the first), then, for each recipient in the order of the text, the highest number
- * queued for it before the run (as text, '0' for none), then, with presence, the connection or
- * '' of each, in that order. After Redis lost its data the counter restarts from seqFloor (from
- * the clock), so connected sessions never see a number they have already pushed past. Each
- * queue gets one ZADD, its messages in the order sent.
+ * maxMessages, maxBytes, maxTotal, the run's id stem, how many messages, then the messages
+ * grouped by recipient: the recipient's name, how many messages for it, their bytes together,
+ * then the rest of each one's member (':<bytes>:<expiresAt>:<record>'), an argument each. Redis's
+ * Lua hashes every byte of every string it makes: a member's rest cut from one text of all the
+ * sends was a copy (and a hash) of every message more than an argument of its own. Each message
+ * takes the next number in the order of the arguments, refused or not (numbers need only
+ * increase, per recipient in the order sent; its id is the stem, '.', the number). Returns the
+ * first number as text, how many were refused, their places among the messages (0 for the
+ * first), then, for each recipient in the order of the arguments, the highest number queued for
+ * it before the run (as text, '0' for none), then, with presence, the connection or '' of each,
+ * in that order. After Redis lost its data the counter restarts from seqFloor (from the clock),
+ * so connected sessions never see a number they have already pushed past. Each queue gets one
+ * ZADD, its messages in the order sent.
  */
 export const ENQUEUE = `${PRELUDE}
 local A = ARGV
@@ -26,7 +27,7 @@ local sends = tonumber(A[9])
 local last = redis.call('INCRBY', P .. 'seq', sends)
 if last == sends then
   last = tonumber(A[4]) + sends
-  redis.call('SET', P .. 'seq', string.format('%.0f', last))
+  redis.call('SET', P .. 'seq', format('%.0f', last))
 end
 local nextText = counter(last - sends)
 local queues, names, refused = {}, {}, {}
@@ -45,28 +46,21 @@ local function admit(q, name, bytes)
   if not fits and not q.expired and q.added == 0 and expireQueue(name, now) > 0 then
     local h = held(name)
     total = tonumber(redis.call('GET', P .. 'bytes') or '0') + added
-    q.count, q.held, q.fresh = h[1], h[2], h[1] == 0
+    q.count, q.held = h[1], h[2]
     fits = room(q, 1, bytes)
   end
   q.expired = true
   if fits then countIn(q, 1, bytes) end
   return fits
 end
--- Plain finds and subs, not patterns: a pattern costs Redis more per character of the text.
-local lines, at = A[10], 1
-local function line()
-  local stop = string.find(lines, '\\n', at, true)
-  local text = string.sub(lines, at, stop - 1)
-  at = stop + 1
-  return text
-end
-local i = 0
+local i, k = 0, 10
 while i < sends do
-  local name, n, bytes = line(), tonumber(line()), tonumber(line())
+  local name, n, bytes = A[k], tonumber(A[k + 1]), tonumber(A[k + 2])
+  k = k + 3
   local q = queues[name]
   if not q then
     local h = held(name)
-    q = { count = h[1], held = h[2], before = h[3], fresh = h[1] == 0, added = 0, expired = false, entries = {}, n = 0 }
+    q = { count = h[1], held = h[2], before = h[3], fresh = h[4], added = 0, expired = false, entries = {}, n = 0 }
     queues[name], names[#names + 1] = q, name
   end
   -- A recipient's messages that fit together are taken without reading each one's bytes.
@@ -76,8 +70,9 @@ while i < sends do
     q.expired = true
   end
   for _ = 1, n do
-    local rest, seq = line(), nextText()
-    if whole or admit(q, name, tonumber(string.sub(rest, 2, string.find(rest, ':', 2, true) - 1))) then
+    local rest, seq = A[k], nextText()
+    k = k + 1
+    if whole or admit(q, name, tonumber(sub(rest, 2, find(rest, ':', 2, true) - 1))) then
       local e = q.n
       q.entries[e + 1], q.entries[e + 2], q.n, q.last = seq, stem .. seq .. rest, e + 2, seq
     else
@@ -96,7 +91,7 @@ for _, name in ipairs(names) do
   end
 end
 if added > 0 then redis.call('INCRBY', P .. 'bytes', added) end
-local out = { string.format('%.0f', last - sends + 1), #refused }
+local out = { format('%.0f', last - sends + 1), #refused }
 for _, place in ipairs(refused) do out[#out + 1] = place end
 for _, name in ipairs(names) do out[#out + 1] = queues[name].before end
 for _, connection in ipairs(presences(names)) do out[#out + 1] = connection end

@@ -7,7 +7,8 @@
  *   P..'q:'..name..':m'  HASH count, bytes (held for the recipient), last (highest number
  *                        queued), pushed (highest number taken or handed out)
  *   P..'seq'   the one sequence counter   P..'bytes'   body bytes held in all
- *   P..'queues' ZSET of the recipients with a queue (all scored 0, in name order), for expire()
+ *   P..'queues' ZSET of the recipients with a queue, empty ones until the next expire() (all
+ *              scored 0, in name order), for expire()
  * ARGV[2] is '1' when presence is in Redis too: the scripts for sends and acknowledgements then
  * also answer where the recipient (the senders) are connected, read in the same atomic run.
  * A message id ends in '.<sequence number>', so an acknowledgement finds its message by score.
@@ -18,17 +19,19 @@
  */
 export const PRELUDE = `
 local P = ARGV[1]
+-- The string functions as locals: each use of string.find is two table lookups more, a message.
+local find, sub, byte, match, format = string.find, string.sub, string.byte, string.match, string.format
 local function qkeys(name)
   return P .. 'q:' .. name, P .. 'q:' .. name .. ':m'
 end
 -- Where a member's bytes, expiry and record start. Plain finds: patterns cost Redis more.
 local function fields(member)
-  local bytesAt = string.find(member, ':', 1, true) + 1
-  local expiresAt = string.find(member, ':', bytesAt, true) + 1
-  return bytesAt, expiresAt, string.find(member, ':', expiresAt, true) + 1
+  local bytesAt = find(member, ':', 1, true) + 1
+  local expiresAt = find(member, ':', bytesAt, true) + 1
+  return bytesAt, expiresAt, find(member, ':', expiresAt, true) + 1
 end
 -- The number in a member from \`at\` to the ':' before \`nextAt\`.
-local function numberAt(member, at, nextAt) return tonumber(string.sub(member, at, nextAt - 2)) end
+local function numberAt(member, at, nextAt) return tonumber(sub(member, at, nextAt - 2)) end
 -- The connections holding these operators' sessions, '' for none (RedisPresence's keys), when asked for.
 local function presences(names)
   if ARGV[2] ~= '1' or #names == 0 then return {} end
@@ -43,38 +46,41 @@ end
 local function counter(seq)
   local high = math.floor(seq / 1e6)
   local low = seq - high * 1e6
-  local highText = string.format('%.0f', high)
+  local highText = format('%.0f', high)
   return function()
     low = low + 1
     if low == 1e6 then
       high, low = high + 1, 0
-      highText = string.format('%.0f', high)
+      highText = format('%.0f', high)
     end
     if high == 0 then return tostring(low) end
-    return highText .. string.format('%06d', low)
+    return highText .. format('%06d', low)
   end
 end
--- Counts off \`count\` members removed from a queue and their bytes; forgets the queue once it is empty.
+-- Counts off \`count\` members removed from a queue and their bytes. A queue that empties keeps
+-- its hash (and its place in P..'queues') until the sweep: in a conversation a queue empties at
+-- nearly every ack and fills at the next send, and dropping and making its keys each time cost
+-- Redis about 0.2 us a message.
 local function removed(name, count, freed)
-  local qK, metaK = qkeys(name)
+  local _, metaK = qkeys(name)
   redis.call('DECRBY', P .. 'bytes', freed)
   if redis.call('HINCRBY', metaK, 'count', -count) > 0 then return redis.call('HINCRBY', metaK, 'bytes', -freed) end
-  redis.call('DEL', qK, metaK)
-  redis.call('ZREM', P .. 'queues', name)
+  redis.call('HSET', metaK, 'bytes', 0)
 end
 local function remove(name, members, freed)
   if #members == 0 then return end
   redis.call('ZREM', qkeys(name), unpack(members))
   removed(name, #members, freed)
 end
--- A queue's count and bytes, as {count, bytes} numbers, and its highest number as text (for a
--- queue an older version wrote without it, one above any number, so nothing is handed out past it).
+-- A queue's count and bytes, as {count, bytes} numbers, its highest number queued as text ('0'
+-- when empty; for a queue an older version wrote without it, one above any number, so nothing is
+-- handed out past it), and whether it has no keys (not yet in P..'queues').
 local function held(name)
   local _, metaK = qkeys(name)
   local meta = redis.call('HMGET', metaK, 'count', 'bytes', 'last')
   local count = tonumber(meta[1]) or 0
-  local last = type(meta[3]) == 'string' and meta[3] or (count > 0 and '9007199254740991' or '0')
-  return { count, tonumber(meta[2]) or 0, last }
+  local last = count == 0 and '0' or (type(meta[3]) == 'string' and meta[3] or '9007199254740991')
+  return { count, tonumber(meta[2]) or 0, last, type(meta[1]) ~= 'string' }
 end
 -- Drops the expired messages at the head of the queue (time-to-live is the same for all, so
 -- they expire in order; one expired behind a live head is dropped when taken). Returns how many.
@@ -112,7 +118,7 @@ end
 export const TAKE = `${PRELUDE}
 local now = tonumber(ARGV[3])
 local out, n = {}, 0
-local function seqIn(member) return string.match(member, '^[^:]*%.(%d+):') end
+local function seqIn(member) return match(member, '^[^:]*%.(%d+):') end
 for i = 4, #ARGV, 3 do
   local name, want = ARGV[i], tonumber(ARGV[i + 2])
   local qK, metaK = qkeys(name)
@@ -184,7 +190,14 @@ local now = tonumber(ARGV[3])
 local from = ARGV[4] == '' and '-' or '(' .. ARGV[4]
 local names = redis.call('ZRANGEBYLEX', P .. 'queues', from, '+', 'LIMIT', 0, tonumber(ARGV[5]))
 local dropped = 0
-for _, name in ipairs(names) do dropped = dropped + expireQueue(name, now) end
+for _, name in ipairs(names) do
+  dropped = dropped + expireQueue(name, now)
+  -- The queues left empty since the last sweep are forgotten here (see removed).
+  if held(name)[1] == 0 then
+    redis.call('DEL', qkeys(name))
+    redis.call('ZREM', P .. 'queues', name)
+  end
+end
 if #names < tonumber(ARGV[5]) then return {dropped, ''} end
 return {dropped, names[#names]}
 `;

@@ -31,14 +31,15 @@ export function ackArguments(ids: readonly string[]): [string, string, string] {
 }
 
 /**
- * A message's record in its queue member: `<from>:<ts>:<body>`, the body as it is; or, for a
- * body that cannot go so (a newline would cut ENQUEUE's lines, a lone surrogate would not
- * survive UTF-8), the JSON array `[from, body, ts]`, which is also how earlier versions wrote
- * every record. A name never starts with '[', so the first character tells them apart. Quoting
- * every body as JSON cost the server more than half a microsecond a message (measured).
+ * A message's record in its queue member: `<from>:<ts>:<body>`, the body as it is (newlines
+ * too: each member goes to ENQUEUE as an argument of its own); or, for a body that cannot go so
+ * (a lone surrogate would not survive UTF-8), the JSON array `[from, body, ts]`, which is also
+ * how earlier versions wrote every record, and how they wrote a body with a newline. A name
+ * never starts with '[', so the first character tells them apart. Quoting every body as JSON
+ * cost the server more than half a microsecond a message (measured).
  */
 export function record(from: OperatorName, body: string, tsText: string): string {
-  return body.isWellFormed() && !body.includes('\n') ? `${from}:${tsText}:${body}` : JSON.stringify([from, body, Number(tsText)]);
+  return body.isWellFormed() ? `${from}:${tsText}:${body}` : JSON.stringify([from, body, Number(tsText)]);
 }
 
 const JSON_RECORD = 0x5b; // '['

@@ -194,19 +194,20 @@ export class RedisMessageBuffer implements MessageBuffer {
       if (group === undefined) groups.set(to, [place]);
       else group.push(place);
     });
-    let lines = '';
+    const args = [this.prefix, withPresence, String(first.ts), String(first.ts * SEQ_PER_MS), String(limits.maxMessagesPerRecipient),
+      String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal), stem, String(run.length)];
     for (const [to, places] of groups) {
+      // The bytes together come before the messages: their place is kept until they are counted.
+      const bytesAt = args.push(to, String(places.length), '') - 1;
       let bytes = 0;
-      let members = '';
       for (const place of places) {
         const { from, body, ts, bytes: size } = run[place]!.message;
         bytes += size;
-        members += `:${size}:${this.expiryTexts.of(ts + limits.ttlMs)}:${record(from, body, this.tsTexts.of(ts))}\n`;
+        args.push(`:${size}:${this.expiryTexts.of(ts + limits.ttlMs)}:${record(from, body, this.tsTexts.of(ts))}`);
       }
-      lines += `${to}\n${places.length}\n${bytes}\n${members}`;
+      args[bytesAt] = String(bytes);
     }
-    const reply = (await script(this.prefix, withPresence, String(first.ts), String(first.ts * SEQ_PER_MS), String(limits.maxMessagesPerRecipient),
-      String(limits.maxBytesPerRecipient), String(limits.maxBytesTotal), stem, String(run.length), lines)) as unknown[];
+    const reply = (await script(...args)) as unknown[];
     const firstSeq = Number(text(reply[0]));
     const refusedCount = Number(text(reply[1]));
     const refused = new Set<number>();
