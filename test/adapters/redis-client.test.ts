@@ -19,4 +19,20 @@ test('a script runs on a new connection, again, and after Redis forgot its scrip
   }
 });
 
+test('a script that fails with NOSCRIPT in its own error is not run again: only Redis\'s refusal is', async () => {
+  if (real === undefined) return;
+  const target = real();
+  const runs = `${target.prefix}runs`;
+  const failing = luaCommand(target.redis, 'litsxgTestFailing', "redis.call('INCR', ARGV[1]) error('NOSCRIPT said the script')");
+  try {
+    await failing(runs);
+    assert.unreachable('the script failed');
+  } catch (error) {
+    assert.match((error as Error).message, /NOSCRIPT said the script/);
+  }
+  assert.is(await target.redis.get(runs), '1', 'it ran once');
+  await target.redis.del(runs);
+  await target.dispose();
+});
+
 test.run();

@@ -20,7 +20,9 @@ export function luaCommand(redis: Redis, name: string, lua: string): (...args: s
   const script: Script = { lua, sha: createHash('sha1').update(lua).digest('hex'), loadedOn: new WeakSet() };
   return (...args) => run(redis, script, args).catch((error: Error) => {
     // A Redis that lost its scripts (SCRIPT FLUSH) on the same connection: sent again with EVAL, as ioredis does.
-    if (!error.message.includes('NOSCRIPT')) throw error;
+    // Only Redis's own refusal, which means the script never ran: a script's error that merely
+    // mentions it may have written before failing, and must not run twice.
+    if (!error.message.startsWith('NOSCRIPT')) throw error;
     script.loadedOn = new WeakSet();
     return run(redis, script, args);
   });
