@@ -5,9 +5,9 @@ import type { SignatureVerifier } from '../../ports/signature-verifier.ts';
 /**
  * Ed25519 in Node's OpenSSL, on libuv's thread pool: a verification (about 0.1 ms of CPU here)
  * was a third of a key login's time on the event loop, which every connection shares. Issue 21
- * measured the others on a server pinned to one core (3000 key logins, medians of 3 alternating
- * runs): the same verification called synchronously cost the server more CPU a login, not less
- * (0.13 ms against 0.10), and @noble/curves' takes 1.5 ms a verification here.
+ * measured the others: called synchronously the same verification cost the server no less CPU
+ * a login (0.13 ms against 0.10 pinned to one core; 0.38 against 0.39 unpinned), and
+ * @noble/curves' takes 1.5 ms a verification here.
  *
  * The key goes to OpenSSL as a JWK at each login and is not kept: a kept KeyObject cost 1.5–3 KB
  * a connection logged in by key and saved no CPU on a first login (issue 21), only the import
