@@ -213,7 +213,7 @@ export class RedisMessageBuffer implements MessageBuffer {
     const refused = new Set<number>();
     for (let i = 0; i < refusedCount; i++) refused.add(Number(text(reply[2 + i])));
     let at = 2 + refusedCount;
-    // Numbers follow the text: group after group.
+    // Then, recipient by recipient in the order of the arguments, its highest number before the run.
     const results = new Array<EnqueueResult>(run.length);
     let numbered = 0;
     for (const places of groups.values()) {

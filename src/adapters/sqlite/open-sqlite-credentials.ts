@@ -32,7 +32,7 @@ export async function openSqliteCredentials(path: string): Promise<Kysely<Creden
   }
   const statements = reusedStatements(database);
   const db = await openMigratedCredentials(new SqliteDialect({ database: statements }), `cannot read the credential database ${path}`);
-  rememberSqliteHandle(db, { database, prepare: (sql) => statements.prepare(sql) });
+  rememberSqliteHandle(db, { database, statements });
   // From here on a busy database is waited for by retryWhileBusy, off the event loop's back:
   // SQLite's own busy handler would sleep on the one thread and stall every connection.
   database.pragma('busy_timeout = 0');

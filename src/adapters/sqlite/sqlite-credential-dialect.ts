@@ -33,7 +33,7 @@ export class SqliteCredentialDialect implements CredentialDialect {
     const handle = sqliteHandleOf(db);
     if (handle !== undefined && !handle.database.inTransaction) {
       try {
-        return Promise.resolve(handle.prepare(query.sql).get(...query.parameters) as Row | undefined);
+        return Promise.resolve(handle.statements.prepare(query.sql).get(...query.parameters) as Row | undefined);
       } catch (error) {
         if (!isBusy(error)) return Promise.reject(error);
       }

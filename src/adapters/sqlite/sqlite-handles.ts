@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { CredentialSchema } from '../kysely/credential-schema.ts';
+import type { ReusedStatements } from './reused-statements.ts';
 
 /** The better-sqlite3 database under a Kysely instance, and its statements prepared once. */
 export interface SqliteHandle {
   readonly database: Database.Database;
-  prepare(sql: string): Database.Statement;
+  readonly statements: ReusedStatements;
 }
 
 const handles = new WeakMap<Kysely<CredentialSchema>, SqliteHandle>();
