@@ -62,12 +62,20 @@ test('the web client runs in a browser: no node: module and no package but the c
   assert.equal(violations('client/web', allowed).filter((found) => !/ imports (@noble\/|ts-mls(\/|$))/.test(found)), []);
 });
 
-test('better-sqlite3, the one package left outside the bundle and CommonJS, is required in one place, never imported as an ES module', () => {
-  const valueImport = /^import\s+(?!type\b)[^;]*?from\s*['"]better-sqlite3['"]/m;
-  const found = sourceFiles(SRC).filter((file) => valueImport.test(readFileSync(file, 'utf8'))).map((file) => relative(SRC, file));
-  assert.equal(found, []);
-  const requiring = sourceFiles(SRC).filter((file) => /require\)?\(['"]better-sqlite3['"]\)|\(import\.meta\.url\)\(['"]better-sqlite3['"]\)/.test(readFileSync(file, 'utf8')));
-  assert.equal(requiring.map((file) => relative(SRC, file)), ['adapters/sqlite/better-sqlite3.ts']);
+// The build leaves package.json's dependencies (native code) outside the bundle; both are CommonJS.
+const NATIVE_PACKAGES = { 'better-sqlite3': 'adapters/sqlite/better-sqlite3.ts', 'sodium-native': 'adapters/crypto/sodium-ed25519-verifier.ts' };
+
+test('each package left outside the bundle is required in one place, never imported as an ES module', () => {
+  const { dependencies } = JSON.parse(readFileSync(join(SRC, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  assert.equal(Object.keys(dependencies).sort(), Object.keys(NATIVE_PACKAGES).sort());
+  for (const [name, requiredIn] of Object.entries(NATIVE_PACKAGES)) {
+    const valueImport = new RegExp(`^import\\s+(?!type\\b)[^;]*?from\\s*['"]${name}['"]`, 'm');
+    const found = sourceFiles(SRC).filter((file) => valueImport.test(readFileSync(file, 'utf8'))).map((file) => relative(SRC, file));
+    assert.equal(found, [], name);
+    const required = new RegExp(`require\\)?\\(['"]${name}['"]\\)|\\(import\\.meta\\.url\\)\\(['"]${name}['"]\\)`);
+    const requiring = sourceFiles(SRC).filter((file) => required.test(readFileSync(file, 'utf8')));
+    assert.equal(requiring.map((file) => relative(SRC, file)), [requiredIn], name);
+  }
 });
 
 test('the domain carries no decorators', () => {

@@ -76,6 +76,10 @@ test('the image runs as a user, with the built code and runtime dependencies onl
   assert.is(top, '/app:\nbin\ndist\nnode_modules\npackage.json');
   for (const dev of ['tsx', 'typescript', 'esbuild', 'uvu', 'inversify']) assert.not.match(modules!, new RegExp(`^${dev}$`, 'm'));
   assert.match(modules!, /^better-sqlite3$/m);
+  assert.match(modules!, /^sodium-native$/m);
+  // The image keeps one of sodium-native's prebuilt bindings: this platform's, which loads.
+  const { stdout: libsodium } = await stack.compose(['exec', '-T', 'litsxg', 'node', '-p', "typeof require('sodium-native').crypto_sign_verify_detached"]);
+  assert.is(libsodium, 'function\n');
   const { stdout: size } = await stack.podman(['image', 'inspect', '--format', '{{.Size}}', `${stack.project}_litsxg`]);
   console.log(`  litsxg image: ${(Number(size) / 2 ** 20).toFixed(0)} MiB`);
 });

@@ -57,11 +57,11 @@ test('installing runs no script of ours: the install command of docs/operator-gu
   assert.not.match(stderr, /install-scripts|allowScripts/);
 });
 
-test('only runtime dependencies are installed: the native better-sqlite3, the rest is bundled in dist/', () => {
+test('only runtime dependencies are installed: the native better-sqlite3 and sodium-native, the rest is bundled in dist/', () => {
   const modules = readdirSync(join(installed, 'node_modules'));
   const { devDependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: object };
   assert.equal(Object.keys(devDependencies).filter((name) => modules.includes(name.split('/')[0]!)), []);
-  assert.ok(modules.includes('better-sqlite3'), modules.join(' '));
+  assert.ok(modules.includes('better-sqlite3') && modules.includes('sodium-native'), modules.join(' '));
 });
 
 test('the installed litsxg adds an operator, serves, and answers health', async () => {

@@ -4,6 +4,7 @@ import { InMemorySenderBuckets } from '../../src/adapters/memory/in-memory-sende
 import { InMemorySessionStore } from '../../src/adapters/memory/in-memory-session-store.ts';
 import { InMemoryThrottleStore } from '../../src/adapters/memory/in-memory-throttle-store.ts';
 import { NodeEd25519Verifier } from '../../src/adapters/crypto/node-ed25519-verifier.ts';
+import { SodiumEd25519Verifier } from '../../src/adapters/crypto/sodium-ed25519-verifier.ts';
 import { RandomChallenges } from '../../src/adapters/system/random-challenges.ts';
 import { Authenticator } from '../../src/domain/authenticator.ts';
 import { DeviceMailboxes } from '../../src/domain/device-mailboxes.ts';
@@ -81,7 +82,7 @@ export function inProcessRelay(overrides: { config?: Partial<RelayConfig>; buffe
   const devices = new InMemoryDevices(credentials, directory, clock);
   const accounts = new OperatorAccounts(credentials, hasher, directory, devices, devices);
   const authenticator = new Authenticator(credentials, hasher, new InMemoryThrottleStore(clock), clock);
-  const verifier = new NodeEd25519Verifier();
+  const verifier = new SodiumEd25519Verifier(new NodeEd25519Verifier(), logger);
   const keys = new OperatorKeys(directory, devices, credentials, verifier, new RandomChallenges(), authenticator, 'test-server');
   const fetchBuckets = new InMemorySenderBuckets();
   // Not started: a test that wants the once-a-second reload starts it (a timer on the clock).

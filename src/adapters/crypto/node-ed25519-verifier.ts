@@ -3,11 +3,11 @@ import { injectable } from 'inversify';
 import type { SignatureVerifier } from '../../ports/signature-verifier.ts';
 
 /**
- * Ed25519 in Node's OpenSSL, on libuv's thread pool: a verification (about 0.1 ms of CPU here)
- * was a third of a key login's time on the event loop, which every connection shares. Issue 21
- * measured the others: called synchronously the same verification cost the server no less CPU
- * a login (0.13 ms against 0.10 pinned to one core; 0.38 against 0.39 unpinned), and
- * @noble/curves' takes 1.5 ms a verification here.
+ * Ed25519 in Node's OpenSSL, where libsodium does not load (`SodiumEd25519Verifier`, the faster).
+ * On libuv's thread pool: a verification (about 0.1 ms of CPU here) was a third of a key login's
+ * time on the event loop, which every connection shares. Issue 21 measured the others: called
+ * synchronously the same verification cost the server no less CPU a login (0.13 ms against 0.10
+ * pinned to one core; 0.38 against 0.39 unpinned), and @noble/curves' takes 1.5 ms here.
  *
  * The key goes to OpenSSL as a JWK at each login (7–12 µs to import; as DER SPKI, 85–93) and is
  * not kept: a kept KeyObject cost 1.5–3 KB a connection logged in by key and saved no CPU on a
