@@ -9,24 +9,29 @@ const unloadable = () => {
   throw new Error('No native build was found for platform=linux arch=riscv64');
 };
 
+// Loaded here, so that a binding that does not load fails this file instead of passing OpenSSL off as libsodium.
+const libsodium = loadLibsodium();
+
 signatureVerifierContract('OpenSSL (node:crypto)', () => new NodeEd25519Verifier());
-signatureVerifierContract('libsodium (sodium-native)', () => new SodiumEd25519Verifier(new NodeEd25519Verifier(), new RecordingLogger()));
+signatureVerifierContract('libsodium (sodium-native)', () => new SodiumEd25519Verifier(new NodeEd25519Verifier(), new RecordingLogger(), () => libsodium));
 signatureVerifierContract('libsodium unavailable: OpenSSL', () => new SodiumEd25519Verifier(new NodeEd25519Verifier(), new RecordingLogger(), unloadable));
 
 // The identity point as the key, the identity as R and S = 0: [S]B = R + [k]A for every message.
 const SMALL_ORDER_KEY = Buffer.from([1, ...new Array(31).fill(0)]).toString('base64');
 const SMALL_ORDER_SIGNATURE = Buffer.from([1, ...new Array(63).fill(0)]).toString('base64');
 
-test('libsodium refuses a small-order key, whose "signature" would verify any message', async () => {
-  const verifier = new SodiumEd25519Verifier(new NodeEd25519Verifier(), new RecordingLogger());
-  assert.is(await verifier.verify(SMALL_ORDER_KEY, 'litsxg key login v1\nserver\nchallenge\nalice', SMALL_ORDER_SIGNATURE), false);
+test('libsodium refuses a small-order key, whose "signature" OpenSSL, the fallback, verifies for any message (docs/security.md)', async () => {
+  const message = 'litsxg key login v1\nserver\nchallenge\nalice';
+  const verifier = new SodiumEd25519Verifier(new NodeEd25519Verifier(), new RecordingLogger(), () => libsodium);
+  assert.is(await verifier.verify(SMALL_ORDER_KEY, message, SMALL_ORDER_SIGNATURE), false);
+  assert.is(await new NodeEd25519Verifier().verify(SMALL_ORDER_KEY, message, SMALL_ORDER_SIGNATURE), true);
 });
 
 test('libsodium is loaded at the first verification, once, not when the verifier is made', async () => {
   let loads = 0;
   const verifier = new SodiumEd25519Verifier(new NodeEd25519Verifier(), new RecordingLogger(), () => {
     loads++;
-    return loadLibsodium();
+    return libsodium;
   });
   assert.is(loads, 0);
   await verifier.verify(SMALL_ORDER_KEY, 'm', SMALL_ORDER_SIGNATURE);

@@ -29,7 +29,7 @@ export function signatureVerifierContract(name: string, make: () => SignatureVer
     assert.is(await verifier.verify(b64(alice.publicKey), message, b64(signature)), true, 'the same again');
   });
 
-  // Keys reach a verifier shape-checked (32 bytes, at publication); signatures only as base64.
+  // Keys and key-login signatures reach a verifier shape-checked (32 and 64 bytes); these are its own guards.
   it('a signature of the wrong size, or with a non-canonical S, does not verify', async () => {
     const verifier = make();
     assert.is(await verifier.verify(b64(alice.publicKey), message, b64(new Uint8Array(10))), false, 'a short signature');

@@ -80,6 +80,8 @@ test('the image runs as a user, with the built code and runtime dependencies onl
   // The image keeps one of sodium-native's prebuilt bindings: this platform's, which loads.
   const { stdout: libsodium } = await stack.compose(['exec', '-T', 'litsxg', 'node', '-p', "typeof require('sodium-native').crypto_sign_verify_detached"]);
   assert.is(libsodium, 'function\n');
+  const { stdout: bindings } = await stack.compose(['exec', '-T', 'litsxg', 'find', '/app/node_modules/sodium-native/prebuilds', '-type', 'f']);
+  assert.match(bindings, /^\/app\/node_modules\/sodium-native\/prebuilds\/linux-\w+\/sodium-native\.node\n$/);
   const { stdout: size } = await stack.podman(['image', 'inspect', '--format', '{{.Size}}', `${stack.project}_litsxg`]);
   console.log(`  litsxg image: ${(Number(size) / 2 ** 20).toFixed(0)} MiB`);
 });
