@@ -1,5 +1,4 @@
 import { verify } from 'node:crypto';
-import { injectable } from 'inversify';
 import type { SignatureVerifier } from '../../ports/signature-verifier.ts';
 
 /**
@@ -13,7 +12,6 @@ import type { SignatureVerifier } from '../../ports/signature-verifier.ts';
  * not kept: a kept KeyObject cost 1.5–3 KB a connection logged in by key and saved no CPU on a
  * first login (issue 21), only the import (about a tenth of a verification) on a reconnect.
  */
-@injectable()
 export class NodeEd25519Verifier implements SignatureVerifier {
   verify(signingKey: string, message: string, signature: string): Promise<boolean> {
     const key = { key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(signingKey, 'base64').toString('base64url') }, format: 'jwk' } as const;
