@@ -36,7 +36,7 @@ const CLOSE_GRACE_MS = 2_000;
 
 /**
  * One client socket: turns bytes into the relay's events, one at a time and in order, and
- * batches what the relay sends into one write per event-loop turn.
+ * batches what the relay sends into one write per callback and its continuations.
  */
 export class TcpConnection {
   /** When the last complete line arrived (PROTOCOL "Other frames": any frame resets the idle timer). */
@@ -62,7 +62,7 @@ export class TcpConnection {
     private readonly socket: ByteStream,
     private readonly relay: Relay,
     private readonly options: TransportOptions,
-    /** Flushes this connection after the turn, and forgets it once the relay has handled its close. */
+    /** Flushes this connection once the callback that sent to it is done, and forgets it once the relay has handled its close. */
     private readonly registry: TcpConnectionRegistry,
     private readonly logger: Logger,
   ) {
