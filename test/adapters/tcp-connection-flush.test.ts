@@ -55,7 +55,7 @@ test('what a received chunk causes is written before its data event returns, one
   assert.equal(sockets.b.writes.length, 2);
 });
 
-test('a frame sent outside a data event (a timer, a port answering later) leaves once that callback and its continuations are done', async () => {
+test('frames sent outside a data event (a timer, a port answering later) leave together after a tick', async () => {
   const { registry, sockets } = pair();
   registry.get('b')!.send('{"op":"late"}');
   registry.get('b')!.send('{"op":"later"}');
@@ -84,6 +84,49 @@ test('what the continuations of a received chunk send leaves before the turn goe
   // docs/performance.md: a welcome that waited for every other socket of the turn held back the
   // bench's clients (issue 21).
   assert.equal(await writtenBeforeNextCallback, ['{"op":"welcome"}\n{"op":"msg"}\n']);
+});
+
+test('a backlog drained round after round lets the turn\'s other sockets in between the rounds', async () => {
+  const registry = new TcpConnectionRegistry();
+  const socket = new FakeSocket();
+  const events: string[] = [];
+  socket.write = (text: string) => {
+    events.push(`write ${text.trim()}`);
+    return true;
+  };
+  const ROUNDS = 3;
+  let rounds = 1;
+  let drainedAll: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    drainedAll = resolve;
+  });
+  // Each round fills the connection past its high-water mark; the kernel takes it whole, so the
+  // relay is told at once that it may push the next round, as an offline backlog is handed over.
+  const relay = {
+    onFrame: () => undefined,
+    onDrain(): Promise<void> {
+      if (rounds < ROUNDS) registry.get('a')!.send(`"round ${++rounds}"`.padEnd(100));
+      else drainedAll();
+      return Promise.resolve();
+    },
+    onClose: async () => undefined,
+  } as unknown as Relay;
+  registry.add(new TcpConnection('a', socket as unknown as Socket, relay, { ...OPTIONS, highWaterChars: 64 }, registry, new RecordingLogger()));
+  registry.get('a')!.send('"round 1"'.padEnd(100));
+  // Stands for another socket whose callbacks come every turn.
+  let otherSocket = true;
+  const everyTurn = () => {
+    events.push('other socket');
+    if (otherSocket) setImmediate(everyTurn);
+  };
+  setImmediate(everyTurn);
+  await done;
+  otherSocket = false;
+  const writes = events.filter((event) => event.startsWith('write'));
+  assert.equal(writes, ['write "round 1"', 'write "round 2"', 'write "round 3"']);
+  // Between two rounds, the other socket had its turn.
+  const between = (i: number) => events.slice(events.indexOf(writes[i]!), events.indexOf(writes[i + 1]!));
+  assert.ok(between(0).includes('other socket') && between(1).includes('other socket'), events.join(', '));
 });
 
 test.run();

@@ -2,12 +2,13 @@ import { injectable } from 'inversify';
 import type { ConnectionId } from '../../domain/session.ts';
 import type { TcpConnection } from './tcp-connection.ts';
 
-/** This process's open sockets by connection id, and the one flush per callback and its continuations. */
+/** This process's open sockets by connection id, and their flushes: after a data event, after a tick, or after the turn. */
 @injectable()
 export class TcpConnectionRegistry {
   private readonly connections = new Map<ConnectionId, TcpConnection>();
   private dirty: TcpConnection[] = [];
   private flushScheduled = false;
+  private flushing = false;
 
   add(connection: TcpConnection): void {
     this.connections.set(connection.id, connection);
@@ -30,17 +31,20 @@ export class TcpConnectionRegistry {
   }
 
   /**
-   * What a callback and its promise continuations send leaves in one write per connection once
-   * they are done (a tick runs after the microtasks), not after every other socket's callback of
-   * the event loop's turn: a key login's welcome waited for the whole turn, and the client with
-   * it (issue 21: `bench conns --login key`, 9 alternating rounds, 0.762× the bare relay's
-   * logins/s against 0.728×; `pairs --pin` and Redis unchanged).
+   * Frames sent outside a data event leave after a tick: once the callback that sent them and the
+   * promise continuations queued before the tick are done, not after every other socket's
+   * callback of the event loop's turn. A key login's welcome, sent after awaits on ports, waited
+   * for the whole turn, and the client with it (issue 21: `bench conns --login key`, 30
+   * alternating rounds, 0.705× the bare relay's logins/s against 0.692×, the server's rate the
+   * higher in 25; `pairs --pin` and Redis unchanged). A refill sent while flushing (a drained
+   * connection's next round of its backlog) waits for the turn, so other sockets get in between.
    */
   scheduleFlush(connection: TcpConnection): void {
     this.dirty.push(connection);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    process.nextTick(() => this.flushAll());
+    if (this.flushing) setImmediate(flushRegistry, this);
+    else process.nextTick(flushRegistry, this);
   }
 
   /**
@@ -52,6 +56,15 @@ export class TcpConnectionRegistry {
     const dirty = this.dirty;
     this.dirty = [];
     this.flushScheduled = false;
-    for (const connection of dirty) connection.flush();
+    this.flushing = true;
+    try {
+      for (const connection of dirty) connection.flush();
+    } finally {
+      this.flushing = false;
+    }
   }
+}
+
+function flushRegistry(registry: TcpConnectionRegistry): void {
+  registry.flushAll();
 }

@@ -36,7 +36,7 @@ const CLOSE_GRACE_MS = 2_000;
 
 /**
  * One client socket: turns bytes into the relay's events, one at a time and in order, and
- * batches what the relay sends into one write per callback and its continuations.
+ * batches what the relay sends into one write per flush (TcpConnectionRegistry says when).
  */
 export class TcpConnection {
   /** When the last complete line arrived (PROTOCOL "Other frames": any frame resets the idle timer). */
@@ -62,7 +62,7 @@ export class TcpConnection {
     private readonly socket: ByteStream,
     private readonly relay: Relay,
     private readonly options: TransportOptions,
-    /** Flushes this connection once the callback that sent to it is done, and forgets it once the relay has handled its close. */
+    /** Flushes this connection when TcpConnectionRegistry.scheduleFlush says, and forgets it once the relay has handled its close. */
     private readonly registry: TcpConnectionRegistry,
     private readonly logger: Logger,
   ) {
@@ -95,7 +95,7 @@ export class TcpConnection {
     this[CONNECTION].closed();
   }
 
-  /** Queues one frame's JSON text; its newline is added when the turn's frames are joined. */
+  /** Queues one frame's JSON text; its newline is added when the flush joins the frames. */
   send(frame: string): void {
     if (this.closeRequested || this.peerGone) return;
     if (this.output.length === 0) this.registry.scheduleFlush(this);

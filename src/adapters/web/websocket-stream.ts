@@ -30,7 +30,7 @@ export class WebSocketStream extends EventEmitter implements ByteStream {
   /** ws set TCP_NODELAY on the upgraded socket already. */
   setNoDelay(): void {}
 
-  /** One turn's frames, newline-separated with a final newline, sent as one message each in one TCP write. */
+  /** One flush's frames, newline-separated with a final newline, sent as one message each in one TCP write. */
   write(text: string): void {
     this.raw.cork();
     let start = 0;
